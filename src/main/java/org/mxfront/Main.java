@@ -1,0 +1,101 @@
+// The mxfront command line (picocli): run, check-config, codes. Wiring only.
+package org.mxfront;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import org.mxfront.config.ConfigException;
+import org.mxfront.config.ConfigLoader;
+import org.mxfront.config.DaemonConfig;
+import org.mxfront.codes.ReplyCatalogue;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** Entry point. */
+@Command(name = "mxfront", mixinStandardHelpOptions = true, version = "mxfront 0.1.0",
+        description = "Mail policy daemon in front of Postfix.",
+        subcommands = {Main.Run.class, Main.CheckConfig.class, Main.Codes.class})
+public final class Main implements Runnable {
+    @Override
+    public void run() {
+        CommandLine.usage(this, System.out);
+    }
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new Main()).execute(args));
+    }
+
+    /** Runs the daemon until SIGTERM/SIGINT. */
+    @Command(name = "run", mixinStandardHelpOptions = true, description = "Run the daemon.")
+    static final class Run implements Callable<Integer> {
+        @Option(names = {"-c", "--config"}, description = "Configuration file (default: the embedded defaults).")
+        Path config;
+
+        @Override
+        public Integer call() throws Exception {
+            PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+            DaemonConfig cfg;
+            try {
+                cfg = new ConfigLoader().load(config, registry);
+            } catch (ConfigException e) {
+                System.err.println("mxfront: " + e.getMessage());
+                return 78; // EX_CONFIG
+            }
+            CountDownLatch stop = new CountDownLatch(1);
+            Daemon d = new Daemon(cfg, registry).start();
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                d.close();
+                stop.countDown();
+            }, "mxfront-shutdown"));
+            stop.await();
+            return 0;
+        }
+    }
+
+    /** Validates a file. */
+    @Command(name = "check-config", mixinStandardHelpOptions = true,
+            description = "Validate a configuration file; on error print file:line: key: problem and exit 1.")
+    static final class CheckConfig implements Callable<Integer> {
+        @Parameters(paramLabel = "FILE", description = "The file to check.")
+        Path file;
+
+        @Override
+        public Integer call() {
+            try {
+                DaemonConfig c = new ConfigLoader().load(file, new SimpleMeterRegistry());
+                System.out.println(file + ": OK (" + c.engine().defaultPolicy().checks().size() + " checks, listen "
+                        + c.listen() + ", downstream " + c.downstream() + ")");
+                return 0;
+            } catch (ConfigException e) {
+                System.err.println(e.getMessage());
+                return 1;
+            }
+        }
+    }
+
+    /** Prints the code table. */
+    @Command(name = "codes", mixinStandardHelpOptions = true,
+            description = "Print the reply-code table as Markdown (the public \"why was my mail rejected\" page).")
+    static final class Codes implements Callable<Integer> {
+        @Option(names = {"-c", "--config"}, description = "Use this file's prefix and texts.")
+        Path config;
+
+        @Override
+        public Integer call() {
+            ReplyCatalogue cat;
+            try {
+                cat = new ConfigLoader().load(config, new SimpleMeterRegistry()).engine().catalogue();
+            } catch (ConfigException e) {
+                System.err.println(e.getMessage());
+                return 1;
+            }
+            System.out.print(cat.markdown());
+            return 0;
+        }
+    }
+}

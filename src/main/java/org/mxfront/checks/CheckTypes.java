@@ -1,0 +1,36 @@
+// The list of every check mxfront knows. Adding a check: write its package (check + config record
+// + test) and add one line here. Nothing else, and no transport code, changes.
+package org.mxfront.checks;
+
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.mxfront.checks.connlimit.ConnectionLimitCheck;
+import org.mxfront.checks.connlimit.ConnectionLimitConfig;
+import org.mxfront.checks.helo.HeloCheck;
+import org.mxfront.checks.helo.HeloConfig;
+import org.mxfront.checks.hops.ReceivedHopsCheck;
+import org.mxfront.checks.hops.ReceivedHopsConfig;
+import org.mxfront.checks.rcptlimit.RecipientLimitCheck;
+import org.mxfront.checks.rcptlimit.RecipientLimitConfig;
+import org.mxfront.checks.relay.RelayCheck;
+import org.mxfront.checks.relay.RelayConfig;
+import org.mxfront.checks.size.MessageSizeCheck;
+import org.mxfront.checks.size.MessageSizeConfig;
+
+/** The registry of check kinds, by configuration key. */
+public final class CheckTypes {
+    private CheckTypes() {}
+
+    public static final List<CheckType<?>> ALL = List.of(
+            new CheckType<>("connection-limit", ConnectionLimitConfig.class, ConnectionLimitCheck::new),
+            new CheckType<>("helo", HeloConfig.class, HeloCheck::new),
+            new CheckType<>("relay", RelayConfig.class, RelayCheck::new),
+            new CheckType<>("recipient-limit", RecipientLimitConfig.class, RecipientLimitCheck::new),
+            new CheckType<>("message-size", MessageSizeConfig.class, MessageSizeCheck::new),
+            new CheckType<>("received-hops", ReceivedHopsConfig.class, ReceivedHopsCheck::new));
+
+    public static final Map<String, CheckType<?>> BY_NAME =
+            ALL.stream().collect(Collectors.toUnmodifiableMap(CheckType::name, Function.identity()));
+}

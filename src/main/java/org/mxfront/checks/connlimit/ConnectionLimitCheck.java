@@ -1,0 +1,31 @@
+// Refuses a client's connection beyond N simultaneous ones from its address: 421 4.7.0 XM-RJCT34.
+// The count comes from the front door (ClientInfo.connectionsFromAddress), this connection included.
+package org.mxfront.checks.connlimit;
+
+import java.util.Map;
+import java.util.Set;
+import org.mxfront.checks.CheckContext;
+import org.mxfront.codes.Code;
+import org.mxfront.policy.Check;
+import org.mxfront.policy.Facts;
+import org.mxfront.policy.Stage;
+import org.mxfront.policy.Verdict;
+
+/** Per-address concurrent connection limit, at CONNECT. */
+public final class ConnectionLimitCheck implements Check {
+    private final ConnectionLimitConfig config;
+
+    public ConnectionLimitCheck(ConnectionLimitConfig config, CheckContext ctx) {
+        this.config = config;
+    }
+
+    @Override
+    public Set<Stage> stages() { return Set.of(Stage.CONNECT); }
+
+    @Override
+    public Verdict evaluate(Stage stage, Facts f) {
+        if (config.exemptRelayNetworks() && f.client().relayPermitted()) return Verdict.CONTINUE;
+        if (f.client().connectionsFromAddress() <= config.maxPerClient()) return Verdict.CONTINUE;
+        return new Verdict.Disconnect(Code.TOO_MANY_CONNECTIONS, Map.of("limit", config.maxPerClient().toString()));
+    }
+}

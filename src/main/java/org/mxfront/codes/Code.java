@@ -1,0 +1,139 @@
+// Every reply mxfront can give to a rejected, deferred or dropped client, in one table.
+// XM-RJCT01..22 keep the meanings and titles of the XMission page mxfront's reply style comes
+// from (07, 14, 18 are defunct there: reserved here, never emitted; 11 is internal). Our own
+// reasons start at 23. Ids are stable: operators publish them, so never renumber an entry.
+package org.mxfront.codes;
+
+import java.util.Locale;
+
+/**
+ * The reply-code catalogue's built-in entries: number, SMTP code, RFC 3463 enhanced code,
+ * title (for the public table) and default text template. Checks name one of these; they
+ * never write reply text. Texts and the printed prefix are configurable in {@link ReplyCatalogue}.
+ */
+public enum Code {
+    INVALID_USERNAME(1, 550, "5.1.1", "Invalid Username", "Account <{recipient}> does not exist."),
+    INVALID_VIRTUAL_RECIPIENT(2, 550, "5.1.1", "Invalid Virtual Mail Recipient",
+            "Virtual mail recipient <{recipient}> does not exist."),
+    OPEN_RELAY_LISTED(3, 550, "5.7.1", "IP Address is listed as an open relay",
+            "IP address {client_ip} is listed as an open relay in {zone}."),
+    SBL_LISTED(4, 550, "5.7.1", "IP address listed in SBL", "IP address {client_ip} is listed in the Spamhaus SBL."),
+    XBL_LISTED(5, 550, "5.7.1", "IP address listed in XBL", "IP address {client_ip} is listed in the Spamhaus XBL."),
+    RELAY_DENIED(6, 550, "5.7.1", "Unauthorized relay attempt", "Unauthorized relay attempt"),
+    RCPT_RBL_DEFUNCT(7, 550, "5.7.1", "User listed in rcpt-rbl", "Defunct.", Status.DEFUNCT),
+    INVALID_FILTERED_RECIPIENT(8, 550, "5.1.1", "Invalid \"Spamcatcher\" recipient",
+            "Recipient <{recipient}> was refused by the domain's own mail server."),
+    SPF_FAIL_RELAYED(9, 550, "5.7.23", "SPF Record Fail (relayed domain)",
+            "SPF check failed for <{sender}> from {client_ip}."),
+    VIRUS_FOUND(10, 554, "5.7.1", "Mail failed virus scan", "Mail failed virus scan: {virus}."),
+    INTERNAL(11, 451, "4.3.0", "Internal", "Internal error, please try again later.", Status.INTERNAL),
+    PHISHING_ADDRESS(12, 550, "5.7.1", "Known Phishing Address", "Address <{address}> is known to be used for phishing."),
+    FORGED_SENDER(13, 550, "5.7.1", "Forged sender address", "Sender address <{sender}> is forged."),
+    BOTNET_RBL_DEFUNCT(14, 550, "5.7.1", "Botnet RBL", "Defunct.", Status.DEFUNCT),
+    OPS_BLOCKLIST(15, 550, "5.7.1", "IP address in local blocklist",
+            "IP address {client_ip} is blocked by local policy."),
+    SPF_FAIL(16, 550, "5.7.23", "SPF Failure", "SPF check failed for <{sender}> from {client_ip}."),
+    DKIM_FAIL(17, 550, "5.7.20", "DomainKey Failure", "DKIM verification failed for <{sender}>."),
+    SPAM_SCORE_DEFUNCT(18, 550, "5.7.1", "High SpamAssassin Score", "Defunct.", Status.DEFUNCT),
+    PBL_LISTED(19, 550, "5.7.1", "IP address listed in PBL", "IP address {client_ip} is listed in the Spamhaus PBL."),
+    INVALID_HOSTED_RECIPIENT(20, 550, "5.1.1", "Invalid hosted recipient", "Recipient <{recipient}> does not exist."),
+    DOMAIN_NO_HOSTING(21, 550, "5.1.2", "Domain has no hosting",
+            "Domain {domain} points its MX at us but has no mail hosting here."),
+    OWN_RBL_LISTED(22, 550, "5.7.1", "IP listed in our RBL", "IP address {client_ip} is listed in {zone}."),
+
+    GREYLISTED(23, 451, "4.7.1", "Greylisted", "Greylisted, please try again in {retry} seconds."),
+    HELO_MISSING(24, 503, "5.5.1", "HELO/EHLO missing", "Send HELO/EHLO first."),
+    HELO_INVALID(25, 501, "5.5.2", "Invalid HELO name", "Helo command rejected: invalid name <{helo}>."),
+    HELO_NOT_FQDN(26, 504, "5.5.2", "HELO name not fully qualified",
+            "Helo command rejected: need fully-qualified hostname <{helo}>."),
+    HELO_LOCALHOST(27, 550, "5.7.1", "HELO name is localhost",
+            "Helo command rejected: <{helo}> is not a name for a host on the internet."),
+    HELO_BARE_IP(28, 501, "5.5.2", "HELO address not in brackets",
+            "Helo command rejected: an address must be written as a literal [{helo}]."),
+    HELO_LITERAL_MISMATCH(29, 550, "5.7.1", "HELO address literal is not the client's",
+            "Helo command rejected: {helo} is not your address {client_ip}."),
+    HELO_CLAIMS_US(30, 550, "5.7.1", "HELO claims to be us", "You cannot say you are me. I am me."),
+    TOO_MANY_RECIPIENTS(31, 452, "4.5.3", "Too many recipients", "Too many recipients, at most {limit} per message."),
+    MESSAGE_TOO_LARGE(32, 552, "5.3.4", "Message too large", "Message size exceeds the limit of {limit} bytes."),
+    TOO_MANY_HOPS(33, 554, "5.4.6", "Too many Received headers",
+            "Too many Received headers ({count}, limit {limit}): mail loop?"),
+    TOO_MANY_CONNECTIONS(34, 421, "4.7.0", "Too many connections from one address",
+            "Too many connections from {client_ip}, at most {limit} at a time."),
+    SERVER_BUSY(35, 421, "4.7.0", "Server busy", "Too many connections, try again later."),
+    SENDER_DOMAIN_NOT_FOUND(36, 550, "5.1.8", "Sender domain not found",
+            "Sender address rejected: domain {domain} not found."),
+    SENDER_DOMAIN_TEMPFAIL(37, 450, "4.1.8", "Sender domain not resolvable now",
+            "Sender address rejected: domain {domain} cannot be resolved now."),
+    NO_REVERSE_HOSTNAME(38, 450, "4.7.1", "No reverse hostname",
+            "Client host rejected: cannot find your reverse hostname, [{client_ip}]."),
+    TLS_REQUIRED(39, 530, "5.7.0", "TLS required",
+            "Your sender domain is required to send via an encrypted SMTP session."),
+    RATE_EXCEEDED(40, 450, "4.7.1", "Sender rate exceeded", "Sender rate exceeded, try again later."),
+    DMARC_REJECT(41, 550, "5.7.1", "DMARC reject", "Message failed the DMARC policy of {domain}, which says reject."),
+    DOWNSTREAM_UNAVAILABLE(42, 451, "4.4.1", "Downstream unavailable",
+            "Mail system temporarily unavailable, please try again later."),
+    DOWNSTREAM_REJECTED(43, 550, "5.0.0", "Refused by the downstream mail server", "Refused: {downstream}"),
+    BLOCKED_ATTACHMENT(44, 554, "5.7.1", "Blocked attachment type", "Attachment type of {name} is blocked."),
+    OUTLOOK_BLOCKED_ATTACHMENT(45, 554, "5.7.1", "Attachment type on Outlook's blocked list",
+            "Attachment type of {name} is on Outlook's blocked list."),
+    WINZIP_EXPLOIT_ATTACHMENT(46, 554, "5.7.1", "Attachment exploitable through WinZip",
+            "Attachment {name} can be used to exploit WinZip (.b64 .bhx .hqx .mim .uue .xxe)."),
+    ATTACHMENT_NAME_TOO_LONG(47, 554, "5.7.1", "Attachment name too long",
+            "The name of the attached document is longer than {limit} characters."),
+    BARE_NEWLINE(48, 554, "5.5.2", "Bare CR or LF in message",
+            "Message refused: bare CR or LF; lines must end with CRLF (RFC 5321 2.3.8)."),
+    PROXY_NOT_ALLOWED(49, 550, "5.7.0", "XCLIENT/PROXY not allowed", "{command} is not allowed from {client_ip}."),
+    TIMEOUT(50, 421, "4.4.2", "Timeout", "Timeout exceeded, closing connection."),
+    TOO_MANY_ERRORS(51, 421, "4.7.0", "Too many errors", "Too many errors, closing connection."),
+    MIXED_CONTENT_POLICY(52, 452, "4.5.3", "Recipient needs a separate transaction",
+            "Recipient <{recipient}> has a different content policy, send it in a separate transaction."),
+    BAD_RECIPIENT_SYNTAX(53, 501, "5.1.3", "Bad recipient address syntax", "Bad recipient address syntax: {reason}."),
+    BAD_SENDER_SYNTAX(54, 501, "5.1.7", "Bad sender address syntax", "Bad sender address syntax: {reason}."),
+    DNS_TEMPFAIL(55, 451, "4.4.3", "DNS lookup failed", "Temporary DNS failure, please try again later."),
+    SENDER_BLOCKLISTED(56, 550, "5.7.1", "Sender blocklisted", "Sender <{sender}> is blocked by local policy."),
+    RBL_LISTED(57, 550, "5.7.1", "IP address listed in an RBL", "IP address {client_ip} is listed in {zone}."),
+    DOWNSTREAM_DEFERRED(58, 451, "4.4.0", "Deferred by the downstream mail server", "Deferred: {downstream}");
+
+    /** Whether an entry is emitted. Defunct and internal entries are listed but never used by checks. */
+    public enum Status { ACTIVE, DEFUNCT, INTERNAL }
+
+    private final int number;
+    private final int smtpCode;
+    private final String enhanced;
+    private final String title;
+    private final String template;
+    private final Status status;
+
+    Code(int number, int smtpCode, String enhanced, String title, String template) {
+        this(number, smtpCode, enhanced, title, template, Status.ACTIVE);
+    }
+
+    Code(int number, int smtpCode, String enhanced, String title, String template, Status status) {
+        this.number = number;
+        this.smtpCode = smtpCode;
+        this.enhanced = enhanced;
+        this.title = title;
+        this.template = template;
+        this.status = status;
+    }
+
+    public int number() { return number; }
+    public int smtpCode() { return smtpCode; }
+    public String enhanced() { return enhanced; }
+    public String title() { return title; }
+    public String template() { return template; }
+    public Status status() { return status; }
+
+    /** The name used in configuration files, e.g. {@code relay-denied}. */
+    public String key() {
+        return name().toLowerCase(Locale.ROOT).replace('_', '-');
+    }
+
+    /** Looks an entry up by its configuration name; null if there is none. */
+    public static Code byKey(String key) {
+        for (Code c : values()) {
+            if (c.key().equals(key)) return c;
+        }
+        return null;
+    }
+}

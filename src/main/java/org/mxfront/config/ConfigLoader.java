@@ -1,0 +1,423 @@
+// Loads mxfront.yml: the embedded defaults (config/mxfront.yml, packed into the jar) with the
+// operator's file laid over them, bound to records with unknown keys as errors, validated, and
+// turned into a policy engine. Every error names the file, the line and the key.
+//
+// Merge rules: maps merge key by key; lists and scalars replace; a `checks:` map in the operator's
+// file replaces the default list entirely (so that its order is the evaluation order).
+package org.mxfront.config;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
+import com.fasterxml.jackson.databind.exc.InvalidFormatException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
+import com.fasterxml.jackson.databind.module.SimpleModule;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.mxfront.checks.CheckContext;
+import org.mxfront.checks.CheckType;
+import org.mxfront.checks.CheckTypes;
+import org.mxfront.codes.Code;
+import org.mxfront.codes.ReplyCatalogue;
+import org.mxfront.net.Networks;
+import org.mxfront.policy.Check;
+import org.mxfront.policy.ConfiguredCheck;
+import org.mxfront.policy.DecisionLog;
+import org.mxfront.policy.Mode;
+import org.mxfront.policy.Policy;
+import org.mxfront.policy.PolicyEngine;
+import org.mxfront.policy.Stage;
+
+/** Reads and validates configuration files. */
+public final class ConfigLoader {
+    /** The classpath resource holding the defaults (a copy of config/mxfront.yml). */
+    public static final String DEFAULTS_RESOURCE = "/mxfront.yml";
+    public static final String EMBEDDED = "<embedded defaults>";
+
+    private final ObjectMapper mapper;
+    private final Clock clock;
+
+    public ConfigLoader() {
+        this(Clock.systemUTC());
+    }
+
+    public ConfigLoader(Clock clock) {
+        this.clock = clock;
+        YAMLFactory yf = YAMLFactory.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
+        SimpleModule durations = new SimpleModule().addDeserializer(Duration.class, new DurationDeserializer());
+        this.mapper = new YAMLMapper(yf)
+                .setPropertyNamingStrategy(PropertyNamingStrategies.KEBAB_CASE)
+                .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+                .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
+                .registerModule(durations);
+    }
+
+    /** Loads the embedded defaults alone. */
+    public DaemonConfig loadDefaults(MeterRegistry registry) throws ConfigException {
+        return load(null, registry);
+    }
+
+    /**
+     * Loads a file over the embedded defaults.
+     *
+     * @param file the operator's file, or null for the defaults alone
+     */
+    public DaemonConfig load(Path file, MeterRegistry registry) throws ConfigException {
+        String name = file == null ? EMBEDDED : file.toString();
+        String text;
+        if (file == null) {
+            text = "{}";
+        } else {
+            try {
+                text = Files.readString(file, StandardCharsets.UTF_8);
+            } catch (NoSuchFileException e) {
+                throw new ConfigException(name, 0, null, "no such file");
+            } catch (IOException e) {
+                throw new ConfigException(name, 0, null, "cannot read: " + e.getMessage());
+            }
+        }
+        return parse(name, text, registry);
+    }
+
+    /** Parses configuration text (named {@code name} in errors) over the embedded defaults. */
+    public DaemonConfig parse(String name, String text, MeterRegistry registry) throws ConfigException {
+        Ctx c = new Ctx(name, text);
+        JsonNode user = c.tree(text);
+        if (user == null || user.isMissingNode() || user.isNull()) user = mapper.createObjectNode();
+        if (!user.isObject()) throw new ConfigException(name, 1, null, "the file must be a YAML mapping");
+        ObjectNode merged = defaults();
+        if (user.has("checks")) merged.remove("checks");
+        merge(merged, (ObjectNode) user);
+        Settings s = c.bind(merged, "", Settings.class);
+        return build(c, s, registry);
+    }
+
+    private ObjectNode defaults() {
+        try (InputStream in = ConfigLoader.class.getResourceAsStream(DEFAULTS_RESOURCE)) {
+            if (in == null) throw new IllegalStateException("missing " + DEFAULTS_RESOURCE + " in the jar");
+            return (ObjectNode) mapper.readTree(in);
+        } catch (IOException e) {
+            throw new IllegalStateException("embedded defaults are broken", e);
+        }
+    }
+
+    static void merge(ObjectNode base, ObjectNode over) {
+        Iterator<Map.Entry<String, JsonNode>> it = over.fields();
+        while (it.hasNext()) {
+            Map.Entry<String, JsonNode> e = it.next();
+            JsonNode b = base.get(e.getKey());
+            if (b instanceof ObjectNode bo && e.getValue() instanceof ObjectNode eo) merge(bo, eo);
+            else base.set(e.getKey(), e.getValue().deepCopy());
+        }
+    }
+
+    private DaemonConfig build(Ctx c, Settings s, MeterRegistry registry) throws ConfigException {
+        Settings.ServerSettings srv = c.require(s.server(), "/server");
+        String hostname = c.require(srv.hostname(), "/server/hostname").trim();
+        if (hostname.isEmpty()) hostname = localHostname();
+        InetSocketAddress listen = c.hostPort(c.require(srv.listen(), "/server/listen"), "/server/listen");
+        Settings.DownstreamSettings ds = c.require(s.downstream(), "/downstream");
+        InetSocketAddress downstream = c.hostPort(c.require(ds.address(), "/downstream/address"), "/downstream/address");
+        c.positive(srv.maxConnections(), "/server/max-connections");
+        c.positive(srv.maxErrors(), "/server/max-errors");
+        c.positiveDuration(srv.commandTimeout(), "/server/command-timeout");
+        c.positiveDuration(srv.dataTimeout(), "/server/data-timeout");
+        c.positiveDuration(ds.connectTimeout(), "/downstream/connect-timeout");
+        c.positiveDuration(ds.commandTimeout(), "/downstream/command-timeout");
+        c.positiveDuration(ds.dataTimeout(), "/downstream/data-timeout");
+        c.positiveDuration(ds.idleTimeout(), "/downstream/idle-timeout");
+        c.require(ds.maxIdle(), "/downstream/max-idle");
+        c.require(ds.forwardClient(), "/downstream/forward-client");
+        c.require(srv.bareNewline(), "/server/bare-newline");
+        c.require(srv.enhancedStatusCodes(), "/server/enhanced-status-codes");
+        c.require(srv.delayReject(), "/server/delay-reject");
+        Networks relay = c.networks(s.relayNetworks(), "/relay-networks");
+        Networks proxies = c.networks(srv.trustedProxies(), "/server/trusted-proxies");
+        String state = c.require(s.stateDirectory(), "/state-directory");
+
+        Settings.RepliesSettings rs = c.require(s.replies(), "/replies");
+        Map<Code, String> texts = new EnumMap<>(Code.class);
+        if (rs.texts() != null) {
+            for (Map.Entry<String, String> e : rs.texts().entrySet()) {
+                Code code = Code.byKey(e.getKey());
+                if (code == null) {
+                    throw c.error("/replies/texts/" + e.getKey(), "unknown reply code (see `mxfront codes` for the keys)");
+                }
+                texts.put(code, e.getValue());
+            }
+        }
+        String prefix = c.require(rs.prefix(), "/replies/prefix");
+        if (!prefix.matches("[A-Za-z0-9._-]{1,20}")) {
+            throw c.error("/replies/prefix", "must be 1-20 letters, digits, '.', '_' or '-'");
+        }
+        ReplyCatalogue catalogue = new ReplyCatalogue(prefix, texts);
+
+        Map<String, Settings.DomainSettings> domains = s.domains() == null ? Map.of() : s.domains();
+        Set<String> localDomains = new LinkedHashSet<>();
+        for (String d : domains.keySet()) {
+            String lower = d.toLowerCase(Locale.ROOT);
+            if (!lower.matches("[a-z0-9]([a-z0-9.-]*[a-z0-9])?")) throw c.error("/domains/" + d, "not a domain name");
+            localDomains.add(lower);
+        }
+        List<InetAddress> ours = listen.getAddress().isAnyLocalAddress() ? List.of() : List.of(listen.getAddress());
+        CheckContext ctx = new CheckContext(hostname, ours, Set.copyOf(localDomains), clock, registry);
+
+        ObjectNode checks = s.checks() == null ? mapper.createObjectNode() : s.checks();
+        Policy def = policy(c, "default", checks, null, ctx);
+        Map<String, Policy> perDomain = new LinkedHashMap<>();
+        for (Map.Entry<String, Settings.DomainSettings> e : domains.entrySet()) {
+            ObjectNode over = e.getValue() == null ? null : e.getValue().checks();
+            perDomain.put(e.getKey().toLowerCase(Locale.ROOT),
+                    policy(c, e.getKey(), checks, over, ctx));
+        }
+        PolicyEngine engine = new PolicyEngine(def, perDomain, relay, catalogue, hostname, srv.delayReject(),
+                new DecisionLog(), registry);
+        return new DaemonConfig(c.name, s, hostname, listen, downstream, relay, proxies, Path.of(state), engine);
+    }
+
+    private Policy policy(Ctx c, String name, ObjectNode global, ObjectNode override, CheckContext ctx)
+            throws ConfigException {
+        ObjectNode merged = global.deepCopy();
+        String overBase = "/domains/" + name + "/checks";
+        if (override != null) {
+            Iterator<String> names = override.fieldNames();
+            while (names.hasNext()) {
+                String n = names.next();
+                JsonNode o = override.get(n);
+                if (!o.isObject()) throw c.error(overBase + "/" + n, "must be a mapping of the check's settings");
+                JsonNode g = merged.get(n);
+                if (g instanceof ObjectNode go) merge(go, (ObjectNode) o);
+                else merged.set(n, o.deepCopy());
+            }
+        }
+        List<ConfiguredCheck> list = new ArrayList<>();
+        List<Object> contentKey = new ArrayList<>();
+        Iterator<Map.Entry<String, JsonNode>> it = merged.fields();
+        while (it.hasNext()) {
+            Map.Entry<String, JsonNode> e = it.next();
+            String checkName = e.getKey();
+            String base = override != null && override.has(checkName) ? overBase + "/" + checkName : "/checks/" + checkName;
+            CheckType<?> type = CheckTypes.BY_NAME.get(checkName);
+            if (type == null) {
+                throw c.error(base, "unknown check (known: " + String.join(", ", CheckTypes.BY_NAME.keySet().stream().sorted().toList()) + ")");
+            }
+            JsonNode node = e.getValue();
+            if (node == null || node.isNull()) node = mapper.createObjectNode();
+            if (!node.isObject()) throw c.error(base, "must be a mapping of the check's settings");
+            ObjectNode settings = ((ObjectNode) node).deepCopy();
+            JsonNode enabled = settings.remove("enabled");
+            JsonNode modeNode = settings.remove("mode");
+            Mode mode = modeNode == null ? Mode.ENFORCE : c.bind(modeNode, base + "/mode", Mode.class);
+            if (enabled != null && !enabled.isBoolean()) throw c.error(base + "/enabled", "must be true or false");
+            if (enabled != null && !enabled.booleanValue()) continue;
+            Object cfg = c.bind(settings, base, type.configType());
+            Check check = type.create(cfg, ctx);
+            list.add(new ConfiguredCheck(checkName, mode, check));
+            if (check.stages().stream().anyMatch(Policy.CONTENT_STAGES::contains)) {
+                contentKey.add(List.of(checkName, mode, settings));
+            }
+        }
+        return new Policy(name, list, List.copyOf(contentKey));
+    }
+
+    private static String localHostname() {
+        try {
+            String h = InetAddress.getLocalHost().getCanonicalHostName();
+            return h == null || h.isBlank() ? "localhost" : h;
+        } catch (UnknownHostException e) {
+            return "localhost";
+        }
+    }
+
+    /** One file being loaded: its name, its key lines, and helpers that turn problems into ConfigExceptions. */
+    private final class Ctx {
+        final String name;
+        final YamlLocations locations;
+
+        Ctx(String name, String text) throws ConfigException {
+            this.name = name;
+            YamlLocations l;
+            try {
+                l = new YamlLocations(text);
+            } catch (JsonProcessingException e) {
+                throw syntax(e);
+            } catch (IOException e) {
+                throw new ConfigException(name, 0, null, e.getMessage());
+            }
+            this.locations = l;
+        }
+
+        JsonNode tree(String text) throws ConfigException {
+            try {
+                return mapper.readTree(text);
+            } catch (JsonProcessingException e) {
+                throw syntax(e);
+            }
+        }
+
+        ConfigException syntax(JsonProcessingException e) {
+            int line = e.getLocation() == null ? 0 : e.getLocation().getLineNr();
+            String msg = e.getOriginalMessage();
+            Matcher dup = Pattern.compile("Duplicate field '([^']*)'").matcher(msg);
+            if (dup.find()) return new ConfigException(name, line, dup.group(1), "duplicate key");
+            return new ConfigException(name, line, null, "YAML syntax error: " + msg.lines().findFirst().orElse(msg));
+        }
+
+        ConfigException error(String pointer, String problem) {
+            return new ConfigException(name, locations.line(pointer), YamlLocations.key(pointer), problem);
+        }
+
+        <T> T bind(JsonNode node, String base, Class<T> type) throws ConfigException {
+            try {
+                return mapper.treeToValue(node, type);
+            } catch (JsonMappingException e) {
+                StringBuilder ptr = new StringBuilder(base);
+                for (JsonMappingException.Reference r : e.getPath()) {
+                    ptr.append('/').append(r.getFieldName() != null ? r.getFieldName() : String.valueOf(r.getIndex()));
+                }
+                String p = ptr.toString();
+                if (e instanceof UnrecognizedPropertyException u) {
+                    List<String> known = u.getKnownPropertyIds().stream().map(String::valueOf).sorted().toList();
+                    throw error(p, "unknown key (known keys here: " + String.join(", ", known) + ")");
+                }
+                if (e instanceof InvalidFormatException f) {
+                    throw error(p, "invalid value '" + f.getValue() + "'" + expected(f.getTargetType()));
+                }
+                if (e instanceof ValueInstantiationException v && v.getCause() != null) {
+                    throw error(p, v.getCause().getMessage());
+                }
+                if (e instanceof MismatchedInputException m) {
+                    throw error(p, "wrong type of value" + expected(m.getTargetType()));
+                }
+                Throwable root = e.getCause() != null ? e.getCause() : e;
+                throw error(p, root.getMessage() == null ? e.getOriginalMessage() : root.getMessage().lines().findFirst().orElse(""));
+            } catch (JsonProcessingException | IllegalArgumentException e) {
+                throw error(base, e.getMessage());
+            }
+        }
+
+        private String expected(Class<?> type) {
+            if (type == null) return "";
+            if (type.isEnum()) {
+                List<String> names = new ArrayList<>();
+                for (Object o : type.getEnumConstants()) {
+                    try {
+                        com.fasterxml.jackson.annotation.JsonProperty jp = type.getField(((Enum<?>) o).name())
+                                .getAnnotation(com.fasterxml.jackson.annotation.JsonProperty.class);
+                        names.add(jp != null ? jp.value() : ((Enum<?>) o).name().toLowerCase(Locale.ROOT));
+                    } catch (NoSuchFieldException ex) {
+                        names.add(o.toString());
+                    }
+                }
+                return " (expected one of: " + String.join(", ", names) + ")";
+            }
+            if (type == Duration.class) return " (expected a duration such as 30s, 5m, 2h, 1d)";
+            if (type == Integer.class || type == int.class || type == Long.class || type == long.class) {
+                return " (expected a whole number)";
+            }
+            if (type == Boolean.class || type == boolean.class) return " (expected true or false)";
+            if (List.class.isAssignableFrom(type)) return " (expected a list)";
+            if (Map.class.isAssignableFrom(type) || type.isRecord()) return " (expected a mapping)";
+            return " (expected " + type.getSimpleName() + ")";
+        }
+
+        <T> T require(T value, String pointer) throws ConfigException {
+            if (value == null) throw error(pointer, "missing value");
+            return value;
+        }
+
+        void positive(Integer v, String pointer) throws ConfigException {
+            if (require(v, pointer) < 1) throw error(pointer, "must be at least 1");
+        }
+
+        void positiveDuration(Duration d, String pointer) throws ConfigException {
+            if (require(d, pointer).isNegative() || d.isZero()) throw error(pointer, "must be longer than zero");
+        }
+
+        InetSocketAddress hostPort(String s, String pointer) throws ConfigException {
+            Matcher m = Pattern.compile("^\\[?([^\\[\\]]+?)]?:(\\d{1,5})$").matcher(s.trim());
+            if (!m.matches()) throw error(pointer, "expected ADDRESS:PORT (e.g. 127.0.0.1:2525 or [::1]:2525), got '" + s + "'");
+            int port = Integer.parseInt(m.group(2));
+            if (port > 65535) throw error(pointer, "port " + port + " is out of range");
+            try {
+                return new InetSocketAddress(InetAddress.getByName(m.group(1)), port);
+            } catch (UnknownHostException e) {
+                throw error(pointer, "cannot resolve '" + m.group(1) + "'");
+            }
+        }
+
+        Networks networks(List<String> cidrs, String pointer) throws ConfigException {
+            if (cidrs == null) return Networks.NONE;
+            for (int i = 0; i < cidrs.size(); i++) {
+                try {
+                    Networks.parse(List.of(String.valueOf(cidrs.get(i))));
+                } catch (IllegalArgumentException e) {
+                    throw error(pointer + "/" + i, e.getMessage());
+                }
+            }
+            return Networks.parse(cidrs);
+        }
+    }
+
+    /** Durations as operators write them: 500ms, 30s, 5m, 2h, 1d; a bare number is seconds. */
+    static final class DurationDeserializer extends StdDeserializer<Duration> {
+        private static final Pattern P = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)?");
+
+        DurationDeserializer() {
+            super(Duration.class);
+        }
+
+        @Override
+        public Duration deserialize(JsonParser p, com.fasterxml.jackson.databind.DeserializationContext ctxt)
+                throws IOException {
+            String text = p.getValueAsString();
+            Matcher m = text == null ? null : P.matcher(text.trim());
+            if (m == null || !m.matches()) {
+                throw InvalidFormatException.from(p, "not a duration", text, Duration.class);
+            }
+            long n = Long.parseLong(m.group(1));
+            String unit = m.group(2) == null ? "s" : m.group(2);
+            return switch (unit) {
+                case "ms" -> Duration.ofMillis(n);
+                case "m" -> Duration.ofMinutes(n);
+                case "h" -> Duration.ofHours(n);
+                case "d" -> Duration.ofDays(n);
+                default -> Duration.ofSeconds(n);
+            };
+        }
+    }
+
+}

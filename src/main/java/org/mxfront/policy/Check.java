@@ -1,0 +1,24 @@
+// The one interface through which the policy engine knows a check.
+package org.mxfront.policy;
+
+import java.util.Set;
+
+/**
+ * One inbound check: small, configured by a record given to its constructor, immutable.
+ *
+ * <p>Threading: {@link #evaluate} is called by the engine on the session's own thread (a virtual
+ * thread per connection), concurrently for different sessions; implementations must be thread-safe
+ * and may block (DNS, stores) within their own timeouts.
+ */
+public interface Check {
+    /** The stages this check wants to see; the engine calls it at no other. */
+    Set<Stage> stages();
+
+    /** The verdict at one stage. Returns {@link Verdict#CONTINUE} when the check has no opinion. */
+    Verdict evaluate(Stage stage, Facts facts);
+
+    /** The largest message this check lets through; the front door stops reading into the downstream beyond it. */
+    default long maxMessageBytes() {
+        return Long.MAX_VALUE;
+    }
+}

@@ -1,0 +1,176 @@
+// The policy engine: runs the configured checks of the right policy at each stage; first decisive
+// verdict wins; log-only checks are logged and counted but never applied. It knows checks only
+// through the Check interface and front doors only through PolicySession: no transport type here.
+package org.mxfront.policy;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.net.InetAddress;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.mxfront.codes.Code;
+import org.mxfront.codes.Reply;
+import org.mxfront.codes.ReplyCatalogue;
+import org.mxfront.net.Networks;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Evaluates policies. Immutable after construction and shared by all sessions; a configuration
+ * reload builds a new engine, and sessions keep the engine they started with.
+ */
+public final class PolicyEngine {
+    private static final Logger LOG = LoggerFactory.getLogger(PolicyEngine.class);
+
+    private final Policy defaultPolicy;
+    private final Map<String, Policy> domainPolicies;
+    private final Networks relayNetworks;
+    private final ReplyCatalogue catalogue;
+    private final String hostname;
+    private final boolean delayReject;
+    private final DecisionLog decisionLog;
+    private final MeterRegistry registry;
+    private final Map<String, Counter> counters = new ConcurrentHashMap<>();
+    private final Map<String, Timer> timers = new ConcurrentHashMap<>();
+
+    /**
+     * @param defaultPolicy  the policy for connection-level stages and for recipients of non-local domains
+     * @param domainPolicies the policy of each local domain (lower-case keys); these domains are local
+     * @param relayNetworks  clients that may relay anywhere
+     * @param delayReject    apply CONNECT and HELO rejections at RCPT, as Postfix's smtpd_delay_reject
+     */
+    public PolicyEngine(Policy defaultPolicy, Map<String, Policy> domainPolicies, Networks relayNetworks,
+            ReplyCatalogue catalogue, String hostname, boolean delayReject, DecisionLog decisionLog,
+            MeterRegistry registry) {
+        this.defaultPolicy = defaultPolicy;
+        this.domainPolicies = Map.copyOf(domainPolicies);
+        this.relayNetworks = relayNetworks;
+        this.catalogue = catalogue;
+        this.hostname = hostname;
+        this.delayReject = delayReject;
+        this.decisionLog = decisionLog;
+        this.registry = registry;
+    }
+
+    /** Starts a session for a newly connected client. */
+    public PolicySession newSession(InetAddress address, int port, int connectionsFromAddress) {
+        return new PolicySession(this, client(address, port, connectionsFromAddress));
+    }
+
+    ClientInfo client(InetAddress address, int port, int connectionsFromAddress) {
+        return new ClientInfo(address, port, null, relayNetworks.contains(address), connectionsFromAddress);
+    }
+
+    public ReplyCatalogue catalogue() { return catalogue; }
+    public String hostname() { return hostname; }
+    public Policy defaultPolicy() { return defaultPolicy; }
+    boolean delayReject() { return delayReject; }
+    DecisionLog decisionLog() { return decisionLog; }
+
+    /** The policy for a recipient: its domain's when the domain is local, the default one otherwise. */
+    public Policy policyFor(Mailbox recipient) {
+        Policy p = domainPolicies.get(recipient.domain());
+        return p != null ? p : defaultPolicy;
+    }
+
+    public boolean isLocalDomain(String domain) {
+        return domainPolicies.containsKey(domain.toLowerCase(Locale.ROOT));
+    }
+
+    /** The largest message any policy accepts: what EHLO advertises as SIZE. */
+    public long advertisedMaxSize() {
+        long max = defaultPolicy.maxMessageBytes();
+        for (Policy p : domainPolicies.values()) max = Math.max(max, p.maxMessageBytes());
+        return max;
+    }
+
+    /** Renders a catalogue entry for this client. */
+    public Reply render(Code code, Map<String, String> vars, Facts f) {
+        return catalogue.render(code, vars, f.client().ip(), hostname);
+    }
+
+    /**
+     * Runs one stage of a policy.
+     *
+     * @return the first enforcing negative verdict, or {@link Decision#PROCEED}
+     */
+    Decision evaluate(Policy policy, Stage stage, Facts facts) {
+        for (ConfiguredCheck cc : policy.checks()) {
+            if (!cc.check().stages().contains(stage)) continue;
+            Verdict v;
+            long t0 = System.nanoTime();
+            try {
+                v = cc.check().evaluate(stage, facts);
+            } catch (RuntimeException e) {
+                LOG.error("check {} failed at {} for {}", cc.name(), stage, facts.client().logName(), e);
+                v = new Verdict.Defer(Code.INTERNAL, Map.of());
+            } finally {
+                timer(cc.name()).record(System.nanoTime() - t0, java.util.concurrent.TimeUnit.NANOSECONDS);
+            }
+            switch (v) {
+                case Verdict.Continue c -> { }
+                case Verdict.Accept a -> {
+                    LOG.debug("{} accepted by {}: {}", stage, cc.name(), a.reason());
+                    return Decision.PROCEED;
+                }
+                case Verdict.Reject r -> {
+                    Decision d = negative(cc, stage, facts, v);
+                    if (d != null) return d;
+                }
+                case Verdict.Defer r -> {
+                    Decision d = negative(cc, stage, facts, v);
+                    if (d != null) return d;
+                }
+                case Verdict.Disconnect r -> {
+                    Decision d = negative(cc, stage, facts, v);
+                    if (d != null) return d;
+                }
+            }
+        }
+        return Decision.PROCEED;
+    }
+
+    private Decision negative(ConfiguredCheck cc, Stage stage, Facts facts, Verdict v) {
+        Reply reply = render(v.code(), v.vars(), facts);
+        if (cc.mode() == Mode.LOG_ONLY) {
+            count(v.code(), stage, cc.name(), "log-only");
+            decisionLog.write("reject_warning", stageName(stage), facts, reply, cc.name());
+            return null;
+        }
+        return new Decision(v, cc.name(), reply);
+    }
+
+    /** Logs and counts a decision that the front door is applying now. */
+    void applied(Decision d, Stage stage, Facts facts) {
+        count(d.verdict().code(), stage, d.check(), "enforce");
+        String action = switch (d.verdict()) {
+            case Verdict.Disconnect x -> "disconnect";
+            case Verdict.Defer x -> "defer";
+            default -> "reject";
+        };
+        decisionLog.write(action, stageName(stage), facts, d.reply(), d.check());
+    }
+
+    private void count(Code code, Stage stage, String check, String mode) {
+        String key = code.name() + '|' + stage + '|' + check + '|' + mode;
+        counters.computeIfAbsent(key, k -> Counter.builder("mxfront.rejections")
+                .description("Negative policy decisions by reply code, stage and check")
+                .tag("code", catalogue.id(code)).tag("stage", stage.name().toLowerCase(Locale.ROOT))
+                .tag("check", check == null ? "none" : check).tag("mode", mode).register(registry)).increment();
+    }
+
+    private Timer timer(String check) {
+        return timers.computeIfAbsent(check, k -> Timer.builder("mxfront.check.duration")
+                .description("Time spent in each check").tag("check", k).register(registry));
+    }
+
+    static String stageName(Stage s) {
+        return switch (s) {
+            case HEADERS -> "DATA";
+            case END_OF_DATA -> "END-OF-MESSAGE";
+            default -> s.name();
+        };
+    }
+}

@@ -1,0 +1,143 @@
+// The engine's view of one client connection: the facts gathered so far, the delayed verdict from
+// CONNECT/HELO, and the transaction's recipients and content policy. A front door drives it stage by
+// stage; it never sees a socket.
+//
+// Mixed content policies: the first accepted recipient fixes the transaction's content policy.
+// A later recipient whose domain has a different content policy gets 452 4.5.3 (XM-RJCT52), so the
+// client sends it in a separate transaction, as RFC 5321 lets it do with any 452; each message is
+// then scanned under exactly one policy.
+package org.mxfront.policy;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.mxfront.codes.Code;
+
+/**
+ * Policy state of one connection. Not thread-safe: one front-door thread drives it.
+ */
+public final class PolicySession {
+    private final PolicyEngine engine;
+    private Facts facts;
+    private Decision pending;
+    private Policy contentPolicy;
+    private final List<Mailbox> recipients = new ArrayList<>();
+
+    PolicySession(PolicyEngine engine, ClientInfo client) {
+        this.engine = engine;
+        this.facts = Facts.connect(client);
+    }
+
+    public Facts facts() { return facts; }
+    public PolicyEngine engine() { return engine; }
+
+    /** CONNECT stage. A Disconnect is immediate; other refusals wait for RCPT when delay-reject is on. */
+    public Decision connect() {
+        return early(Stage.CONNECT, engine.evaluate(engine.defaultPolicy(), Stage.CONNECT, facts));
+    }
+
+    /**
+     * HELO/EHLO stage. A refusal sticks to the connection: a later HELO with a good name does not
+     * wash it.
+     */
+    public Decision helo(String name) {
+        facts = facts.withHelo(name);
+        return early(Stage.HELO, engine.evaluate(engine.defaultPolicy(), Stage.HELO, facts));
+    }
+
+    private Decision early(Stage stage, Decision d) {
+        if (d.proceed()) return d;
+        if (d.disconnect() || !engine.delayReject()) {
+            engine.applied(d, stage, facts);
+            return d;
+        }
+        if (pending == null) pending = d;
+        return Decision.PROCEED;
+    }
+
+    /** Replaces the client (XCLIENT from a trusted proxy): facts, and the verdicts drawn from them, start over. */
+    public Decision changeClient(java.net.InetAddress address, int port, String helo, int connectionsFromAddress) {
+        facts = Facts.connect(engine.client(address, port, connectionsFromAddress));
+        pending = null;
+        resetTransaction();
+        Decision d = connect();
+        if (d.proceed() && helo != null) d = helo(helo);
+        return d;
+    }
+
+    /** MAIL stage: starts a transaction. */
+    public Decision mail(Mailbox sender, long declaredSize) {
+        resetTransaction();
+        facts = facts.withSender(sender, declaredSize);
+        return applied(Stage.MAIL, engine.evaluate(engine.defaultPolicy(), Stage.MAIL, facts));
+    }
+
+    /**
+     * RCPT stage: decides one recipient. The front door calls {@link #recipientAccepted} once the
+     * recipient is also accepted downstream.
+     */
+    public Decision rcpt(Mailbox recipient) {
+        Facts f = facts.withRecipients(recipients).withRecipient(recipient);
+        if (pending != null) {
+            engine.applied(pending, Stage.RCPT, f);
+            return pending;
+        }
+        Policy policy = engine.policyFor(recipient);
+        Decision d = engine.evaluate(policy, Stage.RCPT, f);
+        if (d.proceed() && contentPolicy != null && !contentPolicy.contentKey().equals(policy.contentKey())) {
+            Verdict v = new Verdict.Defer(Code.MIXED_CONTENT_POLICY, Map.of("recipient", recipient.address()));
+            d = new Decision(v, "content-policy", engine.render(v.code(), v.vars(), f));
+        }
+        if (!d.proceed()) engine.applied(d, Stage.RCPT, f);
+        return d;
+    }
+
+    /** Records a recipient accepted by the policy and by the downstream. */
+    public void recipientAccepted(Mailbox recipient) {
+        if (contentPolicy == null) contentPolicy = engine.policyFor(recipient);
+        recipients.add(recipient);
+        facts = facts.withRecipients(recipients);
+    }
+
+    public List<Mailbox> recipients() { return List.copyOf(recipients); }
+
+    /** The size limit of this transaction's content policy (of the default policy before any recipient). */
+    public long maxMessageBytes() {
+        return (contentPolicy != null ? contentPolicy : engine.defaultPolicy()).maxMessageBytes();
+    }
+
+    /** HEADERS stage, under the transaction's content policy. */
+    public Decision headers(HeaderSection headers) {
+        facts = facts.withHeaders(headers);
+        return applied(Stage.HEADERS, engine.evaluate(content(), Stage.HEADERS, facts));
+    }
+
+    /** END_OF_DATA stage, under the transaction's content policy. */
+    public Decision endOfData(long messageBytes) {
+        facts = facts.withMessageBytes(messageBytes);
+        return applied(Stage.END_OF_DATA, engine.evaluate(content(), Stage.END_OF_DATA, facts));
+    }
+
+    /** Logs and counts a refusal the front door makes itself (protocol errors, downstream faults). */
+    public Decision refuse(Stage stage, Verdict verdict, String reason) {
+        Decision d = new Decision(verdict, reason, engine.render(verdict.code(), verdict.vars(), facts));
+        engine.applied(d, stage, facts);
+        return d;
+    }
+
+    private Policy content() {
+        return contentPolicy != null ? contentPolicy : engine.defaultPolicy();
+    }
+
+    private Decision applied(Stage stage, Decision d) {
+        if (!d.proceed()) engine.applied(d, stage, facts);
+        return d;
+    }
+
+    /** Ends the transaction (RSET, end of DATA, a new MAIL). The connection's delayed verdict stays. */
+    public void resetTransaction() {
+        recipients.clear();
+        contentPolicy = null;
+        facts = facts.withSender(null, 0);
+    }
+}

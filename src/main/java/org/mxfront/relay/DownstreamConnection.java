@@ -1,0 +1,180 @@
+// One SMTP connection to the downstream MTA, driven by a blocking caller (a session's virtual
+// thread) over Netty's SMTP codec. Replies are matched to requests in order; the event loop never
+// blocks. Message data is written in chunks, each awaited, so a slow downstream slows the client
+// instead of filling memory.
+package org.mxfront.relay;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.smtp.DefaultLastSmtpContent;
+import io.netty.handler.codec.smtp.DefaultSmtpContent;
+import io.netty.handler.codec.smtp.DefaultSmtpRequest;
+import io.netty.handler.codec.smtp.SmtpResponse;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * A connection to the downstream. Not thread-safe: one session uses it at a time; the pool hands it
+ * from one session to the next only between transactions.
+ */
+public final class DownstreamConnection {
+    private final Channel channel;
+    private final Handler handler;
+    private volatile Set<String> extensions = Set.of();
+    private volatile long idleSince;
+    private boolean broken;
+
+    DownstreamConnection(Channel channel, Handler handler) {
+        this.channel = channel;
+        this.handler = handler;
+    }
+
+    /** Netty handler: completes the oldest waiting request with each reply, fails them all on close. */
+    static final class Handler extends SimpleChannelInboundHandler<SmtpResponse> {
+        private final ArrayDeque<CompletableFuture<DownstreamReply>> waiting = new ArrayDeque<>();
+        private Throwable closedBy;
+        /** The server's greeting: expected before anything is sent, so it is queued first. */
+        final CompletableFuture<DownstreamReply> greeting = new CompletableFuture<>();
+
+        Handler() {
+            waiting.add(greeting);
+        }
+
+        synchronized CompletableFuture<DownstreamReply> expect() {
+            CompletableFuture<DownstreamReply> f = new CompletableFuture<>();
+            if (closedBy != null) f.completeExceptionally(closedBy);
+            else waiting.add(f);
+            return f;
+        }
+
+        @Override
+        protected void channelRead0(ChannelHandlerContext ctx, SmtpResponse msg) {
+            CompletableFuture<DownstreamReply> f;
+            synchronized (this) {
+                f = waiting.poll();
+            }
+            DownstreamReply r = DownstreamReply.parse(msg.code(), msg.details());
+            if (f != null) f.complete(r);
+            else ctx.close(); // a reply nobody asked for: the dialogue is out of step
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) {
+            fail(new DownstreamException("downstream closed the connection"));
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            fail(new DownstreamException("downstream protocol error: " + cause.getMessage(), cause));
+            ctx.close();
+        }
+
+        private void fail(Throwable t) {
+            ArrayDeque<CompletableFuture<DownstreamReply>> copy;
+            synchronized (this) {
+                if (closedBy == null) closedBy = t;
+                copy = new ArrayDeque<>(waiting);
+                waiting.clear();
+            }
+            for (CompletableFuture<DownstreamReply> f : copy) f.completeExceptionally(t);
+        }
+    }
+
+    /** Waits for the greeting that the handler was told to expect before the connection was made. */
+    DownstreamReply await(CompletableFuture<DownstreamReply> f, Duration timeout) throws DownstreamException {
+        try {
+            return f.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            broken = true;
+            channel.close();
+            throw new DownstreamException("downstream did not answer within " + timeout.toSeconds() + "s");
+        } catch (ExecutionException e) {
+            broken = true;
+            Throwable c = e.getCause();
+            throw c instanceof DownstreamException de ? de : new DownstreamException(String.valueOf(c.getMessage()), c);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            broken = true;
+            channel.close();
+            throw new DownstreamException("interrupted");
+        }
+    }
+
+    /** Sends one command and waits for its reply. */
+    public DownstreamReply command(String verb, Duration timeout, CharSequence... params) throws DownstreamException {
+        CompletableFuture<DownstreamReply> f = handler.expect();
+        channel.writeAndFlush(new DefaultSmtpRequest(verb, params));
+        return await(f, timeout);
+    }
+
+    /** Sends EHLO and records the extensions offered. */
+    DownstreamReply ehlo(String name, Duration timeout) throws DownstreamException {
+        DownstreamReply r = command("EHLO", timeout, name);
+        if (r.positive()) {
+            java.util.HashSet<String> ext = new java.util.HashSet<>();
+            for (int i = 1; i < r.lines().size(); i++) {
+                String l = r.lines().get(i).trim();
+                int sp = l.indexOf(' ');
+                ext.add((sp < 0 ? l : l.substring(0, sp)).toUpperCase(Locale.ROOT));
+            }
+            extensions = Set.copyOf(ext);
+        }
+        return r;
+    }
+
+    /** Extensions the downstream offered in its last EHLO reply (upper case keywords). */
+    public Set<String> extensions() { return extensions; }
+
+    /** Writes a chunk of dot-stuffed, CRLF-terminated message data; waits until it is sent. */
+    public void write(ByteBuf chunk, Duration timeout) throws DownstreamException {
+        awaitWrite(channel.writeAndFlush(new DefaultSmtpContent(chunk)), timeout);
+    }
+
+    /** Writes the final chunk and the terminating dot, and waits for the downstream's verdict. */
+    public DownstreamReply finish(ByteBuf last, Duration timeout) throws DownstreamException {
+        CompletableFuture<DownstreamReply> f = handler.expect();
+        channel.writeAndFlush(new DefaultLastSmtpContent(last));
+        return await(f, timeout);
+    }
+
+    private void awaitWrite(ChannelFuture cf, Duration timeout) throws DownstreamException {
+        try {
+            if (!cf.await(timeout.toMillis())) {
+                broken = true;
+                channel.close();
+                throw new DownstreamException("downstream did not take data within " + timeout.toSeconds() + "s");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new DownstreamException("interrupted");
+        }
+        if (!cf.isSuccess()) {
+            broken = true;
+            throw new DownstreamException("writing to downstream failed: " + cf.cause().getMessage(), cf.cause());
+        }
+    }
+
+    /** True while the connection can carry another transaction. */
+    public boolean usable() { return !broken && channel.isActive(); }
+
+    /** Drops the connection at once; a message in DATA is thereby discarded by the downstream. */
+    public void abort() {
+        broken = true;
+        channel.close();
+    }
+
+    io.netty.buffer.ByteBufAllocator alloc() { return channel.alloc(); }
+
+    long idleSince() { return idleSince; }
+
+    void idleSince(long t) { idleSince = t; }
+}

@@ -1,0 +1,152 @@
+// One mail transaction relayed to the downstream: XFORWARD/XCLIENT, MAIL, RCPT..., DATA, data, dot.
+// Opened lazily at the first recipient that passes the policy, so abusive sessions that never get
+// a recipient accepted cost the downstream nothing.
+package org.mxfront.relay;
+
+import io.netty.buffer.ByteBuf;
+import java.util.ArrayList;
+import java.util.List;
+import org.mxfront.config.Settings.ForwardClient;
+import org.mxfront.net.Networks;
+
+/**
+ * The downstream side of one transaction. Used by one session thread.
+ */
+public final class DownstreamTransaction {
+    private final DownstreamRelay relay;
+    private final ClientIdentity client;
+    private DownstreamConnection conn;
+    private String mailCommandArg;
+    private List<String> mailParams = List.of();
+    private DownstreamReply mailReply;
+    private boolean inData;
+
+    DownstreamTransaction(DownstreamRelay relay, ClientIdentity client) {
+        this.relay = relay;
+        this.client = client;
+    }
+
+    /** Remembers the sender; MAIL is sent with the first recipient. */
+    public void mail(String sender, List<String> params) {
+        this.mailCommandArg = "FROM:<" + sender + ">";
+        this.mailParams = List.copyOf(params);
+    }
+
+    /**
+     * Relays one recipient. Opens the connection and sends MAIL first if needed.
+     *
+     * @return the downstream's reply to RCPT, or its refusal of MAIL
+     */
+    public DownstreamReply rcpt(String recipient) throws DownstreamException {
+        if (conn == null) {
+            conn = relay.acquire();
+            forwardClient();
+            List<CharSequence> p = new ArrayList<>();
+            p.add(mailCommandArg);
+            p.addAll(mailParams);
+            mailReply = conn.command("MAIL", relay.commandTimeout(), p.toArray(CharSequence[]::new));
+        }
+        if (!mailReply.positive()) return mailReply;
+        return conn.command("RCPT", relay.commandTimeout(), "TO:<" + recipient + ">");
+    }
+
+    private void forwardClient() throws DownstreamException {
+        ForwardClient mode = relay.settings().forwardClient();
+        String addr = Networks.text(client.address());
+        if (client.address() instanceof java.net.Inet6Address) addr = "IPV6:" + addr;
+        String name = client.reverseName() == null ? "[UNAVAILABLE]" : client.reverseName();
+        String helo = client.helo() == null ? "[UNAVAILABLE]" : client.helo();
+        String proto = client.esmtp() ? "ESMTP" : "SMTP";
+        if (mode == ForwardClient.XFORWARD && conn.extensions().contains("XFORWARD")) {
+            DownstreamReply r = conn.command("XFORWARD", relay.commandTimeout(), "NAME=" + xtext(name),
+                    "ADDR=" + xtext(addr), "PORT=" + client.port(), "PROTO=" + proto);
+            if (r.positive()) r = conn.command("XFORWARD", relay.commandTimeout(), "HELO=" + xtext(helo), "SOURCE=REMOTE");
+            if (!r.positive()) throw new DownstreamException("downstream refused XFORWARD: " + r);
+        } else if (mode == ForwardClient.XCLIENT && conn.extensions().contains("XCLIENT")) {
+            DownstreamReply r = conn.command("XCLIENT", relay.commandTimeout(), "NAME=" + xtext(name),
+                    "ADDR=" + xtext(addr), "PORT=" + client.port(), "PROTO=" + proto, "HELO=" + xtext(helo));
+            if (r.code() != 220) throw new DownstreamException("downstream refused XCLIENT: " + r);
+            r = conn.ehlo(client.helo() == null ? "unknown" : client.helo(), relay.commandTimeout());
+            if (!r.positive()) throw new DownstreamException("downstream refused EHLO after XCLIENT: " + r);
+        }
+    }
+
+    /** Sends DATA; a 354 means data may follow. */
+    public DownstreamReply data() throws DownstreamException {
+        if (conn == null) throw new DownstreamException("no recipient was relayed");
+        DownstreamReply r = conn.command("DATA", relay.commandTimeout());
+        inData = r.code() == 354;
+        return r;
+    }
+
+    /** Writes a chunk of dot-stuffed message data. */
+    public void write(ByteBuf chunk) throws DownstreamException {
+        conn.write(chunk, relay.dataTimeout());
+    }
+
+    /** Writes the last chunk and the dot; returns the downstream's verdict on the message. */
+    public DownstreamReply finish(ByteBuf last) throws DownstreamException {
+        DownstreamReply r = conn.finish(last, relay.dataTimeout());
+        inData = false;
+        return r;
+    }
+
+    public io.netty.buffer.ByteBufAllocator alloc() {
+        return conn.alloc();
+    }
+
+    /** True once a connection carries this transaction. */
+    public boolean started() { return conn != null; }
+
+    /**
+     * Ends the transaction. During DATA (a refused message) the connection is dropped, which makes
+     * the downstream discard the partial message; otherwise it is reset and pooled.
+     */
+    public void close() {
+        if (conn == null) return;
+        DownstreamConnection c = conn;
+        conn = null;
+        if (inData || !c.usable()) {
+            c.abort();
+            return;
+        }
+        if (mailReply != null) {
+            try {
+                DownstreamReply r = c.command("RSET", relay.commandTimeout());
+                if (!r.positive()) {
+                    c.abort();
+                    return;
+                }
+            } catch (DownstreamException e) {
+                return;
+            }
+        }
+        relay.release(c);
+    }
+
+    /** Ends a transaction whose message the downstream accepted: the connection is clean, pool it. */
+    public void completed() {
+        if (conn == null) return;
+        DownstreamConnection c = conn;
+        conn = null;
+        relay.release(c);
+    }
+
+    /** Drops the connection (abort during DATA). */
+    public void abort() {
+        if (conn != null) conn.abort();
+        conn = null;
+        inData = false;
+    }
+
+    /** RFC 3461 xtext, as XFORWARD and XCLIENT want their values. */
+    static String xtext(String s) {
+        StringBuilder sb = new StringBuilder(s.length());
+        for (byte b : s.getBytes(java.nio.charset.StandardCharsets.UTF_8)) {
+            int c = b & 0xff;
+            if (c < 33 || c > 126 || c == '+' || c == '=') sb.append('+').append(String.format("%02X", c));
+            else sb.append((char) c);
+        }
+        return sb.toString();
+    }
+}

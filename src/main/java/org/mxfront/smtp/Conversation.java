@@ -1,0 +1,570 @@
+// The SMTP protocol for one inbound connection: parses commands, asks the policy engine at each
+// stage, relays what passes to the downstream, and answers. SubEtha SMTP owns the socket, the
+// thread (one virtual thread per connection) and the command loop; this class owns everything the
+// client hears. No 250 for DATA is sent before the downstream said 250 for that message.
+package org.mxfront.smtp;
+
+import io.netty.buffer.ByteBuf;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import org.mxfront.codes.Code;
+import org.mxfront.codes.Reply;
+import org.mxfront.config.DaemonConfig;
+import org.mxfront.config.Settings;
+import org.mxfront.policy.Decision;
+import org.mxfront.policy.HeaderSection;
+import org.mxfront.policy.Mailbox;
+import org.mxfront.policy.PolicySession;
+import org.mxfront.policy.Stage;
+import org.mxfront.policy.Verdict;
+import org.mxfront.relay.ClientIdentity;
+import org.mxfront.relay.DownstreamException;
+import org.mxfront.relay.DownstreamRelay;
+import org.mxfront.relay.DownstreamReply;
+import org.mxfront.relay.DownstreamTransaction;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.subethamail.smtp.server.Session;
+
+/** One connection's protocol state. Driven by its session's thread only (the deadline sweeper only closes it). */
+final class Conversation {
+    private static final Logger LOG = LoggerFactory.getLogger(Conversation.class);
+    private static final int HEADER_COLLECT_LIMIT = 256 * 1024;
+    private static final int FORWARD_CHUNK = 16 * 1024;
+
+    private final SmtpFrontDoor door;
+    private final Session session;
+    private final DaemonConfig config;
+    private final PolicySession policy;
+    private InetAddress clientAddress;
+    private int clientPort;
+    private String helo;
+    private boolean esmtp;
+    private int errors;
+    volatile long deadline;
+    volatile boolean timedOut;
+
+    // The current transaction
+    private Mailbox sender;
+    private boolean smtputf8;
+    private DownstreamTransaction downstream;
+    private int acceptedRecipients;
+
+    Conversation(SmtpFrontDoor door, Session session, DaemonConfig config, InetAddress address, int port,
+            int connectionsFromAddress) {
+        this.door = door;
+        this.session = session;
+        this.config = config;
+        this.clientAddress = address;
+        this.clientPort = port;
+        this.policy = config.engine().newSession(address, port, connectionsFromAddress);
+        armCommandDeadline();
+    }
+
+    InetAddress clientAddress() { return clientAddress; }
+    Session session() { return session; }
+
+    private Settings.ServerSettings server() { return config.settings().server(); }
+
+    void armCommandDeadline() {
+        deadline = System.nanoTime() + server().commandTimeout().toNanos();
+    }
+
+    /** Refusal when the server is full (max-connections). */
+    Decision refuseBusy() {
+        return policy.refuse(Stage.CONNECT, new Verdict.Disconnect(Code.SERVER_BUSY, Map.of()), "max-connections");
+    }
+
+    /** CONNECT stage; the reply to send instead of the greeting, or null to greet. */
+    Decision connect() {
+        Decision d = policy.connect();
+        return d.proceed() ? null : d;
+    }
+
+    // ---- replies ------------------------------------------------------------------------------
+
+    void send(Reply r) throws IOException {
+        session.sendResponse(r.wire(server().enhancedStatusCodes()));
+    }
+
+    private void ok(int code, String enhanced, String text) throws IOException {
+        send(Reply.of(code, enhanced, text));
+    }
+
+    /** A protocol error of the client's: counts toward max-errors. */
+    private void error(int code, String enhanced, String text) throws IOException {
+        send(Reply.of(code, enhanced, text));
+        countError();
+    }
+
+    private void countError() throws IOException {
+        if (++errors >= server().maxErrors()) {
+            Decision d = policy.refuse(Stage.RCPT, new Verdict.Disconnect(Code.TOO_MANY_ERRORS, Map.of()), "protocol");
+            send(d.reply());
+            session.quit();
+        }
+    }
+
+    /** Sends a policy decision; closes the connection when it says so. */
+    private void decision(Decision d) throws IOException {
+        send(d.reply());
+        if (d.disconnect()) {
+            session.quit();
+            return;
+        }
+        Code c = d.verdict().code();
+        if (c != Code.TOO_MANY_RECIPIENTS && c != Code.MIXED_CONTENT_POLICY) countError();
+    }
+
+    // ---- commands -----------------------------------------------------------------------------
+
+    void helo(String arg, boolean extended) throws IOException {
+        String name = arg.trim();
+        if (name.isEmpty()) {
+            error(501, "5.5.4", "Syntax: " + (extended ? "EHLO" : "HELO") + " hostname");
+            return;
+        }
+        if (name.indexOf(' ') >= 0) name = name.substring(0, name.indexOf(' '));
+        endTransaction();
+        helo = name;
+        esmtp = extended;
+        Decision d = policy.helo(name);
+        if (!d.proceed()) {
+            decision(d);
+            return;
+        }
+        if (!extended) {
+            ok(250, null, config.hostname());
+            return;
+        }
+        List<String> lines = new ArrayList<>();
+        lines.add(config.hostname());
+        lines.add("PIPELINING");
+        long size = config.engine().advertisedMaxSize();
+        if (size < Long.MAX_VALUE) lines.add("SIZE " + size);
+        Set<String> ds = door.relay().knownExtensions();
+        if (ds != null && ds.contains("8BITMIME")) lines.add("8BITMIME");
+        if (server().enhancedStatusCodes()) lines.add("ENHANCEDSTATUSCODES");
+        if (ds != null && ds.contains("SMTPUTF8")) lines.add("SMTPUTF8");
+        session.sendResponse(new Reply(250, null, lines).wire(false));
+    }
+
+    void mail(String arg) throws IOException {
+        if (sender != null) {
+            error(503, "5.5.1", "Error: nested MAIL command");
+            return;
+        }
+        PathParser.Parsed p = PathParser.parse(arg, "FROM", true, true);
+        if (p.error() != null) {
+            Decision d = policy.refuse(Stage.MAIL, Verdict.reject(Code.BAD_SENDER_SYNTAX, Map.of("reason", p.error())), "syntax");
+            decision(d);
+            return;
+        }
+        long size = 0;
+        List<String> forward = new ArrayList<>();
+        Set<String> ds = door.relay().knownExtensions();
+        boolean utf8 = false;
+        for (Map.Entry<String, String> e : p.params().entrySet()) {
+            String k = e.getKey();
+            String v = e.getValue();
+            switch (k) {
+                case "SIZE" -> {
+                    if (v == null || !v.matches("\\d{1,30}")) {
+                        error(501, "5.5.4", "Bad SIZE parameter");
+                        return;
+                    }
+                    size = v.length() > 18 ? Long.MAX_VALUE : Long.parseLong(v);
+                    forward.add("SIZE=" + v);
+                }
+                case "BODY" -> {
+                    String body = v == null ? "" : v.toUpperCase(Locale.ROOT);
+                    if (!body.equals("7BIT") && !(body.equals("8BITMIME") && ds != null && ds.contains("8BITMIME"))) {
+                        error(555, "5.5.4", "Unsupported BODY parameter");
+                        return;
+                    }
+                    forward.add("BODY=" + body);
+                }
+                case "SMTPUTF8" -> {
+                    if (v != null || ds == null || !ds.contains("SMTPUTF8")) {
+                        error(555, "5.5.4", "Unsupported SMTPUTF8 parameter");
+                        return;
+                    }
+                    utf8 = true;
+                    forward.add("SMTPUTF8");
+                }
+                default -> {
+                    error(555, "5.5.4", "Unsupported option: " + k);
+                    return;
+                }
+            }
+        }
+        if (!utf8 && !ascii(p.mailbox().address())) {
+            decision(policy.refuse(Stage.MAIL, Verdict.reject(Code.BAD_SENDER_SYNTAX,
+                    Map.of("reason", "non-ASCII address without SMTPUTF8")), "syntax"));
+            return;
+        }
+        Decision d = policy.mail(p.mailbox(), size);
+        if (!d.proceed()) {
+            decision(d);
+            return;
+        }
+        sender = p.mailbox();
+        smtputf8 = utf8;
+        acceptedRecipients = 0;
+        downstream = door.relay().transaction(new ClientIdentity(clientAddress, clientPort, null, helo, esmtp));
+        downstream.mail(sender.address(), forward);
+        ok(250, "2.1.0", "Ok");
+    }
+
+    void rcpt(String arg) throws IOException {
+        if (sender == null) {
+            error(503, "5.5.1", "Error: need MAIL command");
+            return;
+        }
+        PathParser.Parsed p = PathParser.parse(arg, "TO", false, smtputf8);
+        if (p.error() != null) {
+            decision(policy.refuse(Stage.RCPT, Verdict.reject(Code.BAD_RECIPIENT_SYNTAX, Map.of("reason", p.error())), "syntax"));
+            return;
+        }
+        if (!p.params().isEmpty()) {
+            error(555, "5.5.4", "Unsupported option: " + p.params().keySet().iterator().next());
+            return;
+        }
+        Mailbox r = p.mailbox();
+        Decision d = policy.rcpt(r);
+        if (!d.proceed()) {
+            decision(d);
+            return;
+        }
+        DownstreamReply dr;
+        try {
+            dr = downstream.rcpt(r.address());
+        } catch (DownstreamException e) {
+            LOG.warn("downstream failed at RCPT for {}: {}", policy.facts().client().logName(), e.getMessage());
+            downstream.abort();
+            decision(policy.refuse(Stage.RCPT, Verdict.defer(Code.DOWNSTREAM_UNAVAILABLE, Map.of()), "downstream"));
+            return;
+        }
+        if (!dr.positive()) {
+            decision(downstreamRefusal(Stage.RCPT, dr, r));
+            return;
+        }
+        policy.recipientAccepted(r);
+        acceptedRecipients++;
+        ok(250, "2.1.5", "Ok");
+    }
+
+    /** Renders a downstream refusal in our style, keeping its codes; 5.1.1 reads as XM-RJCT01. */
+    private Decision downstreamRefusal(Stage stage, DownstreamReply dr, Mailbox r) {
+        String enhanced = dr.enhanced() != null ? dr.enhanced() : (dr.code() >= 500 ? "5.0.0" : "4.0.0");
+        Code code;
+        if (r != null && dr.code() >= 500 && "5.1.1".equals(dr.enhanced())) code = Code.INVALID_USERNAME;
+        else code = dr.code() >= 500 ? Code.DOWNSTREAM_REJECTED : Code.DOWNSTREAM_DEFERRED;
+        Map<String, String> vars = Map.of("downstream", dr.text(), "recipient", r == null ? "" : r.address());
+        Verdict v = dr.code() >= 500 ? new Verdict.Reject(code, vars) : new Verdict.Defer(code, vars);
+        Reply reply = config.engine().catalogue().render(code, dr.code(), enhanced, vars, policy.facts().client().ip(),
+                config.hostname());
+        policy.refuse(stage, v, "downstream");
+        return new Decision(v, "downstream", reply);
+    }
+
+    void data(String arg) throws IOException {
+        if (!arg.isBlank()) {
+            error(501, "5.5.4", "Syntax: DATA");
+            return;
+        }
+        if (sender == null) {
+            error(503, "5.5.1", "Error: need MAIL command");
+            return;
+        }
+        if (acceptedRecipients == 0) {
+            error(554, "5.5.1", "Error: no valid recipients");
+            return;
+        }
+        DownstreamReply dr;
+        try {
+            dr = downstream.data();
+        } catch (DownstreamException e) {
+            LOG.warn("downstream failed at DATA for {}: {}", policy.facts().client().logName(), e.getMessage());
+            downstream.abort();
+            decision(policy.refuse(Stage.END_OF_DATA, Verdict.defer(Code.DOWNSTREAM_UNAVAILABLE, Map.of()), "downstream"));
+            endTransaction();
+            return;
+        }
+        if (dr.code() != 354) {
+            decision(downstreamRefusal(Stage.END_OF_DATA, dr, null));
+            endTransaction();
+            return;
+        }
+        deadline = System.nanoTime() + server().dataTimeout().toNanos();
+        session.sendResponse("354 End data with <CR><LF>.<CR><LF>");
+        Pump pump = new Pump();
+        DataReader reader = new DataReader((java.io.BufferedInputStream) session.getRawInput(),
+                server().bareNewline() == Settings.BareNewline.NORMALIZE);
+        pump.reader = reader;
+        try {
+            reader.readAll(pump);
+        } catch (IOException e) {
+            pump.release();
+            downstream.abort();
+            throw e;
+        }
+        finishData(pump, reader);
+    }
+
+    private void finishData(Pump pump, DataReader reader) throws IOException {
+        Decision d;
+        if (reader.sawBareNewline() && server().bareNewline() == Settings.BareNewline.REJECT) {
+            d = policy.refuse(Stage.END_OF_DATA, Verdict.reject(Code.BARE_NEWLINE, Map.of()), "bare-newline");
+        } else {
+            d = pump.headerDecision != null ? pump.headerDecision : policy.headers(pump.headerSection());
+            if (d.proceed()) d = policy.endOfData(pump.bytes);
+        }
+        if (!d.proceed()) {
+            pump.release();
+            downstream.abort();
+            decision(d);
+            endTransaction();
+            return;
+        }
+        if (pump.failure != null) {
+            pump.release();
+            decision(policy.refuse(Stage.END_OF_DATA, Verdict.defer(Code.DOWNSTREAM_UNAVAILABLE, Map.of()), "downstream"));
+            endTransaction();
+            return;
+        }
+        DownstreamReply dr;
+        try {
+            ByteBuf last = pump.out != null ? pump.out : downstream.alloc().buffer(0);
+            pump.out = null;
+            dr = downstream.finish(last);
+        } catch (DownstreamException e) {
+            LOG.warn("downstream failed at end of data for {}: {}", policy.facts().client().logName(), e.getMessage());
+            downstream.abort();
+            decision(policy.refuse(Stage.END_OF_DATA, Verdict.defer(Code.DOWNSTREAM_UNAVAILABLE, Map.of()), "downstream"));
+            endTransaction();
+            return;
+        }
+        if (dr.code() == 250) {
+            downstream.completed();
+            door.accepted(policy, pump.bytes, dr);
+            send(new Reply(250, dr.enhanced() != null ? dr.enhanced() : "2.0.0", dr.lines()));
+        } else {
+            decision(downstreamRefusal(Stage.END_OF_DATA, dr, null));
+        }
+        endTransaction();
+    }
+
+    /** Takes the un-stuffed lines: collects headers, counts bytes, forwards re-stuffed data downstream. */
+    private final class Pump implements DataReader.LineSink {
+        DataReader reader;
+        long bytes;
+        boolean inHeaders = true;
+        final List<HeaderSection.Field> fields = new ArrayList<>();
+        final StringBuilder current = new StringBuilder();
+        long headerBytes;
+        Decision headerDecision;
+        ByteBuf out;
+        boolean forwarding = true;
+        DownstreamException failure;
+        final long limit = policy.maxMessageBytes();
+
+        @Override
+        public void line(byte[] buf, int len, boolean complete, boolean continued) throws IOException {
+            bytes += len + (complete ? 2 : 0);
+            if (inHeaders) header(buf, len, complete, continued);
+            if (!forwarding) return;
+            if (bytes > limit || reader.sawBareNewline() && server().bareNewline() == Settings.BareNewline.REJECT
+                    || headerDecision != null && !headerDecision.proceed()) {
+                stopForwarding();
+                return;
+            }
+            if (out == null) out = downstream.alloc().buffer(FORWARD_CHUNK + 1024);
+            if (!continued && len > 0 && buf[0] == '.') out.writeByte('.');
+            out.writeBytes(buf, 0, len);
+            if (complete) out.writeByte('\r').writeByte('\n');
+            if (out.readableBytes() >= FORWARD_CHUNK) {
+                ByteBuf chunk = out;
+                out = null;
+                try {
+                    downstream.write(chunk);
+                } catch (DownstreamException e) {
+                    failure = e;
+                    LOG.warn("downstream failed during data for {}: {}", policy.facts().client().logName(), e.getMessage());
+                    stopForwarding();
+                }
+            }
+        }
+
+        private void header(byte[] buf, int len, boolean complete, boolean continued) {
+            headerBytes += len + (complete ? 2 : 0);
+            if (len == 0 && complete && !continued) {
+                inHeaders = false;
+                flushField();
+                headerDecision = policy.headers(headerSection());
+                return;
+            }
+            if (headerBytes > HEADER_COLLECT_LIMIT) return;
+            String s = new String(buf, 0, len, java.nio.charset.StandardCharsets.UTF_8);
+            if (!continued && (s.startsWith(" ") || s.startsWith("\t"))) {
+                current.append(' ').append(s.strip());
+            } else if (continued) {
+                current.append(s);
+            } else {
+                flushField();
+                current.append(s);
+            }
+        }
+
+        private void flushField() {
+            if (current.isEmpty()) return;
+            String f = current.toString();
+            current.setLength(0);
+            int colon = f.indexOf(':');
+            if (colon > 0) fields.add(new HeaderSection.Field(f.substring(0, colon).trim(), f.substring(colon + 1).trim()));
+        }
+
+        HeaderSection headerSection() {
+            flushField();
+            return new HeaderSection(fields, headerBytes);
+        }
+
+        void stopForwarding() {
+            forwarding = false;
+            release();
+            downstream.abort();
+        }
+
+        void release() {
+            if (out != null) {
+                out.release();
+                out = null;
+            }
+        }
+    }
+
+    void rset() throws IOException {
+        endTransaction();
+        ok(250, "2.0.0", "Ok");
+    }
+
+    void xclient(String arg) throws IOException {
+        if (!config.trustedProxies().contains(realRemote())) {
+            decision(policy.refuse(Stage.CONNECT, Verdict.reject(Code.PROXY_NOT_ALLOWED,
+                    Map.of("command", "XCLIENT")), "xclient"));
+            return;
+        }
+        if (sender != null) {
+            error(503, "5.5.1", "Error: MAIL transaction in progress");
+            return;
+        }
+        InetAddress addr = clientAddress;
+        int port = clientPort;
+        String newHelo = null;
+        for (String attr : arg.trim().split(" +")) {
+            int eq = attr.indexOf('=');
+            if (eq < 0) {
+                error(501, "5.5.4", "Bad XCLIENT attribute: " + attr);
+                return;
+            }
+            String k = attr.substring(0, eq).toUpperCase(Locale.ROOT);
+            String v = xtextDecode(attr.substring(eq + 1));
+            boolean unavailable = v.equalsIgnoreCase("[UNAVAILABLE]") || v.equalsIgnoreCase("[TEMPUNAVAIL]");
+            switch (k) {
+                case "ADDR" -> {
+                    if (unavailable) break;
+                    String a = v.regionMatches(true, 0, "IPV6:", 0, 5) ? v.substring(5) : v;
+                    if (!a.matches("[0-9a-fA-F:.]+")) {
+                        error(501, "5.5.4", "Bad XCLIENT address");
+                        return;
+                    }
+                    addr = InetAddress.getByName(a);
+                }
+                case "PORT" -> {
+                    if (!unavailable && v.matches("\\d{1,5}")) port = Integer.parseInt(v);
+                }
+                case "HELO" -> newHelo = unavailable ? null : v;
+                case "NAME", "PROTO", "LOGIN", "DESTADDR", "DESTPORT" -> { }
+                default -> {
+                    error(501, "5.5.4", "Bad XCLIENT attribute name: " + k);
+                    return;
+                }
+            }
+        }
+        int count = door.moveClient(this, addr);
+        clientAddress = addr;
+        clientPort = port;
+        helo = newHelo;
+        esmtp = false;
+        Decision d = policy.changeClient(addr, port, newHelo, count);
+        if (!d.proceed()) {
+            decision(d);
+            return;
+        }
+        ok(220, null, config.hostname() + " ESMTP mxfront");
+    }
+
+    InetAddress realRemote() {
+        return session.getRealRemoteAddress().getAddress();
+    }
+
+    /** A PROXY header arriving as a command: the client is not a trusted proxy (trusted ones were handled first). */
+    void proxy() throws IOException {
+        Decision d = policy.refuse(Stage.CONNECT, new Verdict.Disconnect(Code.PROXY_NOT_ALLOWED,
+                Map.of("command", "PROXY")), "proxy");
+        decision(d);
+    }
+
+    void notImplemented(String verb) throws IOException {
+        error(502, "5.5.1", "Error: " + verb + " not implemented");
+    }
+
+    void vrfy() throws IOException {
+        error(502, "5.5.1", "VRFY command is disabled");
+    }
+
+    /** Deadline passed: tell the client and close. Called by the sweeper thread. */
+    void timeout() {
+        try {
+            Decision d = policy.refuse(Stage.CONNECT, new Verdict.Disconnect(Code.TIMEOUT, Map.of()), "timeout");
+            send(d.reply());
+        } catch (IOException | RuntimeException e) {
+            // the client may be gone already
+        }
+        session.quit();
+    }
+
+    /** Ends the current transaction, giving its downstream connection back. */
+    void endTransaction() {
+        if (downstream != null) downstream.close();
+        downstream = null;
+        sender = null;
+        acceptedRecipients = 0;
+        smtputf8 = false;
+        policy.resetTransaction();
+    }
+
+    private static boolean ascii(String s) {
+        for (int i = 0; i < s.length(); i++) if (s.charAt(i) >= 0x80) return false;
+        return true;
+    }
+
+    static String xtextDecode(String s) {
+        StringBuilder sb = new StringBuilder(s.length());
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c == '+' && i + 2 < s.length() + 0 && s.substring(i + 1, Math.min(i + 3, s.length())).matches("[0-9A-Fa-f]{2}")) {
+                sb.append((char) Integer.parseInt(s.substring(i + 1, i + 3), 16));
+                i += 2;
+            } else {
+                sb.append(c);
+            }
+        }
+        return sb.toString();
+    }
+}

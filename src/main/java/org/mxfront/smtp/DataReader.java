@@ -1,0 +1,127 @@
+// Reads message data after 354 straight from the client's input, because SubEtha's own DATA
+// stream passes bare CR and LF through (the SMTP smuggling hole). Only CRLF ends a line and only
+// CRLF.CRLF ends the data. Lines are un-stuffed and handed on one by one; a bare CR or LF is
+// recorded, and in normalize mode turned into a line end (which can never end the data).
+//
+// The reader takes bytes in chunks but never consumes past the final dot: pipelined commands
+// after it stay in the stream for the command loop (mark/reset on the BufferedInputStream).
+package org.mxfront.smtp;
+
+import java.io.BufferedInputStream;
+import java.io.EOFException;
+import java.io.IOException;
+
+/** One DATA phase's reader. Not reusable. */
+final class DataReader {
+    /** Receives the un-stuffed lines. */
+    interface LineSink {
+        /**
+         * One line, or one piece of a line longer than the reader's buffer.
+         *
+         * @param complete true when this piece ends the line (the CRLF is not included in buf)
+         * @param continued true when this piece continues a line begun by an earlier piece
+         */
+        void line(byte[] buf, int len, boolean complete, boolean continued) throws IOException;
+    }
+
+    private static final int CHUNK = 8192;
+    private static final int MAX_LINE_PIECE = 16384;
+
+    private final BufferedInputStream in;
+    private final boolean normalize;
+    private final byte[] chunk = new byte[CHUNK];
+    private byte[] line = new byte[1024];
+    private int len;
+    private boolean atLineStart = true;
+    private boolean lineStartReal = true;
+    private boolean dotDropped;
+    private boolean crPending;
+    private boolean continued;
+    private boolean bareNewline;
+    private long wireBytes;
+
+    DataReader(BufferedInputStream in, boolean normalize) {
+        this.in = in;
+        this.normalize = normalize;
+    }
+
+    /** True when a bare CR or LF was seen. */
+    boolean sawBareNewline() { return bareNewline; }
+
+    /** Bytes read from the client, terminator included. */
+    long wireBytes() { return wireBytes; }
+
+    /** Reads up to and including the terminating CRLF.CRLF, handing every line to the sink. */
+    void readAll(LineSink sink) throws IOException {
+        while (true) {
+            in.mark(CHUNK);
+            int n = in.read(chunk, 0, CHUNK);
+            if (n < 0) throw new EOFException("client closed the connection during DATA");
+            for (int i = 0; i < n; i++) {
+                if (step(chunk[i], sink)) {
+                    in.reset();
+                    long skip = i + 1;
+                    while (skip > 0) skip -= in.skip(skip);
+                    wireBytes += i + 1;
+                    return;
+                }
+            }
+            wireBytes += n;
+        }
+    }
+
+    /** Feeds one byte; returns true when it completed the end-of-data marker. */
+    private boolean step(byte b, LineSink sink) throws IOException {
+        if (crPending) {
+            crPending = false;
+            if (b == '\n') return endLine(true, sink);
+            bareNewline = true;
+            if (normalize) endLine(false, sink);
+            else append((byte) '\r', sink);
+        }
+        if (b == '\r') {
+            crPending = true;
+            return false;
+        }
+        if (b == '\n') {
+            bareNewline = true;
+            if (normalize) endLine(false, sink);
+            else append(b, sink);
+            return false;
+        }
+        if (atLineStart) {
+            atLineStart = false;
+            if (b == '.') {
+                dotDropped = true;
+                return false;
+            }
+        }
+        append(b, sink);
+        return false;
+    }
+
+    private boolean endLine(boolean real, LineSink sink) throws IOException {
+        if (real && lineStartReal && dotDropped && len == 0 && !continued) return true;
+        sink.line(line, len, true, continued);
+        len = 0;
+        continued = false;
+        atLineStart = true;
+        dotDropped = false;
+        lineStartReal = real;
+        return false;
+    }
+
+    private void append(byte b, LineSink sink) throws IOException {
+        atLineStart = false;
+        if (len == line.length) {
+            if (len >= MAX_LINE_PIECE) {
+                sink.line(line, len, false, continued);
+                continued = true;
+                len = 0;
+            } else {
+                line = java.util.Arrays.copyOf(line, Math.min(line.length * 2, MAX_LINE_PIECE));
+            }
+        }
+        line[len++] = b;
+    }
+}

@@ -1,0 +1,248 @@
+// The inbound SMTP listener on SubEtha SMTP, one virtual thread per connection. SubEtha runs the
+// socket and the command loop; every command a client can use is replaced here by one that hands
+// it to the connection's Conversation, so that all replies come from the catalogue and the policy
+// engine. Also here: per-address connection counts, PROXY headers from trusted proxies, and the
+// command/DATA deadlines that SubEtha's per-read socket timeout cannot enforce.
+package org.mxfront.smtp;
+
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.SocketTimeoutException;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.mxfront.codes.Code;
+import org.mxfront.codes.Reply;
+import org.mxfront.config.DaemonConfig;
+import org.mxfront.policy.Decision;
+import org.mxfront.policy.DecisionLog;
+import org.mxfront.policy.PolicySession;
+import org.mxfront.relay.DownstreamRelay;
+import org.mxfront.relay.DownstreamReply;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.subethamail.smtp.DropConnectionException;
+import org.subethamail.smtp.internal.proxy.ProxyHandler;
+import org.subethamail.smtp.internal.proxy.ProxyProtocolV1Handler;
+import org.subethamail.smtp.internal.proxy.ProxyProtocolV2Handler;
+import org.subethamail.smtp.internal.server.BaseCommand;
+import org.subethamail.smtp.server.SMTPServer;
+import org.subethamail.smtp.server.Session;
+import org.subethamail.smtp.server.SessionHandler;
+
+/** The SMTP front door. One per listening address. */
+public final class SmtpFrontDoor implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(SmtpFrontDoor.class);
+    private static final Logger DECISIONS = LoggerFactory.getLogger("mxfront.decision");
+
+    /** A command handler of the conversation. */
+    @FunctionalInterface
+    private interface Handler {
+        void handle(Conversation c, String args) throws IOException;
+    }
+
+    private final DaemonConfig config;
+    private final DownstreamRelay relay;
+    private final SMTPServer server;
+    private final Map<Session, Conversation> conversations = new ConcurrentHashMap<>();
+    private final Map<InetAddress, AtomicInteger> perAddress = new ConcurrentHashMap<>();
+    private final AtomicInteger active = new AtomicInteger();
+    private final Thread sweeper;
+    private final Counter accepted;
+    private final Counter connections;
+    private volatile boolean running = true;
+
+    public SmtpFrontDoor(DaemonConfig config, DownstreamRelay relay, MeterRegistry registry) {
+        this.config = config;
+        this.relay = relay;
+        this.accepted = Counter.builder("mxfront.messages.accepted").description("Messages relayed and accepted downstream")
+                .register(registry);
+        this.connections = Counter.builder("mxfront.connections").description("Connections accepted").register(registry);
+        registry.gauge("mxfront.connections.active", active);
+        var s = config.settings().server();
+        this.server = SMTPServer.port(config.listen().getPort())
+                .bindAddress(config.listen().getAddress())
+                .hostName(config.hostname())
+                .softwareName("mxfront")
+                .executorService(Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("smtp-", 0).factory()))
+                .maxConnections(s.maxConnections() + 50)
+                .connectionTimeoutMs((int) Math.min(Integer.MAX_VALUE, s.commandTimeout().toMillis() + 5000))
+                .insertReceivedHeaders(false)
+                .sessionHandler(new Sessions())
+                .proxyHandler(this::proxyHeader)
+                .build();
+        register("HELO", (c, a) -> c.helo(a, false));
+        register("EHLO", (c, a) -> c.helo(a, true));
+        register("MAIL", (c, a) -> c.mail(a));
+        register("RCPT", (c, a) -> c.rcpt(a));
+        register("DATA", (c, a) -> c.data(a));
+        register("RSET", (c, a) -> c.rset());
+        register("VRFY", (c, a) -> c.vrfy());
+        register("XCLIENT", (c, a) -> c.xclient(a));
+        register("PROXY", (c, a) -> c.proxy());
+        for (String verb : List.of("EXPN", "BDAT", "AUTH", "STARTTLS", "ETRN", "TURN", "ATRN")) {
+            register(verb, (c, a) -> c.notImplemented(verb));
+        }
+        this.sweeper = Thread.ofPlatform().daemon().name("mxfront-deadlines").unstarted(this::sweep);
+    }
+
+    private void register(String verb, Handler h) {
+        server.getCommandHandler().addCommand(new BaseCommand(verb, verb) {
+            @Override
+            public void execute(String commandString, Session sess) throws IOException, DropConnectionException {
+                Conversation c = conversations.get(sess);
+                if (c == null) {
+                    sess.sendResponse("421 4.3.0 " + config.hostname() + " Error: session state lost");
+                    sess.quit();
+                    return;
+                }
+                String rest = commandString.length() > verb.length() ? commandString.substring(verb.length()) : "";
+                if (!rest.isEmpty() && rest.charAt(0) != ' ') {
+                    sess.sendResponse("500 5.5.2 Error: command not recognized");
+                    return;
+                }
+                h.handle(c, rest.isEmpty() ? "" : rest.substring(1));
+                c.armCommandDeadline();
+            }
+        });
+    }
+
+    public DownstreamRelay relay() { return relay; }
+
+    public void start() {
+        server.start();
+        sweeper.start();
+        LOG.info("mxfront listening on {} as {}, relaying to {}", config.listen(), config.hostname(), config.downstream());
+    }
+
+    /** The port actually bound (useful with port 0 in tests). */
+    public int port() { return server.getPortAllocated(); }
+
+    /** Stops accepting connections and closes the open ones. */
+    @Override
+    public void close() {
+        running = false;
+        sweeper.interrupt();
+        server.stop();
+    }
+
+    public int activeConnections() { return active.get(); }
+
+    // ---- sessions -------------------------------------------------------------------------------
+
+    private final class Sessions implements SessionHandler {
+        @Override
+        public SessionAcceptance accept(Session session) {
+            connections.increment();
+            InetAddress a = session.getRemoteAddress().getAddress();
+            int total = active.incrementAndGet();
+            int fromAddress = perAddress.computeIfAbsent(a, k -> new AtomicInteger()).incrementAndGet();
+            Conversation c = new Conversation(SmtpFrontDoor.this, session, config, a, session.getRemoteAddress().getPort(),
+                    fromAddress);
+            conversations.put(session, c);
+            Decision d;
+            if (total > config.settings().server().maxConnections()) {
+                d = c.refuseBusy();
+            } else {
+                d = c.connect();
+            }
+            if (d == null) return SessionAcceptance.success();
+            onSessionEnd(session);
+            // SubEtha writes "code message" itself: hand it the last line, send the others first.
+            Reply r = d.reply();
+            List<String> lines = List.of(r.wire(config.settings().server().enhancedStatusCodes()).split("\r\n"));
+            try {
+                for (int i = 0; i < lines.size() - 1; i++) session.sendResponse(lines.get(i));
+            } catch (IOException e) {
+                return SessionAcceptance.failure(r.code(), "closing");
+            }
+            return SessionAcceptance.failure(r.code(), lines.get(lines.size() - 1).substring(4));
+        }
+
+        @Override
+        public void onSessionEnd(Session session) {
+            Conversation c = conversations.remove(session);
+            if (c == null) return;
+            c.endTransaction();
+            active.decrementAndGet();
+            release(c.clientAddress());
+        }
+    }
+
+    private void release(InetAddress a) {
+        perAddress.computeIfPresent(a, (k, v) -> v.decrementAndGet() <= 0 ? null : v);
+    }
+
+    /** XCLIENT changed the client's address: move its count. Returns the new address's count. */
+    int moveClient(Conversation c, InetAddress to) {
+        release(c.clientAddress());
+        return perAddress.computeIfAbsent(to, k -> new AtomicInteger()).incrementAndGet();
+    }
+
+    /** A message was accepted downstream: log and count it. */
+    void accepted(PolicySession p, long bytes, DownstreamReply dr) {
+        accepted.increment();
+        if (DECISIONS.isInfoEnabled()) {
+            Reply r = new Reply(dr.code(), dr.enhanced(), List.of(dr.text()));
+            DECISIONS.info(DecisionLog.format("accept", "END-OF-MESSAGE", p.facts(), r, null) + " size=" + bytes
+                    + " nrcpt=" + p.recipients().size());
+        }
+    }
+
+    // ---- PROXY protocol -------------------------------------------------------------------------
+
+    /**
+     * Connections from trusted proxies may start with a PROXY v1 or v2 header; from anyone else the
+     * header is not looked for (a "PROXY" line then reaches the PROXY command and is refused).
+     */
+    private ProxyHandler.ProxyResult proxyHeader(InputStream in, java.io.OutputStream out, Session s) throws IOException {
+        InetAddress real = s.getRealRemoteAddress().getAddress();
+        if (!config.trustedProxies().contains(real) || !(in instanceof BufferedInputStream bin)) {
+            return ProxyHandler.ProxyResult.NOP;
+        }
+        int first;
+        int timeout = s.getSocket().getSoTimeout();
+        s.getSocket().setSoTimeout(3000);
+        try {
+            bin.mark(1);
+            first = bin.read();
+            bin.reset();
+        } catch (SocketTimeoutException e) {
+            return ProxyHandler.ProxyResult.NOP; // a trusted host talking SMTP directly (XCLIENT, say)
+        } finally {
+            s.getSocket().setSoTimeout(timeout);
+        }
+        if (first == 'P') return ProxyProtocolV1Handler.INSTANCE.handle(in, out, s);
+        if (first == 0x0D) return ProxyProtocolV2Handler.INSTANCE.handle(in, out, s);
+        return ProxyHandler.ProxyResult.NOP;
+    }
+
+    // ---- deadlines ------------------------------------------------------------------------------
+
+    private void sweep() {
+        while (running) {
+            try {
+                Thread.sleep(500);
+            } catch (InterruptedException e) {
+                return;
+            }
+            long now = System.nanoTime();
+            for (Conversation c : conversations.values()) {
+                if (!c.timedOut && now - c.deadline > 0) {
+                    c.timedOut = true;
+                    LOG.info("timeout: {} exceeded its deadline", c.clientAddress().getHostAddress());
+                    Thread.ofVirtual().start(c::timeout);
+                }
+            }
+        }
+    }
+
+
+}

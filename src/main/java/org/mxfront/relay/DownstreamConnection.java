@@ -29,7 +29,7 @@ import java.util.concurrent.TimeoutException;
 public final class DownstreamConnection {
     private final Channel channel;
     private final Handler handler;
-    private volatile Set<String> extensions = Set.of();
+    private volatile java.util.Map<String, Set<String>> extensions = java.util.Map.of();
     private volatile long idleSince;
     private boolean broken;
 
@@ -120,19 +120,22 @@ public final class DownstreamConnection {
     DownstreamReply ehlo(String name, Duration timeout) throws DownstreamException {
         DownstreamReply r = command("EHLO", timeout, name);
         if (r.positive()) {
-            java.util.HashSet<String> ext = new java.util.HashSet<>();
+            java.util.Map<String, Set<String>> ext = new java.util.HashMap<>();
             for (int i = 1; i < r.lines().size(); i++) {
-                String l = r.lines().get(i).trim();
-                int sp = l.indexOf(' ');
-                ext.add((sp < 0 ? l : l.substring(0, sp)).toUpperCase(Locale.ROOT));
+                String[] words = r.lines().get(i).trim().toUpperCase(Locale.ROOT).split(" +");
+                if (words[0].isEmpty()) continue;
+                ext.put(words[0], Set.of(java.util.Arrays.copyOfRange(words, 1, words.length)));
             }
-            extensions = Set.copyOf(ext);
+            extensions = java.util.Map.copyOf(ext);
         }
         return r;
     }
 
     /** Extensions the downstream offered in its last EHLO reply (upper case keywords). */
-    public Set<String> extensions() { return extensions; }
+    public Set<String> extensions() { return extensions.keySet(); }
+
+    /** The parameters of one offered extension (e.g. the attribute names after XFORWARD), empty if none. */
+    public Set<String> extensionParams(String keyword) { return extensions.getOrDefault(keyword, Set.of()); }
 
     /** Writes a chunk of dot-stuffed, CRLF-terminated message data; waits until it is sent. */
     public void write(ByteBuf chunk, Duration timeout) throws DownstreamException {

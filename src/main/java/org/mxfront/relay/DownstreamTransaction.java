@@ -6,6 +6,7 @@ package org.mxfront.relay;
 import io.netty.buffer.ByteBuf;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import org.mxfront.config.Settings.ForwardClient;
 import org.mxfront.net.Networks;
 
@@ -58,17 +59,38 @@ public final class DownstreamTransaction {
         String helo = client.helo() == null ? "[UNAVAILABLE]" : client.helo();
         String proto = client.esmtp() ? "ESMTP" : "SMTP";
         if (mode == ForwardClient.XFORWARD && conn.extensions().contains("XFORWARD")) {
-            DownstreamReply r = conn.command("XFORWARD", relay.commandTimeout(), "NAME=" + xtext(name),
-                    "ADDR=" + xtext(addr), "PORT=" + client.port(), "PROTO=" + proto);
-            if (r.positive()) r = conn.command("XFORWARD", relay.commandTimeout(), "HELO=" + xtext(helo), "SOURCE=REMOTE");
-            if (!r.positive()) throw new DownstreamException("downstream refused XFORWARD: " + r);
+            // Send only the attributes the downstream names (Postfix: NAME ADDR PROTO HELO SOURCE PORT IDENT).
+            Set<String> offered = conn.extensionParams("XFORWARD");
+            List<String> attrs = new ArrayList<>();
+            addIfOffered(attrs, offered, "NAME", xtext(name));
+            addIfOffered(attrs, offered, "ADDR", xtext(addr));
+            addIfOffered(attrs, offered, "PORT", Integer.toString(client.port()));
+            addIfOffered(attrs, offered, "PROTO", proto);
+            addIfOffered(attrs, offered, "HELO", xtext(helo));
+            addIfOffered(attrs, offered, "SOURCE", "REMOTE");
+            // Postfix takes at most a few attributes per command line: send them in pairs.
+            for (int i = 0; i < attrs.size(); i += 2) {
+                DownstreamReply r = conn.command("XFORWARD", relay.commandTimeout(),
+                        attrs.subList(i, Math.min(i + 2, attrs.size())).toArray(CharSequence[]::new));
+                if (!r.positive()) throw new DownstreamException("downstream refused XFORWARD: " + r);
+            }
         } else if (mode == ForwardClient.XCLIENT && conn.extensions().contains("XCLIENT")) {
-            DownstreamReply r = conn.command("XCLIENT", relay.commandTimeout(), "NAME=" + xtext(name),
-                    "ADDR=" + xtext(addr), "PORT=" + client.port(), "PROTO=" + proto, "HELO=" + xtext(helo));
+            Set<String> offered = conn.extensionParams("XCLIENT");
+            List<String> attrs = new ArrayList<>();
+            addIfOffered(attrs, offered, "NAME", xtext(name));
+            addIfOffered(attrs, offered, "ADDR", xtext(addr));
+            addIfOffered(attrs, offered, "PORT", Integer.toString(client.port()));
+            addIfOffered(attrs, offered, "PROTO", proto);
+            addIfOffered(attrs, offered, "HELO", xtext(helo));
+            DownstreamReply r = conn.command("XCLIENT", relay.commandTimeout(), attrs.toArray(CharSequence[]::new));
             if (r.code() != 220) throw new DownstreamException("downstream refused XCLIENT: " + r);
             r = conn.ehlo(client.helo() == null ? "unknown" : client.helo(), relay.commandTimeout());
             if (!r.positive()) throw new DownstreamException("downstream refused EHLO after XCLIENT: " + r);
         }
+    }
+
+    private static void addIfOffered(List<String> attrs, Set<String> offered, String name, String value) {
+        if (offered.contains(name)) attrs.add(name + "=" + value);
     }
 
     /** Sends DATA; a 354 means data may follow. */

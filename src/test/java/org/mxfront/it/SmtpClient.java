@@ -1,0 +1,83 @@
+// A raw SMTP client for tests: sends exact bytes (bare LF, NUL, pipelining) from a chosen loopback
+// source address, and reads replies line by line so tests can assert every line.
+package org.mxfront.it;
+
+import java.io.BufferedInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+final class SmtpClient implements AutoCloseable {
+    private final Socket socket;
+    private final InputStream in;
+    private final OutputStream out;
+
+    SmtpClient(String sourceAddress, int port) throws IOException {
+        socket = new Socket();
+        socket.bind(new InetSocketAddress(InetAddress.getByName(sourceAddress), 0));
+        socket.connect(new InetSocketAddress("127.0.0.1", port), 5000);
+        socket.setSoTimeout(30_000);
+        in = new BufferedInputStream(socket.getInputStream());
+        out = socket.getOutputStream();
+    }
+
+    /** Reads one reply (all its lines). Returns an empty list at end of stream. */
+    List<String> reply() throws IOException {
+        List<String> lines = new ArrayList<>();
+        while (true) {
+            String l = line();
+            if (l == null) return lines;
+            lines.add(l);
+            if (l.length() < 4 || l.charAt(3) != '-') return lines;
+        }
+    }
+
+    private String line() throws IOException {
+        ByteArrayOutputStream b = new ByteArrayOutputStream();
+        int c;
+        while ((c = in.read()) != -1) {
+            if (c == '\n') break;
+            b.write(c);
+        }
+        if (c == -1 && b.size() == 0) return null;
+        String s = b.toString(StandardCharsets.UTF_8);
+        return s.endsWith("\r") ? s.substring(0, s.length() - 1) : s;
+    }
+
+    void sendRaw(String s) throws IOException {
+        out.write(s.getBytes(StandardCharsets.UTF_8));
+        out.flush();
+    }
+
+    void sendRaw(byte[] b) throws IOException {
+        out.write(b);
+        out.flush();
+    }
+
+    /** Sends one command line (CRLF added) and returns its reply. */
+    List<String> command(String line) throws IOException {
+        sendRaw(line + "\r\n");
+        return reply();
+    }
+
+    /** True when the server has closed the connection. */
+    boolean closedByServer() throws IOException {
+        try {
+            return in.read() == -1;
+        } catch (java.net.SocketException e) {
+            return true;
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        socket.close();
+    }
+}

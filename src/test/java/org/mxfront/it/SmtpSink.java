@@ -1,0 +1,91 @@
+// Postfix's smtp-sink on a loopback port, dumping each message to a file: the downstream of the
+// integration tests. Fault options (-f, -r, -q, -W ...) make it refuse, defer, drop or stall.
+package org.mxfront.it;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+
+final class SmtpSink implements AutoCloseable {
+    final int port;
+    final Path dumps;
+    private final Process process;
+
+    private SmtpSink(int port, Path dumps, Process process) {
+        this.port = port;
+        this.dumps = dumps;
+        this.process = process;
+    }
+
+    static SmtpSink start(Path dir, String... faultOptions) throws IOException {
+        // smtp-sink writes as "nobody": it must be able to traverse the test's (0700) temp directory.
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Path dumps = Files.createDirectories(dir.resolve("sink-" + System.nanoTime()));
+        Files.setPosixFilePermissions(dumps, PosixFilePermissions.fromString("rwxrwxrwx"));
+        int port = Ports.free();
+        List<String> cmd = new ArrayList<>(List.of("/usr/sbin/smtp-sink"));
+        if (Ports.isRoot()) cmd.addAll(List.of("-u", "nobody"));
+        cmd.addAll(List.of("-d", dumps + "/%M."));
+        cmd.addAll(List.of(faultOptions));
+        cmd.addAll(List.of("127.0.0.1:" + port, "64"));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
+                .redirectOutput(dir.resolve("smtp-sink-" + port + ".log").toFile()).start();
+        Ports.awaitListening(port, Duration.ofSeconds(10));
+        return new SmtpSink(port, dumps, p);
+    }
+
+    /** The dumped messages so far. */
+    List<String> messages() {
+        try (Stream<Path> s = Files.list(dumps)) {
+            List<String> out = new ArrayList<>();
+            for (Path p : s.sorted().toList()) out.add(Files.readString(p, StandardCharsets.UTF_8));
+            return out;
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Waits for n messages to be dumped. */
+    List<String> awaitMessages(int n) {
+        Ports.await(() -> messages().size() >= n, Duration.ofSeconds(10), n + " message(s) in smtp-sink");
+        return messages();
+    }
+
+    /** The message as sent (smtp-sink writes LF line ends and its own X- and Received headers first). */
+    static String body(String dump) {
+        int firstBlank = dump.indexOf("\n\n");
+        String head = dump.substring(0, firstBlank + 1);
+        // Skip smtp-sink's own lines: X-*-Args/X-Client-* and its Received header with continuation lines.
+        List<String> kept = new ArrayList<>();
+        boolean inOwnReceived = false;
+        for (String line : head.split("\n")) {
+            if (line.startsWith("X-Client-") || line.startsWith("X-Helo-Args") || line.startsWith("X-Mail-Args")
+                    || line.startsWith("X-Rcpt-Args")) continue;
+            if (line.startsWith("Received: from") && line.contains("[127.0.0.1]") && kept.isEmpty()) {
+                inOwnReceived = true;
+                continue;
+            }
+            if (inOwnReceived && (line.startsWith("\t") || line.startsWith(" "))) continue;
+            inOwnReceived = false;
+            kept.add(line);
+        }
+        return String.join("\n", kept) + "\n" + dump.substring(firstBlank + 1);
+    }
+
+    @Override
+    public void close() {
+        process.destroy();
+        try {
+            process.waitFor(5, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        process.destroyForcibly();
+    }
+}

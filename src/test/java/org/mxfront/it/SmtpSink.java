@@ -57,7 +57,7 @@ final class SmtpSink implements AutoCloseable {
         return messages();
     }
 
-    /** The message as sent (smtp-sink writes LF line ends and its own X- and Received headers first). */
+    /** The message as sent (smtp-sink writes LF line ends, its own X- and Received headers first, an empty line last). */
     static String body(String dump) {
         int firstBlank = dump.indexOf("\n\n");
         String head = dump.substring(0, firstBlank + 1);
@@ -75,7 +75,10 @@ final class SmtpSink implements AutoCloseable {
             inOwnReceived = false;
             kept.add(line);
         }
-        return String.join("\n", kept) + "\n" + dump.substring(firstBlank + 1);
+        // smtp-sink ends every dump with one extra empty line of its own.
+        String rest = dump.substring(firstBlank + 1);
+        if (rest.endsWith("\n\n")) rest = rest.substring(0, rest.length() - 1);
+        return String.join("\n", kept) + "\n" + rest;
     }
 
     @Override

@@ -267,7 +267,9 @@ final class Conversation {
         else code = dr.code() >= 500 ? Code.DOWNSTREAM_REJECTED : Code.DOWNSTREAM_DEFERRED;
         Map<String, String> vars = Map.of("downstream", dr.text(), "recipient", r == null ? "" : r.address());
         Verdict v = dr.code() >= 500 ? new Verdict.Reject(code, vars) : new Verdict.Defer(code, vars);
-        Reply reply = config.engine().catalogue().render(code, dr.code(), enhanced, vars, policy.facts().client().ip(),
+        // A downstream 421 closes the downstream connection, not the client's: the client hears 451.
+        int smtpCode = dr.code() == 421 ? 451 : dr.code();
+        Reply reply = config.engine().catalogue().render(code, smtpCode, enhanced, vars, policy.facts().client().ip(),
                 config.hostname());
         policy.refuse(stage, v, "downstream");
         return new Decision(v, "downstream", reply);

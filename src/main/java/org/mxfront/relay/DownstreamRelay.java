@@ -35,6 +35,7 @@ public final class DownstreamRelay implements AutoCloseable {
     private final Bootstrap bootstrap;
     private final ArrayDeque<DownstreamConnection> idle = new ArrayDeque<>();
     private volatile Set<String> knownExtensions;
+    private volatile boolean closed;
 
     public DownstreamRelay(InetSocketAddress address, DownstreamSettings settings, String heloName) {
         this.address = address;
@@ -73,6 +74,7 @@ public final class DownstreamRelay implements AutoCloseable {
 
     /** A ready connection (greeted, EHLO done), from the pool or new. */
     DownstreamConnection acquire() throws DownstreamException {
+        if (closed) throw new DownstreamException("mxfront is shutting down");
         long now = System.nanoTime();
         synchronized (idle) {
             DownstreamConnection c;
@@ -138,6 +140,7 @@ public final class DownstreamRelay implements AutoCloseable {
 
     @Override
     public void close() {
+        closed = true;
         synchronized (idle) {
             for (DownstreamConnection c : idle) c.abort();
             idle.clear();

@@ -35,6 +35,27 @@ public final class Daemon implements AutoCloseable {
 
     public int smtpPort() { return front.port(); }
 
+    /**
+     * Re-reads the configuration (SIGHUP). An invalid file leaves the running configuration in
+     * force and the error is logged with file, line and key.
+     *
+     * @return true when the new configuration was put in force
+     */
+    public boolean reload(java.nio.file.Path file, io.micrometer.core.instrument.MeterRegistry registry) {
+        try {
+            DaemonConfig next = new org.mxfront.config.ConfigLoader().load(file, registry);
+            if (!next.listen().equals(config.listen()) || !next.downstream().equals(config.downstream())) {
+                LOG.warn("reload: listen and downstream addresses change only on restart");
+            }
+            front.update(next);
+            LOG.info("reload: configuration from {} in force for new connections", next.source());
+            return true;
+        } catch (org.mxfront.config.ConfigException e) {
+            LOG.error("reload failed, the previous configuration stays in force: {}", e.getMessage());
+            return false;
+        }
+    }
+
     public DaemonConfig config() { return config; }
 
     @Override

@@ -48,6 +48,8 @@ public final class Main implements Runnable {
             }
             CountDownLatch stop = new CountDownLatch(1);
             Daemon d = new Daemon(cfg, registry).start();
+            // SIGHUP (systemctl reload) re-reads the file; without a handler the JVM would exit.
+            sun.misc.Signal.handle(new sun.misc.Signal("HUP"), sig -> Thread.ofVirtual().start(() -> d.reload(config, registry)));
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 d.close();
                 stop.countDown();

@@ -49,6 +49,7 @@ public final class SmtpFrontDoor implements AutoCloseable {
     }
 
     private final DaemonConfig config;
+    private volatile DaemonConfig current;
     private final DownstreamRelay relay;
     private final SMTPServer server;
     private final Map<Session, Conversation> conversations = new ConcurrentHashMap<>();
@@ -61,6 +62,7 @@ public final class SmtpFrontDoor implements AutoCloseable {
 
     public SmtpFrontDoor(DaemonConfig config, DownstreamRelay relay, MeterRegistry registry) {
         this.config = config;
+        this.current = config;
         this.relay = relay;
         this.accepted = Counter.builder("mxfront.messages.accepted").description("Messages relayed and accepted downstream")
                 .register(registry);
@@ -116,6 +118,15 @@ public final class SmtpFrontDoor implements AutoCloseable {
 
     public DownstreamRelay relay() { return relay; }
 
+    /**
+     * Puts a new configuration in force for connections accepted from now on; connections in
+     * flight finish under the one they started with. The listen address, the trusted proxies of
+     * the PROXY header and the downstream settings keep their start-up values until a restart.
+     */
+    public void update(DaemonConfig next) {
+        current = next;
+    }
+
     public void start() {
         server.start();
         sweeper.start();
@@ -144,11 +155,12 @@ public final class SmtpFrontDoor implements AutoCloseable {
             InetAddress a = session.getRemoteAddress().getAddress();
             int total = active.incrementAndGet();
             int fromAddress = perAddress.computeIfAbsent(a, k -> new AtomicInteger()).incrementAndGet();
-            Conversation c = new Conversation(SmtpFrontDoor.this, session, config, a, session.getRemoteAddress().getPort(),
+            DaemonConfig cfg = current;
+            Conversation c = new Conversation(SmtpFrontDoor.this, session, cfg, a, session.getRemoteAddress().getPort(),
                     fromAddress);
             conversations.put(session, c);
             Decision d;
-            if (total > config.settings().server().maxConnections()) {
+            if (total > cfg.settings().server().maxConnections()) {
                 d = c.refuseBusy();
             } else {
                 d = c.connect();
@@ -157,7 +169,7 @@ public final class SmtpFrontDoor implements AutoCloseable {
             onSessionEnd(session);
             // SubEtha writes "code message" itself: hand it the last line, send the others first.
             Reply r = d.reply();
-            List<String> lines = List.of(r.wire(config.settings().server().enhancedStatusCodes()).split("\r\n"));
+            List<String> lines = List.of(r.wire(cfg.settings().server().enhancedStatusCodes()).split("\r\n"));
             try {
                 for (int i = 0; i < lines.size() - 1; i++) session.sendResponse(lines.get(i));
             } catch (IOException e) {
@@ -204,7 +216,7 @@ public final class SmtpFrontDoor implements AutoCloseable {
      */
     private ProxyHandler.ProxyResult proxyHeader(InputStream in, java.io.OutputStream out, Session s) throws IOException {
         InetAddress real = s.getRealRemoteAddress().getAddress();
-        if (!config.trustedProxies().contains(real) || !(in instanceof BufferedInputStream bin)) {
+        if (!current.trustedProxies().contains(real) || !(in instanceof BufferedInputStream bin)) {
             return ProxyHandler.ProxyResult.NOP;
         }
         int first;

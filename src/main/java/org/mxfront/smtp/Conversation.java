@@ -450,6 +450,33 @@ final class Conversation {
         }
     }
 
+    void noop() throws IOException {
+        ok(250, "2.0.0", "Ok");
+    }
+
+    void quit() throws IOException {
+        ok(221, "2.0.0", "Bye");
+        session.quit();
+    }
+
+    void help() throws IOException {
+        ok(214, "2.0.0", "See https://www.rfc-editor.org/rfc/rfc5321");
+    }
+
+    boolean enhancedCodes() {
+        return server().enhancedStatusCodes();
+    }
+
+    /**
+     * One of SubEtha's own error replies went out (unknown command and the like). Counts it; past
+     * max-errors returns the 421 reply to append, after which the caller closes the connection.
+     */
+    String stockError() {
+        if (++errors < server().maxErrors()) return null;
+        Decision d = policy.refuse(Stage.RCPT, new Verdict.Disconnect(Code.TOO_MANY_ERRORS, Map.of()), "protocol");
+        return d.reply().wire(server().enhancedStatusCodes()) + "\r\n";
+    }
+
     void rset() throws IOException {
         endTransaction();
         ok(250, "2.0.0", "Ok");

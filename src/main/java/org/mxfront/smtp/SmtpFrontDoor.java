@@ -79,6 +79,7 @@ public final class SmtpFrontDoor implements AutoCloseable {
                 .insertReceivedHeaders(false)
                 .sessionHandler(new Sessions())
                 .proxyHandler(this::proxyHeader)
+                .serverSocketFactory(StockReplies::new)
                 .build();
         register("HELO", (c, a) -> c.helo(a, false));
         register("EHLO", (c, a) -> c.helo(a, true));
@@ -86,6 +87,9 @@ public final class SmtpFrontDoor implements AutoCloseable {
         register("RCPT", (c, a) -> c.rcpt(a));
         register("DATA", (c, a) -> c.data(a));
         register("RSET", (c, a) -> c.rset());
+        register("NOOP", (c, a) -> c.noop());
+        register("QUIT", (c, a) -> c.quit());
+        register("HELP", (c, a) -> c.help());
         register("VRFY", (c, a) -> c.vrfy());
         register("XCLIENT", (c, a) -> c.xclient(a));
         register("PROXY", (c, a) -> c.proxy());
@@ -159,6 +163,13 @@ public final class SmtpFrontDoor implements AutoCloseable {
             Conversation c = new Conversation(SmtpFrontDoor.this, session, cfg, a, session.getRemoteAddress().getPort(),
                     fromAddress);
             conversations.put(session, c);
+            if (session.getSocket() instanceof StockReplies.FilteredSocket fs) {
+                try {
+                    fs.attach(c);
+                } catch (IOException e) {
+                    // the client is gone; SubEtha will notice
+                }
+            }
             Decision d;
             if (total > cfg.settings().server().maxConnections()) {
                 d = c.refuseBusy();

@@ -62,10 +62,10 @@ class FrontDoorIT {
             List<String> r = c.command(stuffed + ".");
             assertEquals(1, r.size());
             assertTrue(r.get(0).startsWith("250 2.0.0 Ok"), r.toString());
-            assertEquals(List.of("221 2.0.0 Bye"), c.command("QUIT").stream().map(l -> l.replace("221 Bye", "221 2.0.0 Bye")).toList());
+            assertEquals(List.of("221 2.0.0 Bye"), c.command("QUIT"));
         }
-        List<String> got = sink.awaitMessages(before + 1);
-        assertEquals(message.replace("\r\n", "\n"), SmtpSink.body(got.get(got.size() - 1)));
+        String got = sink.awaitMessageContaining("Subject: test\n");
+        assertEquals(message.replace("\r\n", "\n"), SmtpSink.body(got));
     }
 
     @Test
@@ -161,7 +161,7 @@ class FrontDoorIT {
             assertEquals(List.of("354 End data with <CR><LF>.<CR><LF>"), c.command("DATA"));
             assertTrue(c.command("Subject: fifty\r\n\r\nhi\r\n.").get(0).startsWith("250 2.0.0"));
         }
-        String dump = sink.awaitMessages(before + 1).get(before);
+        String dump = sink.awaitMessageContaining("Subject: fifty");
         assertTrue(dump.contains("X-Rcpt-Args: <u50@example.com>"));
         assertTrue(!dump.contains("<u51@example.com>"));
     }

@@ -179,4 +179,43 @@ class LimitsIT {
                     c.command("RCPT TO:<x@elsewhere.example>"));
         }
     }
+
+    @Test
+    void unknownCommandFloodIsCutOffAndStockRepliesCarryEnhancedCodes() throws Exception {
+        try (SmtpSink sink = SmtpSink.start(tmp);
+                Mxfront mx = Mxfront.start(sink.port, "server:\n  max-errors: 3\n");
+                SmtpClient c = FrontDoorIT.hello(mx, "127.0.0.2", "client.sender.example")) {
+            assertEquals(List.of("250 2.0.0 Ok"), c.command("NOOP"));
+            assertEquals(List.of("500 5.5.2 Error: command not recognized"), c.command("FOOBAR"));
+            assertEquals(List.of("500 5.5.2 Error: command not recognized"), c.command("WHATEVER x"));
+            assertEquals(List.of("500 5.5.2 Error: command not recognized", "421-4.7.0 XM-RJCT51: Too many errors, closing connection.",
+                    "421 4.7.0 [127.0.0.2] [mx.test]"), concat(c.command("GARBAGE"), c.reply()));
+            assertTrue(c.closedByServer());
+        }
+    }
+
+    @Test
+    void bareLineFeedInACommandIsRefusedWithAnEnhancedCode() throws Exception {
+        try (SmtpSink sink = SmtpSink.start(tmp); Mxfront mx = Mxfront.start(sink.port);
+                SmtpClient c = FrontDoorIT.hello(mx, "127.0.0.2", "client.sender.example")) {
+            c.sendRaw("NOOP\nNOOP\r\n");
+            assertEquals(List.of("501 5.5.2 Error: bare CR or LF in a command line; lines must end with CRLF"), c.reply());
+            assertTrue(c.closedByServer());
+        }
+    }
+
+    @Test
+    void quitIsAnsweredWithAnEnhancedCode() throws Exception {
+        try (SmtpSink sink = SmtpSink.start(tmp); Mxfront mx = Mxfront.start(sink.port);
+                SmtpClient c = FrontDoorIT.hello(mx, "127.0.0.2", "client.sender.example")) {
+            assertEquals(List.of("221 2.0.0 Bye"), c.command("QUIT"));
+            assertTrue(c.closedByServer());
+        }
+    }
+
+    static List<String> concat(List<String> a, List<String> b) {
+        List<String> out = new ArrayList<>(a);
+        out.addAll(b);
+        return out;
+    }
 }

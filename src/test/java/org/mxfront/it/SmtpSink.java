@@ -57,6 +57,13 @@ final class SmtpSink implements AutoCloseable {
         return messages();
     }
 
+    /** Waits for a dumped message that contains the text (dump file names are not in arrival order). */
+    String awaitMessageContaining(String text) {
+        Ports.await(() -> messages().stream().anyMatch(m -> m.contains(text)), Duration.ofSeconds(10),
+                "a message containing " + text);
+        return messages().stream().filter(m -> m.contains(text)).findFirst().orElseThrow();
+    }
+
     /** The message as sent (smtp-sink writes LF line ends, its own X- and Received headers first, an empty line last). */
     static String body(String dump) {
         int firstBlank = dump.indexOf("\n\n");

@@ -1,0 +1,125 @@
+// SubEtha SMTP answers a few things itself, before any command of ours runs: unknown commands,
+// unparseable lines, bare CR/LF in a command line, over-long lines, its socket read timeout. This
+// filter sits on each connection's output: it gives those replies RFC 3463 codes (we advertise
+// ENHANCEDSTATUSCODES) and counts the errors toward server.max-errors, so an unknown-command flood
+// is cut off like any other.
+package org.mxfront.smtp;
+
+import java.io.ByteArrayOutputStream;
+import java.io.FilterOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+
+/** The server socket whose connections carry the stock-reply filter. */
+final class StockReplies extends ServerSocket {
+    StockReplies() throws IOException {
+        super();
+    }
+
+    @Override
+    public Socket accept() throws IOException {
+        FilteredSocket s = new FilteredSocket();
+        implAccept(s);
+        return s;
+    }
+
+    /** A connection whose output passes through {@link Filter}. */
+    static final class FilteredSocket extends Socket {
+        private volatile Filter filter;
+
+        @Override
+        public synchronized OutputStream getOutputStream() throws IOException {
+            if (filter == null) filter = new Filter(super.getOutputStream());
+            return filter;
+        }
+
+        void attach(Conversation c) throws IOException {
+            ((Filter) getOutputStream()).conversation = c;
+        }
+    }
+
+    /** Buffers one response until flush, rewrites it if it is one of SubEtha's stock replies. */
+    static final class Filter extends FilterOutputStream {
+        private final ByteArrayOutputStream pending = new ByteArrayOutputStream(256);
+        volatile Conversation conversation;
+
+        Filter(OutputStream out) {
+            super(out);
+        }
+
+        @Override
+        public void write(int b) {
+            pending.write(b);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) {
+            pending.write(b, off, len);
+        }
+
+        @Override
+        public synchronized void flush() throws IOException {
+            if (pending.size() > 0) {
+                String text = pending.toString(StandardCharsets.UTF_8);
+                pending.reset();
+                Conversation c = conversation;
+                boolean error = false;
+                String out = text;
+                if (c != null) {
+                    String rewritten = rewrite(text, c.enhancedCodes());
+                    if (rewritten != null) {
+                        out = rewritten;
+                        error = text.startsWith("5");
+                    }
+                }
+                super.out.write(out.getBytes(StandardCharsets.UTF_8));
+                String extra = error ? c.stockError() : null;
+                if (extra != null) {
+                    super.out.write(extra.getBytes(StandardCharsets.UTF_8));
+                    super.out.flush();
+                    c.session().quit();
+                    return;
+                }
+            }
+            super.out.flush();
+        }
+
+        @Override
+        public void close() throws IOException {
+            flush();
+            super.out.close();
+        }
+    }
+
+    /** The rewritten reply (with CRLF) for a stock reply, or null when the text is not one. */
+    static String rewrite(String text, boolean enhanced) {
+        String e;
+        String rest;
+        if (text.startsWith("500 Error: command not implemented")) {
+            e = "5.5.2";
+            rest = "Error: command not recognized";
+        } else if (text.startsWith("500 Error: bad syntax")) {
+            e = "5.5.2";
+            rest = "Error: bad syntax";
+        } else if (text.startsWith("501 Syntax error at character position")) {
+            e = "5.5.2";
+            rest = "Error: bare CR or LF in a command line; lines must end with CRLF";
+        } else if (text.startsWith("501 Syntax error: invalid character encoding")) {
+            e = "5.5.2";
+            rest = "Error: invalid UTF-8 in a command line";
+        } else if (text.startsWith("501 ") && text.contains("line") && text.contains("long")) {
+            e = "5.5.2";
+            rest = "Error: command line too long";
+        } else if (text.startsWith("421 Timeout waiting for data from client.")) {
+            e = "4.4.2";
+            rest = "Error: timeout exceeded";
+        } else {
+            return null;
+        }
+        String code = text.substring(0, 3);
+        return code + " " + (enhanced ? e + " " : "") + rest + "\r\n";
+    }
+}

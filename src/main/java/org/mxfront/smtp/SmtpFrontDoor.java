@@ -134,7 +134,8 @@ public final class SmtpFrontDoor implements AutoCloseable {
     public void start() {
         server.start();
         sweeper.start();
-        LOG.info("mxfront listening on {} as {}, relaying to {}", config.listen(), config.hostname(), config.downstream());
+        LOG.info("mxfront listening on {}:{} as {}, relaying to {}", config.listen().getAddress().getHostAddress(),
+                port(), config.hostname(), config.downstream());
     }
 
     /** The port actually bound (useful with port 0 in tests). */

@@ -213,6 +213,38 @@ class LimitsIT {
         }
     }
 
+    @Test
+    void serverFullRefusesWithXmRjct35() throws Exception {
+        try (SmtpSink sink = SmtpSink.start(tmp);
+                Mxfront mx = Mxfront.start(sink.port, "server:\n  max-connections: 2\n");
+                SmtpClient a = mx.client("127.0.0.2"); SmtpClient b = mx.client("127.0.0.3")) {
+            a.reply();
+            b.reply();
+            try (SmtpClient third = mx.client("127.0.0.4")) {
+                assertEquals(List.of("421-4.7.0 XM-RJCT35: Too many connections, try again later.",
+                        "421 4.7.0 [127.0.0.4] [mx.test]"), third.reply());
+            }
+        }
+    }
+
+    @Test
+    void normalizeModeTurnsBareLineFeedsIntoLineEndsButNeverEndsDataWithThem() throws Exception {
+        try (SmtpSink sink = SmtpSink.start(tmp);
+                Mxfront mx = Mxfront.start(sink.port, "server:\n  bare-newline: normalize\n");
+                SmtpClient c = FrontDoorIT.hello(mx, "127.0.0.2", "client.sender.example")) {
+            c.command("MAIL FROM:<a@sender.example>");
+            c.command("RCPT TO:<bob@example.com>");
+            c.command("DATA");
+            List<String> r = c.command("Subject: normalized\r\n\r\none\ntwo\n.\r\nMAIL FROM:<x@y.example>\r\n.");
+            assertTrue(r.get(0).startsWith("250 2.0.0"), r.toString());
+            String dump = sink.awaitMessageContaining("Subject: normalized");
+            // A "." line after a bare LF is un-stuffed like any line start (it becomes empty) and never ends DATA.
+            assertTrue(dump.endsWith("\none\ntwo\n\nMAIL FROM:<x@y.example>\n\n"), dump);
+            Thread.sleep(300);
+            assertEquals(1, sink.messages().size());
+        }
+    }
+
     static List<String> concat(List<String> a, List<String> b) {
         List<String> out = new ArrayList<>(a);
         out.addAll(b);

@@ -53,40 +53,35 @@ public final class DownstreamTransaction {
 
     private void forwardClient() throws DownstreamException {
         ForwardClient mode = relay.settings().forwardClient();
-        String addr = Networks.text(client.address());
-        if (client.address() instanceof java.net.Inet6Address) addr = "IPV6:" + addr;
-        String name = client.reverseName() == null ? "[UNAVAILABLE]" : client.reverseName();
-        String helo = client.helo() == null ? "[UNAVAILABLE]" : client.helo();
-        String proto = client.esmtp() ? "ESMTP" : "SMTP";
         if (mode == ForwardClient.XFORWARD && conn.extensions().contains("XFORWARD")) {
-            // Send only the attributes the downstream names (Postfix: NAME ADDR PROTO HELO SOURCE PORT IDENT).
-            Set<String> offered = conn.extensionParams("XFORWARD");
-            List<String> attrs = new ArrayList<>();
-            addIfOffered(attrs, offered, "NAME", xtext(name));
-            addIfOffered(attrs, offered, "ADDR", xtext(addr));
-            addIfOffered(attrs, offered, "PORT", Integer.toString(client.port()));
-            addIfOffered(attrs, offered, "PROTO", proto);
-            addIfOffered(attrs, offered, "HELO", xtext(helo));
-            addIfOffered(attrs, offered, "SOURCE", "REMOTE");
-            // Postfix takes at most a few attributes per command line: send them in pairs.
+            // Postfix takes a few attributes per command line: send them in pairs.
+            List<String> attrs = clientAttributes(conn.extensionParams("XFORWARD"), true);
             for (int i = 0; i < attrs.size(); i += 2) {
                 DownstreamReply r = conn.command("XFORWARD", relay.commandTimeout(),
                         attrs.subList(i, Math.min(i + 2, attrs.size())).toArray(CharSequence[]::new));
                 if (!r.positive()) throw new DownstreamException("downstream refused XFORWARD: " + r);
             }
         } else if (mode == ForwardClient.XCLIENT && conn.extensions().contains("XCLIENT")) {
-            Set<String> offered = conn.extensionParams("XCLIENT");
-            List<String> attrs = new ArrayList<>();
-            addIfOffered(attrs, offered, "NAME", xtext(name));
-            addIfOffered(attrs, offered, "ADDR", xtext(addr));
-            addIfOffered(attrs, offered, "PORT", Integer.toString(client.port()));
-            addIfOffered(attrs, offered, "PROTO", proto);
-            addIfOffered(attrs, offered, "HELO", xtext(helo));
+            List<String> attrs = clientAttributes(conn.extensionParams("XCLIENT"), false);
             DownstreamReply r = conn.command("XCLIENT", relay.commandTimeout(), attrs.toArray(CharSequence[]::new));
             if (r.code() != 220) throw new DownstreamException("downstream refused XCLIENT: " + r);
             r = conn.ehlo(client.helo() == null ? "unknown" : client.helo(), relay.commandTimeout());
             if (!r.positive()) throw new DownstreamException("downstream refused EHLO after XCLIENT: " + r);
         }
+    }
+
+    /** The client's attributes that the downstream names in its EHLO line (Postfix: NAME ADDR PROTO HELO SOURCE PORT). */
+    private List<String> clientAttributes(Set<String> offered, boolean withSource) {
+        String addr = Networks.text(client.address());
+        if (client.address() instanceof java.net.Inet6Address) addr = "IPV6:" + addr;
+        List<String> attrs = new ArrayList<>();
+        addIfOffered(attrs, offered, "NAME", xtext(client.reverseName() == null ? "[UNAVAILABLE]" : client.reverseName()));
+        addIfOffered(attrs, offered, "ADDR", xtext(addr));
+        addIfOffered(attrs, offered, "PORT", Integer.toString(client.port()));
+        addIfOffered(attrs, offered, "PROTO", client.esmtp() ? "ESMTP" : "SMTP");
+        addIfOffered(attrs, offered, "HELO", xtext(client.helo() == null ? "[UNAVAILABLE]" : client.helo()));
+        if (withSource) addIfOffered(attrs, offered, "SOURCE", "REMOTE");
+        return attrs;
     }
 
     private static void addIfOffered(List<String> attrs, Set<String> offered, String name, String value) {

@@ -245,9 +245,7 @@ final class Conversation {
         try {
             dr = downstream.rcpt(r.address());
         } catch (DownstreamException e) {
-            LOG.warn("downstream failed at RCPT for {}: {}", policy.facts().client().logName(), e.getMessage());
-            downstream.abort();
-            decision(policy.refuse(Stage.RCPT, Verdict.defer(Code.DOWNSTREAM_UNAVAILABLE, Map.of()), "downstream"));
+            downstreamFailed(Stage.RCPT, e);
             return;
         }
         if (!dr.positive()) {
@@ -257,6 +255,13 @@ final class Conversation {
         policy.recipientAccepted(r);
         acceptedRecipients++;
         ok(250, "2.1.5", "Ok");
+    }
+
+    /** The downstream is down, stalled or gone: drop its connection and tell the client to retry (451 4.4.1). */
+    private void downstreamFailed(Stage stage, DownstreamException e) throws IOException {
+        LOG.warn("downstream failed at {} for {}: {}", stage, policy.facts().client().logName(), e.getMessage());
+        downstream.abort();
+        decision(policy.refuse(stage, Verdict.defer(Code.DOWNSTREAM_UNAVAILABLE, Map.of()), "downstream"));
     }
 
     /** Renders a downstream refusal in our style, keeping its codes; 5.1.1 reads as XM-RJCT01. */
@@ -292,9 +297,7 @@ final class Conversation {
         try {
             dr = downstream.data();
         } catch (DownstreamException e) {
-            LOG.warn("downstream failed at DATA for {}: {}", policy.facts().client().logName(), e.getMessage());
-            downstream.abort();
-            decision(policy.refuse(Stage.END_OF_DATA, Verdict.defer(Code.DOWNSTREAM_UNAVAILABLE, Map.of()), "downstream"));
+            downstreamFailed(Stage.END_OF_DATA, e);
             endTransaction();
             return;
         }
@@ -336,7 +339,7 @@ final class Conversation {
         }
         if (pump.failure != null) {
             pump.release();
-            decision(policy.refuse(Stage.END_OF_DATA, Verdict.defer(Code.DOWNSTREAM_UNAVAILABLE, Map.of()), "downstream"));
+            downstreamFailed(Stage.END_OF_DATA, pump.failure);
             endTransaction();
             return;
         }
@@ -346,9 +349,7 @@ final class Conversation {
             pump.out = null;
             dr = downstream.finish(last);
         } catch (DownstreamException e) {
-            LOG.warn("downstream failed at end of data for {}: {}", policy.facts().client().logName(), e.getMessage());
-            downstream.abort();
-            decision(policy.refuse(Stage.END_OF_DATA, Verdict.defer(Code.DOWNSTREAM_UNAVAILABLE, Map.of()), "downstream"));
+            downstreamFailed(Stage.END_OF_DATA, e);
             endTransaction();
             return;
         }
@@ -397,7 +398,6 @@ final class Conversation {
                     downstream.write(chunk);
                 } catch (DownstreamException e) {
                     failure = e;
-                    LOG.warn("downstream failed during data for {}: {}", policy.facts().client().logName(), e.getMessage());
                     stopForwarding();
                 }
             }

@@ -61,6 +61,19 @@ class PostfixDownstreamIT {
     }
 
     @Test
+    void withXclientPostfixTreatsTheRealClientAsItsClient() throws Exception {
+        try (Mxfront viaXclient = Mxfront.start(postfix.port, "downstream:\n  forward-client: xclient\n");
+                SmtpClient c = FrontDoorIT.hello(viaXclient, "127.0.0.4", "client4.sender.example")) {
+            c.command("MAIL FROM:<a@sender.example>");
+            assertEquals(List.of("250 2.1.5 Ok"), c.command("RCPT TO:<bob@example.com>"));
+            c.command("DATA");
+            assertTrue(c.command("Message-ID: <pf2@sender.example>\r\n\r\nvia xclient\r\n.").get(0).startsWith("250 2.0.0 Ok: queued as "));
+        }
+        String dump = sink.awaitMessageContaining("Message-ID: <pf2@sender.example>");
+        assertTrue(dump.contains("Received: from client4.sender.example (unknown [127.0.0.4])"), dump);
+    }
+
+    @Test
     void aPolicyRefusalNeverReachesPostfix() throws Exception {
         try (SmtpClient c = FrontDoorIT.hello(mx, "127.0.0.3", "localhost")) {
             c.command("MAIL FROM:<spam@sender.example>");

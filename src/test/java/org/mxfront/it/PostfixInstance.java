@@ -51,6 +51,7 @@ final class PostfixInstance implements AutoCloseable {
                 "shlib_directory=/usr/lib/postfix",
                 // The deployment guide's settings for the listener behind mxfront:
                 "smtpd_authorized_xforward_hosts=127.0.0.0/8",
+                "smtpd_authorized_xclient_hosts=127.0.0.1/32",
                 "smtpd_forbid_bare_newline=reject",
                 "smtpd_forbid_bare_newline_exclusions=",
                 "message_size_limit=52428800",

@@ -16,39 +16,40 @@ import java.util.List;
  * @param recipients    recipients accepted so far in this transaction
  * @param headers       the header section, from HEADERS stage on
  * @param messageBytes  bytes of message data received, at END_OF_DATA
+ * @param state         the connection's scratch space for checks (the same object at every stage)
  */
 public record Facts(ClientInfo client, String helo, Mailbox sender, long declaredSize, Mailbox recipient,
-        List<Mailbox> recipients, HeaderSection headers, long messageBytes) {
+        List<Mailbox> recipients, HeaderSection headers, long messageBytes, SessionState state) {
 
     public static Facts connect(ClientInfo client) {
-        return new Facts(client, null, null, 0, null, List.of(), null, 0);
+        return new Facts(client, null, null, 0, null, List.of(), null, 0, new SessionState());
     }
 
     public Facts withHelo(String h) {
-        return new Facts(client, h, sender, declaredSize, recipient, recipients, headers, messageBytes);
+        return new Facts(client, h, sender, declaredSize, recipient, recipients, headers, messageBytes, state);
     }
 
     public Facts withSender(Mailbox s, long size) {
-        return new Facts(client, helo, s, size, null, List.of(), null, 0);
+        return new Facts(client, helo, s, size, null, List.of(), null, 0, state);
     }
 
     public Facts withRecipient(Mailbox r) {
-        return new Facts(client, helo, sender, declaredSize, r, recipients, headers, messageBytes);
+        return new Facts(client, helo, sender, declaredSize, r, recipients, headers, messageBytes, state);
     }
 
     public Facts withRecipients(List<Mailbox> rs) {
-        return new Facts(client, helo, sender, declaredSize, null, List.copyOf(rs), headers, messageBytes);
+        return new Facts(client, helo, sender, declaredSize, null, List.copyOf(rs), headers, messageBytes, state);
     }
 
     public Facts withHeaders(HeaderSection h) {
-        return new Facts(client, helo, sender, declaredSize, null, recipients, h, messageBytes);
+        return new Facts(client, helo, sender, declaredSize, null, recipients, h, messageBytes, state);
     }
 
     public Facts withMessageBytes(long n) {
-        return new Facts(client, helo, sender, declaredSize, null, recipients, headers, n);
+        return new Facts(client, helo, sender, declaredSize, null, recipients, headers, n, state);
     }
 
     public Facts withClient(ClientInfo c) {
-        return new Facts(c, helo, sender, declaredSize, recipient, recipients, headers, messageBytes);
+        return new Facts(c, helo, sender, declaredSize, recipient, recipients, headers, messageBytes, state);
     }
 }

@@ -97,12 +97,18 @@ public final class PolicyEngine {
      * @return the first enforcing negative verdict, or {@link Decision#PROCEED}
      */
     Decision evaluate(Policy policy, Stage stage, Facts facts) {
+        return evaluate(policy, stage, facts, Map.of());
+    }
+
+    /** As above; at END_OF_DATA a message-reading check's verdict comes from the reader opened for the message. */
+    Decision evaluate(Policy policy, Stage stage, Facts facts, Map<ConfiguredCheck, MessageCheck.MessageReader> readers) {
         for (ConfiguredCheck cc : policy.checks()) {
             if (!cc.check().stages().contains(stage)) continue;
             Verdict v;
             long t0 = System.nanoTime();
             try {
-                v = cc.check().evaluate(stage, facts);
+                MessageCheck.MessageReader reader = stage == Stage.END_OF_DATA ? readers.get(cc) : null;
+                v = reader != null ? reader.finish(facts) : cc.check().evaluate(stage, facts);
             } catch (RuntimeException e) {
                 LOG.error("check {} failed at {} for {}", cc.name(), stage, facts.client().logName(), e);
                 v = new Verdict.Defer(Code.INTERNAL, Map.of());

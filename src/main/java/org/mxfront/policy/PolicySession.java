@@ -22,6 +22,7 @@ public final class PolicySession {
     private Decision pending;
     private Policy contentPolicy;
     private final List<Mailbox> recipients = new ArrayList<>();
+    private final Map<ConfiguredCheck, MessageCheck.MessageReader> readers = new java.util.LinkedHashMap<>();
 
     PolicySession(PolicyEngine engine, ClientInfo client) {
         this.engine = engine;
@@ -112,10 +113,45 @@ public final class PolicySession {
         return applied(Stage.HEADERS, engine.evaluate(content(), Stage.HEADERS, facts));
     }
 
+    /**
+     * DATA begins: opens a reader for every message-reading check of the content policy. The front
+     * door then passes each piece of the message to {@link #messageBytes}.
+     */
+    public void openMessage() {
+        closeMessage();
+        for (ConfiguredCheck cc : content().checks()) {
+            if (cc.check() instanceof MessageCheck mc && cc.check().stages().contains(Stage.END_OF_DATA)) {
+                readers.put(cc, mc.open(facts));
+            }
+        }
+    }
+
+    /** Message bytes as received: un-stuffed, CRLF line ends. */
+    public void messageBytes(byte[] buf, int off, int len) {
+        for (MessageCheck.MessageReader r : readers.values()) r.write(buf, off, len);
+    }
+
+    /** True when some check reads the message (the front door then passes the bytes). */
+    public boolean readsMessage() {
+        return !readers.isEmpty();
+    }
+
     /** END_OF_DATA stage, under the transaction's content policy. */
     public Decision endOfData(long messageBytes) {
         facts = facts.withMessageBytes(messageBytes);
-        return applied(Stage.END_OF_DATA, engine.evaluate(content(), Stage.END_OF_DATA, facts));
+        return applied(Stage.END_OF_DATA, engine.evaluate(content(), Stage.END_OF_DATA, facts, readers));
+    }
+
+    /** Closes the message readers (spool files, scanner connections). */
+    public void closeMessage() {
+        for (MessageCheck.MessageReader r : readers.values()) {
+            try {
+                r.close();
+            } catch (RuntimeException e) {
+                org.slf4j.LoggerFactory.getLogger(PolicySession.class).warn("closing a message reader failed", e);
+            }
+        }
+        readers.clear();
     }
 
     /** Logs and counts a refusal the front door makes itself (protocol errors, downstream faults). */
@@ -136,6 +172,7 @@ public final class PolicySession {
 
     /** Ends the transaction (RSET, end of DATA, a new MAIL). The connection's delayed verdict stays. */
     public void resetTransaction() {
+        closeMessage();
         recipients.clear();
         contentPolicy = null;
         facts = facts.withSender(null, 0);

@@ -36,6 +36,7 @@ final class Conversation {
     private static final Logger LOG = LoggerFactory.getLogger(Conversation.class);
     private static final int HEADER_COLLECT_LIMIT = 256 * 1024;
     private static final int FORWARD_CHUNK = 16 * 1024;
+    private static final byte[] CRLF = {'\r', '\n'};
 
     private final SmtpFrontDoor door;
     private final Session session;
@@ -307,6 +308,7 @@ final class Conversation {
             return;
         }
         deadline = System.nanoTime() + server().dataTimeout().toNanos();
+        policy.openMessage();
         session.sendResponse("354 End data with <CR><LF>.<CR><LF>");
         Pump pump = new Pump();
         DataReader reader = new DataReader((java.io.BufferedInputStream) session.getRawInput(),
@@ -376,11 +378,16 @@ final class Conversation {
         boolean forwarding = true;
         DownstreamException failure;
         final long limit = policy.maxMessageBytes();
+        final boolean readers = policy.readsMessage();
 
         @Override
         public void line(byte[] buf, int len, boolean complete, boolean continued) throws IOException {
             bytes += len + (complete ? 2 : 0);
             if (inHeaders) header(buf, len, complete, continued);
+            if (readers && bytes <= limit) {
+                policy.messageBytes(buf, 0, len);
+                if (complete) policy.messageBytes(CRLF, 0, 2);
+            }
             if (!forwarding) return;
             if (bytes > limit || reader.sawBareNewline() && server().bareNewline() == Settings.BareNewline.REJECT
                     || headerDecision != null && !headerDecision.proceed()) {

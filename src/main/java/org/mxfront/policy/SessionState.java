@@ -1,0 +1,34 @@
+// Per-connection scratch space for checks: a DNSBL check starts its lookups at CONNECT and reads
+// the answers at RCPT; a greylist check remembers what it decided. Confined to the session's thread.
+package org.mxfront.policy;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * Values checks keep for the length of one connection, under keys they own (use a private static
+ * final Object or a record type as key). Not thread-safe: the engine calls checks of one session
+ * from that session's thread only. Cleared when the client changes (XCLIENT).
+ */
+public final class SessionState {
+    private final Map<Object, Object> values = new HashMap<>();
+
+    @SuppressWarnings("unchecked")
+    public <T> T get(Object key) {
+        return (T) values.get(key);
+    }
+
+    @SuppressWarnings("unchecked")
+    public <T> T computeIfAbsent(Object key, Supplier<T> supplier) {
+        return (T) values.computeIfAbsent(key, k -> supplier.get());
+    }
+
+    public void put(Object key, Object value) {
+        values.put(key, value);
+    }
+
+    public void remove(Object key) {
+        values.remove(key);
+    }
+}

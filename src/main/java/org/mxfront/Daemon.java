@@ -1,67 +1,165 @@
-// Wiring only: from a loaded configuration, build the downstream relay and the SMTP front door,
-// start them, and stop them in order. No framework container.
+// Wiring only: from a loaded configuration, build the downstream relay, the SMTP front door and the
+// admin HTTP endpoint, start them, reload on request, and stop them in order (gracefully). No
+// framework container.
 package org.mxfront;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.FileDescriptorMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.mxfront.config.ConfigException;
+import org.mxfront.config.ConfigLoader;
 import org.mxfront.config.DaemonConfig;
+import org.mxfront.explain.Explainer;
+import org.mxfront.metrics.AdminHttpServer;
+import org.mxfront.metrics.MxMeters;
 import org.mxfront.relay.DownstreamRelay;
 import org.mxfront.smtp.SmtpFrontDoor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** A running mxfront. */
-public final class Daemon implements AutoCloseable {
+public final class Daemon implements AutoCloseable, AdminHttpServer.Admin {
     private static final Logger LOG = LoggerFactory.getLogger(Daemon.class);
 
     private final DaemonConfig config;
+    private final Path configFile;
+    private final MeterRegistry registry;
+    private final MxMeters meters;
     private final DownstreamRelay relay;
     private final SmtpFrontDoor front;
+    private final JvmGcMetrics gcMetrics = new JvmGcMetrics();
+    private AdminHttpServer http;
+    private volatile long downstreamCheckedAt;
+    private volatile boolean downstreamOk;
 
-    public Daemon(DaemonConfig config, MeterRegistry registry) {
+    /**
+     * @param config     the configuration to start with
+     * @param configFile where it came from (reloads re-read it), or null for the embedded defaults
+     * @param registry   the metrics registry (a PrometheusMeterRegistry makes /metrics available)
+     */
+    public Daemon(DaemonConfig config, Path configFile, MeterRegistry registry) {
         this.config = config;
-        this.relay = new DownstreamRelay(config.downstream(), config.settings().downstream(), config.hostname());
-        this.front = new SmtpFrontDoor(config, relay, registry);
+        this.configFile = configFile;
+        this.registry = registry;
+        this.meters = new MxMeters(registry);
+        this.relay = new DownstreamRelay(config.downstream(), config.settings().downstream(), config.hostname(), meters);
+        this.front = new SmtpFrontDoor(config, relay, meters);
+        for (var binder : List.of(new JvmMemoryMetrics(), gcMetrics, new JvmThreadMetrics(), new ClassLoaderMetrics(),
+                new ProcessorMetrics(), new UptimeMetrics(), new FileDescriptorMetrics())) {
+            binder.bindTo(registry);
+        }
     }
 
     /** Starts listening; learns the downstream's extensions in the background. */
-    public Daemon start() throws IOException {
+    public Daemon start() throws IOException, InterruptedException {
         Files.createDirectories(config.stateDirectory());
         front.start();
+        String ml = config.settings().metrics() == null ? null : config.settings().metrics().listen();
+        if (ml != null && !ml.isBlank()) {
+            http = new AdminHttpServer(metricsAddress(ml),
+                    registry instanceof PrometheusMeterRegistry p ? p : null, this).start();
+            LOG.info("metrics and admin endpoint on {}:{}", metricsAddress(ml).getAddress().getHostAddress(), http.port());
+        }
         Thread.ofVirtual().name("downstream-probe").start(relay::probe);
         return this;
     }
 
+    private static InetSocketAddress metricsAddress(String s) {
+        int colon = s.lastIndexOf(':');
+        String host = s.substring(0, colon).replace("[", "").replace("]", "");
+        try {
+            return new InetSocketAddress(InetAddress.getByName(host), Integer.parseInt(s.substring(colon + 1)));
+        } catch (IOException | NumberFormatException e) {
+            throw new IllegalArgumentException("metrics.listen: bad address " + s);
+        }
+    }
+
     public int smtpPort() { return front.port(); }
 
+    /** The admin HTTP port, or -1 when it is off. */
+    public int httpPort() { return http == null ? -1 : http.port(); }
+
+    public DaemonConfig config() { return front.currentConfig(); }
+
     /**
-     * Re-reads the configuration (SIGHUP). An invalid file leaves the running configuration in
-     * force and the error is logged with file, line and key.
-     *
-     * @return true when the new configuration was put in force
+     * Re-reads the configuration file (SIGHUP, POST /reload). An invalid file leaves the running
+     * configuration in force; the error is logged with file, line and key, and counted.
      */
-    public boolean reload(java.nio.file.Path file, io.micrometer.core.instrument.MeterRegistry registry) {
+    @Override
+    public Map.Entry<Boolean, String> reload() {
         try {
-            DaemonConfig next = new org.mxfront.config.ConfigLoader().load(file, registry);
+            DaemonConfig next = new ConfigLoader().load(configFile, registry);
             if (!next.listen().equals(config.listen()) || !next.downstream().equals(config.downstream())) {
                 LOG.warn("reload: listen and downstream addresses change only on restart");
             }
             front.update(next);
+            meters.reload(true);
             LOG.info("reload: configuration from {} in force for new connections", next.source());
-            return true;
-        } catch (org.mxfront.config.ConfigException e) {
+            return Map.entry(true, "reloaded " + next.source());
+        } catch (ConfigException e) {
+            meters.reload(false);
             LOG.error("reload failed, the previous configuration stays in force: {}", e.getMessage());
-            return false;
+            return Map.entry(false, "reload failed, previous configuration stays: " + e.getMessage());
         }
     }
 
-    public DaemonConfig config() { return config; }
+    @Override
+    public String notReady() {
+        StringBuilder why = new StringBuilder();
+        if (!front.accepting()) why.append("smtp: not accepting connections\n");
+        long now = System.nanoTime();
+        if (now - downstreamCheckedAt > 5_000_000_000L) {
+            downstreamOk = relay.reachable();
+            downstreamCheckedAt = now;
+        }
+        if (!downstreamOk) why.append("downstream: ").append(config.downstream()).append(" not reachable\n");
+        return why.isEmpty() ? null : why.toString();
+    }
 
+    @Override
+    public String explain(Map<String, List<String>> p, byte[] message) {
+        String ip = first(p, "client-ip");
+        if (ip == null) throw new IllegalArgumentException("client-ip is required");
+        try {
+            InetAddress client = InetAddress.getByName(ip);
+            if (!ip.matches("[0-9a-fA-F:.]+")) throw new IllegalArgumentException("client-ip must be an address");
+            List<String> rcpt = p.getOrDefault("rcpt", List.of());
+            String from = first(p, "from");
+            DaemonConfig c = front.currentConfig();
+            return Explainer.explain(c.engine(), new Explainer.Request(client, first(p, "helo"),
+                    from == null ? "" : from, rcpt, message), c.settings().server().enhancedStatusCodes());
+        } catch (java.net.UnknownHostException e) {
+            throw new IllegalArgumentException("client-ip must be an address");
+        }
+    }
+
+    private static String first(Map<String, List<String>> p, String k) {
+        List<String> v = p.get(k);
+        return v == null || v.isEmpty() ? null : v.get(0);
+    }
+
+    /** Graceful stop: refuse new connections, let transactions finish within server.shutdown-grace, close. */
     @Override
     public void close() {
         LOG.info("mxfront stopping");
+        front.drain(front.currentConfig().settings().server().shutdownGrace());
         front.close();
+        if (http != null) http.close();
         relay.close();
+        gcMetrics.close();
+        LOG.info("mxfront stopped");
     }
 }

@@ -19,7 +19,8 @@ import picocli.CommandLine.Parameters;
 /** Entry point. */
 @Command(name = "mxfront", mixinStandardHelpOptions = true, version = "mxfront 0.1.0",
         description = "Mail policy daemon in front of Postfix.",
-        subcommands = {Main.Run.class, Main.CheckConfig.class, Main.Codes.class})
+        subcommands = {Main.Run.class, Main.CheckConfig.class, Main.Codes.class, ExplainCommand.class,
+                ReloadCommand.class})
 public final class Main implements Runnable {
     @Override
     public void run() {
@@ -47,9 +48,9 @@ public final class Main implements Runnable {
                 return 78; // EX_CONFIG
             }
             CountDownLatch stop = new CountDownLatch(1);
-            Daemon d = new Daemon(cfg, registry).start();
+            Daemon d = new Daemon(cfg, config, registry).start();
             // SIGHUP (systemctl reload) re-reads the file; without a handler the JVM would exit.
-            sun.misc.Signal.handle(new sun.misc.Signal("HUP"), sig -> Thread.ofVirtual().start(() -> d.reload(config, registry)));
+            sun.misc.Signal.handle(new sun.misc.Signal("HUP"), sig -> Thread.ofVirtual().start(d::reload));
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 d.close();
                 stop.countDown();

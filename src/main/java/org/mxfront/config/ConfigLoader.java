@@ -155,6 +155,7 @@ public final class ConfigLoader {
         c.positive(srv.maxErrors(), "/server/max-errors");
         c.positiveDuration(srv.commandTimeout(), "/server/command-timeout");
         c.positiveDuration(srv.dataTimeout(), "/server/data-timeout");
+        c.positiveDuration(srv.shutdownGrace(), "/server/shutdown-grace");
         c.positiveDuration(ds.connectTimeout(), "/downstream/connect-timeout");
         c.positiveDuration(ds.commandTimeout(), "/downstream/command-timeout");
         c.positiveDuration(ds.dataTimeout(), "/downstream/data-timeout");

@@ -17,7 +17,7 @@ public record Settings(ServerSettings server, DownstreamSettings downstream, Lis
     /** The SMTP listener. */
     public record ServerSettings(String hostname, String listen, Integer maxConnections, Boolean enhancedStatusCodes,
             Duration commandTimeout, Duration dataTimeout, Integer maxErrors, List<String> trustedProxies,
-            BareNewline bareNewline, Boolean delayReject) {}
+            BareNewline bareNewline, Boolean delayReject, Duration shutdownGrace) {}
 
     /** What to do with a bare CR or LF in message data. */
     public enum BareNewline {

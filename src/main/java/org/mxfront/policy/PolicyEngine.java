@@ -97,11 +97,12 @@ public final class PolicyEngine {
      * @return the first enforcing negative verdict, or {@link Decision#PROCEED}
      */
     Decision evaluate(Policy policy, Stage stage, Facts facts) {
-        return evaluate(policy, stage, facts, Map.of());
+        return evaluate(policy, stage, facts, Map.of(), null);
     }
 
     /** As above; at END_OF_DATA a message-reading check's verdict comes from the reader opened for the message. */
-    Decision evaluate(Policy policy, Stage stage, Facts facts, Map<ConfiguredCheck, MessageCheck.MessageReader> readers) {
+    Decision evaluate(Policy policy, Stage stage, Facts facts, Map<ConfiguredCheck, MessageCheck.MessageReader> readers,
+            java.util.function.Consumer<Finding> tracer) {
         for (ConfiguredCheck cc : policy.checks()) {
             if (!cc.check().stages().contains(stage)) continue;
             Verdict v;
@@ -115,6 +116,8 @@ public final class PolicyEngine {
             } finally {
                 timer(cc.name()).record(System.nanoTime() - t0, java.util.concurrent.TimeUnit.NANOSECONDS);
             }
+            if (tracer != null) tracer.accept(new Finding(stage, cc.name(), cc.mode(), v,
+                    v.negative() ? render(v.code(), v.vars(), facts) : null));
             switch (v) {
                 case Verdict.Continue c -> { }
                 case Verdict.Accept a -> {
@@ -161,14 +164,15 @@ public final class PolicyEngine {
 
     private void count(Code code, Stage stage, String check, String mode) {
         String key = code.name() + '|' + stage + '|' + check + '|' + mode;
-        counters.computeIfAbsent(key, k -> Counter.builder("mxfront.rejections")
-                .description("Negative policy decisions by reply code, stage and check")
-                .tag("code", catalogue.id(code)).tag("stage", stage.name().toLowerCase(Locale.ROOT))
+        counters.computeIfAbsent(key, k -> Counter.builder(org.mxfront.metrics.MxMeters.REJECTIONS)
+                .description("Negative policy decisions by reply code, class, stage and check")
+                .tag("code", catalogue.id(code)).tag("class", code.smtpCode() >= 500 ? "permanent" : "temporary")
+                .tag("stage", stage.name().toLowerCase(Locale.ROOT))
                 .tag("check", check == null ? "none" : check).tag("mode", mode).register(registry)).increment();
     }
 
     private Timer timer(String check) {
-        return timers.computeIfAbsent(check, k -> Timer.builder("mxfront.check.duration")
+        return timers.computeIfAbsent(check, k -> Timer.builder(org.mxfront.metrics.MxMeters.CHECK_DURATION)
                 .description("Time spent in each check").tag("check", k).register(registry));
     }
 

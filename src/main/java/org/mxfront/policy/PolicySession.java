@@ -24,6 +24,17 @@ public final class PolicySession {
     private final List<Mailbox> recipients = new ArrayList<>();
     private final Map<ConfiguredCheck, MessageCheck.MessageReader> readers = new java.util.LinkedHashMap<>();
 
+    private java.util.function.Consumer<Finding> tracer;
+
+    /** Reports every check's verdict to the tracer (explain mode). */
+    public void trace(java.util.function.Consumer<Finding> t) {
+        this.tracer = t;
+    }
+
+    private Decision run(Policy policy, Stage stage) {
+        return engine.evaluate(policy, stage, facts, readers, tracer);
+    }
+
     PolicySession(PolicyEngine engine, ClientInfo client) {
         this.engine = engine;
         this.facts = Facts.connect(client);
@@ -34,7 +45,7 @@ public final class PolicySession {
 
     /** CONNECT stage. A Disconnect is immediate; other refusals wait for RCPT when delay-reject is on. */
     public Decision connect() {
-        return early(Stage.CONNECT, engine.evaluate(engine.defaultPolicy(), Stage.CONNECT, facts));
+        return early(Stage.CONNECT, run(engine.defaultPolicy(), Stage.CONNECT));
     }
 
     /**
@@ -43,7 +54,7 @@ public final class PolicySession {
      */
     public Decision helo(String name) {
         facts = facts.withHelo(name);
-        return early(Stage.HELO, engine.evaluate(engine.defaultPolicy(), Stage.HELO, facts));
+        return early(Stage.HELO, run(engine.defaultPolicy(), Stage.HELO));
     }
 
     private Decision early(Stage stage, Decision d) {
@@ -70,7 +81,7 @@ public final class PolicySession {
     public Decision mail(Mailbox sender, long declaredSize) {
         resetTransaction();
         facts = facts.withSender(sender, declaredSize);
-        return applied(Stage.MAIL, engine.evaluate(engine.defaultPolicy(), Stage.MAIL, facts));
+        return applied(Stage.MAIL, run(engine.defaultPolicy(), Stage.MAIL));
     }
 
     /**
@@ -84,7 +95,7 @@ public final class PolicySession {
             return pending;
         }
         Policy policy = engine.policyFor(recipient);
-        Decision d = engine.evaluate(policy, Stage.RCPT, f);
+        Decision d = engine.evaluate(policy, Stage.RCPT, f, readers, tracer);
         if (d.proceed() && contentPolicy != null && !contentPolicy.contentKey().equals(policy.contentKey())) {
             Verdict v = new Verdict.Defer(Code.MIXED_CONTENT_POLICY, Map.of("recipient", recipient.address()));
             d = new Decision(v, "content-policy", engine.render(v.code(), v.vars(), f));
@@ -110,7 +121,7 @@ public final class PolicySession {
     /** HEADERS stage, under the transaction's content policy. */
     public Decision headers(HeaderSection headers) {
         facts = facts.withHeaders(headers);
-        return applied(Stage.HEADERS, engine.evaluate(content(), Stage.HEADERS, facts));
+        return applied(Stage.HEADERS, run(content(), Stage.HEADERS));
     }
 
     /**
@@ -139,7 +150,7 @@ public final class PolicySession {
     /** END_OF_DATA stage, under the transaction's content policy. */
     public Decision endOfData(long messageBytes) {
         facts = facts.withMessageBytes(messageBytes);
-        return applied(Stage.END_OF_DATA, engine.evaluate(content(), Stage.END_OF_DATA, facts, readers));
+        return applied(Stage.END_OF_DATA, run(content(), Stage.END_OF_DATA));
     }
 
     /** Closes the message readers (spool files, scanner connections). */

@@ -33,9 +33,12 @@ public final class DownstreamConnection {
     private volatile long idleSince;
     private boolean broken;
 
-    DownstreamConnection(Channel channel, Handler handler) {
+    private final org.mxfront.metrics.MxMeters meters;
+
+    DownstreamConnection(Channel channel, Handler handler, org.mxfront.metrics.MxMeters meters) {
         this.channel = channel;
         this.handler = handler;
+        this.meters = meters;
     }
 
     /** Netty handler: completes the oldest waiting request with each reply, fails them all on close. */
@@ -112,8 +115,21 @@ public final class DownstreamConnection {
     /** Sends one command and waits for its reply. */
     public DownstreamReply command(String verb, Duration timeout, CharSequence... params) throws DownstreamException {
         CompletableFuture<DownstreamReply> f = handler.expect();
+        long t0 = System.nanoTime();
         channel.writeAndFlush(new DefaultSmtpRequest(verb, params));
-        return await(f, timeout);
+        return timed(verb.toLowerCase(Locale.ROOT), t0, f, timeout);
+    }
+
+    private DownstreamReply timed(String command, long t0, CompletableFuture<DownstreamReply> f, Duration timeout)
+            throws DownstreamException {
+        try {
+            DownstreamReply r = await(f, timeout);
+            meters.downstream(command, r.code(), System.nanoTime() - t0);
+            return r;
+        } catch (DownstreamException e) {
+            meters.downstream(command, 0, System.nanoTime() - t0);
+            throw e;
+        }
     }
 
     /** Sends EHLO and records the extensions offered. */
@@ -145,8 +161,9 @@ public final class DownstreamConnection {
     /** Writes the final chunk and the terminating dot, and waits for the downstream's verdict. */
     public DownstreamReply finish(ByteBuf last, Duration timeout) throws DownstreamException {
         CompletableFuture<DownstreamReply> f = handler.expect();
+        long t0 = System.nanoTime();
         channel.writeAndFlush(new DefaultLastSmtpContent(last));
-        return await(f, timeout);
+        return timed("end_of_data", t0, f, timeout);
     }
 
     private void awaitWrite(ChannelFuture cf, Duration timeout) throws DownstreamException {

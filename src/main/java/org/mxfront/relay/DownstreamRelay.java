@@ -37,7 +37,11 @@ public final class DownstreamRelay implements AutoCloseable {
     private volatile Set<String> knownExtensions;
     private volatile boolean closed;
 
-    public DownstreamRelay(InetSocketAddress address, DownstreamSettings settings, String heloName) {
+    private final org.mxfront.metrics.MxMeters meters;
+
+    public DownstreamRelay(InetSocketAddress address, DownstreamSettings settings, String heloName,
+            org.mxfront.metrics.MxMeters meters) {
+        this.meters = meters;
         this.address = address;
         this.settings = settings;
         this.heloName = heloName;
@@ -61,6 +65,16 @@ public final class DownstreamRelay implements AutoCloseable {
      * The front door advertises 8BITMIME and SMTPUTF8 only when the downstream has them.
      */
     public Set<String> knownExtensions() { return knownExtensions; }
+
+    /** True when the downstream answers now (a pooled connection, or a new one greeted and EHLO'd). */
+    public boolean reachable() {
+        try {
+            release(acquire());
+            return true;
+        } catch (DownstreamException e) {
+            return false;
+        }
+    }
 
     /** Connects once to learn the downstream's extensions; failures are only logged. */
     public void probe() {
@@ -101,7 +115,7 @@ public final class DownstreamRelay implements AutoCloseable {
         }
         Channel ch = cf.channel();
         DownstreamConnection.Handler h = ch.pipeline().get(DownstreamConnection.Handler.class);
-        DownstreamConnection c = new DownstreamConnection(ch, h);
+        DownstreamConnection c = new DownstreamConnection(ch, h, meters);
         DownstreamReply greeting = c.await(h.greeting, settings.commandTimeout());
         if (greeting.code() != 220) {
             c.abort();

@@ -17,7 +17,7 @@ import org.mxfront.codes.Reply;
 import org.mxfront.config.DaemonConfig;
 import org.mxfront.config.Settings;
 import org.mxfront.policy.Decision;
-import org.mxfront.policy.HeaderSection;
+import org.mxfront.policy.HeaderCollector;
 import org.mxfront.policy.Mailbox;
 import org.mxfront.policy.PolicySession;
 import org.mxfront.policy.Stage;
@@ -76,9 +76,14 @@ final class Conversation {
         deadline = System.nanoTime() + server().commandTimeout().toNanos();
     }
 
-    /** Refusal when the server is full (max-connections). */
-    Decision refuseBusy() {
-        return policy.refuse(Stage.CONNECT, new Verdict.Disconnect(Code.SERVER_BUSY, Map.of()), "max-connections");
+    /** Refusal at connect made by the front door itself (server full, shutting down). */
+    Decision refuse(Code code, String reason) {
+        return policy.refuse(Stage.CONNECT, new Verdict.Disconnect(code, Map.of()), reason);
+    }
+
+    /** True between MAIL and the end of the transaction. */
+    boolean inTransaction() {
+        return sender != null;
     }
 
     /** CONNECT stage; the reply to send instead of the greeting, or null to greet. */
@@ -260,6 +265,7 @@ final class Conversation {
 
     /** The downstream is down, stalled or gone: drop its connection and tell the client to retry (451 4.4.1). */
     private void downstreamFailed(Stage stage, DownstreamException e) throws IOException {
+        if (stage == Stage.END_OF_DATA) door.transactionEnded(451, 0);
         LOG.warn("downstream failed at {} for {}: {}", stage, policy.facts().client().logName(), e.getMessage());
         downstream.abort();
         decision(policy.refuse(stage, Verdict.defer(Code.DOWNSTREAM_UNAVAILABLE, Map.of()), "downstream"));
@@ -329,12 +335,13 @@ final class Conversation {
         if (reader.sawBareNewline() && server().bareNewline() == Settings.BareNewline.REJECT) {
             d = policy.refuse(Stage.END_OF_DATA, Verdict.reject(Code.BARE_NEWLINE, Map.of()), "bare-newline");
         } else {
-            d = pump.headerDecision != null ? pump.headerDecision : policy.headers(pump.headerSection());
+            d = pump.headerDecision != null ? pump.headerDecision : policy.headers(pump.headers.section());
             if (d.proceed()) d = policy.endOfData(pump.bytes);
         }
         if (!d.proceed()) {
             pump.release();
             downstream.abort();
+            door.transactionEnded(d.reply().code(), pump.bytes);
             decision(d);
             endTransaction();
             return;
@@ -355,6 +362,7 @@ final class Conversation {
             endTransaction();
             return;
         }
+        door.transactionEnded(dr.code() == 250 ? 250 : dr.code() == 421 ? 451 : dr.code(), pump.bytes);
         if (dr.code() == 250) {
             downstream.completed();
             door.accepted(policy, pump.bytes, dr);
@@ -369,10 +377,7 @@ final class Conversation {
     private final class Pump implements DataReader.LineSink {
         DataReader reader;
         long bytes;
-        boolean inHeaders = true;
-        final List<HeaderSection.Field> fields = new ArrayList<>();
-        final StringBuilder current = new StringBuilder();
-        long headerBytes;
+        final HeaderCollector headers = new HeaderCollector(HEADER_COLLECT_LIMIT);
         Decision headerDecision;
         ByteBuf out;
         boolean forwarding = true;
@@ -383,7 +388,7 @@ final class Conversation {
         @Override
         public void line(byte[] buf, int len, boolean complete, boolean continued) throws IOException {
             bytes += len + (complete ? 2 : 0);
-            if (inHeaders) header(buf, len, complete, continued);
+            if (!headers.done()) header(buf, len, complete, continued);
             if (readers && bytes <= limit) {
                 policy.messageBytes(buf, 0, len);
                 if (complete) policy.messageBytes(CRLF, 0, 2);
@@ -411,36 +416,7 @@ final class Conversation {
         }
 
         private void header(byte[] buf, int len, boolean complete, boolean continued) {
-            headerBytes += len + (complete ? 2 : 0);
-            if (len == 0 && complete && !continued) {
-                inHeaders = false;
-                flushField();
-                headerDecision = policy.headers(headerSection());
-                return;
-            }
-            if (headerBytes > HEADER_COLLECT_LIMIT) return;
-            String s = new String(buf, 0, len, java.nio.charset.StandardCharsets.UTF_8);
-            if (!continued && (s.startsWith(" ") || s.startsWith("\t"))) {
-                current.append(' ').append(s.strip());
-            } else if (continued) {
-                current.append(s);
-            } else {
-                flushField();
-                current.append(s);
-            }
-        }
-
-        private void flushField() {
-            if (current.isEmpty()) return;
-            String f = current.toString();
-            current.setLength(0);
-            int colon = f.indexOf(':');
-            if (colon > 0) fields.add(new HeaderSection.Field(f.substring(0, colon).trim(), f.substring(colon + 1).trim()));
-        }
-
-        HeaderSection headerSection() {
-            flushField();
-            return new HeaderSection(fields, headerBytes);
+            if (headers.line(buf, len, complete, continued)) headerDecision = policy.headers(headers.section());
         }
 
         void stopForwarding() {

@@ -10,11 +10,11 @@ import java.util.Map;
 import org.mxfront.policy.Mailbox;
 
 /** MAIL/RCPT argument parser. Stateless. */
-final class PathParser {
+public final class PathParser {
     private PathParser() {}
 
     /** A parsed argument: a mailbox and its parameters (upper-case keys, in order), or an error reason. */
-    record Parsed(Mailbox mailbox, Map<String, String> params, String error) {
+    public record Parsed(Mailbox mailbox, Map<String, String> params, String error) {
         static Parsed error(String reason) {
             return new Parsed(null, Map.of(), reason);
         }
@@ -28,7 +28,7 @@ final class PathParser {
      * @param allowNull whether {@code <>} is allowed (MAIL only)
      * @param utf8      whether non-ASCII is allowed (SMTPUTF8 given)
      */
-    static Parsed parse(String arg, String keyword, boolean allowNull, boolean utf8) {
+    public static Parsed parse(String arg, String keyword, boolean allowNull, boolean utf8) {
         String a = arg.stripLeading();
         if (!a.regionMatches(true, 0, keyword + ":", 0, keyword.length() + 1)) {
             return Parsed.error("expected " + keyword + ":<address>");

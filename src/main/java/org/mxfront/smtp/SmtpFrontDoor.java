@@ -16,11 +16,10 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.MeterRegistry;
 import org.mxfront.codes.Code;
 import org.mxfront.codes.Reply;
 import org.mxfront.config.DaemonConfig;
+import org.mxfront.metrics.MxMeters;
 import org.mxfront.policy.Decision;
 import org.mxfront.policy.DecisionLog;
 import org.mxfront.policy.PolicySession;
@@ -56,18 +55,16 @@ public final class SmtpFrontDoor implements AutoCloseable {
     private final Map<InetAddress, AtomicInteger> perAddress = new ConcurrentHashMap<>();
     private final AtomicInteger active = new AtomicInteger();
     private final Thread sweeper;
-    private final Counter accepted;
-    private final Counter connections;
+    private final MxMeters meters;
     private volatile boolean running = true;
+    private volatile boolean draining;
 
-    public SmtpFrontDoor(DaemonConfig config, DownstreamRelay relay, MeterRegistry registry) {
+    public SmtpFrontDoor(DaemonConfig config, DownstreamRelay relay, MxMeters meters) {
         this.config = config;
         this.current = config;
         this.relay = relay;
-        this.accepted = Counter.builder("mxfront.messages.accepted").description("Messages relayed and accepted downstream")
-                .register(registry);
-        this.connections = Counter.builder("mxfront.connections").description("Connections accepted").register(registry);
-        registry.gauge("mxfront.connections.active", active);
+        this.meters = meters;
+        meters.gauge(MxMeters.CONNECTIONS_ACTIVE, "Connections open now", active::get);
         var s = config.settings().server();
         this.server = SMTPServer.port(config.listen().getPort())
                 .bindAddress(config.listen().getAddress())
@@ -141,6 +138,29 @@ public final class SmtpFrontDoor implements AutoCloseable {
     /** The port actually bound (useful with port 0 in tests). */
     public int port() { return server.getPortAllocated(); }
 
+    /** The configuration new connections get. */
+    public DaemonConfig currentConfig() { return current; }
+
+    /** True while the listener runs and is not draining. */
+    public boolean accepting() { return running && !draining && server.isRunning(); }
+
+    /**
+     * Graceful stop, first half: new connections get 421 4.3.2 XM-RJCT59, and this waits until no
+     * transaction is in progress or the grace time is over. {@link #close()} then ends the rest.
+     */
+    public void drain(java.time.Duration grace) {
+        draining = true;
+        long end = System.nanoTime() + grace.toNanos();
+        while (System.nanoTime() < end && conversations.values().stream().anyMatch(Conversation::inTransaction)) {
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
     /** Stops accepting connections and closes the open ones. */
     @Override
     public void close() {
@@ -156,7 +176,6 @@ public final class SmtpFrontDoor implements AutoCloseable {
     private final class Sessions implements SessionHandler {
         @Override
         public SessionAcceptance accept(Session session) {
-            connections.increment();
             InetAddress a = session.getRemoteAddress().getAddress();
             int total = active.incrementAndGet();
             int fromAddress = perAddress.computeIfAbsent(a, k -> new AtomicInteger()).incrementAndGet();
@@ -172,11 +191,14 @@ public final class SmtpFrontDoor implements AutoCloseable {
                 }
             }
             Decision d;
-            if (total > cfg.settings().server().maxConnections()) {
-                d = c.refuseBusy();
+            if (draining) {
+                d = c.refuse(Code.SHUTTING_DOWN, "shutdown");
+            } else if (total > cfg.settings().server().maxConnections()) {
+                d = c.refuse(Code.SERVER_BUSY, "max-connections");
             } else {
                 d = c.connect();
             }
+            meters.connection(d == null);
             if (d == null) return SessionAcceptance.success();
             onSessionEnd(session);
             // SubEtha writes "code message" itself: hand it the last line, send the others first.
@@ -210,9 +232,13 @@ public final class SmtpFrontDoor implements AutoCloseable {
         return perAddress.computeIfAbsent(to, k -> new AtomicInteger()).incrementAndGet();
     }
 
-    /** A message was accepted downstream: log and count it. */
+    /** A transaction ended at the final dot with this reply to the client: count it. */
+    void transactionEnded(int replyCode, long bytes) {
+        meters.transaction(replyCode, bytes);
+    }
+
+    /** A message was accepted downstream: log it. */
     void accepted(PolicySession p, long bytes, DownstreamReply dr) {
-        accepted.increment();
         if (DECISIONS.isInfoEnabled()) {
             Reply r = new Reply(dr.code(), dr.enhanced(), List.of(dr.text()));
             DECISIONS.info(DecisionLog.format("accept", "END-OF-MESSAGE", p.facts(), r, null) + " size=" + bytes

@@ -2,8 +2,8 @@
 // laid over the embedded defaults. The client and the downstream around it are real processes.
 package org.mxfront.it;
 
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.time.Duration;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.mxfront.Daemon;
 import org.mxfront.config.ConfigLoader;
 import org.mxfront.config.DaemonConfig;
@@ -26,13 +26,14 @@ final class Mxfront implements AutoCloseable {
                   command-timeout: 5s
                   data-timeout: 5s
                 state-directory: target/it-state
+                metrics:
+                  listen: 127.0.0.1:0
                 """.formatted(HOST, downstreamPort);
-        SimpleMeterRegistry r = new SimpleMeterRegistry();
+        PrometheusMeterRegistry r = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         ConfigLoader loader = new ConfigLoader();
         DaemonConfig cfg = loader.parse("it.yml", extraYaml.isBlank() ? yaml : merge(yaml, extraYaml), r);
-        Mxfront m = new Mxfront(new Daemon(cfg, r).start());
-        Ports.awaitListening(m.port(), Duration.ofSeconds(10));
-        return m;
+        // start() returns once the listener is bound; no probe connection (it would count as a client).
+        return new Mxfront(new Daemon(cfg, null, r).start());
     }
 
     static Mxfront start(int downstreamPort) throws Exception {
@@ -63,6 +64,8 @@ final class Mxfront implements AutoCloseable {
     }
 
     int port() { return daemon.smtpPort(); }
+
+    int httpPort() { return daemon.httpPort(); }
 
     /** A client from the given loopback address (the greeting is not read yet). */
     SmtpClient client(String source) throws Exception {

@@ -1,0 +1,161 @@
+// The operator's HTTP endpoint on Netty (HTTP/1.1): /metrics for Prometheus, /healthz (process up),
+// /readyz (listening, downstream reachable, stores reachable), and two admin actions answered only
+// to loopback clients: /explain (dry-run of the policy in the running daemon) and POST /reload.
+// Config: metrics.listen (default 127.0.0.1:9725; empty turns it off).
+package org.mxfront.metrics;
+
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+
+/** The metrics and admin HTTP server. */
+public final class AdminHttpServer implements AutoCloseable {
+    /** What the daemon answers for the endpoints beyond /metrics and /healthz. */
+    public interface Admin {
+        /** Null when ready, else the reasons (one per line). */
+        String notReady();
+
+        /** A dry-run report, from query parameters and an optional message body; throws IllegalArgumentException on bad input. */
+        String explain(Map<String, List<String>> params, byte[] message);
+
+        /** Re-reads the configuration; returns (ok, text). */
+        Map.Entry<Boolean, String> reload();
+    }
+
+    private static final int MAX_BODY = 10 * 1024 * 1024;
+
+    private final InetSocketAddress listen;
+    private final PrometheusMeterRegistry registry;
+    private final Admin admin;
+    private final EventLoopGroup group = new NioEventLoopGroup(1, new DefaultThreadFactory("mxfront-http", true));
+    private Channel channel;
+
+    public AdminHttpServer(InetSocketAddress listen, PrometheusMeterRegistry registry, Admin admin) {
+        this.listen = listen;
+        this.registry = registry;
+        this.admin = admin;
+    }
+
+    public AdminHttpServer start() throws InterruptedException {
+        channel = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        ch.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(MAX_BODY), new Handler());
+                    }
+                }).bind(listen).sync().channel();
+        return this;
+    }
+
+    /** The bound port. */
+    public int port() {
+        return ((InetSocketAddress) channel.localAddress()).getPort();
+    }
+
+    @Override
+    public void close() {
+        if (channel != null) channel.close();
+        group.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS);
+    }
+
+    private final class Handler extends SimpleChannelInboundHandler<FullHttpRequest> {
+        @Override
+        protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
+            QueryStringDecoder q = new QueryStringDecoder(req.uri());
+            HttpMethod method = req.method();
+            byte[] body = new byte[req.content().readableBytes()];
+            req.content().readBytes(body);
+            boolean keepAlive = HttpUtil.isKeepAlive(req);
+            boolean local = ((InetSocketAddress) ctx.channel().remoteAddress()).getAddress().isLoopbackAddress();
+            // Scrapes, readiness probes and explains may take a moment: keep them off the event loop.
+            Thread.ofVirtual().name("mxfront-http-req").start(() -> {
+                FullHttpResponse resp;
+                try {
+                    resp = route(q, method, body, local);
+                } catch (IllegalArgumentException e) {
+                    resp = text(HttpResponseStatus.BAD_REQUEST, e.getMessage() + "\n");
+                } catch (RuntimeException e) {
+                    resp = text(HttpResponseStatus.INTERNAL_SERVER_ERROR, "error: " + e + "\n");
+                }
+                HttpUtil.setContentLength(resp, resp.content().readableBytes());
+                if (keepAlive) {
+                    resp.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+                    ctx.writeAndFlush(resp);
+                } else {
+                    ctx.writeAndFlush(resp).addListener(ChannelFutureListener.CLOSE);
+                }
+            });
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            ctx.close();
+        }
+    }
+
+    private FullHttpResponse route(QueryStringDecoder q, HttpMethod method, byte[] body, boolean local) {
+        String path = q.path();
+        switch (path) {
+            case "/metrics" -> {
+                if (registry == null) return text(HttpResponseStatus.NOT_FOUND, "no Prometheus registry\n");
+                FullHttpResponse r = text(HttpResponseStatus.OK, registry.scrape());
+                r.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8");
+                return r;
+            }
+            case "/healthz" -> {
+                return text(HttpResponseStatus.OK, "ok\n");
+            }
+            case "/readyz" -> {
+                String why = admin.notReady();
+                return why == null ? text(HttpResponseStatus.OK, "ready\n")
+                        : text(HttpResponseStatus.SERVICE_UNAVAILABLE, why.endsWith("\n") ? why : why + "\n");
+            }
+            case "/explain" -> {
+                if (!local) return text(HttpResponseStatus.FORBIDDEN, "explain is answered to loopback clients only\n");
+                return text(HttpResponseStatus.OK, admin.explain(q.parameters(), body.length == 0 ? null : body));
+            }
+            case "/reload" -> {
+                if (!local) return text(HttpResponseStatus.FORBIDDEN, "reload is answered to loopback clients only\n");
+                if (!HttpMethod.POST.equals(method)) return text(HttpResponseStatus.METHOD_NOT_ALLOWED, "use POST\n");
+                Map.Entry<Boolean, String> r = admin.reload();
+                return text(r.getKey() ? HttpResponseStatus.OK : HttpResponseStatus.UNPROCESSABLE_ENTITY, r.getValue() + "\n");
+            }
+            default -> {
+                return text(HttpResponseStatus.NOT_FOUND, "try /metrics, /healthz, /readyz, /explain, POST /reload\n");
+            }
+        }
+    }
+
+    private static FullHttpResponse text(HttpResponseStatus status, String body) {
+        FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status,
+                Unpooled.wrappedBuffer(body.getBytes(StandardCharsets.UTF_8)));
+        r.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8");
+        return r;
+    }
+}

@@ -23,6 +23,7 @@ import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.io.InputStream;
@@ -75,7 +76,10 @@ public final class ConfigLoader {
 
     public ConfigLoader(Clock clock) {
         this.clock = clock;
-        YAMLFactory yf = YAMLFactory.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
+        // The builder starts without the parser features a plain YAMLFactory has: without EMPTY_STRING_AS_NULL,
+        // "example.org:" with nothing after it would be "" instead of null (no settings) and be refused.
+        YAMLFactory yf = YAMLFactory.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+                .enable(YAMLParser.Feature.EMPTY_STRING_AS_NULL).build();
         SimpleModule durations = new SimpleModule().addDeserializer(Duration.class, new DurationDeserializer());
         this.mapper = new YAMLMapper(yf)
                 .setPropertyNamingStrategy(PropertyNamingStrategies.KEBAB_CASE)
@@ -146,7 +150,7 @@ public final class ConfigLoader {
 
     private DaemonConfig build(Ctx c, Settings s, MeterRegistry registry) throws ConfigException {
         Settings.ServerSettings srv = c.require(s.server(), "/server");
-        String hostname = c.require(srv.hostname(), "/server/hostname").trim();
+        String hostname = srv.hostname() == null ? "" : srv.hostname().trim();
         if (hostname.isEmpty()) hostname = localHostname();
         InetSocketAddress listen = c.hostPort(c.require(srv.listen(), "/server/listen"), "/server/listen");
         Settings.DownstreamSettings ds = c.require(s.downstream(), "/downstream");
@@ -177,7 +181,12 @@ public final class ConfigLoader {
                 if (code == null) {
                     throw c.error("/replies/texts/" + e.getKey(), "unknown reply code (see `mxfront codes` for the keys)");
                 }
-                texts.put(code, e.getValue());
+                String text = e.getValue() == null ? "" : e.getValue();
+                if (text.chars().anyMatch(ch -> ch < 0x20 || ch == 0x7f)) {
+                    // a line break would split the reply line on the wire (a YAML block scalar ends with one)
+                    throw c.error("/replies/texts/" + e.getKey(), "must be one line without control characters");
+                }
+                texts.put(code, text);
             }
         }
         String prefix = c.require(rs.prefix(), "/replies/prefix");
@@ -241,7 +250,7 @@ public final class ConfigLoader {
             ObjectNode settings = ((ObjectNode) node).deepCopy();
             JsonNode enabled = settings.remove("enabled");
             JsonNode modeNode = settings.remove("mode");
-            Mode mode = modeNode == null ? Mode.ENFORCE : c.bind(modeNode, base + "/mode", Mode.class);
+            Mode mode = modeNode == null || modeNode.isNull() ? Mode.ENFORCE : c.bind(modeNode, base + "/mode", Mode.class);
             if (enabled != null && !enabled.isBoolean()) throw c.error(base + "/enabled", "must be true or false");
             if (enabled != null && !enabled.booleanValue()) continue;
             Object cfg = c.bind(settings, base, type.configType());
@@ -293,7 +302,14 @@ public final class ConfigLoader {
             int line = e.getLocation() == null ? 0 : e.getLocation().getLineNr();
             String msg = e.getOriginalMessage();
             Matcher dup = Pattern.compile("Duplicate field '([^']*)'").matcher(msg);
-            if (dup.find()) return new ConfigException(name, line, dup.group(1), "duplicate key");
+            if (dup.find()) {
+                // the parser stands on the duplicate: its path names the key in full, as other errors do
+                String key = dup.group(1);
+                if (e.getProcessor() instanceof JsonParser p && p.getParsingContext() != null) {
+                    key = YamlLocations.key(p.getParsingContext().pathAsPointer().toString());
+                }
+                return new ConfigException(name, line, key, "duplicate key");
+            }
             return new ConfigException(name, line, null, "YAML syntax error: " + msg.lines().findFirst().orElse(msg));
         }
 

@@ -121,6 +121,11 @@ public final class PolicyEngine {
             switch (v) {
                 case Verdict.Continue c -> { }
                 case Verdict.Accept a -> {
+                    // a log-only check is watched, never applied: its Accept must not skip the checks after it
+                    if (cc.mode() == Mode.LOG_ONLY) {
+                        LOG.debug("{} would be accepted by log-only {}: {}", stage, cc.name(), a.reason());
+                        continue;
+                    }
                     LOG.debug("{} accepted by {}: {}", stage, cc.name(), a.reason());
                     return Decision.PROCEED;
                 }

@@ -59,11 +59,13 @@ public final class PolicySession {
 
     private Decision early(Stage stage, Decision d) {
         if (d.proceed()) return d;
+        // The refusal sticks with or without delay-reject: a client that ignores a refused greeting or
+        // HELO (or sends a better HELO) still gets it at every RCPT.
+        if (pending == null && !d.disconnect()) pending = d;
         if (d.disconnect() || !engine.delayReject()) {
             engine.applied(d, stage, facts);
             return d;
         }
-        if (pending == null) pending = d;
         return Decision.PROCEED;
     }
 

@@ -1,0 +1,331 @@
+// Covers ConfigLoader.parse: the embedded defaults, merging, the checks list, per-domain policies, reply
+// settings, and the file/line/key of every kind of configuration error.
+package org.mxfront.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.mxfront.codes.Code;
+import org.mxfront.policy.ConfiguredCheck;
+import org.mxfront.policy.Mailbox;
+import org.mxfront.policy.Mode;
+import org.mxfront.policy.Policy;
+import org.mxfront.policy.PolicyEngine;
+
+class ConfigLoaderTest {
+    /**
+     * Every file sets the host name: left empty (the default) it is looked up from this machine,
+     * which a unit test must not do. Everything else comes from the embedded defaults unless a test says so.
+     */
+    static final String H = "server:\n  hostname: mx.test\n";
+    static final List<String> DEFAULT_CHECKS =
+            List.of("connection-limit", "helo", "relay", "recipient-limit", "message-size", "received-hops");
+
+    static DaemonConfig parse(String yaml) throws ConfigException {
+        return new ConfigLoader().parse("test.yml", yaml, new SimpleMeterRegistry());
+    }
+
+    static InetAddress ip(String literal) throws UnknownHostException {
+        return InetAddress.getByName(literal);
+    }
+
+    static List<String> names(Policy p) {
+        return p.checks().stream().map(ConfiguredCheck::name).toList();
+    }
+
+    static Policy policyOf(PolicyEngine e, String domain) {
+        return e.policyFor(new Mailbox("u", domain, false));
+    }
+
+    // ---- defaults ----------------------------------------------------------------------------------
+
+    @Test
+    void defaultsLoad() throws Exception {
+        DaemonConfig c = parse(H);
+        assertEquals("test.yml", c.source());
+        assertEquals("mx.test", c.hostname());
+        assertEquals(DEFAULT_CHECKS, names(c.engine().defaultPolicy()));
+        assertTrue(c.engine().defaultPolicy().checks().stream().allMatch(cc -> cc.mode() == Mode.ENFORCE));
+        assertEquals("127.0.0.1", c.listen().getAddress().getHostAddress());
+        assertEquals(2525, c.listen().getPort());
+        assertEquals("127.0.0.1", c.downstream().getAddress().getHostAddress());
+        assertEquals(10025, c.downstream().getPort());
+        assertTrue(c.relayNetworks().contains(ip("127.0.0.1")));
+        assertTrue(c.relayNetworks().contains(ip("::1")));
+        assertFalse(c.relayNetworks().contains(ip("127.0.0.2")));
+        assertTrue(c.trustedProxies().isEmpty());
+        assertEquals(Path.of("./data"), c.stateDirectory());
+        assertEquals("XM-RJCT06", c.engine().catalogue().id(Code.RELAY_DENIED));
+        assertEquals(52_428_800L, c.engine().defaultPolicy().maxMessageBytes());
+        assertEquals(52_428_800L, c.engine().advertisedMaxSize());
+        assertTrue(c.engine().isLocalDomain("example.com"));
+        assertFalse(c.engine().isLocalDomain("example.org"));
+    }
+
+    @Test
+    void defaultSettings() throws Exception {
+        Settings s = parse(H).settings();
+        assertEquals(1000, s.server().maxConnections());
+        assertEquals(true, s.server().enhancedStatusCodes());
+        assertEquals(Duration.ofMinutes(5), s.server().commandTimeout());
+        assertEquals(Duration.ofMinutes(10), s.server().dataTimeout());
+        assertEquals(10, s.server().maxErrors());
+        assertEquals(Settings.BareNewline.REJECT, s.server().bareNewline());
+        assertEquals(true, s.server().delayReject());
+        assertEquals(Duration.ofSeconds(10), s.downstream().connectTimeout());
+        assertEquals(Settings.ForwardClient.XFORWARD, s.downstream().forwardClient());
+        assertEquals(16, s.downstream().maxIdle());
+        assertEquals(Duration.ofSeconds(30), s.downstream().idleTimeout());
+        assertEquals("127.0.0.1:9725", s.metrics().listen());
+    }
+
+    @Test
+    void mapsMergeKeyByKeyAndListsReplace() throws Exception {
+        DaemonConfig c = parse(H + "  delay-reject: false\nrelay-networks:\n  - 10.0.0.0/8\n");
+        assertEquals(false, c.settings().server().delayReject());
+        assertEquals(2525, c.listen().getPort(), "the rest of server: keeps its defaults");
+        assertTrue(c.relayNetworks().contains(ip("10.1.2.3")));
+        assertFalse(c.relayNetworks().contains(ip("127.0.0.1")), "the default list is replaced");
+    }
+
+    record Dur(String text, Duration expected) {}
+
+    static Stream<Dur> durations() {
+        return Stream.of(new Dur("500ms", Duration.ofMillis(500)), new Dur("30s", Duration.ofSeconds(30)),
+                new Dur("30", Duration.ofSeconds(30)), new Dur("5m", Duration.ofMinutes(5)),
+                new Dur("2h", Duration.ofHours(2)), new Dur("1d", Duration.ofDays(1)), new Dur("7 s", Duration.ofSeconds(7)));
+    }
+
+    @ParameterizedTest
+    @MethodSource("durations")
+    void durationsAsOperatorsWriteThem(Dur d) throws Exception {
+        assertEquals(d.expected(), parse(H + "  command-timeout: " + d.text() + "\n").settings().server().commandTimeout());
+    }
+
+    // ---- checks ------------------------------------------------------------------------------------
+
+    @Test
+    void userChecksReplaceTheDefaultListInTheirOrder() throws Exception {
+        DaemonConfig c = parse(H + "checks:\n  relay: {}\n  message-size:\n    max-bytes: 4096\n  helo:\n    mode: log-only\n");
+        Policy p = c.engine().defaultPolicy();
+        assertEquals(List.of("relay", "message-size", "helo"), names(p));
+        assertEquals(List.of(Mode.ENFORCE, Mode.ENFORCE, Mode.LOG_ONLY), p.checks().stream().map(ConfiguredCheck::mode).toList());
+        assertEquals(4096, p.maxMessageBytes());
+    }
+
+    @Test
+    void aCheckWithoutSettingsTakesItsDefaults() throws Exception {
+        Policy p = parse(H + "checks:\n  message-size:\n  relay:\n").engine().defaultPolicy();
+        assertEquals(List.of("message-size", "relay"), names(p));
+        assertEquals(52_428_800L, p.maxMessageBytes());
+    }
+
+    @Test
+    void emptyValuesMeanNoSettings() throws Exception {
+        DaemonConfig c = parse(H + "checks:\n  relay:\n    mode:\n  helo:\n    our-names:\n  message-size: {}\n"
+                + "domains:\n  example.org:\n  example.net:\n");
+        Policy p = c.engine().defaultPolicy();
+        assertEquals(List.of("relay", "helo", "message-size"), names(p));
+        assertEquals(List.of(Mode.ENFORCE, Mode.ENFORCE, Mode.ENFORCE), p.checks().stream().map(ConfiguredCheck::mode).toList());
+        assertTrue(c.engine().isLocalDomain("example.org"));
+        assertTrue(c.engine().isLocalDomain("example.net"));
+        assertEquals(names(p), names(policyOf(c.engine(), "example.org")));
+        assertEquals(p.contentKey(), policyOf(c.engine(), "example.org").contentKey());
+    }
+
+    @Test
+    void enabledFalseRemovesACheck() throws Exception {
+        assertEquals(List.of("relay"), names(parse(H + "checks:\n  helo:\n    enabled: false\n  relay:\n    enabled: true\n")
+                .engine().defaultPolicy()));
+    }
+
+    @Test
+    void aDomainCanSwitchACheckOff() throws Exception {
+        PolicyEngine e = parse(H + "domains:\n  example.org:\n    checks:\n      helo: {enabled: false}\n").engine();
+        assertEquals(List.of("connection-limit", "relay", "recipient-limit", "message-size", "received-hops"),
+                names(policyOf(e, "example.org")));
+        assertEquals(DEFAULT_CHECKS, names(policyOf(e, "example.com")));
+        assertEquals(DEFAULT_CHECKS, names(e.defaultPolicy()));
+    }
+
+    @Test
+    void perDomainOverrideChangesThatDomainOnly() throws Exception {
+        PolicyEngine e = parse(H + "domains:\n  example.org:\n    checks:\n      message-size: {max-bytes: 2048}\n").engine();
+        Policy org = policyOf(e, "example.org");
+        Policy com = policyOf(e, "example.com");
+        assertEquals("example.org", org.name());
+        assertEquals(DEFAULT_CHECKS, names(org));
+        assertEquals(2048, org.maxMessageBytes());
+        assertEquals(52_428_800L, com.maxMessageBytes());
+        assertEquals(52_428_800L, e.defaultPolicy().maxMessageBytes());
+        assertEquals(52_428_800L, e.advertisedMaxSize());
+        assertNotEquals(com.contentKey(), org.contentKey());
+        assertEquals(e.defaultPolicy().contentKey(), com.contentKey());
+        assertTrue(e.isLocalDomain("example.org"));
+        assertTrue(e.isLocalDomain("example.com"));
+    }
+
+    @Test
+    void overridesOfNonContentChecksKeepTheContentKey() throws Exception {
+        PolicyEngine e = parse(H + "domains:\n  Example.ORG:\n    checks:\n      helo: {mode: log-only}\n"
+                + "      recipient-limit: {max: 10}\n").engine();
+        Policy org = policyOf(e, "example.org");
+        assertEquals(Mode.LOG_ONLY, org.checks().get(1).mode());
+        assertEquals(Mode.ENFORCE, policyOf(e, "example.com").checks().get(1).mode());
+        assertEquals(policyOf(e, "example.com").contentKey(), org.contentKey());
+    }
+
+    @Test
+    void contentKeysFollowTheContentChecksSettings() throws Exception {
+        PolicyEngine e = parse(H + "domains:\n"
+                + "  a.example:\n    checks:\n      received-hops: {max: 10}\n"
+                + "  b.example:\n    checks:\n      received-hops: {max: 10}\n"
+                + "  c.example:\n    checks:\n      received-hops: {mode: log-only}\n").engine();
+        assertEquals(policyOf(e, "a.example").contentKey(), policyOf(e, "b.example").contentKey());
+        assertNotEquals(policyOf(e, "a.example").contentKey(), policyOf(e, "example.com").contentKey());
+        assertNotEquals(policyOf(e, "c.example").contentKey(), policyOf(e, "example.com").contentKey());
+    }
+
+    // ---- replies -----------------------------------------------------------------------------------
+
+    @Test
+    void repliesPrefixAndTexts() throws Exception {
+        PolicyEngine e = parse(H + "replies:\n  prefix: ACME-\n  texts:\n    relay-denied: Relaying denied, <{recipient}>.\n")
+                .engine();
+        assertEquals("ACME-06", e.catalogue().id(Code.RELAY_DENIED));
+        assertEquals("Relaying denied, <{recipient}>.", e.catalogue().template(Code.RELAY_DENIED));
+        assertEquals("550-5.7.1 ACME-06: Relaying denied, <u@x.example>.\r\n550 5.7.1 [192.0.2.7] [mx.test]",
+                e.catalogue().render(Code.RELAY_DENIED, Map.of("recipient", "u@x.example"), "192.0.2.7", "mx.test").wire(true));
+        assertEquals(Code.INVALID_USERNAME.template(), e.catalogue().template(Code.INVALID_USERNAME));
+    }
+
+    // ---- errors ------------------------------------------------------------------------------------
+
+    /** A file with one mistake, and where and what the error says it is. */
+    record Bad(String title, String yaml, int line, String key, String problem) {
+        @Override
+        public String toString() { return title; }
+    }
+
+    static Stream<Bad> bad() {
+        return Stream.of(
+                new Bad("unknown top-level key", H + "bogus: 1\n", 3, "bogus",
+                        "unknown key (known keys here: checks, domains, downstream, metrics, relay-networks, replies, server, "
+                                + "state-directory)"),
+                new Bad("unknown key in server", H + "  bogus: 1\n", 3, "server.bogus",
+                        "unknown key (known keys here: bare-newline, command-timeout, data-timeout, delay-reject, "
+                                + "enhanced-status-codes, hostname, listen, max-connections, max-errors, trusted-proxies)"),
+                new Bad("bad check mode", H + "checks:\n  helo:\n    mode: sometimes\n", 5, "checks.helo.mode",
+                        "invalid value 'sometimes' (expected one of: enforce, log-only)"),
+                new Bad("bad bare-newline", H + "  bare-newline: fix\n", 3, "server.bare-newline",
+                        "invalid value 'fix' (expected one of: reject, normalize)"),
+                new Bad("bad forward-client", H + "downstream:\n  forward-client: smtp\n", 4, "downstream.forward-client",
+                        "invalid value 'smtp' (expected one of: xforward, xclient, none)"),
+                new Bad("empty quoted mode", H + "checks:\n  relay:\n    mode: \"\"\n", 5, "checks.relay.mode",
+                        "invalid value '' (expected one of: enforce, log-only)"),
+                new Bad("empty listen", H + "  listen:\n", 3, "server.listen", "missing value"),
+                new Bad("bad boolean", H + "  delay-reject: maybe\n", 3, "server.delay-reject",
+                        "invalid value 'maybe' (expected true or false)"),
+                new Bad("bad boolean in a check", H + "checks:\n  helo:\n    reject-localhost: maybe\n", 5,
+                        "checks.helo.reject-localhost", "invalid value 'maybe' (expected true or false)"),
+                new Bad("enabled not a boolean", H + "checks:\n  helo:\n    enabled: maybe\n", 5, "checks.helo.enabled",
+                        "must be true or false"),
+                new Bad("bad whole number", H + "  max-connections: 1.5\n", 3, "server.max-connections",
+                        "invalid value '1.5' (expected a whole number)"),
+                new Bad("zero max-connections", H + "  max-connections: 0\n", 3, "server.max-connections", "must be at least 1"),
+                new Bad("bad CIDR", H + "relay-networks:\n  - 127.0.0.1/32\n  - not-a-net\n", 5, "relay-networks[1]",
+                        "'not-a-net' is not an IP address or CIDR block"),
+                new Bad("bad CIDR in a flow list", H + "  trusted-proxies: [10.0.0.0/8, 300.1.1.1]\n", 3,
+                        "server.trusted-proxies[1]", "'300.1.1.1' is not an IP address or CIDR block"),
+                new Bad("scalar for a list", H + "relay-networks: 127.0.0.1\n", 3, "relay-networks",
+                        "wrong type of value (expected a list)"),
+                new Bad("unknown check", H + "checks:\n  bogus-check: {}\n", 4, "checks.bogus-check",
+                        "unknown check (known: connection-limit, helo, message-size, received-hops, recipient-limit, relay)"),
+                new Bad("unknown key in a check", H + "checks:\n  helo:\n    reject-foo: true\n", 5, "checks.helo.reject-foo",
+                        "unknown key (known keys here: exempt-relay-networks, our-names, reject-bare-ip, reject-claims-us, "
+                                + "reject-invalid, reject-literal-mismatch, reject-localhost, reject-non-fqdn, require-helo)"),
+                new Bad("check settings not a mapping", H + "checks:\n  helo: off\n", 4, "checks.helo",
+                        "must be a mapping of the check's settings"),
+                new Bad("check setting out of range", H + "checks:\n  recipient-limit:\n    max: 0\n", 4,
+                        "checks.recipient-limit", "max must be at least 1"),
+                new Bad("unknown reply text key", H + "replies:\n  texts:\n    no-such-code: hi\n", 5,
+                        "replies.texts.no-such-code", "unknown reply code (see `mxfront codes` for the keys)"),
+                new Bad("multi-line reply text", H + "replies:\n  texts:\n    relay-denied: |\n      Relaying denied.\n", 5,
+                        "replies.texts.relay-denied", "must be one line without control characters"),
+                new Bad("reply text with CR", H + "replies:\n  texts:\n    relay-denied: \"a\\rb\"\n", 5,
+                        "replies.texts.relay-denied", "must be one line without control characters"),
+                new Bad("bad reply prefix", H + "replies:\n  prefix: \"XM RJCT\"\n", 4, "replies.prefix",
+                        "must be 1-20 letters, digits, '.', '_' or '-'"),
+                new Bad("listen without port", H + "  listen: 127.0.0.1\n", 3, "server.listen",
+                        "expected ADDRESS:PORT (e.g. 127.0.0.1:2525 or [::1]:2525), got '127.0.0.1'"),
+                new Bad("listen port out of range", H + "  listen: 127.0.0.1:70000\n", 3, "server.listen",
+                        "port 70000 is out of range"),
+                new Bad("bad downstream address", H + "downstream:\n  address: \"[::1]\"\n", 4, "downstream.address",
+                        "expected ADDRESS:PORT (e.g. 127.0.0.1:2525 or [::1]:2525), got '[::1]'"),
+                new Bad("duplicate key", H + "  hostname: other.test\n", 3, "server.hostname", "duplicate key"),
+                new Bad("duplicate check", H + "checks:\n  helo: {}\n  relay: {}\n  helo: {}\n", 6, "checks.helo", "duplicate key"),
+                new Bad("duplicate top-level key", H + "state-directory: a\nstate-directory: b\n", 4, "state-directory",
+                        "duplicate key"),
+                new Bad("YAML syntax error", H + "  listen: [unclosed\n", 3, null,
+                        "YAML syntax error: while parsing a flow sequence"),
+                new Bad("not a mapping", "- a\n- b\n", 1, null, "the file must be a YAML mapping"),
+                new Bad("zero duration", H + "  command-timeout: 0s\n", 3, "server.command-timeout", "must be longer than zero"),
+                new Bad("zero downstream duration", H + "downstream:\n  idle-timeout: 0\n", 4, "downstream.idle-timeout",
+                        "must be longer than zero"),
+                new Bad("negative duration", H + "  command-timeout: -5s\n", 3, "server.command-timeout",
+                        "invalid value '-5s' (expected a duration such as 30s, 5m, 2h, 1d)"),
+                new Bad("duration with a bad unit", H + "  data-timeout: 5w\n", 3, "server.data-timeout",
+                        "invalid value '5w' (expected a duration such as 30s, 5m, 2h, 1d)"),
+                new Bad("bad domain name", H + "domains:\n  \"bad domain\": {}\n", 4, "domains.bad domain", "not a domain name"),
+                new Bad("domain override not a mapping", H + "domains:\n  example.org:\n    checks:\n      helo: off\n", 6,
+                        "domains.example.org.checks.helo", "must be a mapping of the check's settings"),
+                new Bad("domain override unknown check", H + "domains:\n  example.org:\n    checks:\n      bogus: {}\n", 6,
+                        "domains.example.org.checks.bogus",
+                        "unknown check (known: connection-limit, helo, message-size, received-hops, recipient-limit, relay)"),
+                new Bad("domain override out of range",
+                        H + "domains:\n  example.org:\n    checks:\n      message-size: {max-bytes: 10}\n", 6,
+                        "domains.example.org.checks.message-size", "max-bytes must be at least 1024"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("bad")
+    void errorsNameFileLineAndKey(Bad c) {
+        ConfigException e = assertThrows(ConfigException.class, () -> parse(c.yaml()));
+        assertEquals("test.yml", e.file());
+        assertEquals(c.line(), e.line(), "line");
+        assertEquals(c.key(), e.key(), "key");
+        assertEquals(c.problem(), e.problem(), "problem");
+    }
+
+    @Test
+    void errorMessageReadsFileLineKeyProblem() {
+        ConfigException e = assertThrows(ConfigException.class, () -> parse(H + "  bogus: 1\n"));
+        assertTrue(e.getMessage().startsWith("test.yml:3: server.bogus: unknown key (known keys here: "), e.getMessage());
+        assertEquals("f.yml: no such file", new ConfigException("f.yml", 0, null, "no such file").getMessage());
+    }
+
+    @Test
+    void missingFileIsAnError(@TempDir Path dir) {
+        Path missing = dir.resolve("missing.yml");
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> new ConfigLoader().load(missing, new SimpleMeterRegistry()));
+        assertEquals(missing.toString(), e.file());
+        assertEquals(0, e.line());
+        assertEquals("no such file", e.problem());
+    }
+}

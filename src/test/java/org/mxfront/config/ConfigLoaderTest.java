@@ -229,7 +229,7 @@ class ConfigLoaderTest {
                                 + "state-directory)"),
                 new Bad("unknown key in server", H + "  bogus: 1\n", 3, "server.bogus",
                         "unknown key (known keys here: bare-newline, command-timeout, data-timeout, delay-reject, "
-                                + "enhanced-status-codes, hostname, listen, max-connections, max-errors, trusted-proxies)"),
+                                + "enhanced-status-codes, hostname, listen, max-connections, max-errors, shutdown-grace, trusted-proxies)"),
                 new Bad("bad check mode", H + "checks:\n  helo:\n    mode: sometimes\n", 5, "checks.helo.mode",
                         "invalid value 'sometimes' (expected one of: enforce, log-only)"),
                 new Bad("bad bare-newline", H + "  bare-newline: fix\n", 3, "server.bare-newline",

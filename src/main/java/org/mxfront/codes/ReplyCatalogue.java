@@ -88,7 +88,7 @@ public final class ReplyCatalogue {
         int max = Math.min(value.length(), 256);
         for (int i = 0; i < max; i++) {
             char ch = value.charAt(i);
-            if (ch < 0x20 || ch == 0x7f) {
+            if (ch < 0x20 || ch >= 0x7f && ch <= 0x9f || ch == 0x2028 || ch == 0x2029) {
                 if (sb == null) sb = new StringBuilder(value.substring(0, i));
                 sb.append('?');
             } else if (sb != null) {

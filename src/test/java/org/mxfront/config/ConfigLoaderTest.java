@@ -165,7 +165,7 @@ class ConfigLoaderTest {
 
     @Test
     void perDomainOverrideChangesThatDomainOnly() throws Exception {
-        PolicyEngine e = parse(H + "domains:\n  example.org:\n    checks:\n      message-size: {max-bytes: 2048}\n").engine();
+        PolicyEngine e = parse(H + "domains:\n  example.com: {}\n  example.org:\n    checks:\n      message-size: {max-bytes: 2048}\n").engine();
         Policy org = policyOf(e, "example.org");
         Policy com = policyOf(e, "example.com");
         assertEquals("example.org", org.name());
@@ -178,6 +178,13 @@ class ConfigLoaderTest {
         assertEquals(e.defaultPolicy().contentKey(), com.contentKey());
         assertTrue(e.isLocalDomain("example.org"));
         assertTrue(e.isLocalDomain("example.com"));
+    }
+
+    @Test
+    void aUsersDomainsReplaceTheDefaultOnes() throws Exception {
+        PolicyEngine e = parse(H + "domains:\n  example.org: {}\n").engine();
+        assertTrue(e.isLocalDomain("example.org"));
+        assertFalse(e.isLocalDomain("example.com"));
     }
 
     @Test

@@ -67,6 +67,7 @@ public final class Daemon implements AutoCloseable, AdminHttpServer.Admin {
     public Daemon start() throws IOException, InterruptedException {
         Files.createDirectories(config.stateDirectory());
         front.start();
+        config.resources().start();
         String ml = config.settings().metrics() == null ? null : config.settings().metrics().listen();
         if (ml != null && !ml.isBlank()) {
             http = new AdminHttpServer(metricsAddress(ml),
@@ -101,7 +102,8 @@ public final class Daemon implements AutoCloseable, AdminHttpServer.Admin {
     @Override
     public Map.Entry<Boolean, String> reload() {
         try {
-            DaemonConfig next = new ConfigLoader().load(configFile, registry);
+            // the same shared resources: a reload keeps the open greylisting store
+            DaemonConfig next = new ConfigLoader(java.time.Clock.systemUTC(), config.resources()).load(configFile, registry);
             if (!next.listen().equals(config.listen()) || !next.downstream().equals(config.downstream())) {
                 LOG.warn("reload: listen and downstream addresses change only on restart");
             }
@@ -146,6 +148,14 @@ public final class Daemon implements AutoCloseable, AdminHttpServer.Admin {
         }
     }
 
+    @Override
+    public String greylist(Map<String, List<String>> p) {
+        var g = org.mxfront.checks.greylist.GreylistCheck.find(front.currentConfig().engine())
+                .orElseThrow(() -> new IllegalArgumentException("greylisting is not enabled in the running configuration"));
+        return org.mxfront.greylist.GreylistAdmin.run(g.store(), p, g.config().ipv4Prefix(), g.config().ipv6Prefix(),
+                System.currentTimeMillis());
+    }
+
     private static String first(Map<String, List<String>> p, String k) {
         List<String> v = p.get(k);
         return v == null || v.isEmpty() ? null : v.get(0);
@@ -159,6 +169,7 @@ public final class Daemon implements AutoCloseable, AdminHttpServer.Admin {
         front.close();
         if (http != null) http.close();
         relay.close();
+        config.resources().close();
         gcMetrics.close();
         LOG.info("mxfront stopped");
     }

@@ -1,4 +1,4 @@
-// The mxfront command line (picocli): run, check-config, codes. Wiring only.
+// The mxfront command line (picocli): run, check-config, codes, explain, reload, greylist. Wiring only.
 package org.mxfront;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -20,7 +20,7 @@ import picocli.CommandLine.Parameters;
 @Command(name = "mxfront", mixinStandardHelpOptions = true, version = "mxfront 0.1.0",
         description = "Mail policy daemon in front of Postfix.",
         subcommands = {Main.Run.class, Main.CheckConfig.class, Main.Codes.class, ExplainCommand.class,
-                ReloadCommand.class})
+                ReloadCommand.class, GreylistCommand.class})
 public final class Main implements Runnable {
     @Override
     public void run() {

@@ -8,6 +8,8 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.mxfront.checks.connlimit.ConnectionLimitCheck;
 import org.mxfront.checks.connlimit.ConnectionLimitConfig;
+import org.mxfront.checks.greylist.GreylistCheck;
+import org.mxfront.checks.greylist.GreylistConfig;
 import org.mxfront.checks.helo.HeloCheck;
 import org.mxfront.checks.helo.HeloConfig;
 import org.mxfront.checks.hops.ReceivedHopsCheck;
@@ -29,7 +31,8 @@ public final class CheckTypes {
             new CheckType<>("relay", RelayConfig.class, RelayCheck::new),
             new CheckType<>("recipient-limit", RecipientLimitConfig.class, RecipientLimitCheck::new),
             new CheckType<>("message-size", MessageSizeConfig.class, MessageSizeCheck::new),
-            new CheckType<>("received-hops", ReceivedHopsConfig.class, ReceivedHopsCheck::new));
+            new CheckType<>("received-hops", ReceivedHopsConfig.class, ReceivedHopsCheck::new),
+            new CheckType<>("greylist", GreylistConfig.class, GreylistCheck::new));
 
     public static final Map<String, CheckType<?>> BY_NAME =
             ALL.stream().collect(Collectors.toUnmodifiableMap(CheckType::name, Function.identity()));

@@ -50,6 +50,7 @@ import java.util.regex.Pattern;
 import org.mxfront.checks.CheckContext;
 import org.mxfront.checks.CheckType;
 import org.mxfront.checks.CheckTypes;
+import org.mxfront.checks.SharedResources;
 import org.mxfront.codes.Code;
 import org.mxfront.codes.ReplyCatalogue;
 import org.mxfront.net.Networks;
@@ -69,13 +70,23 @@ public final class ConfigLoader {
 
     private final ObjectMapper mapper;
     private final Clock clock;
+    private final SharedResources resources;
 
     public ConfigLoader() {
         this(Clock.systemUTC());
     }
 
     public ConfigLoader(Clock clock) {
+        this(clock, new SharedResources());
+    }
+
+    /**
+     * @param resources the daemon's long-lived objects (stores): a daemon passes the same ones to every
+     *                  reload, so a reload does not reopen them; other loaders use their own
+     */
+    public ConfigLoader(Clock clock, SharedResources resources) {
         this.clock = clock;
+        this.resources = resources;
         // The builder starts without the parser features a plain YAMLFactory has: without EMPTY_STRING_AS_NULL,
         // "example.org:" with nothing after it would be "" instead of null (no settings) and be refused.
         YAMLFactory yf = YAMLFactory.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
@@ -208,7 +219,8 @@ public final class ConfigLoader {
             localDomains.add(lower);
         }
         List<InetAddress> ours = listen.getAddress().isAnyLocalAddress() ? List.of() : List.of(listen.getAddress());
-        CheckContext ctx = new CheckContext(hostname, ours, Set.copyOf(localDomains), clock, registry);
+        CheckContext ctx = new CheckContext(hostname, ours, Set.copyOf(localDomains), clock, registry, Path.of(state),
+                resources);
 
         ObjectNode checks = s.checks() == null ? mapper.createObjectNode() : s.checks();
         Policy def = policy(c, "default", checks, null, ctx);
@@ -220,7 +232,8 @@ public final class ConfigLoader {
         }
         PolicyEngine engine = new PolicyEngine(def, perDomain, relay, catalogue, hostname, srv.delayReject(),
                 new DecisionLog(), registry);
-        return new DaemonConfig(c.name, s, hostname, listen, downstream, relay, proxies, Path.of(state), engine);
+        return new DaemonConfig(c.name, s, hostname, listen, downstream, relay, proxies, Path.of(state), engine,
+                resources);
     }
 
     private Policy policy(Ctx c, String name, ObjectNode global, ObjectNode override, CheckContext ctx)
@@ -259,7 +272,13 @@ public final class ConfigLoader {
             if (enabled != null && !enabled.isBoolean()) throw c.error(base + "/enabled", "must be true or false");
             Object cfg = c.bind(settings, base, type.configType()); // validated even when disabled
             if (enabled != null && !enabled.booleanValue()) continue;
-            Check check = type.create(cfg, ctx);
+            Check check;
+            try {
+                check = type.create(cfg, ctx);
+            } catch (IllegalArgumentException bad) {
+                // settings a check can only judge with the context (a file it reads, say)
+                throw c.error(base, bad.getMessage());
+            }
             list.add(new ConfiguredCheck(checkName, mode, check));
             if (check.stages().stream().anyMatch(Policy.CONTENT_STAGES::contains)) {
                 contentKey.add(List.of(checkName, mode, settings));

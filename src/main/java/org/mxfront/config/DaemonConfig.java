@@ -3,6 +3,7 @@ package org.mxfront.config;
 
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import org.mxfront.checks.SharedResources;
 import org.mxfront.net.Networks;
 import org.mxfront.policy.PolicyEngine;
 
@@ -18,7 +19,9 @@ import org.mxfront.policy.PolicyEngine;
  * @param trustedProxies  clients whose PROXY header and XCLIENT command are believed
  * @param stateDirectory  where state is kept
  * @param engine          the policy engine built from the checks and domains
+ * @param resources       the long-lived objects its checks use (stores): shared with the configurations
+ *                        reloaded from it, closed when the daemon stops
  */
 public record DaemonConfig(String source, Settings settings, String hostname, InetSocketAddress listen,
         InetSocketAddress downstream, Networks relayNetworks, Networks trustedProxies, Path stateDirectory,
-        PolicyEngine engine) {}
+        PolicyEngine engine, SharedResources resources) {}

@@ -1,6 +1,8 @@
 // The operator's HTTP endpoint on Netty (HTTP/1.1): /metrics for Prometheus, /healthz (process up),
 // /readyz (listening, downstream reachable, stores reachable), and two admin actions answered only
-// to loopback clients: /explain (dry-run of the policy in the running daemon) and POST /reload.
+// to loopback clients: /explain (dry-run of the policy in the running daemon), POST /reload, and
+// /greylist (the greylisting store's list/allow/delete, for `mxfront greylist` while the daemon
+// holds the embedded store's file).
 // Config: metrics.listen (default 127.0.0.1:9725; empty turns it off).
 package org.mxfront.metrics;
 
@@ -46,6 +48,11 @@ public final class AdminHttpServer implements AutoCloseable {
 
         /** Re-reads the configuration; returns (ok, text). */
         Map.Entry<Boolean, String> reload();
+
+        /** A greylisting store action (list, allow, delete) from query parameters; throws IllegalArgumentException on bad input. */
+        default String greylist(Map<String, List<String>> params) {
+            throw new IllegalArgumentException("greylisting is not available");
+        }
     }
 
     private static final int MAX_BODY = 10 * 1024 * 1024;
@@ -146,8 +153,16 @@ public final class AdminHttpServer implements AutoCloseable {
                 Map.Entry<Boolean, String> r = admin.reload();
                 return text(r.getKey() ? HttpResponseStatus.OK : HttpResponseStatus.UNPROCESSABLE_ENTITY, r.getValue() + "\n");
             }
+            case "/greylist" -> {
+                if (!local) return text(HttpResponseStatus.FORBIDDEN, "greylist is answered to loopback clients only\n");
+                String action = q.parameters().getOrDefault("action", List.of("list")).get(0);
+                if (!action.equals("list") && !HttpMethod.POST.equals(method)) {
+                    return text(HttpResponseStatus.METHOD_NOT_ALLOWED, "use POST for " + action + "\n");
+                }
+                return text(HttpResponseStatus.OK, admin.greylist(q.parameters()));
+            }
             default -> {
-                return text(HttpResponseStatus.NOT_FOUND, "try /metrics, /healthz, /readyz, /explain, POST /reload\n");
+                return text(HttpResponseStatus.NOT_FOUND, "try /metrics, /healthz, /readyz, /explain, POST /reload, /greylist\n");
             }
         }
     }

@@ -25,6 +25,12 @@ public final class MxMeters {
     public static final String DOWNSTREAM_REPLIES = "mxfront.downstream.replies";
     public static final String DOWNSTREAM_LATENCY = "mxfront.downstream.latency";
     public static final String CONFIG_RELOADS = "mxfront.config.reloads";
+    /** Greylisting decisions by outcome: new, too_early, passed, auto_allowed, exempt, store_error. */
+    public static final String GREYLIST_DECISIONS = "mxfront.greylist.decisions";
+    /** Greylisting store operations (seconds), by store type and operation. */
+    public static final String GREYLIST_STORE_LATENCY = "mxfront.greylist.store.latency";
+    /** Entries in the greylisting store, by store type. */
+    public static final String GREYLIST_STORE_ENTRIES = "mxfront.greylist.store.entries";
 
     private final MeterRegistry registry;
     private final Map<String, Counter> counters = new ConcurrentHashMap<>();

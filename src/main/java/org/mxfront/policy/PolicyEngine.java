@@ -66,6 +66,8 @@ public final class PolicyEngine {
     public ReplyCatalogue catalogue() { return catalogue; }
     public String hostname() { return hostname; }
     public Policy defaultPolicy() { return defaultPolicy; }
+    /** The local domains' policies, by lower-case domain. */
+    public Map<String, Policy> domainPolicies() { return domainPolicies; }
     boolean delayReject() { return delayReject; }
     DecisionLog decisionLog() { return decisionLog; }
 

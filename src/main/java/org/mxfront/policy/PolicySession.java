@@ -26,9 +26,13 @@ public final class PolicySession {
 
     private java.util.function.Consumer<Finding> tracer;
 
-    /** Reports every check's verdict to the tracer (explain mode). */
+    /**
+     * Reports every check's verdict to the tracer (explain mode). A traced session is a dry run:
+     * checks with side effects (greylisting records tuples) only read their stores.
+     */
     public void trace(java.util.function.Consumer<Finding> t) {
         this.tracer = t;
+        facts.state().markDryRun();
     }
 
     private Decision run(Policy policy, Stage stage) {

@@ -13,6 +13,8 @@ import java.util.function.Supplier;
  */
 public final class SessionState {
     private final Map<Object, Object> values = new HashMap<>();
+    private final java.util.Set<String> tags = new java.util.TreeSet<>();
+    private boolean dryRun;
 
     @SuppressWarnings("unchecked")
     public <T> T get(Object key) {
@@ -30,5 +32,26 @@ public final class SessionState {
 
     public void remove(Object key) {
         values.remove(key);
+    }
+
+    /**
+     * Marks the connection with a named signal for later checks (for example {@code pbl-listed} from
+     * a DNSBL check, read by greylisting's {@code risk-signals}). Names are lower-case words.
+     */
+    public void tag(String name) {
+        tags.add(name);
+    }
+
+    public boolean hasTag(String name) {
+        return tags.contains(name);
+    }
+
+    /** This session is a dry run ({@code mxfront explain}): checks must not change shared state. */
+    public void markDryRun() {
+        dryRun = true;
+    }
+
+    public boolean dryRun() {
+        return dryRun;
     }
 }

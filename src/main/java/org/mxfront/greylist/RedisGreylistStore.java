@@ -1,0 +1,219 @@
+// The greylisting store for several MX hosts: Redis through Lettuce (Netty-based), one shared
+// connection for all sessions. Entries are string keys with TTLs (Redis expires them itself).
+// Keys: PREFIX + "c:{CLIENT}" and PREFIX + "t:{CLIENT}|sender|recipient": the hash tag keeps a
+// client's records in one Redis Cluster slot, so one MGET reads both in one round trip.
+// While Redis is unreachable commands fail at once (the check fails open) and Lettuce reconnects
+// in the background, retrying every 100 ms to 2 s.
+package org.mxfront.greylist;
+
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.KeyScanCursor;
+import io.lettuce.core.KeyValue;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.ScanArgs;
+import io.lettuce.core.ScanCursor;
+import io.lettuce.core.SetArgs;
+import io.lettuce.core.SocketOptions;
+import io.lettuce.core.TimeoutOptions;
+import io.lettuce.core.api.StatefulConnection;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.cluster.ClusterClientOptions;
+import io.lettuce.core.cluster.RedisClusterClient;
+import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
+import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
+import io.lettuce.core.resource.ClientResources;
+import io.lettuce.core.resource.Delay;
+import io.lettuce.core.resource.DefaultClientResources;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** The Redis store (plain, Sentinel or Cluster). Thread-safe: Lettuce connections are. */
+public final class RedisGreylistStore implements GreylistStore {
+    private final String prefix;
+    private final String description;
+    private final ClientResources resources;
+    private final AutoCloseable client;
+    private final StatefulConnection<String, String> connection;
+    private final RedisClusterCommands<String, String> redis;
+
+    /**
+     * Connects.
+     *
+     * @param uri     {@code redis://[:password@]host:port/db}, {@code redis-sentinel://host:26379,host2:26379/db#master},
+     *                or with {@code cluster} a seed node of a Redis Cluster
+     * @param cluster whether the URI names a Redis Cluster node
+     * @param timeout the timeout of every command and of connecting
+     * @param prefix  the prefix of every key
+     * @throws GreylistStoreException when Redis cannot be reached now
+     */
+    public RedisGreylistStore(String uri, boolean cluster, Duration timeout, String prefix) {
+        this.prefix = prefix;
+        RedisURI u = RedisURI.create(uri);
+        u.setTimeout(timeout);
+        this.description = "redis " + safe(u) + (cluster ? " (cluster)" : "");
+        this.resources = DefaultClientResources.builder().ioThreadPoolSize(2).computationThreadPoolSize(2)
+                .reconnectDelay(Delay.exponential(Duration.ofMillis(100), Duration.ofSeconds(2), 2, TimeUnit.MILLISECONDS))
+                .build();
+        SocketOptions socket = SocketOptions.builder().connectTimeout(timeout).keepAlive(true).build();
+        try {
+            if (cluster) {
+                RedisClusterClient c = RedisClusterClient.create(resources, u);
+                c.setOptions(ClusterClientOptions.builder().autoReconnect(true).socketOptions(socket)
+                        .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                        .timeoutOptions(TimeoutOptions.enabled(timeout)).build());
+                this.client = c::shutdown;
+                StatefulRedisClusterConnection<String, String> conn = c.connect();
+                this.connection = conn;
+                this.redis = conn.sync();
+            } else {
+                RedisClient c = RedisClient.create(resources, u);
+                c.setOptions(ClientOptions.builder().autoReconnect(true).socketOptions(socket)
+                        .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                        .timeoutOptions(TimeoutOptions.enabled(timeout)).build());
+                this.client = c::shutdown;
+                StatefulRedisConnection<String, String> conn = c.connect();
+                this.connection = conn;
+                this.redis = conn.sync();
+            }
+        } catch (RuntimeException e) {
+            resources.shutdown(0, 1, TimeUnit.SECONDS);
+            throw new GreylistStoreException(description + ": cannot connect: " + e.getMessage(), e);
+        }
+    }
+
+    private static String safe(RedisURI u) {
+        if (!u.getSentinels().isEmpty()) {
+            StringBuilder b = new StringBuilder("redis-sentinel://");
+            for (int i = 0; i < u.getSentinels().size(); i++) {
+                RedisURI s = u.getSentinels().get(i);
+                b.append(i == 0 ? "" : ",").append(s.getHost()).append(':').append(s.getPort());
+            }
+            return b.append('/').append(u.getDatabase()).append('#').append(u.getSentinelMasterId()).toString();
+        }
+        return (u.isSsl() ? "rediss://" : "redis://") + u.getHost() + ":" + u.getPort() + "/" + u.getDatabase();
+    }
+
+    private String clientKey(String client) {
+        return prefix + "c:{" + client + "}";
+    }
+
+    private String tupleKey(String tuple) {
+        int bar = tuple.indexOf('|');
+        if (bar < 0) return prefix + "t:{" + tuple + "}";
+        return prefix + "t:{" + tuple.substring(0, bar) + "}" + tuple.substring(bar);
+    }
+
+    private String redisKey(Kind kind, String key) {
+        return kind == Kind.TUPLE ? tupleKey(key) : clientKey(key);
+    }
+
+    /** The logical key of a Redis key of this store. */
+    private String logical(Kind kind, String redisKey) {
+        String head = prefix + (kind == Kind.TUPLE ? "t:{" : "c:{");
+        String rest = redisKey.substring(head.length());
+        int close = rest.indexOf('}');
+        return close < 0 ? rest : rest.substring(0, close) + rest.substring(close + 1);
+    }
+
+    @Override
+    public Lookup lookup(String clientKey, String tupleKey, long now) {
+        try {
+            if (tupleKey == null) return new Lookup(live(redis.get(clientKey(clientKey)), now), null);
+            List<KeyValue<String, String>> v = redis.mget(clientKey(clientKey), tupleKey(tupleKey));
+            return new Lookup(live(value(v.get(0)), now), live(value(v.get(1)), now));
+        } catch (RuntimeException e) {
+            throw failure("read", e);
+        }
+    }
+
+    private static String value(KeyValue<String, String> kv) {
+        return kv.hasValue() ? kv.getValue() : null;
+    }
+
+    private static GreylistEntry live(String value, long now) {
+        GreylistEntry e = GreylistEntry.decode(value);
+        return e == null || e.expired(now) ? null : e;
+    }
+
+    @Override
+    public void put(Kind kind, String key, GreylistEntry entry, long now) {
+        try {
+            long ttl = entry.expiresAt() - now;
+            if (ttl <= 0) redis.del(redisKey(kind, key));
+            else redis.set(redisKey(kind, key), entry.encode(), SetArgs.Builder.px(ttl));
+        } catch (RuntimeException e) {
+            throw failure("write", e);
+        }
+    }
+
+    @Override
+    public boolean delete(Kind kind, String key) {
+        try {
+            return redis.del(redisKey(kind, key)) > 0;
+        } catch (RuntimeException e) {
+            throw failure("write", e);
+        }
+    }
+
+    @Override
+    public List<Listed> list(Kind kind, String contains, int limit, long now) {
+        List<Listed> out = new ArrayList<>();
+        String pattern = glob(prefix + (kind == Kind.TUPLE ? "t:" : "c:")) + "*";
+        try {
+            ScanCursor cursor = ScanCursor.INITIAL;
+            do {
+                KeyScanCursor<String> page = redis.scan(cursor, ScanArgs.Builder.matches(pattern).limit(1000));
+                List<String> keys = page.getKeys().stream().filter(k -> contains.isEmpty() || logical(kind, k).contains(contains))
+                        .toList();
+                if (!keys.isEmpty()) {
+                    for (KeyValue<String, String> kv : redis.mget(keys.toArray(String[]::new))) {
+                        GreylistEntry e = live(value(kv), now);
+                        if (e != null && out.size() < limit) out.add(new Listed(kind, logical(kind, kv.getKey()), e));
+                    }
+                }
+                cursor = page;
+            } while (!cursor.isFinished() && out.size() < limit);
+        } catch (RuntimeException e) {
+            throw failure("read", e);
+        }
+        return out;
+    }
+
+    private static String glob(String s) {
+        return s.replaceAll("([*?\\[\\]\\\\])", "\\\\$1");
+    }
+
+    @Override
+    public long size() {
+        try {
+            return redis.dbsize();
+        } catch (RuntimeException e) {
+            throw failure("read", e);
+        }
+    }
+
+    private GreylistStoreException failure(String what, RuntimeException e) {
+        return new GreylistStoreException(description + ": " + what + " failed: " + e.getMessage(), e);
+    }
+
+    @Override
+    public String type() { return "redis"; }
+
+    @Override
+    public String describe() { return description; }
+
+    @Override
+    public void close() {
+        try {
+            connection.close();
+            client.close();
+        } catch (Exception e) {
+            // closing anyway
+        } finally {
+            resources.shutdown(0, 1, TimeUnit.SECONDS);
+        }
+    }
+}

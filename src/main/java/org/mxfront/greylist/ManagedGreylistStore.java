@@ -43,7 +43,7 @@ public final class ManagedGreylistStore implements GreylistStore, SharedResource
     private volatile double size = Double.NaN;
     private Thread purger;
 
-    private ManagedGreylistStore(String type, String where, Supplier<GreylistStore> opener, Clock clock,
+    ManagedGreylistStore(String type, String where, Supplier<GreylistStore> opener, Clock clock,
             Duration purgeInterval, MeterRegistry registry) {
         this.type = type;
         this.where = where;

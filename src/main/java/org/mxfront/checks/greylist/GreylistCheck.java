@@ -267,8 +267,10 @@ public final class GreylistCheck implements Check {
         } else {
             try {
                 lines = Files.readAllLines(Path.of(spec), StandardCharsets.UTF_8);
+            } catch (java.nio.file.NoSuchFileException e) {
+                throw new IllegalArgumentException("allow-clients-file: no such file " + spec);
             } catch (IOException e) {
-                throw new IllegalArgumentException("allow-clients-file: cannot read " + spec + ": " + e.getMessage());
+                throw new IllegalArgumentException("allow-clients-file: cannot read " + spec + ": " + e);
             }
         }
         List<String> cidrs = new ArrayList<>();

@@ -262,7 +262,7 @@ class ConfigLoaderTest {
                 new Bad("scalar for a list", H + "relay-networks: 127.0.0.1\n", 3, "relay-networks",
                         "wrong type of value (expected a list)"),
                 new Bad("unknown check", H + "checks:\n  bogus-check: {}\n", 4, "checks.bogus-check",
-                        "unknown check (known: connection-limit, helo, message-size, received-hops, recipient-limit, relay)"),
+                        "unknown check (known: connection-limit, greylist, helo, message-size, received-hops, recipient-limit, relay)"),
                 new Bad("unknown key in a check", H + "checks:\n  helo:\n    reject-foo: true\n", 5, "checks.helo.reject-foo",
                         "unknown key (known keys here: exempt-relay-networks, our-names, reject-bare-ip, reject-claims-us, "
                                 + "reject-invalid, reject-literal-mismatch, reject-localhost, reject-non-fqdn, require-helo)"),
@@ -303,7 +303,7 @@ class ConfigLoaderTest {
                         "domains.example.org.checks.helo", "must be a mapping of the check's settings"),
                 new Bad("domain override unknown check", H + "domains:\n  example.org:\n    checks:\n      bogus: {}\n", 6,
                         "domains.example.org.checks.bogus",
-                        "unknown check (known: connection-limit, helo, message-size, received-hops, recipient-limit, relay)"),
+                        "unknown check (known: connection-limit, greylist, helo, message-size, received-hops, recipient-limit, relay)"),
                 new Bad("domain override out of range",
                         H + "domains:\n  example.org:\n    checks:\n      message-size: {max-bytes: 10}\n", 6,
                         "domains.example.org.checks.message-size", "max-bytes must be at least 1024"));

@@ -1,0 +1,67 @@
+// Helpers shared by the greylisting ITs: one RCPT attempt, the decision counters scraped from a
+// daemon's real /metrics endpoint, and the command line run in-process.
+package org.mxfront.it;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.mxfront.Main;
+import picocli.CommandLine;
+
+final class Greylisting {
+    private Greylisting() {}
+
+    /** Connects from source, says EHLO and MAIL FROM, and returns the reply to RCPT TO. */
+    static List<String> rcpt(Mxfront m, String source, String sender, String recipient) throws Exception {
+        try (SmtpClient c = FrontDoorIT.hello(m, source, "client.sender.example")) {
+            if (!c.command("MAIL FROM:<" + sender + ">").equals(List.of("250 2.1.0 Ok"))) throw new AssertionError("MAIL refused");
+            return c.command("RCPT TO:<" + recipient + ">");
+        }
+    }
+
+    /** A whole transaction; returns the replies to RCPT and to the final dot. */
+    static List<String> send(Mxfront m, String source, String sender, String recipient, String subject) throws Exception {
+        try (SmtpClient c = FrontDoorIT.hello(m, source, "client.sender.example")) {
+            c.command("MAIL FROM:<" + sender + ">");
+            List<String> r = c.command("RCPT TO:<" + recipient + ">");
+            if (!r.equals(List.of("250 2.1.5 Ok"))) return r;
+            if (!c.command("DATA").equals(List.of("354 End data with <CR><LF>.<CR><LF>"))) throw new AssertionError("DATA refused");
+            List<String> end = c.command("Subject: " + subject + "\r\n\r\nhello\r\n.");
+            return List.of(r.get(0), end.get(0));
+        }
+    }
+
+    /** mxfront_greylist_decisions_total{outcome=...} of a daemon, 0 when not yet counted. */
+    static double decisions(Mxfront m, String outcome) throws Exception {
+        String body = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + m.httpPort()
+                + "/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
+        Matcher x = Pattern.compile("(?m)^mxfront_greylist_decisions_total\\{outcome=\"" + outcome + "\",?\\} ([0-9.E]+)$").matcher(body);
+        return x.find() ? Double.parseDouble(x.group(1)) : 0;
+    }
+
+    record Run(int exit, String out, String err) {}
+
+    /** Runs the mxfront command line in this JVM. */
+    static Run cli(String... args) {
+        PrintStream oldOut = System.out;
+        PrintStream oldErr = System.err;
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        try {
+            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+            int exit = new CommandLine(new Main()).execute(args);
+            return new Run(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setOut(oldOut);
+            System.setErr(oldErr);
+        }
+    }
+}

@@ -30,7 +30,7 @@ public final class EmbeddedGreylistStore implements GreylistStore {
         this.file = file;
         try {
             if (file.getParent() != null) Files.createDirectories(file.getParent());
-            this.store = new MVStore.Builder().fileName(file.toString()).open();
+            this.store = new MVStore.Builder().fileName(file.toString()).autoCommitBufferSize(8192).open();
             this.store.setAutoCommitDelay(1000);
             this.tuples = store.openMap("tuples");
             this.clients = store.openMap("clients");

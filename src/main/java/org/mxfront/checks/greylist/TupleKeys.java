@@ -24,6 +24,13 @@ public final class TupleKeys {
 
     /** The network of an address as text: {@code 192.0.2.0/24}, {@code 2001:db8:1:2::/64}. */
     public static String network(InetAddress address, int ipv4Prefix, int ipv6Prefix) {
+        if (address instanceof java.net.Inet4Address) {
+            // the common case, without the general parser: mask the bytes and print them
+            byte[] b = address.getAddress();
+            int v = ((b[0] & 255) << 24) | ((b[1] & 255) << 16) | ((b[2] & 255) << 8) | (b[3] & 255);
+            v &= ipv4Prefix == 0 ? 0 : -1 << (32 - ipv4Prefix);
+            return ((v >>> 24) & 255) + "." + ((v >>> 16) & 255) + "." + ((v >>> 8) & 255) + "." + (v & 255) + "/" + ipv4Prefix;
+        }
         IPAddress a = new IPAddressString(Networks.text(address)).getAddress();
         return a.isIPv4() ? a.toPrefixBlock(ipv4Prefix).toCanonicalString()
                 : a.toPrefixBlock(ipv6Prefix).toCompressedString();
@@ -52,11 +59,11 @@ public final class TupleKeys {
         if (sender == null || sender.isNullSender()) return "";
         String local = sender.plainLocalPart();
         String domain = sender.domain().toLowerCase(Locale.ROOT);
-        if (n.unwrapBatv()) {
+        if (n.unwrapBatv() && (local.startsWith("prvs=") || local.startsWith("msprvs1="))) {
             Matcher m = BATV.matcher(local);
             if (m.matches()) local = m.group(1);
         }
-        if (n.unwrapSrs()) {
+        if (n.unwrapSrs() && local.startsWith("srs")) {
             Matcher m1 = SRS1.matcher(local);
             Matcher m0 = SRS0.matcher(local);
             if (m1.matches()) {
@@ -71,8 +78,16 @@ public final class TupleKeys {
             int plus = local.indexOf('+');
             if (plus > 0) local = local.substring(0, plus);
         }
-        if (n.foldDigits()) local = NUMBER.matcher(local).replaceAll("#");
+        if (n.foldDigits() && hasDigit(local)) local = NUMBER.matcher(local).replaceAll("#");
         return local + "@" + domain;
+    }
+
+    private static boolean hasDigit(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c >= '0' && c <= '9') return true;
+        }
+        return false;
     }
 
     /** The recipient as the tuple holds it: lower-cased, unquoted. */

@@ -1,0 +1,138 @@
+// Greylisting benchmark (issue 4): checks per second and the latency one greylist check adds to a
+// RCPT, for an in-memory map (the baseline), the embedded MVStore store and Redis. Not a test:
+// run by bench/greylist.sh, which starts a loopback redis-server and prints a Markdown table.
+//   java ... org.mxfront.bench.GreylistBench [--seconds 5] [--redis-uri redis://127.0.0.1:PORT/0]
+package org.mxfront.bench;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
+import org.mxfront.checks.CheckContext;
+import org.mxfront.checks.greylist.GreylistCheck;
+import org.mxfront.checks.greylist.GreylistConfig;
+import org.mxfront.greylist.GreylistStore;
+import org.mxfront.greylist.ManagedGreylistStore;
+import org.mxfront.greylist.MemoryGreylistStore;
+import org.mxfront.greylist.StoreConfig;
+import org.mxfront.policy.ClientInfo;
+import org.mxfront.policy.Facts;
+import org.mxfront.policy.Mailbox;
+import org.mxfront.policy.Stage;
+
+/** The benchmark's main class. */
+public final class GreylistBench {
+    private GreylistBench() {}
+
+    record Result(String store, String workload, int threads, double perSecond, double p50us, double p99us) {}
+
+    public static void main(String[] args) throws Exception {
+        double seconds = 5;
+        String redisUri = null;
+        for (int i = 0; i < args.length; i++) {
+            if (args[i].equals("--seconds")) seconds = Double.parseDouble(args[++i]);
+            if (args[i].equals("--redis-uri")) redisUri = args[++i];
+        }
+        Path dir = Files.createTempDirectory("greylist-bench");
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        List<Result> results = new ArrayList<>();
+        List<String> stores = new ArrayList<>(List.of("memory (baseline)", "embedded"));
+        if (redisUri != null) stores.add("redis");
+        for (String s : stores) {
+            GreylistStore store = switch (s) {
+                case "embedded" -> ManagedGreylistStore.of(new StoreConfig(StoreConfig.Type.EMBEDDED, dir.resolve("bench.mv.db").toString(),
+                        null, null, null, null, null), dir, Clock.systemUTC(), registry);
+                case "redis" -> ManagedGreylistStore.of(new StoreConfig(StoreConfig.Type.REDIS, null, redisUri, null, null,
+                        "bench:" + System.nanoTime() + ":", null), dir, Clock.systemUTC(), registry);
+                default -> new MemoryGreylistStore();
+            };
+            try (store) {
+                CheckContext ctx = new CheckContext("mx.test", List.of(), Set.of("example.com"), Clock.systemUTC(), registry);
+                GreylistConfig cfg = new GreylistConfig(null, null, null, null, null, null, null, null, null, null, null, null,
+                        null, null, null, null, "", null, null, null, null);
+                GreylistCheck check = new GreylistCheck(cfg, ctx, store);
+                // warm-up, then the two workloads: every RCPT a new tuple (lookup + write), and
+                // RCPTs from auto-allowed clients (the steady state of a real MX: one lookup)
+                run(check, s, "new", 1, Math.min(1, seconds), 0);
+                for (int threads : new int[] {1, 2}) {
+                    results.add(run(check, s, "new tuple", threads, seconds, 1_000_000 * threads));
+                }
+                allowClients(check, store);
+                for (int threads : new int[] {1, 2}) {
+                    results.add(run(check, s, "auto-allowed", threads, seconds, 0));
+                }
+            }
+        }
+        double base = results.get(0).perSecond();
+        System.out.println("| store | workload | threads | checks/s | vs baseline (memory, new, 1 thread) | p50 per check | p99 per check |");
+        System.out.println("|---|---|---|---|---|---|---|");
+        for (Result r : results) {
+            System.out.printf(Locale.ROOT, "| %s | %s | %d | %,.0f | %.2f | %.1f µs | %.1f µs |%n", r.store(), r.workload(),
+                    r.threads(), r.perSecond(), r.perSecond() / base, r.p50us(), r.p99us());
+        }
+    }
+
+    private static final int CLIENTS = 4096;
+
+    static Facts facts(int client, long n) throws Exception {
+        InetAddress a = InetAddress.getByAddress(new byte[] {10, (byte) (client >> 8), (byte) client, 1});
+        return Facts.connect(new ClientInfo(a, 25, null, false, 1)).withHelo("mx.sender.example")
+                .withSender(new Mailbox("user" + n, "sender.example", false), 0)
+                .withRecipient(new Mailbox("bob", "example.com", false));
+    }
+
+    /** Puts CLIENTS /24 networks on the auto-allow list through the check itself (two passes each). */
+    static void allowClients(GreylistCheck check, GreylistStore store) throws Exception {
+        for (int c = 0; c < CLIENTS; c++) {
+            store.put(GreylistStore.Kind.CLIENT, String.format("10.%d.%d.0/24", (c >> 8) & 255, c & 255),
+                    new org.mxfront.greylist.GreylistEntry(System.currentTimeMillis(), System.currentTimeMillis(), 1,
+                            System.currentTimeMillis(), System.currentTimeMillis() + 86_400_000L), System.currentTimeMillis());
+        }
+    }
+
+    static Result run(GreylistCheck check, String store, String workload, int threads, double seconds, long offset) throws Exception {
+        long end = System.nanoTime() + (long) (seconds * 1e9);
+        AtomicLong total = new AtomicLong();
+        List<long[]> samples = new ArrayList<>();
+        List<Thread> ts = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            final int id = t;
+            long[] lat = new long[200_000];
+            samples.add(lat);
+            // pre-built facts: the check, not the test's allocation, is measured
+            Facts[] pool = new Facts[CLIENTS];
+            for (int c = 0; c < CLIENTS; c++) pool[c] = facts(c, 0);
+            ts.add(Thread.ofPlatform().start(() -> {
+                long n = 0;
+                int k = 0;
+                try {
+                    while (System.nanoTime() < end) {
+                        Facts f = workload.startsWith("new")
+                                ? facts((int) (n % CLIENTS), offset + id * 100_000_000L + n) : pool[(int) (n % CLIENTS)];
+                        long t0 = System.nanoTime();
+                        check.evaluate(Stage.RCPT, f);
+                        long dt = System.nanoTime() - t0;
+                        if (k < lat.length) lat[k++] = dt;
+                        else lat[(int) (n % lat.length)] = dt;
+                        n++;
+                    }
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+                total.addAndGet(n);
+            }));
+        }
+        for (Thread t : ts) t.join();
+        long[] all = samples.stream().flatMapToLong(a -> Arrays.stream(a).filter(x -> x > 0)).sorted().toArray();
+        double p50 = all.length == 0 ? 0 : all[all.length / 2] / 1000.0;
+        double p99 = all.length == 0 ? 0 : all[(int) (all.length * 0.99)] / 1000.0;
+        return new Result(store, workload, threads, total.get() / seconds, p50, p99);
+    }
+}

@@ -16,12 +16,10 @@ import java.util.Map;
  * reply lines.
  */
 public final class ReplyCatalogue {
-    private final String prefix;
     private final Map<Code, String> templates;
     private final Map<Code, String> ids;
 
     public ReplyCatalogue(String prefix, Map<Code, String> overrides) {
-        this.prefix = prefix;
         EnumMap<Code, String> t = new EnumMap<>(Code.class);
         EnumMap<Code, String> i = new EnumMap<>(Code.class);
         for (Code c : Code.values()) {

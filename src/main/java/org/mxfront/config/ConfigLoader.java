@@ -232,7 +232,9 @@ public final class ConfigLoader {
         }
         PolicyEngine engine = new PolicyEngine(def, perDomain, relay, catalogue, hostname, srv.delayReject(),
                 new DecisionLog(), registry);
-        return new DaemonConfig(c.name, s, hostname, listen, downstream, relay, proxies, Path.of(state), engine,
+        String ml = s.metrics() == null ? null : s.metrics().listen();
+        InetSocketAddress metrics = ml == null || ml.isBlank() ? null : c.hostPort(ml, "/metrics/listen");
+        return new DaemonConfig(c.name, s, hostname, listen, downstream, relay, proxies, Path.of(state), engine, metrics,
                 resources);
     }
 

@@ -19,9 +19,10 @@ import org.mxfront.policy.PolicyEngine;
  * @param trustedProxies  clients whose PROXY header and XCLIENT command are believed
  * @param stateDirectory  where state is kept
  * @param engine          the policy engine built from the checks and domains
+ * @param metricsListen   the admin/metrics HTTP address, or null when it is off
  * @param resources       the long-lived objects its checks use (stores): shared with the configurations
  *                        reloaded from it, closed when the daemon stops
  */
 public record DaemonConfig(String source, Settings settings, String hostname, InetSocketAddress listen,
         InetSocketAddress downstream, Networks relayNetworks, Networks trustedProxies, Path stateDirectory,
-        PolicyEngine engine, SharedResources resources) {}
+        PolicyEngine engine, InetSocketAddress metricsListen, SharedResources resources) {}

@@ -94,7 +94,7 @@ public final class DownstreamRelay implements AutoCloseable {
             DownstreamConnection c;
             while ((c = idle.pollLast()) != null) {
                 if (c.usable() && now - c.idleSince() < settings.idleTimeout().toNanos()) return c;
-                quitQuietly(c);
+                discard(c);
             }
         }
         return connect();
@@ -140,10 +140,11 @@ public final class DownstreamRelay implements AutoCloseable {
                 return;
             }
         }
-        quitQuietly(c);
+        discard(c);
     }
 
-    private void quitQuietly(DownstreamConnection c) {
+    /** Drops a connection the pool does not keep (Postfix logs a lost connection, harmlessly). */
+    private void discard(DownstreamConnection c) {
         c.abort();
     }
 

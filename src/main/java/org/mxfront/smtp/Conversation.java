@@ -566,11 +566,13 @@ final class Conversation {
         return true;
     }
 
+    /** RFC 3461 xtext decoding (XCLIENT values): "+XX" is the byte with hex value XX. */
     static String xtextDecode(String s) {
         StringBuilder sb = new StringBuilder(s.length());
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
-            if (c == '+' && i + 2 < s.length() + 0 && s.substring(i + 1, Math.min(i + 3, s.length())).matches("[0-9A-Fa-f]{2}")) {
+            if (c == '+' && i + 3 <= s.length()
+                    && Character.digit(s.charAt(i + 1), 16) >= 0 && Character.digit(s.charAt(i + 2), 16) >= 0) {
                 sb.append((char) Integer.parseInt(s.substring(i + 1, i + 3), 16));
                 i += 2;
             } else {

@@ -6,8 +6,8 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 . "$here/bin/jdk.sh"
 cd "$here"
-mvn -B -q -o test-compile dependency:build-classpath -Dmdep.outputFile=target/bench.cp >/dev/null 2>&1 \
-  || mvn -B -q test-compile dependency:build-classpath -Dmdep.outputFile=target/bench.cp >/dev/null
+mvn -B -q -o test-compile dependency:build-classpath -Dmdep.outputFile=target/bench.cp -Dmdep.includeScope=test >/dev/null 2>&1 \
+  || mvn -B -q test-compile dependency:build-classpath -Dmdep.outputFile=target/bench.cp -Dmdep.includeScope=test >/dev/null
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 dir=$(mktemp -d)
 redis-server --port "$port" --bind 127.0.0.1 --save '' --appendonly no --daemonize no --dir "$dir" >"$dir/redis.log" 2>&1 &
@@ -15,5 +15,5 @@ rpid=$!
 trap 'kill $rpid 2>/dev/null; rm -rf "$dir"' EXIT
 for i in $(seq 50); do (echo > /dev/tcp/127.0.0.1/$port) 2>/dev/null && break; sleep 0.1; done
 echo "# $(nproc) cores, $(java -version 2>&1 | head -1), redis $(redis-server --version | awk '{print $3}')"
-java -Xmx1g -Dlogback.configurationFile=/dev/null -cp "target/classes:target/test-classes:$(cat target/bench.cp)" \
+java -Xmx1g -Dlogback.configurationFile=bench/logback-quiet.xml -cp "target/classes:target/test-classes:$(cat target/bench.cp)" \
   org.mxfront.bench.GreylistBench --seconds "${1:-5}" --redis-uri "redis://127.0.0.1:$port/0" 2>/dev/null

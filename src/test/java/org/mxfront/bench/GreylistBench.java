@@ -31,7 +31,8 @@ import org.mxfront.policy.Stage;
 public final class GreylistBench {
     private GreylistBench() {}
 
-    record Result(String store, String workload, int threads, double perSecond, double p50us, double p99us) {}
+    record Result(String store, String workload, int threads, double perSecond, double p50us, double p99us, double maxMs,
+            double busy) {}
 
     public static void main(String[] args) throws Exception {
         double seconds = 5;
@@ -71,11 +72,11 @@ public final class GreylistBench {
             }
         }
         double base = results.get(0).perSecond();
-        System.out.println("| store | workload | threads | checks/s (median of 3) | vs baseline (memory, new tuple, 1 thread) | p50 per check | p99 per check |");
-        System.out.println("|---|---|---|---|---|---|---|");
+        System.out.println("| store | workload | threads | checks/s (median of 3) | vs baseline (memory, new tuple, 1 thread) | p50 per check | p99 per check | slowest check | threads' time in the check |");
+        System.out.println("|---|---|---|---|---|---|---|---|---|");
         for (Result r : results) {
-            System.out.printf(Locale.ROOT, "| %s | %s | %d | %,.0f | %.2f | %.1f µs | %.1f µs |%n", r.store(), r.workload(),
-                    r.threads(), r.perSecond(), r.perSecond() / base, r.p50us(), r.p99us());
+            System.out.printf(Locale.ROOT, "| %s | %s | %d | %,.0f | %.2f | %.1f µs | %.1f µs | %.1f ms | %.0f %% |%n", r.store(),
+                    r.workload(), r.threads(), r.perSecond(), r.perSecond() / base, r.p50us(), r.p99us(), r.maxMs(), 100 * r.busy());
         }
     }
 
@@ -113,6 +114,8 @@ public final class GreylistBench {
     static Result run(GreylistCheck check, String store, String workload, int threads, double seconds, long offset) throws Exception {
         long end = System.nanoTime() + (long) (seconds * 1e9);
         AtomicLong total = new AtomicLong();
+        AtomicLong inCheck = new AtomicLong();
+        AtomicLong max = new AtomicLong();
         List<long[]> samples = new ArrayList<>();
         List<Thread> ts = new ArrayList<>();
         for (int t = 0; t < threads; t++) {
@@ -125,6 +128,8 @@ public final class GreylistBench {
             ts.add(Thread.ofPlatform().start(() -> {
                 long n = 0;
                 int k = 0;
+                long sum = 0;
+                long worst = 0;
                 try {
                     while (System.nanoTime() < end) {
                         Facts f = workload.startsWith("new")
@@ -132,6 +137,8 @@ public final class GreylistBench {
                         long t0 = System.nanoTime();
                         check.evaluate(Stage.RCPT, f);
                         long dt = System.nanoTime() - t0;
+                        sum += dt;
+                        if (dt > worst) worst = dt;
                         if (k < lat.length) lat[k++] = dt;
                         else lat[(int) (n % lat.length)] = dt;
                         n++;
@@ -140,12 +147,16 @@ public final class GreylistBench {
                     throw new IllegalStateException(e);
                 }
                 total.addAndGet(n);
+                inCheck.addAndGet(sum);
+                final long w = worst;
+                max.accumulateAndGet(w, Math::max);
             }));
         }
         for (Thread t : ts) t.join();
         long[] all = samples.stream().flatMapToLong(a -> Arrays.stream(a).filter(x -> x > 0)).sorted().toArray();
         double p50 = all.length == 0 ? 0 : all[all.length / 2] / 1000.0;
         double p99 = all.length == 0 ? 0 : all[(int) (all.length * 0.99)] / 1000.0;
-        return new Result(store, workload, threads, total.get() / seconds, p50, p99);
+        return new Result(store, workload, threads, total.get() / seconds, p50, p99, max.get() / 1e6,
+                inCheck.get() / (threads * seconds * 1e9));
     }
 }

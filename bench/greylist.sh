@@ -15,5 +15,5 @@ rpid=$!
 trap 'kill $rpid 2>/dev/null; rm -rf "$dir"' EXIT
 for i in $(seq 50); do (echo > /dev/tcp/127.0.0.1/$port) 2>/dev/null && break; sleep 0.1; done
 echo "# $(nproc) cores, $(java -version 2>&1 | head -1), redis $(redis-server --version | awk '{print $3}')"
-java -Xmx1g -Dlogback.configurationFile=bench/logback-quiet.xml -cp "target/classes:target/test-classes:$(cat target/bench.cp)" \
+java -Xms4g -Xmx4g -Dlogback.configurationFile=bench/logback-quiet.xml -cp "target/classes:target/test-classes:$(cat target/bench.cp)" \
   org.mxfront.bench.GreylistBench --seconds "${1:-5}" --redis-uri "redis://127.0.0.1:$port/0" 2>/dev/null

@@ -115,6 +115,8 @@ class GreylistIT {
             assertEquals(greylisted(2, "127.0.0.5"), Greylisting.rcpt(mx, "127.0.0.5", "cli@sender.example", "bob@example.com"));
             Path cfg = tmp.resolve("cli.yml");
             Files.writeString(cfg, yaml(state) + "metrics:\n  listen: 127.0.0.1:" + mx.httpPort() + "\n");
+            Greylisting.Run check = Greylisting.cli("check-config", cfg.toString());
+            assertEquals(0, check.exit(), "validating the file does not open (and so does not need) the daemon's store: " + check.err());
             Greylisting.Run list = Greylisting.cli("greylist", "list", "--tuples", "-c", cfg.toString());
             System.out.println("greylist list: " + list);
             assertEquals(0, list.exit(), list.err());

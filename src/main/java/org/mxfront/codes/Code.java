@@ -92,7 +92,9 @@ public enum Code {
     DNS_TEMPFAIL(55, 451, "4.4.3", "DNS lookup failed", "Temporary DNS failure, please try again later."),
     SENDER_BLOCKLISTED(56, 550, "5.7.1", "Sender blocklisted", "Sender <{sender}> is blocked by local policy."),
     RBL_LISTED(57, 550, "5.7.1", "IP address listed in an RBL", "IP address {client_ip} is listed in {zone}."),
-    DOWNSTREAM_DEFERRED(58, 451, "4.4.0", "Deferred by the downstream mail server", "Deferred: {downstream}");
+    DOWNSTREAM_DEFERRED(58, 451, "4.4.0", "Deferred by the downstream mail server", "Deferred: {downstream}"),
+    SENDER_DOMAIN_NULL_MX(59, 550, "5.7.27", "Sender domain accepts no mail (null MX)",
+            "Sender address rejected: domain {domain} accepts no mail (null MX).");
 
     /** Whether an entry is emitted. Defunct and internal entries are listed but never used by checks. */
     public enum Status { ACTIVE, DEFUNCT, INTERNAL }

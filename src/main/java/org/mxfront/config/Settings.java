@@ -12,7 +12,7 @@ import java.util.Map;
 /** The bound configuration, before the policies are built. */
 public record Settings(ServerSettings server, DownstreamSettings downstream, List<String> relayNetworks,
         String stateDirectory, RepliesSettings replies, ObjectNode checks, Map<String, DomainSettings> domains,
-        MetricsSettings metrics) {
+        MetricsSettings metrics, org.mxfront.dns.DnsConfig dns) {
 
     /** The SMTP listener. */
     public record ServerSettings(String hostname, String listen, Integer maxConnections, Boolean enhancedStatusCodes,

@@ -11,8 +11,12 @@ import org.mxfront.config.DaemonConfig;
 final class Mxfront implements AutoCloseable {
     static final String HOST = "mx.test";
     final Daemon daemon;
-    private Mxfront(Daemon d) {
+    /** The daemon's metrics, for tests that check what was counted. */
+    final SimpleMeterRegistry registry;
+
+    private Mxfront(Daemon d, SimpleMeterRegistry registry) {
         this.daemon = d;
+        this.registry = registry;
     }
 
     /** Starts mxfront relaying to 127.0.0.1:downstreamPort; extraYaml is laid over a small base. */
@@ -30,7 +34,7 @@ final class Mxfront implements AutoCloseable {
         SimpleMeterRegistry r = new SimpleMeterRegistry();
         ConfigLoader loader = new ConfigLoader();
         DaemonConfig cfg = loader.parse("it.yml", extraYaml.isBlank() ? yaml : merge(yaml, extraYaml), r);
-        Mxfront m = new Mxfront(new Daemon(cfg, r).start());
+        Mxfront m = new Mxfront(new Daemon(cfg, r).start(), r);
         Ports.awaitListening(m.port(), Duration.ofSeconds(10));
         return m;
     }

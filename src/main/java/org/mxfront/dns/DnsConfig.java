@@ -55,7 +55,9 @@ public record DnsConfig(List<String> resolvers, Duration timeout, Boolean client
         Matcher m = HOST_PORT.matcher(t);
         String host = bareV6 ? t : m.matches() ? m.group(1) : null;
         String port = bareV6 || !m.matches() ? null : m.group(2);
-        if (host == null || !new IPAddressString(host).isIPAddress()) {
+        IPAddressString ip = host == null ? null : new IPAddressString(host);
+        boolean literal = ip != null && (ip.isIPv6() || (ip.isIPv4() && host.matches("\\d{1,3}(\\.\\d{1,3}){3}")));
+        if (!literal) {
             throw new IllegalArgumentException("resolver '" + text + "' must be an IP address with an optional port"
                     + " (e.g. 127.0.0.1:5353 or [::1]:53)");
         }

@@ -223,8 +223,8 @@ public final class DnsblCheck implements Check {
                 failure = ZoneHealth.Reason.ERRORS;
                 why = "test point 127.0.0.1: " + one.outcome();
             }
-            z.meters().probe(failure == null ? "ok" : failure.name().toLowerCase(java.util.Locale.ROOT)).increment();
             z.health().probed(token, failure, why);
+            z.meters().probe(failure == null ? "ok" : failure.name().toLowerCase(java.util.Locale.ROOT)).increment();
             return null;
         });
     }

@@ -24,7 +24,7 @@ import java.util.regex.Pattern;
  *                    and XFORWARD NAME
  * @param cache       the answer cache
  */
-public record DnsConfig(List<String> resolvers, Duration timeout, Boolean clientNames, CacheConfig cache) {
+public record DnsConfig(List<Server> resolvers, Duration timeout, Boolean clientNames, CacheConfig cache) {
     private static final Pattern HOST_PORT = Pattern.compile("^\\[?([^\\[\\]]+?)]?(?::(\\d{1,5}))?$");
 
     public DnsConfig {
@@ -33,7 +33,28 @@ public record DnsConfig(List<String> resolvers, Duration timeout, Boolean client
         if (clientNames == null) clientNames = false;
         if (cache == null) cache = new CacheConfig(null, null, null);
         if (timeout.isZero() || timeout.isNegative()) throw new IllegalArgumentException("timeout must be longer than zero");
-        for (String r : resolvers) address(r);
+    }
+
+    /** Settings for resolvers given as text ({@code 127.0.0.1:5353}). */
+    public static DnsConfig of(List<String> resolvers, Duration timeout, Boolean clientNames, CacheConfig cache) {
+        return new DnsConfig(resolvers.stream().map(Server::parse).toList(), timeout, clientNames, cache);
+    }
+
+    /**
+     * One resolver.
+     *
+     * @param address its address and port
+     * @param text    as configured
+     */
+    public record Server(InetSocketAddress address, String text) {
+        @com.fasterxml.jackson.annotation.JsonCreator(mode = com.fasterxml.jackson.annotation.JsonCreator.Mode.DELEGATING)
+        public static Server parse(String text) {
+            return new Server(DnsConfig.address(text), text);
+        }
+
+        @com.fasterxml.jackson.annotation.JsonValue
+        @Override
+        public String toString() { return text; }
     }
 
     /** The defaults. */
@@ -44,7 +65,7 @@ public record DnsConfig(List<String> resolvers, Duration timeout, Boolean client
     /** The resolver addresses (port 53 unless given); empty for the system's. */
     public List<InetSocketAddress> resolverAddresses() {
         List<InetSocketAddress> out = new ArrayList<>();
-        for (String r : resolvers) out.add(address(r));
+        for (Server r : resolvers) out.add(r.address());
         return out;
     }
 

@@ -24,7 +24,30 @@ class DnsConfigTest {
     @ParameterizedTest
     @ValueSource(strings = {"dns.google", "127.0.0.1:99999", "", "[::1", "1.2.3"})
     void badResolverAddresses(String text) {
-        assertThrows(IllegalArgumentException.class, () -> new DnsConfig(List.of(text), null, null, null));
+        assertThrows(IllegalArgumentException.class, () -> DnsConfig.of(List.of(text), null, null, null));
+    }
+
+    @org.junit.jupiter.api.Test
+    void configurationErrorsNameFileLineAndKey() {
+        var registry = new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+        var loader = new org.mxfront.config.ConfigLoader();
+        var e = assertThrows(org.mxfront.config.ConfigException.class,
+                () -> loader.parse("t.yml", "server:\n  hostname: mx.test\ndns:\n  resolvers: [resolver.example]\n", registry));
+        org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().startsWith("t.yml:4: dns.resolvers[0]: resolver 'resolver.example'"),
+                e.getMessage());
+        var e2 = assertThrows(org.mxfront.config.ConfigException.class, () -> loader.parse("t.yml",
+                "checks:\n  dnsbl:\n    zones:\n      - zone: zen.test\n        answers: [{ addresses: [127.0.0.2], code: nope }]\n",
+                registry));
+        org.junit.jupiter.api.Assertions.assertTrue(e2.getMessage().startsWith("t.yml:5: "), e2.getMessage());
+        org.junit.jupiter.api.Assertions.assertTrue(e2.getMessage().contains("code 'nope' is not a reply code key"), e2.getMessage());
+    }
+
+    @org.junit.jupiter.api.Test
+    void embeddedDefaultsKeepTheDnsChecksOff() throws Exception {
+        var cfg = new org.mxfront.config.ConfigLoader().loadDefaults(new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
+        var names = cfg.engine().defaultPolicy().checks().stream().map(org.mxfront.policy.ConfiguredCheck::name).toList();
+        org.junit.jupiter.api.Assertions.assertFalse(names.contains("dnsbl") || names.contains("rdns")
+                || names.contains("sender-domain") || names.contains("recipient-mx"), names.toString());
     }
 
     @org.junit.jupiter.api.Test

@@ -23,7 +23,7 @@ class DnsResolverTest {
     @BeforeEach
     void start() throws Exception {
         server = new FakeDnsServer();
-        dns = new DnsResolver(new DnsConfig(List.of(server.address()), Duration.ofMillis(500), false,
+        dns = new DnsResolver(DnsConfig.of(List.of(server.address()), Duration.ofMillis(500), false,
                 new DnsConfig.CacheConfig(1000, Duration.ofSeconds(60), Duration.ofHours(1))), registry, clock);
     }
 

@@ -17,7 +17,7 @@ public final class DnsTestSupport {
 
     /** A check context with local domain example.com, host name mx.test, and a resolver asking the server. */
     public static CheckContext context(FakeDnsServer server, MutableClock clock, SimpleMeterRegistry registry) {
-        DnsResolver dns = new DnsResolver(new DnsConfig(List.of(server.address()), Duration.ofMillis(500), false, null),
+        DnsResolver dns = new DnsResolver(DnsConfig.of(List.of(server.address()), Duration.ofMillis(500), false, null),
                 registry, clock);
         return new CheckContext("mx.test", List.of(), Set.of("example.com"), clock, registry, dns);
     }

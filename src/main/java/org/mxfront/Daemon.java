@@ -35,6 +35,9 @@ public final class Daemon implements AutoCloseable {
 
     public int smtpPort() { return front.port(); }
 
+    /** SMTP connections open now. */
+    public int activeConnections() { return front.activeConnections(); }
+
     /**
      * Re-reads the configuration (SIGHUP). An invalid file leaves the running configuration in
      * force and the error is logged with file, line and key.

@@ -125,8 +125,6 @@ public final class DnsResolver {
     /** The most any lookup of this resolver takes. */
     public Duration timeout() { return timeout; }
 
-    public MeterRegistry registry() { return registry; }
-
     /**
      * State the DNS checks of one configuration share across policies (every domain's policy has its
      * own check instances, but a DNSBL zone's health is one thing): one value per key.

@@ -36,6 +36,8 @@ final class Mxfront implements AutoCloseable {
         DaemonConfig cfg = loader.parse("it.yml", extraYaml.isBlank() ? yaml : merge(yaml, extraYaml), r);
         Mxfront m = new Mxfront(new Daemon(cfg, r).start(), r);
         Ports.awaitListening(m.port(), Duration.ofSeconds(10));
+        // The probe connection above counts until its session ends: tests of connection limits need it gone.
+        Ports.await(() -> m.daemon.activeConnections() == 0, Duration.ofSeconds(10), "the listening probe's session ended");
         return m;
     }
 

@@ -85,7 +85,8 @@ public final class DnsblCheck implements Check {
         Duration max = dns.timeout();
         for (DnsblConfig.Zone z : config.zones()) {
             Duration t = z.timeout() == null || z.timeout().compareTo(max) > 0 ? max : z.timeout();
-            // One health and one set of meters per zone and configuration, whichever domain's policy asks.
+            // One health and one set of meters per zone and configuration, whichever domain's policy asks
+            // (so the zone watch settings of the top-level dnsbl check apply; per-domain overrides of them do not).
             ZoneHealth h = dns.shared(List.of("dnsbl-health", z.zone()), () -> health(z, ctx.clock(), ctx.registry()));
             ZoneMeters m = dns.shared(List.of("dnsbl-meters", z.zone()), () -> new ZoneMeters(z.zone(), ctx.registry()));
             zones.add(new WatchedZone(z, Rules.of(z), t, h, m));
@@ -179,14 +180,20 @@ public final class DnsblCheck implements Check {
             case FAILED, BOGUS -> {
                 z.meters().outcome("error").increment();
                 z.health().failure(ans.outcome() == ZoneAnswer.Outcome.BOGUS ? "answer outside 127.0.0.0/8: "
-                        + ans.addresses() : "lookup failed");
+                        + ans.text() : "lookup failed");
             }
             case REFUSED -> {
                 z.meters().outcome("error").increment();
                 z.meters().refused(ans.refusedCode()).increment();
-                LOG.debug("dnsbl zone {} refused the query: {}", z.config().zone(), ans.addresses());
-                if (ans.blockedResolver()) z.health().blocked(ans.addresses().get(0).getHostAddress());
-                else z.health().failure("error answer " + ans.addresses());
+                // Logged once per zone at WARN (then at DEBUG): the counter tells how often.
+                if (z.meters().firstRefusal()) {
+                    LOG.warn("dnsbl zone {} answered {} (query refused or in error): not a listing; counted in "
+                            + "mxfront_dnsbl_refused_total", z.config().zone(), ans.text());
+                } else {
+                    LOG.debug("dnsbl zone {} refused the query: {}", z.config().zone(), ans.text());
+                }
+                if (ans.blockedResolver()) z.health().blocked(ans.text());
+                else z.health().failure("error answer " + ans.text());
             }
             case SUSPENDED -> z.meters().outcome("suspended").increment();
         }
@@ -209,7 +216,7 @@ public final class DnsblCheck implements Check {
             String why = "ok";
             if (two.blockedResolver()) {
                 failure = ZoneHealth.Reason.BLOCKED;
-                why = "test point 127.0.0.2 answered " + two.addresses() + ": our resolver is blocked";
+                why = "test point 127.0.0.2 answered " + two.text() + ": our resolver is blocked";
             } else if (two.outcome() != ZoneAnswer.Outcome.LISTED && two.outcome() != ZoneAnswer.Outcome.NOT_LISTED) {
                 failure = ZoneHealth.Reason.ERRORS;
                 why = "test point 127.0.0.2: " + two.outcome();
@@ -285,6 +292,7 @@ public final class DnsblCheck implements Check {
         private final MeterRegistry registry;
         private final Map<String, Counter> counters = new ConcurrentHashMap<>();
         private final Timer latency;
+        private final java.util.concurrent.atomic.AtomicBoolean refusalSeen = new java.util.concurrent.atomic.AtomicBoolean();
 
         ZoneMeters(String zone, MeterRegistry registry) {
             this.zone = zone;
@@ -296,6 +304,11 @@ public final class DnsblCheck implements Check {
         }
 
         Timer latency() { return latency; }
+
+        /** True the first time it is asked. */
+        boolean firstRefusal() {
+            return !refusalSeen.getAndSet(true);
+        }
 
         Counter outcome(String outcome) {
             return counters.computeIfAbsent("o|" + outcome, k -> Counter.builder("mxfront.dnsbl.lookups")

@@ -76,6 +76,11 @@ record ZoneAnswer(Outcome outcome, List<InetAddress> addresses, ZoneHealth.Reaso
         return "other";
     }
 
+    /** The answer addresses as text, for logs ({@code 127.0.0.2, 127.0.0.4}). */
+    String text() {
+        return String.join(", ", addresses.stream().map(InetAddress::getHostAddress).toList());
+    }
+
     /** True when this answer is a DNS failure for on-dns-failure (not a refusal, which is our configuration's fault). */
     boolean dnsFailure() {
         return outcome == Outcome.FAILED || outcome == Outcome.TIMEOUT

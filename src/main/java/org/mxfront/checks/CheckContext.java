@@ -6,6 +6,7 @@ import java.net.InetAddress;
 import java.time.Clock;
 import java.util.List;
 import java.util.Set;
+import org.mxfront.dns.DnsResolver;
 
 /**
  * Daemon-wide facts for check constructors.
@@ -15,6 +16,19 @@ import java.util.Set;
  * @param localDomains  the domains configured under {@code domains:}, lower-case
  * @param clock         the clock (tests inject one)
  * @param registry      the metrics registry, for checks that count more than the engine does
+ * @param dns           the resolver of the {@code dns:} section, for DNS checks (null when there is none)
  */
 public record CheckContext(String hostname, List<InetAddress> ourAddresses, Set<String> localDomains, Clock clock,
-        MeterRegistry registry) {}
+        MeterRegistry registry, DnsResolver dns) {
+    /** A context without DNS (tests of checks that do not resolve anything). */
+    public CheckContext(String hostname, List<InetAddress> ourAddresses, Set<String> localDomains, Clock clock,
+            MeterRegistry registry) {
+        this(hostname, ourAddresses, localDomains, clock, registry, null);
+    }
+
+    /** The resolver; fails the configuration when there is none. */
+    public DnsResolver requireDns() {
+        if (dns == null) throw new IllegalArgumentException("this check needs the dns: section");
+        return dns;
+    }
+}

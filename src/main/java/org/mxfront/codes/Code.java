@@ -93,7 +93,9 @@ public enum Code {
     SENDER_BLOCKLISTED(56, 550, "5.7.1", "Sender blocklisted", "Sender <{sender}> is blocked by local policy."),
     RBL_LISTED(57, 550, "5.7.1", "IP address listed in an RBL", "IP address {client_ip} is listed in {zone}."),
     DOWNSTREAM_DEFERRED(58, 451, "4.4.0", "Deferred by the downstream mail server", "Deferred: {downstream}"),
-    SHUTTING_DOWN(59, 421, "4.3.2", "Service shutting down", "Service shutting down, please try again later.");
+    SHUTTING_DOWN(59, 421, "4.3.2", "Service shutting down", "Service shutting down, please try again later."),
+    SENDER_DOMAIN_NULL_MX(60, 550, "5.7.27", "Sender domain accepts no mail (null MX)",
+            "Sender address rejected: domain {domain} accepts no mail (null MX).");
 
     /** Whether an entry is emitted. Defunct and internal entries are listed but never used by checks. */
     public enum Status { ACTIVE, DEFUNCT, INTERNAL }

@@ -107,8 +107,19 @@ public final class MimeWalker {
                 }
             }
         } catch (MimeException e) {
-            throw new MalformedMimeException(e.getMessage() == null ? "unparseable header" : e.getMessage());
+            throw new MalformedMimeException(reason(e));
         }
+    }
+
+    private static String reason(MimeException e) {
+        Throwable c = e.getCause() != null ? e.getCause() : e;
+        if (c instanceof org.apache.james.mime4j.io.MaxLineLimitException) {
+            return "a header line is longer than " + MAX_HEADER_LINE + " bytes";
+        }
+        String m = String.valueOf(c.getMessage());
+        if (m.contains("Maximum header limit")) return "more than " + MAX_FIELDS + " header fields in one part";
+        if (m.contains("Maximum header length")) return "a header field is longer than " + MAX_FIELD + " bytes";
+        return "unparseable header";
     }
 
     private static void addAll(List<String> names, List<String> more) {

@@ -32,13 +32,20 @@ public final class AttachmentCheck implements MessageCheck {
     private final Set<String> outlook;
     private final Set<String> winzip;
     private final ContentMeters meters;
+    private final BackgroundScan.Scanner scanner;
 
     public AttachmentCheck(AttachmentConfig config, CheckContext ctx) {
+        this(config, ctx, null);
+    }
+
+    /** With another scanner (tests: a stuck or failing one); null for the attachment scanner. */
+    AttachmentCheck(AttachmentConfig config, CheckContext ctx, BackgroundScan.Scanner scanner) {
         this.config = config;
         this.blocked = Set.copyOf(new HashSet<>(config.blockedExtensions()));
         this.outlook = Set.copyOf(new HashSet<>(config.outlookBlockedExtensions()));
         this.winzip = Set.copyOf(new HashSet<>(config.winzipExploitExtensions()));
         this.meters = new ContentMeters(ctx.registry(), "attachments");
+        this.scanner = scanner != null ? scanner : in -> scanner().scan(in);
     }
 
     @Override
@@ -55,7 +62,7 @@ public final class AttachmentCheck implements MessageCheck {
     @Override
     public MessageReader open(Facts facts) {
         BackgroundScan scan = new BackgroundScan("attachments-scan", CHUNK, QUEUED_CHUNKS, config.scanTimeout(),
-                in -> scanner().scan(in));
+                scanner);
         return new MessageReader() {
             long bytes;
 

@@ -34,7 +34,8 @@ class ConfigLoaderTest {
      */
     static final String H = "server:\n  hostname: mx.test\n";
     static final List<String> DEFAULT_CHECKS =
-            List.of("connection-limit", "helo", "relay", "recipient-limit", "message-size", "received-hops");
+            List.of("connection-limit", "helo", "relay", "recipient-limit", "message-size", "received-hops", "headers",
+            "attachments"); // virus is in the defaults but disabled
 
     static DaemonConfig parse(String yaml) throws ConfigException {
         return new ConfigLoader().parse("test.yml", yaml, new SimpleMeterRegistry());
@@ -157,7 +158,7 @@ class ConfigLoaderTest {
     @Test
     void aDomainCanSwitchACheckOff() throws Exception {
         PolicyEngine e = parse(H + "domains:\n  example.org:\n    checks:\n      helo: {enabled: false}\n").engine();
-        assertEquals(List.of("connection-limit", "relay", "recipient-limit", "message-size", "received-hops"),
+        assertEquals(List.of("connection-limit", "relay", "recipient-limit", "message-size", "received-hops", "headers", "attachments"),
                 names(policyOf(e, "example.org")));
         assertEquals(DEFAULT_CHECKS, names(policyOf(e, "example.com")));
         assertEquals(DEFAULT_CHECKS, names(e.defaultPolicy()));
@@ -255,7 +256,7 @@ class ConfigLoaderTest {
                 new Bad("scalar for a list", H + "relay-networks: 127.0.0.1\n", 3, "relay-networks",
                         "wrong type of value (expected a list)"),
                 new Bad("unknown check", H + "checks:\n  bogus-check: {}\n", 4, "checks.bogus-check",
-                        "unknown check (known: connection-limit, helo, message-size, received-hops, recipient-limit, relay)"),
+                        "unknown check (known: attachments, connection-limit, headers, helo, message-size, received-hops, recipient-limit, relay, virus)"),
                 new Bad("unknown key in a check", H + "checks:\n  helo:\n    reject-foo: true\n", 5, "checks.helo.reject-foo",
                         "unknown key (known keys here: exempt-relay-networks, our-names, reject-bare-ip, reject-claims-us, "
                                 + "reject-invalid, reject-literal-mismatch, reject-localhost, reject-non-fqdn, require-helo)"),
@@ -296,7 +297,7 @@ class ConfigLoaderTest {
                         "domains.example.org.checks.helo", "must be a mapping of the check's settings"),
                 new Bad("domain override unknown check", H + "domains:\n  example.org:\n    checks:\n      bogus: {}\n", 6,
                         "domains.example.org.checks.bogus",
-                        "unknown check (known: connection-limit, helo, message-size, received-hops, recipient-limit, relay)"),
+                        "unknown check (known: attachments, connection-limit, headers, helo, message-size, received-hops, recipient-limit, relay, virus)"),
                 new Bad("domain override out of range",
                         H + "domains:\n  example.org:\n    checks:\n      message-size: {max-bytes: 10}\n", 6,
                         "domains.example.org.checks.message-size", "max-bytes must be at least 1024"));

@@ -85,4 +85,18 @@ class AttachmentCheckTest {
         });
         assertEquals(Verdict.defer(Code.CONTENT_SCAN_FAILED, Map.of()), feed(check, Corpus.plain("x", "y"), 10));
     }
+
+    @Test
+    void theDocumentedDefaultListsAreTheBuiltInOnes() throws Exception {
+        var yaml = new com.fasterxml.jackson.dataformat.yaml.YAMLMapper().readTree(java.nio.file.Path.of("config/mxfront.yml").toFile());
+        var node = yaml.get("checks").get("attachments");
+        var mapper = new com.fasterxml.jackson.databind.ObjectMapper();
+        java.util.List<String> blocked = mapper.convertValue(node.get("blocked-extensions"), java.util.List.class);
+        java.util.List<String> outlook = mapper.convertValue(node.get("outlook-blocked-extensions"), java.util.List.class);
+        java.util.List<String> winzip = mapper.convertValue(node.get("winzip-exploit-extensions"), java.util.List.class);
+        assertEquals(AttachmentConfig.BLOCKED, blocked);
+        assertEquals(AttachmentConfig.OUTLOOK, outlook);
+        assertEquals(AttachmentConfig.WINZIP, winzip);
+        assertEquals(50, node.get("max-name-length").asInt());
+    }
 }

@@ -14,7 +14,6 @@ import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -54,6 +53,10 @@ public final class Daemon implements AutoCloseable, AdminHttpServer.Admin {
         this.config = config;
         this.configFile = configFile;
         this.registry = registry;
+        // Micrometer's process.cpu.time is in "ns", which Prometheus' naming rules (promtool) reject;
+        // process_cpu_usage carries the same information.
+        registry.config().meterFilter(io.micrometer.core.instrument.config.MeterFilter.deny(
+                id -> id.getName().equals("process.cpu.time") || id.getName().equals("system.cpu.count")));
         this.meters = new MxMeters(registry);
         this.relay = new DownstreamRelay(config.downstream(), config.settings().downstream(), config.hostname(), meters);
         this.front = new SmtpFrontDoor(config, relay, meters);
@@ -67,24 +70,13 @@ public final class Daemon implements AutoCloseable, AdminHttpServer.Admin {
     public Daemon start() throws IOException, InterruptedException {
         Files.createDirectories(config.stateDirectory());
         front.start();
-        String ml = config.settings().metrics() == null ? null : config.settings().metrics().listen();
-        if (ml != null && !ml.isBlank()) {
-            http = new AdminHttpServer(metricsAddress(ml),
+        if (config.metricsListen() != null) {
+            http = new AdminHttpServer(config.metricsListen(),
                     registry instanceof PrometheusMeterRegistry p ? p : null, this).start();
-            LOG.info("metrics and admin endpoint on {}:{}", metricsAddress(ml).getAddress().getHostAddress(), http.port());
+            LOG.info("metrics and admin endpoint on {}:{}", config.metricsListen().getAddress().getHostAddress(), http.port());
         }
         Thread.ofVirtual().name("downstream-probe").start(relay::probe);
         return this;
-    }
-
-    private static InetSocketAddress metricsAddress(String s) {
-        int colon = s.lastIndexOf(':');
-        String host = s.substring(0, colon).replace("[", "").replace("]", "");
-        try {
-            return new InetSocketAddress(InetAddress.getByName(host), Integer.parseInt(s.substring(colon + 1)));
-        } catch (IOException | NumberFormatException e) {
-            throw new IllegalArgumentException("metrics.listen: bad address " + s);
-        }
     }
 
     public int smtpPort() { return front.port(); }

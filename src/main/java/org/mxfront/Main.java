@@ -47,6 +47,10 @@ public final class Main implements Runnable {
                 System.err.println("mxfront: " + e.getMessage());
                 return 78; // EX_CONFIG
             }
+            if (cfg.settings().logging() != null
+                    && cfg.settings().logging().format() == org.mxfront.config.Settings.LogFormat.JSON) {
+                LogFormat.json();
+            }
             CountDownLatch stop = new CountDownLatch(1);
             Daemon d = new Daemon(cfg, config, registry).start();
             // SIGHUP (systemctl reload) re-reads the file; without a handler the JVM would exit.

@@ -18,12 +18,18 @@ import java.util.Map;
 public final class ReplyCatalogue {
     private final String prefix;
     private final Map<Code, String> templates;
+    private final Map<Code, String> ids;
 
     public ReplyCatalogue(String prefix, Map<Code, String> overrides) {
         this.prefix = prefix;
         EnumMap<Code, String> t = new EnumMap<>(Code.class);
-        for (Code c : Code.values()) t.put(c, overrides.getOrDefault(c, c.template()));
+        EnumMap<Code, String> i = new EnumMap<>(Code.class);
+        for (Code c : Code.values()) {
+            t.put(c, overrides.getOrDefault(c, c.template()));
+            i.put(c, prefix + String.format("%02d", c.number()));
+        }
         this.templates = t;
+        this.ids = i;
     }
 
     public static ReplyCatalogue defaults() {
@@ -32,7 +38,7 @@ public final class ReplyCatalogue {
 
     /** The printed id, e.g. {@code XM-RJCT06}. */
     public String id(Code code) {
-        return prefix + String.format("%02d", code.number());
+        return ids.get(code);
     }
 
     public String template(Code code) {
@@ -88,7 +94,7 @@ public final class ReplyCatalogue {
         int max = Math.min(value.length(), 256);
         for (int i = 0; i < max; i++) {
             char ch = value.charAt(i);
-            if (ch < 0x20 || ch == 0x7f) {
+            if (ch < 0x20 || ch >= 0x7f && ch <= 0x9f || ch == 0x2028 || ch == 0x2029) {
                 if (sb == null) sb = new StringBuilder(value.substring(0, i));
                 sb.append('?');
             } else if (sb != null) {

@@ -123,7 +123,9 @@ public final class ConfigLoader {
         if (user == null || user.isMissingNode() || user.isNull()) user = mapper.createObjectNode();
         if (!user.isObject()) throw new ConfigException(name, 1, null, "the file must be a YAML mapping");
         ObjectNode merged = defaults();
+        // A user's checks (their order is the evaluation order) and local domains replace the defaults'.
         if (user.has("checks")) merged.remove("checks");
+        if (user.has("domains")) merged.remove("domains");
         merge(merged, (ObjectNode) user);
         Settings s = c.bind(merged, "", Settings.class);
         return build(c, s, registry);
@@ -152,6 +154,9 @@ public final class ConfigLoader {
         Settings.ServerSettings srv = c.require(s.server(), "/server");
         String hostname = srv.hostname() == null ? "" : srv.hostname().trim();
         if (hostname.isEmpty()) hostname = localHostname();
+        else if (!hostname.matches("[A-Za-z0-9]([A-Za-z0-9.-]{0,251}[A-Za-z0-9])?")) {
+            throw c.error("/server/hostname", "not a host name");
+        }
         InetSocketAddress listen = c.hostPort(c.require(srv.listen(), "/server/listen"), "/server/listen");
         Settings.DownstreamSettings ds = c.require(s.downstream(), "/downstream");
         InetSocketAddress downstream = c.hostPort(c.require(ds.address(), "/downstream/address"), "/downstream/address");
@@ -215,7 +220,9 @@ public final class ConfigLoader {
         }
         PolicyEngine engine = new PolicyEngine(def, perDomain, relay, catalogue, hostname, srv.delayReject(),
                 new DecisionLog(), registry);
-        return new DaemonConfig(c.name, s, hostname, listen, downstream, relay, proxies, Path.of(state), engine);
+        String ml = s.metrics() == null ? null : s.metrics().listen();
+        InetSocketAddress metrics = ml == null || ml.isBlank() ? null : c.hostPort(ml, "/metrics/listen");
+        return new DaemonConfig(c.name, s, hostname, listen, downstream, relay, proxies, Path.of(state), engine, metrics);
     }
 
     private Policy policy(Ctx c, String name, ObjectNode global, ObjectNode override, CheckContext ctx)
@@ -252,8 +259,8 @@ public final class ConfigLoader {
             JsonNode modeNode = settings.remove("mode");
             Mode mode = modeNode == null || modeNode.isNull() ? Mode.ENFORCE : c.bind(modeNode, base + "/mode", Mode.class);
             if (enabled != null && !enabled.isBoolean()) throw c.error(base + "/enabled", "must be true or false");
+            Object cfg = c.bind(settings, base, type.configType()); // validated even when disabled
             if (enabled != null && !enabled.booleanValue()) continue;
-            Object cfg = c.bind(settings, base, type.configType());
             Check check = type.create(cfg, ctx);
             list.add(new ConfiguredCheck(checkName, mode, check));
             if (check.stages().stream().anyMatch(Policy.CONTENT_STAGES::contains)) {

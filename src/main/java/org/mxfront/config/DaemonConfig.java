@@ -18,7 +18,8 @@ import org.mxfront.policy.PolicyEngine;
  * @param trustedProxies  clients whose PROXY header and XCLIENT command are believed
  * @param stateDirectory  where state is kept
  * @param engine          the policy engine built from the checks and domains
+ * @param metricsListen   the admin/metrics HTTP address, or null when it is off
  */
 public record DaemonConfig(String source, Settings settings, String hostname, InetSocketAddress listen,
         InetSocketAddress downstream, Networks relayNetworks, Networks trustedProxies, Path stateDirectory,
-        PolicyEngine engine) {}
+        PolicyEngine engine, InetSocketAddress metricsListen) {}

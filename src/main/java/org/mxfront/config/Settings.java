@@ -12,7 +12,16 @@ import java.util.Map;
 /** The bound configuration, before the policies are built. */
 public record Settings(ServerSettings server, DownstreamSettings downstream, List<String> relayNetworks,
         String stateDirectory, RepliesSettings replies, ObjectNode checks, Map<String, DomainSettings> domains,
-        MetricsSettings metrics) {
+        MetricsSettings metrics, LoggingSettings logging) {
+
+    /** Log output. */
+    public record LoggingSettings(LogFormat format) {}
+
+    /** Human-readable lines, or one JSON object per line for log shippers. */
+    public enum LogFormat {
+        @JsonProperty("text") TEXT,
+        @JsonProperty("json") JSON
+    }
 
     /** The SMTP listener. */
     public record ServerSettings(String hostname, String listen, Integer maxConnections, Boolean enhancedStatusCodes,

@@ -43,19 +43,27 @@ public final class MxMeters {
                 .description("Size of messages accepted downstream")
                 .serviceLevelObjectives(4096, 16384, 65536, 262144, 1048576, 4194304, 16777216, 52428800)
                 .register(registry);
+        // Series that dashboards and alerts rate() exist from the start, at zero.
+        for (String o : new String[] {"accepted", "refused"}) counter(CONNECTIONS, CONNECTIONS_HELP, "outcome", o);
+        for (String o : new String[] {"accepted", "deferred", "rejected"}) counter(TRANSACTIONS, TRANSACTIONS_HELP, "outcome", o);
+        for (String r : new String[] {"success", "failure"}) counter(CONFIG_RELOADS, RELOADS_HELP, "result", r);
     }
+
+    private static final String CONNECTIONS_HELP = "Connections by outcome";
+    private static final String TRANSACTIONS_HELP = "Mail transactions ended at the final dot, by outcome";
+    private static final String RELOADS_HELP = "Configuration reloads by result";
 
     public MeterRegistry registry() { return registry; }
 
     /** A connection was accepted (greeted) or refused at connect. */
     public void connection(boolean accepted) {
-        counter(CONNECTIONS, "Connections by outcome", "outcome", accepted ? "accepted" : "refused").increment();
+        counter(CONNECTIONS, CONNECTIONS_HELP, "outcome", accepted ? "accepted" : "refused").increment();
     }
 
     /** A mail transaction ended at the final dot: accepted, rejected (5xx) or deferred (4xx). */
     public void transaction(int replyCode, long bytes) {
         String outcome = replyCode < 300 ? "accepted" : replyCode < 500 ? "deferred" : "rejected";
-        counter(TRANSACTIONS, "Mail transactions ended at the final dot, by outcome", "outcome", outcome).increment();
+        counter(TRANSACTIONS, TRANSACTIONS_HELP, "outcome", outcome).increment();
         if (replyCode < 300) messageSize.record(bytes);
     }
 
@@ -71,7 +79,7 @@ public final class MxMeters {
 
     /** A configuration reload, successful or refused. */
     public void reload(boolean ok) {
-        counter(CONFIG_RELOADS, "Configuration reloads by result", "result", ok ? "success" : "failure").increment();
+        counter(CONFIG_RELOADS, RELOADS_HELP, "result", ok ? "success" : "failure").increment();
     }
 
     /** Registers a gauge on a value the caller owns. */

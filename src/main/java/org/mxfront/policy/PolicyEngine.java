@@ -110,6 +110,7 @@ public final class PolicyEngine {
             try {
                 MessageCheck.MessageReader reader = stage == Stage.END_OF_DATA ? readers.get(cc) : null;
                 v = reader != null ? reader.finish(facts) : cc.check().evaluate(stage, facts);
+                if (v == null) throw new IllegalStateException("check returned no verdict");
             } catch (RuntimeException e) {
                 LOG.error("check {} failed at {} for {}", cc.name(), stage, facts.client().logName(), e);
                 v = new Verdict.Defer(Code.INTERNAL, Map.of());

@@ -120,6 +120,28 @@ public final class DownstreamConnection {
         return timed(verb.toLowerCase(Locale.ROOT), t0, f, timeout);
     }
 
+    /**
+     * Sends several commands in one write (RFC 2920 pipelining; only when the downstream offers
+     * PIPELINING) and waits for all their replies, in order. Every reply is read even when an earlier
+     * one is a refusal, so the dialogue stays in step.
+     */
+    public java.util.List<DownstreamReply> pipeline(java.util.List<DefaultSmtpRequest> requests, Duration timeout)
+            throws DownstreamException {
+        java.util.List<CompletableFuture<DownstreamReply>> futures = new java.util.ArrayList<>(requests.size());
+        long t0 = System.nanoTime();
+        for (DefaultSmtpRequest r : requests) {
+            futures.add(handler.expect());
+            channel.write(r);
+        }
+        channel.flush();
+        java.util.List<DownstreamReply> replies = new java.util.ArrayList<>(requests.size());
+        for (int i = 0; i < futures.size(); i++) {
+            String verb = requests.get(i).command().name().toString().toLowerCase(Locale.ROOT);
+            replies.add(timed(verb, t0, futures.get(i), timeout));
+        }
+        return replies;
+    }
+
     private DownstreamReply timed(String command, long t0, CompletableFuture<DownstreamReply> f, Duration timeout)
             throws DownstreamException {
         try {

@@ -69,6 +69,20 @@ public final class PathParser {
         return mailbox(path, route, utf8, params);
     }
 
+    private static boolean validLiteral(String s) {
+        if (s.regionMatches(true, 0, "IPv6:", 0, 5)) {
+            String a = s.substring(5);
+            return a.matches("[0-9A-Fa-f:.]+") && a.indexOf(':') >= 0
+                    && new inet.ipaddr.IPAddressString(a).isIPv6();
+        }
+        String[] parts = s.split("\\.", -1);
+        if (parts.length != 4) return false;
+        for (String p : parts) {
+            if (!p.matches("\\d{1,3}") || Integer.parseInt(p) > 255) return false;
+        }
+        return true;
+    }
+
     private static int closingBracket(String a) {
         boolean quoted = false;
         for (int i = 1; i < a.length(); i++) {
@@ -90,9 +104,10 @@ public final class PathParser {
             int i = 1;
             for (; i < s.length(); i++) {
                 char c = s.charAt(i);
-                if (c == '\\') i++;
+                if (c == '\\' && i + 1 < s.length()) c = s.charAt(++i);
                 else if (c == '"') break;
-                else if (c < 0x20 || c == 0x7f) return Parsed.error("control character in quoted local part");
+                if (c < 0x20 || c == 0x7f) return Parsed.error("control character in quoted local part");
+                if (c >= 0x80 && !utf8) return Parsed.error("non-ASCII local part without SMTPUTF8");
             }
             if (i >= s.length()) return Parsed.error("unterminated quoted local part");
             at = i + 1;
@@ -118,9 +133,11 @@ public final class PathParser {
         if (domain.isEmpty()) return Parsed.error("missing domain");
         if (domain.getBytes(StandardCharsets.UTF_8).length > 255) return Parsed.error("domain longer than 255 octets");
         if (domain.startsWith("[")) {
-            if (!domain.endsWith("]") || !domain.substring(1, domain.length() - 1).matches("(?i)(IPv6:[0-9a-f:.]+|[0-9.]+)")) {
+            if (!domain.endsWith("]") || !validLiteral(domain.substring(1, domain.length() - 1))) {
                 return Parsed.error("bad address literal");
             }
+            // keep the literal as written (an "IPv6:" tag is case-sensitive to some MTAs)
+            return new Parsed(new Mailbox(local, domain, route), params, null);
         } else {
             if (domain.endsWith(".")) return Parsed.error("domain ends with '.'");
             for (String label : domain.split("\\.", -1)) {

@@ -69,6 +69,8 @@ public final class SmtpFrontDoor implements AutoCloseable {
         this.server = SMTPServer.port(config.listen().getPort())
                 .bindAddress(config.listen().getAddress())
                 .hostName(config.hostname())
+                // SubEtha's default backlog of 50 overflows in bursts; the kernel caps this at somaxconn.
+                .backlog(1024)
                 .softwareName("mxfront")
                 .executorService(Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("smtp-", 0).factory()))
                 .maxConnections(s.maxConnections() + 50)

@@ -23,6 +23,9 @@ final class StockReplies extends ServerSocket {
     public Socket accept() throws IOException {
         FilteredSocket s = new FilteredSocket();
         implAccept(s);
+        // Replies are small and often pipelined: without TCP_NODELAY each one after the first waits
+        // for the client's delayed ACK (tens of milliseconds).
+        s.setTcpNoDelay(true);
         return s;
     }
 

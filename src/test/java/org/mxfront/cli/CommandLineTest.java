@@ -67,8 +67,29 @@ class CommandLineTest {
     }
 
     @Test
+    void explainLocallyShowsEachCheckAndTheFinalReply() throws Exception {
+        Path cfg = tmp.resolve("c.yml");
+        Files.writeString(cfg, "server:\n  hostname: mx.test\n");
+        Path eml = tmp.resolve("m.eml");
+        Files.writeString(eml, "Subject: hi\n\nbody\n");
+        Run refused = run("explain", "-c", cfg.toString(), "--client-ip", "192.0.2.7", "--helo", "localhost",
+                "--from", "a@sender.example", "--rcpt", "bob@example.com");
+        assertEquals(0, refused.exit(), refused.err());
+        assertTrue(refused.out().contains("HELO           helo               refuse: 550 5.7.1 XM-RJCT27: Helo command rejected:"),
+                refused.out());
+        assertTrue(refused.out().endsWith("""
+                result: refused at RCPT by helo:
+                  550-5.7.1 XM-RJCT27: Helo command rejected: <localhost> is not a name for a host on the internet.
+                  550 5.7.1 [192.0.2.7] [mx.test]
+                """), refused.out());
+        Run accepted = run("explain", "-c", cfg.toString(), "--client-ip", "192.0.2.7", "--helo", "mail.sender.example",
+                "--from", "a@sender.example", "--rcpt", "bob@example.com", "--message", eml.toString());
+        assertTrue(accepted.out().endsWith("result: accepted: the message would be relayed downstream\n"), accepted.out());
+    }
+
+    @Test
     void everyCommandHasHelp() {
-        for (String c : new String[] {"run", "check-config", "codes"}) {
+        for (String c : new String[] {"run", "check-config", "codes", "explain", "reload"}) {
             Run r = run(c, "--help");
             assertEquals(0, r.exit(), c);
             assertTrue(r.out().startsWith("Usage: mxfront " + c), r.out());

@@ -166,7 +166,7 @@ class ConfigLoaderTest {
 
     @Test
     void perDomainOverrideChangesThatDomainOnly() throws Exception {
-        PolicyEngine e = parse(H + "domains:\n  example.org:\n    checks:\n      message-size: {max-bytes: 2048}\n").engine();
+        PolicyEngine e = parse(H + "domains:\n  example.com: {}\n  example.org:\n    checks:\n      message-size: {max-bytes: 2048}\n").engine();
         Policy org = policyOf(e, "example.org");
         Policy com = policyOf(e, "example.com");
         assertEquals("example.org", org.name());
@@ -179,6 +179,13 @@ class ConfigLoaderTest {
         assertEquals(e.defaultPolicy().contentKey(), com.contentKey());
         assertTrue(e.isLocalDomain("example.org"));
         assertTrue(e.isLocalDomain("example.com"));
+    }
+
+    @Test
+    void aUsersDomainsReplaceTheDefaultOnes() throws Exception {
+        PolicyEngine e = parse(H + "domains:\n  example.org: {}\n").engine();
+        assertTrue(e.isLocalDomain("example.org"));
+        assertFalse(e.isLocalDomain("example.com"));
     }
 
     @Test
@@ -226,7 +233,7 @@ class ConfigLoaderTest {
     static Stream<Bad> bad() {
         return Stream.of(
                 new Bad("unknown top-level key", H + "bogus: 1\n", 3, "bogus",
-                        "unknown key (known keys here: checks, domains, downstream, metrics, relay-networks, replies, server, "
+                        "unknown key (known keys here: checks, domains, downstream, logging, metrics, relay-networks, replies, server, "
                                 + "state-directory)"),
                 new Bad("unknown key in server", H + "  bogus: 1\n", 3, "server.bogus",
                         "unknown key (known keys here: bare-newline, command-timeout, data-timeout, delay-reject, "

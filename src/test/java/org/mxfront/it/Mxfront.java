@@ -17,7 +17,16 @@ final class Mxfront implements AutoCloseable {
 
     /** Starts mxfront relaying to 127.0.0.1:downstreamPort; extraYaml is laid over a small base. */
     static Mxfront start(int downstreamPort, String extraYaml) throws Exception {
-        String yaml = """
+        String yaml = base(downstreamPort);
+        PrometheusMeterRegistry r = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        ConfigLoader loader = new ConfigLoader();
+        DaemonConfig cfg = loader.parse("it.yml", extraYaml.isBlank() ? yaml : merge(yaml, extraYaml), r);
+        // start() returns once the listener is bound; no probe connection (it would count as a client).
+        return new Mxfront(new Daemon(cfg, null, r).start());
+    }
+
+    static String base(int downstreamPort) {
+        return """
                 server:
                   hostname: %s
                   listen: 127.0.0.1:0
@@ -29,11 +38,18 @@ final class Mxfront implements AutoCloseable {
                 metrics:
                   listen: 127.0.0.1:0
                 """.formatted(HOST, downstreamPort);
+    }
+
+    /**
+     * Starts mxfront from a configuration FILE the test writes (base settings plus extraYaml), so that
+     * reloads re-read it. Returns the daemon and the file.
+     */
+    static Mxfront startFromFile(java.nio.file.Path file, int downstreamPort, String extraYaml) throws Exception {
+        String yaml = merge(base(downstreamPort), extraYaml.isBlank() ? "{}" : extraYaml);
+        java.nio.file.Files.writeString(file, yaml);
         PrometheusMeterRegistry r = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        ConfigLoader loader = new ConfigLoader();
-        DaemonConfig cfg = loader.parse("it.yml", extraYaml.isBlank() ? yaml : merge(yaml, extraYaml), r);
-        // start() returns once the listener is bound; no probe connection (it would count as a client).
-        return new Mxfront(new Daemon(cfg, null, r).start());
+        DaemonConfig cfg = new ConfigLoader().load(file, r);
+        return new Mxfront(new Daemon(cfg, file, r).start());
     }
 
     static Mxfront start(int downstreamPort) throws Exception {

@@ -6,10 +6,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Collectors;
+import org.mxfront.checks.attachments.AttachmentCheck;
+import org.mxfront.checks.attachments.AttachmentConfig;
 import org.mxfront.checks.connlimit.ConnectionLimitCheck;
 import org.mxfront.checks.connlimit.ConnectionLimitConfig;
 import org.mxfront.checks.dnsbl.DnsblCheck;
 import org.mxfront.checks.dnsbl.DnsblConfig;
+import org.mxfront.checks.headers.HeaderCheck;
+import org.mxfront.checks.headers.HeaderConfig;
 import org.mxfront.checks.helo.HeloCheck;
 import org.mxfront.checks.helo.HeloConfig;
 import org.mxfront.checks.hops.ReceivedHopsCheck;
@@ -26,6 +30,8 @@ import org.mxfront.checks.size.MessageSizeCheck;
 import org.mxfront.checks.senderdomain.SenderDomainCheck;
 import org.mxfront.checks.senderdomain.SenderDomainConfig;
 import org.mxfront.checks.size.MessageSizeConfig;
+import org.mxfront.checks.virus.VirusCheck;
+import org.mxfront.checks.virus.VirusConfig;
 
 /** The registry of check kinds, by configuration key. */
 public final class CheckTypes {
@@ -41,7 +47,10 @@ public final class CheckTypes {
             new CheckType<>("relay", RelayConfig.class, RelayCheck::new),
             new CheckType<>("recipient-limit", RecipientLimitConfig.class, RecipientLimitCheck::new),
             new CheckType<>("message-size", MessageSizeConfig.class, MessageSizeCheck::new),
-            new CheckType<>("received-hops", ReceivedHopsConfig.class, ReceivedHopsCheck::new));
+            new CheckType<>("received-hops", ReceivedHopsConfig.class, ReceivedHopsCheck::new),
+            new CheckType<>("headers", HeaderConfig.class, HeaderCheck::new),
+            new CheckType<>("attachments", AttachmentConfig.class, AttachmentCheck::new),
+            new CheckType<>("virus", VirusConfig.class, VirusCheck::new));
 
     public static final Map<String, CheckType<?>> BY_NAME =
             ALL.stream().collect(Collectors.toUnmodifiableMap(CheckType::name, Function.identity()));

@@ -25,6 +25,12 @@ public final class MxMeters {
     public static final String DOWNSTREAM_REPLIES = "mxfront.downstream.replies";
     public static final String DOWNSTREAM_LATENCY = "mxfront.downstream.latency";
     public static final String CONFIG_RELOADS = "mxfront.config.reloads";
+    /** Messages read by a content check, by check and result (clean, rejected, deferred, fail-open, skipped). */
+    public static final String CONTENT_MESSAGES = "mxfront.content.messages";
+    /** Message bytes read by a content check. */
+    public static final String CONTENT_BYTES = "mxfront.content.bytes";
+    /** Time a content check spent scanning (parsing, unpacking, the virus scanner's round trip), by check. */
+    public static final String CONTENT_SCAN_DURATION = "mxfront.content.scan.duration";
 
     private final MeterRegistry registry;
     private final Map<String, Counter> counters = new ConcurrentHashMap<>();

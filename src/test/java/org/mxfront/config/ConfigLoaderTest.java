@@ -41,7 +41,8 @@ class ConfigLoaderTest {
      */
     static final String H = "server:\n  hostname: mx.test\n";
     static final List<String> DEFAULT_CHECKS =
-            List.of("connection-limit", "helo", "relay", "recipient-limit", "message-size", "received-hops");
+            List.of("connection-limit", "helo", "relay", "recipient-limit", "message-size", "received-hops", "headers",
+            "attachments"); // virus is in the defaults but disabled
 
     static DaemonConfig parse(String yaml) throws ConfigException {
         return new ConfigLoader().parse("test.yml", yaml, new SimpleMeterRegistry());
@@ -164,7 +165,7 @@ class ConfigLoaderTest {
     @Test
     void aDomainCanSwitchACheckOff() throws Exception {
         PolicyEngine e = parse(H + "domains:\n  example.org:\n    checks:\n      helo: {enabled: false}\n").engine();
-        assertEquals(List.of("connection-limit", "relay", "recipient-limit", "message-size", "received-hops"),
+        assertEquals(List.of("connection-limit", "relay", "recipient-limit", "message-size", "received-hops", "headers", "attachments"),
                 names(policyOf(e, "example.org")));
         assertEquals(DEFAULT_CHECKS, names(policyOf(e, "example.com")));
         assertEquals(DEFAULT_CHECKS, names(e.defaultPolicy()));

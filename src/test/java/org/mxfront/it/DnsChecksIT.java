@@ -140,7 +140,7 @@ class DnsChecksIT {
                     "550 5.1.8 [127.0.0.2] [mx.test]"), c.command("MAIL FROM:<a@nx.test>"));
             assertEquals(List.of("550-5.1.8 XM-RJCT36: Sender address rejected: domain nomail.test not found.",
                     "550 5.1.8 [127.0.0.2] [mx.test]"), c.command("MAIL FROM:<a@nomail.test>"));
-            assertEquals(List.of("550-5.7.27 XM-RJCT60: Sender address rejected: domain nullmx.test accepts no mail (null MX).",
+            assertEquals(List.of("550-5.7.27 XM-RJCT72: Sender address rejected: domain nullmx.test accepts no mail (null MX).",
                     "550 5.7.27 [127.0.0.2] [mx.test]"), c.command("MAIL FROM:<a@nullmx.test>"));
             assertEquals(List.of("250 2.1.0 Ok"), c.command("MAIL FROM:<a@aonly.test>"));
             c.command("RSET");

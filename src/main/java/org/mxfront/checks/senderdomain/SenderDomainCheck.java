@@ -1,6 +1,6 @@
 // The MAIL FROM domain must be able to receive mail (bounces go there): it needs an MX record, or
 // an A/AAAA record when it has no MX (RFC 5321 5.1). NXDOMAIN, or a name without MX, A and AAAA:
-// 550 5.1.8 XM-RJCT36. An RFC 7505 null MX ("MX 0 ."): 550 5.7.27 XM-RJCT60. A lookup that fails:
+// 550 5.1.8 XM-RJCT36. An RFC 7505 null MX ("MX 0 ."): 550 5.7.27 XM-RJCT72. A lookup that fails:
 // 450 4.1.8 XM-RJCT37 or skip (sender-domain.on-dns-failure). The null sender and address
 // literals are not looked up, nor local domains. Keys: see SenderDomainConfig.
 package org.mxfront.checks.senderdomain;

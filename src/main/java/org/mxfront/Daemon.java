@@ -87,6 +87,9 @@ public final class Daemon implements AutoCloseable, AdminHttpServer.Admin {
 
     public DaemonConfig config() { return front.currentConfig(); }
 
+    /** SMTP connections open now. */
+    public int activeConnections() { return front.activeConnections(); }
+
     /**
      * Re-reads the configuration file (SIGHUP, POST /reload). An invalid file leaves the running
      * configuration in force; the error is logged with file, line and key, and counted.

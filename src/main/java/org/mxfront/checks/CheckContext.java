@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
 import java.util.Set;
+import org.mxfront.dns.DnsResolver;
 
 /**
  * Daemon-wide facts for check constructors.
@@ -16,15 +17,27 @@ import java.util.Set;
  * @param localDomains   the domains configured under {@code domains:}, lower-case
  * @param clock          the clock (tests inject one)
  * @param registry       the metrics registry, for checks that count more than the engine does
+ * @param dns            the resolver of the {@code dns:} section, for DNS checks (null when there is none)
  * @param stateDirectory {@code state-directory}: where checks keep files (the greylisting store)
  * @param resources      long-lived objects shared across sessions and reloads (stores); open lazily
  */
 public record CheckContext(String hostname, List<InetAddress> ourAddresses, Set<String> localDomains, Clock clock,
-        MeterRegistry registry, Path stateDirectory, SharedResources resources) {
+        MeterRegistry registry, DnsResolver dns, Path stateDirectory, SharedResources resources) {
+    /** A context without DNS (tests of checks that do not resolve anything). */
+    public CheckContext(String hostname, List<InetAddress> ourAddresses, Set<String> localDomains, Clock clock,
+            MeterRegistry registry) {
+        this(hostname, ourAddresses, localDomains, clock, registry, null);
+    }
 
     /** A context with {@code ./data} as state directory and resources of its own (tests, tools). */
     public CheckContext(String hostname, List<InetAddress> ourAddresses, Set<String> localDomains, Clock clock,
-            MeterRegistry registry) {
-        this(hostname, ourAddresses, localDomains, clock, registry, Path.of("data"), new SharedResources());
+            MeterRegistry registry, DnsResolver dns) {
+        this(hostname, ourAddresses, localDomains, clock, registry, dns, Path.of("data"), new SharedResources());
+    }
+
+    /** The resolver; fails the configuration when there is none. */
+    public DnsResolver requireDns() {
+        if (dns == null) throw new IllegalArgumentException("this check needs the dns: section");
+        return dns;
     }
 }

@@ -6,20 +6,34 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Collectors;
+import org.mxfront.checks.attachments.AttachmentCheck;
+import org.mxfront.checks.attachments.AttachmentConfig;
 import org.mxfront.checks.connlimit.ConnectionLimitCheck;
 import org.mxfront.checks.connlimit.ConnectionLimitConfig;
 import org.mxfront.checks.greylist.GreylistCheck;
 import org.mxfront.checks.greylist.GreylistConfig;
+import org.mxfront.checks.dnsbl.DnsblCheck;
+import org.mxfront.checks.dnsbl.DnsblConfig;
+import org.mxfront.checks.headers.HeaderCheck;
+import org.mxfront.checks.headers.HeaderConfig;
 import org.mxfront.checks.helo.HeloCheck;
 import org.mxfront.checks.helo.HeloConfig;
 import org.mxfront.checks.hops.ReceivedHopsCheck;
 import org.mxfront.checks.hops.ReceivedHopsConfig;
 import org.mxfront.checks.rcptlimit.RecipientLimitCheck;
 import org.mxfront.checks.rcptlimit.RecipientLimitConfig;
+import org.mxfront.checks.rdns.RdnsCheck;
+import org.mxfront.checks.rdns.RdnsConfig;
+import org.mxfront.checks.recipientmx.RecipientMxCheck;
+import org.mxfront.checks.recipientmx.RecipientMxConfig;
 import org.mxfront.checks.relay.RelayCheck;
 import org.mxfront.checks.relay.RelayConfig;
 import org.mxfront.checks.size.MessageSizeCheck;
+import org.mxfront.checks.senderdomain.SenderDomainCheck;
+import org.mxfront.checks.senderdomain.SenderDomainConfig;
 import org.mxfront.checks.size.MessageSizeConfig;
+import org.mxfront.checks.virus.VirusCheck;
+import org.mxfront.checks.virus.VirusConfig;
 
 /** The registry of check kinds, by configuration key. */
 public final class CheckTypes {
@@ -28,10 +42,17 @@ public final class CheckTypes {
     public static final List<CheckType<?>> ALL = List.of(
             new CheckType<>("connection-limit", ConnectionLimitConfig.class, ConnectionLimitCheck::new),
             new CheckType<>("helo", HeloConfig.class, HeloCheck::new),
+            new CheckType<>("dnsbl", DnsblConfig.class, DnsblCheck::new),
+            new CheckType<>("rdns", RdnsConfig.class, RdnsCheck::new),
+            new CheckType<>("sender-domain", SenderDomainConfig.class, SenderDomainCheck::new),
+            new CheckType<>("recipient-mx", RecipientMxConfig.class, RecipientMxCheck::new),
             new CheckType<>("relay", RelayConfig.class, RelayCheck::new),
             new CheckType<>("recipient-limit", RecipientLimitConfig.class, RecipientLimitCheck::new),
             new CheckType<>("message-size", MessageSizeConfig.class, MessageSizeCheck::new),
             new CheckType<>("received-hops", ReceivedHopsConfig.class, ReceivedHopsCheck::new),
+            new CheckType<>("headers", HeaderConfig.class, HeaderCheck::new),
+            new CheckType<>("attachments", AttachmentConfig.class, AttachmentCheck::new),
+            new CheckType<>("virus", VirusConfig.class, VirusCheck::new),
             new CheckType<>("greylist", GreylistConfig.class, GreylistCheck::new));
 
     public static final Map<String, CheckType<?>> BY_NAME =

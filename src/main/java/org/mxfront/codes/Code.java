@@ -93,7 +93,28 @@ public enum Code {
     SENDER_BLOCKLISTED(56, 550, "5.7.1", "Sender blocklisted", "Sender <{sender}> is blocked by local policy."),
     RBL_LISTED(57, 550, "5.7.1", "IP address listed in an RBL", "IP address {client_ip} is listed in {zone}."),
     DOWNSTREAM_DEFERRED(58, 451, "4.4.0", "Deferred by the downstream mail server", "Deferred: {downstream}"),
-    SHUTTING_DOWN(59, 421, "4.3.2", "Service shutting down", "Service shutting down, please try again later.");
+    SHUTTING_DOWN(59, 421, "4.3.2", "Service shutting down", "Service shutting down, please try again later."),
+    ARCHIVE_BOMB(60, 554, "5.7.1", "Archive bomb", "Attachment {name} looks like an archive bomb: {reason}."),
+    ENCRYPTED_ARCHIVE(61, 554, "5.7.1", "Encrypted archive",
+            "Attachment {name} is an encrypted archive, which cannot be scanned."),
+    UNREADABLE_ARCHIVE(62, 554, "5.7.1", "Damaged archive", "Attachment {name} is a damaged archive, which cannot be scanned."),
+    MALFORMED_MIME(63, 554, "5.6.0", "Malformed MIME structure", "Message refused: malformed MIME structure: {reason}."),
+    DECEPTIVE_ATTACHMENT_NAME(64, 554, "5.7.1", "Attachment name hides its type",
+            "Attachment name {name} hides its type with invisible or right-to-left characters."),
+    VIRUS_SCANNER_UNAVAILABLE(65, 451, "4.3.0", "Virus scanner unavailable",
+            "Virus scanner unavailable, please try again later."),
+    CONTENT_SCAN_FAILED(66, 451, "4.3.0", "Content scan failed", "Message could not be scanned now, please try again later."),
+    TOO_LARGE_TO_SCAN(67, 552, "5.3.4", "Message too large to scan",
+            "Message too large to be scanned for viruses, the limit is {limit} bytes."),
+    HEADER_SECTION_TOO_LARGE(68, 552, "5.3.4", "Header section too large",
+            "Message header size exceeds the limit of {limit} bytes."),
+    HEADER_LINE_TOO_LONG(69, 554, "5.6.0", "Header line too long",
+            "Message refused: a header line is longer than {limit} characters."),
+    MISSING_HEADER(70, 554, "5.6.0", "Required header missing", "Message refused: required header field {header} is missing."),
+    DUPLICATE_HEADER(71, 554, "5.6.0", "Header field repeated",
+            "Message refused: header field {header} appears {count} times, at most once is allowed."),
+    SENDER_DOMAIN_NULL_MX(72, 550, "5.7.27", "Sender domain accepts no mail (null MX)",
+            "Sender address rejected: domain {domain} accepts no mail (null MX).");
 
     /** Whether an entry is emitted. Defunct and internal entries are listed but never used by checks. */
     public enum Status { ACTIVE, DEFUNCT, INTERNAL }

@@ -53,8 +53,12 @@ import org.mxfront.checks.CheckTypes;
 import org.mxfront.checks.SharedResources;
 import org.mxfront.codes.Code;
 import org.mxfront.codes.ReplyCatalogue;
+import org.mxfront.dns.DnsConfig;
+import org.mxfront.dns.DnsResolver;
+import org.mxfront.dns.ReverseNameEnricher;
 import org.mxfront.net.Networks;
 import org.mxfront.policy.Check;
+import org.mxfront.policy.ClientEnricher;
 import org.mxfront.policy.ConfiguredCheck;
 import org.mxfront.policy.DecisionLog;
 import org.mxfront.policy.Mode;
@@ -219,8 +223,12 @@ public final class ConfigLoader {
             localDomains.add(lower);
         }
         List<InetAddress> ours = listen.getAddress().isAnyLocalAddress() ? List.of() : List.of(listen.getAddress());
-        CheckContext ctx = new CheckContext(hostname, ours, Set.copyOf(localDomains), clock, registry, Path.of(state),
-                resources);
+        // One resolver (and answer cache) per loaded configuration: cheap to build, it sends nothing
+        // until a DNS check or dns.client-names asks.
+        DnsConfig dnsConfig = s.dns() == null ? DnsConfig.defaults() : s.dns();
+        DnsResolver dns = new DnsResolver(dnsConfig, registry, clock);
+        CheckContext ctx = new CheckContext(hostname, ours, Set.copyOf(localDomains), clock, registry, dns,
+                Path.of(state), resources);
 
         ObjectNode checks = s.checks() == null ? mapper.createObjectNode() : s.checks();
         Policy def = policy(c, "default", checks, null, ctx);
@@ -231,7 +239,7 @@ public final class ConfigLoader {
                     policy(c, e.getKey(), checks, over, ctx));
         }
         PolicyEngine engine = new PolicyEngine(def, perDomain, relay, catalogue, hostname, srv.delayReject(),
-                new DecisionLog(), registry);
+                new DecisionLog(), registry, dnsConfig.clientNames() ? new ReverseNameEnricher(dns) : ClientEnricher.NONE);
         String ml = s.metrics() == null ? null : s.metrics().listen();
         InetSocketAddress metrics = ml == null || ml.isBlank() ? null : c.hostPort(ml, "/metrics/listen");
         return new DaemonConfig(c.name, s, hostname, listen, downstream, relay, proxies, Path.of(state), engine, metrics,

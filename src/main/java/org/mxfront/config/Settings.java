@@ -12,7 +12,7 @@ import java.util.Map;
 /** The bound configuration, before the policies are built. */
 public record Settings(ServerSettings server, DownstreamSettings downstream, List<String> relayNetworks,
         String stateDirectory, RepliesSettings replies, ObjectNode checks, Map<String, DomainSettings> domains,
-        MetricsSettings metrics, LoggingSettings logging) {
+        MetricsSettings metrics, LoggingSettings logging, org.mxfront.dns.DnsConfig dns) {
 
     /** Log output. */
     public record LoggingSettings(LogFormat format) {}

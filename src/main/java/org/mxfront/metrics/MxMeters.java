@@ -31,6 +31,12 @@ public final class MxMeters {
     public static final String GREYLIST_STORE_LATENCY = "mxfront.greylist.store.latency";
     /** Entries in the greylisting store, by store type. */
     public static final String GREYLIST_STORE_ENTRIES = "mxfront.greylist.store.entries";
+    /** Messages read by a content check, by check and result (clean, rejected, deferred, fail-open, skipped). */
+    public static final String CONTENT_MESSAGES = "mxfront.content.messages";
+    /** Message bytes read by a content check. */
+    public static final String CONTENT_BYTES = "mxfront.content.bytes";
+    /** Time a content check spent scanning (parsing, unpacking, the virus scanner's round trip), by check. */
+    public static final String CONTENT_SCAN_DURATION = "mxfront.content.scan.duration";
 
     private final MeterRegistry registry;
     private final Map<String, Counter> counters = new ConcurrentHashMap<>();

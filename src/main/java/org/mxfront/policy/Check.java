@@ -17,6 +17,13 @@ public interface Check {
     /** The verdict at one stage. Returns {@link Verdict#CONTINUE} when the check has no opinion. */
     Verdict evaluate(Stage stage, Facts facts);
 
+    /**
+     * Called once when a client connects (again when XCLIENT replaces it), before anything that may
+     * block, with the default policy's checks: start background work here (DNS queries) and keep it
+     * in {@link Facts#state()}, so that the answer is ready by the stage that needs it. Must not block.
+     */
+    default void prefetch(Facts facts) {}
+
     /** The largest message this check lets through; the front door stops reading into the downstream beyond it. */
     default long maxMessageBytes() {
         return Long.MAX_VALUE;

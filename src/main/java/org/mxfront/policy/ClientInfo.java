@@ -15,6 +15,11 @@ import java.net.InetAddress;
 public record ClientInfo(InetAddress address, int port, String reverseName, boolean relayPermitted,
         int connectionsFromAddress) {
 
+    /** The same client with its verified reverse host name. */
+    public ClientInfo withReverseName(String name) {
+        return new ClientInfo(address, port, name, relayPermitted, connectionsFromAddress);
+    }
+
     /** The address as text without a leading slash, IPv6 in its usual compressed form. */
     public String ip() {
         return addressText(address);

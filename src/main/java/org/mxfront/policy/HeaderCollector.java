@@ -13,6 +13,8 @@ public final class HeaderCollector {
     private final List<HeaderSection.Field> fields = new ArrayList<>();
     private final StringBuilder current = new StringBuilder();
     private long bytes;
+    private long lineLength;
+    private long longestLine;
     private boolean done;
 
     /** @param keepLimit header bytes kept for the checks; more is counted but not kept */
@@ -28,6 +30,8 @@ public final class HeaderCollector {
     public boolean line(byte[] buf, int len, boolean complete, boolean continued) {
         if (done) return false;
         bytes += len + (complete ? 2 : 0);
+        lineLength = continued ? lineLength + len : len;
+        if (lineLength > longestLine) longestLine = lineLength;
         if (len == 0 && complete && !continued) {
             done = true;
             flush();
@@ -52,7 +56,7 @@ public final class HeaderCollector {
     /** The header section so far (all of it once {@link #done()}). */
     public HeaderSection section() {
         flush();
-        return new HeaderSection(fields, bytes);
+        return new HeaderSection(fields, bytes, longestLine);
     }
 
     private void flush() {

@@ -32,6 +32,7 @@ public final class PolicyEngine {
     private final boolean delayReject;
     private final DecisionLog decisionLog;
     private final MeterRegistry registry;
+    private final ClientEnricher enricher;
     private final Map<String, Counter> counters = new ConcurrentHashMap<>();
     private final Map<String, Timer> timers = new ConcurrentHashMap<>();
 
@@ -44,6 +45,15 @@ public final class PolicyEngine {
     public PolicyEngine(Policy defaultPolicy, Map<String, Policy> domainPolicies, Networks relayNetworks,
             ReplyCatalogue catalogue, String hostname, boolean delayReject, DecisionLog decisionLog,
             MeterRegistry registry) {
+        this(defaultPolicy, domainPolicies, relayNetworks, catalogue, hostname, delayReject, decisionLog, registry,
+                ClientEnricher.NONE);
+    }
+
+    /** As above, with a step that completes what is known of each client (its verified host name) at connect. */
+    public PolicyEngine(Policy defaultPolicy, Map<String, Policy> domainPolicies, Networks relayNetworks,
+            ReplyCatalogue catalogue, String hostname, boolean delayReject, DecisionLog decisionLog,
+            MeterRegistry registry, ClientEnricher enricher) {
+        this.enricher = enricher;
         this.defaultPolicy = defaultPolicy;
         this.domainPolicies = Map.copyOf(domainPolicies);
         this.relayNetworks = relayNetworks;
@@ -61,6 +71,27 @@ public final class PolicyEngine {
 
     ClientInfo client(InetAddress address, int port, int connectionsFromAddress) {
         return new ClientInfo(address, port, null, relayNetworks.contains(address), connectionsFromAddress);
+    }
+
+    /** Lets the default policy's checks start their background work for a new client. */
+    void prefetch(Facts facts) {
+        for (ConfiguredCheck cc : defaultPolicy.checks()) {
+            try {
+                cc.check().prefetch(facts);
+            } catch (RuntimeException e) {
+                LOG.error("check {} failed to prefetch for {}", cc.name(), facts.client().logName(), e);
+            }
+        }
+    }
+
+    /** The client as the enricher completes it; on any failure of the enricher, as it was. */
+    ClientInfo enrich(ClientInfo client) {
+        try {
+            return enricher.enrich(client);
+        } catch (RuntimeException e) {
+            LOG.warn("client enrichment failed for {}", client.logName(), e);
+            return client;
+        }
     }
 
     public ReplyCatalogue catalogue() { return catalogue; }

@@ -47,8 +47,14 @@ public final class PolicySession {
     public Facts facts() { return facts; }
     public PolicyEngine engine() { return engine; }
 
-    /** CONNECT stage. A Disconnect is immediate; other refusals wait for RCPT when delay-reject is on. */
+    /**
+     * CONNECT stage. Checks first start their background work (DNS queries), then the client is
+     * completed (verified host name), then the CONNECT checks run. A Disconnect is immediate; other
+     * refusals wait for RCPT when delay-reject is on.
+     */
     public Decision connect() {
+        engine.prefetch(facts);
+        facts = facts.withClient(engine.enrich(facts.client()));
         return early(Stage.CONNECT, run(engine.defaultPolicy(), Stage.CONNECT));
     }
 

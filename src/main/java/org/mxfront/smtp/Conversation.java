@@ -222,7 +222,8 @@ final class Conversation {
         sender = p.mailbox();
         smtputf8 = utf8;
         acceptedRecipients = 0;
-        downstream = door.relay().transaction(new ClientIdentity(clientAddress, clientPort, null, helo, esmtp));
+        downstream = door.relay().transaction(new ClientIdentity(clientAddress, clientPort,
+                policy.facts().client().reverseName(), helo, esmtp));
         downstream.mail(sender.address(), forward);
         ok(250, "2.1.0", "Ok");
     }

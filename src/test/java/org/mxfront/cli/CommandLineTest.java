@@ -40,7 +40,7 @@ class CommandLineTest {
     void shippedConfigIsValid() {
         Run r = run("check-config", "config/mxfront.yml");
         assertEquals(0, r.exit(), r.err());
-        assertTrue(r.out().startsWith("config/mxfront.yml: OK (6 checks"), r.out());
+        assertTrue(r.out().startsWith("config/mxfront.yml: OK (8 checks"), r.out());
     }
 
     @Test

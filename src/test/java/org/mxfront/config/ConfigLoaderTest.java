@@ -28,13 +28,21 @@ import org.mxfront.policy.Policy;
 import org.mxfront.policy.PolicyEngine;
 
 class ConfigLoaderTest {
+    /** Every check kind, as the loader lists them (grows as checks are added). */
+    static final String KNOWN_CHECKS = String.join(", ", org.mxfront.checks.CheckTypes.BY_NAME.keySet().stream().sorted().toList());
+    /** The top-level keys before "state-directory", as the loader lists them. */
+    static final String TOP_LEVEL_KEYS = String.join(", ", java.util.Arrays.stream(Settings.class.getRecordComponents())
+            .map(c -> c.getName().replaceAll("([A-Z])", "-$1").toLowerCase(java.util.Locale.ROOT))
+            .filter(n -> n.compareTo("state-directory") < 0).sorted().toList());
+
     /**
      * Every file sets the host name: left empty (the default) it is looked up from this machine,
      * which a unit test must not do. Everything else comes from the embedded defaults unless a test says so.
      */
     static final String H = "server:\n  hostname: mx.test\n";
     static final List<String> DEFAULT_CHECKS =
-            List.of("connection-limit", "helo", "relay", "recipient-limit", "message-size", "received-hops");
+            List.of("connection-limit", "helo", "relay", "recipient-limit", "message-size", "received-hops", "headers",
+            "attachments"); // virus is in the defaults but disabled
 
     static DaemonConfig parse(String yaml) throws ConfigException {
         return new ConfigLoader().parse("test.yml", yaml, new SimpleMeterRegistry());
@@ -157,7 +165,7 @@ class ConfigLoaderTest {
     @Test
     void aDomainCanSwitchACheckOff() throws Exception {
         PolicyEngine e = parse(H + "domains:\n  example.org:\n    checks:\n      helo: {enabled: false}\n").engine();
-        assertEquals(List.of("connection-limit", "relay", "recipient-limit", "message-size", "received-hops"),
+        assertEquals(List.of("connection-limit", "relay", "recipient-limit", "message-size", "received-hops", "headers", "attachments"),
                 names(policyOf(e, "example.org")));
         assertEquals(DEFAULT_CHECKS, names(policyOf(e, "example.com")));
         assertEquals(DEFAULT_CHECKS, names(e.defaultPolicy()));
@@ -232,7 +240,7 @@ class ConfigLoaderTest {
     static Stream<Bad> bad() {
         return Stream.of(
                 new Bad("unknown top-level key", H + "bogus: 1\n", 3, "bogus",
-                        "unknown key (known keys here: checks, domains, downstream, logging, metrics, relay-networks, replies, server, "
+                        "unknown key (known keys here: " + TOP_LEVEL_KEYS + ", "
                                 + "state-directory)"),
                 new Bad("unknown key in server", H + "  bogus: 1\n", 3, "server.bogus",
                         "unknown key (known keys here: bare-newline, command-timeout, data-timeout, delay-reject, "
@@ -262,7 +270,7 @@ class ConfigLoaderTest {
                 new Bad("scalar for a list", H + "relay-networks: 127.0.0.1\n", 3, "relay-networks",
                         "wrong type of value (expected a list)"),
                 new Bad("unknown check", H + "checks:\n  bogus-check: {}\n", 4, "checks.bogus-check",
-                        "unknown check (known: connection-limit, greylist, helo, message-size, received-hops, recipient-limit, relay)"),
+                        "unknown check (known: " + KNOWN_CHECKS + ")"),
                 new Bad("unknown key in a check", H + "checks:\n  helo:\n    reject-foo: true\n", 5, "checks.helo.reject-foo",
                         "unknown key (known keys here: exempt-relay-networks, our-names, reject-bare-ip, reject-claims-us, "
                                 + "reject-invalid, reject-literal-mismatch, reject-localhost, reject-non-fqdn, require-helo)"),
@@ -303,7 +311,7 @@ class ConfigLoaderTest {
                         "domains.example.org.checks.helo", "must be a mapping of the check's settings"),
                 new Bad("domain override unknown check", H + "domains:\n  example.org:\n    checks:\n      bogus: {}\n", 6,
                         "domains.example.org.checks.bogus",
-                        "unknown check (known: connection-limit, greylist, helo, message-size, received-hops, recipient-limit, relay)"),
+                        "unknown check (known: " + KNOWN_CHECKS + ")"),
                 new Bad("domain override out of range",
                         H + "domains:\n  example.org:\n    checks:\n      message-size: {max-bytes: 10}\n", 6,
                         "domains.example.org.checks.message-size", "max-bytes must be at least 1024"));

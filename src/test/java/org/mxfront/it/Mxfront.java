@@ -11,8 +11,12 @@ import org.mxfront.config.DaemonConfig;
 final class Mxfront implements AutoCloseable {
     static final String HOST = "mx.test";
     final Daemon daemon;
-    private Mxfront(Daemon d) {
+    /** The daemon's metrics, for tests that check what was counted. */
+    final PrometheusMeterRegistry registry;
+
+    private Mxfront(Daemon d, PrometheusMeterRegistry registry) {
         this.daemon = d;
+        this.registry = registry;
     }
 
     /** Starts mxfront relaying to 127.0.0.1:downstreamPort; extraYaml is laid over a small base. */
@@ -22,7 +26,7 @@ final class Mxfront implements AutoCloseable {
         ConfigLoader loader = new ConfigLoader();
         DaemonConfig cfg = loader.parse("it.yml", extraYaml.isBlank() ? yaml : merge(yaml, extraYaml), r);
         // start() returns once the listener is bound; no probe connection (it would count as a client).
-        return new Mxfront(new Daemon(cfg, null, r).start());
+        return new Mxfront(new Daemon(cfg, null, r).start(), r);
     }
 
     static String base(int downstreamPort) {
@@ -49,7 +53,7 @@ final class Mxfront implements AutoCloseable {
         java.nio.file.Files.writeString(file, yaml);
         PrometheusMeterRegistry r = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         DaemonConfig cfg = new ConfigLoader().load(file, r);
-        return new Mxfront(new Daemon(cfg, file, r).start());
+        return new Mxfront(new Daemon(cfg, file, r).start(), r);
     }
 
     static Mxfront start(int downstreamPort) throws Exception {

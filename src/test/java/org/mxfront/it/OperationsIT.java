@@ -125,7 +125,9 @@ class OperationsIT {
             assertTrue(accepted.endsWith("""
                     RCPT <bob@example.com>: accepted (the downstream would be asked next)
                     DATA           received-hops      pass
+                    DATA           headers            pass
                     END-OF-MESSAGE message-size       pass
+                    END-OF-MESSAGE attachments        pass
                     result: accepted: the message would be relayed downstream
                     """), accepted);
             assertEquals(0, sink.messages().size(), "explain relays nothing");

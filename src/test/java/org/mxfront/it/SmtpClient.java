@@ -28,6 +28,11 @@ final class SmtpClient implements AutoCloseable {
         out = socket.getOutputStream();
     }
 
+    /** How long a read may wait for the server (30 s unless set). */
+    void readTimeout(java.time.Duration d) throws IOException {
+        socket.setSoTimeout((int) d.toMillis());
+    }
+
     /** Reads one reply (all its lines). Returns an empty list at end of stream. */
     List<String> reply() throws IOException {
         List<String> lines = new ArrayList<>();

@@ -1,0 +1,15 @@
+// An optional step between accepting a connection and running the CONNECT checks that completes
+// what is known of the client (today: its verified reverse host name, from the DNS component), so
+// that logs (host[ip]), checks and XFORWARD NAME all see the same name. Transport-free.
+package org.mxfront.policy;
+
+/**
+ * Completes a {@link ClientInfo}. Called on the session's thread; may block within its own timeout.
+ */
+@FunctionalInterface
+public interface ClientEnricher {
+    /** Leaves the client as it is. */
+    ClientEnricher NONE = c -> c;
+
+    ClientInfo enrich(ClientInfo client);
+}

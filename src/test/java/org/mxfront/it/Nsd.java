@@ -1,0 +1,72 @@
+// Debian's NSD, an authoritative DNS server, on a loopback UDP port with zone files the test
+// writes: PTR, MX, A records and negative answers (NXDOMAIN with SOA) for the DNS checks' tests.
+package org.mxfront.it;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+final class Nsd implements AutoCloseable {
+    final int port;
+    private final Process process;
+    private final Path dir;
+
+    private Nsd(int port, Process process, Path dir) {
+        this.port = port;
+        this.process = process;
+        this.dir = dir;
+    }
+
+    /**
+     * Starts nsd in the foreground.
+     *
+     * @param zones zone name -> zone file text
+     */
+    static Nsd start(Path parent, Map<String, String> zones) throws IOException {
+        Path dir = Files.createDirectories(parent.resolve("nsd-" + System.nanoTime()));
+        int port = Rbldnsd.freeUdpPort();
+        StringBuilder conf = new StringBuilder();
+        conf.append("server:\n")
+                .append("  ip-address: 127.0.0.1@").append(port).append('\n')
+                .append("  port: ").append(port).append('\n')
+                .append("  do-ip6: no\n  username: \"\"\n  chroot: \"\"\n  database: \"\"\n  server-count: 1\n")
+                .append("  zonesdir: \"").append(dir).append("\"\n")
+                .append("  pidfile: \"").append(dir.resolve("nsd.pid")).append("\"\n")
+                .append("  zonelistfile: \"").append(dir.resolve("zone.list")).append("\"\n")
+                .append("  xfrdfile: \"").append(dir.resolve("xfrd.state")).append("\"\n")
+                .append("  xfrdir: \"").append(dir).append("\"\n")
+                .append("  logfile: \"").append(dir.resolve("nsd.log")).append("\"\n")
+                .append("remote-control:\n  control-enable: no\n");
+        int i = 0;
+        for (Map.Entry<String, String> z : zones.entrySet()) {
+            String file = "zone" + (i++) + ".zone";
+            Files.writeString(dir.resolve(file), z.getValue(), StandardCharsets.US_ASCII);
+            conf.append("zone:\n  name: ").append(z.getKey()).append("\n  zonefile: ").append(file).append('\n');
+        }
+        Path confFile = dir.resolve("nsd.conf");
+        Files.writeString(confFile, conf.toString(), StandardCharsets.US_ASCII);
+        Process p = new ProcessBuilder(List.of("/usr/sbin/nsd", "-d", "-c", confFile.toString())).redirectErrorStream(true)
+                .redirectOutput(dir.resolve("nsd.out").toFile()).start();
+        Nsd n = new Nsd(port, p, dir);
+        try {
+            Rbldnsd.awaitAnswering(port, zones.keySet().iterator().next());
+        } catch (RuntimeException | Error e) {
+            n.close();
+            throw e;
+        }
+        return n;
+    }
+
+    @Override
+    public void close() {
+        process.destroy();
+        try {
+            process.waitFor();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

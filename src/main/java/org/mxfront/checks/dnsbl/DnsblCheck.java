@@ -5,6 +5,7 @@
 // refused with the code of the heaviest matching answer (SBL XM-RJCT04, XBL 05, PBL 19, own lists
 // 03/22, others 57). 127.255.255.x answers are never listings; lookups that fail are skipped or
 // give 451 4.4.3 (dnsbl.on-dns-failure). Zones are watched by ZoneHealth. Keys: see DnsblConfig.
+// Matching answers also tag the session with their code key (pbl-listed ...) for greylisting.
 // Metrics: mxfront.dnsbl.lookups{zone,outcome}, mxfront.dnsbl.lookup.duration{zone},
 // mxfront.dnsbl.zone.active{zone}, mxfront.dnsbl.refused{zone,answer}, mxfront.dnsbl.health.probes{zone,result}.
 package org.mxfront.checks.dnsbl;
@@ -128,7 +129,22 @@ public final class DnsblCheck implements Check {
         List<ZoneAnswer> answers = new ArrayList<>(pending.size());
         // Each future completes within its zone's timeout, counted from when the client connected.
         for (CompletableFuture<ZoneAnswer> p : pending) answers.add(p.join());
+        tag(f, configs, answers);
         return decide(configs, answers, config.threshold(), config.onDnsFailure());
+    }
+
+    /**
+     * Marks the session with the code key of every matching answer ({@code pbl-listed}, ...), for
+     * later checks: greylisting's {@code risk-signals} (a zone with weight 0 then only informs).
+     */
+    static void tag(Facts f, List<Rules> zones, List<ZoneAnswer> answers) {
+        for (int i = 0; i < zones.size(); i++) {
+            ZoneAnswer a = answers.get(i);
+            if (a.outcome() != ZoneAnswer.Outcome.LISTED) continue;
+            for (Rule m : zones.get(i).rules()) {
+                if (m.code() != null && m.matches(a.addresses())) f.state().tag(m.code().key());
+            }
+        }
     }
 
     private boolean exempt(Facts f) {

@@ -46,6 +46,7 @@ class GreylistReverseDomainIT {
         zones.put("0.0.127.in-addr.arpa", REVERSE);
         try (SmtpSink sink = SmtpSink.start(tmp); Nsd nsd = Nsd.start(tmp, zones);
                 Mxfront mx = Mxfront.start(sink.port, """
+                        state-directory: %s
                         dns:
                           resolvers: ["127.0.0.1:%d"]
                           client-names: true
@@ -56,7 +57,7 @@ class GreylistReverseDomainIT {
                             ipv4-prefix: 32
                             group-by-reverse-domain: true
                             allow-clients-file: ""
-                        """.formatted(nsd.port))) {
+                        """.formatted(tmp.resolve("state"), nsd.port))) {
             assertEquals(GreylistIT.greylisted(2, "127.0.0.2"), Greylisting.rcpt(mx, "127.0.0.2", "a@contoso.example", "bob@example.com"));
             List<String> r = GreylistIT.retryUntilAccepted(mx, "127.0.0.3", "a@contoso.example", "bob@example.com", "pool retry");
             assertEquals("250 2.1.5 Ok", r.get(0));

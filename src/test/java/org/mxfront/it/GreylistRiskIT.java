@@ -22,6 +22,7 @@ class GreylistRiskIT {
                 Rbldnsd rbl = Rbldnsd.start(tmp, Map.of("pbl", ":127.0.0.10:Listed in the test PBL\n127.0.0.2\n"),
                         List.of("zen.test:ip4set:pbl"), "2.0.0.127.zen.test");
                 Mxfront mx = Mxfront.start(sink.port, """
+                        state-directory: %s
                         dns:
                           resolvers: ["127.0.0.1:%d"]
                         checks:
@@ -37,7 +38,7 @@ class GreylistRiskIT {
                             risk-signals: [pbl-listed]
                             ipv4-prefix: 32
                             allow-clients-file: ""
-                        """.formatted(rbl.port))) {
+                        """.formatted(tmp.resolve("state"), rbl.port))) {
             assertEquals(GreylistIT.greylisted(300, "127.0.0.2"), Greylisting.rcpt(mx, "127.0.0.2", "a@sender.example", "bob@example.com"));
             assertEquals(List.of("250 2.1.5 Ok"), Greylisting.rcpt(mx, "127.0.0.3", "a@sender.example", "bob@example.com"));
             assertEquals(1.0, Greylisting.decisions(mx, "new"));

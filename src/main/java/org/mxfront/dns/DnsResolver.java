@@ -144,10 +144,19 @@ public final class DnsResolver {
     /** A cached lookup. */
     public CompletableFuture<DnsResult> lookup(Name name, int type) {
         boolean[] miss = {false};
-        CompletableFuture<DnsResult> f = cache.get(new Key(name, type), (k, executor) -> {
+        Key key = new Key(name, type);
+        CompletableFuture<DnsResult> f = cache.get(key, (k, executor) -> {
             miss[0] = true;
             return query(k);
         });
+        if (!miss[0] && f.isDone() && f.join().failed()) {
+            // A failure expires at once, but Caffeine may not have evicted it yet: never serve one.
+            cache.asMap().remove(key, f);
+            f = cache.get(key, (k, executor) -> {
+                miss[0] = true;
+                return query(k);
+            });
+        }
         (miss[0] ? misses : hits).increment();
         // A copy: the caller may time it out or complete it without touching the cached future.
         return f.copy();

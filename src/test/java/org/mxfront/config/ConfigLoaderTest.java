@@ -232,7 +232,7 @@ class ConfigLoaderTest {
     static Stream<Bad> bad() {
         return Stream.of(
                 new Bad("unknown top-level key", H + "bogus: 1\n", 3, "bogus",
-                        "unknown key (known keys here: checks, domains, downstream, metrics, relay-networks, replies, server, "
+                        "unknown key (known keys here: checks, domains, downstream, logging, metrics, relay-networks, replies, server, "
                                 + "state-directory)"),
                 new Bad("unknown key in server", H + "  bogus: 1\n", 3, "server.bogus",
                         "unknown key (known keys here: bare-newline, command-timeout, data-timeout, delay-reject, "

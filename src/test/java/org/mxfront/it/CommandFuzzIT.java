@@ -50,6 +50,11 @@ class CommandFuzzIT {
     static void stop() throws Exception {
         if (mx != null) mx.close();
         if (sink != null) sink.close();
+        if (tmp != null) {
+            try (var files = Files.walk(tmp)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+            }
+        }
         System.out.println("[fuzz] command sessions tried: " + TRIES.get());
     }
 

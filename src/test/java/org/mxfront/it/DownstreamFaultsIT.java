@@ -216,4 +216,20 @@ class DownstreamFaultsIT {
             greetingStallGives451(sink.port);
         }
     }
+
+    @Test
+    void downstreamHangingUpAtOnceGives451EveryTime() throws Exception {
+        // Each RCPT opens a new downstream connection that smtp-sink drops at once; how far Netty got
+        // with the connection by then varies, the reply must not (this once came out as SubEtha's
+        // "421 4.3.0 Mail system failure" after a NullPointerException).
+        try (SmtpSink sink = SmtpSink.start(tmp, "-q", "connect"); Mxfront mx = Mxfront.start(sink.port)) {
+            for (int session = 0; session < 20; session++) {
+                try (SmtpClient c = FrontDoorIT.hello(mx, "127.0.0.2", "client.sender.example")) {
+                    assertEquals(List.of("250 2.1.0 Ok"), c.command("MAIL FROM:<a@sender.example>"));
+                    for (int i = 0; i < 5; i++) assertEquals(UNAVAILABLE, c.command("RCPT TO:<bob" + i + "@example.com>"));
+                    assertEquals(List.of("221 2.0.0 Bye"), c.command("QUIT"));
+                }
+            }
+        }
+    }
 }

@@ -116,7 +116,7 @@ public final class DownstreamConnection {
     public DownstreamReply command(String verb, Duration timeout, CharSequence... params) throws DownstreamException {
         CompletableFuture<DownstreamReply> f = handler.expect();
         long t0 = System.nanoTime();
-        channel.writeAndFlush(new DefaultSmtpRequest(verb, params));
+        channel.writeAndFlush(new DefaultSmtpRequest(verb, utf8(params)));
         return timed(verb.toLowerCase(Locale.ROOT), t0, f, timeout);
     }
 
@@ -131,7 +131,7 @@ public final class DownstreamConnection {
         long t0 = System.nanoTime();
         for (DefaultSmtpRequest r : requests) {
             futures.add(handler.expect());
-            channel.write(r);
+            channel.write(new DefaultSmtpRequest(r.command(), utf8(r.parameters().toArray(CharSequence[]::new))));
         }
         channel.flush();
         java.util.List<DownstreamReply> replies = new java.util.ArrayList<>(requests.size());
@@ -140,6 +140,22 @@ public final class DownstreamConnection {
             replies.add(timed(verb, t0, futures.get(i), timeout));
         }
         return replies;
+    }
+
+    /**
+     * Netty's request encoder writes each char as one byte (ASCII): a non-ASCII address (SMTPUTF8)
+     * would go out as Latin-1 and Postfix refuses it ("500 5.5.2 Error: bad UTF-8 syntax"). Hand the
+     * encoder the UTF-8 bytes, one char per byte.
+     */
+    static CharSequence[] utf8(CharSequence[] params) {
+        CharSequence[] out = params;
+        for (int i = 0; i < params.length; i++) {
+            String s = params[i].toString();
+            if (s.chars().allMatch(c -> c < 0x80)) continue;
+            if (out == params) out = params.clone();
+            out[i] = new String(s.getBytes(java.nio.charset.StandardCharsets.UTF_8), java.nio.charset.StandardCharsets.ISO_8859_1);
+        }
+        return out;
     }
 
     private DownstreamReply timed(String command, long t0, CompletableFuture<DownstreamReply> f, Duration timeout)

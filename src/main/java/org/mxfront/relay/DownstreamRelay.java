@@ -115,6 +115,11 @@ public final class DownstreamRelay implements AutoCloseable {
         }
         Channel ch = cf.channel();
         DownstreamConnection.Handler h = ch.pipeline().get(DownstreamConnection.Handler.class);
+        if (h == null) {
+            // It hung up at once (smtp-sink -q connect, a full Postfix): Netty has already torn the pipeline down.
+            ch.close();
+            throw new DownstreamException("downstream " + address + " closed the connection before its greeting");
+        }
         DownstreamConnection c = new DownstreamConnection(ch, h, meters);
         DownstreamReply greeting = c.await(h.greeting, settings.commandTimeout());
         if (greeting.code() != 220) {

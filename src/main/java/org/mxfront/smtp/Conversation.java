@@ -326,7 +326,13 @@ final class Conversation {
         } catch (IOException e) {
             pump.release();
             downstream.abort();
-            throw e;
+            if (!(e instanceof java.io.EOFException)) throw e;
+            // The client hung up (or shut down its sending side) in DATA: nothing is relayed and nobody
+            // is left to answer, so no stack trace and no stock 421, just the end of the session.
+            LOG.info("client {} closed the connection during DATA", policy.facts().client().logName());
+            endTransaction();
+            session.quit();
+            return;
         }
         finishData(pump, reader);
     }

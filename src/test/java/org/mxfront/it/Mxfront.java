@@ -61,7 +61,7 @@ final class Mxfront implements AutoCloseable {
     }
 
     /** Lays extra YAML over the base by parsing both as trees (so tests can override server keys). */
-    private static String merge(String base, String extra) throws Exception {
+    static String merge(String base, String extra) throws Exception {
         var mapper = new com.fasterxml.jackson.dataformat.yaml.YAMLMapper();
         var b = (com.fasterxml.jackson.databind.node.ObjectNode) mapper.readTree(base);
         var e = (com.fasterxml.jackson.databind.node.ObjectNode) mapper.readTree(extra);

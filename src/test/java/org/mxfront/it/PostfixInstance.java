@@ -1,5 +1,7 @@
 // A private Postfix instance (not the system one) started by a test: smtpd on a loopback port,
 // configured as the README's deployment guide says, relaying example.com to a sink. Needs root.
+// The smuggling tests start one with Postfix's own bare-newline defaults instead (it then splits a
+// message at "\n.\n" from a client in $mynetworks, as mxfront on 127.0.0.1 is).
 package org.mxfront.it;
 
 import java.io.IOException;
@@ -26,7 +28,19 @@ final class PostfixInstance implements AutoCloseable {
         return Ports.isRoot() && Files.isExecutable(Path.of("/usr/sbin/postfix"));
     }
 
+    /** How the listener treats bare newlines. */
+    enum BareNewline {
+        /** The deployment guide: smtpd_forbid_bare_newline=reject with empty exclusions. */
+        DEPLOYMENT_GUIDE,
+        /** Postfix's defaults (3.7: no; exclusions $mynetworks): Postfix itself splits smuggled messages. */
+        POSTFIX_DEFAULTS
+    }
+
     static PostfixInstance start(Path tmp, int sinkPort) throws Exception {
+        return start(tmp, sinkPort, BareNewline.DEPLOYMENT_GUIDE);
+    }
+
+    static PostfixInstance start(Path tmp, int sinkPort, BareNewline bareNewline) throws Exception {
         Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rwxr-xr-x"));
         Path dir = Files.createDirectories(tmp.resolve("pf"));
         PostfixInstance pf = new PostfixInstance(Ports.free(), dir);
@@ -40,7 +54,7 @@ final class PostfixInstance implements AutoCloseable {
             master.add(line.startsWith("smtp      inet") ? "127.0.0.1:" + pf.port + " inet n - n - - smtpd" : line);
         }
         Files.write(pf.etc.resolve("master.cf"), master, StandardCharsets.UTF_8);
-        run("postconf", "-c", pf.etc.toString(), "-e",
+        List<String> settings = new ArrayList<>(List.of(
                 "compatibility_level=3.6",
                 "queue_directory=" + dir.resolve("queue"),
                 "data_directory=" + data,
@@ -52,10 +66,14 @@ final class PostfixInstance implements AutoCloseable {
                 // The deployment guide's settings for the listener behind mxfront:
                 "smtpd_authorized_xforward_hosts=127.0.0.0/8",
                 "smtpd_authorized_xclient_hosts=127.0.0.1/32",
-                "smtpd_forbid_bare_newline=reject",
-                "smtpd_forbid_bare_newline_exclusions=",
                 "message_size_limit=52428800",
-                "smtp_helo_name=relay.test");
+                "smtp_helo_name=relay.test"));
+        if (bareNewline == BareNewline.DEPLOYMENT_GUIDE) {
+            settings.addAll(List.of("smtpd_forbid_bare_newline=reject", "smtpd_forbid_bare_newline_exclusions="));
+        }
+        List<String> postconf = new ArrayList<>(List.of("postconf", "-c", pf.etc.toString(), "-e"));
+        postconf.addAll(settings);
+        run(postconf.toArray(String[]::new));
         run("postfix", "-c", pf.etc.toString(), "start");
         Ports.awaitListening(pf.port, Duration.ofSeconds(20));
         return pf;
@@ -68,6 +86,22 @@ final class PostfixInstance implements AutoCloseable {
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** Waits until Postfix has delivered (or bounced) everything it queued. */
+    void awaitQueueEmpty(Duration max) {
+        Ports.await(() -> {
+            try {
+                Process p = new ProcessBuilder("postqueue", "-c", etc.toString(), "-p").redirectErrorStream(true).start();
+                String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                return p.waitFor() == 0 && out.contains("Mail queue is empty");
+            } catch (IOException e) {
+                return false;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }, max, "Postfix's queue to empty");
     }
 
     private static void run(String... cmd) throws IOException, InterruptedException {

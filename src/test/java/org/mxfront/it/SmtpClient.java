@@ -72,6 +72,28 @@ final class SmtpClient implements AutoCloseable {
         return reply();
     }
 
+    /** Sets how long one read may wait (the client's own timeout). */
+    SmtpClient timeout(java.time.Duration d) throws IOException {
+        socket.setSoTimeout((int) d.toMillis());
+        return this;
+    }
+
+    /** Half-closes the connection: the server reads end of stream, the client can still read. */
+    void shutdownOutput() throws IOException {
+        socket.shutdownOutput();
+    }
+
+    /** Every line the server sends until it closes the connection. */
+    List<String> linesUntilClosed() throws IOException {
+        List<String> lines = new ArrayList<>();
+        try {
+            for (String l = line(); l != null; l = line()) lines.add(l);
+        } catch (java.net.SocketException reset) {
+            // closed with a reset: what was read stands
+        }
+        return lines;
+    }
+
     /** True when the server has closed the connection. */
     boolean closedByServer() throws IOException {
         try {

@@ -24,11 +24,15 @@ final class SmtpSink implements AutoCloseable {
     }
 
     static SmtpSink start(Path dir, String... faultOptions) throws IOException {
+        return startOn(Ports.free(), dir, faultOptions);
+    }
+
+    /** Starts on a given port (to bring a killed downstream back where mxfront expects it). */
+    static SmtpSink startOn(int port, Path dir, String... faultOptions) throws IOException {
         // smtp-sink writes as "nobody": it must be able to traverse the test's (0700) temp directory.
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
         Path dumps = Files.createDirectories(dir.resolve("sink-" + System.nanoTime()));
         Files.setPosixFilePermissions(dumps, PosixFilePermissions.fromString("rwxrwxrwx"));
-        int port = Ports.free();
         List<String> cmd = new ArrayList<>(List.of("/usr/sbin/smtp-sink"));
         if (Ports.isRoot()) cmd.addAll(List.of("-u", "nobody"));
         cmd.addAll(List.of("-d", dumps + "/%M."));
@@ -86,6 +90,16 @@ final class SmtpSink implements AutoCloseable {
         String rest = dump.substring(firstBlank + 1);
         if (rest.endsWith("\n\n")) rest = rest.substring(0, rest.length() - 1);
         return String.join("\n", kept) + "\n" + rest;
+    }
+
+    /** SIGKILL: the sink dies at once, its connections reset. */
+    void kill() {
+        process.destroyForcibly();
+        try {
+            process.waitFor(5, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     @Override

@@ -1,44 +1,27 @@
 // The command line: check-config's exit codes and its file:line: key: message, and codes' table.
 package org.mxfront.cli;
 
+import org.mxfront.Cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.mxfront.Main;
-import picocli.CommandLine;
 
 class CommandLineTest {
     @TempDir
     Path tmp;
 
-    private record Run(int exit, String out, String err) {}
 
-    private static Run run(String... args) {
-        PrintStream oldOut = System.out;
-        PrintStream oldErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            int exit = new CommandLine(new Main()).execute(args);
-            return new Run(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-        }
+    static Cli.Run run(String... args) {
+        return Cli.run(args);
     }
 
     @Test
     void shippedConfigIsValid() {
-        Run r = run("check-config", "config/mxfront.yml");
+        Cli.Run r = run("check-config", "config/mxfront.yml");
         assertEquals(0, r.exit(), r.err());
         assertTrue(r.out().startsWith("config/mxfront.yml: OK (8 checks"), r.out());
     }
@@ -47,21 +30,21 @@ class CommandLineTest {
     void brokenConfigNamesFileLineAndKey() throws Exception {
         Path f = tmp.resolve("bad.yml");
         Files.writeString(f, "server:\n  listen: 127.0.0.1:2525\n  max-conections: 3\n");
-        Run r = run("check-config", f.toString());
+        Cli.Run r = run("check-config", f.toString());
         assertEquals(1, r.exit());
         assertTrue(r.err().startsWith(f + ":3: server.max-conections: unknown key"), r.err());
     }
 
     @Test
     void missingFileIsAnError() {
-        Run r = run("check-config", tmp.resolve("nope.yml").toString());
+        Cli.Run r = run("check-config", tmp.resolve("nope.yml").toString());
         assertEquals(1, r.exit());
         assertEquals(tmp.resolve("nope.yml") + ": no such file\n", r.err());
     }
 
     @Test
     void codesPrintsTheTable() {
-        Run r = run("codes");
+        Cli.Run r = run("codes");
         assertEquals(0, r.exit());
         assertTrue(r.out().contains("| XM-RJCT06 | 550 | 5.7.1 | `relay-denied` | Unauthorized relay attempt |"), r.out());
     }
@@ -72,7 +55,7 @@ class CommandLineTest {
         Files.writeString(cfg, "server:\n  hostname: mx.test\n");
         Path eml = tmp.resolve("m.eml");
         Files.writeString(eml, "Subject: hi\n\nbody\n");
-        Run refused = run("explain", "-c", cfg.toString(), "--client-ip", "192.0.2.7", "--helo", "localhost",
+        Cli.Run refused = run("explain", "-c", cfg.toString(), "--client-ip", "192.0.2.7", "--helo", "localhost",
                 "--from", "a@sender.example", "--rcpt", "bob@example.com");
         assertEquals(0, refused.exit(), refused.err());
         assertTrue(refused.out().contains("HELO           helo               refuse: 550 5.7.1 XM-RJCT27: Helo command rejected:"),
@@ -82,7 +65,7 @@ class CommandLineTest {
                   550-5.7.1 XM-RJCT27: Helo command rejected: <localhost> is not a name for a host on the internet.
                   550 5.7.1 [192.0.2.7] [mx.test]
                 """), refused.out());
-        Run accepted = run("explain", "-c", cfg.toString(), "--client-ip", "192.0.2.7", "--helo", "mail.sender.example",
+        Cli.Run accepted = run("explain", "-c", cfg.toString(), "--client-ip", "192.0.2.7", "--helo", "mail.sender.example",
                 "--from", "a@sender.example", "--rcpt", "bob@example.com", "--message", eml.toString());
         assertTrue(accepted.out().endsWith("result: accepted: the message would be relayed downstream\n"), accepted.out());
     }
@@ -90,7 +73,7 @@ class CommandLineTest {
     @Test
     void everyCommandHasHelp() {
         for (String c : new String[] {"run", "check-config", "codes", "explain", "reload"}) {
-            Run r = run(c, "--help");
+            Cli.Run r = run(c, "--help");
             assertEquals(0, r.exit(), c);
             assertTrue(r.out().startsWith("Usage: mxfront " + c), r.out());
         }

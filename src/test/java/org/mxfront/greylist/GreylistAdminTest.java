@@ -3,13 +3,11 @@
 // and the command line against an embedded store file with no daemon running.
 package org.mxfront.greylist;
 
+import org.mxfront.Cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -17,9 +15,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.mxfront.Main;
 import org.mxfront.greylist.GreylistStore.Kind;
-import picocli.CommandLine;
 
 class GreylistAdminTest {
     static final long NOW = 1_767_225_600_000L; // 2026-01-01T00:00:00Z
@@ -63,22 +59,9 @@ class GreylistAdminTest {
         assertThrows(IllegalArgumentException.class, () -> GreylistAdmin.run(s, Map.of("action", List.of("allow")), 24, 64, NOW));
     }
 
-    record Run(int exit, String out, String err) {}
 
-    static Run cli(String... args) {
-        PrintStream oldOut = System.out;
-        PrintStream oldErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            int exit = new CommandLine(new Main()).execute(args);
-            return new Run(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-        }
+    static Cli.Run cli(String... args) {
+        return Cli.run(args);
     }
 
     @Test
@@ -86,21 +69,21 @@ class GreylistAdminTest {
         Path cfg = tmp.resolve("mxfront.yml");
         Files.writeString(cfg, "server: {hostname: mx.test}\nstate-directory: " + tmp.resolve("state")
                 + "\nmetrics: {listen: ''}\nchecks:\n  greylist: {}\n");
-        Run allow = cli("greylist", "allow", "2001:db8::7", "--for", "2d", "-c", cfg.toString());
+        Cli.Run allow = cli("greylist", "allow", "2001:db8::7", "--for", "2d", "-c", cfg.toString());
         assertEquals(0, allow.exit(), allow.err());
         assertTrue(allow.out().startsWith("allowed 2001:db8::/64 until "), allow.out());
-        Run list = cli("greylist", "list", "--clients", "-c", cfg.toString());
+        Cli.Run list = cli("greylist", "list", "--clients", "-c", cfg.toString());
         assertTrue(list.out().contains("client\t2001:db8::/64\t"), list.out());
         assertTrue(list.out().endsWith("1 entries (embedded " + tmp.resolve("state/greylist.mv.db").toAbsolutePath() + ")\n"), list.out());
         assertEquals("deleted client 2001:db8::/64\n", cli("greylist", "delete", "2001:db8::1", "-c", cfg.toString()).out());
-        Run bad = cli("greylist", "allow", "not a client", "-c", cfg.toString());
+        Cli.Run bad = cli("greylist", "allow", "not a client", "-c", cfg.toString());
         assertEquals(2, bad.exit());
         assertTrue(bad.err().contains("not an address, network or domain"), bad.err());
     }
 
     @Test
     void commandLineWithGreylistingOff() {
-        Run r = cli("greylist", "list");
+        Cli.Run r = cli("greylist", "list");
         assertEquals(1, r.exit());
         assertTrue(r.err().contains("greylisting is not enabled in <embedded defaults>"), r.err());
     }

@@ -115,28 +115,28 @@ class GreylistIT {
             assertEquals(greylisted(2, "127.0.0.5"), Greylisting.rcpt(mx, "127.0.0.5", "cli@sender.example", "bob@example.com"));
             Path cfg = tmp.resolve("cli.yml");
             Files.writeString(cfg, yaml(state) + "metrics:\n  listen: 127.0.0.1:" + mx.httpPort() + "\n");
-            Greylisting.Run check = Greylisting.cli("check-config", cfg.toString());
+            org.mxfront.Cli.Run check = Greylisting.cli("check-config", cfg.toString());
             assertEquals(0, check.exit(), "validating the file does not open (and so does not need) the daemon's store: " + check.err());
-            Greylisting.Run list = Greylisting.cli("greylist", "list", "--tuples", "-c", cfg.toString());
+            org.mxfront.Cli.Run list = Greylisting.cli("greylist", "list", "--tuples", "-c", cfg.toString());
             System.out.println("greylist list: " + list);
             assertEquals(0, list.exit(), list.err());
             assertTrue(list.err().contains("held by a running mxfront"), list.err());
             assertTrue(list.out().contains("tuple\t127.0.0.5/32|cli@sender.example|bob@example.com\t"), list.out());
 
-            Greylisting.Run allow = Greylisting.cli("greylist", "allow", "127.0.0.6", "-c", cfg.toString());
+            org.mxfront.Cli.Run allow = Greylisting.cli("greylist", "allow", "127.0.0.6", "-c", cfg.toString());
             assertEquals(0, allow.exit(), allow.err());
             assertTrue(allow.out().startsWith("allowed 127.0.0.6/32 until "), allow.out());
             assertEquals(List.of("250 2.1.5 Ok"), Greylisting.rcpt(mx, "127.0.0.6", "new@sender.example", "bob@example.com"));
             assertEquals(1.0, Greylisting.decisions(mx, "auto_allowed"));
 
-            Greylisting.Run delete = Greylisting.cli("greylist", "delete", "127.0.0.6", "-c", cfg.toString());
+            org.mxfront.Cli.Run delete = Greylisting.cli("greylist", "delete", "127.0.0.6", "-c", cfg.toString());
             assertEquals("deleted client 127.0.0.6/32\n", delete.out());
             assertEquals(greylisted(2, "127.0.0.6"), Greylisting.rcpt(mx, "127.0.0.6", "new2@sender.example", "bob@example.com"));
         }
         // with the daemon stopped the command opens the file itself
         Path cfg = tmp.resolve("cli2.yml");
         Files.writeString(cfg, yaml(state));
-        Greylisting.Run list = Greylisting.cli("greylist", "list", "-c", cfg.toString());
+        org.mxfront.Cli.Run list = Greylisting.cli("greylist", "list", "-c", cfg.toString());
         assertEquals(0, list.exit(), list.err());
         assertTrue(!list.err().contains("running mxfront"), list.err());
         assertTrue(list.out().contains("127.0.0.5/32|cli@sender.example|bob@example.com"), list.out());

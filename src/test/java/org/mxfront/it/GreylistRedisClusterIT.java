@@ -124,7 +124,7 @@ class GreylistRedisClusterIT {
             assertEquals(0.0, Greylisting.decisions(a, "store_error"));
             Path cfg = tmp.resolve("cluster.yml");
             Files.writeString(cfg, "state-directory: " + tmp.resolve("cli-state") + "\n" + yaml());
-            Greylisting.Run list = Greylisting.cli("greylist", "list", "--tuples", "-c", cfg.toString());
+            org.mxfront.Cli.Run list = Greylisting.cli("greylist", "list", "--tuples", "-c", cfg.toString());
             assertEquals(0, list.exit(), list.err());
             for (int i = 2; i <= 6; i++) {
                 assertTrue(list.out().contains("tuple\t127.0.0." + i + "/32|cluster@sender.example|bob@example.com\t"), list.out());

@@ -78,7 +78,7 @@ class GreylistRedisIT {
 
         Path cfg = tmp.resolve("redis-cli.yml");
         Files.writeString(cfg, "state-directory: " + tmp.resolve("cli-state") + "\n" + yaml());
-        Greylisting.Run list = Greylisting.cli("greylist", "list", "-c", cfg.toString());
+        org.mxfront.Cli.Run list = Greylisting.cli("greylist", "list", "-c", cfg.toString());
         System.out.println("greylist list (redis): " + list.out());
         assertEquals(0, list.exit(), list.err());
         assertTrue(list.out().contains("client\t127.0.0.2/32\t"), list.out());

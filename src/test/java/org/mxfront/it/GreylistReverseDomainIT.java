@@ -65,7 +65,7 @@ class GreylistReverseDomainIT {
             assertEquals(1.0, Greylisting.decisions(mx, "passed"));
             assertEquals(GreylistIT.greylisted(2, "127.0.0.4"), Greylisting.rcpt(mx, "127.0.0.4", "x@contoso.example", "bob@example.com"),
                     "a dynamic-looking name is known by its address, not by example.net");
-            Greylisting.Run list = Greylisting.cli("greylist", "list", "--server", "127.0.0.1:" + mx.httpPort());
+            org.mxfront.Cli.Run list = Greylisting.cli("greylist", "list", "--server", "127.0.0.1:" + mx.httpPort());
             assertTrue(list.out().contains("client\texample.net\t"), list.out());
             assertTrue(list.out().contains("tuple\t127.0.0.4/32|x@contoso.example|bob@example.com\t"), list.out());
         }

@@ -2,18 +2,14 @@
 // daemon's real /metrics endpoint, and the command line run in-process.
 package org.mxfront.it;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
+import org.mxfront.Cli;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.mxfront.Main;
-import picocli.CommandLine;
 
 final class Greylisting {
     private Greylisting() {}
@@ -46,22 +42,8 @@ final class Greylisting {
         return x.find() ? Double.parseDouble(x.group(1)) : 0;
     }
 
-    record Run(int exit, String out, String err) {}
 
-    /** Runs the mxfront command line in this JVM. */
-    static Run cli(String... args) {
-        PrintStream oldOut = System.out;
-        PrintStream oldErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            int exit = new CommandLine(new Main()).execute(args);
-            return new Run(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-        }
+    static Cli.Run cli(String... args) {
+        return Cli.run(args);
     }
 }

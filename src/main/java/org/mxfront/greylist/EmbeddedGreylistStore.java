@@ -46,15 +46,10 @@ public final class EmbeddedGreylistStore implements GreylistStore {
     @Override
     public Lookup lookup(String clientKey, String tupleKey, long now) {
         try {
-            return new Lookup(live(clients.get(clientKey), now), tupleKey == null ? null : live(tuples.get(tupleKey), now));
+            return new Lookup(GreylistEntry.live(clients.get(clientKey), now), tupleKey == null ? null : GreylistEntry.live(tuples.get(tupleKey), now));
         } catch (RuntimeException e) {
             throw failure("read", e);
         }
-    }
-
-    private static GreylistEntry live(String value, long now) {
-        GreylistEntry e = GreylistEntry.decode(value);
-        return e == null || e.expired(now) ? null : e;
     }
 
     @Override
@@ -83,7 +78,7 @@ public final class EmbeddedGreylistStore implements GreylistStore {
             for (Map.Entry<String, String> e : map(kind).entrySet()) {
                 if (out.size() >= limit) break;
                 if (!contains.isEmpty() && !e.getKey().contains(contains)) continue;
-                GreylistEntry g = live(e.getValue(), now);
+                GreylistEntry g = GreylistEntry.live(e.getValue(), now);
                 if (g != null) out.add(new Listed(kind, e.getKey(), g));
             }
         } catch (RuntimeException e) {

@@ -38,4 +38,10 @@ public record GreylistEntry(long firstSeen, long lastSeen, int passes, long last
             return null;
         }
     }
+
+    /** The entry a stored value holds, or null when there is none or it has expired. */
+    static GreylistEntry live(String value, long now) {
+        GreylistEntry e = decode(value);
+        return e == null || e.expired(now) ? null : e;
+    }
 }

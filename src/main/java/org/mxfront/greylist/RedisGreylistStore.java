@@ -121,9 +121,9 @@ public final class RedisGreylistStore implements GreylistStore {
     @Override
     public Lookup lookup(String clientKey, String tupleKey, long now) {
         try {
-            if (tupleKey == null) return new Lookup(live(redis.get(clientKey(clientKey)), now), null);
+            if (tupleKey == null) return new Lookup(GreylistEntry.live(redis.get(clientKey(clientKey)), now), null);
             List<KeyValue<String, String>> v = redis.mget(clientKey(clientKey), tupleKey(tupleKey));
-            return new Lookup(live(value(v.get(0)), now), live(value(v.get(1)), now));
+            return new Lookup(GreylistEntry.live(value(v.get(0)), now), GreylistEntry.live(value(v.get(1)), now));
         } catch (RuntimeException e) {
             throw failure("read", e);
         }
@@ -131,11 +131,6 @@ public final class RedisGreylistStore implements GreylistStore {
 
     private static String value(KeyValue<String, String> kv) {
         return kv.hasValue() ? kv.getValue() : null;
-    }
-
-    private static GreylistEntry live(String value, long now) {
-        GreylistEntry e = GreylistEntry.decode(value);
-        return e == null || e.expired(now) ? null : e;
     }
 
     @Override
@@ -170,7 +165,7 @@ public final class RedisGreylistStore implements GreylistStore {
                         .toList();
                 if (!keys.isEmpty()) {
                     for (KeyValue<String, String> kv : redis.mget(keys.toArray(String[]::new))) {
-                        GreylistEntry e = live(value(kv), now);
+                        GreylistEntry e = GreylistEntry.live(value(kv), now);
                         if (e != null && out.size() < limit) out.add(new Listed(kind, logical(kind, kv.getKey()), e));
                     }
                 }

@@ -43,7 +43,7 @@ checks:
   message-size: {}
   received-hops: {}
 YML
-java -XX:+UseZGC -jar "$here/target/mxfront.jar" run --config "$work/mxfront.yml" > "$work/mxfront.log" 2>&1 & pids+=($!)
+java -XX:+UseZGC ${MXFRONT_JAVA_OPTS:-} -jar "$here/target/mxfront.jar" run --config "$work/mxfront.yml" > "$work/mxfront.log" 2>&1 & pids+=($!)
 wait_port "$mx"
 
 pf_port=""

@@ -87,8 +87,6 @@ public final class Daemon implements AutoCloseable, AdminHttpServer.Admin {
 
     public DaemonConfig config() { return front.currentConfig(); }
 
-    /** SMTP connections open now. */
-    public int activeConnections() { return front.activeConnections(); }
 
     /**
      * Re-reads the configuration file (SIGHUP, POST /reload). An invalid file leaves the running

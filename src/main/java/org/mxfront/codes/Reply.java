@@ -38,7 +38,7 @@ public record Reply(int code, String enhanced, List<String> lines) {
         return sb.toString();
     }
 
-    /** All lines but the last one in wire form, and the last one alone: for APIs that add the last line themselves. */
+    /** The reply's lines in wire form, one string each, without CRLF. */
     public List<String> wireLines(boolean withEnhanced) {
         return List.of(wire(withEnhanced).split("\r\n"));
     }

@@ -155,7 +155,8 @@ public final class ConfigLoader {
         }
     }
 
-    static void merge(ObjectNode base, ObjectNode over) {
+    /** Lays one YAML tree over another: mappings merge key by key, lists and values replace. */
+    public static void merge(ObjectNode base, ObjectNode over) {
         Iterator<Map.Entry<String, JsonNode>> it = over.fields();
         while (it.hasNext()) {
             Map.Entry<String, JsonNode> e = it.next();

@@ -140,9 +140,6 @@ public final class DownstreamTransaction {
         return conn.alloc();
     }
 
-    /** True once a connection carries this transaction. */
-    public boolean started() { return conn != null; }
-
     /**
      * Ends the transaction. During DATA (a refused message) the connection is dropped, which makes
      * the downstream discard the partial message; otherwise it is reset and pooled.

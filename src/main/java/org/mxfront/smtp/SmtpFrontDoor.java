@@ -171,7 +171,6 @@ public final class SmtpFrontDoor implements AutoCloseable {
         server.stop();
     }
 
-    public int activeConnections() { return active.get(); }
 
     // ---- sessions -------------------------------------------------------------------------------
 
@@ -205,7 +204,7 @@ public final class SmtpFrontDoor implements AutoCloseable {
             onSessionEnd(session);
             // SubEtha writes "code message" itself: hand it the last line, send the others first.
             Reply r = d.reply();
-            List<String> lines = List.of(r.wire(cfg.settings().server().enhancedStatusCodes()).split("\r\n"));
+            List<String> lines = r.wireLines(cfg.settings().server().enhancedStatusCodes());
             try {
                 for (int i = 0; i < lines.size() - 1; i++) session.sendResponse(lines.get(i));
             } catch (IOException e) {

@@ -60,27 +60,12 @@ final class Mxfront implements AutoCloseable {
         return start(downstreamPort, "");
     }
 
-    /** Lays extra YAML over the base by parsing both as trees (so tests can override server keys). */
+    /** Lays extra YAML over the base as the loader merges files (a `checks:` map is taken whole by the loader). */
     static String merge(String base, String extra) throws Exception {
         var mapper = new com.fasterxml.jackson.dataformat.yaml.YAMLMapper();
         var b = (com.fasterxml.jackson.databind.node.ObjectNode) mapper.readTree(base);
-        var e = (com.fasterxml.jackson.databind.node.ObjectNode) mapper.readTree(extra);
-        deepMerge(b, e);
+        ConfigLoader.merge(b, (com.fasterxml.jackson.databind.node.ObjectNode) mapper.readTree(extra));
         return mapper.writeValueAsString(b);
-    }
-
-    private static void deepMerge(com.fasterxml.jackson.databind.node.ObjectNode b,
-            com.fasterxml.jackson.databind.node.ObjectNode e) {
-        e.fields().forEachRemaining(f -> {
-            var existing = b.get(f.getKey());
-            if (existing instanceof com.fasterxml.jackson.databind.node.ObjectNode bo
-                    && f.getValue() instanceof com.fasterxml.jackson.databind.node.ObjectNode eo
-                    && !f.getKey().equals("checks")) {
-                deepMerge(bo, eo);
-            } else {
-                b.set(f.getKey(), f.getValue());
-            }
-        });
     }
 
     int port() { return daemon.smtpPort(); }

@@ -4,8 +4,15 @@
 #   smtp-source -> mxfront -> smtp-sink      (backbone checks on: nobody may relay, HELO and limits checked)
 #   smtp-source -> Postfix -> smtp-sink      (a private Postfix instance, smtpd accepting into its queue)
 #   smtp-source -> Haraka  -> smtp-sink      (npm Haraka@3, nodes=cpus, smtp_forward; skipped if not installed)
+# Postfix is measured as smtp-source sees it (its answers, not its later delivery to the sink); its
+# queue is left to drain before the next run so that the delivery does not slow the next server.
 # Usage: bench/throughput.sh [SESSIONS] [MESSAGES] [BYTES] [extra smtp-source flags, e.g. -d]
-# Bounded: every run is a fixed number of messages to 127.0.0.1 and the script stops what it started.
+# Environment: ROUNDS (default 3) measured rounds, each running every server once in turn, the figure
+# reported being each server's median; WARMUP (seconds, default 20) of the same load on each server
+# before the first round, so that the JVM's JIT (and Node's) has compiled the hot path — a daemon on
+# a real MX runs warm; WARMUP=0 measures cold start. MXFRONT_JAVA_OPTS: extra JVM flags for mxfront.
+# Bounded: every run is a fixed number of messages (the warm-up a fixed time) to 127.0.0.1 and the
+# script stops what it started.
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 . "$here/bin/jdk.sh"
@@ -43,7 +50,8 @@ checks:
   message-size: {}
   received-hops: {}
 YML
-java -XX:+UseZGC ${MXFRONT_JAVA_OPTS:-} -jar "$here/target/mxfront.jar" run --config "$work/mxfront.yml" > "$work/mxfront.log" 2>&1 & pids+=($!)
+# The JVM's defaults (G1), as systemd/mxfront.service runs it.
+java ${MXFRONT_JAVA_OPTS:-} -jar "$here/target/mxfront.jar" run --config "$work/mxfront.yml" > "$work/mxfront.log" 2>&1 & pids+=($!)
 wait_port "$mx"
 
 pf_port=""
@@ -74,7 +82,7 @@ if [ -x "$haraka/node_modules/.bin/haraka" ]; then
   wait_port "$haraka_port" || haraka_port=""
 fi
 
-run() { # name port -> messages per second
+run() { # port -> messages per second
   local start end
   start=$(date +%s.%N)
   timeout 600 smtp-source -s "$sessions" -m "$messages" -l "$bytes" "${extra[@]}" -M client.bench.example \
@@ -82,13 +90,39 @@ run() { # name port -> messages per second
   end=$(date +%s.%N)
   python3 -c "print(f'{$messages/($end-$start):.0f}')"
 }
+warm() { # port: the same load for WARMUP seconds, then stop
+  [ "${WARMUP:-20}" -gt 0 ] || return 0
+  timeout "${WARMUP:-20}" smtp-source -s "$sessions" -m 1000000 -l "$bytes" "${extra[@]}" -M client.bench.example \
+    -f sender@sender.example -t user@example.com 127.0.0.1:"$1" >/dev/null 2>&1 || true
+}
+drain() { # Postfix delivers to the sink after it has answered: let it finish before the next run
+  [ -n "$pf_port" ] || return 0
+  for _ in $(seq 1 600); do
+    [ "$(find "$pf/queue/maildrop" "$pf/queue/incoming" "$pf/queue/active" "$pf/queue/deferred" -type f 2>/dev/null | head -1)" ] || return 0
+    sleep 0.2
+  done
+}
+median() { python3 -c "import statistics,sys; print(f'{statistics.median(map(float,sys.argv[1:])):.0f}')" "$@"; }
+ratio() { python3 -c "print(f'{$1/$2:.2f}')"; }
 
-echo "smtp-source -s $sessions -m $messages -l $bytes ${extra[*]}  ($(nproc) cores)"
-direct=$(run "$sink");   echo "direct to smtp-sink : $direct msg/s"
-viamx=$(run "$mx");      echo "through mxfront     : $viamx msg/s  ($(python3 -c "print(f'{$viamx/$direct:.2f}')") of direct)"
-if [ -n "$pf_port" ]; then
-  viapf=$(run "$pf_port"); echo "through Postfix     : $viapf msg/s  (mxfront/Postfix = $(python3 -c "print(f'{$viamx/$viapf:.2f}')"))"
-fi
-if [ -n "$haraka_port" ]; then
-  viah=$(run "$haraka_port"); echo "through Haraka      : $viah msg/s  (mxfront/Haraka = $(python3 -c "print(f'{$viamx/$viah:.2f}')"))"
-fi
+names=(direct mxfront); ports=("$sink" "$mx")
+[ -n "$pf_port" ] && { names+=(Postfix); ports+=("$pf_port"); }
+[ -n "$haraka_port" ] && { names+=(Haraka); ports+=("$haraka_port"); }
+rounds=${ROUNDS:-3}
+echo "smtp-source -s $sessions -m $messages -l $bytes ${extra[*]}  ($(nproc) cores, warm-up ${WARMUP:-20} s each, $rounds rounds)"
+for i in "${!names[@]}"; do [ "${names[$i]}" = direct ] || warm "${ports[$i]}"; drain; done
+declare -A got
+for r in $(seq 1 "$rounds"); do
+  line="round $r:"
+  for i in "${!names[@]}"; do
+    v=$(run "${ports[$i]}"); drain; got[${names[$i]}]="${got[${names[$i]}]:-} $v"; line="$line ${names[$i]} $v"
+  done
+  echo "$line"
+done
+declare -A med
+for n in "${names[@]}"; do med[$n]=$(median ${got[$n]}); done
+echo "median msg/s: $(for n in "${names[@]}"; do printf '%s %s  ' "$n" "${med[$n]}"; done)"
+echo "mxfront / direct  = $(ratio "${med[mxfront]}" "${med[direct]}")"
+[ -n "$pf_port" ] && echo "mxfront / Postfix = $(ratio "${med[mxfront]}" "${med[Postfix]}")"
+[ -n "$haraka_port" ] && echo "mxfront / Haraka  = $(ratio "${med[mxfront]}" "${med[Haraka]}")"
+exit 0

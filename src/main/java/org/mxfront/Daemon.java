@@ -53,10 +53,6 @@ public final class Daemon implements AutoCloseable, AdminHttpServer.Admin {
         this.config = config;
         this.configFile = configFile;
         this.registry = registry;
-        // Micrometer's process.cpu.time is in "ns", which Prometheus' naming rules (promtool) reject;
-        // process_cpu_usage carries the same information.
-        registry.config().meterFilter(io.micrometer.core.instrument.config.MeterFilter.deny(
-                id -> id.getName().equals("process.cpu.time") || id.getName().equals("system.cpu.count")));
         this.meters = new MxMeters(registry);
         this.relay = new DownstreamRelay(config.downstream(), config.settings().downstream(), config.hostname(), meters);
         this.front = new SmtpFrontDoor(config, relay, meters);
@@ -64,6 +60,18 @@ public final class Daemon implements AutoCloseable, AdminHttpServer.Admin {
                 new ProcessorMetrics(), new UptimeMetrics(), new FileDescriptorMetrics())) {
             binder.bindTo(registry);
         }
+    }
+
+    /**
+     * The registry the daemon's metrics go to, filtered before any meter is registered (Micrometer
+     * warns otherwise): Micrometer's process.cpu.time is in "ns", which Prometheus' naming rules
+     * (promtool) reject; process_cpu_usage carries the same information.
+     */
+    public static PrometheusMeterRegistry newRegistry() {
+        PrometheusMeterRegistry r = new PrometheusMeterRegistry(io.micrometer.prometheusmetrics.PrometheusConfig.DEFAULT);
+        r.config().meterFilter(io.micrometer.core.instrument.config.MeterFilter.deny(
+                id -> id.getName().equals("process.cpu.time") || id.getName().equals("system.cpu.count")));
+        return r;
     }
 
     /** Starts listening; learns the downstream's extensions in the background. */

@@ -2,7 +2,6 @@
 package org.mxfront;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -39,7 +38,7 @@ public final class Main implements Runnable {
 
         @Override
         public Integer call() throws Exception {
-            PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+            PrometheusMeterRegistry registry = Daemon.newRegistry();
             DaemonConfig cfg;
             try {
                 cfg = new ConfigLoader().load(config, registry);

@@ -20,7 +20,6 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * A connection to the downstream. Not thread-safe: one session uses it at a time; the pool hands it
@@ -41,37 +40,91 @@ public final class DownstreamConnection {
         this.meters = meters;
     }
 
-    /** Netty handler: completes the oldest waiting request with each reply, fails them all on close. */
+    /**
+     * Netty handler: completes the oldest waiting request with each reply, fails them all on close.
+     * It also keeps the deadlines: a watchdog on the channel's event loop fails the waiting requests
+     * and closes the channel when the oldest request or a pending write is overdue. (The session's
+     * thread waits without a timeout of its own: with virtual threads a timed wait arms and cancels a
+     * JDK timer on every reply, which costs more than the whole reply.)
+     */
     static final class Handler extends SimpleChannelInboundHandler<SmtpResponse> {
-        private final ArrayDeque<CompletableFuture<DownstreamReply>> waiting = new ArrayDeque<>();
+        /** How often the watchdog looks: the resolution of the downstream timeouts. */
+        static final long WATCH_PERIOD_MILLIS = 200;
+
+        private record Pending(CompletableFuture<DownstreamReply> future, long deadline, long timeoutNanos) {}
+
+        private final ArrayDeque<Pending> waiting = new ArrayDeque<>();
         private Throwable closedBy;
+        private volatile long writeDeadline;
+        private volatile long writeTimeoutNanos;
+        private io.netty.util.concurrent.ScheduledFuture<?> watchdog;
         /** The server's greeting: expected before anything is sent, so it is queued first. */
         final CompletableFuture<DownstreamReply> greeting = new CompletableFuture<>();
 
-        Handler() {
-            waiting.add(greeting);
+        Handler(Duration greetingTimeout) {
+            waiting.add(new Pending(greeting, System.nanoTime() + greetingTimeout.toNanos(), greetingTimeout.toNanos()));
         }
 
-        synchronized CompletableFuture<DownstreamReply> expect() {
+        synchronized CompletableFuture<DownstreamReply> expect(Duration timeout) {
             CompletableFuture<DownstreamReply> f = new CompletableFuture<>();
             if (closedBy != null) f.completeExceptionally(closedBy);
-            else waiting.add(f);
+            else waiting.add(new Pending(f, System.nanoTime() + timeout.toNanos(), timeout.toNanos()));
             return f;
+        }
+
+        void writing(Duration timeout) {
+            writeTimeoutNanos = timeout.toNanos();
+            writeDeadline = System.nanoTime() + writeTimeoutNanos;
+        }
+
+        void written() {
+            writeDeadline = 0;
+        }
+
+        @Override
+        public void channelActive(ChannelHandlerContext ctx) throws Exception {
+            watchdog = ctx.executor().scheduleAtFixedRate(() -> watch(ctx), WATCH_PERIOD_MILLIS, WATCH_PERIOD_MILLIS,
+                    TimeUnit.MILLISECONDS);
+            super.channelActive(ctx);
+        }
+
+        private void watch(ChannelHandlerContext ctx) {
+            long now = System.nanoTime();
+            String why = null;
+            synchronized (this) {
+                Pending head = waiting.peek();
+                if (head != null && now - head.deadline() > 0) {
+                    why = "downstream did not answer within " + seconds(head.timeoutNanos());
+                }
+            }
+            long wd = writeDeadline;
+            if (why == null && wd != 0 && now - wd > 0) {
+                why = "downstream did not take data within " + seconds(writeTimeoutNanos);
+            }
+            if (why != null) {
+                fail(new DownstreamException(why));
+                ctx.close();
+            }
+        }
+
+        private static String seconds(long nanos) {
+            return TimeUnit.NANOSECONDS.toSeconds(nanos) + "s";
         }
 
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, SmtpResponse msg) {
-            CompletableFuture<DownstreamReply> f;
+            Pending p;
             synchronized (this) {
-                f = waiting.poll();
+                p = waiting.poll();
             }
             DownstreamReply r = DownstreamReply.parse(msg.code(), msg.details());
-            if (f != null) f.complete(r);
+            if (p != null) p.future().complete(r);
             else ctx.close(); // a reply nobody asked for: the dialogue is out of step
         }
 
         @Override
         public void channelInactive(ChannelHandlerContext ctx) {
+            if (watchdog != null) watchdog.cancel(false);
             fail(new DownstreamException("downstream closed the connection"));
         }
 
@@ -82,24 +135,25 @@ public final class DownstreamConnection {
         }
 
         private void fail(Throwable t) {
-            ArrayDeque<CompletableFuture<DownstreamReply>> copy;
+            ArrayDeque<Pending> copy;
             synchronized (this) {
                 if (closedBy == null) closedBy = t;
                 copy = new ArrayDeque<>(waiting);
                 waiting.clear();
             }
-            for (CompletableFuture<DownstreamReply> f : copy) f.completeExceptionally(t);
+            for (Pending p : copy) p.future().completeExceptionally(t);
+        }
+
+        /** Why the connection ended, if it has. */
+        synchronized Throwable closedBy() {
+            return closedBy;
         }
     }
 
-    /** Waits for the greeting that the handler was told to expect before the connection was made. */
-    DownstreamReply await(CompletableFuture<DownstreamReply> f, Duration timeout) throws DownstreamException {
+    /** Waits for a reply; the handler's watchdog fails it when it is overdue. */
+    DownstreamReply await(CompletableFuture<DownstreamReply> f) throws DownstreamException {
         try {
-            return f.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (TimeoutException e) {
-            broken = true;
-            channel.close();
-            throw new DownstreamException("downstream did not answer within " + timeout.toSeconds() + "s");
+            return f.get();
         } catch (ExecutionException e) {
             broken = true;
             Throwable c = e.getCause();
@@ -114,10 +168,33 @@ public final class DownstreamConnection {
 
     /** Sends one command and waits for its reply. */
     public DownstreamReply command(String verb, Duration timeout, CharSequence... params) throws DownstreamException {
-        CompletableFuture<DownstreamReply> f = handler.expect();
+        return send(verb, timeout, params).reply();
+    }
+
+    /** A command sent whose reply has not been awaited yet. */
+    public final class Sent {
+        private final String verb;
+        private final long t0;
+        private final CompletableFuture<DownstreamReply> future;
+
+        private Sent(String verb, long t0, CompletableFuture<DownstreamReply> future) {
+            this.verb = verb;
+            this.t0 = t0;
+            this.future = future;
+        }
+
+        /** Waits for the reply (the watchdog ends the wait when it is overdue). */
+        public DownstreamReply reply() throws DownstreamException {
+            return timed(verb, t0, future);
+        }
+    }
+
+    /** Sends one command without waiting for its reply. */
+    public Sent send(String verb, Duration timeout, CharSequence... params) {
+        CompletableFuture<DownstreamReply> f = handler.expect(timeout);
         long t0 = System.nanoTime();
         channel.writeAndFlush(new DefaultSmtpRequest(verb, utf8(params)));
-        return timed(verb.toLowerCase(Locale.ROOT), t0, f, timeout);
+        return new Sent(verb.toLowerCase(Locale.ROOT), t0, f);
     }
 
     /**
@@ -130,14 +207,14 @@ public final class DownstreamConnection {
         java.util.List<CompletableFuture<DownstreamReply>> futures = new java.util.ArrayList<>(requests.size());
         long t0 = System.nanoTime();
         for (DefaultSmtpRequest r : requests) {
-            futures.add(handler.expect());
+            futures.add(handler.expect(timeout));
             channel.write(new DefaultSmtpRequest(r.command(), utf8(r.parameters().toArray(CharSequence[]::new))));
         }
         channel.flush();
         java.util.List<DownstreamReply> replies = new java.util.ArrayList<>(requests.size());
         for (int i = 0; i < futures.size(); i++) {
             String verb = requests.get(i).command().name().toString().toLowerCase(Locale.ROOT);
-            replies.add(timed(verb, t0, futures.get(i), timeout));
+            replies.add(timed(verb, t0, futures.get(i)));
         }
         return replies;
     }
@@ -158,10 +235,10 @@ public final class DownstreamConnection {
         return out;
     }
 
-    private DownstreamReply timed(String command, long t0, CompletableFuture<DownstreamReply> f, Duration timeout)
+    private DownstreamReply timed(String command, long t0, CompletableFuture<DownstreamReply> f)
             throws DownstreamException {
         try {
-            DownstreamReply r = await(f, timeout);
+            DownstreamReply r = await(f);
             meters.downstream(command, r.code(), System.nanoTime() - t0);
             return r;
         } catch (DownstreamException e) {
@@ -193,30 +270,34 @@ public final class DownstreamConnection {
 
     /** Writes a chunk of dot-stuffed, CRLF-terminated message data; waits until it is sent. */
     public void write(ByteBuf chunk, Duration timeout) throws DownstreamException {
-        awaitWrite(channel.writeAndFlush(new DefaultSmtpContent(chunk)), timeout);
+        handler.writing(timeout);
+        try {
+            awaitWrite(channel.writeAndFlush(new DefaultSmtpContent(chunk)));
+        } finally {
+            handler.written();
+        }
     }
 
     /** Writes the final chunk and the terminating dot, and waits for the downstream's verdict. */
     public DownstreamReply finish(ByteBuf last, Duration timeout) throws DownstreamException {
-        CompletableFuture<DownstreamReply> f = handler.expect();
+        CompletableFuture<DownstreamReply> f = handler.expect(timeout);
         long t0 = System.nanoTime();
         channel.writeAndFlush(new DefaultLastSmtpContent(last));
-        return timed("end_of_data", t0, f, timeout);
+        return timed("end_of_data", t0, f);
     }
 
-    private void awaitWrite(ChannelFuture cf, Duration timeout) throws DownstreamException {
+    private void awaitWrite(ChannelFuture cf) throws DownstreamException {
         try {
-            if (!cf.await(timeout.toMillis())) {
-                broken = true;
-                channel.close();
-                throw new DownstreamException("downstream did not take data within " + timeout.toSeconds() + "s");
-            }
+            cf.await();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            broken = true;
+            channel.close();
             throw new DownstreamException("interrupted");
         }
         if (!cf.isSuccess()) {
             broken = true;
+            if (handler.closedBy() instanceof DownstreamException de) throw de;
             throw new DownstreamException("writing to downstream failed: " + cf.cause().getMessage(), cf.cause());
         }
     }

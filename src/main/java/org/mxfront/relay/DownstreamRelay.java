@@ -53,7 +53,7 @@ public final class DownstreamRelay implements AutoCloseable {
                     @Override
                     protected void initChannel(SocketChannel ch) {
                         ch.pipeline().addLast(new SmtpResponseDecoder(8192), new SmtpRequestEncoder(),
-                                new DownstreamConnection.Handler());
+                                new DownstreamConnection.Handler(settings.commandTimeout()));
                     }
                 });
     }
@@ -121,7 +121,7 @@ public final class DownstreamRelay implements AutoCloseable {
             throw new DownstreamException("downstream " + address + " closed the connection before its greeting");
         }
         DownstreamConnection c = new DownstreamConnection(ch, h, meters);
-        DownstreamReply greeting = c.await(h.greeting, settings.commandTimeout());
+        DownstreamReply greeting = c.await(h.greeting);
         if (greeting.code() != 220) {
             c.abort();
             throw new DownstreamException("downstream greeting was " + greeting);

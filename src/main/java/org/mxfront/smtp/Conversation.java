@@ -49,6 +49,8 @@ final class Conversation {
     private int errors;
     volatile long deadline;
     volatile boolean timedOut;
+    volatile long forceCloseAt;
+    volatile boolean forceClosed;
 
     // The current transaction
     private Mailbox sender;
@@ -301,16 +303,12 @@ final class Conversation {
             error(554, "5.5.1", "Error: no valid recipients");
             return;
         }
-        DownstreamReply dr;
         try {
-            dr = downstream.data();
+            // The downstream's answer to DATA is collected before the first data goes out; a refusal
+            // there is the client's answer at the end of its message.
+            downstream.startData();
         } catch (DownstreamException e) {
             downstreamFailed(Stage.END_OF_DATA, e);
-            endTransaction();
-            return;
-        }
-        if (dr.code() != 354) {
-            decision(downstreamRefusal(Stage.END_OF_DATA, dr, null));
             endTransaction();
             return;
         }
@@ -353,9 +351,16 @@ final class Conversation {
             endTransaction();
             return;
         }
+        if (pump.failure == null && pump.refusal == null) pump.dataAccepted();
         if (pump.failure != null) {
             pump.release();
             downstreamFailed(Stage.END_OF_DATA, pump.failure);
+            endTransaction();
+            return;
+        }
+        if (pump.refusal != null) {
+            pump.release();
+            decision(downstreamRefusal(Stage.END_OF_DATA, pump.refusal, null));
             endTransaction();
             return;
         }
@@ -389,6 +394,8 @@ final class Conversation {
         ByteBuf out;
         boolean forwarding = true;
         DownstreamException failure;
+        DownstreamReply refusal;
+        boolean go;
         final long limit = policy.maxMessageBytes();
         final boolean readers = policy.readsMessage();
 
@@ -411,6 +418,7 @@ final class Conversation {
             out.writeBytes(buf, 0, len);
             if (complete) out.writeByte('\r').writeByte('\n');
             if (out.readableBytes() >= FORWARD_CHUNK) {
+                if (!dataAccepted()) return;
                 ByteBuf chunk = out;
                 out = null;
                 try {
@@ -420,6 +428,26 @@ final class Conversation {
                     stopForwarding();
                 }
             }
+        }
+
+        /**
+         * Waits (once) for the downstream's 354. Anything else stops the forwarding: a refusal is
+         * kept as the answer to the message, a failure becomes a 4xx.
+         */
+        boolean dataAccepted() {
+            if (go) return true;
+            try {
+                DownstreamReply r = downstream.dataReply();
+                if (r.code() == 354) {
+                    go = true;
+                    return true;
+                }
+                refusal = r;
+            } catch (DownstreamException e) {
+                failure = e;
+            }
+            stopForwarding();
+            return false;
         }
 
         private void header(byte[] buf, int len, boolean complete, boolean continued) {
@@ -556,6 +584,15 @@ final class Conversation {
             // the client may be gone already
         }
         session.quit();
+    }
+
+    /** Closes the socket under the session's thread (the sweeper's last resort). */
+    void forceClose() {
+        try {
+            session.getSocket().close();
+        } catch (IOException | RuntimeException e) {
+            // already closed
+        }
     }
 
     /** Ends the current transaction, giving its downstream connection back. */

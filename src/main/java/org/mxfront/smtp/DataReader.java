@@ -58,6 +58,16 @@ final class DataReader {
             int n = in.read(chunk, 0, CHUNK);
             if (n < 0) throw new EOFException("client closed the connection during DATA");
             for (int i = 0; i < n; i++) {
+                if (!crPending && !atLineStart) {
+                    // Fast path: the rest of a line up to the next CR or LF is copied in one go.
+                    int j = i;
+                    while (j < n && chunk[j] != '\r' && chunk[j] != '\n') j++;
+                    if (j > i) {
+                        appendRun(chunk, i, j - i, sink);
+                        i = j - 1;
+                        continue;
+                    }
+                }
                 if (step(chunk[i], sink)) {
                     in.reset();
                     long skip = i + 1;
@@ -109,6 +119,26 @@ final class DataReader {
         dotDropped = false;
         lineStartReal = real;
         return false;
+    }
+
+    /** Appends bytes that contain no CR or LF, in the middle of a line. */
+    private void appendRun(byte[] src, int off, int count, LineSink sink) throws IOException {
+        while (count > 0) {
+            if (len == line.length) {
+                if (len >= MAX_LINE_PIECE) {
+                    sink.line(line, len, false, continued);
+                    continued = true;
+                    len = 0;
+                } else {
+                    line = java.util.Arrays.copyOf(line, Math.min(line.length * 2, MAX_LINE_PIECE));
+                }
+            }
+            int k = Math.min(count, line.length - len);
+            System.arraycopy(src, off, line, len, k);
+            len += k;
+            off += k;
+            count -= k;
+        }
     }
 
     private void append(byte b, LineSink sink) throws IOException {

@@ -6,7 +6,9 @@
 package org.mxfront.smtp;
 
 import java.io.ByteArrayOutputStream;
+import java.io.FilterInputStream;
 import java.io.FilterOutputStream;
+import java.io.InputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.ServerSocket;
@@ -32,6 +34,29 @@ final class StockReplies extends ServerSocket {
     /** A connection whose output passes through {@link Filter}. */
     static final class FilteredSocket extends Socket {
         private volatile Filter filter;
+
+        /**
+         * Without a SocketImpl of its own: accept() then hands this socket the accepted one's
+         * instead of copying every option onto it (which costs an exception per option, per connection).
+         */
+        FilteredSocket() throws java.net.SocketException {
+            super((java.net.SocketImpl) null);
+        }
+
+        /**
+         * The input as SubEtha buffers it, except that available() answers 0 instead of asking the
+         * kernel (an ioctl per read): BufferedInputStream then returns what one read brought instead
+         * of asking whether more could be had without blocking, which is what the readers want anyway.
+         */
+        @Override
+        public InputStream getInputStream() throws IOException {
+            return new FilterInputStream(super.getInputStream()) {
+                @Override
+                public int available() {
+                    return 0;
+                }
+            };
+        }
 
         @Override
         public synchronized OutputStream getOutputStream() throws IOException {

@@ -49,7 +49,12 @@ class DownstreamFaultsIT {
                 Arguments.of("-f", "rcpt", "RCPT", REFUSED),
                 Arguments.of("-r", "rcpt", "RCPT", DEFERRED),
                 Arguments.of("-f", "mail", "RCPT", REFUSED),
-                Arguments.of("-f", "data", "DATA", REFUSED),
+                // The client hears 354 before the downstream has answered DATA (one round trip less per
+                // message): a refusal of DATA is the answer at the end of the message.
+                Arguments.of("-f", "data", "END", REFUSED),
+                Arguments.of("-r", "data", "END", DEFERRED),
+                Arguments.of("-W", "data:30", "END", List.of("451-4.4.1 XM-RJCT42: Mail system temporarily unavailable, please try again later.",
+                        "451 4.4.1 [127.0.0.2] [mx.test]")),
                 Arguments.of("-f", ".", "END", REFUSED),
                 Arguments.of("-r", ".", "END", DEFERRED),
                 Arguments.of("-q", ".", "END", List.of("451-4.4.1 XM-RJCT42: Mail system temporarily unavailable, please try again later.",
@@ -104,6 +109,23 @@ class DownstreamFaultsIT {
             c.sendRaw(block);
         }
         return c.command(".");
+    }
+
+    @Test
+    void aRefusedDataCommandRefusesABigMessageAtItsEndAndForwardsNothing() throws Exception {
+        try (SmtpSink sink = SmtpSink.start(tmp, "-f", "data"); Mxfront mx = Mxfront.start(sink.port);
+                SmtpClient c = FrontDoorIT.hello(mx, "127.0.0.2", "client.sender.example")) {
+            c.timeout(Duration.ofSeconds(20));
+            c.command("MAIL FROM:<a@sender.example>");
+            assertEquals(List.of("250 2.1.5 Ok"), c.command("RCPT TO:<bob@example.com>"));
+            assertEquals(List.of("354 End data with <CR><LF>.<CR><LF>"), c.command("DATA"));
+            assertEquals(REFUSED, sendBigMessage(c, 2, () -> { }));
+            // The whole message was read (no stray lines taken as commands) and the session goes on.
+            assertEquals(List.of("250 2.0.0 Ok"), c.command("RSET"));
+            assertEquals(List.of("250 2.1.0 Ok"), c.command("MAIL FROM:<a@sender.example>"));
+            Thread.sleep(200);
+            assertEquals(0, sink.messages().size());
+        }
     }
 
     @Test

@@ -2,7 +2,6 @@
 // laid over the embedded defaults. The client and the downstream around it are real processes.
 package org.mxfront.it;
 
-import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.mxfront.Daemon;
 import org.mxfront.config.ConfigLoader;
@@ -22,7 +21,7 @@ final class Mxfront implements AutoCloseable {
     /** Starts mxfront relaying to 127.0.0.1:downstreamPort; extraYaml is laid over a small base. */
     static Mxfront start(int downstreamPort, String extraYaml) throws Exception {
         String yaml = base(downstreamPort);
-        PrometheusMeterRegistry r = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        PrometheusMeterRegistry r = org.mxfront.Daemon.newRegistry();
         ConfigLoader loader = new ConfigLoader();
         DaemonConfig cfg = loader.parse("it.yml", extraYaml.isBlank() ? yaml : merge(yaml, extraYaml), r);
         // start() returns once the listener is bound; no probe connection (it would count as a client).
@@ -51,7 +50,7 @@ final class Mxfront implements AutoCloseable {
     static Mxfront startFromFile(java.nio.file.Path file, int downstreamPort, String extraYaml) throws Exception {
         String yaml = merge(base(downstreamPort), extraYaml.isBlank() ? "{}" : extraYaml);
         java.nio.file.Files.writeString(file, yaml);
-        PrometheusMeterRegistry r = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        PrometheusMeterRegistry r = org.mxfront.Daemon.newRegistry();
         DaemonConfig cfg = new ConfigLoader().load(file, r);
         return new Mxfront(new Daemon(cfg, file, r).start(), r);
     }

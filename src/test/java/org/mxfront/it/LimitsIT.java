@@ -92,6 +92,39 @@ class LimitsIT {
     }
 
     @Test
+    void aClientThatNeverReadsItsRepliesIsCutOffAndTheDaemonServesOthers() throws Exception {
+        try (SmtpSink sink = SmtpSink.start(tmp);
+                Mxfront mx = Mxfront.start(sink.port, "server:\n  command-timeout: 1s\n");
+                java.net.Socket s = new java.net.Socket()) {
+            s.setReceiveBufferSize(4096);
+            s.bind(new java.net.InetSocketAddress("127.0.0.2", 0));
+            s.connect(new java.net.InetSocketAddress("127.0.0.1", mx.port()));
+            // NOOPs and never a read: mxfront's replies fill the client's receive buffer and its own
+            // send buffer, then its session thread blocks in a write that never ends by itself.
+            var writer = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                byte[] block = "NOOP\r\n".repeat(10_000).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+                long sent = 0;
+                try {
+                    java.io.OutputStream out = s.getOutputStream();
+                    while (sent < 1L << 30) {
+                        out.write(block);
+                        sent += block.length;
+                    }
+                } catch (java.io.IOException closedByMxfront) {
+                    return sent;
+                }
+                return -1L;
+            });
+            // The deadline sweeper tells it XM-RJCT50 (which it cannot take) and then closes the socket
+            // under the blocked thread: the client's writes fail instead of hanging.
+            long sent = writer.get(30, java.util.concurrent.TimeUnit.SECONDS);
+            assertTrue(sent > 0, "the client's writes ended with an error, after " + sent + " bytes");
+            HostileInputIT.completeATransaction(mx, "after-a-deaf-client");
+            assertEquals(1, sink.awaitMessages(1).size());
+        }
+    }
+
+    @Test
     void tooManyErrorsCloseTheConnection() throws Exception {
         try (SmtpSink sink = SmtpSink.start(tmp);
                 Mxfront mx = Mxfront.start(sink.port, "server:\n  max-errors: 3\n");

@@ -15,8 +15,14 @@ public record Mailbox(String localPart, String domain, boolean sourceRoute) {
 
     public boolean isNullSender() { return localPart.isEmpty() && domain.isEmpty(); }
 
+    /**
+     * True for {@code <Postmaster>} without a domain, the one recipient RFC 5321 (4.1.1.3, 4.5.1) lets a
+     * client give without one; it names the postmaster of the receiving host.
+     */
+    public boolean isBarePostmaster() { return domain.isEmpty() && "postmaster".equalsIgnoreCase(localPart); }
+
     /** The address without the angle brackets, as logs and replies print it. */
-    public String address() { return isNullSender() ? "" : localPart + "@" + domain; }
+    public String address() { return domain.isEmpty() ? localPart : localPart + "@" + domain; }
 
     /** The local part without quotes and lower-cased, for comparisons such as {@code postmaster}. */
     public String plainLocalPart() {

@@ -59,6 +59,8 @@ public final class PathParser {
         if (path.isEmpty()) {
             return allowNull ? new Parsed(Mailbox.NULL_SENDER, params, null) : Parsed.error("empty address");
         }
+        // RFC 5321 4.1.1.3: "<Postmaster>" (any case) without a domain must be accepted as a recipient.
+        if (!allowNull && path.equalsIgnoreCase("postmaster")) return new Parsed(new Mailbox(path, "", false), params, null);
         boolean route = false;
         if (path.startsWith("@")) {
             int colon = path.indexOf(':');

@@ -52,6 +52,7 @@ public final class CheckFixtures {
     /** user@domain as the path parser would give it (domain lower-case). */
     public static Mailbox mailbox(String address) {
         int at = address.lastIndexOf('@');
+        if (at < 0) return new Mailbox(address, "", false); // <postmaster> without a domain
         return new Mailbox(address.substring(0, at), address.substring(at + 1), false);
     }
 }

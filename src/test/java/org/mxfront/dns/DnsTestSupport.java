@@ -45,7 +45,6 @@ public final class DnsTestSupport {
     }
 
     public static Mailbox mailbox(String address) {
-        int at = address.lastIndexOf('@');
-        return new Mailbox(address.substring(0, at), address.substring(at + 1), false);
+        return org.mxfront.checks.CheckFixtures.mailbox(address);
     }
 }

@@ -128,7 +128,9 @@ class AddressesIT {
                 new Row("two dots in a local part", "<a..b@sender.example>", "<bob@example.com>",
                         sender("misplaced '.' in local part"), 250, "RFC 5321 4.1.2: Dot-string"),
                 new Row("no domain", "<a>", "<bob@example.com>", sender("missing domain"), 250,
-                        "RFC 5321 4.1.2: a Mailbox has a domain (Postfix appends its own)"));
+                        "RFC 5321 4.1.2: a Mailbox has a domain (Postfix appends its own)"),
+                new Row("<Postmaster> without a domain", "<a@sender.example>", "<Postmaster>", OK, 250, null),
+                new Row("no domain, recipient", "<a@sender.example>", "<bob>", recipient("missing domain"), 454, null));
     }
 
     /** Sends MAIL and RCPT; returns the reply to the first one not accepted, else the RCPT reply. */

@@ -3,6 +3,7 @@ package org.mxfront.smtp;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -99,6 +100,20 @@ class PathParserTest {
         PathParser.Parsed p = PathParser.parse("FROM:<>", "FROM", true, false);
         assertEquals(Mailbox.NULL_SENDER, p.mailbox());
         assertEquals("", p.mailbox().address());
+    }
+
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"TO:<postmaster>", "TO:<Postmaster>", "TO:<POSTMASTER>"})
+    void postmasterWithoutADomainIsARecipient(String arg) {
+        PathParser.Parsed p = PathParser.parse(arg, "TO", false, false);
+        assertEquals(null, p.error());
+        assertTrue(p.mailbox().isBarePostmaster());
+        assertEquals(arg.substring(4, arg.length() - 1), p.mailbox().address());
+    }
+
+    @Test
+    void postmasterWithoutADomainIsNoSender() {
+        assertEquals("missing domain", PathParser.parse("FROM:<postmaster>", "FROM", true, false).error());
     }
 
     /** A refused argument and the reason given. */

@@ -153,7 +153,8 @@ public final class DnsblCheck implements Check {
     }
 
     private boolean exemptRecipient(Mailbox r) {
-        return r != null && localDomains.contains(r.domain()) && config.exemptRecipients().contains(r.plainLocalPart());
+        return r != null && (localDomains.contains(r.domain()) || r.isBarePostmaster())
+                && config.exemptRecipients().contains(r.plainLocalPart());
     }
 
     /** The zone's answer for this connection's client: started once per connection, then read. */

@@ -233,7 +233,9 @@ public final class GreylistCheck implements Check {
         Mailbox r = f.recipient();
         String local = r.plainLocalPart();
         String domain = r.domain().toLowerCase(Locale.ROOT);
-        if (localDomains.contains(domain) && config.exemptLocalParts().contains(local)) return "exempt-local-parts";
+        if ((localDomains.contains(domain) || r.isBarePostmaster()) && config.exemptLocalParts().contains(local)) {
+            return "exempt-local-parts";
+        }
         String address = local + "@" + domain;
         for (String a : config.allowRecipients()) {
             if (a.equals(address) || a.equals(domain) || a.endsWith("@") && a.equals(local + "@")) return "allow-recipients";

@@ -45,7 +45,8 @@ public final class RdnsCheck implements Check {
     public Verdict evaluate(Stage stage, Facts f) {
         if (exempt(f)) return Verdict.CONTINUE;
         Mailbox r = f.recipient();
-        if (r != null && localDomains.contains(r.domain()) && config.exemptRecipients().contains(r.plainLocalPart())) {
+        if (r != null && (localDomains.contains(r.domain()) || r.isBarePostmaster())
+                && config.exemptRecipients().contains(r.plainLocalPart())) {
             return Verdict.CONTINUE;
         }
         ReverseName name = reverse(f).join(); // completes within dns.timeout of the connection

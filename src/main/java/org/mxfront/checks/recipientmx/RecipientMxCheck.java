@@ -43,7 +43,7 @@ public final class RecipientMxCheck implements Check {
         Mailbox r = f.recipient();
         if (f.client().relayPermitted() || r.hasRelayTrick()) return Verdict.CONTINUE;
         String domain = r.domain();
-        if (domain.startsWith("[") || localDomains.contains(domain)) return Verdict.CONTINUE;
+        if (domain.isEmpty() || domain.startsWith("[") || localDomains.contains(domain)) return Verdict.CONTINUE;
         DnsResult mx = dns.lookup(domain, Type.MX).join(); // completes within dns.timeout
         for (Record rec : mx.records()) {
             if (rec instanceof MXRecord m && ourHosts.contains(DnsResolver.text(m.getTarget()))) {

@@ -72,6 +72,7 @@ class DnsblCheckTest {
         DnsblCheck check = check("");
         assertEquals(Verdict.CONTINUE, rcpt(check, client("127.0.0.2"), "postmaster@example.com"));
         assertEquals(Verdict.CONTINUE, rcpt(check, client("127.0.0.2"), "ABUSE@example.com"));
+        assertEquals(Verdict.CONTINUE, rcpt(check, client("127.0.0.2"), "Postmaster"), "<Postmaster> without a domain");
         assertEquals(Code.SBL_LISTED, rcpt(check, client("127.0.0.2"), "postmaster@elsewhere.test").code());
     }
 

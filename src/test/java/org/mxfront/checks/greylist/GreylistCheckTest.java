@@ -207,6 +207,7 @@ class GreylistCheckTest {
                 facts("192.0.2.7", "a@x.example", "sales@example.org"),
                 facts("192.0.2.7", "a@x.example", "Postmaster@example.com"),
                 facts("192.0.2.7", "a@x.example", "abuse@example.com"),
+                facts("192.0.2.7", "a@x.example", "postmaster"),
                 Facts.connect(new ClientInfo(CheckFixtures.address("127.0.0.1"), 1, null, true, 1))
                         .withSender(CheckFixtures.mailbox("a@x.example"), 0).withRecipient(CheckFixtures.mailbox("bob@example.com")));
         for (Facts f : exempt) {

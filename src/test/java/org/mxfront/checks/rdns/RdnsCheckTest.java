@@ -56,6 +56,7 @@ class RdnsCheckTest {
         assertEquals(Verdict.defer(Code.NO_REVERSE_HOSTNAME, java.util.Map.of()),
                 rcpt(config(null, null), "192.0.2.4", "bob@example.com"));
         assertEquals(Verdict.CONTINUE, rcpt(config(null, null), "192.0.2.4", "postmaster@example.com"));
+        assertEquals(Verdict.CONTINUE, rcpt(config(null, null), "192.0.2.4", "postmaster"));
         assertEquals(Code.NO_REVERSE_HOSTNAME, rcpt(config(null, null), "192.0.2.4", "postmaster@elsewhere.test").code());
     }
 

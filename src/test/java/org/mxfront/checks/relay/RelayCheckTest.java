@@ -53,7 +53,9 @@ class RelayCheckTest {
                 new Case("relay client percent hack, tricks allowed", percent, true, true, false),
                 new Case("relay client source route out, tricks allowed", routeOut, true, true, false),
                 new Case("outsider percent hack, tricks allowed", percent, false, true, true),
-                new Case("outsider bang path, tricks allowed", bang, false, true, true));
+                new Case("outsider bang path, tricks allowed", bang, false, true, true),
+                new Case("outsider to <Postmaster> without a domain (RFC 5321 4.5.1)", box("Postmaster", ""), false, false, false),
+                new Case("outsider to <postmaster@other.example>", box("postmaster", "other.example"), false, false, true));
     }
 
     @ParameterizedTest(name = "{0}")

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Latency one transaction takes (connect, EHLO, MAIL, RCPT, DATA, 4 KiB, QUIT) directly against
 smtp-sink and through mxfront in front of the same sink, measured in the same run, one client at a
-time. Bounded: N transactions each (default 2000) to 127.0.0.1. Usage: bench/latency.py [N]"""
+time. Bounded: N transactions each (default 2000) to 127.0.0.1, after WARMUP seconds (default 60) of
+smtp-source load on mxfront. Usage: [WARMUP=60] bench/latency.py [N]"""
 import os, socket, statistics, subprocess, sys, tempfile, time
 
 N = int(sys.argv[1]) if len(sys.argv) > 1 else 2000
@@ -46,13 +47,27 @@ relay-networks: []
 state-directory: {work}/state
 metrics: {{ listen: "" }}
 logging: {{ format: text }}
+checks:
+  connection-limit: {{ max-per-client: 1000 }}
+  helo: {{}}
+  relay: {{}}
+  recipient-limit: {{}}
+  message-size: {{}}
+  received-hops: {{}}
 """)
 jdk = subprocess.run(["bash", "-c", f". {here}/bin/jdk.sh && echo $JAVA_HOME"], capture_output=True, text=True).stdout.strip()
 procs.append(subprocess.Popen([f"{jdk}/bin/java", "-jar", f"{here}/target/mxfront.jar", "run", "--config", f"{work}/mx.yml"],
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
 try:
     wait(sink); wait(mx)
-    for _ in range(500): transaction(mx)  # JIT warm-up
+    # JIT warm-up: WARMUP seconds (default 60) of smtp-source load, as in bench/throughput.sh, then
+    # 500 transactions of this client's own shape.
+    warm = int(os.environ.get("WARMUP", "60"))
+    if warm > 0:
+        subprocess.run(["timeout", str(warm), "smtp-source", "-s", "20", "-m", "1000000", "-l", "4096",
+                        "-M", "client.bench.example", "-f", "s@sender.example", "-t", "u@example.com", f"127.0.0.1:{mx}"],
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    for _ in range(500): transaction(mx)
     res = {}
     for name, port in (("direct", sink), ("mxfront", mx)):
         xs = sorted(transaction(port) for _ in range(N))

@@ -21,7 +21,7 @@ extra=("$@")
 work=$(mktemp -d /tmp/mxfront-bench.XXXXXX); chmod 755 "$work"
 pids=()
 cleanup() {
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  for p in "${pids[@]}"; do kill -- "$p" 2>/dev/null || true; done
   [ -d "$work/pf/etc" ] && postfix -c "$work/pf/etc" stop >/dev/null 2>&1 || true
   rm -rf "$work"
 }
@@ -78,7 +78,8 @@ if [ -x "$haraka/node_modules/.bin/haraka" ]; then
   printf 'rcpt_to.in_host_list\nqueue/smtp_forward\n' > "$work/haraka/config/plugins"
   echo example.com > "$work/haraka/config/host_list"
   printf 'host=127.0.0.1\nport=%s\nenable_tls=false\n' "$sink" > "$work/haraka/config/smtp_forward.ini"
-  (cd "$haraka" && npx haraka -c "$work/haraka" > "$work/haraka.log" 2>&1) & pids+=($!)
+  # Its own process group (setsid), so that cleanup stops the master and its cluster workers alike.
+  (cd "$haraka" && exec setsid npx haraka -c "$work/haraka" > "$work/haraka.log" 2>&1) & pids+=(-$!)
   wait_port "$haraka_port" || haraka_port=""
 fi
 

@@ -10,6 +10,8 @@ import org.mxfront.checks.attachments.AttachmentCheck;
 import org.mxfront.checks.attachments.AttachmentConfig;
 import org.mxfront.checks.connlimit.ConnectionLimitCheck;
 import org.mxfront.checks.connlimit.ConnectionLimitConfig;
+import org.mxfront.checks.earlytalker.EarlyTalkerCheck;
+import org.mxfront.checks.earlytalker.EarlyTalkerConfig;
 import org.mxfront.checks.greylist.GreylistCheck;
 import org.mxfront.checks.greylist.GreylistConfig;
 import org.mxfront.checks.dnsbl.DnsblCheck;
@@ -41,6 +43,7 @@ public final class CheckTypes {
 
     public static final List<CheckType<?>> ALL = List.of(
             new CheckType<>("connection-limit", ConnectionLimitConfig.class, ConnectionLimitCheck::new),
+            new CheckType<>("early-talker", EarlyTalkerConfig.class, EarlyTalkerCheck::new),
             new CheckType<>("helo", HeloConfig.class, HeloCheck::new),
             new CheckType<>("dnsbl", DnsblConfig.class, DnsblCheck::new),
             new CheckType<>("rdns", RdnsConfig.class, RdnsCheck::new),

@@ -114,7 +114,8 @@ public enum Code {
     DUPLICATE_HEADER(71, 554, "5.6.0", "Header field repeated",
             "Message refused: header field {header} appears {count} times, at most once is allowed."),
     SENDER_DOMAIN_NULL_MX(72, 550, "5.7.27", "Sender domain accepts no mail (null MX)",
-            "Sender address rejected: domain {domain} accepts no mail (null MX).");
+            "Sender address rejected: domain {domain} accepts no mail (null MX)."),
+    EARLY_TALKER(73, 554, "5.5.1", "Talked before the greeting", "Protocol error: commands sent before the greeting.");
 
     /** Whether an entry is emitted. Defunct and internal entries are listed but never used by checks. */
     public enum Status { ACTIVE, DEFUNCT, INTERNAL }

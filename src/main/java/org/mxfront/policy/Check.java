@@ -24,6 +24,15 @@ public interface Check {
      */
     default void prefetch(Facts facts) {}
 
+    /**
+     * How long the front door should hold back its greeting to see whether this client talks first
+     * (the session is then tagged {@link SessionState#PREGREET} before the CONNECT stage). The longest
+     * pause any of the default policy's checks asks for is used; zero (the default) asks for none.
+     */
+    default java.time.Duration greetingPause(Facts facts) {
+        return java.time.Duration.ZERO;
+    }
+
     /** The largest message this check lets through; the front door stops reading into the downstream beyond it. */
     default long maxMessageBytes() {
         return Long.MAX_VALUE;

@@ -113,6 +113,16 @@ public final class PolicyEngine {
     }
 
     /** The largest message any policy accepts: what EHLO advertises as SIZE. */
+    /** The longest pause before the greeting that a check of the default policy asks for this client. */
+    public java.time.Duration greetingPause(Facts facts) {
+        java.time.Duration max = java.time.Duration.ZERO;
+        for (ConfiguredCheck cc : defaultPolicy.checks()) {
+            java.time.Duration d = cc.check().greetingPause(facts);
+            if (d.compareTo(max) > 0) max = d;
+        }
+        return max;
+    }
+
     public long advertisedMaxSize() {
         long max = defaultPolicy.maxMessageBytes();
         for (Policy p : domainPolicies.values()) max = Math.max(max, p.maxMessageBytes());

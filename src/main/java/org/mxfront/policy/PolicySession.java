@@ -53,7 +53,25 @@ public final class PolicySession {
      * refusals wait for RCPT when delay-reject is on.
      */
     public Decision connect() {
+        return connect(pause -> false);
+    }
+
+    /** The front door's look at a connection before greeting it. */
+    @FunctionalInterface
+    public interface PregreetProbe {
+        /** Waits up to {@code pause} without greeting; true when the client sent anything meanwhile. */
+        boolean talkedWithin(java.time.Duration pause);
+    }
+
+    /**
+     * CONNECT stage with a pregreet test: when a check asks for a pause before the greeting
+     * ({@link Check#greetingPause}), the probe waits it out (while the prefetched DNS queries run) and
+     * a client that talked first is tagged {@link SessionState#PREGREET} for the checks.
+     */
+    public Decision connect(PregreetProbe probe) {
         engine.prefetch(facts);
+        java.time.Duration pause = engine.greetingPause(facts);
+        if (!pause.isZero() && probe.talkedWithin(pause)) facts.state().tag(SessionState.PREGREET);
         facts = facts.withClient(engine.enrich(facts.client()));
         return early(Stage.CONNECT, run(engine.defaultPolicy(), Stage.CONNECT));
     }

@@ -12,6 +12,9 @@ import java.util.function.Supplier;
  * from that session's thread only. Cleared when the client changes (XCLIENT).
  */
 public final class SessionState {
+    /** Tag set by the front door when the client sent something before it was greeted. */
+    public static final String PREGREET = "pregreet";
+
     private final Map<Object, Object> values = new HashMap<>();
     private final java.util.Set<String> tags = new java.util.TreeSet<>();
     private boolean dryRun;

@@ -90,7 +90,8 @@ final class Conversation {
 
     /** CONNECT stage; the reply to send instead of the greeting, or null to greet. */
     Decision connect() {
-        Decision d = policy.connect();
+        Decision d = policy.connect(pause -> session.getSocket() instanceof StockReplies.FilteredSocket fs
+                && fs.talkedWithin(pause));
         return d.proceed() ? null : d;
     }
 

@@ -64,6 +64,19 @@ final class StockReplies extends ServerSocket {
             return filter;
         }
 
+        /** Holds back for {@code pause} (the greeting is not sent yet); true when the client sent anything meanwhile. */
+        boolean talkedWithin(java.time.Duration pause) {
+            try {
+                Thread.sleep(pause);
+                return super.getInputStream().available() > 0;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            } catch (IOException e) {
+                return false;
+            }
+        }
+
         void attach(Conversation c) throws IOException {
             ((Filter) getOutputStream()).conversation = c;
         }

@@ -155,8 +155,9 @@ class HostileInputIT {
 
     @Test
     void anEarlyTalkerIsServedInOrder() throws Exception {
-        // Commands sent before the greeting. Postfix's postscreen would hang up on such a client
-        // (postscreen_greet_action); mxfront, like Postfix's smtpd, greets and then answers them in order.
+        // Commands sent before the greeting. Postfix's postscreen would refuse such a client
+        // (postscreen_greet_action); mxfront without its early-talker check, like Postfix's smtpd,
+        // greets and then answers them in order.
         try (SmtpClient c = mx.client("127.0.0.2")) {
             c.sendRaw("EHLO client.sender.example\r\nMAIL FROM:<a@sender.example>\r\nRCPT TO:<bob@example.com>\r\nDATA\r\n"
                     + "Subject: early talker\r\n\r\nhi\r\n.\r\nQUIT\r\n");
@@ -166,6 +167,37 @@ class HostileInputIT {
                     "354 End data with <CR><LF>.<CR><LF>", "250 2.0.0 Ok", "221 2.0.0 Bye"), all);
         }
         sink.awaitMessageContaining("Subject: early talker\n");
+    }
+
+    @Test
+    void withTheEarlyTalkerCheckAClientThatTalksFirstIsRefusedAtRcptAndOneThatWaitsIsServed() throws Exception {
+        try (Mxfront strict = Mxfront.start(sink.port, "checks:\n  early-talker: { pause: 400ms }\n  relay: {}\n")) {
+            try (SmtpClient c = strict.client("127.0.0.2")) {
+                // The whole transaction at once, before the greeting (it is held back for 400 ms).
+                c.sendRaw("EHLO client.sender.example\r\nMAIL FROM:<a@sender.example>\r\nRCPT TO:<bob@example.com>\r\n"
+                        + "DATA\r\nSubject: pregreet\r\n\r\nhi\r\n.\r\nQUIT\r\n");
+                List<String> all = c.linesUntilClosed();
+                // (no SIZE: this configuration has no message-size check)
+                assertEquals(List.of("220 mx.test ESMTP mxfront", "250-mx.test", "250-PIPELINING",
+                        "250-8BITMIME", "250 ENHANCEDSTATUSCODES", "250 2.1.0 Ok",
+                        "554-5.5.1 XM-RJCT73: Protocol error: commands sent before the greeting.",
+                        "554 5.5.1 [127.0.0.2] [mx.test]",
+                        "554 5.5.1 Error: no valid recipients",
+                        // the message lines, read as commands after the refused DATA ("", "hi", ".")
+                        "500 5.5.2 Error: command not recognized", "500 5.5.2 Error: bad syntax",
+                        "500 5.5.2 Error: bad syntax", "500 5.5.2 Error: bad syntax",
+                        "221 2.0.0 Bye"), all);
+            }
+            // A client that waits for the greeting is served as always.
+            try (SmtpClient c = FrontDoorIT.hello(strict, "127.0.0.2", "client.sender.example")) {
+                assertEquals(List.of("250 2.1.0 Ok"), c.command("MAIL FROM:<a@sender.example>"));
+                assertEquals(List.of("250 2.1.5 Ok"), c.command("RCPT TO:<bob@example.com>"));
+                assertEquals(List.of("354 End data with <CR><LF>.<CR><LF>"), c.command("DATA"));
+                assertTrue(c.command("Subject: waited\r\n\r\nhi\r\n.").get(0).startsWith("250 2.0.0"));
+            }
+            sink.awaitMessageContaining("Subject: waited\n");
+            assertEquals(0, sink.messages().stream().filter(m -> m.contains("Subject: pregreet")).count());
+        }
     }
 
     @Test

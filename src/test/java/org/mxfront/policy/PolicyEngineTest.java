@@ -87,6 +87,43 @@ class PolicyEngineTest {
         return engine(true, policy("default", "k0", checks), Map.of());
     }
 
+    /** A check that wants the greeting held back and reports whether the pregreet tag was set. */
+    static Check pausing(java.time.Duration pause, List<Boolean> sawTag) {
+        return new Check() {
+            @Override
+            public Set<Stage> stages() { return Set.of(Stage.CONNECT); }
+
+            @Override
+            public java.time.Duration greetingPause(Facts f) { return pause; }
+
+            @Override
+            public Verdict evaluate(Stage stage, Facts f) {
+                sawTag.add(f.state().hasTag(SessionState.PREGREET));
+                return Verdict.CONTINUE;
+            }
+        };
+    }
+
+    @Test
+    void thePregreetProbeIsAskedForTheLongestPauseAndTagsTheSession() {
+        List<Boolean> saw = new ArrayList<>();
+        List<java.time.Duration> asked = new ArrayList<>();
+        PolicyEngine e = engine(new ConfiguredCheck("a", Mode.ENFORCE, pausing(java.time.Duration.ofMillis(300), saw)),
+                new ConfiguredCheck("b", Mode.LOG_ONLY, pausing(java.time.Duration.ofMillis(700), saw)));
+        e.newSession(OUTSIDER, 1234, 1).connect(p -> asked.add(p));
+        assertEquals(List.of(java.time.Duration.ofMillis(700)), asked);
+        assertEquals(List.of(true, true), saw);
+        e.newSession(OUTSIDER, 1234, 1).connect(p -> false);
+        assertEquals(List.of(true, true, false, false), saw);
+    }
+
+    @Test
+    void withoutAPausingCheckTheProbeIsNeverAsked() {
+        List<java.time.Duration> asked = new ArrayList<>();
+        engine(heloCheck(new ArrayList<>())).newSession(OUTSIDER, 1234, 1).connect(p -> asked.add(p));
+        assertEquals(List.of(), asked);
+    }
+
     double rejections(String code, String stage, String check, String mode) {
         Counter c = registry.find("mxfront.rejections")
                 .tags("code", code, "stage", stage, "check", check, "mode", mode).counter();

@@ -1,11 +1,13 @@
-// Looks inside zip archives found in attachments (Apache Commons Compress), nested up to a limit:
+// Looks inside zip and 7z archives found in attachments (Apache Commons Compress), nested up to a limit:
 // every entry's name goes through the caller's name rule, and every entry is actually decompressed
 // (into a counter, or into a spool when it is itself an archive) so that the guards see real sizes,
 // not the sizes the archive claims. Guards, per message: entries (checked first against the
 // end-of-central-directory record, before Commons Compress reads the directory into memory),
 // expanded bytes (declared sizes first, then real ones), expansion ratio per archive (once past
 // 1 MiB expanded), nesting depth. Encrypted entries and damaged archives follow their policies;
-// a damaged archive's local headers are still read as far as they go for a blocked name.
+// a damaged archive's local headers are still read as far as they go for a blocked name. A 7z
+// archive is read entry by entry in order (solid blocks are decoded once), with the decoder's memory
+// capped, so a huge LZMA dictionary in a small file cannot take the heap.
 package org.mxfront.content;
 
 import java.io.IOException;
@@ -17,6 +19,8 @@ import java.nio.file.Path;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import org.apache.commons.compress.archivers.sevenz.SevenZArchiveEntry;
+import org.apache.commons.compress.archivers.sevenz.SevenZFile;
 import org.apache.commons.compress.archivers.zip.ZipArchiveEntry;
 import org.apache.commons.compress.archivers.zip.ZipArchiveInputStream;
 import org.apache.commons.compress.archivers.zip.ZipFile;
@@ -67,10 +71,24 @@ public final class ArchiveInspector {
                 && (head[2] == 3 && head[3] == 4 || head[2] == 5 && head[3] == 6 || head[2] == 7 && head[3] == 8);
     }
 
-    /** True when a file name says zip, whatever its content. */
-    public static boolean zipName(String normalizedName) {
-        return FileNames.extension(normalizedName).equals("zip");
+    /** True when the bytes begin a 7z archive ("7z" BC AF 27 1C; the first four are enough to tell). */
+    public static boolean isSevenZ(byte[] head, int n) {
+        return n >= 4 && head[0] == '7' && head[1] == 'z' && (head[2] & 0xff) == 0xBC && (head[3] & 0xff) == 0xAF;
     }
+
+    /** True when the bytes begin an archive this class reads. */
+    public static boolean isArchive(byte[] head, int n) {
+        return isZip(head, n) || isSevenZ(head, n);
+    }
+
+    /** True when a file name says zip or 7z, whatever its content. */
+    public static boolean archiveName(String normalizedName) {
+        String ext = FileNames.extension(normalizedName);
+        return ext.equals("zip") || ext.equals("7z");
+    }
+
+    /** Memory the 7z decoder may use for one archive (LZMA dictionaries): 64 MiB. */
+    static final int SEVEN_Z_MEMORY_KIB = 64 * 1024;
 
     /** Expanded bytes counted so far in this message. */
     public long expandedBytes() { return expanded; }
@@ -82,6 +100,15 @@ public final class ArchiveInspector {
      * @param depth 1 for an attached archive, +1 per level of nesting
      */
     public void inspect(String label, Spool zip, int depth) throws ScanStop, IOException {
+        byte[] head = new byte[4];
+        int n;
+        try (InputStream in = zip.openStream()) {
+            n = in.readNBytes(head, 0, 4);
+        }
+        if (isSevenZ(head, n)) {
+            inspectSevenZ(label, zip, depth);
+            return;
+        }
         long declaredEntries = centralDirectoryEntries(zip);
         if (declaredEntries >= 0 && entries + declaredEntries > limits.maxEntries()) {
             bomb(label, "more than " + limits.maxEntries() + " files");
@@ -111,6 +138,54 @@ public final class ArchiveInspector {
         }
     }
 
+    private void inspectSevenZ(String label, Spool archive, int depth) throws ScanStop, IOException {
+        long entriesBefore = entries;
+        long expandedBefore = expanded;
+        try (SeekableByteChannel ch = archive.openChannel();
+                SevenZFile sz = SevenZFile.builder().setSeekableByteChannel(ch).setMaxMemoryLimitKiB(SEVEN_Z_MEMORY_KIB).get()) {
+            long count = 0;
+            long declared = 0;
+            for (SevenZArchiveEntry e : sz.getEntries()) {
+                count++;
+                if (e.hasStream()) declared += Math.max(0, e.getSize());
+            }
+            if (entries + count > limits.maxEntries()) bomb(label, "more than " + limits.maxEntries() + " files");
+            if (expanded + declared > limits.maxExpandedBytes()) {
+                bomb(label, "expands to more than " + limits.maxExpandedBytes() + " bytes");
+            }
+            long[] archiveExpanded = {0};
+            InputStream current = new InputStream() { // the entry getNextEntry() positioned the reader on
+                @Override
+                public int read() throws IOException {
+                    return sz.read();
+                }
+
+                @Override
+                public int read(byte[] b, int off, int len) throws IOException {
+                    return sz.read(b, off, len);
+                }
+            };
+            SevenZArchiveEntry e;
+            while ((e = sz.getNextEntry()) != null) {
+                boolean data = e.hasStream() && !e.isDirectory();
+                entry(label, e.getName(), e.isDirectory(), false, data ? current : null, archive.size(), depth, archiveExpanded);
+            }
+        } catch (org.apache.commons.compress.PasswordRequiredException encrypted) {
+            entries = entriesBefore;
+            expanded = expandedBefore;
+            if (limits.rejectEncrypted()) {
+                throw new ScanStop(Verdict.reject(Code.ENCRYPTED_ARCHIVE, Map.of("name", FileNames.display(label))));
+            }
+        } catch (IOException | RuntimeException damaged) {
+            // (the decoder refuses a dictionary past its memory cap with a MemoryLimitException, an IOException)
+            entries = entriesBefore;
+            expanded = expandedBefore;
+            if (limits.rejectUnreadable()) {
+                throw new ScanStop(Verdict.reject(Code.UNREADABLE_ARCHIVE, Map.of("name", FileNames.display(label))));
+            }
+        }
+    }
+
     private void entry(String label, String name, boolean dir, boolean encrypted, InputStream data, long archiveSize,
             int depth, long[] archiveExpanded) throws ScanStop, IOException {
         if (++entries > limits.maxEntries()) bomb(label, "more than " + limits.maxEntries() + " files");
@@ -122,7 +197,7 @@ public final class ArchiveInspector {
         if (data == null) return;
         try (InputStream in = data) {
             int n = in.readNBytes(scratch, 0, 4);
-            boolean nested = isZip(scratch, n) || zipName(FileNames.normalize(name));
+            boolean nested = isArchive(scratch, n) || archiveName(FileNames.normalize(name));
             if (nested && depth + 1 > limits.maxDepth()) {
                 bomb(label, "archives nested more than " + limits.maxDepth() + " levels deep");
             }

@@ -133,6 +133,26 @@ public final class Corpus {
         return bytes.toByteArray();
     }
 
+    /** A 7z archive (LZMA2, solid) of the given name/content pairs, written by Commons Compress. */
+    public static byte[] sevenZ(Object... nameContent) {
+        try (org.apache.commons.compress.utils.SeekableInMemoryByteChannel ch = new org.apache.commons.compress.utils.SeekableInMemoryByteChannel();
+                org.apache.commons.compress.archivers.sevenz.SevenZOutputFile z = new org.apache.commons.compress.archivers.sevenz.SevenZOutputFile(ch)) {
+            for (int i = 0; i < nameContent.length; i += 2) {
+                byte[] data = nameContent[i + 1] instanceof byte[] b ? b : ((String) nameContent[i + 1]).getBytes(StandardCharsets.UTF_8);
+                org.apache.commons.compress.archivers.sevenz.SevenZArchiveEntry e = new org.apache.commons.compress.archivers.sevenz.SevenZArchiveEntry();
+                e.setName((String) nameContent[i]);
+                e.setSize(data.length);
+                z.putArchiveEntry(e);
+                z.write(data);
+                z.closeArchiveEntry();
+            }
+            z.finish();
+            return Arrays.copyOf(ch.array(), (int) ch.size());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** A zip with many small files. */
     public static byte[] zipOfMany(int files) {
         List<Object> args = new ArrayList<>();

@@ -19,7 +19,7 @@ import java.util.Locale;
  * @param winzipExploitExtensions  types that exploit WinZip's associations: XM-RJCT46
  * @param maxNameLength            longest attachment name in characters (XM-RJCT47), 0 for no limit
  * @param rejectDeceptiveNames     refuse names with right-to-left overrides or other invisible characters
- * @param scanArchives             look inside zip archives
+ * @param scanArchives             look inside zip and 7z archives
  * @param archiveMaxDepth          archive nesting looked into (1: only the attached archive)
  * @param archiveMaxEntries        files in all of a message's archives
  * @param archiveMaxRatio          expansion ratio allowed per archive (once past 1 MiB expanded)

@@ -1,5 +1,5 @@
 // The attachment policy applied to one message stream: every name of every MIME entity (attached
-// messages and nested multiparts included) and of every file inside its zip archives is judged by
+// messages and nested multiparts included) and of every file inside its zip and 7z archives is judged by
 // extension (three lists, each with its own reply), hidden characters and length; archives are
 // opened with the per-message guards of ArchiveInspector. The first finding ends the scan.
 package org.mxfront.checks.attachments;
@@ -61,8 +61,8 @@ final class AttachmentScanner implements MimeWalker.Visitor {
     public void body(MimeWalker.Entity e, InputStream decoded) throws ScanStop, IOException {
         if (!config.scanArchives()) return;
         byte[] head = decoded.readNBytes(4);
-        boolean named = e.names().stream().anyMatch(n -> ArchiveInspector.zipName(FileNames.normalize(n)));
-        if (!ArchiveInspector.isZip(head, head.length) && !named) return;
+        boolean named = e.names().stream().anyMatch(n -> ArchiveInspector.archiveName(FileNames.normalize(n)));
+        if (!ArchiveInspector.isArchive(head, head.length) && !named) return;
         String label = e.names().isEmpty() ? "(unnamed part)" : e.names().get(0);
         try (Spool zip = new Spool(config.spoolMemoryBytes(), spoolDir)) {
             zip.write(head, 0, head.length);

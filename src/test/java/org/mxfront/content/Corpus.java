@@ -153,6 +153,34 @@ public final class Corpus {
         }
     }
 
+    /**
+     * A small 7z archive whose LZMA2 coder claims a 1 GiB dictionary (its property byte patched to 36
+     * and both header CRCs recomputed): the decoder would allocate that much before reading a byte.
+     */
+    public static byte[] sevenZHugeDictionary() {
+        byte[] a = sevenZ("a.txt", "hello");
+        long offset = java.nio.ByteBuffer.wrap(a, 12, 8).order(java.nio.ByteOrder.LITTLE_ENDIAN).getLong();
+        int size = (int) java.nio.ByteBuffer.wrap(a, 20, 8).order(java.nio.ByteOrder.LITTLE_ENDIAN).getLong();
+        int header = (int) (32 + offset);
+        boolean patched = false;
+        // the coder: flags 0x21 (1-byte id, has properties), id 0x21 (LZMA2), 1 property byte
+        for (int i = header; i + 3 < header + size; i++) {
+            if (a[i] == 0x21 && a[i + 1] == 0x21 && a[i + 2] == 0x01) {
+                a[i + 3] = 36;
+                patched = true;
+                break;
+            }
+        }
+        if (!patched) throw new IllegalStateException("no LZMA2 coder in the header");
+        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        crc.update(a, header, size);
+        java.nio.ByteBuffer.wrap(a, 28, 4).order(java.nio.ByteOrder.LITTLE_ENDIAN).putInt((int) crc.getValue());
+        crc.reset();
+        crc.update(a, 12, 20);
+        java.nio.ByteBuffer.wrap(a, 8, 4).order(java.nio.ByteOrder.LITTLE_ENDIAN).putInt((int) crc.getValue());
+        return a;
+    }
+
     /** A zip with many small files. */
     public static byte[] zipOfMany(int files) {
         List<Object> args = new ArrayList<>();

@@ -109,19 +109,14 @@ public final class ArchiveInspector {
             inspectSevenZ(label, zip, depth);
             return;
         }
-        long declaredEntries = centralDirectoryEntries(zip);
-        if (declaredEntries >= 0 && entries + declaredEntries > limits.maxEntries()) {
-            bomb(label, "more than " + limits.maxEntries() + " files");
-        }
+        declared(label, Math.max(0, centralDirectoryEntries(zip)), 0);
         long entriesBefore = entries;
         long expandedBefore = expanded;
         try (SeekableByteChannel ch = zip.openChannel(); ZipFile zf = ZipFile.builder().setSeekableByteChannel(ch).get()) {
             List<ZipArchiveEntry> list = Collections.list(zf.getEntries());
             long declared = 0;
             for (ZipArchiveEntry e : list) declared += Math.max(0, e.getSize());
-            if (expanded + declared > limits.maxExpandedBytes()) {
-                bomb(label, "expands to more than " + limits.maxExpandedBytes() + " bytes");
-            }
+            declared(label, 0, declared);
             long[] archiveExpanded = {0};
             for (ZipArchiveEntry e : list) {
                 boolean encrypted = e.getGeneralPurposeBit().usesEncryption();
@@ -133,7 +128,7 @@ public final class ArchiveInspector {
             expanded = expandedBefore;
             walkLocalHeaders(label, zip);
             if (limits.rejectUnreadable()) {
-                throw new ScanStop(Verdict.reject(Code.UNREADABLE_ARCHIVE, Map.of("name", FileNames.display(label))));
+                throw refusal(Code.UNREADABLE_ARCHIVE, label);
             }
         }
     }
@@ -149,10 +144,7 @@ public final class ArchiveInspector {
                 count++;
                 if (e.hasStream()) declared += Math.max(0, e.getSize());
             }
-            if (entries + count > limits.maxEntries()) bomb(label, "more than " + limits.maxEntries() + " files");
-            if (expanded + declared > limits.maxExpandedBytes()) {
-                bomb(label, "expands to more than " + limits.maxExpandedBytes() + " bytes");
-            }
+            declared(label, count, declared);
             long[] archiveExpanded = {0};
             InputStream current = new InputStream() { // the entry getNextEntry() positioned the reader on
                 @Override
@@ -174,14 +166,14 @@ public final class ArchiveInspector {
             entries = entriesBefore;
             expanded = expandedBefore;
             if (limits.rejectEncrypted()) {
-                throw new ScanStop(Verdict.reject(Code.ENCRYPTED_ARCHIVE, Map.of("name", FileNames.display(label))));
+                throw refusal(Code.ENCRYPTED_ARCHIVE, label);
             }
         } catch (IOException | RuntimeException damaged) {
             // (the decoder refuses a dictionary past its memory cap with a MemoryLimitException, an IOException)
             entries = entriesBefore;
             expanded = expandedBefore;
             if (limits.rejectUnreadable()) {
-                throw new ScanStop(Verdict.reject(Code.UNREADABLE_ARCHIVE, Map.of("name", FileNames.display(label))));
+                throw refusal(Code.UNREADABLE_ARCHIVE, label);
             }
         }
     }
@@ -192,7 +184,7 @@ public final class ArchiveInspector {
         String path = label + "/" + name;
         if (!dir) rule.check(path, name);
         if (encrypted && limits.rejectEncrypted()) {
-            throw new ScanStop(Verdict.reject(Code.ENCRYPTED_ARCHIVE, Map.of("name", FileNames.display(label))));
+            throw refusal(Code.ENCRYPTED_ARCHIVE, label);
         }
         if (data == null) return;
         try (InputStream in = data) {
@@ -252,6 +244,19 @@ public final class ArchiveInspector {
             }
         }
         return -1;
+    }
+
+    /** The guards an archive's directory can trip before anything is decompressed: its file count and declared sizes. */
+    private void declared(String label, long files, long bytes) throws ScanStop {
+        if (entries + files > limits.maxEntries()) bomb(label, "more than " + limits.maxEntries() + " files");
+        if (expanded + bytes > limits.maxExpandedBytes()) {
+            bomb(label, "expands to more than " + limits.maxExpandedBytes() + " bytes");
+        }
+    }
+
+    /** An archive refused whole (encrypted, unreadable): the reply names it. */
+    private static ScanStop refusal(Code code, String label) {
+        return new ScanStop(Verdict.reject(code, Map.of("name", FileNames.display(label))));
     }
 
     private static void bomb(String label, String reason) throws ScanStop {

@@ -112,7 +112,6 @@ public final class PolicyEngine {
         return domainPolicies.containsKey(domain.toLowerCase(Locale.ROOT));
     }
 
-    /** The largest message any policy accepts: what EHLO advertises as SIZE. */
     /** The longest pause before the greeting that a check of the default policy asks for this client. */
     public java.time.Duration greetingPause(Facts facts) {
         java.time.Duration max = java.time.Duration.ZERO;
@@ -123,6 +122,7 @@ public final class PolicyEngine {
         return max;
     }
 
+    /** The largest message any policy accepts: what EHLO advertises as SIZE. */
     public long advertisedMaxSize() {
         long max = defaultPolicy.maxMessageBytes();
         for (Policy p : domainPolicies.values()) max = Math.max(max, p.maxMessageBytes());

@@ -396,7 +396,7 @@ final class Conversation {
         boolean forwarding = true;
         DownstreamException failure;
         DownstreamReply refusal;
-        boolean go;
+        boolean downstreamReady;
         final long limit = policy.maxMessageBytes();
         final boolean readers = policy.readsMessage();
 
@@ -436,11 +436,11 @@ final class Conversation {
          * kept as the answer to the message, a failure becomes a 4xx.
          */
         boolean dataAccepted() {
-            if (go) return true;
+            if (downstreamReady) return true;
             try {
                 DownstreamReply r = downstream.dataReply();
                 if (r.code() == 354) {
-                    go = true;
+                    downstreamReady = true;
                     return true;
                 }
                 refusal = r;

@@ -40,6 +40,8 @@ import org.subethamail.smtp.server.SessionHandler;
 public final class SmtpFrontDoor implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SmtpFrontDoor.class);
     private static final Logger DECISIONS = LoggerFactory.getLogger("mxfront.decision");
+    /** How long a timed-out session may take to hear XM-RJCT50 before its socket is closed under it. */
+    private static final long FORCE_CLOSE_NANOS = 5_000_000_000L;
 
     /** A command handler of the conversation. */
     @FunctionalInterface
@@ -58,7 +60,6 @@ public final class SmtpFrontDoor implements AutoCloseable {
     private final MxMeters meters;
     private volatile boolean running = true;
     private volatile boolean draining;
-    private static final long FORCE_CLOSE_NANOS = 5_000_000_000L;
 
     public SmtpFrontDoor(DaemonConfig config, DownstreamRelay relay, MxMeters meters) {
         this.config = config;

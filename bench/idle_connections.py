@@ -14,7 +14,8 @@ def free_port():
 work = tempfile.mkdtemp(prefix="mxfront-idle.")
 smtp, http = free_port(), free_port()
 with open(f"{work}/mx.yml", "w") as f:
-    f.write(f"""server: {{ hostname: mx.bench, listen: 127.0.0.1:{smtp}, max-connections: {N + 100}, command-timeout: 10m }}
+    f.write(f"""server: {{ hostname: mx.bench }}
+smtp: {{ listen: 127.0.0.1:{smtp}, max-connections: {N + 100}, command-timeout: 10m }}
 downstream: {{ address: 127.0.0.1:9 }}
 state-directory: {work}/state
 metrics: {{ listen: 127.0.0.1:{http} }}

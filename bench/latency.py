@@ -41,7 +41,8 @@ sink, mx = free_port(), free_port()
 user = ["-u", "nobody"] if os.geteuid() == 0 else []
 procs = [subprocess.Popen(["smtp-sink", *user, f"127.0.0.1:{sink}", "256"])]
 with open(f"{work}/mx.yml", "w") as f:
-    f.write(f"""server: {{ hostname: mx.bench, listen: 127.0.0.1:{mx} }}
+    f.write(f"""server: {{ hostname: mx.bench }}
+smtp: {{ listen: 127.0.0.1:{mx} }}
 downstream: {{ address: 127.0.0.1:{sink} }}
 relay-networks: []
 state-directory: {work}/state

@@ -37,7 +37,8 @@ wait_port "$sink"
 [ -f "$here/target/mxfront.jar" ] || (cd "$here" && mvn -q -B -DskipTests package)
 mx=$(free_port)
 cat > "$work/mxfront.yml" <<YML
-server: { hostname: mx.bench, listen: 127.0.0.1:$mx, max-connections: 2000 }
+server: { hostname: mx.bench }
+smtp: { listen: 127.0.0.1:$mx, max-connections: 2000 }
 downstream: { address: 127.0.0.1:$sink, max-idle: 64 }
 relay-networks: []
 state-directory: $work/state

@@ -1,5 +1,6 @@
-// Wiring only: from a loaded configuration, build the downstream relay, the SMTP front door and the
-// admin HTTP endpoint, start them, reload on request, and stop them in order (gracefully). No
+// Wiring only: from a loaded configuration, build the doors that it enables (the SMTP door with its
+// downstream relay, the policy-delegation door) and the admin HTTP endpoint, start them, reload on
+// request, and stop them in order (gracefully). Doors are known only through the Door interface. No
 // framework container.
 package org.mxfront;
 
@@ -16,6 +17,8 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.mxfront.config.ConfigException;
@@ -24,6 +27,8 @@ import org.mxfront.config.DaemonConfig;
 import org.mxfront.explain.Explainer;
 import org.mxfront.metrics.AdminHttpServer;
 import org.mxfront.metrics.MxMeters;
+import org.mxfront.door.Door;
+import org.mxfront.policyserver.PolicyServerDoor;
 import org.mxfront.relay.DownstreamRelay;
 import org.mxfront.smtp.SmtpFrontDoor;
 import org.slf4j.Logger;
@@ -37,8 +42,10 @@ public final class Daemon implements AutoCloseable, AdminHttpServer.Admin {
     private final Path configFile;
     private final MeterRegistry registry;
     private final MxMeters meters;
+    /** Null when the SMTP door is off. */
     private final DownstreamRelay relay;
-    private final SmtpFrontDoor front;
+    private final List<Door> doors = new ArrayList<>();
+    private volatile DaemonConfig current;
     private final JvmGcMetrics gcMetrics = new JvmGcMetrics();
     private AdminHttpServer http;
     private volatile long downstreamCheckedAt;
@@ -54,8 +61,14 @@ public final class Daemon implements AutoCloseable, AdminHttpServer.Admin {
         this.configFile = configFile;
         this.registry = registry;
         this.meters = new MxMeters(registry);
-        this.relay = new DownstreamRelay(config.downstream(), config.settings().downstream(), config.hostname(), meters);
-        this.front = new SmtpFrontDoor(config, relay, meters);
+        this.current = config;
+        if (config.listen() != null) {
+            this.relay = new DownstreamRelay(config.downstream(), config.settings().downstream(), config.hostname(), meters);
+            doors.add(new SmtpFrontDoor(config, relay, meters));
+        } else {
+            this.relay = null;
+        }
+        if (config.policyListen() != null) doors.add(new PolicyServerDoor(config, meters));
         for (var binder : List.of(new JvmMemoryMetrics(), gcMetrics, new JvmThreadMetrics(), new ClassLoaderMetrics(),
                 new ProcessorMetrics(), new UptimeMetrics(), new FileDescriptorMetrics())) {
             binder.bindTo(registry);
@@ -77,23 +90,32 @@ public final class Daemon implements AutoCloseable, AdminHttpServer.Admin {
     /** Starts listening; learns the downstream's extensions in the background. */
     public Daemon start() throws IOException, InterruptedException {
         Files.createDirectories(config.stateDirectory());
-        front.start();
+        for (Door d : doors) d.start();
         config.resources().start();
         if (config.metricsListen() != null) {
             http = new AdminHttpServer(config.metricsListen(),
                     registry instanceof PrometheusMeterRegistry p ? p : null, this).start();
             LOG.info("metrics and admin endpoint on {}:{}", config.metricsListen().getAddress().getHostAddress(), http.port());
         }
-        Thread.ofVirtual().name("downstream-probe").start(relay::probe);
+        if (relay != null) Thread.ofVirtual().name("downstream-probe").start(relay::probe);
         return this;
     }
 
-    public int smtpPort() { return front.port(); }
+    /** The SMTP door's port; -1 when it is off. */
+    public int smtpPort() { return port("smtp"); }
+
+    /** The policy-delegation door's port; -1 when it is off. */
+    public int policyPort() { return port("policy"); }
+
+    private int port(String door) {
+        for (Door d : doors) if (d.name().equals(door)) return d.port();
+        return -1;
+    }
 
     /** The admin HTTP port, or -1 when it is off. */
     public int httpPort() { return http == null ? -1 : http.port(); }
 
-    public DaemonConfig config() { return front.currentConfig(); }
+    public DaemonConfig config() { return current; }
 
 
     /**
@@ -105,10 +127,13 @@ public final class Daemon implements AutoCloseable, AdminHttpServer.Admin {
         try {
             // the same shared resources: a reload keeps the open greylisting store
             DaemonConfig next = new ConfigLoader(java.time.Clock.systemUTC(), config.resources()).load(configFile, registry);
-            if (!next.listen().equals(config.listen()) || !next.downstream().equals(config.downstream())) {
-                LOG.warn("reload: listen and downstream addresses change only on restart");
+            if (!java.util.Objects.equals(next.listen(), config.listen())
+                    || !java.util.Objects.equals(next.policyListen(), config.policyListen())
+                    || !java.util.Objects.equals(next.downstream(), config.downstream())) {
+                LOG.warn("reload: doors, listen and downstream addresses change only on restart");
             }
-            front.update(next);
+            current = next;
+            for (Door d : doors) d.update(next);
             meters.reload(true);
             LOG.info("reload: configuration from {} in force for new connections", next.source());
             return Map.entry(true, "reloaded " + next.source());
@@ -122,7 +147,11 @@ public final class Daemon implements AutoCloseable, AdminHttpServer.Admin {
     @Override
     public String notReady() {
         StringBuilder why = new StringBuilder();
-        if (!front.accepting()) why.append("smtp: not accepting connections\n");
+        for (Door d : doors) {
+            String r = d.notReady();
+            if (r != null) why.append(r).append('\n');
+        }
+        if (relay == null) return why.isEmpty() ? null : why.toString();
         long now = System.nanoTime();
         if (now - downstreamCheckedAt > 5_000_000_000L) {
             downstreamOk = relay.reachable();
@@ -141,9 +170,9 @@ public final class Daemon implements AutoCloseable, AdminHttpServer.Admin {
             if (!ip.matches("[0-9a-fA-F:.]+")) throw new IllegalArgumentException("client-ip must be an address");
             List<String> rcpt = p.getOrDefault("rcpt", List.of());
             String from = first(p, "from");
-            DaemonConfig c = front.currentConfig();
+            DaemonConfig c = current;
             return Explainer.explain(c.engine(), new Explainer.Request(client, first(p, "helo"),
-                    from == null ? "" : from, rcpt, message), c.settings().server().enhancedStatusCodes());
+                    from == null ? "" : from, rcpt, message), c.settings().smtp().enhancedStatusCodes());
         } catch (java.net.UnknownHostException e) {
             throw new IllegalArgumentException("client-ip must be an address");
         }
@@ -151,7 +180,7 @@ public final class Daemon implements AutoCloseable, AdminHttpServer.Admin {
 
     @Override
     public String greylist(Map<String, List<String>> p) {
-        var g = org.mxfront.checks.greylist.GreylistCheck.find(front.currentConfig().engine())
+        var g = org.mxfront.checks.greylist.GreylistCheck.find(current.engine())
                 .orElseThrow(() -> new IllegalArgumentException("greylisting is not enabled in the running configuration"));
         return org.mxfront.greylist.GreylistAdmin.run(g.store(), p, g.config().ipv4Prefix(), g.config().ipv6Prefix(),
                 System.currentTimeMillis());
@@ -166,10 +195,20 @@ public final class Daemon implements AutoCloseable, AdminHttpServer.Admin {
     @Override
     public void close() {
         LOG.info("mxfront stopping");
-        front.drain(front.currentConfig().settings().server().shutdownGrace());
-        front.close();
+        // Every door drains at once (one grace period for all), then every door closes.
+        Duration grace = current.settings().server().shutdownGrace();
+        List<Thread> drains = doors.stream().map(d -> Thread.ofVirtual().start(() -> d.drain(grace))).toList();
+        for (Thread t : drains) {
+            try {
+                t.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        for (Door d : doors) d.close();
         if (http != null) http.close();
-        relay.close();
+        if (relay != null) relay.close();
         config.resources().close();
         gcMetrics.close();
         LOG.info("mxfront stopped");

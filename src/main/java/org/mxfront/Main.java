@@ -75,12 +75,22 @@ public final class Main implements Runnable {
             try {
                 DaemonConfig c = new ConfigLoader().load(file, new SimpleMeterRegistry());
                 System.out.println(file + ": OK (" + c.engine().defaultPolicy().checks().size() + " checks, listen "
-                        + c.listen() + ", downstream " + c.downstream() + ")");
+                        + doors(c) + ")");
                 return 0;
             } catch (ConfigException e) {
                 System.err.println(e.getMessage());
                 return 1;
             }
+        }
+
+        private static String doors(DaemonConfig c) {
+            StringBuilder sb = new StringBuilder();
+            if (c.listen() != null) sb.append("smtp ").append(c.listen()).append(", downstream ").append(c.downstream());
+            if (c.policyListen() != null) {
+                if (!sb.isEmpty()) sb.append(", ");
+                sb.append("policy-server ").append(c.policyListen());
+            }
+            return sb.toString();
         }
     }
 

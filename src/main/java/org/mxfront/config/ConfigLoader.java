@@ -65,6 +65,7 @@ import org.mxfront.policy.Mode;
 import org.mxfront.policy.Policy;
 import org.mxfront.policy.PolicyEngine;
 import org.mxfront.policy.Stage;
+import org.mxfront.relay.DownstreamSettings;
 
 /** Reads and validates configuration files. */
 public final class ConfigLoader {
@@ -141,6 +142,7 @@ public final class ConfigLoader {
         // A user's checks (their order is the evaluation order) and local domains replace the defaults'.
         if (user.has("checks")) merged.remove("checks");
         if (user.has("domains")) merged.remove("domains");
+        movedKeys(c, user);
         merge(merged, (ObjectNode) user);
         Settings s = c.bind(merged, "", Settings.class);
         return build(c, s, registry);
@@ -166,6 +168,19 @@ public final class ConfigLoader {
         }
     }
 
+    /** The SMTP listener's keys that lived under {@code server:} before the doors had sections of their own. */
+    private static final List<String> MOVED_TO_SMTP = List.of("listen", "max-connections", "enhanced-status-codes",
+            "command-timeout", "data-timeout", "max-errors", "trusted-proxies", "bare-newline");
+
+    /** A file written for an older mxfront gets told where its keys went, not just "unknown key". */
+    private static void movedKeys(Ctx c, JsonNode user) throws ConfigException {
+        JsonNode server = user.get("server");
+        if (server == null || !server.isObject()) return;
+        for (String k : MOVED_TO_SMTP) {
+            if (server.has(k)) throw c.error("/server/" + k, "this key is now under smtp: (write smtp: {" + k + ": ...})");
+        }
+    }
+
     private DaemonConfig build(Ctx c, Settings s, MeterRegistry registry) throws ConfigException {
         Settings.ServerSettings srv = c.require(s.server(), "/server");
         String hostname = srv.hostname() == null ? "" : srv.hostname().trim();
@@ -173,25 +188,46 @@ public final class ConfigLoader {
         else if (!hostname.matches("[A-Za-z0-9]([A-Za-z0-9.-]{0,251}[A-Za-z0-9])?")) {
             throw c.error("/server/hostname", "not a host name");
         }
-        InetSocketAddress listen = c.hostPort(c.require(srv.listen(), "/server/listen"), "/server/listen");
-        Settings.DownstreamSettings ds = c.require(s.downstream(), "/downstream");
-        InetSocketAddress downstream = c.hostPort(c.require(ds.address(), "/downstream/address"), "/downstream/address");
-        c.positive(srv.maxConnections(), "/server/max-connections");
-        c.positive(srv.maxErrors(), "/server/max-errors");
-        c.positiveDuration(srv.commandTimeout(), "/server/command-timeout");
-        c.positiveDuration(srv.dataTimeout(), "/server/data-timeout");
         c.positiveDuration(srv.shutdownGrace(), "/server/shutdown-grace");
-        c.positiveDuration(ds.connectTimeout(), "/downstream/connect-timeout");
-        c.positiveDuration(ds.commandTimeout(), "/downstream/command-timeout");
-        c.positiveDuration(ds.dataTimeout(), "/downstream/data-timeout");
-        c.positiveDuration(ds.idleTimeout(), "/downstream/idle-timeout");
-        c.require(ds.maxIdle(), "/downstream/max-idle");
-        c.require(ds.forwardClient(), "/downstream/forward-client");
-        c.require(srv.bareNewline(), "/server/bare-newline");
-        c.require(srv.enhancedStatusCodes(), "/server/enhanced-status-codes");
         c.require(srv.delayReject(), "/server/delay-reject");
+        Settings.SmtpSettings smtp = c.require(s.smtp(), "/smtp");
+        Settings.PolicyServerSettings ps = c.require(s.policyServer(), "/policy-server");
+        boolean smtpOn = c.require(smtp.enabled(), "/smtp/enabled");
+        boolean policyOn = c.require(ps.enabled(), "/policy-server/enabled");
+        if (!smtpOn && !policyOn) {
+            throw c.error("/smtp/enabled", "no door is enabled: enable smtp, policy-server or both");
+        }
+        // Every door's settings are validated, on or off, so that switching one on later cannot fail.
+        InetSocketAddress listen = c.hostPort(c.require(smtp.listen(), "/smtp/listen"), "/smtp/listen");
+        c.positive(smtp.maxConnections(), "/smtp/max-connections");
+        c.positive(smtp.maxErrors(), "/smtp/max-errors");
+        c.positiveDuration(smtp.commandTimeout(), "/smtp/command-timeout");
+        c.positiveDuration(smtp.dataTimeout(), "/smtp/data-timeout");
+        c.require(smtp.bareNewline(), "/smtp/bare-newline");
+        c.require(smtp.enhancedStatusCodes(), "/smtp/enhanced-status-codes");
+        Networks proxies = c.networks(smtp.trustedProxies(), "/smtp/trusted-proxies");
+        InetSocketAddress policyListen = c.hostPort(c.require(ps.listen(), "/policy-server/listen"),
+                "/policy-server/listen");
+        c.positive(ps.maxConnections(), "/policy-server/max-connections");
+        c.positiveDuration(ps.idleTimeout(), "/policy-server/idle-timeout");
+        c.positive(ps.maxLineLength(), "/policy-server/max-line-length");
+        c.positive(ps.maxAttributes(), "/policy-server/max-attributes");
+        c.positive(ps.maxInstances(), "/policy-server/max-instances");
+        c.positiveDuration(ps.instanceTimeout(), "/policy-server/instance-timeout");
+        // downstream: is the SMTP door's alone; without that door it may be left out.
+        DownstreamSettings ds = s.downstream();
+        InetSocketAddress downstream = null;
+        if (smtpOn || ds != null) {
+            c.require(ds, "/downstream");
+            downstream = c.hostPort(c.require(ds.address(), "/downstream/address"), "/downstream/address");
+            c.positiveDuration(ds.connectTimeout(), "/downstream/connect-timeout");
+            c.positiveDuration(ds.commandTimeout(), "/downstream/command-timeout");
+            c.positiveDuration(ds.dataTimeout(), "/downstream/data-timeout");
+            c.positiveDuration(ds.idleTimeout(), "/downstream/idle-timeout");
+            c.require(ds.maxIdle(), "/downstream/max-idle");
+            c.require(ds.forwardClient(), "/downstream/forward-client");
+        }
         Networks relay = c.networks(s.relayNetworks(), "/relay-networks");
-        Networks proxies = c.networks(srv.trustedProxies(), "/server/trusted-proxies");
         String state = c.require(s.stateDirectory(), "/state-directory");
 
         Settings.RepliesSettings rs = c.require(s.replies(), "/replies");
@@ -223,7 +259,8 @@ public final class ConfigLoader {
             if (!lower.matches("[a-z0-9]([a-z0-9.-]*[a-z0-9])?")) throw c.error("/domains/" + d, "not a domain name");
             localDomains.add(lower);
         }
-        List<InetAddress> ours = listen.getAddress().isAnyLocalAddress() ? List.of() : List.of(listen.getAddress());
+        List<InetAddress> ours = new ArrayList<>();
+        if (smtpOn && !listen.getAddress().isAnyLocalAddress()) ours.add(listen.getAddress());
         // One resolver (and answer cache) per loaded configuration: cheap to build, it sends nothing
         // until a DNS check or dns.client-names asks.
         DnsConfig dnsConfig = s.dns() == null ? DnsConfig.defaults() : s.dns();
@@ -243,8 +280,8 @@ public final class ConfigLoader {
                 new DecisionLog(), registry, dnsConfig.clientNames() ? new ReverseNameEnricher(dns) : ClientEnricher.NONE);
         String ml = s.metrics() == null ? null : s.metrics().listen();
         InetSocketAddress metrics = ml == null || ml.isBlank() ? null : c.hostPort(ml, "/metrics/listen");
-        return new DaemonConfig(c.name, s, hostname, listen, downstream, relay, proxies, Path.of(state), engine, metrics,
-                resources);
+        return new DaemonConfig(c.name, s, hostname, smtpOn ? listen : null, policyOn ? policyListen : null,
+                smtpOn ? downstream : null, relay, proxies, Path.of(state), engine, metrics, resources);
     }
 
     private Policy policy(Ctx c, String name, ObjectNode global, ObjectNode override, CheckContext ctx)

@@ -13,10 +13,11 @@ import org.mxfront.policy.PolicyEngine;
  * @param source          the file it came from ({@code <embedded defaults>} when none)
  * @param settings        the bound settings
  * @param hostname        our host name (resolved when the file leaves it empty)
- * @param listen          the SMTP listen address
- * @param downstream      the downstream MTA's address
+ * @param listen          the SMTP door's listen address, or null when that door is off
+ * @param policyListen    the policy-delegation door's listen address, or null when that door is off
+ * @param downstream      the downstream MTA's address, or null when the SMTP door is off
  * @param relayNetworks   clients that may relay
- * @param trustedProxies  clients whose PROXY header and XCLIENT command are believed
+ * @param trustedProxies  clients whose PROXY header and XCLIENT command the SMTP door believes
  * @param stateDirectory  where state is kept
  * @param engine          the policy engine built from the checks and domains
  * @param metricsListen   the admin/metrics HTTP address, or null when it is off
@@ -24,5 +25,5 @@ import org.mxfront.policy.PolicyEngine;
  *                        reloaded from it, closed when the daemon stops
  */
 public record DaemonConfig(String source, Settings settings, String hostname, InetSocketAddress listen,
-        InetSocketAddress downstream, Networks relayNetworks, Networks trustedProxies, Path stateDirectory,
+        InetSocketAddress policyListen, InetSocketAddress downstream, Networks relayNetworks, Networks trustedProxies, Path stateDirectory,
         PolicyEngine engine, InetSocketAddress metricsListen, SharedResources resources) {}

@@ -8,9 +8,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import org.mxfront.relay.DownstreamSettings;
 
 /** The bound configuration, before the policies are built. */
-public record Settings(ServerSettings server, DownstreamSettings downstream, List<String> relayNetworks,
+public record Settings(ServerSettings server, SmtpSettings smtp, PolicyServerSettings policyServer,
+        DownstreamSettings downstream, List<String> relayNetworks,
         String stateDirectory, RepliesSettings replies, ObjectNode checks, Map<String, DomainSettings> domains,
         MetricsSettings metrics, LoggingSettings logging, org.mxfront.dns.DnsConfig dns) {
 
@@ -23,10 +25,28 @@ public record Settings(ServerSettings server, DownstreamSettings downstream, Lis
         @JsonProperty("json") JSON
     }
 
-    /** The SMTP listener. */
-    public record ServerSettings(String hostname, String listen, Integer maxConnections, Boolean enhancedStatusCodes,
+    /** What every door shares: our name, when early refusals are applied, how long a stop may take. */
+    public record ServerSettings(String hostname, Boolean delayReject, Duration shutdownGrace) {}
+
+    /** The SMTP door: the listener on port 25 in front of the downstream MTA. */
+    public record SmtpSettings(Boolean enabled, String listen, Integer maxConnections, Boolean enhancedStatusCodes,
             Duration commandTimeout, Duration dataTimeout, Integer maxErrors, List<String> trustedProxies,
-            BareNewline bareNewline, Boolean delayReject, Duration shutdownGrace) {}
+            BareNewline bareNewline) {}
+
+    /**
+     * The policy-delegation door: Postfix's check_policy_service talks to it.
+     *
+     * @param enabled         on or off (off by default)
+     * @param listen          ADDRESS:PORT it binds
+     * @param maxConnections  Postfix connections served at once
+     * @param idleTimeout     an idle connection is closed after this long (Postfix reconnects)
+     * @param maxLineLength   longest attribute line, in bytes; a longer one closes the connection
+     * @param maxAttributes   most attributes in one request; more closes the connection
+     * @param maxInstances    messages (Postfix's {@code instance}) whose state is kept at once
+     * @param instanceTimeout how long one message's state is kept after its last request
+     */
+    public record PolicyServerSettings(Boolean enabled, String listen, Integer maxConnections, Duration idleTimeout,
+            Integer maxLineLength, Integer maxAttributes, Integer maxInstances, Duration instanceTimeout) {}
 
     /** What to do with a bare CR or LF in message data. */
     public enum BareNewline {
@@ -36,16 +56,6 @@ public record Settings(ServerSettings server, DownstreamSettings downstream, Lis
         @JsonProperty("normalize") NORMALIZE
     }
 
-    /** The downstream MTA (Postfix) that accepted mail is relayed to. */
-    public record DownstreamSettings(String address, Duration connectTimeout, Duration commandTimeout,
-            Duration dataTimeout, ForwardClient forwardClient, Integer maxIdle, Duration idleTimeout) {}
-
-    /** How the real client is made known to the downstream. */
-    public enum ForwardClient {
-        @JsonProperty("xforward") XFORWARD,
-        @JsonProperty("xclient") XCLIENT,
-        @JsonProperty("none") NONE
-    }
 
     /** Reply texts. */
     public record RepliesSettings(String prefix, Map<String, String> texts) {}

@@ -20,7 +20,7 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import org.mxfront.config.Settings.DownstreamSettings;
+
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

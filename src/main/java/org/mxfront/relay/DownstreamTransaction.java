@@ -8,7 +8,7 @@ import io.netty.handler.codec.smtp.DefaultSmtpRequest;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import org.mxfront.config.Settings.ForwardClient;
+import org.mxfront.relay.DownstreamSettings.ForwardClient;
 import org.mxfront.net.Networks;
 
 /**

@@ -72,7 +72,7 @@ final class Conversation {
     InetAddress clientAddress() { return clientAddress; }
     Session session() { return session; }
 
-    private Settings.ServerSettings server() { return config.settings().server(); }
+    private Settings.SmtpSettings server() { return config.settings().smtp(); }
 
     void armCommandDeadline() {
         deadline = System.nanoTime() + server().commandTimeout().toNanos();

@@ -19,6 +19,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.mxfront.codes.Code;
 import org.mxfront.codes.Reply;
 import org.mxfront.config.DaemonConfig;
+import org.mxfront.door.Door;
 import org.mxfront.metrics.MxMeters;
 import org.mxfront.policy.Decision;
 import org.mxfront.policy.DecisionLog;
@@ -37,7 +38,7 @@ import org.subethamail.smtp.server.Session;
 import org.subethamail.smtp.server.SessionHandler;
 
 /** The SMTP front door. One per listening address. */
-public final class SmtpFrontDoor implements AutoCloseable {
+public final class SmtpFrontDoor implements Door {
     private static final Logger LOG = LoggerFactory.getLogger(SmtpFrontDoor.class);
     private static final Logger DECISIONS = LoggerFactory.getLogger("mxfront.decision");
     /** How long a timed-out session may take to hear XM-RJCT50 before its socket is closed under it. */
@@ -67,7 +68,7 @@ public final class SmtpFrontDoor implements AutoCloseable {
         this.relay = relay;
         this.meters = meters;
         meters.gauge(MxMeters.CONNECTIONS_ACTIVE, "Connections open now", active::get);
-        var s = config.settings().server();
+        var s = config.settings().smtp();
         this.server = SMTPServer.port(config.listen().getPort())
                 .bindAddress(config.listen().getAddress())
                 .hostName(config.hostname())
@@ -131,10 +132,20 @@ public final class SmtpFrontDoor implements AutoCloseable {
      * flight finish under the one they started with. The listen address, the trusted proxies of
      * the PROXY header and the downstream settings keep their start-up values until a restart.
      */
+    @Override
     public void update(DaemonConfig next) {
         current = next;
     }
 
+    @Override
+    public String name() { return "smtp"; }
+
+    @Override
+    public String notReady() {
+        return accepting() ? null : "smtp: not accepting connections";
+    }
+
+    @Override
     public void start() {
         server.start();
         sweeper.start();
@@ -142,7 +153,7 @@ public final class SmtpFrontDoor implements AutoCloseable {
                 port(), config.hostname(), config.downstream());
     }
 
-    /** The port actually bound (useful with port 0 in tests). */
+    @Override
     public int port() { return server.getPortAllocated(); }
 
     /** The configuration new connections get. */
@@ -155,6 +166,7 @@ public final class SmtpFrontDoor implements AutoCloseable {
      * Graceful stop, first half: new connections get 421 4.3.2 XM-RJCT59, and this waits until no
      * transaction is in progress or the grace time is over. {@link #close()} then ends the rest.
      */
+    @Override
     public void drain(java.time.Duration grace) {
         draining = true;
         long end = System.nanoTime() + grace.toNanos();
@@ -199,7 +211,7 @@ public final class SmtpFrontDoor implements AutoCloseable {
             Decision d;
             if (draining) {
                 d = c.refuse(Code.SHUTTING_DOWN, "shutdown");
-            } else if (total > cfg.settings().server().maxConnections()) {
+            } else if (total > cfg.settings().smtp().maxConnections()) {
                 d = c.refuse(Code.SERVER_BUSY, "max-connections");
             } else {
                 d = c.connect();
@@ -209,7 +221,7 @@ public final class SmtpFrontDoor implements AutoCloseable {
             onSessionEnd(session);
             // SubEtha writes "code message" itself: hand it the last line, send the others first.
             Reply r = d.reply();
-            List<String> lines = r.wireLines(cfg.settings().server().enhancedStatusCodes());
+            List<String> lines = r.wireLines(cfg.settings().smtp().enhancedStatusCodes());
             try {
                 for (int i = 0; i < lines.size() - 1; i++) session.sendResponse(lines.get(i));
             } catch (IOException e) {

@@ -177,7 +177,7 @@ public final class ContentBench {
         System.out.println("|---|---|---|---|---|");
         try {
             for (boolean on : new boolean[] {false, true, false, true}) {
-                String yaml = "server:\n  hostname: mx.bench\n  listen: 127.0.0.1:0\n  max-connections: 200\n"
+                String yaml = "server:\n  hostname: mx.bench\nsmtp:\n  listen: 127.0.0.1:0\n  max-connections: 200\n"
                         + "downstream:\n  address: 127.0.0.1:" + sinkPort + "\n  max-idle: 64\n"
                         + "state-directory: target/bench-state\nmetrics:\n  listen: 127.0.0.1:0\n"
                         + "relay-networks: [127.0.0.1/32]\n"

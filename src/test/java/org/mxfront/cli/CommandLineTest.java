@@ -29,10 +29,10 @@ class CommandLineTest {
     @Test
     void brokenConfigNamesFileLineAndKey() throws Exception {
         Path f = tmp.resolve("bad.yml");
-        Files.writeString(f, "server:\n  listen: 127.0.0.1:2525\n  max-conections: 3\n");
+        Files.writeString(f, "smtp:\n  listen: 127.0.0.1:2525\n  max-conections: 3\n");
         Cli.Run r = run("check-config", f.toString());
         assertEquals(1, r.exit());
-        assertTrue(r.err().startsWith(f + ":3: server.max-conections: unknown key"), r.err());
+        assertTrue(r.err().startsWith(f + ":3: smtp.max-conections: unknown key"), r.err());
     }
 
     @Test

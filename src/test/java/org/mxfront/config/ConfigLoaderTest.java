@@ -88,15 +88,15 @@ class ConfigLoaderTest {
     @Test
     void defaultSettings() throws Exception {
         Settings s = parse(H).settings();
-        assertEquals(1000, s.server().maxConnections());
-        assertEquals(true, s.server().enhancedStatusCodes());
-        assertEquals(Duration.ofMinutes(5), s.server().commandTimeout());
-        assertEquals(Duration.ofMinutes(10), s.server().dataTimeout());
-        assertEquals(10, s.server().maxErrors());
-        assertEquals(Settings.BareNewline.REJECT, s.server().bareNewline());
+        assertEquals(1000, s.smtp().maxConnections());
+        assertEquals(true, s.smtp().enhancedStatusCodes());
+        assertEquals(Duration.ofMinutes(5), s.smtp().commandTimeout());
+        assertEquals(Duration.ofMinutes(10), s.smtp().dataTimeout());
+        assertEquals(10, s.smtp().maxErrors());
+        assertEquals(Settings.BareNewline.REJECT, s.smtp().bareNewline());
         assertEquals(true, s.server().delayReject());
         assertEquals(Duration.ofSeconds(10), s.downstream().connectTimeout());
-        assertEquals(Settings.ForwardClient.XFORWARD, s.downstream().forwardClient());
+        assertEquals(org.mxfront.relay.DownstreamSettings.ForwardClient.XFORWARD, s.downstream().forwardClient());
         assertEquals(16, s.downstream().maxIdle());
         assertEquals(Duration.ofSeconds(30), s.downstream().idleTimeout());
         assertEquals("127.0.0.1:9725", s.metrics().listen());
@@ -106,9 +106,20 @@ class ConfigLoaderTest {
     void mapsMergeKeyByKeyAndListsReplace() throws Exception {
         DaemonConfig c = parse(H + "  delay-reject: false\nrelay-networks:\n  - 10.0.0.0/8\n");
         assertEquals(false, c.settings().server().delayReject());
-        assertEquals(2525, c.listen().getPort(), "the rest of server: keeps its defaults");
+        assertEquals(2525, c.listen().getPort(), "the rest of the file keeps its defaults");
         assertTrue(c.relayNetworks().contains(ip("10.1.2.3")));
         assertFalse(c.relayNetworks().contains(ip("127.0.0.1")), "the default list is replaced");
+    }
+
+    @Test
+    void eachDoorIsOptionalAndThePolicyDoorNeedsNoDownstream() throws Exception {
+        DaemonConfig c = parse(H + "smtp: {enabled: false}\npolicy-server: {enabled: true}\n");
+        assertEquals(null, c.listen(), "the SMTP door is off");
+        assertEquals(null, c.downstream(), "downstream: belongs to the SMTP door");
+        assertEquals(10040, c.policyListen().getPort());
+        DaemonConfig d = parse(H);
+        assertEquals(null, d.policyListen(), "the policy door is off by default");
+        assertEquals(2525, d.listen().getPort(), "the SMTP door is on by default");
     }
 
     record Dur(String text, Duration expected) {}
@@ -122,7 +133,7 @@ class ConfigLoaderTest {
     @ParameterizedTest
     @MethodSource("durations")
     void durationsAsOperatorsWriteThem(Dur d) throws Exception {
-        assertEquals(d.expected(), parse(H + "  command-timeout: " + d.text() + "\n").settings().server().commandTimeout());
+        assertEquals(d.expected(), parse(H + "smtp:\n  command-timeout: " + d.text() + "\n").settings().smtp().commandTimeout());
     }
 
     // ---- checks ------------------------------------------------------------------------------------
@@ -243,30 +254,36 @@ class ConfigLoaderTest {
                         "unknown key (known keys here: " + TOP_LEVEL_KEYS + ", "
                                 + "state-directory)"),
                 new Bad("unknown key in server", H + "  bogus: 1\n", 3, "server.bogus",
-                        "unknown key (known keys here: bare-newline, command-timeout, data-timeout, delay-reject, "
-                                + "enhanced-status-codes, hostname, listen, max-connections, max-errors, shutdown-grace, trusted-proxies)"),
+                        "unknown key (known keys here: delay-reject, hostname, shutdown-grace)"),
+                new Bad("SMTP key under server: (an older file)", H + "  listen: 0.0.0.0:25\n", 3, "server.listen",
+                        "this key is now under smtp: (write smtp: {listen: ...})"),
+                new Bad("no door enabled", H + "smtp:\n  enabled: false\n", 4, "smtp.enabled",
+                        "no door is enabled: enable smtp, policy-server or both"),
+                new Bad("bad policy-server listen", H + "policy-server:\n  listen: nowhere\n", 4, "policy-server.listen",
+                        "expected ADDRESS:PORT (e.g. 127.0.0.1:2525 or [::1]:2525), got 'nowhere'"),
+                new Bad("zero policy-server max-attributes", H + "policy-server:\n  max-attributes: 0\n", 4,
+                        "policy-server.max-attributes", "must be at least 1"),
                 new Bad("bad check mode", H + "checks:\n  helo:\n    mode: sometimes\n", 5, "checks.helo.mode",
                         "invalid value 'sometimes' (expected one of: enforce, log-only)"),
-                new Bad("bad bare-newline", H + "  bare-newline: fix\n", 3, "server.bare-newline",
+                new Bad("bad bare-newline", H + "smtp:\n  bare-newline: fix\n", 4, "smtp.bare-newline",
                         "invalid value 'fix' (expected one of: reject, normalize)"),
                 new Bad("bad forward-client", H + "downstream:\n  forward-client: smtp\n", 4, "downstream.forward-client",
                         "invalid value 'smtp' (expected one of: xforward, xclient, none)"),
                 new Bad("empty quoted mode", H + "checks:\n  relay:\n    mode: \"\"\n", 5, "checks.relay.mode",
                         "invalid value '' (expected one of: enforce, log-only)"),
-                new Bad("empty listen", H + "  listen:\n", 3, "server.listen", "missing value"),
+                new Bad("empty listen", H + "smtp:\n  listen:\n", 4, "smtp.listen", "missing value"),
                 new Bad("bad boolean", H + "  delay-reject: maybe\n", 3, "server.delay-reject",
                         "invalid value 'maybe' (expected true or false)"),
                 new Bad("bad boolean in a check", H + "checks:\n  helo:\n    reject-localhost: maybe\n", 5,
                         "checks.helo.reject-localhost", "invalid value 'maybe' (expected true or false)"),
                 new Bad("enabled not a boolean", H + "checks:\n  helo:\n    enabled: maybe\n", 5, "checks.helo.enabled",
                         "must be true or false"),
-                new Bad("bad whole number", H + "  max-connections: 1.5\n", 3, "server.max-connections",
+                new Bad("bad whole number", H + "smtp:\n  max-connections: 1.5\n", 4, "smtp.max-connections",
                         "invalid value '1.5' (expected a whole number)"),
-                new Bad("zero max-connections", H + "  max-connections: 0\n", 3, "server.max-connections", "must be at least 1"),
+                new Bad("zero max-connections", H + "smtp:\n  max-connections: 0\n", 4, "smtp.max-connections", "must be at least 1"),
                 new Bad("bad CIDR", H + "relay-networks:\n  - 127.0.0.1/32\n  - not-a-net\n", 5, "relay-networks[1]",
                         "'not-a-net' is not an IP address or CIDR block"),
-                new Bad("bad CIDR in a flow list", H + "  trusted-proxies: [10.0.0.0/8, 300.1.1.1]\n", 3,
-                        "server.trusted-proxies[1]", "'300.1.1.1' is not an IP address or CIDR block"),
+                new Bad("bad CIDR in a flow list", H + "smtp:\n  trusted-proxies: [10.0.0.0/8, 300.1.1.1]\n", 4, "smtp.trusted-proxies[1]", "'300.1.1.1' is not an IP address or CIDR block"),
                 new Bad("scalar for a list", H + "relay-networks: 127.0.0.1\n", 3, "relay-networks",
                         "wrong type of value (expected a list)"),
                 new Bad("unknown check", H + "checks:\n  bogus-check: {}\n", 4, "checks.bogus-check",
@@ -286,9 +303,9 @@ class ConfigLoaderTest {
                         "replies.texts.relay-denied", "must be one line without control characters"),
                 new Bad("bad reply prefix", H + "replies:\n  prefix: \"XM RJCT\"\n", 4, "replies.prefix",
                         "must be 1-20 letters, digits, '.', '_' or '-'"),
-                new Bad("listen without port", H + "  listen: 127.0.0.1\n", 3, "server.listen",
+                new Bad("listen without port", H + "smtp:\n  listen: 127.0.0.1\n", 4, "smtp.listen",
                         "expected ADDRESS:PORT (e.g. 127.0.0.1:2525 or [::1]:2525), got '127.0.0.1'"),
-                new Bad("listen port out of range", H + "  listen: 127.0.0.1:70000\n", 3, "server.listen",
+                new Bad("listen port out of range", H + "smtp:\n  listen: 127.0.0.1:70000\n", 4, "smtp.listen",
                         "port 70000 is out of range"),
                 new Bad("bad downstream address", H + "downstream:\n  address: \"[::1]\"\n", 4, "downstream.address",
                         "expected ADDRESS:PORT (e.g. 127.0.0.1:2525 or [::1]:2525), got '[::1]'"),
@@ -296,15 +313,15 @@ class ConfigLoaderTest {
                 new Bad("duplicate check", H + "checks:\n  helo: {}\n  relay: {}\n  helo: {}\n", 6, "checks.helo", "duplicate key"),
                 new Bad("duplicate top-level key", H + "state-directory: a\nstate-directory: b\n", 4, "state-directory",
                         "duplicate key"),
-                new Bad("YAML syntax error", H + "  listen: [unclosed\n", 3, null,
+                new Bad("YAML syntax error", H + "smtp:\n  listen: [unclosed\n", 4, null,
                         "YAML syntax error: while parsing a flow sequence"),
                 new Bad("not a mapping", "- a\n- b\n", 1, null, "the file must be a YAML mapping"),
-                new Bad("zero duration", H + "  command-timeout: 0s\n", 3, "server.command-timeout", "must be longer than zero"),
+                new Bad("zero duration", H + "smtp:\n  command-timeout: 0s\n", 4, "smtp.command-timeout", "must be longer than zero"),
                 new Bad("zero downstream duration", H + "downstream:\n  idle-timeout: 0\n", 4, "downstream.idle-timeout",
                         "must be longer than zero"),
-                new Bad("negative duration", H + "  command-timeout: -5s\n", 3, "server.command-timeout",
+                new Bad("negative duration", H + "smtp:\n  command-timeout: -5s\n", 4, "smtp.command-timeout",
                         "invalid value '-5s' (expected a duration such as 30s, 5m, 2h, 1d)"),
-                new Bad("duration with a bad unit", H + "  data-timeout: 5w\n", 3, "server.data-timeout",
+                new Bad("duration with a bad unit", H + "smtp:\n  data-timeout: 5w\n", 4, "smtp.data-timeout",
                         "invalid value '5w' (expected a duration such as 30s, 5m, 2h, 1d)"),
                 new Bad("bad domain name", H + "domains:\n  \"bad domain\": {}\n", 4, "domains.bad domain", "not a domain name"),
                 new Bad("domain override not a mapping", H + "domains:\n  example.org:\n    checks:\n      helo: off\n", 6,

@@ -43,7 +43,7 @@ class CommandFuzzIT {
     static void start() throws Exception {
         tmp = Files.createTempDirectory("mxfront-fuzz");
         sink = SmtpSink.start(tmp);
-        mx = Mxfront.start(sink.port, "server:\n  command-timeout: 10s\n");
+        mx = Mxfront.start(sink.port, "smtp:\n  command-timeout: 10s\n");
     }
 
     @AfterContainer

@@ -49,9 +49,9 @@ class DnsblIT {
     /** mxfront with the test zones; the extras are laid into the dnsbl check's and the server's settings. */
     static String config(int dnsPort, String dnsblExtra, String serverExtra) {
         return """
-                server:
+                smtp:
                   trusted-proxies: [127.0.0.1/32]
-                %s
+                server: {%s}
                 dns:
                   resolvers: ["127.0.0.1:%d"]
                 checks:
@@ -75,7 +75,7 @@ class DnsblIT {
                       - zone: generic.test
                       - zone: blocked.test
                   relay: {}
-                """.formatted(serverExtra.indent(2).stripTrailing(), dnsPort, dnsblExtra.indent(4).stripTrailing());
+                """.formatted(serverExtra, dnsPort, dnsblExtra.indent(4).stripTrailing());
     }
 
     @AfterAll

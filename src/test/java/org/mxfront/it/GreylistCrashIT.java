@@ -45,7 +45,8 @@ class GreylistCrashIT {
             Path state = tmp.resolve("state");
             Path cfg = tmp.resolve("mxfront.yml");
             Files.writeString(cfg, """
-                    server: {hostname: mx.test, listen: "127.0.0.1:%d"}
+                    server: {hostname: mx.test}
+                    smtp: {listen: "127.0.0.1:%d"}
                     downstream: {address: "127.0.0.1:%d"}
                     state-directory: %s
                     metrics: {listen: ""}

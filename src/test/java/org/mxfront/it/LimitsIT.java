@@ -73,7 +73,7 @@ class LimitsIT {
     @Test
     void tricklingClientIsCutOffAtTheCommandDeadline() throws Exception {
         try (SmtpSink sink = SmtpSink.start(tmp);
-                Mxfront mx = Mxfront.start(sink.port, "server:\n  command-timeout: 1s\n");
+                Mxfront mx = Mxfront.start(sink.port, "smtp:\n  command-timeout: 1s\n");
                 SmtpClient c = mx.client("127.0.0.2")) {
             c.reply();
             // One byte at a time, each well inside SubEtha's per-read timeout, never a full line.
@@ -94,7 +94,7 @@ class LimitsIT {
     @Test
     void aClientThatNeverReadsItsRepliesIsCutOffAndTheDaemonServesOthers() throws Exception {
         try (SmtpSink sink = SmtpSink.start(tmp);
-                Mxfront mx = Mxfront.start(sink.port, "server:\n  command-timeout: 1s\n");
+                Mxfront mx = Mxfront.start(sink.port, "smtp:\n  command-timeout: 1s\n");
                 java.net.Socket s = new java.net.Socket()) {
             s.setReceiveBufferSize(4096);
             s.bind(new java.net.InetSocketAddress("127.0.0.2", 0));
@@ -127,7 +127,7 @@ class LimitsIT {
     @Test
     void tooManyErrorsCloseTheConnection() throws Exception {
         try (SmtpSink sink = SmtpSink.start(tmp);
-                Mxfront mx = Mxfront.start(sink.port, "server:\n  max-errors: 3\n");
+                Mxfront mx = Mxfront.start(sink.port, "smtp:\n  max-errors: 3\n");
                 SmtpClient c = FrontDoorIT.hello(mx, "127.0.0.2", "client.sender.example")) {
             assertEquals(List.of("503 5.5.1 Error: need MAIL command"), c.command("RCPT TO:<bob@example.com>"));
             assertEquals(List.of("502 5.5.1 VRFY command is disabled"), c.command("VRFY bob"));
@@ -141,7 +141,7 @@ class LimitsIT {
     @Test
     void xclientFromATrustedProxySetsTheClient() throws Exception {
         try (SmtpSink sink = SmtpSink.start(tmp);
-                Mxfront mx = Mxfront.start(sink.port, "server:\n  trusted-proxies: [127.0.0.9/32]\n");
+                Mxfront mx = Mxfront.start(sink.port, "smtp:\n  trusted-proxies: [127.0.0.9/32]\n");
                 SmtpClient c = FrontDoorIT.hello(mx, "127.0.0.9", "proxy.example.net")) {
             assertEquals(List.of("220 mx.test ESMTP mxfront"), c.command("XCLIENT ADDR=192.0.2.77 HELO=outside.example.org"));
             c.command("EHLO outside.example.org");
@@ -158,7 +158,7 @@ class LimitsIT {
     @Test
     void proxyV1HeaderFromATrustedProxySetsTheClient() throws Exception {
         try (SmtpSink sink = SmtpSink.start(tmp);
-                Mxfront mx = Mxfront.start(sink.port, "server:\n  trusted-proxies: [127.0.0.9/32]\n");
+                Mxfront mx = Mxfront.start(sink.port, "smtp:\n  trusted-proxies: [127.0.0.9/32]\n");
                 SmtpClient c = mx.client("127.0.0.9")) {
             c.sendRaw("PROXY TCP4 198.51.100.20 127.0.0.1 40000 25\r\n");
             assertEquals(List.of("220 mx.test ESMTP mxfront"), c.reply());
@@ -202,7 +202,7 @@ class LimitsIT {
     @Test
     void enhancedStatusCodesCanBeSwitchedOffForTheSeedsExactShape() throws Exception {
         try (SmtpSink sink = SmtpSink.start(tmp);
-                Mxfront mx = Mxfront.start(sink.port, "server:\n  enhanced-status-codes: false\n");
+                Mxfront mx = Mxfront.start(sink.port, "smtp:\n  enhanced-status-codes: false\n");
                 SmtpClient c = mx.client("127.0.0.2")) {
             c.reply();
             List<String> ehlo = c.command("EHLO client.sender.example");
@@ -216,7 +216,7 @@ class LimitsIT {
     @Test
     void unknownCommandFloodIsCutOffAndStockRepliesCarryEnhancedCodes() throws Exception {
         try (SmtpSink sink = SmtpSink.start(tmp);
-                Mxfront mx = Mxfront.start(sink.port, "server:\n  max-errors: 3\n");
+                Mxfront mx = Mxfront.start(sink.port, "smtp:\n  max-errors: 3\n");
                 SmtpClient c = FrontDoorIT.hello(mx, "127.0.0.2", "client.sender.example")) {
             assertEquals(List.of("250 2.0.0 Ok"), c.command("NOOP"));
             assertEquals(List.of("500 5.5.2 Error: command not recognized"), c.command("FOOBAR"));
@@ -249,7 +249,7 @@ class LimitsIT {
     @Test
     void serverFullRefusesWithXmRjct35() throws Exception {
         try (SmtpSink sink = SmtpSink.start(tmp);
-                Mxfront mx = Mxfront.start(sink.port, "server:\n  max-connections: 2\n");
+                Mxfront mx = Mxfront.start(sink.port, "smtp:\n  max-connections: 2\n");
                 SmtpClient a = mx.client("127.0.0.2"); SmtpClient b = mx.client("127.0.0.3")) {
             a.reply();
             b.reply();
@@ -263,7 +263,7 @@ class LimitsIT {
     @Test
     void normalizeModeTurnsBareLineFeedsIntoLineEndsButNeverEndsDataWithThem() throws Exception {
         try (SmtpSink sink = SmtpSink.start(tmp);
-                Mxfront mx = Mxfront.start(sink.port, "server:\n  bare-newline: normalize\n");
+                Mxfront mx = Mxfront.start(sink.port, "smtp:\n  bare-newline: normalize\n");
                 SmtpClient c = FrontDoorIT.hello(mx, "127.0.0.2", "client.sender.example")) {
             c.command("MAIL FROM:<a@sender.example>");
             c.command("RCPT TO:<bob@example.com>");

@@ -32,6 +32,7 @@ final class Mxfront implements AutoCloseable {
         return """
                 server:
                   hostname: %s
+                smtp:
                   listen: 127.0.0.1:0
                 downstream:
                   address: 127.0.0.1:%d

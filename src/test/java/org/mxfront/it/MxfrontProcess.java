@@ -37,7 +37,7 @@ final class MxfrontProcess implements AutoCloseable {
         if (!Files.isRegularFile(JAR)) throw new IllegalStateException(JAR + " is missing: run mvn package first");
         int metricsPort = Ports.free();
         String yaml = Mxfront.merge(Mxfront.base(downstreamPort), """
-                server:
+                smtp:
                   listen: 127.0.0.1:%d
                 metrics:
                   listen: 127.0.0.1:%d

@@ -58,7 +58,7 @@ class SmugglingIT {
         sink = SmtpSink.start(tmp);
         postfix = PostfixInstance.start(tmp, sink.port, PostfixInstance.BareNewline.POSTFIX_DEFAULTS);
         rejecting = Mxfront.start(postfix.port);
-        normalizing = Mxfront.start(postfix.port, "server:\n  bare-newline: normalize\n");
+        normalizing = Mxfront.start(postfix.port, "smtp:\n  bare-newline: normalize\n");
     }
 
     @AfterAll

@@ -1,0 +1,37 @@
+// What the daemon knows of a front door: the SMTP proxy, the Postfix policy-delegation server and
+// (next) the milter server all look the same from Daemon. A door owns its sockets, its threads and
+// its protocol; it reaches the checks only through the policy engine of the configuration it holds.
+package org.mxfront.door;
+
+import java.io.IOException;
+import java.time.Duration;
+import org.mxfront.config.DaemonConfig;
+
+/** A way for mail to reach the policy engine. */
+public interface Door extends AutoCloseable {
+
+    /** Short name for logs, readiness and the {@code door} metric label: {@code smtp}, {@code policy}. */
+    String name();
+
+    /** Binds and starts serving; returns once the listener is bound. */
+    void start() throws IOException;
+
+    /** The port actually bound (a test's port 0 resolved). */
+    int port();
+
+    /**
+     * Puts a reloaded configuration in force for sessions that start from now on; sessions in flight
+     * finish under the one they started with. Listen addresses change only on restart.
+     */
+    void update(DaemonConfig next);
+
+    /** Graceful stop, first half: refuse newcomers, wait up to {@code grace} for work in flight. */
+    void drain(Duration grace);
+
+    /** Null when ready to serve, else why not (one line; /readyz lists it). */
+    String notReady();
+
+    /** Stops listening and ends what is left. */
+    @Override
+    void close();
+}

@@ -14,7 +14,7 @@ import org.mxfront.policy.Mailbox;
 import org.mxfront.policy.PolicyEngine;
 import org.mxfront.policy.PolicySession;
 import org.mxfront.policy.Verdict;
-import org.mxfront.smtp.PathParser;
+import org.mxfront.address.PathParser;
 
 /** Explains a policy decision. Stateless. */
 public final class Explainer {

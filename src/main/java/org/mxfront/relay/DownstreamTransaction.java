@@ -8,6 +8,7 @@ import io.netty.handler.codec.smtp.DefaultSmtpRequest;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import org.mxfront.address.Xtext;
 import org.mxfront.relay.DownstreamSettings.ForwardClient;
 import org.mxfront.net.Networks;
 
@@ -100,11 +101,11 @@ public final class DownstreamTransaction {
         String addr = Networks.text(client.address());
         if (client.address() instanceof java.net.Inet6Address) addr = "IPV6:" + addr;
         List<String> attrs = new ArrayList<>();
-        addIfOffered(attrs, offered, "NAME", xtext(cap(client.reverseName() == null ? "[UNAVAILABLE]" : client.reverseName())));
-        addIfOffered(attrs, offered, "ADDR", xtext(addr));
+        addIfOffered(attrs, offered, "NAME", Xtext.encode(cap(client.reverseName() == null ? "[UNAVAILABLE]" : client.reverseName())));
+        addIfOffered(attrs, offered, "ADDR", Xtext.encode(addr));
         addIfOffered(attrs, offered, "PORT", Integer.toString(client.port()));
         addIfOffered(attrs, offered, "PROTO", client.esmtp() ? "ESMTP" : "SMTP");
-        addIfOffered(attrs, offered, "HELO", xtext(cap(client.helo() == null ? "[UNAVAILABLE]" : client.helo())));
+        addIfOffered(attrs, offered, "HELO", Xtext.encode(cap(client.helo() == null ? "[UNAVAILABLE]" : client.helo())));
         if (withSource) addIfOffered(attrs, offered, "SOURCE", "REMOTE");
         return attrs;
     }
@@ -194,16 +195,5 @@ public final class DownstreamTransaction {
         if (conn != null) conn.abort();
         conn = null;
         inData = false;
-    }
-
-    /** RFC 3461 xtext, as XFORWARD and XCLIENT want their values. */
-    static String xtext(String s) {
-        StringBuilder sb = new StringBuilder(s.length());
-        for (byte b : s.getBytes(java.nio.charset.StandardCharsets.UTF_8)) {
-            int c = b & 0xff;
-            if (c < 33 || c > 126 || c == '+' || c == '=') sb.append('+').append(String.format("%02X", c));
-            else sb.append((char) c);
-        }
-        return sb.toString();
     }
 }

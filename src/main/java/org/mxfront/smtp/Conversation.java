@@ -12,6 +12,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import org.mxfront.address.PathParser;
+import org.mxfront.address.Xtext;
 import org.mxfront.codes.Code;
 import org.mxfront.codes.Reply;
 import org.mxfront.config.DaemonConfig;
@@ -521,7 +523,7 @@ final class Conversation {
                 return;
             }
             String k = attr.substring(0, eq).toUpperCase(Locale.ROOT);
-            String v = xtextDecode(attr.substring(eq + 1));
+            String v = Xtext.decode(attr.substring(eq + 1));
             boolean unavailable = v.equalsIgnoreCase("[UNAVAILABLE]") || v.equalsIgnoreCase("[TEMPUNAVAIL]");
             switch (k) {
                 case "ADDR" -> {
@@ -609,21 +611,5 @@ final class Conversation {
     private static boolean ascii(String s) {
         for (int i = 0; i < s.length(); i++) if (s.charAt(i) >= 0x80) return false;
         return true;
-    }
-
-    /** RFC 3461 xtext decoding (XCLIENT values): "+XX" is the byte with hex value XX. */
-    static String xtextDecode(String s) {
-        StringBuilder sb = new StringBuilder(s.length());
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (c == '+' && i + 3 <= s.length()
-                    && Character.digit(s.charAt(i + 1), 16) >= 0 && Character.digit(s.charAt(i + 2), 16) >= 0) {
-                sb.append((char) Integer.parseInt(s.substring(i + 1, i + 3), 16));
-                i += 2;
-            } else {
-                sb.append(c);
-            }
-        }
-        return sb.toString();
     }
 }

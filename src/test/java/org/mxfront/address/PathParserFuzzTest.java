@@ -3,7 +3,7 @@
 // give a mailbox or a reason, and what is accepted is safe to forward: it parses back to itself with
 // no parameters, has no control characters, respects the RFC 5321 length limits, and is ASCII
 // unless SMTPUTF8 is allowed. Tries: jqwik.tries.default (src/test/resources/junit-platform.properties).
-package org.mxfront.smtp;
+package org.mxfront.address;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

@@ -1,7 +1,7 @@
 // Parses the argument of MAIL FROM: and RCPT TO: (RFC 5321 4.1.2) into a Mailbox and its ESMTP
 // parameters, with a reason for every refusal. Source routes are accepted and flagged (RFC 5321
 // says to ignore them; the relay check refuses them from outside clients).
-package org.mxfront.smtp;
+package org.mxfront.address;
 
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;

@@ -1,5 +1,5 @@
 // Covers PathParser.parse: valid and invalid MAIL FROM/RCPT TO arguments, parameters, relay tricks, limits, SMTPUTF8.
-package org.mxfront.smtp;
+package org.mxfront.address;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;

@@ -77,7 +77,7 @@ final class StockReplies extends ServerSocket {
             }
         }
 
-        void attach(Conversation c) throws IOException {
+        void attach(SmtpConversation c) throws IOException {
             ((Filter) getOutputStream()).conversation = c;
         }
     }
@@ -85,7 +85,7 @@ final class StockReplies extends ServerSocket {
     /** Buffers one response until flush, rewrites it if it is one of SubEtha's stock replies. */
     static final class Filter extends FilterOutputStream {
         private final ByteArrayOutputStream pending = new ByteArrayOutputStream(256);
-        volatile Conversation conversation;
+        volatile SmtpConversation conversation;
 
         Filter(OutputStream out) {
             super(out);
@@ -106,7 +106,7 @@ final class StockReplies extends ServerSocket {
             if (pending.size() > 0) {
                 String text = pending.toString(StandardCharsets.UTF_8);
                 pending.reset();
-                Conversation c = conversation;
+                SmtpConversation c = conversation;
                 boolean error = false;
                 String out = text;
                 if (c != null) {
@@ -121,7 +121,7 @@ final class StockReplies extends ServerSocket {
                 if (extra != null) {
                     super.out.write(extra.getBytes(StandardCharsets.UTF_8));
                     super.out.flush();
-                    c.session().quit();
+                    c.close();
                     return;
                 }
             }

@@ -1,12 +1,13 @@
-// The SMTP protocol for one inbound connection: parses commands, asks the policy engine at each
-// stage, relays what passes to the downstream, and answers. SubEtha SMTP owns the socket, the
-// thread (one virtual thread per connection) and the command loop; this class owns everything the
-// client hears. No 250 for DATA is sent before the downstream said 250 for that message.
+// The SMTP protocol of one inbound connection as a state machine without a socket: it is fed
+// command lines and, after 354, message bytes, and it answers through a Transport. It asks the
+// policy engine at each stage and relays what passes through a Downstream. SmtpFrontDoor puts it
+// on a SubEtha socket; SmtpConversationTest feeds it bytes in memory, as Netty tests a codec with
+// EmbeddedChannel. No 250 for a message is sent before the downstream said 250 for it.
 package org.mxfront.smtp;
 
-import io.netty.buffer.ByteBuf;
 import java.io.IOException;
 import java.net.InetAddress;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -18,89 +19,158 @@ import org.mxfront.codes.Code;
 import org.mxfront.codes.Reply;
 import org.mxfront.config.DaemonConfig;
 import org.mxfront.config.Settings;
+import org.mxfront.metrics.MxMeters;
 import org.mxfront.policy.Decision;
+import org.mxfront.policy.DecisionLog;
 import org.mxfront.policy.HeaderCollector;
 import org.mxfront.policy.Mailbox;
 import org.mxfront.policy.PolicySession;
 import org.mxfront.policy.Stage;
 import org.mxfront.policy.Verdict;
-import org.mxfront.relay.ClientIdentity;
+import org.mxfront.relay.Downstream;
 import org.mxfront.relay.DownstreamException;
-import org.mxfront.relay.DownstreamRelay;
 import org.mxfront.relay.DownstreamReply;
-import org.mxfront.relay.DownstreamTransaction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.subethamail.smtp.server.Session;
 
-/** One connection's protocol state. Driven by its session's thread only (the deadline sweeper only closes it). */
-final class Conversation {
-    private static final Logger LOG = LoggerFactory.getLogger(Conversation.class);
+/**
+ * One connection's SMTP state. Driven by one thread at a time (the session's); only the deadline
+ * fields are read by the door's sweeper.
+ */
+public final class SmtpConversation {
+    private static final Logger LOG = LoggerFactory.getLogger(SmtpConversation.class);
+    private static final Logger DECISIONS = LoggerFactory.getLogger("mxfront.decision");
     private static final int HEADER_COLLECT_LIMIT = 256 * 1024;
-    private static final int FORWARD_CHUNK = 16 * 1024;
     private static final byte[] CRLF = {'\r', '\n'};
 
-    private final SmtpFrontDoor door;
-    private final Session session;
+    /** Where replies go and what the conversation may ask of the connection. */
+    public interface Transport {
+        /** Sends one reply: its lines joined by CRLF, without the final CRLF. */
+        void send(String reply) throws IOException;
+
+        /** Ends the connection once the replies sent so far are out. */
+        void close();
+
+        /** Waits up to {@code pause} without greeting; true when the client sent anything meanwhile. */
+        boolean talkedWithin(Duration pause);
+
+        /** The peer's own address (a trusted proxy's, when PROXY or XCLIENT named another client). */
+        InetAddress realRemote();
+    }
+
+    /** The door's per-address connection counts, which XCLIENT moves from one address to another. */
+    @FunctionalInterface
+    public interface ClientCounts {
+        /** Moves one connection's count; returns the new address's count, this one included. */
+        int move(InetAddress from, InetAddress to);
+    }
+
     private final DaemonConfig config;
+    private final Settings.SmtpSettings smtp;
+    private final Downstream relay;
+    private final Transport transport;
+    private final ClientCounts counts;
+    private final MxMeters meters;
     private final PolicySession policy;
-    private InetAddress clientAddress;
-    private int clientPort;
     private String helo;
     private boolean esmtp;
     private int errors;
-    volatile long deadline;
-    volatile boolean timedOut;
-    volatile long forceCloseAt;
-    volatile boolean forceClosed;
+    private boolean closed;
 
     // The current transaction
     private Mailbox sender;
     private boolean smtputf8;
-    private DownstreamTransaction downstream;
+    private Downstream.Transaction downstream;
     private int acceptedRecipients;
+    /** Non-null between 354 and the end of the message. */
+    private Message message;
 
-    Conversation(SmtpFrontDoor door, Session session, DaemonConfig config, InetAddress address, int port,
-            int connectionsFromAddress) {
-        this.door = door;
-        this.session = session;
+    /** Set by the door: when the current command or DATA phase must be over (System.nanoTime()). */
+    volatile long deadline;
+
+    public SmtpConversation(DaemonConfig config, Downstream relay, Transport transport, ClientCounts counts,
+            MxMeters meters, InetAddress address, int port, int connectionsFromAddress) {
         this.config = config;
-        this.clientAddress = address;
-        this.clientPort = port;
+        this.smtp = config.settings().smtp();
+        this.relay = relay;
+        this.transport = transport;
+        this.counts = counts;
+        this.meters = meters;
         this.policy = config.engine().newSession(address, port, connectionsFromAddress);
         armCommandDeadline();
     }
 
-    InetAddress clientAddress() { return clientAddress; }
-    Session session() { return session; }
+    /** The client's address (after a trusted PROXY header or XCLIENT). */
+    public InetAddress clientAddress() { return policy.facts().client().address(); }
 
-    private Settings.SmtpSettings server() { return config.settings().smtp(); }
+    /** The engine's view of this connection. */
+    public PolicySession policy() { return policy; }
+
+    /** True between MAIL and the end of the transaction. */
+    public boolean inTransaction() { return sender != null; }
+
+    /** True between 354 and the end of the message: feed {@link #data} instead of {@link #command}. */
+    public boolean inData() { return message != null; }
+
+    /** True once the conversation ended the connection (QUIT, a disconnect verdict, too many errors). */
+    public boolean closed() { return closed; }
 
     void armCommandDeadline() {
-        deadline = System.nanoTime() + server().commandTimeout().toNanos();
+        deadline = System.nanoTime() + smtp.commandTimeout().toNanos();
     }
 
-    /** Refusal at connect made by the front door itself (server full, shutting down). */
-    Decision refuse(Code code, String reason) {
+    /** Refusal at connect made by the door itself (server full, shutting down). */
+    public Decision refuse(Code code, String reason) {
         return policy.refuse(Stage.CONNECT, new Verdict.Disconnect(code, Map.of()), reason);
     }
 
-    /** True between MAIL and the end of the transaction. */
-    boolean inTransaction() {
-        return sender != null;
+    /** CONNECT stage; the refusal to send instead of the greeting, or null to greet. */
+    public Decision connect() {
+        Decision d = policy.connect(transport::talkedWithin);
+        return d.proceed() ? null : d;
     }
 
-    /** CONNECT stage; the reply to send instead of the greeting, or null to greet. */
-    Decision connect() {
-        Decision d = policy.connect(pause -> session.getSocket() instanceof StockReplies.FilteredSocket fs
-                && fs.talkedWithin(pause));
-        return d.proceed() ? null : d;
+    /** The greeting line. */
+    public String greeting() {
+        return "220 " + config.hostname() + " ESMTP mxfront";
+    }
+
+    // ---- commands -----------------------------------------------------------------------------
+
+    /**
+     * One command line, without its CRLF. Unknown verbs get 500 5.5.2 and count as errors (on a
+     * socket SubEtha answers them first, with the same reply).
+     */
+    public void command(String line) throws IOException {
+        if (closed) return;
+        int sp = line.indexOf(' ');
+        String verb = (sp < 0 ? line : line.substring(0, sp)).toUpperCase(Locale.ROOT);
+        String arg = sp < 0 ? "" : line.substring(sp + 1);
+        switch (verb) {
+            case SmtpVerbs.HELO -> helo(arg, false);
+            case SmtpVerbs.EHLO -> helo(arg, true);
+            case SmtpVerbs.MAIL -> mail(arg);
+            case SmtpVerbs.RCPT -> rcpt(arg);
+            case SmtpVerbs.DATA -> data(arg);
+            case SmtpVerbs.RSET -> rset();
+            case SmtpVerbs.NOOP -> ok(250, "2.0.0", "Ok");
+            case SmtpVerbs.QUIT -> quit();
+            case SmtpVerbs.HELP -> ok(214, "2.0.0", "See https://www.rfc-editor.org/rfc/rfc5321");
+            case SmtpVerbs.VRFY -> error(502, "5.5.1", "VRFY command is disabled");
+            case SmtpVerbs.XCLIENT -> xclient(arg);
+            case SmtpVerbs.PROXY -> proxy();
+            default -> {
+                if (SmtpVerbs.NOT_IMPLEMENTED.contains(verb)) error(502, "5.5.1", "Error: " + verb + " not implemented");
+                else error(500, "5.5.2", "Error: command not recognized");
+            }
+        }
+        armCommandDeadline();
     }
 
     // ---- replies ------------------------------------------------------------------------------
 
     void send(Reply r) throws IOException {
-        session.sendResponse(r.wire(server().enhancedStatusCodes()));
+        transport.send(r.wire(smtp.enhancedStatusCodes()));
     }
 
     private void ok(int code, String enhanced, String text) throws IOException {
@@ -114,30 +184,46 @@ final class Conversation {
     }
 
     private void countError() throws IOException {
-        if (++errors >= server().maxErrors()) {
-            Decision d = policy.refuse(Stage.RCPT, new Verdict.Disconnect(Code.TOO_MANY_ERRORS, Map.of()), "protocol");
-            send(d.reply());
-            session.quit();
+        String extra = stockError();
+        if (extra != null) {
+            transport.send(extra);
+            close();
         }
+    }
+
+    /**
+     * Counts an error; past max-errors returns the 421 to send (without its final CRLF), after which
+     * the connection is closed. The door also calls it for SubEtha's own error replies.
+     */
+    String stockError() {
+        if (++errors < smtp.maxErrors()) return null;
+        Decision d = policy.refuse(Stage.RCPT, new Verdict.Disconnect(Code.TOO_MANY_ERRORS, Map.of()), "protocol");
+        return d.reply().wire(smtp.enhancedStatusCodes());
+    }
+
+    /** Ends the connection (also the stock-reply filter's way out past max-errors). */
+    void close() {
+        closed = true;
+        transport.close();
     }
 
     /** Sends a policy decision; closes the connection when it says so. */
     private void decision(Decision d) throws IOException {
         send(d.reply());
         if (d.disconnect()) {
-            session.quit();
+            close();
             return;
         }
         Code c = d.verdict().code();
         if (c != Code.TOO_MANY_RECIPIENTS && c != Code.MIXED_CONTENT_POLICY) countError();
     }
 
-    // ---- commands -----------------------------------------------------------------------------
+    // ---- HELO, MAIL, RCPT -----------------------------------------------------------------------
 
-    void helo(String arg, boolean extended) throws IOException {
+    private void helo(String arg, boolean extended) throws IOException {
         String name = arg.trim();
         if (name.isEmpty()) {
-            error(501, "5.5.4", "Syntax: " + (extended ? "EHLO" : "HELO") + " hostname");
+            error(501, "5.5.4", "Syntax: " + (extended ? SmtpVerbs.EHLO : SmtpVerbs.HELO) + " hostname");
             return;
         }
         if (name.indexOf(' ') >= 0) name = name.substring(0, name.indexOf(' '));
@@ -158,27 +244,27 @@ final class Conversation {
         lines.add("PIPELINING");
         long size = config.engine().advertisedMaxSize();
         if (size < Long.MAX_VALUE) lines.add("SIZE " + size);
-        Set<String> ds = door.relay().knownExtensions();
+        Set<String> ds = relay.knownExtensions();
         if (ds != null && ds.contains("8BITMIME")) lines.add("8BITMIME");
-        if (server().enhancedStatusCodes()) lines.add("ENHANCEDSTATUSCODES");
+        if (smtp.enhancedStatusCodes()) lines.add("ENHANCEDSTATUSCODES");
         if (ds != null && ds.contains("SMTPUTF8")) lines.add("SMTPUTF8");
-        session.sendResponse(new Reply(250, null, lines).wire(false));
+        transport.send(new Reply(250, null, lines).wire(false));
     }
 
-    void mail(String arg) throws IOException {
+    private void mail(String arg) throws IOException {
         if (sender != null) {
             error(503, "5.5.1", "Error: nested MAIL command");
             return;
         }
         PathParser.Parsed p = PathParser.parse(arg, "FROM", true, true);
         if (p.error() != null) {
-            Decision d = policy.refuse(Stage.MAIL, Verdict.reject(Code.BAD_SENDER_SYNTAX, Map.of("reason", p.error())), "syntax");
-            decision(d);
+            decision(policy.refuse(Stage.MAIL, Verdict.reject(Code.BAD_SENDER_SYNTAX, Map.of("reason", p.error())),
+                    "syntax"));
             return;
         }
         long size = 0;
         List<String> forward = new ArrayList<>();
-        Set<String> ds = door.relay().knownExtensions();
+        Set<String> ds = relay.knownExtensions();
         boolean utf8 = false;
         for (Map.Entry<String, String> e : p.params().entrySet()) {
             String k = e.getKey();
@@ -227,20 +313,20 @@ final class Conversation {
         sender = p.mailbox();
         smtputf8 = utf8;
         acceptedRecipients = 0;
-        downstream = door.relay().transaction(new ClientIdentity(clientAddress, clientPort,
-                policy.facts().client().reverseName(), helo, esmtp));
+        downstream = relay.open(policy.facts().client(), helo, esmtp);
         downstream.mail(sender.address(), forward);
         ok(250, "2.1.0", "Ok");
     }
 
-    void rcpt(String arg) throws IOException {
+    private void rcpt(String arg) throws IOException {
         if (sender == null) {
             error(503, "5.5.1", "Error: need MAIL command");
             return;
         }
         PathParser.Parsed p = PathParser.parse(arg, "TO", false, smtputf8);
         if (p.error() != null) {
-            decision(policy.refuse(Stage.RCPT, Verdict.reject(Code.BAD_RECIPIENT_SYNTAX, Map.of("reason", p.error())), "syntax"));
+            decision(policy.refuse(Stage.RCPT, Verdict.reject(Code.BAD_RECIPIENT_SYNTAX, Map.of("reason", p.error())),
+                    "syntax"));
             return;
         }
         if (!p.params().isEmpty()) {
@@ -271,9 +357,9 @@ final class Conversation {
 
     /** The downstream is down, stalled or gone: drop its connection and tell the client to retry (451 4.4.1). */
     private void downstreamFailed(Stage stage, DownstreamException e) throws IOException {
-        if (stage == Stage.END_OF_DATA) door.transactionEnded(451, 0);
+        if (stage == Stage.END_OF_DATA) meters.transaction(451, 0);
         LOG.warn("downstream failed at {} for {}: {}", stage, policy.facts().client().logName(), e.getMessage());
-        downstream.abort();
+        downstream.stop();
         decision(policy.refuse(stage, Verdict.defer(Code.DOWNSTREAM_UNAVAILABLE, Map.of()), "downstream"));
     }
 
@@ -293,7 +379,9 @@ final class Conversation {
         return new Decision(v, "downstream", reply);
     }
 
-    void data(String arg) throws IOException {
+    // ---- DATA ---------------------------------------------------------------------------------
+
+    private void data(String arg) throws IOException {
         if (!arg.isBlank()) {
             error(501, "5.5.4", "Syntax: DATA");
             return;
@@ -315,72 +403,66 @@ final class Conversation {
             endTransaction();
             return;
         }
-        deadline = System.nanoTime() + server().dataTimeout().toNanos();
+        deadline = System.nanoTime() + smtp.dataTimeout().toNanos();
         policy.openMessage();
-        session.sendResponse("354 End data with <CR><LF>.<CR><LF>");
-        Pump pump = new Pump();
-        DataReader reader = new DataReader((java.io.BufferedInputStream) session.getRawInput(),
-                server().bareNewline() == Settings.BareNewline.NORMALIZE);
-        pump.reader = reader;
-        try {
-            reader.readAll(pump);
-        } catch (IOException e) {
-            pump.release();
-            downstream.abort();
-            if (!(e instanceof java.io.EOFException)) throw e;
-            // The client hung up (or shut down its sending side) in DATA: nothing is relayed and nobody
-            // is left to answer, so no stack trace and no stock 421, just the end of the session.
-            LOG.info("client {} closed the connection during DATA", policy.facts().client().logName());
-            endTransaction();
-            session.quit();
-            return;
-        }
-        finishData(pump, reader);
+        message = new Message();
+        transport.send("354 End data with <CR><LF>.<CR><LF>");
     }
 
-    private void finishData(Pump pump, DataReader reader) throws IOException {
+    /**
+     * Message bytes after 354, as they arrive. Returns how many were taken: all of them, or, when
+     * they complete the message (CRLF.CRLF), those up to and including the terminator; the rest are
+     * commands again (pipelined after the dot).
+     */
+    public int data(byte[] buf, int off, int len) throws IOException {
+        Message m = message;
+        if (m == null) throw new IllegalStateException("not in DATA");
+        int end = m.reader.feed(buf, off, len, m);
+        if (end < 0) return len;
+        message = null;
+        finishData(m);
+        armCommandDeadline();
+        return end - off;
+    }
+
+    /** The client hung up (or shut down its sending side) in DATA: nothing is relayed and nobody is left to answer. */
+    public void clientGone() {
+        if (message == null) return;
+        LOG.info("client {} closed the connection during DATA", policy.facts().client().logName());
+        message = null;
+        downstream.stop();
+        endTransaction();
+        close();
+    }
+
+    private void finishData(Message m) throws IOException {
         Decision d;
-        if (reader.sawBareNewline() && server().bareNewline() == Settings.BareNewline.REJECT) {
+        if (m.reader.sawBareNewline() && smtp.bareNewline() == Settings.BareNewline.REJECT) {
             d = policy.refuse(Stage.END_OF_DATA, Verdict.reject(Code.BARE_NEWLINE, Map.of()), "bare-newline");
         } else {
-            d = pump.headerDecision != null ? pump.headerDecision : policy.headers(pump.headers.section());
-            if (d.proceed()) d = policy.endOfData(pump.bytes);
+            d = m.headerDecision != null ? m.headerDecision : policy.headers(m.headers.section());
+            if (d.proceed()) d = policy.endOfData(m.bytes);
         }
         if (!d.proceed()) {
-            pump.release();
-            downstream.abort();
-            door.transactionEnded(d.reply().code(), pump.bytes);
+            downstream.stop();
+            meters.transaction(d.reply().code(), m.bytes);
             decision(d);
-            endTransaction();
-            return;
-        }
-        if (pump.failure == null && pump.refusal == null) pump.dataAccepted();
-        if (pump.failure != null) {
-            pump.release();
-            downstreamFailed(Stage.END_OF_DATA, pump.failure);
-            endTransaction();
-            return;
-        }
-        if (pump.refusal != null) {
-            pump.release();
-            decision(downstreamRefusal(Stage.END_OF_DATA, pump.refusal, null));
             endTransaction();
             return;
         }
         DownstreamReply dr;
         try {
-            ByteBuf last = pump.out != null ? pump.out : downstream.alloc().buffer(0);
-            pump.out = null;
-            dr = downstream.finish(last);
+            dr = downstream.finish();
         } catch (DownstreamException e) {
             downstreamFailed(Stage.END_OF_DATA, e);
             endTransaction();
             return;
         }
-        door.transactionEnded(dr.code() == 250 ? 250 : dr.code() == 421 ? 451 : dr.code(), pump.bytes);
+        if (dr.code() == 354) throw new IllegalStateException("finish() returned 354");
+        meters.transaction(dr.code() == 250 ? 250 : dr.code() == 421 ? 451 : dr.code(), m.bytes);
         if (dr.code() == 250) {
             downstream.completed();
-            door.accepted(policy, pump.bytes, dr);
+            accepted(m.bytes, dr);
             send(new Reply(250, dr.enhanced() != null ? dr.enhanced() : "2.0.0", dr.lines()));
         } else {
             decision(downstreamRefusal(Stage.END_OF_DATA, dr, null));
@@ -388,133 +470,71 @@ final class Conversation {
         endTransaction();
     }
 
-    /** Takes the un-stuffed lines: collects headers, counts bytes, forwards re-stuffed data downstream. */
-    private final class Pump implements DataReader.LineSink {
-        DataReader reader;
-        long bytes;
+    /** A message was accepted downstream: one decision log line. */
+    private void accepted(long bytes, DownstreamReply dr) {
+        if (DECISIONS.isInfoEnabled()) {
+            Reply r = new Reply(dr.code(), dr.enhanced(), List.of(dr.text()));
+            DECISIONS.info(DecisionLog.format("accept", "END-OF-MESSAGE", policy.facts(), r, null) + " size=" + bytes
+                    + " nrcpt=" + policy.recipients().size());
+        }
+    }
+
+    /** One message in DATA: reads it, collects headers, counts bytes, hands it to the checks and the downstream. */
+    private final class Message implements DataReader.LineSink {
+        final DataReader reader = new DataReader(smtp.bareNewline() == Settings.BareNewline.NORMALIZE);
         final HeaderCollector headers = new HeaderCollector(HEADER_COLLECT_LIMIT);
-        Decision headerDecision;
-        ByteBuf out;
-        boolean forwarding = true;
-        DownstreamException failure;
-        DownstreamReply refusal;
-        boolean downstreamReady;
         final long limit = policy.maxMessageBytes();
         final boolean readers = policy.readsMessage();
+        long bytes;
+        Decision headerDecision;
+        boolean forwarding = true;
 
         @Override
-        public void line(byte[] buf, int len, boolean complete, boolean continued) throws IOException {
+        public void line(byte[] buf, int len, boolean complete, boolean continued) {
             bytes += len + (complete ? 2 : 0);
-            if (!headers.done()) header(buf, len, complete, continued);
+            if (!headers.done() && headers.line(buf, len, complete, continued)) {
+                headerDecision = policy.headers(headers.section());
+            }
             if (readers && bytes <= limit) {
                 policy.messageBytes(buf, 0, len);
                 if (complete) policy.messageBytes(CRLF, 0, 2);
             }
             if (!forwarding) return;
-            if (bytes > limit || reader.sawBareNewline() && server().bareNewline() == Settings.BareNewline.REJECT
+            if (bytes > limit || reader.sawBareNewline() && smtp.bareNewline() == Settings.BareNewline.REJECT
                     || headerDecision != null && !headerDecision.proceed()) {
-                stopForwarding();
+                // refused whatever the downstream says: nothing more goes out, nothing is delivered
+                forwarding = false;
+                downstream.stop();
                 return;
             }
-            if (out == null) out = downstream.alloc().buffer(FORWARD_CHUNK + 1024);
-            if (!continued && len > 0 && buf[0] == '.') out.writeByte('.');
-            out.writeBytes(buf, 0, len);
-            if (complete) out.writeByte('\r').writeByte('\n');
-            if (out.readableBytes() >= FORWARD_CHUNK) {
-                if (!dataAccepted()) return;
-                ByteBuf chunk = out;
-                out = null;
-                try {
-                    downstream.write(chunk);
-                } catch (DownstreamException e) {
-                    failure = e;
-                    stopForwarding();
-                }
-            }
-        }
-
-        /**
-         * Waits (once) for the downstream's 354. Anything else stops the forwarding: a refusal is
-         * kept as the answer to the message, a failure becomes a 4xx.
-         */
-        boolean dataAccepted() {
-            if (downstreamReady) return true;
-            try {
-                DownstreamReply r = downstream.dataReply();
-                if (r.code() == 354) {
-                    downstreamReady = true;
-                    return true;
-                }
-                refusal = r;
-            } catch (DownstreamException e) {
-                failure = e;
-            }
-            stopForwarding();
-            return false;
-        }
-
-        private void header(byte[] buf, int len, boolean complete, boolean continued) {
-            if (headers.line(buf, len, complete, continued)) headerDecision = policy.headers(headers.section());
-        }
-
-        void stopForwarding() {
-            forwarding = false;
-            release();
-            downstream.abort();
-        }
-
-        void release() {
-            if (out != null) {
-                out.release();
-                out = null;
-            }
+            forwarding = downstream.line(buf, len, complete, continued);
         }
     }
 
-    void noop() throws IOException {
-        ok(250, "2.0.0", "Ok");
-    }
+    // ---- the rest -----------------------------------------------------------------------------
 
-    void quit() throws IOException {
+    private void quit() throws IOException {
         ok(221, "2.0.0", "Bye");
-        session.quit();
+        close();
     }
 
-    void help() throws IOException {
-        ok(214, "2.0.0", "See https://www.rfc-editor.org/rfc/rfc5321");
-    }
-
-    boolean enhancedCodes() {
-        return server().enhancedStatusCodes();
-    }
-
-    /**
-     * One of SubEtha's own error replies went out (unknown command and the like). Counts it; past
-     * max-errors returns the 421 reply to append, after which the caller closes the connection.
-     */
-    String stockError() {
-        if (++errors < server().maxErrors()) return null;
-        Decision d = policy.refuse(Stage.RCPT, new Verdict.Disconnect(Code.TOO_MANY_ERRORS, Map.of()), "protocol");
-        return d.reply().wire(server().enhancedStatusCodes()) + "\r\n";
-    }
-
-    void rset() throws IOException {
+    private void rset() throws IOException {
         endTransaction();
         ok(250, "2.0.0", "Ok");
     }
 
-    void xclient(String arg) throws IOException {
-        if (!config.trustedProxies().contains(realRemote())) {
+    private void xclient(String arg) throws IOException {
+        if (!config.trustedProxies().contains(transport.realRemote())) {
             decision(policy.refuse(Stage.CONNECT, Verdict.reject(Code.PROXY_NOT_ALLOWED,
-                    Map.of("command", "XCLIENT")), "xclient"));
+                    Map.of("command", SmtpVerbs.XCLIENT)), "xclient"));
             return;
         }
         if (sender != null) {
             error(503, "5.5.1", "Error: MAIL transaction in progress");
             return;
         }
-        InetAddress addr = clientAddress;
-        int port = clientPort;
+        InetAddress addr = clientAddress();
+        int port = policy.facts().client().port();
         String newHelo = null;
         for (String attr : arg.trim().split(" +")) {
             int eq = attr.indexOf('=');
@@ -546,9 +566,7 @@ final class Conversation {
                 }
             }
         }
-        int count = door.moveClient(this, addr);
-        clientAddress = addr;
-        clientPort = port;
+        int count = counts.move(clientAddress(), addr);
         helo = newHelo;
         esmtp = false;
         Decision d = policy.changeClient(addr, port, newHelo, count);
@@ -556,55 +574,38 @@ final class Conversation {
             decision(d);
             return;
         }
-        ok(220, null, config.hostname() + " ESMTP mxfront");
-    }
-
-    InetAddress realRemote() {
-        return session.getRealRemoteAddress().getAddress();
+        transport.send(greeting());
     }
 
     /** A PROXY header arriving as a command: the client is not a trusted proxy (trusted ones were handled first). */
-    void proxy() throws IOException {
-        Decision d = policy.refuse(Stage.CONNECT, new Verdict.Disconnect(Code.PROXY_NOT_ALLOWED,
-                Map.of("command", "PROXY")), "proxy");
-        decision(d);
+    private void proxy() throws IOException {
+        decision(policy.refuse(Stage.CONNECT, new Verdict.Disconnect(Code.PROXY_NOT_ALLOWED,
+                Map.of("command", SmtpVerbs.PROXY)), "proxy"));
     }
 
-    void notImplemented(String verb) throws IOException {
-        error(502, "5.5.1", "Error: " + verb + " not implemented");
-    }
-
-    void vrfy() throws IOException {
-        error(502, "5.5.1", "VRFY command is disabled");
-    }
-
-    /** Deadline passed: tell the client and close. Called by the sweeper thread. */
-    void timeout() {
+    /** Deadline passed: tell the client and close. Called from the door's sweeper, on a thread of its own. */
+    public void timeout() {
         try {
-            Decision d = policy.refuse(Stage.CONNECT, new Verdict.Disconnect(Code.TIMEOUT, Map.of()), "timeout");
-            send(d.reply());
+            send(policy.refuse(Stage.CONNECT, new Verdict.Disconnect(Code.TIMEOUT, Map.of()), "timeout").reply());
         } catch (IOException | RuntimeException e) {
             // the client may be gone already
         }
-        session.quit();
+        close();
     }
 
-    /** Closes the socket under the session's thread (the sweeper's last resort). */
-    void forceClose() {
-        try {
-            session.getSocket().close();
-        } catch (IOException | RuntimeException e) {
-            // already closed
-        }
+    /** True when replies carry RFC 3463 codes. */
+    boolean enhancedCodes() {
+        return smtp.enhancedStatusCodes();
     }
 
     /** Ends the current transaction, giving its downstream connection back. */
-    void endTransaction() {
+    public void endTransaction() {
         if (downstream != null) downstream.close();
         downstream = null;
         sender = null;
         acceptedRecipients = 0;
         smtputf8 = false;
+        message = null;
         policy.resetTransaction();
     }
 

@@ -1,7 +1,7 @@
 // SubEtha SMTP answers a few things itself, before any command of ours runs: unknown commands,
 // unparseable lines, bare CR/LF in a command line, over-long lines, its socket read timeout. This
 // filter sits on each connection's output: it gives those replies RFC 3463 codes (we advertise
-// ENHANCEDSTATUSCODES) and counts the errors toward server.max-errors, so an unknown-command flood
+// ENHANCEDSTATUSCODES) and counts the errors toward smtp.max-errors, so an unknown-command flood
 // is cut off like any other.
 package org.mxfront.smtp;
 

@@ -34,7 +34,7 @@
  * <tr><th>check</th><th>stage</th><th>needs</th></tr>
  * <tr><td>connection-limit</td><td>CONNECT</td><td>connectionsFromAddress (SMTP door only)</td></tr>
  * <tr><td>early-talker</td><td>CONNECT</td><td>a pregreet probe (SMTP door only)</td></tr>
- * <tr><td>dnsbl, rdns</td><td>CONNECT/RCPT</td><td>client address</td></tr>
+ * <tr><td>dnsbl (CONNECT or RCPT), rdns (RCPT)</td><td>as said</td><td>client address</td></tr>
  * <tr><td>helo</td><td>HELO (applied at RCPT)</td><td>HELO name, client address</td></tr>
  * <tr><td>relay, recipient-limit, recipient-mx, greylist</td><td>RCPT</td><td>client, sender, recipient,
  *     recipients accepted so far</td></tr>

@@ -177,9 +177,20 @@ public final class ConfigLoader {
         JsonNode server = user.get("server");
         if (server == null || !server.isObject()) return;
         for (String k : MOVED_TO_SMTP) {
+            if (k.equals("max-errors") && server.has(k)) throw c.error("/server/" + k, MAX_ERRORS_REPLACED);
             if (server.has(k)) throw c.error("/server/" + k, "this key is now under smtp: (write smtp: {" + k + ": ...})");
         }
+        JsonNode smtp = user.get("smtp");
+        if (smtp != null && smtp.isObject() && smtp.has("max-errors")) throw c.error("/smtp/max-errors", MAX_ERRORS_REPLACED);
     }
+
+    /**
+     * smtp.max-errors counted every refusal for the whole connection; its successors count since the
+     * last delivered message, with a soft and a hard limit as Postfix does. Not kept as an alias: the
+     * old value (10) would now be a hard limit half Postfix's, the very cut-off the change removes.
+     */
+    private static final String MAX_ERRORS_REPLACED = "max-errors was replaced by smtp: {soft-error-limit: 10, "
+            + "hard-error-limit: 20, error-delay: 1s} (errors now count since the last delivered message)";
 
     private DaemonConfig build(Ctx c, Settings s, MeterRegistry registry) throws ConfigException {
         Settings.ServerSettings srv = c.require(s.server(), "/server");
@@ -200,7 +211,9 @@ public final class ConfigLoader {
         // Every door's settings are validated, on or off, so that switching one on later cannot fail.
         InetSocketAddress listen = c.hostPort(c.require(smtp.listen(), "/smtp/listen"), "/smtp/listen");
         c.positive(smtp.maxConnections(), "/smtp/max-connections");
-        c.positive(smtp.maxErrors(), "/smtp/max-errors");
+        c.positive(smtp.softErrorLimit(), "/smtp/soft-error-limit");
+        c.positive(smtp.hardErrorLimit(), "/smtp/hard-error-limit");
+        c.nonNegativeDuration(smtp.errorDelay(), "/smtp/error-delay");
         c.positiveDuration(smtp.commandTimeout(), "/smtp/command-timeout");
         c.positiveDuration(smtp.dataTimeout(), "/smtp/data-timeout");
         c.require(smtp.bareNewline(), "/smtp/bare-newline");
@@ -450,6 +463,10 @@ public final class ConfigLoader {
 
         void positive(Integer v, String pointer) throws ConfigException {
             if (require(v, pointer) < 1) throw error(pointer, "must be at least 1");
+        }
+
+        void nonNegativeDuration(Duration d, String pointer) throws ConfigException {
+            if (require(d, pointer).isNegative()) throw error(pointer, "must be zero or longer");
         }
 
         void positiveDuration(Duration d, String pointer) throws ConfigException {

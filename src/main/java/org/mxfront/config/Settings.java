@@ -28,10 +28,18 @@ public record Settings(ServerSettings server, SmtpSettings smtp, PolicyServerSet
     /** What every door shares: our name, when early refusals are applied, how long a stop may take. */
     public record ServerSettings(String hostname, Boolean delayReject, Duration shutdownGrace) {}
 
-    /** The SMTP door: the listener on port 25 in front of the downstream MTA. */
+    /**
+     * The SMTP door: the listener on port 25 in front of the downstream MTA.
+     *
+     * @param softErrorLimit errors (since the last delivered message) past which each further error
+     *                       reply waits errorDelay first (Postfix: smtpd_soft_error_limit)
+     * @param hardErrorLimit the error (since the last delivered message) after whose reply the
+     *                       connection ends with 421 4.7.0 XM-RJCT51 (Postfix: smtpd_hard_error_limit)
+     * @param errorDelay     the pause before each error reply past the soft limit (Postfix: smtpd_error_sleep_time)
+     */
     public record SmtpSettings(Boolean enabled, String listen, Integer maxConnections, Boolean enhancedStatusCodes,
-            Duration commandTimeout, Duration dataTimeout, Integer maxErrors, List<String> trustedProxies,
-            BareNewline bareNewline) {}
+            Duration commandTimeout, Duration dataTimeout, Integer softErrorLimit, Integer hardErrorLimit,
+            Duration errorDelay, List<String> trustedProxies, BareNewline bareNewline) {}
 
     /**
      * The policy-delegation door: Postfix's check_policy_service talks to it.

@@ -12,6 +12,7 @@ final class SmtpVerbs {
     static final String MAIL = "MAIL";
     static final String RCPT = "RCPT";
     static final String DATA = "DATA";
+    static final String BDAT = "BDAT";
     static final String RSET = "RSET";
     static final String NOOP = "NOOP";
     static final String QUIT = "QUIT";
@@ -21,11 +22,11 @@ final class SmtpVerbs {
     static final String PROXY = "PROXY";
 
     /** Known verbs that this door does not offer: 502 5.5.1. */
-    static final Set<String> NOT_IMPLEMENTED = Set.of("EXPN", "BDAT", "AUTH", "STARTTLS", "ETRN", "TURN", "ATRN");
+    static final Set<String> NOT_IMPLEMENTED = Set.of("EXPN", "AUTH", "STARTTLS", "ETRN", "TURN", "ATRN");
 
     /** Every verb the door hands to the conversation. */
-    static final List<String> ALL = List.of(HELO, EHLO, MAIL, RCPT, DATA, RSET, NOOP, QUIT, HELP, VRFY, XCLIENT, PROXY,
-            "EXPN", "BDAT", "AUTH", "STARTTLS", "ETRN", "TURN", "ATRN");
+    static final List<String> ALL = List.of(HELO, EHLO, MAIL, RCPT, DATA, BDAT, RSET, NOOP, QUIT, HELP, VRFY, XCLIENT, PROXY,
+            "EXPN", "AUTH", "STARTTLS", "ETRN", "TURN", "ATRN");
 
     private SmtpVerbs() {}
 }

@@ -92,7 +92,9 @@ class ConfigLoaderTest {
         assertEquals(true, s.smtp().enhancedStatusCodes());
         assertEquals(Duration.ofMinutes(5), s.smtp().commandTimeout());
         assertEquals(Duration.ofMinutes(10), s.smtp().dataTimeout());
-        assertEquals(10, s.smtp().maxErrors());
+        assertEquals(10, s.smtp().softErrorLimit());
+        assertEquals(20, s.smtp().hardErrorLimit());
+        assertEquals(Duration.ofSeconds(1), s.smtp().errorDelay());
         assertEquals(Settings.BareNewline.REJECT, s.smtp().bareNewline());
         assertEquals(true, s.server().delayReject());
         assertEquals(Duration.ofSeconds(10), s.downstream().connectTimeout());
@@ -265,6 +267,14 @@ class ConfigLoaderTest {
                         "policy-server.max-attributes", "must be at least 1"),
                 new Bad("bad check mode", H + "checks:\n  helo:\n    mode: sometimes\n", 5, "checks.helo.mode",
                         "invalid value 'sometimes' (expected one of: enforce, log-only)"),
+                new Bad("old max-errors", H + "smtp:\n  max-errors: 10\n", 4, "smtp.max-errors",
+                        "max-errors was replaced by smtp: {soft-error-limit: 10, hard-error-limit: 20, error-delay: 1s} "
+                                + "(errors now count since the last delivered message)"),
+                new Bad("old max-errors under server", H + "  max-errors: 10\n", 3, "server.max-errors",
+                        "max-errors was replaced by smtp: {soft-error-limit: 10, hard-error-limit: 20, error-delay: 1s} "
+                                + "(errors now count since the last delivered message)"),
+                new Bad("zero hard-error-limit", H + "smtp:\n  hard-error-limit: 0\n", 4, "smtp.hard-error-limit",
+                        "must be at least 1"),
                 new Bad("bad bare-newline", H + "smtp:\n  bare-newline: fix\n", 4, "smtp.bare-newline",
                         "invalid value 'fix' (expected one of: reject, normalize)"),
                 new Bad("bad forward-client", H + "downstream:\n  forward-client: smtp\n", 4, "downstream.forward-client",

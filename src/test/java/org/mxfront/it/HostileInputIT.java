@@ -130,12 +130,12 @@ class HostileInputIT {
         // Valid UTF-8 without SMTPUTF8: refused per command, the session goes on.
         try (SmtpClient c = FrontDoorIT.hello(mx, "127.0.0.2", "client.sender.example")) {
             assertEquals(List.of("500 5.5.2 Error: command not recognized"), c.command("N\u00d6OP"));
-            assertEquals(List.of("501-5.1.7 XM-RJCT54: Bad sender address syntax: non-ASCII address without SMTPUTF8.",
+            assertEquals(List.of("501-5.1.7 XM-RJCT54: Bad sender address syntax: a non-ASCII address requires the SMTPUTF8 parameter on MAIL FROM (RFC 6531).",
                     "501 5.1.7 [127.0.0.2] [mx.test]"), c.command("MAIL FROM:<j\u00f6rg@sender.example>"));
             assertEquals(List.of("555 5.5.4 Unsupported SMTPUTF8 parameter"),
                     c.command("MAIL FROM:<j\u00f6rg@sender.example> SMTPUTF8"), "smtp-sink does not offer SMTPUTF8");
             assertEquals(List.of("250 2.1.0 Ok"), c.command("MAIL FROM:<a@sender.example>"));
-            assertEquals(List.of("501-5.1.3 XM-RJCT53: Bad recipient address syntax: invalid character in local part.",
+            assertEquals(List.of("501-5.1.3 XM-RJCT53: Bad recipient address syntax: a non-ASCII address requires the SMTPUTF8 parameter on MAIL FROM (RFC 6531).",
                     "501 5.1.3 [127.0.0.2] [mx.test]"), c.command("RCPT TO:<j\u00fcrgen@example.com>"));
             assertEquals(EHLO, c.command("EHLO h\u00e9llo.example"));
             c.command("MAIL FROM:<a@sender.example>");

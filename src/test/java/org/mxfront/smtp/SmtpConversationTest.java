@@ -24,8 +24,8 @@ class SmtpConversationTest {
             + "QUIT\r\n";
 
     static final List<String> REPLIES = List.of(
-            "250-mx.test", "250-PIPELINING", "250-SIZE 52428800", "250-8BITMIME", "250-ENHANCEDSTATUSCODES",
-            "250 SMTPUTF8",
+            "250-mx.test", "250-PIPELINING", "250-SIZE 52428800", "250-8BITMIME", "250-DSN", "250-ENHANCEDSTATUSCODES",
+            "250-SMTPUTF8", "250 CHUNKING",
             "250 2.1.0 Ok",
             "250 2.1.5 Ok",
             "354 End data with <CR><LF>.<CR><LF>",
@@ -97,7 +97,7 @@ class SmtpConversationTest {
 
     @Test
     void tooManyErrorsEndTheConnection() throws Exception {
-        InMemorySmtp smtp = new InMemorySmtp(OUTSIDER, "smtp: {max-errors: 3}\n");
+        InMemorySmtp smtp = new InMemorySmtp(OUTSIDER, "smtp: {hard-error-limit: 3}\n");
         List<String> r = smtp.feed("FOO\r\nBAR baz\r\nRCPT TO:<bob@example.com>\r\nNOOP\r\n");
         assertEquals(List.of("500 5.5.2 Error: command not recognized", "500 5.5.2 Error: command not recognized",
                 "503 5.5.1 Error: need MAIL command",

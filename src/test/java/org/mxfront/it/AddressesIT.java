@@ -37,7 +37,7 @@ class AddressesIT {
         Ports.await(() -> {
             try (SmtpClient c = mx.client("127.0.0.2")) {
                 c.reply();
-                return c.command("EHLO client.sender.example").contains("250 SMTPUTF8");
+                return c.command("EHLO client.sender.example").contains("250-SMTPUTF8");
             } catch (Exception e) {
                 return false;
             }

@@ -73,8 +73,8 @@ class FrontDoorIT {
         try (SmtpClient c = mx.client("127.0.0.2")) {
             c.reply();
             List<String> ehlo = c.command("EHLO client.sender.example");
-            assertEquals(List.of("250-mx.test", "250-PIPELINING", "250-SIZE 52428800", "250-8BITMIME",
-                    "250 ENHANCEDSTATUSCODES"), ehlo);
+            assertEquals(List.of("250-mx.test", "250-PIPELINING", "250-SIZE 52428800", "250-8BITMIME", "250-DSN",
+                    "250-ENHANCEDSTATUSCODES", "250 CHUNKING"), ehlo);
         }
     }
 

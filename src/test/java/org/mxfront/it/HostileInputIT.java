@@ -32,8 +32,8 @@ class HostileInputIT {
     private static final AtomicInteger SERIAL = new AtomicInteger();
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
-    static final List<String> EHLO = List.of("250-mx.test", "250-PIPELINING", "250-SIZE 52428800", "250-8BITMIME",
-            "250 ENHANCEDSTATUSCODES");
+    static final List<String> EHLO = List.of("250-mx.test", "250-PIPELINING", "250-SIZE 52428800", "250-8BITMIME", "250-DSN",
+            "250-ENHANCEDSTATUSCODES", "250 CHUNKING");
 
     @BeforeAll
     static void start() throws Exception {
@@ -163,7 +163,7 @@ class HostileInputIT {
                     + "Subject: early talker\r\n\r\nhi\r\n.\r\nQUIT\r\n");
             List<String> all = c.linesUntilClosed();
             assertEquals(List.of("220 mx.test ESMTP mxfront", "250-mx.test", "250-PIPELINING", "250-SIZE 52428800",
-                    "250-8BITMIME", "250 ENHANCEDSTATUSCODES", "250 2.1.0 Ok", "250 2.1.5 Ok",
+                    "250-8BITMIME", "250-DSN", "250-ENHANCEDSTATUSCODES", "250 CHUNKING", "250 2.1.0 Ok", "250 2.1.5 Ok",
                     "354 End data with <CR><LF>.<CR><LF>", "250 2.0.0 Ok", "221 2.0.0 Bye"), all);
         }
         sink.awaitMessageContaining("Subject: early talker\n");
@@ -179,7 +179,7 @@ class HostileInputIT {
                 List<String> all = c.linesUntilClosed();
                 // (no SIZE: this configuration has no message-size check)
                 assertEquals(List.of("220 mx.test ESMTP mxfront", "250-mx.test", "250-PIPELINING",
-                        "250-8BITMIME", "250 ENHANCEDSTATUSCODES", "250 2.1.0 Ok",
+                        "250-8BITMIME", "250-DSN", "250-ENHANCEDSTATUSCODES", "250 CHUNKING", "250 2.1.0 Ok",
                         "554-5.5.1 XM-RJCT73: Protocol error: commands sent before the greeting.",
                         "554 5.5.1 [127.0.0.2] [mx.test]",
                         "554 5.5.1 Error: no valid recipients",

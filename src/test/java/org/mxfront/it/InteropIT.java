@@ -114,6 +114,22 @@ class InteropIT {
     }
 
     @Test
+    void aClientThatHangsUpMidChunkHasNothingDelivered() throws Exception {
+        try (SmtpClient c = FrontDoorIT.hello(mx, "127.0.0.2", "client.sender.example")) {
+            c.command("MAIL FROM:<a@sender.example>");
+            c.command("RCPT TO:<bob@example.com>");
+            String first = "Subject: hung-up-mid-chunk\r\n\r\n";
+            assertEquals(List.of("250 2.0.0 Ok: " + first.length() + " bytes"), c.command("BDAT " + first.length() + "\r\n" + first.substring(0, first.length() - 2)));
+            c.sendRaw("BDAT 1000 LAST\r\nonly part of the last chunk\r\n");
+            c.shutdownOutput();
+            assertEquals(List.of(), c.linesUntilClosed(), "nobody is left to answer");
+        }
+        HostileInputIT.completeATransaction(mx, "after-hung-up-mid-chunk");
+        sink.awaitMessageContaining("Subject: after-hung-up-mid-chunk\n");
+        assertEquals(0, dumpsWith("Subject: hung-up-mid-chunk\n").size());
+    }
+
+    @Test
     void oneGoodAndElevenRelayDeniedRecipientsAreDeliveredToTheGoodOne() throws Exception {
         try (SmtpClient c = FrontDoorIT.hello(mx, "127.0.0.2", "client.sender.example")) {
             c.command("MAIL FROM:<a@sender.example>");

@@ -39,7 +39,8 @@ public record Settings(ServerSettings server, SmtpSettings smtp, PolicyServerSet
      */
     public record SmtpSettings(Boolean enabled, String listen, Integer maxConnections, Boolean enhancedStatusCodes,
             Duration commandTimeout, Duration dataTimeout, Integer softErrorLimit, Integer hardErrorLimit,
-            Duration errorDelay, List<String> trustedProxies, BareNewline bareNewline) {}
+            Duration errorDelay, List<String> trustedProxies, BareNewline bareNewline, org.mxfront.tls.TlsSettings tls,
+            Boolean receivedHeader) {}
 
     /**
      * The policy-delegation door: Postfix's check_policy_service talks to it.

@@ -29,10 +29,13 @@ import org.mxfront.policy.HeaderCollector;
 import org.mxfront.policy.Mailbox;
 import org.mxfront.policy.PolicySession;
 import org.mxfront.policy.Stage;
+import org.mxfront.policy.TlsInfo;
 import org.mxfront.policy.Verdict;
 import org.mxfront.relay.Downstream;
 import org.mxfront.relay.DownstreamException;
 import org.mxfront.relay.DownstreamReply;
+import org.mxfront.tls.ServerTls;
+import org.mxfront.tls.TlsSettings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -68,6 +71,15 @@ public final class SmtpConversation {
                 Thread.currentThread().interrupt();
             }
         }
+
+        /**
+         * After "220 Ready to start TLS" went out: drops whatever the client sent after STARTTLS in
+         * clear (CVE-2011-0411), runs the server side of the handshake and from then on reads and
+         * writes through TLS.
+         *
+         * @throws IOException the handshake failed; the connection is unusable
+         */
+        TlsInfo startTls(ServerTls tls) throws IOException;
     }
 
     /** The door's per-address connection counts, which XCLIENT moves from one address to another. */
@@ -175,6 +187,11 @@ public final class SmtpConversation {
         int sp = line.indexOf(' ');
         String verb = (sp < 0 ? line : line.substring(0, sp)).toUpperCase(Locale.ROOT);
         String arg = sp < 0 ? "" : line.substring(sp + 1);
+        if (tlsRequiredFirst(verb)) {
+            error(530, "5.7.0", "Must issue a STARTTLS command first");
+            armCommandDeadline();
+            return;
+        }
         switch (verb) {
             case SmtpVerbs.HELO -> helo(arg, false);
             case SmtpVerbs.EHLO -> helo(arg, true);
@@ -189,6 +206,7 @@ public final class SmtpConversation {
             case SmtpVerbs.VRFY -> error(502, "5.5.1", "VRFY command is disabled");
             case SmtpVerbs.XCLIENT -> xclient(arg);
             case SmtpVerbs.PROXY -> proxy();
+            case SmtpVerbs.STARTTLS -> starttls(arg);
             default -> {
                 if (SmtpVerbs.NOT_IMPLEMENTED.contains(verb)) error(502, "5.5.1", "Error: " + verb + " not implemented");
                 else error(500, "5.5.2", "Error: command not recognized");
@@ -296,6 +314,7 @@ public final class SmtpConversation {
         if (ds != null && ds.contains("8BITMIME")) lines.add("8BITMIME");
         if (ds != null && ds.contains("DSN")) lines.add("DSN");
         if (smtp.enhancedStatusCodes()) lines.add("ENHANCEDSTATUSCODES");
+        if (config.tls() != null && policy.facts().client().tls() == null) lines.add(SmtpVerbs.STARTTLS);
         if (ds != null && ds.contains("SMTPUTF8")) lines.add("SMTPUTF8");
         lines.add("CHUNKING");
         transport.send(new Reply(250, null, lines).wire(false));
@@ -506,6 +525,7 @@ public final class SmtpConversation {
         deadline = System.nanoTime() + smtp.dataTimeout().toNanos();
         policy.openMessage();
         message = new Message(false);
+        if (smtp.receivedHeader()) message.prepend(receivedHeader());
         transport.send("354 End data with <CR><LF>.<CR><LF>");
     }
 
@@ -551,6 +571,7 @@ public final class SmtpConversation {
             }
             policy.openMessage();
             message = new Message(true);
+            if (smtp.receivedHeader()) message.prepend(receivedHeader());
         }
         chunkSize = n;
         chunkLast = last;
@@ -718,6 +739,23 @@ public final class SmtpConversation {
             return null;
         }
 
+        /**
+         * Lines of our own put before the client's message (the Received header): the checks and the
+         * downstream see them as part of the message (they count toward the hop limit); the size
+         * limit counts only the client's bytes.
+         */
+        void prepend(String header) {
+            for (String l : header.split("\r\n")) {
+                byte[] b = l.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                if (!headers.done() && headers.line(b, b.length, true, false)) headerDecision = policy.headers(headers.section());
+                if (readers) {
+                    policy.messageBytes(b, 0, b.length);
+                    policy.messageBytes(CRLF, 0, 2);
+                }
+                forwarding = downstream.line(b, b.length, true, false);
+            }
+        }
+
         @Override
         public void line(byte[] buf, int len, boolean complete, boolean continued) {
             bytes += len + (complete ? 2 : 0);
@@ -806,6 +844,75 @@ public final class SmtpConversation {
         }
         transport.send(greeting());
     }
+
+    /** With tls.security-level encrypt, before STARTTLS: true for every verb but the few RFC 3207 lets through. */
+    private boolean tlsRequiredFirst(String verb) {
+        return config.tls() != null && config.tls().level() == TlsSettings.SecurityLevel.ENCRYPT
+                && policy.facts().client().tls() == null && !SmtpVerbs.BEFORE_STARTTLS.contains(verb);
+    }
+
+    private void starttls(String arg) throws IOException {
+        ServerTls tls = config.tls();
+        if (tls == null) {
+            error(502, "5.5.1", "Error: STARTTLS not implemented");
+            return;
+        }
+        if (!arg.isBlank()) {
+            error(501, "5.5.4", "Syntax: STARTTLS");
+            return;
+        }
+        if (policy.facts().client().tls() != null) {
+            error(554, "5.5.1", "Error: TLS already active");
+            return;
+        }
+        if (sender != null) {
+            error(503, "5.5.1", "Error: MAIL transaction in progress");
+            return;
+        }
+        transport.send("220 2.0.0 Ready to start TLS");
+        TlsInfo info;
+        try {
+            info = transport.startTls(tls);
+        } catch (IOException e) {
+            meters.tlsHandshake(null, null, false);
+            LOG.info("TLS handshake with {} failed: {}", policy.facts().client().logName(), e.getMessage());
+            close();
+            return;
+        }
+        meters.tlsHandshake(info.protocol(), info.cipher(), true);
+        // RFC 3207 4.2: forget what the client said in clear; it must say EHLO again.
+        helo = null;
+        esmtp = false;
+        endTransaction();
+        policy.tlsStarted(info);
+    }
+
+    /** The trace line mxfront adds to every message it relays (RFC 5321 4.4), in Postfix's shape. */
+    private String receivedHeader() {
+        var client = policy.facts().client();
+        TlsInfo tls = client.tls();
+        String addr = client.address() instanceof java.net.Inet6Address ? "IPv6:" + client.ip() : client.ip();
+        String proto = (smtputf8 ? "UTF8SMTP" : esmtp ? "ESMTP" : "SMTP") + (tls != null ? "S" : "");
+        StringBuilder h = new StringBuilder(256);
+        h.append("Received: from ").append(helo == null ? "unknown" : helo)
+                .append(" (").append(client.reverseName() == null ? "unknown" : client.reverseName())
+                .append(" [").append(addr).append("])");
+        if (tls != null) {
+            h.append("\r\n\t(using ").append(tls.protocol()).append(" with cipher ").append(tls.cipher());
+            if (tls.bits() > 0) h.append(" (").append(tls.bits()).append('/').append(tls.bits()).append(" bits)");
+            h.append(')');
+        }
+        h.append("\r\n\tby ").append(config.hostname()).append(" (mxfront) with ").append(proto)
+                .append(" id ").append(policy.facts().state().id());
+        List<Mailbox> rcpts = policy.recipients();
+        if (rcpts.size() == 1) h.append("\r\n\tfor <").append(rcpts.get(0).address()).append('>');
+        h.append("; ").append(RECEIVED_DATE.format(java.time.ZonedDateTime.now(java.time.ZoneOffset.UTC)))
+                .append(" (UTC)");
+        return h.toString();
+    }
+
+    private static final java.time.format.DateTimeFormatter RECEIVED_DATE =
+            java.time.format.DateTimeFormatter.ofPattern("EEE, d MMM yyyy HH:mm:ss Z", Locale.US);
 
     /** A PROXY header arriving as a command: the client is not a trusted proxy (trusted ones were handled first). */
     private void proxy() throws IOException {

@@ -22,7 +22,11 @@ import org.mxfront.config.DaemonConfig;
 import org.mxfront.door.Door;
 import org.mxfront.metrics.MxMeters;
 import org.mxfront.policy.Decision;
+import javax.net.ssl.SSLSession;
+import javax.net.ssl.SSLSocket;
+import org.mxfront.policy.TlsInfo;
 import org.mxfront.relay.Downstream;
+import org.mxfront.tls.ServerTls;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.subethamail.smtp.DropConnectionException;
@@ -219,6 +223,25 @@ public final class SmtpFrontDoor implements Door {
             return session.getRealRemoteAddress().getAddress();
         }
 
+        @Override
+        public TlsInfo startTls(ServerTls tls) throws IOException {
+            // CVE-2011-0411: what the client pipelined after STARTTLS in clear is dropped here, never
+            // read as a command under TLS (SubEtha's setSocket also starts over with fresh streams).
+            InputStream raw = session.getRawInput();
+            int pending = raw.available();
+            if (pending > 0) {
+                long skipped = raw.skip(pending);
+                LOG.info("STARTTLS: {} dropped {} bytes sent in clear after STARTTLS",
+                        conversation.clientAddress().getHostAddress(), skipped);
+            }
+            java.net.Socket plain = session.getSocket();
+            SSLSocket ssl = tls.wrap(plain instanceof StockReplies.FilteredSocket fs ? fs.forTls() : plain);
+            ssl.startHandshake();
+            session.setSocket(new StockReplies.TlsSocket(ssl, conversation));
+            SSLSession s = ssl.getSession();
+            return new TlsInfo(s.getProtocol(), s.getCipherSuite(), cipherBits(s.getCipherSuite()));
+        }
+
         /** Closes the socket under the session's thread (the sweeper's last resort). */
         void forceClose() {
             try {
@@ -278,6 +301,13 @@ public final class SmtpFrontDoor implements Door {
             active.decrementAndGet();
             release(conn.conversation.clientAddress());
         }
+    }
+
+    /** The symmetric key length a cipher suite's name states (AES_256, CHACHA20 = 256), 0 when it does not. */
+    static int cipherBits(String suite) {
+        if (suite.contains("AES_256") || suite.contains("CHACHA20")) return 256;
+        if (suite.contains("AES_128")) return 128;
+        return 0;
     }
 
     private void release(InetAddress a) {

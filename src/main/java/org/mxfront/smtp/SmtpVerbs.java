@@ -20,13 +20,17 @@ final class SmtpVerbs {
     static final String VRFY = "VRFY";
     static final String XCLIENT = "XCLIENT";
     static final String PROXY = "PROXY";
+    static final String STARTTLS = "STARTTLS";
+
+    /** What a client may say before STARTTLS where TLS is required (RFC 3207 4). */
+    static final Set<String> BEFORE_STARTTLS = Set.of(EHLO, HELO, STARTTLS, NOOP, RSET, QUIT);
 
     /** Known verbs that this door does not offer: 502 5.5.1. */
-    static final Set<String> NOT_IMPLEMENTED = Set.of("EXPN", "AUTH", "STARTTLS", "ETRN", "TURN", "ATRN");
+    static final Set<String> NOT_IMPLEMENTED = Set.of("EXPN", "AUTH", "ETRN", "TURN", "ATRN");
 
     /** Every verb the door hands to the conversation. */
     static final List<String> ALL = List.of(HELO, EHLO, MAIL, RCPT, DATA, BDAT, RSET, NOOP, QUIT, HELP, VRFY, XCLIENT, PROXY,
-            "EXPN", "AUTH", "STARTTLS", "ETRN", "TURN", "ATRN");
+            STARTTLS, "EXPN", "AUTH", "ETRN", "TURN", "ATRN");
 
     private SmtpVerbs() {}
 }

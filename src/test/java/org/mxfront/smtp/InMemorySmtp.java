@@ -17,6 +17,8 @@ import org.mxfront.config.ConfigLoader;
 import org.mxfront.config.DaemonConfig;
 import org.mxfront.metrics.MxMeters;
 import org.mxfront.policy.ClientInfo;
+import org.mxfront.policy.TlsInfo;
+import org.mxfront.tls.ServerTls;
 import org.mxfront.relay.Downstream;
 import org.mxfront.relay.DownstreamException;
 import org.mxfront.relay.DownstreamReply;
@@ -82,6 +84,15 @@ final class InMemorySmtp implements SmtpConversation.Transport {
     @Override
     public boolean talkedWithin(Duration pause) {
         return false;
+    }
+
+    /** What the next STARTTLS handshake gives; null makes it fail. */
+    TlsInfo handshake = new TlsInfo("TLSv1.3", "TLS_AES_256_GCM_SHA384", 256);
+
+    @Override
+    public TlsInfo startTls(ServerTls tls) throws IOException {
+        if (handshake == null) throw new IOException("handshake failed");
+        return handshake;
     }
 
     @Override

@@ -12,6 +12,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
 import org.mxfront.relay.DownstreamReply;
+import org.mxfront.tls.TestCertificates;
 
 class SmtpConversationTest {
     static final String OUTSIDER = "192.0.2.7";
@@ -38,11 +39,84 @@ class SmtpConversationTest {
         InMemorySmtp smtp = new InMemorySmtp(OUTSIDER, "");
         assertEquals(REPLIES, smtp.feed(DIALOGUE, piece));
         assertTrue(smtp.closed, "QUIT ends the connection");
-        assertEquals("Subject: hi\r\n\r\n.a line that starts with a dot\r\nbody\r\n", smtp.downstream.message(),
-                "the downstream gets the message un-stuffed, without the final dot");
+        String got = smtp.downstream.message();
+        assertTrue(got.matches("Received: from client\\.example\\.net \\(unknown \\[192\\.0\\.2\\.7]\\)\r\n"
+                + "\tby mx\\.test \\(mxfront\\) with ESMTP id [0-9A-Z]{12}\r\n"
+                + "\tfor <bob@example\\.com>; \\w{3}, \\d{1,2} \\w{3} \\d{4} \\d\\d:\\d\\d:\\d\\d \\+0000 \\(UTC\\)\r\n"
+                + "Subject: hi\r\n\r\n\\.a line that starts with a dot\r\nbody\r\n"), got);
         assertEquals(List.of("open 192.0.2.7 client.example.net ESMTP", "mail alice@sender.example [SIZE=120]",
                 "rcpt bob@example.com", "data", "finish", "completed", "close"), smtp.downstream.events);
     }
+
+    @Test
+    void afterStartTlsTheClientStartsOverAndTheTraceSaysSo() throws Exception {
+        InMemorySmtp smtp = new InMemorySmtp(OUTSIDER, TLS_YAML);
+        List<String> ehlo = smtp.feed("EHLO client.example.net\r\n");
+        assertTrue(ehlo.contains("250-STARTTLS"), ehlo.toString());
+        assertEquals(List.of("220 2.0.0 Ready to start TLS"), smtp.feed("STARTTLS\r\n"));
+        smtp.feed("MAIL FROM:<a@bank.example>\r\n");
+        assertEquals(List.of("503-5.5.1 XM-RJCT24: Send HELO/EHLO first.", "503 5.5.1 [192.0.2.7] [mx.test]"),
+                smtp.feed("RCPT TO:<bob@example.com>\r\n"), "RFC 3207: the HELO said in clear is forgotten");
+        smtp.feed("RSET\r\n");
+        assertFalse(smtp.feed("EHLO client.example.net\r\n").contains("250-STARTTLS"), "not offered twice");
+        smtp.feed("MAIL FROM:<a@bank.example>\r\nRCPT TO:<bob@example.com>\r\nRCPT TO:<carol@example.com>\r\nDATA\r\n");
+        smtp.feed("Subject: x\r\n\r\nx\r\n.\r\n");
+        String got = smtp.downstream.message();
+        assertTrue(got.matches("Received: from client\\.example\\.net \\(unknown \\[192\\.0\\.2\\.7]\\)\r\n"
+                + "\t\\(using TLSv1\\.3 with cipher TLS_AES_256_GCM_SHA384 \\(256/256 bits\\)\\)\r\n"
+                + "\tby mx\\.test \\(mxfront\\) with ESMTPS id [0-9A-Z]{12}; [^\r\n]+ \\(UTC\\)\r\nSubject: x\r\n(.|\r\n)*"), got);
+    }
+
+    @Test
+    void aTlsRequiredSenderInClearIsRefusedWithXmRjct39() throws Exception {
+        InMemorySmtp smtp = new InMemorySmtp(OUTSIDER, TLS_YAML);
+        smtp.feed("EHLO client.example.net\r\n");
+        assertEquals(List.of("530-5.7.0 XM-RJCT39: Your sender domain is required to send via an encrypted SMTP session.",
+                "530 5.7.0 [192.0.2.7] [mx.test]"), smtp.feed("MAIL FROM:<a@bank.example>\r\n"));
+        assertEquals(List.of("250 2.1.0 Ok"), smtp.feed("MAIL FROM:<a@other.example>\r\n"));
+        assertEquals(List.of("530-5.7.0 XM-RJCT74: Mail for <bob@secure.example> must arrive over an encrypted SMTP session (STARTTLS).",
+                "530 5.7.0 [192.0.2.7] [mx.test]"), smtp.feed("RCPT TO:<bob@secure.example>\r\n"));
+        assertEquals(List.of("250 2.1.5 Ok"), smtp.feed("RCPT TO:<bob@example.com>\r\n"));
+    }
+
+    @Test
+    void securityLevelEncryptServesOnlyTheBasicsBeforeStartTls() throws Exception {
+        InMemorySmtp smtp = new InMemorySmtp(OUTSIDER, TLS_YAML.replace("security-level: may", "security-level: encrypt"));
+        smtp.feed("EHLO client.example.net\r\n");
+        assertEquals(List.of("530 5.7.0 Must issue a STARTTLS command first"), smtp.feed("MAIL FROM:<a@other.example>\r\n"));
+        assertEquals(List.of("250 2.0.0 Ok"), smtp.feed("NOOP\r\n"));
+        assertEquals(List.of("220 2.0.0 Ready to start TLS"), smtp.feed("STARTTLS\r\n"));
+        smtp.feed("EHLO client.example.net\r\n");
+        assertEquals(List.of("250 2.1.0 Ok"), smtp.feed("MAIL FROM:<a@other.example>\r\n"));
+    }
+
+    @Test
+    void aFailedHandshakeEndsTheConnection() throws Exception {
+        InMemorySmtp smtp = new InMemorySmtp(OUTSIDER, TLS_YAML);
+        smtp.handshake = null;
+        smtp.feed("EHLO client.example.net\r\nSTARTTLS\r\n");
+        assertTrue(smtp.closed);
+    }
+
+    @Test
+    void withoutACertificateStartTlsIsNotOffered() throws Exception {
+        InMemorySmtp smtp = new InMemorySmtp(OUTSIDER, "");
+        assertFalse(smtp.feed("EHLO client.example.net\r\n").contains("250-STARTTLS"));
+        assertEquals(List.of("502 5.5.1 Error: STARTTLS not implemented"), smtp.feed("STARTTLS\r\n"));
+    }
+
+    @Test
+    void theReceivedHeaderCanBeSwitchedOff() throws Exception {
+        InMemorySmtp smtp = new InMemorySmtp(OUTSIDER, "smtp: {received-header: false}\n");
+        smtp.feed("EHLO c.example.net\r\nMAIL FROM:<a@s.example>\r\nRCPT TO:<bob@example.com>\r\nDATA\r\nSubject: x\r\n\r\nx\r\n.\r\n");
+        assertEquals("Subject: x\r\n\r\nx\r\n", smtp.downstream.message());
+    }
+
+    /** A test certificate made by openssl (see TestCertificates) and the tls-required check on. */
+    static final String TLS_YAML = "smtp:\n  tls:\n    certificates: [{chain: " + TestCertificates.RSA.chain()
+            + ", key: " + TestCertificates.RSA.key() + "}]\n    security-level: may\n"
+            + "checks:\n  helo: {}\n  tls-required: {sender-domains: [bank.example]}\n  relay: {}\n"
+            + "domains:\n  example.com: {}\n  secure.example: {checks: {tls-required: {recipients: true}}}\n";
 
     @Test
     void commandsPipelinedAfterTheDotAreAnsweredInOrder() throws Exception {

@@ -188,8 +188,11 @@ public final class SmtpConversation {
         String verb = (sp < 0 ? line : line.substring(0, sp)).toUpperCase(Locale.ROOT);
         String arg = sp < 0 ? "" : line.substring(sp + 1);
         if (tlsRequiredFirst(verb)) {
-            error(530, "5.7.0", "Must issue a STARTTLS command first");
-            armCommandDeadline();
+            // a BDAT's chunk follows its command at once: read it and throw it away, then refuse
+            long chunk = verb.equals(SmtpVerbs.BDAT) ? bdatCount(arg) : -1;
+            if (chunk > 0) discard(chunk, () -> error(530, "5.7.0", "Must issue a STARTTLS command first"));
+            else error(530, "5.7.0", "Must issue a STARTTLS command first");
+            if (chunkLeft < 0) armCommandDeadline();
             return;
         }
         switch (verb) {
@@ -539,13 +542,12 @@ public final class SmtpConversation {
      * as DATA; each chunk but the last gets 250 once read, LAST gets the downstream's answer.
      */
     private void bdat(String arg) throws IOException {
-        String[] a = arg.trim().split(" +");
-        if (arg.isBlank() || a.length > 2 || !a[0].matches("\\d{1,18}") || a.length == 2 && !a[1].equalsIgnoreCase("LAST")) {
+        long n = bdatCount(arg);
+        if (n < 0) {
             error(501, "5.5.4", "Syntax: BDAT count [LAST]");
             return;
         }
-        long n = Long.parseLong(a[0]);
-        boolean last = a.length == 2;
+        boolean last = arg.trim().split(" +").length == 2;
         if (message == null) {
             Answer refusal = null;
             if (chunkRefused) {
@@ -581,6 +583,15 @@ public final class SmtpConversation {
         }
         chunkLeft = n;
         deadline = System.nanoTime() + smtp.dataTimeout().toNanos();
+    }
+
+    /** The count of "BDAT count [LAST]", or -1 when the argument is not that. */
+    private static long bdatCount(String arg) {
+        String[] a = arg.trim().split(" +");
+        if (arg.isBlank() || a.length > 2 || !a[0].matches("\\d{1,18}") || a.length == 2 && !a[1].equalsIgnoreCase("LAST")) {
+            return -1;
+        }
+        return Long.parseLong(a[0]);
     }
 
     /** Reads a refused BDAT's chunk and throws it away; the answer goes out after its last byte. */

@@ -171,7 +171,7 @@ final class StockReplies extends ServerSocket {
                 String extra = error ? c.stockError() : null;
                 super.out.write(out.getBytes(StandardCharsets.UTF_8));
                 if (extra != null) {
-                    super.out.write(extra.getBytes(StandardCharsets.UTF_8));
+                    super.out.write((extra + "\r\n").getBytes(StandardCharsets.UTF_8));
                     super.out.flush();
                     c.close();
                     return;

@@ -84,6 +84,8 @@ class SmtpConversationTest {
         InMemorySmtp smtp = new InMemorySmtp(OUTSIDER, TLS_YAML.replace("security-level: may", "security-level: encrypt"));
         smtp.feed("EHLO client.example.net\r\n");
         assertEquals(List.of("530 5.7.0 Must issue a STARTTLS command first"), smtp.feed("MAIL FROM:<a@other.example>\r\n"));
+        assertEquals(List.of("530 5.7.0 Must issue a STARTTLS command first", "250 2.0.0 Ok"),
+                smtp.feed("BDAT 12 LAST\r\nQUIT\r\nQUIT\r\nNOOP\r\n"), "a BDAT's chunk is read and thrown away, not run");
         assertEquals(List.of("250 2.0.0 Ok"), smtp.feed("NOOP\r\n"));
         assertEquals(List.of("220 2.0.0 Ready to start TLS"), smtp.feed("STARTTLS\r\n"));
         smtp.feed("EHLO client.example.net\r\n");

@@ -1,7 +1,7 @@
 // SubEtha SMTP answers a few things itself, before any command of ours runs: unknown commands,
 // unparseable lines, bare CR/LF in a command line, over-long lines, its socket read timeout. This
 // filter sits on each connection's output: it gives those replies RFC 3463 codes (we advertise
-// ENHANCEDSTATUSCODES) and counts the errors toward server.max-errors, so an unknown-command flood
+// ENHANCEDSTATUSCODES) and counts the errors toward smtp.max-errors, so an unknown-command flood
 // is cut off like any other.
 package org.mxfront.smtp;
 
@@ -34,6 +34,8 @@ final class StockReplies extends ServerSocket {
     /** A connection whose output passes through {@link Filter}. */
     static final class FilteredSocket extends Socket {
         private volatile Filter filter;
+        /** Set at STARTTLS: from then on the TLS layer above reads and writes the bytes as they are. */
+        private volatile boolean raw;
 
         /**
          * Without a SocketImpl of its own: accept() then hands this socket the accepted one's
@@ -50,6 +52,7 @@ final class StockReplies extends ServerSocket {
          */
         @Override
         public InputStream getInputStream() throws IOException {
+            if (raw) return super.getInputStream();
             return new FilterInputStream(super.getInputStream()) {
                 @Override
                 public int available() {
@@ -60,8 +63,18 @@ final class StockReplies extends ServerSocket {
 
         @Override
         public synchronized OutputStream getOutputStream() throws IOException {
+            if (raw) return super.getOutputStream();
             if (filter == null) filter = new Filter(super.getOutputStream());
             return filter;
+        }
+
+        /**
+         * This socket for a TLS layer to sit on: its streams become the plain ones (TLS records are
+         * binary; the stock-reply filter moves up onto the TLS socket, see {@link TlsSocket}).
+         */
+        Socket forTls() {
+            raw = true;
+            return this;
         }
 
         /** Holds back for {@code pause} (the greeting is not sent yet); true when the client sent anything meanwhile. */
@@ -77,15 +90,53 @@ final class StockReplies extends ServerSocket {
             }
         }
 
-        void attach(Conversation c) throws IOException {
+        void attach(SmtpConversation c) throws IOException {
             ((Filter) getOutputStream()).conversation = c;
         }
+    }
+
+    /**
+     * The connection after STARTTLS: SubEtha is handed this socket, which reads and writes through
+     * the TLS socket and keeps the stock-reply filter on its output. It has no socket of its own;
+     * what SubEtha and the door ask of a socket is passed to the TLS one.
+     */
+    static final class TlsSocket extends Socket {
+        private final javax.net.ssl.SSLSocket ssl;
+        private final Filter filter;
+
+        TlsSocket(javax.net.ssl.SSLSocket ssl, SmtpConversation c) throws IOException {
+            super((java.net.SocketImpl) null);
+            this.ssl = ssl;
+            this.filter = new Filter(ssl.getOutputStream());
+            filter.conversation = c;
+        }
+
+        @Override public InputStream getInputStream() throws IOException { return ssl.getInputStream(); }
+        @Override public OutputStream getOutputStream() { return filter; }
+        @Override public synchronized void close() throws IOException { ssl.close(); }
+        @Override public boolean isClosed() { return ssl.isClosed(); }
+        @Override public boolean isConnected() { return ssl.isConnected(); }
+        @Override public boolean isBound() { return ssl.isBound(); }
+        @Override public java.net.InetAddress getInetAddress() { return ssl.getInetAddress(); }
+        @Override public int getPort() { return ssl.getPort(); }
+        @Override public java.net.InetAddress getLocalAddress() { return ssl.getLocalAddress(); }
+        @Override public int getLocalPort() { return ssl.getLocalPort(); }
+        @Override public java.net.SocketAddress getRemoteSocketAddress() { return ssl.getRemoteSocketAddress(); }
+        @Override public java.net.SocketAddress getLocalSocketAddress() { return ssl.getLocalSocketAddress(); }
+        @Override public synchronized void setSoTimeout(int t) throws java.net.SocketException { ssl.setSoTimeout(t); }
+        @Override public synchronized int getSoTimeout() throws java.net.SocketException { return ssl.getSoTimeout(); }
+        @Override public void setTcpNoDelay(boolean on) throws java.net.SocketException { ssl.setTcpNoDelay(on); }
+        @Override public void shutdownInput() throws IOException { ssl.shutdownInput(); }
+        @Override public void shutdownOutput() throws IOException { ssl.shutdownOutput(); }
+        @Override public boolean isInputShutdown() { return ssl.isInputShutdown(); }
+        @Override public boolean isOutputShutdown() { return ssl.isOutputShutdown(); }
+        @Override public String toString() { return "TlsSocket[" + ssl + "]"; }
     }
 
     /** Buffers one response until flush, rewrites it if it is one of SubEtha's stock replies. */
     static final class Filter extends FilterOutputStream {
         private final ByteArrayOutputStream pending = new ByteArrayOutputStream(256);
-        volatile Conversation conversation;
+        volatile SmtpConversation conversation;
 
         Filter(OutputStream out) {
             super(out);
@@ -106,7 +157,7 @@ final class StockReplies extends ServerSocket {
             if (pending.size() > 0) {
                 String text = pending.toString(StandardCharsets.UTF_8);
                 pending.reset();
-                Conversation c = conversation;
+                SmtpConversation c = conversation;
                 boolean error = false;
                 String out = text;
                 if (c != null) {
@@ -121,7 +172,7 @@ final class StockReplies extends ServerSocket {
                 if (extra != null) {
                     super.out.write(extra.getBytes(StandardCharsets.UTF_8));
                     super.out.flush();
-                    c.session().quit();
+                    c.close();
                     return;
                 }
             }

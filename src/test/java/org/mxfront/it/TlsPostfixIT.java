@@ -8,7 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -21,6 +23,12 @@ class TlsPostfixIT {
     static final SinkFixture sink = new SinkFixture();
     @RegisterExtension
     static final PostfixFixture downstream = new PostfixFixture(sink);
+
+    /** The sending Postfix's daemons (user postfix) must traverse the test's directory to reach theirs. */
+    @BeforeAll
+    static void traversable() throws Exception {
+        Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rwxr-xr-x"));
+    }
 
     static final String MESSAGE = "From: alice@sender.example.net\nTo: bob@example.com\nSubject: %s\nMessage-ID: <%s@sender.example.net>\n\nhello\n";
 

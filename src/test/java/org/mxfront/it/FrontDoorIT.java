@@ -6,40 +6,29 @@ package org.mxfront.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 class FrontDoorIT {
-    @TempDir
-    static Path tmp;
-    static SmtpSink sink;
-    static Mxfront mx;
-
-    @BeforeAll
-    static void start() throws Exception {
-        sink = SmtpSink.start(tmp);
-        mx = Mxfront.start(sink.port);
-    }
-
-    @AfterAll
-    static void stop() {
-        if (mx != null) mx.close();
-        if (sink != null) sink.close();
-    }
+    @RegisterExtension
+    static final SinkFixture sink = new SinkFixture();
+    @RegisterExtension
+    static final MxfrontFixture mx = MxfrontFixture.relayingTo(sink);
 
     private int before;
 
     @BeforeEach
     void count() {
         before = sink.messages().size();
+    }
+
+    static SmtpClient hello(MxfrontFixture m, String source, String helo) throws Exception {
+        return hello(m.get(), source, helo);
     }
 
     static SmtpClient hello(Mxfront m, String source, String helo) throws Exception {

@@ -5,6 +5,7 @@ package org.mxfront.it;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
@@ -46,12 +47,17 @@ final class SmtpSink implements AutoCloseable {
 
     /** The dumped messages so far. */
     List<String> messages() {
-        try (Stream<Path> s = Files.list(dumps)) {
-            List<String> out = new ArrayList<>();
-            for (Path p : s.sorted().toList()) out.add(Files.readString(p, StandardCharsets.UTF_8));
-            return out;
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
+        for (int attempt = 0; ; attempt++) {
+            try (Stream<Path> s = Files.list(dumps)) {
+                List<String> out = new ArrayList<>();
+                for (Path p : s.sorted().toList()) out.add(Files.readString(p, StandardCharsets.UTF_8));
+                return out;
+            } catch (NoSuchFileException e) {
+                // a dump listed while smtp-sink renamed it: list again
+                if (attempt == 10) throw new IllegalStateException(e);
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
         }
     }
 

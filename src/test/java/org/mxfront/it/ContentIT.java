@@ -154,7 +154,7 @@ class ContentIT {
             assertTrue(send(mx.get(), c, m).get(0).startsWith("250 2.0.0 Ok"));
         }
         String dump = sink.awaitMessageContaining("Subject: clean content\n");
-        assertEquals(new String(m, StandardCharsets.US_ASCII).replace("\r\n", "\n"), SmtpSink.body(dump));
+        assertEquals(new String(m, StandardCharsets.US_ASCII).replace("\r\n", "\n"), SmtpSink.withoutMxfrontTrace(SmtpSink.body(dump)));
     }
 
     @Test

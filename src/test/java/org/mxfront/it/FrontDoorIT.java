@@ -54,7 +54,7 @@ class FrontDoorIT {
             assertEquals(List.of("221 2.0.0 Bye"), c.command("QUIT"));
         }
         String got = sink.awaitMessageContaining("Subject: test\n");
-        assertEquals(message.replace("\r\n", "\n"), SmtpSink.body(got));
+        assertEquals(message.replace("\r\n", "\n"), SmtpSink.withoutMxfrontTrace(SmtpSink.body(got)));
     }
 
     @Test
@@ -230,7 +230,8 @@ class FrontDoorIT {
     @Test
     void tooManyReceivedHeadersIsALoop() throws Exception {
         StringBuilder m = new StringBuilder();
-        for (int i = 0; i < 31; i++) m.append("Received: from hop").append(i).append(".example by x; date\r\n");
+        // 30 hops before this one; mxfront's own trace line is the 31st (it counts like any other)
+        for (int i = 0; i < 30; i++) m.append("Received: from hop").append(i).append(".example by x; date\r\n");
         m.append("Subject: loop\r\n\r\nbody\r\n");
         try (SmtpClient c = hello(mx, "127.0.0.2", "client.sender.example")) {
             c.command("MAIL FROM:<a@sender.example>");

@@ -79,6 +79,19 @@ final class SmtpSink implements AutoCloseable {
         return messages().stream().filter(m -> m.contains(text)).findFirst().orElseThrow();
     }
 
+    /**
+     * A body as {@link #body} returns it, less the trace line mxfront put first (RFC 5321 4.4): fails
+     * when that line is not there, so a test of "arrives unchanged" also checks that it was added.
+     */
+    static String withoutMxfrontTrace(String body) {
+        if (!body.startsWith("Received: from ")) throw new AssertionError("no Received header first:\n" + body);
+        int end = body.indexOf('\n');
+        while (end + 1 < body.length() && body.charAt(end + 1) == '\t') end = body.indexOf('\n', end + 1);
+        String trace = body.substring(0, end);
+        if (!trace.contains("(mxfront) with ")) throw new AssertionError("the first Received header is not mxfront's:\n" + body);
+        return body.substring(end + 1);
+    }
+
     /** The message as sent (smtp-sink writes LF line ends, its own X- and Received headers first, an empty line last). */
     static String body(String dump) {
         int firstBlank = dump.indexOf("\n\n");

@@ -11,6 +11,9 @@
 # reported being each server's median; WARMUP (seconds, default 60) of the same load on each server
 # before the first round, so that the JVM's JIT (and Node's) has compiled the hot path — a daemon on
 # a real MX runs warm; WARMUP=0 measures cold start. MXFRONT_JAVA_OPTS: extra JVM flags for mxfront.
+# MXFRONT_JAR: the jar to measure (default target/mxfront.jar). BASELINE_JAR: another build of mxfront
+# (say, the last release) run beside it as "baseline", same load, same rounds: a before/after in one run.
+# For each mxfront the CPU it used per message (user + system, from /proc) is reported too.
 # Bounded: every run is a fixed number of messages (the warm-up a fixed time) to 127.0.0.1 and the
 # script stops what it started.
 set -euo pipefail
@@ -34,14 +37,23 @@ sink=$(free_port)
 smtp-sink "${user[@]}" 127.0.0.1:"$sink" 1024 & pids+=($!)
 wait_port "$sink"
 
-[ -f "$here/target/mxfront.jar" ] || (cd "$here" && mvn -q -B -DskipTests package)
-mx=$(free_port)
-cat > "$work/mxfront.yml" <<YML
-server: { hostname: mx.bench }
-smtp: { listen: 127.0.0.1:$mx, max-connections: 2000 }
+jar=${MXFRONT_JAR:-$here/target/mxfront.jar}
+[ -f "$jar" ] || (cd "$here" && mvn -q -B -DskipTests package)
+declare -A jvm_pid
+start_mxfront() { # name jar port -> starts it, records its pid
+  local name=$1 jarfile=$2 port=$3
+  # The listener's keys moved from server: to smtp: when the doors got sections of their own; an
+  # older baseline jar gets the older shape.
+  local listen="server: { hostname: mx.bench }
+smtp: { listen: 127.0.0.1:$port, max-connections: 2000 }"
+  local try
+  for try in new old; do
+    [ "$try" = old ] && listen="server: { hostname: mx.bench, listen: 127.0.0.1:$port, max-connections: 2000 }"
+    cat > "$work/$name.yml" <<YML
+$listen
 downstream: { address: 127.0.0.1:$sink, max-idle: 64 }
 relay-networks: []
-state-directory: $work/state
+state-directory: $work/state-$name
 metrics: { listen: "" }
 checks:
   connection-limit: { max-per-client: 1000 }
@@ -51,9 +63,17 @@ checks:
   message-size: {}
   received-hops: {}
 YML
-# The JVM's defaults (G1), as systemd/mxfront.service runs it.
-java ${MXFRONT_JAVA_OPTS:-} -jar "$here/target/mxfront.jar" run --config "$work/mxfront.yml" > "$work/mxfront.log" 2>&1 & pids+=($!)
-wait_port "$mx"
+    java -jar "$jarfile" check-config "$work/$name.yml" >/dev/null 2>&1 && break
+  done
+  # The JVM's defaults (G1), as systemd/mxfront.service runs it.
+  java ${MXFRONT_JAVA_OPTS:-} -jar "$jarfile" run --config "$work/$name.yml" > "$work/$name.log" 2>&1 & pids+=($!)
+  jvm_pid[$name]=$!
+  wait_port "$port"
+}
+mx=$(free_port)
+start_mxfront mxfront "$jar" "$mx"
+base_port=""
+if [ -n "${BASELINE_JAR:-}" ]; then base_port=$(free_port); start_mxfront baseline "$BASELINE_JAR" "$base_port"; fi
 
 pf_port=""
 if [ "$(id -u)" -eq 0 ] && command -v postfix >/dev/null; then
@@ -84,13 +104,22 @@ if [ -x "$haraka/node_modules/.bin/haraka" ]; then
   wait_port "$haraka_port" || haraka_port=""
 fi
 
-run() { # port -> messages per second
-  local start end
+cpu_ticks() { # pid -> user+system clock ticks so far
+  awk '{print $14 + $15}' "/proc/$1/stat"
+}
+run() { # port [pid] -> messages per second (and, with a pid, " cpu-µs-per-message")
+  local start end c0 c1
+  [ -n "${2:-}" ] && c0=$(cpu_ticks "$2")
   start=$(date +%s.%N)
   timeout 600 smtp-source -s "$sessions" -m "$messages" -l "$bytes" "${extra[@]}" -M client.bench.example \
     -f sender@sender.example -t user@example.com 127.0.0.1:"$1" >/dev/null
   end=$(date +%s.%N)
-  python3 -c "print(f'{$messages/($end-$start):.0f}')"
+  if [ -n "${2:-}" ]; then
+    c1=$(cpu_ticks "$2")
+    python3 -c "import os; t=os.sysconf('SC_CLK_TCK'); print(f'{$messages/($end-$start):.0f} {($c1-$c0)/t/$messages*1e6:.0f}')"
+  else
+    python3 -c "print(f'{$messages/($end-$start):.0f}')"
+  fi
 }
 warm() { # port: the same load for WARMUP seconds, then stop
   [ "${WARMUP:-60}" -gt 0 ] || return 0
@@ -108,6 +137,7 @@ median() { python3 -c "import statistics,sys; print(f'{statistics.median(map(flo
 ratio() { python3 -c "print(f'{$1/$2:.2f}')"; }
 
 names=(direct mxfront); ports=("$sink" "$mx")
+[ -n "$base_port" ] && { names+=(baseline); ports+=("$base_port"); }
 [ -n "$pf_port" ] && { names+=(Postfix); ports+=("$pf_port"); }
 [ -n "$haraka_port" ] && { names+=(Haraka); ports+=("$haraka_port"); }
 rounds=${ROUNDS:-3}
@@ -119,18 +149,23 @@ for i in "${!names[@]}"; do [ "${names[$i]}" = direct ] || warm "${ports[$i]}"; 
 if [ "${WARMUP:-60}" -gt 0 ]; then
   for i in "${!names[@]}"; do [ "${names[$i]}" = direct ] || WARMUP=10 warm "${ports[$i]}"; drain; done
 fi
-declare -A got
+declare -A got cpu
 for r in $(seq 1 "$rounds"); do
   line="round $r:"
   for i in "${!names[@]}"; do
-    v=$(run "${ports[$i]}"); drain; got[${names[$i]}]="${got[${names[$i]}]:-} $v"; line="$line ${names[$i]} $v"
+    n=${names[$i]}
+    read -r v c <<< "$(run "${ports[$i]}" "${jvm_pid[$n]:-}")"; drain
+    got[$n]="${got[$n]:-} $v"; line="$line $n $v"
+    [ -n "${c:-}" ] && { cpu[$n]="${cpu[$n]:-} $c"; line="$line (${c} µs CPU/msg)"; }
   done
   echo "$line"
 done
 declare -A med
 for n in "${names[@]}"; do med[$n]=$(median ${got[$n]}); done
 echo "median msg/s: $(for n in "${names[@]}"; do printf '%s %s  ' "$n" "${med[$n]}"; done)"
+for n in "${!cpu[@]}"; do echo "median CPU per message, $n: $(median ${cpu[$n]}) µs"; done
 echo "mxfront / direct  = $(ratio "${med[mxfront]}" "${med[direct]}")"
+[ -n "$base_port" ] && echo "mxfront / baseline = $(ratio "${med[mxfront]}" "${med[baseline]}")  (baseline / direct = $(ratio "${med[baseline]}" "${med[direct]}"))"
 [ -n "$pf_port" ] && echo "mxfront / Postfix = $(ratio "${med[mxfront]}" "${med[Postfix]}")"
 [ -n "$haraka_port" ] && echo "mxfront / Haraka  = $(ratio "${med[mxfront]}" "${med[Haraka]}")"
 exit 0

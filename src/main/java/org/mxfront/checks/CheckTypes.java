@@ -23,6 +23,8 @@ import org.mxfront.checks.helo.HeloConfig;
 import org.mxfront.checks.hops.ReceivedHopsCheck;
 import org.mxfront.checks.hops.ReceivedHopsConfig;
 import org.mxfront.checks.rcptlimit.RecipientLimitCheck;
+import org.mxfront.checks.tlsrequired.TlsRequiredCheck;
+import org.mxfront.checks.tlsrequired.TlsRequiredConfig;
 import org.mxfront.checks.rcptlimit.RecipientLimitConfig;
 import org.mxfront.checks.rdns.RdnsCheck;
 import org.mxfront.checks.rdns.RdnsConfig;
@@ -50,6 +52,7 @@ public final class CheckTypes {
             new CheckType<>("sender-domain", SenderDomainConfig.class, SenderDomainCheck::new),
             new CheckType<>("recipient-mx", RecipientMxConfig.class, RecipientMxCheck::new),
             new CheckType<>("relay", RelayConfig.class, RelayCheck::new),
+            new CheckType<>("tls-required", TlsRequiredConfig.class, TlsRequiredCheck::new),
             new CheckType<>("recipient-limit", RecipientLimitConfig.class, RecipientLimitCheck::new),
             new CheckType<>("message-size", MessageSizeConfig.class, MessageSizeCheck::new),
             new CheckType<>("received-hops", ReceivedHopsConfig.class, ReceivedHopsCheck::new),

@@ -115,7 +115,9 @@ public enum Code {
             "Message refused: header field {header} appears {count} times, at most once is allowed."),
     SENDER_DOMAIN_NULL_MX(72, 550, "5.7.27", "Sender domain accepts no mail (null MX)",
             "Sender address rejected: domain {domain} accepts no mail (null MX)."),
-    EARLY_TALKER(73, 554, "5.5.1", "Talked before the greeting", "Protocol error: commands sent before the greeting.");
+    EARLY_TALKER(73, 554, "5.5.1", "Talked before the greeting", "Protocol error: commands sent before the greeting."),
+    TLS_REQUIRED_FOR_RECIPIENT(74, 530, "5.7.0", "TLS required for the recipient's domain",
+            "Mail for <{recipient}> must arrive over an encrypted SMTP session (STARTTLS).");
 
     /** Whether an entry is emitted. Defunct and internal entries are listed but never used by checks. */
     public enum Status { ACTIVE, DEFUNCT, INTERNAL }

@@ -66,6 +66,8 @@ import org.mxfront.policy.Policy;
 import org.mxfront.policy.PolicyEngine;
 import org.mxfront.policy.Stage;
 import org.mxfront.relay.DownstreamSettings;
+import org.mxfront.tls.ServerTls;
+import org.mxfront.tls.TlsSettings;
 
 /** Reads and validates configuration files. */
 public final class ConfigLoader {
@@ -206,6 +208,8 @@ public final class ConfigLoader {
         c.require(smtp.bareNewline(), "/smtp/bare-newline");
         c.require(smtp.enhancedStatusCodes(), "/smtp/enhanced-status-codes");
         Networks proxies = c.networks(smtp.trustedProxies(), "/smtp/trusted-proxies");
+        c.require(smtp.receivedHeader(), "/smtp/received-header");
+        ServerTls tls = tls(c, smtp.tls());
         InetSocketAddress policyListen = c.hostPort(c.require(ps.listen(), "/policy-server/listen"),
                 "/policy-server/listen");
         c.positive(ps.maxConnections(), "/policy-server/max-connections");
@@ -281,7 +285,24 @@ public final class ConfigLoader {
         String ml = s.metrics() == null ? null : s.metrics().listen();
         InetSocketAddress metrics = ml == null || ml.isBlank() ? null : c.hostPort(ml, "/metrics/listen");
         return new DaemonConfig(c.name, s, hostname, smtpOn ? listen : null, policyOn ? policyListen : null,
-                smtpOn ? downstream : null, relay, proxies, Path.of(state), engine, metrics, resources);
+                smtpOn ? downstream : null, relay, proxies, Path.of(state), engine, metrics, tls, resources);
+    }
+
+    /** The SMTP door's TLS; certificate files are read now, so that a broken one is an error of this file. */
+    private ServerTls tls(Ctx c, TlsSettings t) throws ConfigException {
+        if (t == null) return null;
+        List<TlsSettings.Certificate> certs = t.certificates() == null ? List.of() : t.certificates();
+        for (int i = 0; i < certs.size(); i++) {
+            TlsSettings.Certificate cert = certs.get(i);
+            if (cert == null || cert.chain() == null) throw c.error("/smtp/tls/certificates/" + i + "/chain", "missing value");
+            if (cert.key() == null) throw c.error("/smtp/tls/certificates/" + i + "/key", "missing value");
+        }
+        Path base = c.name.equals(EMBEDDED) ? Path.of("") : Path.of(c.name).toAbsolutePath().getParent();
+        try {
+            return ServerTls.load(t, base);
+        } catch (IllegalArgumentException e) {
+            throw c.error(certs.isEmpty() ? "/smtp/tls" : "/smtp/tls/certificates", e.getMessage());
+        }
     }
 
     private Policy policy(Ctx c, String name, ObjectNode global, ObjectNode override, CheckContext ctx)

@@ -21,9 +21,10 @@ import org.mxfront.policy.PolicyEngine;
  * @param stateDirectory  where state is kept
  * @param engine          the policy engine built from the checks and domains
  * @param metricsListen   the admin/metrics HTTP address, or null when it is off
+ * @param tls             the SMTP door's STARTTLS, or null when no certificate is configured
  * @param resources       the long-lived objects its checks use (stores): shared with the configurations
  *                        reloaded from it, closed when the daemon stops
  */
 public record DaemonConfig(String source, Settings settings, String hostname, InetSocketAddress listen,
         InetSocketAddress policyListen, InetSocketAddress downstream, Networks relayNetworks, Networks trustedProxies, Path stateDirectory,
-        PolicyEngine engine, InetSocketAddress metricsListen, SharedResources resources) {}
+        PolicyEngine engine, InetSocketAddress metricsListen, org.mxfront.tls.ServerTls tls, SharedResources resources) {}

@@ -31,7 +31,7 @@ public record Settings(ServerSettings server, SmtpSettings smtp, PolicyServerSet
     /** The SMTP door: the listener on port 25 in front of the downstream MTA. */
     public record SmtpSettings(Boolean enabled, String listen, Integer maxConnections, Boolean enhancedStatusCodes,
             Duration commandTimeout, Duration dataTimeout, Integer maxErrors, List<String> trustedProxies,
-            BareNewline bareNewline) {}
+            BareNewline bareNewline, org.mxfront.tls.TlsSettings tls, Boolean receivedHeader) {}
 
     /**
      * The policy-delegation door: Postfix's check_policy_service talks to it.

@@ -25,6 +25,7 @@ public final class MxMeters {
     public static final String DOWNSTREAM_REPLIES = "mxfront.downstream.replies";
     public static final String DOWNSTREAM_LATENCY = "mxfront.downstream.latency";
     public static final String CONFIG_RELOADS = "mxfront.config.reloads";
+    public static final String TLS_HANDSHAKES = "mxfront.tls.handshakes";
     /** Greylisting decisions by outcome: new, too_early, passed, auto_allowed, exempt, store_error. */
     public static final String GREYLIST_DECISIONS = "mxfront.greylist.decisions";
     /** Greylisting store operations (seconds), by store type and operation. */
@@ -91,6 +92,15 @@ public final class MxMeters {
                 .description("Time the downstream took to answer, by command").tag("command", c)
                 .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1))
                 .maximumExpectedValue(Duration.ofSeconds(60)).register(registry)).record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    /**
+     * A STARTTLS handshake: its protocol and cipher when it succeeded (null, null when it failed).
+     * Bounded labels: the protocols and ciphers are the configured ones.
+     */
+    public void tlsHandshake(String protocol, String cipher, boolean ok) {
+        counter(TLS_HANDSHAKES, "STARTTLS handshakes by outcome, protocol and cipher", "outcome", ok ? "success" : "failure",
+                "protocol", protocol == null ? "none" : protocol, "cipher", cipher == null ? "none" : cipher).increment();
     }
 
     /** A configuration reload, successful or refused. */

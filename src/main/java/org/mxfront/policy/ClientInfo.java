@@ -11,13 +11,25 @@ import java.net.InetAddress;
  * @param reverseName      its verified reverse host name, or null when unknown
  * @param relayPermitted   true when the address is in {@code relay-networks}
  * @param connectionsFromAddress open connections from this address, this one included
+ * @param tls              the TLS session after STARTTLS, null in clear
  */
 public record ClientInfo(InetAddress address, int port, String reverseName, boolean relayPermitted,
-        int connectionsFromAddress) {
+        int connectionsFromAddress, TlsInfo tls) {
+
+    /** A client in clear. */
+    public ClientInfo(InetAddress address, int port, String reverseName, boolean relayPermitted,
+            int connectionsFromAddress) {
+        this(address, port, reverseName, relayPermitted, connectionsFromAddress, null);
+    }
 
     /** The same client with its verified reverse host name. */
     public ClientInfo withReverseName(String name) {
-        return new ClientInfo(address, port, name, relayPermitted, connectionsFromAddress);
+        return new ClientInfo(address, port, name, relayPermitted, connectionsFromAddress, tls);
+    }
+
+    /** The same client after a TLS handshake. */
+    public ClientInfo withTls(TlsInfo t) {
+        return new ClientInfo(address, port, reverseName, relayPermitted, connectionsFromAddress, t);
     }
 
     /** The address as text without a leading slash, IPv6 in its usual compressed form. */

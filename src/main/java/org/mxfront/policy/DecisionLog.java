@@ -41,6 +41,8 @@ public final class DecisionLog {
         else if (!f.recipients().isEmpty()) sb.append(" to=<").append(f.recipients().get(0).address()).append('>');
         sb.append(" helo=<").append(f.helo() == null ? "" : f.helo()).append('>');
         if (check != null) sb.append(" check=").append(check);
+        sb.append(" session=").append(f.state().id());
+        sb.append(" tls=").append(f.client().tls() == null ? "none" : f.client().tls().protocol());
         return sb.toString();
     }
 }

@@ -118,6 +118,15 @@ public final class PolicySession {
         return d;
     }
 
+    /**
+     * The client completed a STARTTLS handshake. As RFC 3207 says, what it said before is forgotten
+     * (its HELO, any transaction); a refusal already held for the connection stays.
+     */
+    public void tlsStarted(TlsInfo tls) {
+        resetTransaction();
+        facts = facts.withClient(facts.client().withTls(tls)).withHelo(null);
+    }
+
     /** MAIL stage: starts a transaction. */
     public Decision mail(Mailbox sender, long declaredSize) {
         resetTransaction();

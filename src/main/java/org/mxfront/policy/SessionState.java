@@ -15,9 +15,29 @@ public final class SessionState {
     /** Tag set by the front door when the client sent something before it was greeted. */
     public static final String PREGREET = "pregreet";
 
+    private final String id = newId();
     private final Map<Object, Object> values = new HashMap<>();
     private final java.util.Set<String> tags = new java.util.TreeSet<>();
     private boolean dryRun;
+
+    /**
+     * This connection's id: in every decision log line ({@code session=}) and in the Received header
+     * mxfront writes ({@code id}), so that a message's header leads to the log lines of its session.
+     */
+    public String id() {
+        return id;
+    }
+
+    /** 12 characters of [0-9A-Z] from 60 random bits, like a Postfix long queue id without its time part. */
+    private static String newId() {
+        long r = java.util.concurrent.ThreadLocalRandom.current().nextLong() >>> 4;
+        char[] c = new char[12];
+        for (int i = 11; i >= 0; i--) {
+            c[i] = Character.toUpperCase(Character.forDigit((int) (r % 36), 36));
+            r /= 36;
+        }
+        return new String(c);
+    }
 
     @SuppressWarnings("unchecked")
     public <T> T get(Object key) {

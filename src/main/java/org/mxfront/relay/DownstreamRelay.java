@@ -21,11 +21,12 @@ import java.util.ArrayDeque;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
+import org.mxfront.policy.ClientInfo;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** Opens transactions on the downstream MTA. Thread-safe; one per daemon. */
-public final class DownstreamRelay implements AutoCloseable {
+public final class DownstreamRelay implements Downstream, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(DownstreamRelay.class);
 
     private final InetSocketAddress address;
@@ -60,10 +61,7 @@ public final class DownstreamRelay implements AutoCloseable {
 
     public DownstreamSettings settings() { return settings; }
 
-    /**
-     * The extensions of the downstream as last seen, or null when it has not been reached yet.
-     * The front door advertises 8BITMIME and SMTPUTF8 only when the downstream has them.
-     */
+    @Override
     public Set<String> knownExtensions() { return knownExtensions; }
 
     /** True when the downstream answers now (a pooled connection, or a new one greeted and EHLO'd). */
@@ -153,9 +151,9 @@ public final class DownstreamRelay implements AutoCloseable {
         c.abort();
     }
 
-    /** Starts a transaction for a client; nothing is sent until the first recipient. */
-    public DownstreamTransaction transaction(ClientIdentity client) {
-        return new DownstreamTransaction(this, client);
+    @Override
+    public DownstreamTransaction open(ClientInfo client, String helo, boolean esmtp) {
+        return new DownstreamTransaction(this, client, helo, esmtp);
     }
 
     @Override

@@ -1,6 +1,7 @@
 // One mail transaction relayed to the downstream: XFORWARD/XCLIENT, MAIL, RCPT..., DATA, data, dot.
 // Opened lazily at the first recipient that passes the policy, so abusive sessions that never get
-// a recipient accepted cost the downstream nothing.
+// a recipient accepted cost the downstream nothing. The message arrives as un-stuffed lines; this
+// class stuffs them, batches them into 16 KiB writes and keeps the downstream's DATA reply.
 package org.mxfront.relay;
 
 import io.netty.buffer.ByteBuf;
@@ -11,13 +12,18 @@ import java.util.Set;
 import org.mxfront.address.Xtext;
 import org.mxfront.relay.DownstreamSettings.ForwardClient;
 import org.mxfront.net.Networks;
+import org.mxfront.policy.ClientInfo;
 
 /**
  * The downstream side of one transaction. Used by one session thread.
  */
-public final class DownstreamTransaction {
+public final class DownstreamTransaction implements Downstream.Transaction {
+    private static final int FORWARD_CHUNK = 16 * 1024;
+
     private final DownstreamRelay relay;
-    private final ClientIdentity client;
+    private final ClientInfo client;
+    private final String helo;
+    private final boolean esmtp;
     private DownstreamConnection conn;
     private String mailCommandArg;
     private List<String> mailParams = List.of();
@@ -25,23 +31,27 @@ public final class DownstreamTransaction {
     private boolean inData;
     private DownstreamConnection.Sent pendingData;
     private DownstreamReply dataReply;
+    /** Data not written yet. */
+    private ByteBuf out;
+    private boolean forwarding;
+    /** A failure while forwarding, reported by finish(). */
+    private DownstreamException failure;
 
-    DownstreamTransaction(DownstreamRelay relay, ClientIdentity client) {
+    DownstreamTransaction(DownstreamRelay relay, ClientInfo client, String helo, boolean esmtp) {
         this.relay = relay;
         this.client = client;
+        this.helo = helo;
+        this.esmtp = esmtp;
     }
 
-    /** Remembers the sender; MAIL is sent with the first recipient. */
+    @Override
     public void mail(String sender, List<String> params) {
         this.mailCommandArg = "FROM:<" + sender + ">";
         this.mailParams = List.copyOf(params);
     }
 
-    /**
-     * Relays one recipient. Opens the connection and sends MAIL first if needed.
-     *
-     * @return the downstream's reply to RCPT, or its refusal of MAIL
-     */
+    /** Opens the connection and sends MAIL first if needed. */
+    @Override
     public DownstreamReply rcpt(String recipient) throws DownstreamException {
         if (conn == null) {
             conn = relay.acquire();
@@ -70,7 +80,7 @@ public final class DownstreamTransaction {
             List<String> attrs = clientAttributes(conn.extensionParams("XCLIENT"), false);
             DownstreamReply r = conn.command("XCLIENT", relay.commandTimeout(), attrs.toArray(CharSequence[]::new));
             if (r.code() != 220) throw new DownstreamException("downstream refused XCLIENT: " + r);
-            r = conn.ehlo(client.helo() == null ? "unknown" : client.helo(), relay.commandTimeout());
+            r = conn.ehlo(helo == null ? "unknown" : helo, relay.commandTimeout());
             if (!r.positive()) throw new DownstreamException("downstream refused EHLO after XCLIENT: " + r);
         }
         List<CharSequence> mail = new ArrayList<>();
@@ -104,8 +114,8 @@ public final class DownstreamTransaction {
         addIfOffered(attrs, offered, "NAME", Xtext.encode(cap(client.reverseName() == null ? "[UNAVAILABLE]" : client.reverseName())));
         addIfOffered(attrs, offered, "ADDR", Xtext.encode(addr));
         addIfOffered(attrs, offered, "PORT", Integer.toString(client.port()));
-        addIfOffered(attrs, offered, "PROTO", client.esmtp() ? "ESMTP" : "SMTP");
-        addIfOffered(attrs, offered, "HELO", Xtext.encode(cap(client.helo() == null ? "[UNAVAILABLE]" : client.helo())));
+        addIfOffered(attrs, offered, "PROTO", esmtp ? "ESMTP" : "SMTP");
+        addIfOffered(attrs, offered, "HELO", Xtext.encode(cap(helo == null ? "[UNAVAILABLE]" : helo)));
         if (withSource) addIfOffered(attrs, offered, "SOURCE", "REMOTE");
         return attrs;
     }
@@ -122,45 +132,85 @@ public final class DownstreamTransaction {
     /**
      * Sends DATA without waiting for the reply: the client is told 354 at once and its message
      * starts to flow while the downstream answers, one round trip (and one thread hand-over) less
-     * per message. {@link #dataReply()} collects the answer before the first data is written.
+     * per message. The answer is collected before the first data is written.
      */
+    @Override
     public void startData() throws DownstreamException {
         if (conn == null) throw new DownstreamException("no recipient was relayed");
         inData = true; // until the reply says otherwise, the downstream may be reading data
+        forwarding = true;
         pendingData = conn.send("DATA", relay.commandTimeout());
     }
 
-    /** The downstream's reply to DATA (waits for it the first time); a 354 means data may follow. */
-    public DownstreamReply dataReply() throws DownstreamException {
-        if (dataReply == null) {
-            if (pendingData == null) throw new DownstreamException("DATA was not sent");
+    /** The downstream's reply to DATA (waits for it the first time); false and forwarding stops unless it is 354. */
+    private boolean dataAccepted() {
+        if (dataReply != null) return dataReply.code() == 354;
+        try {
             dataReply = pendingData.reply();
             inData = dataReply.code() == 354;
+        } catch (DownstreamException e) {
+            failure = e;
         }
-        return dataReply;
+        if (dataReply != null && dataReply.code() == 354) return true;
+        stop();
+        return false;
     }
 
-    /** Writes a chunk of dot-stuffed message data. */
-    public void write(ByteBuf chunk) throws DownstreamException {
-        conn.write(chunk, relay.dataTimeout());
+    @Override
+    public boolean line(byte[] buf, int len, boolean complete, boolean continued) {
+        if (!forwarding) return false;
+        if (out == null) out = conn.alloc().buffer(FORWARD_CHUNK + 1024);
+        if (!continued && len > 0 && buf[0] == '.') out.writeByte('.');
+        out.writeBytes(buf, 0, len);
+        if (complete) out.writeByte('\r').writeByte('\n');
+        if (out.readableBytes() < FORWARD_CHUNK) return true;
+        if (!dataAccepted()) return false;
+        ByteBuf chunk = out;
+        out = null;
+        try {
+            conn.write(chunk, relay.dataTimeout());
+            return true;
+        } catch (DownstreamException e) {
+            failure = e;
+            stop();
+            return false;
+        }
     }
 
-    /** Writes the last chunk and the dot; returns the downstream's verdict on the message. */
-    public DownstreamReply finish(ByteBuf last) throws DownstreamException {
+    @Override
+    public void stop() {
+        forwarding = false;
+        if (out != null) {
+            out.release();
+            out = null;
+        }
+        abort();
+    }
+
+    @Override
+    public DownstreamReply finish() throws DownstreamException {
+        if (forwarding) dataAccepted();
+        if (failure != null) throw failure;
+        if (dataReply == null) throw new DownstreamException("the message was not forwarded");
+        if (dataReply.code() != 354) return dataReply;
+        ByteBuf last = out != null ? out : conn.alloc().buffer(0);
+        out = null;
+        forwarding = false;
         DownstreamReply r = conn.finish(last, relay.dataTimeout());
         inData = false;
         return r;
-    }
-
-    public io.netty.buffer.ByteBufAllocator alloc() {
-        return conn.alloc();
     }
 
     /**
      * Ends the transaction. During DATA (a refused message) the connection is dropped, which makes
      * the downstream discard the partial message; otherwise it is reset and pooled.
      */
+    @Override
     public void close() {
+        if (out != null) {
+            out.release();
+            out = null;
+        }
         if (conn == null) return;
         DownstreamConnection c = conn;
         conn = null;
@@ -182,7 +232,7 @@ public final class DownstreamTransaction {
         relay.release(c);
     }
 
-    /** Ends a transaction whose message the downstream accepted: the connection is clean, pool it. */
+    @Override
     public void completed() {
         if (conn == null) return;
         DownstreamConnection c = conn;
@@ -191,7 +241,7 @@ public final class DownstreamTransaction {
     }
 
     /** Drops the connection (abort during DATA). */
-    public void abort() {
+    private void abort() {
         if (conn != null) conn.abort();
         conn = null;
         inData = false;

@@ -3,8 +3,9 @@
 // CRLF.CRLF ends the data. Lines are un-stuffed and handed on one by one; a bare CR or LF is
 // recorded, and in normalize mode turned into a line end (which can never end the data).
 //
-// The reader takes bytes in chunks but never consumes past the final dot: pipelined commands
-// after it stay in the stream for the command loop (mark/reset on the BufferedInputStream).
+// The reader is fed bytes in chunks as they arrive (no socket needed) and says where the final dot
+// ended, so that pipelined commands after it go back to the command loop; readAll() does the same
+// over a BufferedInputStream with mark/reset.
 package org.mxfront.smtp;
 
 import java.io.BufferedInputStream;
@@ -24,12 +25,10 @@ final class DataReader {
         void line(byte[] buf, int len, boolean complete, boolean continued) throws IOException;
     }
 
-    private static final int CHUNK = 8192;
+    static final int CHUNK = 8192;
     private static final int MAX_LINE_PIECE = 16384;
 
-    private final BufferedInputStream in;
     private final boolean normalize;
-    private final byte[] chunk = new byte[CHUNK];
     private byte[] line = new byte[1024];
     private int len;
     private boolean atLineStart = true;
@@ -40,8 +39,7 @@ final class DataReader {
     private boolean bareNewline;
     private long wireBytes;
 
-    DataReader(BufferedInputStream in, boolean normalize) {
-        this.in = in;
+    DataReader(boolean normalize) {
         this.normalize = normalize;
     }
 
@@ -51,32 +49,48 @@ final class DataReader {
     /** Bytes read from the client, terminator included. */
     long wireBytes() { return wireBytes; }
 
-    /** Reads up to and including the terminating CRLF.CRLF, handing every line to the sink. */
-    void readAll(LineSink sink) throws IOException {
+    /**
+     * Takes the next bytes of the message, handing every completed line (or piece) to the sink.
+     *
+     * @return the index just past the terminating CRLF.CRLF when these bytes complete the message
+     *         (the bytes from there on are not consumed), or -1 when all were consumed and more are needed
+     */
+    int feed(byte[] buf, int off, int n, LineSink sink) throws IOException {
+        int end = off + n;
+        for (int i = off; i < end; i++) {
+            if (!crPending && !atLineStart) {
+                // Fast path: the rest of a line up to the next CR or LF is copied in one go.
+                int j = i;
+                while (j < end && buf[j] != '\r' && buf[j] != '\n') j++;
+                if (j > i) {
+                    appendRun(buf, i, j - i, sink);
+                    i = j - 1;
+                    continue;
+                }
+            }
+            if (step(buf[i], sink)) {
+                wireBytes += i + 1 - off;
+                return i + 1;
+            }
+        }
+        wireBytes += n;
+        return -1;
+    }
+
+    /** Reads up to and including the terminating CRLF.CRLF from a stream, leaving what follows in it. */
+    void readAll(BufferedInputStream in, LineSink sink) throws IOException {
+        byte[] chunk = new byte[CHUNK];
         while (true) {
             in.mark(CHUNK);
             int n = in.read(chunk, 0, CHUNK);
             if (n < 0) throw new EOFException("client closed the connection during DATA");
-            for (int i = 0; i < n; i++) {
-                if (!crPending && !atLineStart) {
-                    // Fast path: the rest of a line up to the next CR or LF is copied in one go.
-                    int j = i;
-                    while (j < n && chunk[j] != '\r' && chunk[j] != '\n') j++;
-                    if (j > i) {
-                        appendRun(chunk, i, j - i, sink);
-                        i = j - 1;
-                        continue;
-                    }
-                }
-                if (step(chunk[i], sink)) {
-                    in.reset();
-                    long skip = i + 1;
-                    while (skip > 0) skip -= in.skip(skip);
-                    wireBytes += i + 1;
-                    return;
-                }
+            int used = feed(chunk, 0, n, sink);
+            if (used >= 0) {
+                in.reset();
+                long skip = used;
+                while (skip > 0) skip -= in.skip(skip);
+                return;
             }
-            wireBytes += n;
         }
     }
 

@@ -1,8 +1,9 @@
 // The inbound SMTP listener on SubEtha SMTP, one virtual thread per connection. SubEtha runs the
-// socket and the command loop; every command a client can use is replaced here by one that hands
-// it to the connection's Conversation, so that all replies come from the catalogue and the policy
-// engine. Also here: per-address connection counts, PROXY headers from trusted proxies, and the
-// command/DATA deadlines (one sweeper thread instead of a socket timeout on every read).
+// socket and reads command lines; every command a client can use is replaced here by one that hands
+// the line to the connection's SmtpConversation (the socket-free protocol state machine), and after
+// 354 this door pumps the raw message bytes into it. Also here: per-address connection counts, PROXY
+// headers from trusted proxies, and the command/DATA deadlines (one sweeper thread instead of a
+// socket timeout on every read).
 package org.mxfront.smtp;
 
 import java.io.BufferedInputStream;
@@ -11,7 +12,6 @@ import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.SocketTimeoutException;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
@@ -22,10 +22,11 @@ import org.mxfront.config.DaemonConfig;
 import org.mxfront.door.Door;
 import org.mxfront.metrics.MxMeters;
 import org.mxfront.policy.Decision;
-import org.mxfront.policy.DecisionLog;
-import org.mxfront.policy.PolicySession;
-import org.mxfront.relay.DownstreamRelay;
-import org.mxfront.relay.DownstreamReply;
+import javax.net.ssl.SSLSession;
+import javax.net.ssl.SSLSocket;
+import org.mxfront.policy.TlsInfo;
+import org.mxfront.relay.Downstream;
+import org.mxfront.tls.ServerTls;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.subethamail.smtp.DropConnectionException;
@@ -40,21 +41,14 @@ import org.subethamail.smtp.server.SessionHandler;
 /** The SMTP front door. One per listening address. */
 public final class SmtpFrontDoor implements Door {
     private static final Logger LOG = LoggerFactory.getLogger(SmtpFrontDoor.class);
-    private static final Logger DECISIONS = LoggerFactory.getLogger("mxfront.decision");
     /** How long a timed-out session may take to hear XM-RJCT50 before its socket is closed under it. */
     private static final long FORCE_CLOSE_NANOS = 5_000_000_000L;
 
-    /** A command handler of the conversation. */
-    @FunctionalInterface
-    private interface Handler {
-        void handle(Conversation c, String args) throws IOException;
-    }
-
     private final DaemonConfig config;
     private volatile DaemonConfig current;
-    private final DownstreamRelay relay;
+    private final Downstream relay;
     private final SMTPServer server;
-    private final Map<Session, Conversation> conversations = new ConcurrentHashMap<>();
+    private final Map<Session, Connection> connections = new ConcurrentHashMap<>();
     private final Map<InetAddress, AtomicInteger> perAddress = new ConcurrentHashMap<>();
     private final AtomicInteger active = new AtomicInteger();
     private final Thread sweeper;
@@ -62,7 +56,7 @@ public final class SmtpFrontDoor implements Door {
     private volatile boolean running = true;
     private volatile boolean draining;
 
-    public SmtpFrontDoor(DaemonConfig config, DownstreamRelay relay, MxMeters meters) {
+    public SmtpFrontDoor(DaemonConfig config, Downstream relay, MxMeters meters) {
         this.config = config;
         this.current = config;
         this.relay = relay;
@@ -86,46 +80,52 @@ public final class SmtpFrontDoor implements Door {
                 .proxyHandler(this::proxyHeader)
                 .serverSocketFactory(StockReplies::new)
                 .build();
-        register("HELO", (c, a) -> c.helo(a, false));
-        register("EHLO", (c, a) -> c.helo(a, true));
-        register("MAIL", (c, a) -> c.mail(a));
-        register("RCPT", (c, a) -> c.rcpt(a));
-        register("DATA", (c, a) -> c.data(a));
-        register("RSET", (c, a) -> c.rset());
-        register("NOOP", (c, a) -> c.noop());
-        register("QUIT", (c, a) -> c.quit());
-        register("HELP", (c, a) -> c.help());
-        register("VRFY", (c, a) -> c.vrfy());
-        register("XCLIENT", (c, a) -> c.xclient(a));
-        register("PROXY", (c, a) -> c.proxy());
-        for (String verb : List.of("EXPN", "BDAT", "AUTH", "STARTTLS", "ETRN", "TURN", "ATRN")) {
-            register(verb, (c, a) -> c.notImplemented(verb));
-        }
+        for (String verb : SmtpVerbs.ALL) register(verb);
         this.sweeper = Thread.ofPlatform().daemon().name("mxfront-deadlines").unstarted(this::sweep);
     }
 
-    private void register(String verb, Handler h) {
+    private void register(String verb) {
         server.getCommandHandler().addCommand(new BaseCommand(verb, verb) {
             @Override
             public void execute(String commandString, Session sess) throws IOException, DropConnectionException {
-                Conversation c = conversations.get(sess);
-                if (c == null) {
+                Connection conn = connections.get(sess);
+                if (conn == null) {
                     sess.sendResponse("421 4.3.0 " + config.hostname() + " Error: session state lost");
                     sess.quit();
                     return;
                 }
-                String rest = commandString.length() > verb.length() ? commandString.substring(verb.length()) : "";
-                if (!rest.isEmpty() && rest.charAt(0) != ' ') {
-                    sess.sendResponse("500 5.5.2 Error: command not recognized");
-                    return;
-                }
-                h.handle(c, rest.isEmpty() ? "" : rest.substring(1));
-                c.armCommandDeadline();
+                SmtpConversation c = conn.conversation;
+                c.command(commandString);
+                if (c.inData()) pumpData(conn);
             }
         });
     }
 
-    public DownstreamRelay relay() { return relay; }
+    /** After 354: the raw message bytes go to the conversation until the final dot; what follows stays for the command loop. */
+    private static void pumpData(Connection conn) throws IOException {
+        SmtpConversation c = conn.conversation;
+        BufferedInputStream in = (BufferedInputStream) conn.session.getRawInput();
+        byte[] chunk = new byte[DataReader.CHUNK];
+        try {
+            while (c.inData()) {
+                in.mark(DataReader.CHUNK);
+                int n = in.read(chunk, 0, DataReader.CHUNK);
+                if (n < 0) {
+                    c.clientGone();
+                    return;
+                }
+                int used = c.data(chunk, 0, n);
+                if (used < n) {
+                    in.reset();
+                    long skip = used;
+                    while (skip > 0) skip -= in.skip(skip);
+                }
+            }
+        } catch (IOException e) {
+            c.clientGone();
+            throw e;
+        }
+    }
 
     /**
      * Puts a new configuration in force for connections accepted from now on; connections in
@@ -170,7 +170,7 @@ public final class SmtpFrontDoor implements Door {
     public void drain(java.time.Duration grace) {
         draining = true;
         long end = System.nanoTime() + grace.toNanos();
-        while (System.nanoTime() < end && conversations.values().stream().anyMatch(Conversation::inTransaction)) {
+        while (System.nanoTime() < end && connections.values().stream().anyMatch(c -> c.conversation.inTransaction())) {
             try {
                 Thread.sleep(100);
             } catch (InterruptedException e) {
@@ -191,6 +191,66 @@ public final class SmtpFrontDoor implements Door {
 
     // ---- sessions -------------------------------------------------------------------------------
 
+    /** One accepted connection: the SubEtha session, its conversation, and the sweeper's marks. */
+    private final class Connection implements SmtpConversation.Transport {
+        final Session session;
+        SmtpConversation conversation;
+        volatile boolean timedOut;
+        volatile long forceCloseAt;
+        volatile boolean forceClosed;
+
+        Connection(Session session) {
+            this.session = session;
+        }
+
+        @Override
+        public void send(String reply) throws IOException {
+            session.sendResponse(reply);
+        }
+
+        @Override
+        public void close() {
+            session.quit();
+        }
+
+        @Override
+        public boolean talkedWithin(java.time.Duration pause) {
+            return session.getSocket() instanceof StockReplies.FilteredSocket fs && fs.talkedWithin(pause);
+        }
+
+        @Override
+        public InetAddress realRemote() {
+            return session.getRealRemoteAddress().getAddress();
+        }
+
+        @Override
+        public TlsInfo startTls(ServerTls tls) throws IOException {
+            // CVE-2011-0411: what the client pipelined after STARTTLS in clear is dropped here, never
+            // read as a command under TLS (SubEtha's setSocket also starts over with fresh streams).
+            InputStream raw = session.getRawInput();
+            int pending = raw.available();
+            if (pending > 0) {
+                long skipped = raw.skip(pending);
+                LOG.info("STARTTLS: {} dropped {} bytes sent in clear after STARTTLS",
+                        conversation.clientAddress().getHostAddress(), skipped);
+            }
+            SSLSocket ssl = tls.wrap(session.getSocket());
+            ssl.startHandshake();
+            session.setSocket(new StockReplies.TlsSocket(ssl, conversation));
+            SSLSession s = ssl.getSession();
+            return new TlsInfo(s.getProtocol(), s.getCipherSuite(), cipherBits(s.getCipherSuite()));
+        }
+
+        /** Closes the socket under the session's thread (the sweeper's last resort). */
+        void forceClose() {
+            try {
+                session.getSocket().close();
+            } catch (IOException | RuntimeException e) {
+                // already closed
+            }
+        }
+    }
+
     private final class Sessions implements SessionHandler {
         @Override
         public SessionAcceptance accept(Session session) {
@@ -198,9 +258,11 @@ public final class SmtpFrontDoor implements Door {
             int total = active.incrementAndGet();
             int fromAddress = perAddress.computeIfAbsent(a, k -> new AtomicInteger()).incrementAndGet();
             DaemonConfig cfg = current;
-            Conversation c = new Conversation(SmtpFrontDoor.this, session, cfg, a, session.getRemoteAddress().getPort(),
-                    fromAddress);
-            conversations.put(session, c);
+            Connection conn = new Connection(session);
+            SmtpConversation c = new SmtpConversation(cfg, relay, conn, SmtpFrontDoor.this::moveClient, meters, a,
+                    session.getRemoteAddress().getPort(), fromAddress);
+            conn.conversation = c;
+            connections.put(session, conn);
             if (session.getSocket() instanceof StockReplies.FilteredSocket fs) {
                 try {
                     fs.attach(c);
@@ -232,12 +294,19 @@ public final class SmtpFrontDoor implements Door {
 
         @Override
         public void onSessionEnd(Session session) {
-            Conversation c = conversations.remove(session);
-            if (c == null) return;
-            c.endTransaction();
+            Connection conn = connections.remove(session);
+            if (conn == null) return;
+            conn.conversation.endTransaction();
             active.decrementAndGet();
-            release(c.clientAddress());
+            release(conn.conversation.clientAddress());
         }
+    }
+
+    /** The symmetric key length a cipher suite's name states (AES_256, CHACHA20 = 256), 0 when it does not. */
+    static int cipherBits(String suite) {
+        if (suite.contains("AES_256") || suite.contains("CHACHA20")) return 256;
+        if (suite.contains("AES_128")) return 128;
+        return 0;
     }
 
     private void release(InetAddress a) {
@@ -245,23 +314,9 @@ public final class SmtpFrontDoor implements Door {
     }
 
     /** XCLIENT changed the client's address: move its count. Returns the new address's count. */
-    int moveClient(Conversation c, InetAddress to) {
-        release(c.clientAddress());
+    private int moveClient(InetAddress from, InetAddress to) {
+        release(from);
         return perAddress.computeIfAbsent(to, k -> new AtomicInteger()).incrementAndGet();
-    }
-
-    /** A transaction ended at the final dot with this reply to the client: count it. */
-    void transactionEnded(int replyCode, long bytes) {
-        meters.transaction(replyCode, bytes);
-    }
-
-    /** A message was accepted downstream: log it. */
-    void accepted(PolicySession p, long bytes, DownstreamReply dr) {
-        if (DECISIONS.isInfoEnabled()) {
-            Reply r = new Reply(dr.code(), dr.enhanced(), List.of(dr.text()));
-            DECISIONS.info(DecisionLog.format("accept", "END-OF-MESSAGE", p.facts(), r, null) + " size=" + bytes
-                    + " nrcpt=" + p.recipients().size());
-        }
     }
 
     // ---- PROXY protocol -------------------------------------------------------------------------
@@ -310,17 +365,18 @@ public final class SmtpFrontDoor implements Door {
                 return;
             }
             long now = System.nanoTime();
-            for (Conversation c : conversations.values()) {
+            for (Connection c : connections.values()) {
+                SmtpConversation conv = c.conversation;
                 if (!c.timedOut) {
-                    if (now - c.deadline > 0) {
+                    if (now - conv.deadline > 0) {
                         c.timedOut = true;
                         c.forceCloseAt = now + FORCE_CLOSE_NANOS;
-                        LOG.info("timeout: {} exceeded its deadline", c.clientAddress().getHostAddress());
-                        Thread.ofVirtual().start(c::timeout);
+                        LOG.info("timeout: {} exceeded its deadline", conv.clientAddress().getHostAddress());
+                        Thread.ofVirtual().start(conv::timeout);
                     }
                 } else if (!c.forceClosed && now - c.forceCloseAt > 0) {
                     c.forceClosed = true;
-                    LOG.info("timeout: {} did not take the timeout reply, connection closed", c.clientAddress().getHostAddress());
+                    LOG.info("timeout: {} did not take the timeout reply, connection closed", conv.clientAddress().getHostAddress());
                     c.forceClose();
                 }
             }

@@ -1,7 +1,7 @@
 // SubEtha SMTP answers a few things itself, before any command of ours runs: unknown commands,
 // unparseable lines, bare CR/LF in a command line, over-long lines, its socket read timeout. This
 // filter sits on each connection's output: it gives those replies RFC 3463 codes (we advertise
-// ENHANCEDSTATUSCODES) and counts the errors toward server.max-errors, so an unknown-command flood
+// ENHANCEDSTATUSCODES) and counts the errors toward smtp.max-errors, so an unknown-command flood
 // is cut off like any other.
 package org.mxfront.smtp;
 
@@ -77,15 +77,53 @@ final class StockReplies extends ServerSocket {
             }
         }
 
-        void attach(Conversation c) throws IOException {
+        void attach(SmtpConversation c) throws IOException {
             ((Filter) getOutputStream()).conversation = c;
         }
+    }
+
+    /**
+     * The connection after STARTTLS: SubEtha is handed this socket, which reads and writes through
+     * the TLS socket and keeps the stock-reply filter on its output. It has no socket of its own;
+     * what SubEtha and the door ask of a socket is passed to the TLS one.
+     */
+    static final class TlsSocket extends Socket {
+        private final javax.net.ssl.SSLSocket ssl;
+        private final Filter filter;
+
+        TlsSocket(javax.net.ssl.SSLSocket ssl, SmtpConversation c) throws IOException {
+            super((java.net.SocketImpl) null);
+            this.ssl = ssl;
+            this.filter = new Filter(ssl.getOutputStream());
+            filter.conversation = c;
+        }
+
+        @Override public InputStream getInputStream() throws IOException { return ssl.getInputStream(); }
+        @Override public OutputStream getOutputStream() { return filter; }
+        @Override public synchronized void close() throws IOException { ssl.close(); }
+        @Override public boolean isClosed() { return ssl.isClosed(); }
+        @Override public boolean isConnected() { return ssl.isConnected(); }
+        @Override public boolean isBound() { return ssl.isBound(); }
+        @Override public java.net.InetAddress getInetAddress() { return ssl.getInetAddress(); }
+        @Override public int getPort() { return ssl.getPort(); }
+        @Override public java.net.InetAddress getLocalAddress() { return ssl.getLocalAddress(); }
+        @Override public int getLocalPort() { return ssl.getLocalPort(); }
+        @Override public java.net.SocketAddress getRemoteSocketAddress() { return ssl.getRemoteSocketAddress(); }
+        @Override public java.net.SocketAddress getLocalSocketAddress() { return ssl.getLocalSocketAddress(); }
+        @Override public synchronized void setSoTimeout(int t) throws java.net.SocketException { ssl.setSoTimeout(t); }
+        @Override public synchronized int getSoTimeout() throws java.net.SocketException { return ssl.getSoTimeout(); }
+        @Override public void setTcpNoDelay(boolean on) throws java.net.SocketException { ssl.setTcpNoDelay(on); }
+        @Override public void shutdownInput() throws IOException { ssl.shutdownInput(); }
+        @Override public void shutdownOutput() throws IOException { ssl.shutdownOutput(); }
+        @Override public boolean isInputShutdown() { return ssl.isInputShutdown(); }
+        @Override public boolean isOutputShutdown() { return ssl.isOutputShutdown(); }
+        @Override public String toString() { return "TlsSocket[" + ssl + "]"; }
     }
 
     /** Buffers one response until flush, rewrites it if it is one of SubEtha's stock replies. */
     static final class Filter extends FilterOutputStream {
         private final ByteArrayOutputStream pending = new ByteArrayOutputStream(256);
-        volatile Conversation conversation;
+        volatile SmtpConversation conversation;
 
         Filter(OutputStream out) {
             super(out);
@@ -106,7 +144,7 @@ final class StockReplies extends ServerSocket {
             if (pending.size() > 0) {
                 String text = pending.toString(StandardCharsets.UTF_8);
                 pending.reset();
-                Conversation c = conversation;
+                SmtpConversation c = conversation;
                 boolean error = false;
                 String out = text;
                 if (c != null) {
@@ -121,7 +159,7 @@ final class StockReplies extends ServerSocket {
                 if (extra != null) {
                     super.out.write(extra.getBytes(StandardCharsets.UTF_8));
                     super.out.flush();
-                    c.session().quit();
+                    c.close();
                     return;
                 }
             }

@@ -94,15 +94,15 @@ class DataReaderFuzzTest {
     void endsExactlyAtTheFirstRealTerminator(@ForAll("streams") String data, @ForAll boolean normalize,
             @ForAll @Size(max = 6) List<@IntRange(min = 1, max = 9000) Integer> reads) throws IOException {
         BufferedInputStream in = new BufferedInputStream(new Chopped(data.getBytes(ISO_8859_1), reads));
-        DataReader reader = new DataReader(in, normalize);
+        DataReader reader = new DataReader(normalize);
         DataReaderTest.Recorder sink = new DataReaderTest.Recorder();
         // The data phase begins at a line start: as if a CRLF came just before the first byte.
         int t = ("\r\n" + data).indexOf("\r\n.\r\n");
         if (t < 0) {
-            assertThrows(EOFException.class, () -> reader.readAll(sink));
+            assertThrows(EOFException.class, () -> reader.readAll(in, sink));
             return;
         }
-        reader.readAll(sink);
+        reader.readAll(in, sink);
         int consumed = t + 3;
         assertEquals(consumed, reader.wireBytes());
         assertEquals(data.substring(consumed), new String(in.readAllBytes(), ISO_8859_1), "the rest stays for the command loop");

@@ -78,9 +78,9 @@ class DataReaderTest {
     static Result read(String data, boolean normalize, Feed feed) throws IOException {
         byte[] bytes = data.getBytes(ISO_8859_1);
         BufferedInputStream in = new BufferedInputStream(feed.open(bytes));
-        DataReader reader = new DataReader(in, normalize);
+        DataReader reader = new DataReader(normalize);
         Recorder sink = new Recorder();
-        reader.readAll(sink);
+        reader.readAll(in, sink);
         String rest = new String(in.readAllBytes(), ISO_8859_1);
         return new Result(sink.lines, sink.pieces, reader.sawBareNewline(), reader.wireBytes(), rest);
     }

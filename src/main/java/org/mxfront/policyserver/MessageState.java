@@ -4,9 +4,9 @@
 package org.mxfront.policyserver;
 
 import org.mxfront.policy.Decision;
-import org.mxfront.policy.Mailbox;
 import org.mxfront.policy.PolicySession;
 import org.mxfront.policy.Stage;
+import org.mxfront.policy.TlsInfo;
 
 /** One message's policy state. Driven by one thread at a time (requests of a message come in order on one connection). */
 final class MessageState {
@@ -23,24 +23,26 @@ final class MessageState {
     PolicySession session() { return session; }
 
     /**
-     * Runs the stages before {@code stage} (and {@code stage} itself when it is CONNECT, HELO or MAIL)
+     * Runs, with the facts of request {@code r}, the stages before {@code stage} (and {@code stage} itself when it is CONNECT, HELO or MAIL)
      * that have not run yet for this message.
      *
      * @return the first refusal, or {@link Decision#PROCEED}
      */
-    Decision upTo(Stage stage, String helo, Mailbox sender, long size) {
+    Decision upTo(Stage stage, PolicyRequest r) {
         if (refusal != null) return session.refuse(stage, refusal.verdict(), refusal.check());
         Decision d = Decision.PROCEED;
         if (!connected) {
             connected = true;
             d = session.connect();
+            TlsInfo tls = r.tls();
+            if (tls != null) session.tlsStarted(tls);
         }
-        if (d.proceed() && stage.compareTo(Stage.HELO) >= 0 && !heloDone && !helo.isEmpty()) {
+        if (d.proceed() && stage.compareTo(Stage.HELO) >= 0 && !heloDone && !r.helo().isEmpty()) {
             heloDone = true;
-            d = session.helo(helo);
+            d = session.helo(r.helo());
         }
         if (d.proceed() && stage.compareTo(Stage.MAIL) >= 0 && !mailDone) {
-            d = session.mail(sender, size);
+            d = session.mail(PolicyMapper.mailbox(r.sender()), r.size());
             mailDone = d.proceed();
         }
         if (!d.proceed()) refusal = d;

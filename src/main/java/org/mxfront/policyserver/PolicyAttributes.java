@@ -24,6 +24,10 @@ public final class PolicyAttributes {
     /** MAIL FROM's SIZE= (0 when none) until END-OF-MESSAGE, the actual size there. */
     public static final String SIZE = "size";
     public static final String ACTION = "action";
+    /** TLS protocol of the client's session (TLSv1.3), empty in clear. */
+    public static final String ENCRYPTION_PROTOCOL = "encryption_protocol";
+    public static final String ENCRYPTION_CIPHER = "encryption_cipher";
+    public static final String ENCRYPTION_KEYSIZE = "encryption_keysize";
 
     /** The value Postfix gives {@link #CLIENT_NAME} when the name is not verified. */
     public static final String UNKNOWN_NAME = "unknown";

@@ -29,6 +29,9 @@ import org.slf4j.LoggerFactory;
  *     actual {@code size}; DATA has nothing more to run (no content reaches this door).</li>
  * <li>VRFY, ETRN and unknown states: DUNNO (no mxfront check applies).</li>
  * </ul>
+ * The client's TLS session (Postfix's {@code encryption_*} attributes) reaches the engine as after
+ * STARTTLS, so tls-required works here. Connections per address are unknown (0): connection-limit has
+ * no opinion, and is skipped anyway ({@link DoorChecks}).
  * A refusal at CONNECT, HELO or MAIL stage sticks to the message: every later request of it gets it.
  */
 public final class PolicyMapper {
@@ -70,7 +73,7 @@ public final class PolicyMapper {
         }
         MessageState m = r.instance().isEmpty() ? newMessage(client, r)
                 : instances.get(r.clientAddress(), r.instance(), () -> newMessage(client, r));
-        Decision d = m.upTo(stage, r.helo(), mailbox(r.sender()), r.size());
+        Decision d = m.upTo(stage, r);
         if (!d.proceed()) return d;
         PolicySession s = m.session();
         return switch (state) {
@@ -89,7 +92,7 @@ public final class PolicyMapper {
     }
 
     private MessageState newMessage(InetAddress client, PolicyRequest r) {
-        return new MessageState(engine.get().newSession(client, r.clientPort(), r.verifiedClientName(), 1).refuseAtOnce());
+        return new MessageState(engine.get().newSession(client, r.clientPort(), r.verifiedClientName(), 0).refuseAtOnce());
     }
 
     /**

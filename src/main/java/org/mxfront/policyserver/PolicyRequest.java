@@ -3,6 +3,7 @@
 package org.mxfront.policyserver;
 
 import java.util.Map;
+import org.mxfront.policy.TlsInfo;
 import org.mxfront.policyserver.PolicyAttributes.State;
 
 /**
@@ -36,6 +37,13 @@ public record PolicyRequest(Map<String, String> attributes) {
     public String verifiedClientName() {
         String n = get(PolicyAttributes.CLIENT_NAME);
         return n.isEmpty() || n.equalsIgnoreCase(PolicyAttributes.UNKNOWN_NAME) ? null : n;
+    }
+
+    /** The client's TLS session, null when it is in clear (no {@code encryption_protocol}). */
+    public TlsInfo tls() {
+        String protocol = get(PolicyAttributes.ENCRYPTION_PROTOCOL);
+        if (protocol.isEmpty()) return null;
+        return new TlsInfo(protocol, get(PolicyAttributes.ENCRYPTION_CIPHER), (int) number(PolicyAttributes.ENCRYPTION_KEYSIZE, 65535));
     }
 
     public int clientPort() { return (int) number(PolicyAttributes.CLIENT_PORT, 65535); }

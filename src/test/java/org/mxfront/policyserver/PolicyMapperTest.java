@@ -198,6 +198,20 @@ class PolicyMapperTest {
     }
 
     @Test
+    void theClientsTlsSessionReachesTheChecks() {
+        List<String> tls = new ArrayList<>();
+        PolicyMapper m = mapper(recorder((s, f) -> {
+            if (s == Stage.RCPT) tls.add(String.valueOf(f.client().tls()));
+            return Verdict.CONTINUE;
+        }), 10);
+        answer(m, rcpt("t.1", "bob@example.com"));
+        answer(m, request("RCPT", "t.2", "recipient", "bob@example.com", "encryption_protocol", "TLSv1.3",
+                "encryption_cipher", "TLS_AES_256_GCM_SHA384", "encryption_keysize", "256"));
+        assertEquals(List.of("null", "TlsInfo[protocol=TLSv1.3, cipher=TLS_AES_256_GCM_SHA384, bits=256]"), tls);
+        assertEquals("rec@HELO:client.example.net", calls.get(5), "HELO after the handshake, as Postfix saw it: " + calls);
+    }
+
+    @Test
     void postfixAddressesBecomeMailboxes() {
         assertEquals("<>", PolicyMapper.mailbox("").toString());
         assertEquals("<user%other@example.com>", PolicyMapper.mailbox("user%other@EXAMPLE.com").toString());

@@ -92,6 +92,7 @@ start_postgrey() { # the same rules: 1 s delay, each address its own client, no 
 stop_postgrey() { kill "$pg_pid"; wait "$pg_pid" 2>/dev/null || true; }
 
 echo "# $(nproc) cores, $(java -version 2>&1 | head -1), postgrey $(dpkg-query -W -f '${Version}' postgrey), rbldnsd $(dpkg-query -W -f '${Version}' rbldnsd)"
+echo "# load average before the run: $(cut -d" " -f1-3 /proc/loadavg)"
 echo "# $connections connections, $requests requests per measured run, pool of $pool tuples, warm-up ${warmup}s"
 rate=${RATE:-1000}
 declare -A warm_line cold_line

@@ -7,9 +7,12 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.net.InetAddress;
+import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
+import java.util.function.UnaryOperator;
 import org.mxfront.codes.Code;
 import org.mxfront.codes.Reply;
 import org.mxfront.codes.ReplyCatalogue;
@@ -82,10 +85,9 @@ public final class PolicyEngine {
      * cannot give some checks the facts they need (the policy-delegation door has no connection and
      * no message content). Content keys stay those of the full policies.
      */
-    public PolicyEngine withChecks(java.util.function.Predicate<ConfiguredCheck> keep) {
-        java.util.function.UnaryOperator<Policy> filter = p -> new Policy(p.name(),
-                p.checks().stream().filter(keep).toList(), p.contentKey());
-        Map<String, Policy> domains = new java.util.LinkedHashMap<>();
+    public PolicyEngine withChecks(Predicate<ConfiguredCheck> keep) {
+        UnaryOperator<Policy> filter = p -> new Policy(p.name(), p.checks().stream().filter(keep).toList(), p.contentKey());
+        Map<String, Policy> domains = new LinkedHashMap<>();
         domainPolicies.forEach((d, p) -> domains.put(d, filter.apply(p)));
         return new PolicyEngine(filter.apply(defaultPolicy), domains, relayNetworks, catalogue, hostname, delayReject,
                 decisionLog, registry, enricher);

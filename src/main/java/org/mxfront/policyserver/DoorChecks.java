@@ -4,6 +4,7 @@
 // SMTP door and this door on one checks list. message-size runs on MAIL's SIZE= and the actual size.
 package org.mxfront.policyserver;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -38,7 +39,7 @@ final class DoorChecks {
     /** The names of the skipped checks that the engine's policies contain, sorted. */
     static List<String> skippedIn(PolicyEngine engine) {
         TreeSet<String> names = new TreeSet<>();
-        List<Policy> all = new java.util.ArrayList<>(engine.domainPolicies().values());
+        List<Policy> all = new ArrayList<>(engine.domainPolicies().values());
         all.add(engine.defaultPolicy());
         for (Policy p : all) {
             for (ConfiguredCheck c : p.checks()) if (SKIPPED.containsKey(c.name())) names.add(c.name());

@@ -46,6 +46,8 @@ public final class PolicyServerDoor implements Door {
     private final ExecutorService executor = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("policy-", 0).factory());
     private final ChannelGroup channels = new DefaultChannelGroup("policy", GlobalEventExecutor.INSTANCE);
     private volatile PolicyEngine engine;
+    /** The checks skipped now, so that a reload warns only when they change. */
+    private List<String> skipped = List.of();
     private volatile boolean draining;
     private EventLoopGroup boss;
     private EventLoopGroup workers;
@@ -62,13 +64,16 @@ public final class PolicyServerDoor implements Door {
         this.meters.gauges(traffic::connections, instances::size);
     }
 
-    /** The engine without the checks this door cannot run, each named in one WARN. */
-    private static PolicyEngine usable(PolicyEngine full) {
-        List<String> skipped = DoorChecks.skippedIn(full);
-        for (String name : skipped) {
-            LOG.warn("policy door: check {} is skipped at this door: {}", name, DoorChecks.SKIPPED.get(name));
+    /** The engine without the checks this door cannot run, each named in one WARN (again after a reload only if they changed). */
+    private synchronized PolicyEngine usable(PolicyEngine full) {
+        List<String> now = DoorChecks.skippedIn(full);
+        if (!now.equals(skipped)) {
+            for (String name : now) {
+                LOG.warn("policy door: check {} is skipped at this door: {}", name, DoorChecks.SKIPPED.get(name));
+            }
+            skipped = now;
         }
-        return skipped.isEmpty() ? full : DoorChecks.restrict(full);
+        return now.isEmpty() ? full : DoorChecks.restrict(full);
     }
 
     @Override

@@ -234,7 +234,8 @@ public final class SmtpFrontDoor implements Door {
                 LOG.info("STARTTLS: {} dropped {} bytes sent in clear after STARTTLS",
                         conversation.clientAddress().getHostAddress(), skipped);
             }
-            SSLSocket ssl = tls.wrap(session.getSocket());
+            java.net.Socket plain = session.getSocket();
+            SSLSocket ssl = tls.wrap(plain instanceof StockReplies.FilteredSocket fs ? fs.forTls() : plain);
             ssl.startHandshake();
             session.setSocket(new StockReplies.TlsSocket(ssl, conversation));
             SSLSession s = ssl.getSession();

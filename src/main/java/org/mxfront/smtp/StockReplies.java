@@ -34,6 +34,8 @@ final class StockReplies extends ServerSocket {
     /** A connection whose output passes through {@link Filter}. */
     static final class FilteredSocket extends Socket {
         private volatile Filter filter;
+        /** Set at STARTTLS: from then on the TLS layer above reads and writes the bytes as they are. */
+        private volatile boolean raw;
 
         /**
          * Without a SocketImpl of its own: accept() then hands this socket the accepted one's
@@ -50,6 +52,7 @@ final class StockReplies extends ServerSocket {
          */
         @Override
         public InputStream getInputStream() throws IOException {
+            if (raw) return super.getInputStream();
             return new FilterInputStream(super.getInputStream()) {
                 @Override
                 public int available() {
@@ -60,8 +63,18 @@ final class StockReplies extends ServerSocket {
 
         @Override
         public synchronized OutputStream getOutputStream() throws IOException {
+            if (raw) return super.getOutputStream();
             if (filter == null) filter = new Filter(super.getOutputStream());
             return filter;
+        }
+
+        /**
+         * This socket for a TLS layer to sit on: its streams become the plain ones (TLS records are
+         * binary; the stock-reply filter moves up onto the TLS socket, see {@link TlsSocket}).
+         */
+        Socket forTls() {
+            raw = true;
+            return this;
         }
 
         /** Holds back for {@code pause} (the greeting is not sent yet); true when the client sent anything meanwhile. */

@@ -16,8 +16,9 @@ import java.util.List;
 
 final class SmtpClient implements AutoCloseable {
     private final Socket socket;
-    private final InputStream in;
-    private final OutputStream out;
+    private InputStream in;
+    private OutputStream out;
+    private javax.net.ssl.SSLSocket tls;
 
     SmtpClient(String sourceAddress, int port) throws IOException {
         socket = new Socket();
@@ -26,6 +27,31 @@ final class SmtpClient implements AutoCloseable {
         socket.setSoTimeout(30_000);
         in = new BufferedInputStream(socket.getInputStream());
         out = socket.getOutputStream();
+    }
+
+    /**
+     * Runs a TLS handshake over the connection (after the server's 220 to STARTTLS) with SNI
+     * {@code serverName}, trusting any certificate; from then on everything goes through TLS.
+     * Bytes the server sent in clear and not yet read are dropped.
+     */
+    javax.net.ssl.SSLSession startTls(String serverName, String... protocols) throws Exception {
+        javax.net.ssl.SSLContext ctx = javax.net.ssl.SSLContext.getInstance("TLS");
+        ctx.init(null, new javax.net.ssl.TrustManager[] {new javax.net.ssl.X509TrustManager() {
+            public void checkClientTrusted(java.security.cert.X509Certificate[] c, String a) { }
+            public void checkServerTrusted(java.security.cert.X509Certificate[] c, String a) { }
+            public java.security.cert.X509Certificate[] getAcceptedIssuers() { return new java.security.cert.X509Certificate[0]; }
+        }}, null);
+        tls = (javax.net.ssl.SSLSocket) ctx.getSocketFactory().createSocket(socket, serverName, socket.getPort(), true);
+        if (protocols.length > 0) tls.setEnabledProtocols(protocols);
+        tls.startHandshake();
+        in = new BufferedInputStream(tls.getInputStream());
+        out = tls.getOutputStream();
+        return tls.getSession();
+    }
+
+    /** The TLS session after {@link #startTls}. */
+    javax.net.ssl.SSLSession startTlsSession() {
+        return tls.getSession();
     }
 
     /** How long a read may wait for the server (30 s unless set). */

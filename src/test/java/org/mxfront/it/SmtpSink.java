@@ -63,7 +63,12 @@ final class SmtpSink implements AutoCloseable {
 
     /** Waits for a dumped message that contains the text (dump file names are not in arrival order). */
     String awaitMessageContaining(String text) {
-        Ports.await(() -> messages().stream().anyMatch(m -> m.contains(text)), Duration.ofSeconds(10),
+        return awaitMessageContaining(text, Duration.ofSeconds(10));
+    }
+
+    /** As above, waiting up to {@code max} (a message that passes through a queue or two). */
+    String awaitMessageContaining(String text, Duration max) {
+        Ports.await(() -> messages().stream().anyMatch(m -> m.contains(text)), max,
                 "a message containing " + text);
         return messages().stream().filter(m -> m.contains(text)).findFirst().orElseThrow();
     }

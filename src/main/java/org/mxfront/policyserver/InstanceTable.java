@@ -28,6 +28,11 @@ final class InstanceTable {
         return cache.get(clientAddress + '|' + instance, k -> create.get());
     }
 
+    /** Forgets one message (Postfix has moved on to another on the same connection). */
+    void forget(String clientAddress, String instance) {
+        cache.invalidate(clientAddress + '|' + instance);
+    }
+
     /** Messages held now (approximate, for the gauge). */
     long size() {
         cache.cleanUp();

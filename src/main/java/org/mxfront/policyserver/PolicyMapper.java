@@ -53,6 +53,38 @@ public final class PolicyMapper {
         this.instances = instances;
     }
 
+    /** A new policy connection's view of the mapper. */
+    public Connection connection() {
+        return new Connection();
+    }
+
+    /**
+     * The requests of one policy connection. Postfix sends all requests of a message over one
+     * connection, and once it sends another {@code instance} there the previous message is over
+     * (SMTPD_POLICY_README): its state is dropped then, so the table holds about one message per
+     * connection instead of every message of the last {@code instance-timeout} (which kept the
+     * garbage collector copying thousands of dead sessions). A message whose connection broke keeps
+     * its state until it expires: Postfix goes on with it over a new connection.
+     * Used by one thread at a time.
+     */
+    public final class Connection {
+        private String lastClient;
+        private String lastInstance;
+
+        private Connection() {}
+
+        /** As {@link PolicyMapper#decide}, for a request on this connection. */
+        public Decision decide(PolicyRequest r) {
+            String instance = r.instance();
+            if (!instance.isEmpty() && !(instance.equals(lastInstance) && r.clientAddress().equals(lastClient))) {
+                if (lastInstance != null) instances.forget(lastClient, lastInstance);
+                lastClient = r.clientAddress();
+                lastInstance = instance;
+            }
+            return PolicyMapper.this.decide(r);
+        }
+    }
+
     /** The decision for one request. May block (DNS, the greylisting store): never call it on an event loop. */
     public Decision decide(PolicyRequest r) {
         State state = r.state();

@@ -94,9 +94,10 @@ public final class PolicyServerDoor implements Door {
                     @Override
                     protected void initChannel(SocketChannel ch) {
                         channels.add(ch);
+                        PolicyMapper.Connection connection = mapper.connection();
                         ch.pipeline().addLast(new IdleStateHandler(0, 0, idle, TimeUnit.MILLISECONDS),
                                 new PolicyRequestDecoder(maxLine, maxAttributes),
-                                new PolicyConnectionHandler(executor, PolicyServerDoor.this::answer, meters, traffic));
+                                new PolicyConnectionHandler(executor, r -> answer(connection, r), meters, traffic));
                     }
                 });
         InetSocketAddress at = config.policyListen();
@@ -110,9 +111,9 @@ public final class PolicyServerDoor implements Door {
     }
 
     /** One request's answer: the engine's decision as an action= value, counted and timed. */
-    String answer(PolicyRequest request) {
+    private String answer(PolicyMapper.Connection connection, PolicyRequest request) {
         long t0 = System.nanoTime();
-        Decision d = mapper.decide(request);
+        Decision d = connection.decide(request);
         meters.request(request.state(), PolicyActions.label(d), System.nanoTime() - t0);
         return PolicyActions.render(d);
     }

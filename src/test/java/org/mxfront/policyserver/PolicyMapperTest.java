@@ -212,6 +212,26 @@ class PolicyMapperTest {
     }
 
     @Test
+    void anotherInstanceOnTheSameConnectionEndsThePreviousMessage() {
+        InstanceTable table = new InstanceTable(100, Duration.ofMinutes(10), ticker);
+        Policy p = new Policy("default", List.of(new ConfiguredCheck("rec", Mode.ENFORCE, recorder((s, f) -> Verdict.CONTINUE))), List.of());
+        PolicyEngine engine = new PolicyEngine(p, Map.of(), Networks.NONE, ReplyCatalogue.defaults(), "mx.test", true,
+                new DecisionLog(), new SimpleMeterRegistry());
+        PolicyMapper m = new PolicyMapper(() -> engine, table);
+        PolicyMapper.Connection one = m.connection();
+        PolicyMapper.Connection two = m.connection();
+        one.decide(rcpt("k.1", "bob@example.com"));
+        one.decide(rcpt("k.1", "carol@example.com"));
+        two.decide(rcpt("k.2", "bob@example.com"));
+        assertEquals(2, table.size());
+        one.decide(rcpt("k.3", "bob@example.com"));
+        assertEquals(2, table.size(), "k.1 is over: k.2 and k.3 are kept");
+        calls.clear();
+        two.decide(rcpt("k.2", "dave@example.com"));
+        assertEquals(List.of("rec@RCPT:<dave@example.com>"), calls, "the other connection's message is untouched");
+    }
+
+    @Test
     void postfixAddressesBecomeMailboxes() {
         assertEquals("<>", PolicyMapper.mailbox("").toString());
         assertEquals("<user%other@example.com>", PolicyMapper.mailbox("user%other@EXAMPLE.com").toString());

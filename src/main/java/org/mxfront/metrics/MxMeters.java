@@ -40,6 +40,16 @@ public final class MxMeters {
     public static final String CONTENT_BYTES = "mxfront.content.bytes";
     /** Time a content check spent scanning (parsing, unpacking, the virus scanner's round trip), by check. */
     public static final String CONTENT_SCAN_DURATION = "mxfront.content.scan.duration";
+    /** Policy-delegation requests answered, by protocol_state and action (dunno, reject, defer, disconnect). */
+    public static final String POLICY_REQUESTS = "mxfront.policy.requests";
+    /** Time from a complete policy request to its answer (seconds). */
+    public static final String POLICY_REQUEST_DURATION = "mxfront.policy.request.duration";
+    /** Policy connections closed without a reply, by reason. */
+    public static final String POLICY_FAULTS = "mxfront.policy.faults";
+    /** Policy client connections open now. */
+    public static final String POLICY_CONNECTIONS = "mxfront.policy.connections.active";
+    /** Messages whose policy state the policy door keeps now. */
+    public static final String POLICY_INSTANCES = "mxfront.policy.instances";
 
     private final MeterRegistry registry;
     private final Map<String, Counter> counters = new ConcurrentHashMap<>();

@@ -7,9 +7,12 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.net.InetAddress;
+import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
+import java.util.function.UnaryOperator;
 import org.mxfront.codes.Code;
 import org.mxfront.codes.Reply;
 import org.mxfront.codes.ReplyCatalogue;
@@ -71,6 +74,27 @@ public final class PolicyEngine {
     /** Starts a session for a newly connected client. */
     public PolicySession newSession(InetAddress address, int port, int connectionsFromAddress) {
         return new PolicySession(this, client(address, port, connectionsFromAddress));
+    }
+
+    /**
+     * Starts a session for a client whose verified host name the front door already knows (Postfix's
+     * {@code client_name}); the engine then does not look it up again. Null means not known.
+     */
+    public PolicySession newSession(InetAddress address, int port, String verifiedName, int connectionsFromAddress) {
+        return new PolicySession(this, client(address, port, connectionsFromAddress).withReverseName(verifiedName));
+    }
+
+    /**
+     * The same engine with only the checks {@code keep} accepts, in every policy: for a door that
+     * cannot give some checks the facts they need (the policy-delegation door has no connection and
+     * no message content). Content keys stay those of the full policies.
+     */
+    public PolicyEngine withChecks(Predicate<ConfiguredCheck> keep) {
+        UnaryOperator<Policy> filter = p -> new Policy(p.name(), p.checks().stream().filter(keep).toList(), p.contentKey());
+        Map<String, Policy> domains = new LinkedHashMap<>();
+        domainPolicies.forEach((d, p) -> domains.put(d, filter.apply(p)));
+        return new PolicyEngine(filter.apply(defaultPolicy), domains, relayNetworks, catalogue, hostname, delayReject,
+                decisionLog, registry, enricher);
     }
 
     ClientInfo client(InetAddress address, int port, int connectionsFromAddress) {

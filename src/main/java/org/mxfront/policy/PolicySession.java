@@ -25,6 +25,17 @@ public final class PolicySession {
     private final Map<ConfiguredCheck, MessageCheck.MessageReader> readers = new java.util.LinkedHashMap<>();
 
     private java.util.function.Consumer<Finding> tracer;
+    private boolean refuseAtOnce;
+
+    /**
+     * Applies CONNECT and HELO refusals when they are found, whatever {@code delay-reject} says: for a
+     * door whose client already chose when to ask (Postfix's {@code smtpd_delay_reject}). A refusal
+     * still sticks to the session.
+     */
+    public PolicySession refuseAtOnce() {
+        this.refuseAtOnce = true;
+        return this;
+    }
 
     /**
      * Reports every check's verdict to the tracer (explain mode). A traced session is a dry run:
@@ -90,7 +101,7 @@ public final class PolicySession {
         // The refusal sticks with or without delay-reject: a client that ignores a refused greeting or
         // HELO (or sends a better HELO) still gets it at every RCPT.
         if (pending == null && !d.disconnect()) pending = d;
-        if (d.disconnect() || !engine.delayReject()) {
+        if (d.disconnect() || !engine.delayReject() || refuseAtOnce) {
             engine.applied(d, stage, facts);
             return d;
         }

@@ -1,21 +1,161 @@
-// Placeholder for the Postfix policy-delegation door (issue 11, part 2), being built on a branch.
+// The Postfix policy-delegation door (SMTPD_POLICY_README): a Netty server on policy-server.listen
+// that Postfix's check_policy_service connects to. Each smtpd process keeps one connection and sends
+// request after request on it; each is decoded, mapped to the engine and answered with one action=
+// line. Owns its event loops, its virtual-thread executor and its per-message state.
 package org.mxfront.policyserver;
 
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import org.mxfront.config.DaemonConfig;
+import org.mxfront.config.Settings.PolicyServerSettings;
 import org.mxfront.door.Door;
 import org.mxfront.metrics.MxMeters;
+import org.mxfront.policy.Decision;
+import org.mxfront.policy.PolicyEngine;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** The policy-delegation door (not yet serving). */
+/** The policy-delegation door. */
 public final class PolicyServerDoor implements Door {
+    private static final Logger LOG = LoggerFactory.getLogger(PolicyServerDoor.class);
+
+    private final DaemonConfig config;
+    private final PolicyServerSettings settings;
+    private final PolicyMeters meters;
+    private final Traffic traffic;
+    private final InstanceTable instances;
+    private final PolicyMapper mapper;
+    private final ExecutorService executor = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("policy-", 0).factory());
+    private final ChannelGroup channels = new DefaultChannelGroup("policy", GlobalEventExecutor.INSTANCE);
+    private volatile PolicyEngine engine;
+    /** The checks skipped now, so that a reload warns only when they change. */
+    private List<String> skipped = List.of();
+    private volatile boolean draining;
+    private EventLoopGroup boss;
+    private EventLoopGroup workers;
+    private Channel listener;
+
     public PolicyServerDoor(DaemonConfig config, MxMeters meters) {
+        this.config = config;
+        this.settings = config.settings().policyServer();
+        this.meters = new PolicyMeters(meters);
+        this.traffic = new Traffic(settings.maxConnections());
+        this.instances = new InstanceTable(settings.maxInstances(), settings.instanceTimeout());
+        this.engine = usable(config.engine());
+        this.mapper = new PolicyMapper(() -> engine, instances);
+        this.meters.gauges(traffic::connections, instances::size);
     }
 
-    @Override public String name() { return "policy"; }
-    @Override public void start() { throw new UnsupportedOperationException("policy-server: not built yet"); }
-    @Override public int port() { return -1; }
-    @Override public void update(DaemonConfig next) { }
-    @Override public void drain(Duration grace) { }
-    @Override public String notReady() { return "policy: not built yet"; }
-    @Override public void close() { }
+    /** The engine without the checks this door cannot run, each named in one WARN (again after a reload only if they changed). */
+    private synchronized PolicyEngine usable(PolicyEngine full) {
+        List<String> now = DoorChecks.skippedIn(full);
+        if (!now.equals(skipped)) {
+            for (String name : now) {
+                LOG.warn("policy door: check {} is skipped at this door: {}", name, DoorChecks.SKIPPED.get(name));
+            }
+            skipped = now;
+        }
+        return now.isEmpty() ? full : DoorChecks.restrict(full);
+    }
+
+    @Override
+    public String name() { return "policy"; }
+
+    @Override
+    public void start() throws IOException {
+        boss = new NioEventLoopGroup(1, new DefaultThreadFactory("policy-accept", true));
+        workers = new NioEventLoopGroup(Math.min(4, Runtime.getRuntime().availableProcessors()),
+                new DefaultThreadFactory("policy-io", true));
+        int maxLine = settings.maxLineLength();
+        int maxAttributes = settings.maxAttributes();
+        long idle = settings.idleTimeout().toMillis();
+        ServerBootstrap b = new ServerBootstrap().group(boss, workers).channel(NioServerSocketChannel.class)
+                .option(ChannelOption.SO_BACKLOG, 1024)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        channels.add(ch);
+                        PolicyMapper.Connection connection = mapper.connection();
+                        ch.pipeline().addLast(new IdleStateHandler(0, 0, idle, TimeUnit.MILLISECONDS),
+                                new PolicyRequestDecoder(maxLine, maxAttributes),
+                                new PolicyConnectionHandler(executor, r -> answer(connection, r), meters, traffic));
+                    }
+                });
+        InetSocketAddress at = config.policyListen();
+        try {
+            listener = b.bind(at).syncUninterruptibly().channel();
+        } catch (RuntimeException e) {
+            close();
+            throw new IOException("policy-server: cannot listen on " + at + ": " + e.getMessage(), e);
+        }
+        LOG.info("policy-delegation door listening on {}:{}", at.getAddress().getHostAddress(), port());
+    }
+
+    /** One request's answer: the engine's decision as an action= value, counted and timed. */
+    private String answer(PolicyMapper.Connection connection, PolicyRequest request) {
+        long t0 = System.nanoTime();
+        Decision d = connection.decide(request);
+        meters.request(request.state(), PolicyActions.label(d), System.nanoTime() - t0);
+        return PolicyActions.render(d);
+    }
+
+    @Override
+    public int port() {
+        return listener == null ? -1 : ((InetSocketAddress) listener.localAddress()).getPort();
+    }
+
+    @Override
+    public void update(DaemonConfig next) {
+        engine = usable(next.engine());
+    }
+
+    @Override
+    public void drain(Duration grace) {
+        draining = true;
+        if (listener != null) listener.close().syncUninterruptibly();
+        long deadline = System.nanoTime() + grace.toNanos();
+        while (traffic.inFlight() > 0 && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    @Override
+    public String notReady() {
+        if (draining) return "policy: draining";
+        return listener != null && listener.isActive() ? null : "policy: not listening";
+    }
+
+    @Override
+    public void close() {
+        draining = true;
+        if (listener != null) listener.close().syncUninterruptibly();
+        channels.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
+        if (workers != null) workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        if (boss != null) boss.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        executor.shutdownNow();
+    }
 }

@@ -1,0 +1,49 @@
+// Which configured checks the policy door can run. Postfix sends attributes, not the connection or
+// the message: connection-limit, early-talker and the content checks (received-hops, headers,
+// attachments, virus) are skipped here with one startup WARN each, so that one daemon can run the
+// SMTP door and this door on one checks list. message-size runs on MAIL's SIZE= and the actual size.
+package org.mxfront.policyserver;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import org.mxfront.policy.ConfiguredCheck;
+import org.mxfront.policy.Policy;
+import org.mxfront.policy.PolicyEngine;
+
+/** The policy door's view of the configured checks. */
+final class DoorChecks {
+    private DoorChecks() {}
+
+    /** Checks this door skips, and why (the startup warning says it). */
+    static final Map<String, String> SKIPPED = skipped();
+
+    private static Map<String, String> skipped() {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put("connection-limit", "Postfix holds the connection (use smtpd_client_connection_count_limit)");
+        m.put("early-talker", "Postfix holds the connection (use postscreen's pregreet test)");
+        m.put("received-hops", "no message content reaches a policy service");
+        m.put("headers", "no message content reaches a policy service");
+        m.put("attachments", "no message content reaches a policy service");
+        m.put("virus", "no message content reaches a policy service");
+        return Map.copyOf(m);
+    }
+
+    /** The engine without the skipped checks. */
+    static PolicyEngine restrict(PolicyEngine engine) {
+        return engine.withChecks(c -> !SKIPPED.containsKey(c.name()));
+    }
+
+    /** The names of the skipped checks that the engine's policies contain, sorted. */
+    static List<String> skippedIn(PolicyEngine engine) {
+        TreeSet<String> names = new TreeSet<>();
+        List<Policy> all = new ArrayList<>(engine.domainPolicies().values());
+        all.add(engine.defaultPolicy());
+        for (Policy p : all) {
+            for (ConfiguredCheck c : p.checks()) if (SKIPPED.containsKey(c.name())) names.add(c.name());
+        }
+        return List.copyOf(names);
+    }
+}

@@ -1,0 +1,51 @@
+// What the door remembers of one message between Postfix's requests: the engine session, which of
+// the early stages (CONNECT, HELO, MAIL) ran, and a refusal from one of them, which every later
+// request of the message gets again (Postfix lets a client go on sending RCPT after a refusal).
+package org.mxfront.policyserver;
+
+import org.mxfront.policy.Decision;
+import org.mxfront.policy.PolicySession;
+import org.mxfront.policy.Stage;
+import org.mxfront.policy.TlsInfo;
+
+/** One message's policy state. Driven by one thread at a time (requests of a message come in order on one connection). */
+final class MessageState {
+    private final PolicySession session;
+    private boolean connected;
+    private boolean heloDone;
+    private boolean mailDone;
+    private Decision refusal;
+
+    MessageState(PolicySession session) {
+        this.session = session;
+    }
+
+    PolicySession session() { return session; }
+
+    /**
+     * Runs, with the facts of request {@code r}, the stages before {@code stage} (and {@code stage} itself when it is CONNECT, HELO or MAIL)
+     * that have not run yet for this message.
+     *
+     * @return the first refusal, or {@link Decision#PROCEED}
+     */
+    Decision upTo(Stage stage, PolicyRequest r) {
+        if (refusal != null) return session.refuse(stage, refusal.verdict(), refusal.check());
+        Decision d = Decision.PROCEED;
+        if (!connected) {
+            connected = true;
+            d = session.connect();
+            TlsInfo tls = r.tls();
+            if (tls != null) session.tlsStarted(tls);
+        }
+        if (d.proceed() && stage.compareTo(Stage.HELO) >= 0 && !heloDone && !r.helo().isEmpty()) {
+            heloDone = true;
+            d = session.helo(r.helo());
+        }
+        if (d.proceed() && stage.compareTo(Stage.MAIL) >= 0 && !mailDone) {
+            d = session.mail(PolicyMapper.mailbox(r.sender()), r.size());
+            mailDone = d.proceed();
+        }
+        if (!d.proceed()) refusal = d;
+        return d;
+    }
+}

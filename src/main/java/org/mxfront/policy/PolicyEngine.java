@@ -69,6 +69,28 @@ public final class PolicyEngine {
         return new PolicySession(this, client(address, port, connectionsFromAddress));
     }
 
+    /**
+     * Starts a session for a client whose verified host name the front door already knows (Postfix's
+     * {@code client_name}); the engine then does not look it up again. Null means not known.
+     */
+    public PolicySession newSession(InetAddress address, int port, String verifiedName, int connectionsFromAddress) {
+        return new PolicySession(this, client(address, port, connectionsFromAddress).withReverseName(verifiedName));
+    }
+
+    /**
+     * The same engine with only the checks {@code keep} accepts, in every policy: for a door that
+     * cannot give some checks the facts they need (the policy-delegation door has no connection and
+     * no message content). Content keys stay those of the full policies.
+     */
+    public PolicyEngine withChecks(java.util.function.Predicate<ConfiguredCheck> keep) {
+        java.util.function.UnaryOperator<Policy> filter = p -> new Policy(p.name(),
+                p.checks().stream().filter(keep).toList(), p.contentKey());
+        Map<String, Policy> domains = new java.util.LinkedHashMap<>();
+        domainPolicies.forEach((d, p) -> domains.put(d, filter.apply(p)));
+        return new PolicyEngine(filter.apply(defaultPolicy), domains, relayNetworks, catalogue, hostname, delayReject,
+                decisionLog, registry, enricher);
+    }
+
     ClientInfo client(InetAddress address, int port, int connectionsFromAddress) {
         return new ClientInfo(address, port, null, relayNetworks.contains(address), connectionsFromAddress);
     }

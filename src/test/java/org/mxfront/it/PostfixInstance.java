@@ -41,6 +41,15 @@ final class PostfixInstance implements AutoCloseable {
     }
 
     static PostfixInstance start(Path tmp, int sinkPort, BareNewline bareNewline) throws Exception {
+        return start(tmp, sinkPort, bareNewline, List.of());
+    }
+
+    /** With extra main.cf settings ({@code name=value}, applied last), e.g. smtpd_recipient_restrictions. */
+    static PostfixInstance start(Path tmp, int sinkPort, List<String> mainCf) throws Exception {
+        return start(tmp, sinkPort, BareNewline.DEPLOYMENT_GUIDE, mainCf);
+    }
+
+    static PostfixInstance start(Path tmp, int sinkPort, BareNewline bareNewline, List<String> mainCf) throws Exception {
         Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rwxr-xr-x"));
         Path dir = Files.createDirectories(tmp.resolve("pf"));
         PostfixInstance pf = new PostfixInstance(Ports.free(), dir);
@@ -71,6 +80,7 @@ final class PostfixInstance implements AutoCloseable {
         if (bareNewline == BareNewline.DEPLOYMENT_GUIDE) {
             settings.addAll(List.of("smtpd_forbid_bare_newline=reject", "smtpd_forbid_bare_newline_exclusions="));
         }
+        settings.addAll(mainCf);
         List<String> postconf = new ArrayList<>(List.of("postconf", "-c", pf.etc.toString(), "-e"));
         postconf.addAll(settings);
         run(postconf.toArray(String[]::new));

@@ -272,4 +272,63 @@ class MilterDoorIT {
             assertTrue(metrics.matches("(?s).*mxfront_milter_faults_total\\{reason=\"" + reason + "\"} [1-9].*"), reason + "\n" + metrics);
         }
     }
+    /** Debian's miltertest (libmilter's own option negotiation and packet handling) as a second client. */
+    @Test
+    void miltertestAsASecondClient() throws Exception {
+        assumeTrue(java.nio.file.Files.isExecutable(Path.of("/usr/bin/miltertest")), "needs miltertest (.ci/test installs it)");
+        Path script = tmp.resolve("milter.lua");
+        String exe = new String(mixed("miltertest exe", attachment("run.exe", "application/octet-stream", PDF)), StandardCharsets.US_ASCII);
+        int split = exe.indexOf("\r\n\r\n");
+        StringBuilder headers = new StringBuilder();
+        for (String h : exe.substring(0, split).split("\r\n(?![ \t])")) {
+            int colon = h.indexOf(':');
+            headers.append("check(mt.header(conn, %s, %s), \"header\")\n".formatted(lua(h.substring(0, colon)),
+                    lua(h.substring(colon + 1).stripLeading())));
+        }
+        java.nio.file.Files.writeString(script, """
+                function check(r, what) if r ~= nil then error(what .. ": " .. r) end end
+                function expect(conn, want, what)
+                  if mt.getreply(conn) ~= want then error(what .. ": unexpected reply " .. tostring(mt.getreply(conn))) end
+                end
+                -- an outside client asking to relay: refused at RCPT
+                conn = mt.connect("inet:%1$d@127.0.0.1")
+                if conn == nil then error("mt.connect() failed") end
+                check(mt.conninfo(conn, "client.sender.example", "127.0.0.5"), "conninfo")
+                expect(conn, SMFIR_CONTINUE, "connect")
+                check(mt.helo(conn, "client.sender.example"), "helo")
+                expect(conn, SMFIR_CONTINUE, "helo")
+                check(mt.mailfrom(conn, "<alice@sender.example>"), "mail")
+                expect(conn, SMFIR_CONTINUE, "mail")
+                check(mt.rcptto(conn, "<someone@elsewhere.example>"), "rcpt")
+                expect(conn, SMFIR_REPLYCODE, "relay rcpt")
+                check(mt.rcptto(conn, "<bob@example.com>"), "rcpt")
+                expect(conn, SMFIR_CONTINUE, "local rcpt")
+                -- an exe attachment: refused at end of message with our reply
+                check(mt.data(conn), "data")
+                %2$s
+                check(mt.eoh(conn), "eoh")
+                check(mt.bodystring(conn, %3$s), "body")
+                check(mt.eom(conn), "eom")
+                expect(conn, SMFIR_REPLYCODE, "eom")
+                -- (miltertest's own MT_SMTPREPLY check does not parse multi-line replies: Postfix's view is in the tests above)
+                mt.disconnect(conn)
+                mt.echo("miltertest: all replies as expected")
+                """.formatted(mx.daemon.milterPort(), headers, lua(exe.substring(split + 4))));
+        Process p = new ProcessBuilder("miltertest", "-s", script.toString()).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        System.out.println("miltertest: " + out);
+        assertEquals(0, p.waitFor(), out);
+        assertTrue(out.contains("miltertest: all replies as expected"), out);
+    }
+
+    private static String lua(String s) {
+        StringBuilder b = new StringBuilder("\"");
+        for (char c : s.toCharArray()) {
+            if (c == '"' || c == '\\') b.append('\\').append(c);
+            else if (c < 0x20) b.append('\\').append((int) c);
+            else b.append(c);
+        }
+        return b.append('"').toString();
+    }
+
 }

@@ -2,13 +2,16 @@
 // greylisting store today (later resolvers, pools). Created on first request by key, so a reload
 // with the same settings gets the same object instead of reopening a database; closed once, when
 // the daemon stops. A loader that is not a daemon's (check-config, codes) has its own, and since
-// resources open lazily, validating a file never opens or locks the daemon's store.
+// resources open lazily, validating a file never opens or locks the daemon's store. A resource from a
+// helper package below checks/ (the greylist store) does not implement Warm: its warm-up is passed
+// to get() instead, so no helper imports checks/.
 package org.mxfront.checks;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,35 +26,44 @@ public final class SharedResources implements AutoCloseable {
     }
 
     private final Map<Object, AutoCloseable> byKey = new LinkedHashMap<>();
+    private final Map<Object, Runnable> warmUps = new LinkedHashMap<>();
     private boolean started;
     private boolean closed;
 
     /**
-     * The resource for a key, created by the factory the first time. Keys must have value
-     * equality (records, lists of strings).
+     * The resource for a key, created by the factory the first time; warmed up if it is {@link Warm}.
+     * Keys must have value equality (records, lists of strings).
      */
-    public synchronized <T extends AutoCloseable> T get(Object key, Supplier<T> factory) {
+    public <T extends AutoCloseable> T get(Object key, Supplier<T> factory) {
+        return get(key, factory, r -> {
+            if (r instanceof Warm w) w.warmUp();
+        });
+    }
+
+    /** The resource for a key, created by the factory the first time and warmed up by {@code warmUp}. */
+    public synchronized <T extends AutoCloseable> T get(Object key, Supplier<T> factory, Consumer<? super T> warmUp) {
         if (closed) throw new IllegalStateException("shared resources are closed");
         @SuppressWarnings("unchecked")
         T r = (T) byKey.get(key);
         if (r == null) {
-            r = factory.get();
+            T created = factory.get();
+            r = created;
             byKey.put(key, r);
-            if (started && r instanceof Warm w) Thread.ofVirtual().name("warm-up").start(w::warmUp);
+            Runnable warm = () -> warmUp.accept(created);
+            warmUps.put(key, warm);
+            if (started) Thread.ofVirtual().name("warm-up").start(warm);
         }
         return r;
     }
 
     /** Warms up what exists now and everything created later (the daemon calls this once it starts). */
     public void start() {
-        List<AutoCloseable> now;
+        List<Runnable> now;
         synchronized (this) {
             started = true;
-            now = new ArrayList<>(byKey.values());
+            now = new ArrayList<>(warmUps.values());
         }
-        for (AutoCloseable r : now) {
-            if (r instanceof Warm w) w.warmUp();
-        }
+        for (Runnable warm : now) warm.run();
     }
 
     /** Closes every resource, newest first. */
@@ -63,6 +75,7 @@ public final class SharedResources implements AutoCloseable {
             closed = true;
             all = new ArrayList<>(byKey.values());
             byKey.clear();
+            warmUps.clear();
         }
         for (int i = all.size() - 1; i >= 0; i--) {
             try {

@@ -18,14 +18,11 @@ import java.nio.channels.SeekableByteChannel;
 import java.nio.file.Path;
 import java.util.Collections;
 import java.util.List;
-import java.util.Map;
 import org.apache.commons.compress.archivers.sevenz.SevenZArchiveEntry;
 import org.apache.commons.compress.archivers.sevenz.SevenZFile;
 import org.apache.commons.compress.archivers.zip.ZipArchiveEntry;
 import org.apache.commons.compress.archivers.zip.ZipArchiveInputStream;
 import org.apache.commons.compress.archivers.zip.ZipFile;
-import org.mxfront.codes.Code;
-import org.mxfront.policy.Verdict;
 
 /** Inspects the archives of one message (the budgets are per message). Not thread-safe. */
 public final class ArchiveInspector {
@@ -128,7 +125,7 @@ public final class ArchiveInspector {
             expanded = expandedBefore;
             walkLocalHeaders(label, zip);
             if (limits.rejectUnreadable()) {
-                throw refusal(Code.UNREADABLE_ARCHIVE, label);
+                throw new ScanStop(new ContentFinding.UnreadableArchive(label));
             }
         }
     }
@@ -166,14 +163,14 @@ public final class ArchiveInspector {
             entries = entriesBefore;
             expanded = expandedBefore;
             if (limits.rejectEncrypted()) {
-                throw refusal(Code.ENCRYPTED_ARCHIVE, label);
+                throw new ScanStop(new ContentFinding.EncryptedArchive(label));
             }
         } catch (IOException | RuntimeException damaged) {
             // (the decoder refuses a dictionary past its memory cap with a MemoryLimitException, an IOException)
             entries = entriesBefore;
             expanded = expandedBefore;
             if (limits.rejectUnreadable()) {
-                throw refusal(Code.UNREADABLE_ARCHIVE, label);
+                throw new ScanStop(new ContentFinding.UnreadableArchive(label));
             }
         }
     }
@@ -184,7 +181,7 @@ public final class ArchiveInspector {
         String path = label + "/" + name;
         if (!dir) rule.check(path, name);
         if (encrypted && limits.rejectEncrypted()) {
-            throw refusal(Code.ENCRYPTED_ARCHIVE, label);
+            throw new ScanStop(new ContentFinding.EncryptedArchive(label));
         }
         if (data == null) return;
         try (InputStream in = data) {
@@ -254,12 +251,7 @@ public final class ArchiveInspector {
         }
     }
 
-    /** An archive refused whole (encrypted, unreadable): the reply names it. */
-    private static ScanStop refusal(Code code, String label) {
-        return new ScanStop(Verdict.reject(code, Map.of("name", FileNames.display(label))));
-    }
-
     private static void bomb(String label, String reason) throws ScanStop {
-        throw new ScanStop(Verdict.reject(Code.ARCHIVE_BOMB, Map.of("name", FileNames.display(label), "reason", reason)));
+        throw new ScanStop(new ContentFinding.ArchiveBomb(label, reason));
     }
 }

@@ -3,7 +3,7 @@
 // in flight), so the message is never held whole and the scan is mostly done by the final dot.
 // A scanner faster than the client never blocks it; a slower one slows the client down (back
 // pressure) for at most maxWait, after which the scan counts as failed. Once the scanner has its
-// verdict (a blocked attachment early in the message) the remaining bytes are dropped unread.
+// result (a blocked attachment early in the message) the remaining bytes are dropped unread.
 package org.mxfront.content;
 
 import java.io.IOException;
@@ -15,16 +15,17 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import org.mxfront.policy.Verdict;
 
 /**
  * A scan of one message stream on a virtual thread. The writer side ({@link #write}, {@link #finish},
  * {@link #close}) belongs to the session's thread; the scanner reads an ordinary InputStream.
+ *
+ * @param <R> what the scanner returns (a check's verdict: the check decides, not this class)
  */
-public final class BackgroundScan implements AutoCloseable {
-    /** Reads the whole stream (or as much as it needs) and returns its verdict. Runs on the scan's own thread. */
-    public interface Scanner {
-        Verdict scan(InputStream in) throws Exception;
+public final class BackgroundScan<R> implements AutoCloseable {
+    /** Reads the whole stream (or as much as it needs) and returns its result. Runs on the scan's own thread. */
+    public interface Scanner<R> {
+        R scan(InputStream in) throws Exception;
     }
 
     private static final byte[] EOF = new byte[0];
@@ -32,7 +33,7 @@ public final class BackgroundScan implements AutoCloseable {
     private final ArrayBlockingQueue<byte[]> queue;
     private final int chunkSize;
     private final long maxWaitNanos;
-    private final CompletableFuture<Verdict> result = new CompletableFuture<>();
+    private final CompletableFuture<R> result = new CompletableFuture<>();
     private final Thread thread;
     private volatile boolean readerDone;
     private byte[] buf;
@@ -50,14 +51,14 @@ public final class BackgroundScan implements AutoCloseable {
      * @param queuedChunks chunks the queue holds
      * @param maxWait      the longest a single write may wait for the scanner
      */
-    public BackgroundScan(String name, int chunkSize, int queuedChunks, Duration maxWait, Scanner scanner) {
+    public BackgroundScan(String name, int chunkSize, int queuedChunks, Duration maxWait, Scanner<R> scanner) {
         this.queue = new ArrayBlockingQueue<>(queuedChunks);
         this.chunkSize = chunkSize;
         this.maxWaitNanos = maxWait.toNanos();
         this.thread = Thread.ofVirtual().name(name).start(() -> {
             long t0 = System.nanoTime();
             try (InputStream in = new PipeInput()) {
-                Verdict v = scanner.scan(in);
+                R v = scanner.scan(in);
                 busyNanos = System.nanoTime() - t0 - waitNanos;
                 result.complete(v);
             } catch (Throwable t) {
@@ -99,12 +100,12 @@ public final class BackgroundScan implements AutoCloseable {
     }
 
     /**
-     * Ends the stream and waits for the verdict.
+     * Ends the stream and waits for the scanner's result.
      *
      * @throws TimeoutException   the scanner did not finish within the timeout (or could not keep up earlier)
      * @throws ExecutionException the scanner failed
      */
-    public Verdict finish(Duration timeout) throws TimeoutException, ExecutionException, InterruptedException {
+    public R finish(Duration timeout) throws TimeoutException, ExecutionException, InterruptedException {
         if (!finished) {
             finished = true;
             if (buf != null && len > 0) put(java.util.Arrays.copyOf(buf, len));

@@ -39,14 +39,4 @@ public final class ContentMeters {
         bytes.increment(byteCount);
         if (nanos >= 0) duration.record(nanos, TimeUnit.NANOSECONDS);
     }
-
-    /** The result name of a verdict. */
-    public static String result(org.mxfront.policy.Verdict v) {
-        return switch (v) {
-            case org.mxfront.policy.Verdict.Reject r -> "rejected";
-            case org.mxfront.policy.Verdict.Defer d -> "deferred";
-            case org.mxfront.policy.Verdict.Disconnect d -> "rejected";
-            default -> "clean";
-        };
-    }
 }

@@ -43,7 +43,7 @@ public final class MimeWalker {
      */
     public record Entity(int depth, String mimeType, String disposition, List<String> names) {}
 
-    /** Receives the walk, on the walking thread. Throw {@link ScanStop} to end it early with a verdict. */
+    /** Receives the walk, on the walking thread. Throw {@link ScanStop} to end it early with a finding. */
     public interface Visitor {
         /** Every entity, once its header is read. */
         void entity(Entity e) throws Exception;

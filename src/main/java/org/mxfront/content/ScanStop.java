@@ -1,18 +1,16 @@
-// Ends a content scan early with a verdict (the first blocked attachment decides; nothing after
+// Ends a content scan early with a finding (the first blocked attachment decides; nothing after
 // it needs reading).
 package org.mxfront.content;
 
-import org.mxfront.policy.Verdict;
-
-/** Carries the deciding verdict out of a nested scan. */
+/** Carries the deciding finding out of a nested scan. */
 public final class ScanStop extends Exception {
     private static final long serialVersionUID = 1L;
-    private final transient Verdict verdict;
+    private final transient ContentFinding finding;
 
-    public ScanStop(Verdict verdict) {
+    public ScanStop(ContentFinding finding) {
         super(null, null, false, false);
-        this.verdict = verdict;
+        this.finding = finding;
     }
 
-    public Verdict verdict() { return verdict; }
+    public ContentFinding finding() { return finding; }
 }

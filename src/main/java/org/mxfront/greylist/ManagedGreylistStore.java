@@ -2,7 +2,8 @@
 // locks the daemon's file), reopened after a failure with a back-off (disk error, Redis down at
 // start), timed (mxfront.greylist.store.latency), sized (mxfront.greylist.store.entries), purged in
 // the background (embedded), and logged on each transition between working and failing — once,
-// not per request. One per store setting and daemon, shared through SharedResources.
+// not per request. One per store setting and daemon, shared through the checks' SharedResources
+// (which call warmUp() at daemon start: this package does not know them).
 package org.mxfront.greylist;
 
 import io.micrometer.core.instrument.Gauge;
@@ -15,13 +16,12 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
-import org.mxfront.checks.SharedResources;
 import org.mxfront.metrics.MxMeters;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** A lazily opened, self-healing, metered store. Thread-safe. */
-public final class ManagedGreylistStore implements GreylistStore, SharedResources.Warm {
+public final class ManagedGreylistStore implements GreylistStore {
     private static final Logger LOG = LoggerFactory.getLogger(ManagedGreylistStore.class);
     private static final long MAX_BACKOFF_NANOS = TimeUnit.SECONDS.toNanos(10);
 
@@ -79,7 +79,6 @@ public final class ManagedGreylistStore implements GreylistStore, SharedResource
     }
 
     /** Opens the store now (daemon start), logging rather than throwing when it cannot. */
-    @Override
     public void warmUp() {
         try {
             open();

@@ -13,14 +13,16 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
+import org.mxfront.policy.PolicyEngine;
 
 /** The daemon's meters. Thread-safe; one per daemon. */
 public final class MxMeters {
     public static final String CONNECTIONS = "mxfront.connections";
     public static final String CONNECTIONS_ACTIVE = "mxfront.connections.active";
     public static final String TRANSACTIONS = "mxfront.transactions";
-    public static final String REJECTIONS = "mxfront.rejections";
-    public static final String CHECK_DURATION = "mxfront.check.duration";
+    /** Registered by the engine, which sits below this package: the names live there. */
+    public static final String REJECTIONS = PolicyEngine.REJECTIONS;
+    public static final String CHECK_DURATION = PolicyEngine.CHECK_DURATION;
     public static final String MESSAGE_SIZE = "mxfront.message.size";
     public static final String DOWNSTREAM_REPLIES = "mxfront.downstream.replies";
     public static final String DOWNSTREAM_LATENCY = "mxfront.downstream.latency";

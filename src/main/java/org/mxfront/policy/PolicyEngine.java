@@ -23,6 +23,10 @@ import org.slf4j.LoggerFactory;
  */
 public final class PolicyEngine {
     private static final Logger LOG = LoggerFactory.getLogger(PolicyEngine.class);
+    /** Negative decisions by code, class, stage, check and mode (the engine's own meter: policy/ does not import metrics/). */
+    public static final String REJECTIONS = "mxfront.rejections";
+    /** Time spent in each check. */
+    public static final String CHECK_DURATION = "mxfront.check.duration";
 
     private final Policy defaultPolicy;
     private final Map<String, Policy> domainPolicies;
@@ -235,7 +239,7 @@ public final class PolicyEngine {
 
     private void count(Code code, Stage stage, String check, String mode) {
         String key = code.name() + '|' + stage + '|' + check + '|' + mode;
-        counters.computeIfAbsent(key, k -> Counter.builder(org.mxfront.metrics.MxMeters.REJECTIONS)
+        counters.computeIfAbsent(key, k -> Counter.builder(REJECTIONS)
                 .description("Negative policy decisions by reply code, class, stage and check")
                 .tag("code", catalogue.id(code)).tag("class", code.smtpCode() >= 500 ? "permanent" : "temporary")
                 .tag("stage", stage.name().toLowerCase(Locale.ROOT))
@@ -243,7 +247,7 @@ public final class PolicyEngine {
     }
 
     private Timer timer(String check) {
-        return timers.computeIfAbsent(check, k -> Timer.builder(org.mxfront.metrics.MxMeters.CHECK_DURATION)
+        return timers.computeIfAbsent(check, k -> Timer.builder(CHECK_DURATION)
                 .description("Time spent in each check").tag("check", k).register(registry));
     }
 

@@ -23,7 +23,7 @@ import org.mxfront.door.Door;
 import org.mxfront.metrics.MxMeters;
 import org.mxfront.policy.Decision;
 import javax.net.ssl.SSLSession;
-import javax.net.ssl.SSLSocket;
+import org.mxfront.tls.EngineSocket;
 import org.mxfront.policy.TlsInfo;
 import org.mxfront.relay.Downstream;
 import org.mxfront.tls.ServerTls;
@@ -149,8 +149,9 @@ public final class SmtpFrontDoor implements Door {
     public void start() {
         server.start();
         sweeper.start();
-        LOG.info("mxfront listening on {}:{} as {}, relaying to {}", config.listen().getAddress().getHostAddress(),
-                port(), config.hostname(), config.downstream());
+        LOG.info("mxfront listening on {}:{} as {}, relaying to {}, STARTTLS {}", config.listen().getAddress().getHostAddress(),
+                port(), config.hostname(), config.downstream(),
+                config.tls() == null ? "off (no certificate)" : "on (" + config.tls().provider() + ", " + config.tls().level() + ")");
     }
 
     @Override
@@ -235,10 +236,15 @@ public final class SmtpFrontDoor implements Door {
                         conversation.clientAddress().getHostAddress(), skipped);
             }
             java.net.Socket plain = session.getSocket();
-            SSLSocket ssl = tls.wrap(plain instanceof StockReplies.FilteredSocket fs ? fs.forTls() : plain);
-            ssl.startHandshake();
+            EngineSocket ssl = tls.wrap(plain instanceof StockReplies.FilteredSocket fs ? fs.forTls() : plain);
+            try {
+                ssl.handshake();
+            } catch (IOException | RuntimeException e) {
+                ssl.close();
+                throw e instanceof IOException io ? io : new IOException(e);
+            }
             session.setSocket(new StockReplies.TlsSocket(ssl, conversation));
-            SSLSession s = ssl.getSession();
+            SSLSession s = ssl.session();
             return new TlsInfo(s.getProtocol(), s.getCipherSuite(), cipherBits(s.getCipherSuite()));
         }
 

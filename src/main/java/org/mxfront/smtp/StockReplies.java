@@ -101,10 +101,10 @@ final class StockReplies extends ServerSocket {
      * what SubEtha and the door ask of a socket is passed to the TLS one.
      */
     static final class TlsSocket extends Socket {
-        private final javax.net.ssl.SSLSocket ssl;
+        private final Socket ssl;
         private final Filter filter;
 
-        TlsSocket(javax.net.ssl.SSLSocket ssl, SmtpConversation c) throws IOException {
+        TlsSocket(Socket ssl, SmtpConversation c) throws IOException {
             super((java.net.SocketImpl) null);
             this.ssl = ssl;
             this.filter = new Filter(ssl.getOutputStream());

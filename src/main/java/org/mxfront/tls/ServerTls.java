@@ -1,7 +1,8 @@
-// The SMTP door's TLS: an SSLContext built from the configured PEM files, and the one place that
-// turns an accepted plain socket into a server-side TLS socket with the configured protocols and
-// ciphers. Built by the configuration loader, so that a reload with a broken certificate keeps the
-// old one and reports file, line and key like any other configuration error.
+// The SMTP door's TLS: a Netty SslContext built from the configured PEM files (BoringSSL through
+// netty-tcnative where its native library loads, else the JDK's TLS), and the one place that turns
+// an accepted plain socket into a server-side TLS socket with the configured protocols and ciphers.
+// Built by the configuration loader, so that a reload with a broken certificate keeps the old one
+// and reports file, line and key like any other configuration error.
 package org.mxfront.tls;
 
 import java.io.IOException;
@@ -10,29 +11,28 @@ import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.PrivateKey;
-import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.handler.ssl.ClientAuth;
+import io.netty.handler.ssl.OpenSsl;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslProvider;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
-import javax.net.ssl.SSLSocket;
 
 /** TLS for the SMTP door's STARTTLS. Immutable; a reload builds a new one. */
 public final class ServerTls {
-    private final SSLContext context;
-    private final String[] protocols;
-    private final String[] ciphers;
+    private final SslContext context;
     private final TlsSettings.SecurityLevel level;
     private final List<X509Certificate> leaves;
 
-    private ServerTls(SSLContext context, String[] protocols, String[] ciphers, TlsSettings.SecurityLevel level,
-            List<X509Certificate> leaves) {
+    private ServerTls(SslContext context, TlsSettings.SecurityLevel level, List<X509Certificate> leaves) {
         this.context = context;
-        this.protocols = protocols;
-        this.ciphers = ciphers;
         this.level = level;
         this.leaves = leaves;
     }
@@ -45,6 +45,11 @@ public final class ServerTls {
      * @throws IllegalArgumentException naming the file or setting that is wrong
      */
     public static ServerTls load(TlsSettings s, Path base) {
+        return load(s, base, OpenSsl.isAvailable());
+    }
+
+    /** As above; {@code boringSsl} false forces the JDK's TLS (tests run both). */
+    static ServerTls load(TlsSettings s, Path base, boolean boringSsl) {
         if (s == null || s.certificates() == null || s.certificates().isEmpty()) return null;
         try {
             KeyStore ks = KeyStore.getInstance("PKCS12");
@@ -67,15 +72,17 @@ public final class ServerTls {
             // PKIX ("NewSunX509") picks, among the entries, one whose names match the client's SNI.
             KeyManagerFactory kmf = KeyManagerFactory.getInstance("PKIX");
             kmf.init(ks, none);
-            SSLContext ctx = SSLContext.getInstance("TLS");
-            ctx.init(kmf.getKeyManagers(), null, new SecureRandom());
-            SSLParameters supported = ctx.getSupportedSSLParameters();
+            SSLParameters supported = SSLContext.getDefault().getSupportedSSLParameters();
             String[] protocols = pick(s.protocols(), supported.getProtocols(), "protocol");
-            String[] ciphers = s.ciphers() == null || s.ciphers().isEmpty()
-                    ? ctx.getDefaultSSLParameters().getCipherSuites()
+            String[] ciphers = s.ciphers() == null || s.ciphers().isEmpty() ? null
                     : pick(s.ciphers(), supported.getCipherSuites(), "cipher suite");
-            return new ServerTls(ctx, protocols, ciphers,
-                    s.securityLevel() == null ? TlsSettings.SecurityLevel.MAY : s.securityLevel(), List.copyOf(leaves));
+            SslContextBuilder b = SslContextBuilder.forServer(kmf)
+                    .sslProvider(boringSsl ? SslProvider.OPENSSL : SslProvider.JDK)
+                    .protocols(protocols)
+                    .clientAuth(ClientAuth.NONE);
+            if (ciphers != null) b.ciphers(List.of(ciphers));
+            return new ServerTls(b.build(), s.securityLevel() == null ? TlsSettings.SecurityLevel.MAY : s.securityLevel(),
+                    List.copyOf(leaves));
         } catch (GeneralSecurityException | IOException e) {
             throw new IllegalArgumentException("cannot set up TLS: " + e.getMessage());
         }
@@ -96,21 +103,17 @@ public final class ServerTls {
     /** The leaf certificates served, first the default one. */
     public List<X509Certificate> leaves() { return leaves; }
 
+    /** Which TLS library serves the handshakes: "BoringSSL" or "JDK". */
+    public String provider() {
+        return context instanceof io.netty.handler.ssl.OpenSslContext ? "BoringSSL" : "JDK";
+    }
+
     /**
-     * A server-side TLS socket over an accepted plain one; the handshake is not started. Closing it
-     * closes the plain socket.
+     * A server-side TLS socket over an accepted plain one; the handshake is not started
+     * ({@link EngineSocket#handshake}). Closing it closes the plain socket. No reverse lookup of the
+     * peer (SubEtha's own STARTTLS asks getHostName() for every handshake).
      */
-    public SSLSocket wrap(Socket plain) throws IOException {
-        // The peer's literal address as the "host": no reverse lookup per handshake (SubEtha's own
-        // STARTTLS asks getHostName()).
-        SSLSocket s = (SSLSocket) context.getSocketFactory().createSocket(plain,
-                plain.getInetAddress().getHostAddress(), plain.getPort(), true);
-        s.setUseClientMode(false);
-        s.setEnabledProtocols(protocols);
-        s.setEnabledCipherSuites(ciphers);
-        SSLParameters p = s.getSSLParameters();
-        p.setUseCipherSuitesOrder(true);
-        s.setSSLParameters(p);
-        return s;
+    public EngineSocket wrap(Socket plain) throws IOException {
+        return new EngineSocket(plain, context.newEngine(ByteBufAllocator.DEFAULT));
     }
 }

@@ -115,7 +115,7 @@ public final class ContentBench {
 
     /** The same hand-off with a scanner that only drains the bytes. */
     static MessageCheck.MessageReader drain() {
-        BackgroundScan s = new BackgroundScan("bench-drain", 65536, 4, Duration.ofSeconds(60), in -> {
+        BackgroundScan<Verdict> s = new BackgroundScan<>("bench-drain", 65536, 4, Duration.ofSeconds(60), in -> {
             in.transferTo(OutputStream.nullOutputStream());
             return Verdict.CONTINUE;
         });

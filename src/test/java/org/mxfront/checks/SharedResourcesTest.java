@@ -43,4 +43,16 @@ class SharedResourcesTest {
         assertEquals(List.of("create a", "warm a", "create b", "warm b", "close b", "close a"), events);
         assertThrows(IllegalStateException.class, () -> r.get("x", () -> new Res("x")));
     }
+
+    @Test
+    void aResourceFromBelowChecksIsWarmedByTheActionPassedIn() {
+        // e.g. the greylist store: greylist/ does not know SharedResources.Warm
+        AutoCloseable plain = () -> events.add("close plain");
+        try (SharedResources r = new SharedResources()) {
+            assertSame(plain, r.get("plain", () -> plain, p -> events.add("warm plain")));
+            assertSame(plain, r.get("plain", () -> null, p -> events.add("warm twice")));
+            r.start();
+        }
+        assertEquals(List.of("warm plain", "close plain"), events);
+    }
 }

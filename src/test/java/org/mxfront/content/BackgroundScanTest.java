@@ -17,7 +17,7 @@ class BackgroundScanTest {
     void theScannerSeesEveryByteInOrder() throws Exception {
         byte[] data = new byte[1_000_003];
         for (int i = 0; i < data.length; i++) data[i] = (byte) (i * 31);
-        try (BackgroundScan s = new BackgroundScan("t", 1000, 2, Duration.ofSeconds(30), in -> {
+        try (BackgroundScan<Verdict> s = new BackgroundScan<>("t", 1000, 2, Duration.ofSeconds(30), in -> {
             byte[] got = in.readAllBytes();
             return java.util.Arrays.equals(got, data) ? Verdict.CONTINUE : Verdict.reject(Code.MALFORMED_MIME, Map.of());
         })) {
@@ -29,7 +29,7 @@ class BackgroundScanTest {
     @Test
     void afterAnEarlyVerdictWritesAreDropped() throws Exception {
         Verdict v = Verdict.reject(Code.BLOCKED_ATTACHMENT, Map.of("name", "a.exe"));
-        try (BackgroundScan s = new BackgroundScan("t", 10, 1, Duration.ofDays(1), in -> {
+        try (BackgroundScan<Verdict> s = new BackgroundScan<>("t", 10, 1, Duration.ofDays(1), in -> {
             in.read();
             return v;
         })) {
@@ -42,14 +42,14 @@ class BackgroundScanTest {
 
     @Test
     void aStuckScannerTimesOutAndAFailingOneReportsItsFailure() throws Exception {
-        try (BackgroundScan s = new BackgroundScan("t", 10, 1, Duration.ofMillis(50), in -> {
+        try (BackgroundScan<Verdict> s = new BackgroundScan<>("t", 10, 1, Duration.ofMillis(50), in -> {
             Thread.sleep(Long.MAX_VALUE);
             return Verdict.CONTINUE;
         })) {
             s.write(new byte[100], 0, 100);
             assertThrows(TimeoutException.class, () -> s.finish(Duration.ofMillis(50)));
         }
-        try (BackgroundScan s = new BackgroundScan("t", 10, 1, Duration.ofSeconds(30), in -> {
+        try (BackgroundScan<Verdict> s = new BackgroundScan<>("t", 10, 1, Duration.ofSeconds(30), in -> {
             throw new IllegalStateException("boom");
         })) {
             ExecutionException e = assertThrows(ExecutionException.class, () -> s.finish(Duration.ofSeconds(30)));

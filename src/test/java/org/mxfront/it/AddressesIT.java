@@ -7,31 +7,25 @@ package org.mxfront.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 class AddressesIT {
-    @TempDir
-    static Path tmp;
-    static SmtpSink sink;
-    static PostfixInstance postfix;
-    static Mxfront mx;
+    @RegisterExtension
+    static final SinkFixture sink = new SinkFixture();
+    @RegisterExtension
+    static final PostfixFixture postfix = new PostfixFixture(sink);
+    @RegisterExtension
+    static final MxfrontFixture mx = MxfrontFixture.relayingTo(postfix);
 
     @BeforeAll
-    static void start() throws Exception {
-        assumeTrue(PostfixInstance.available(), "needs root and Debian's postfix package (.ci/test installs it)");
-        sink = SmtpSink.start(tmp);
-        postfix = PostfixInstance.start(tmp, sink.port);
-        mx = Mxfront.start(postfix.port);
+    static void awaitSmtputf8() {
         // mxfront offers SMTPUTF8 once it has seen the downstream offer it (its start-up probe).
         Ports.await(() -> {
             try (SmtpClient c = mx.client("127.0.0.2")) {
@@ -41,13 +35,6 @@ class AddressesIT {
                 return false;
             }
         }, Duration.ofSeconds(10), "mxfront offering SMTPUTF8");
-    }
-
-    @AfterAll
-    static void stop() {
-        if (mx != null) mx.close();
-        if (postfix != null) postfix.close();
-        if (sink != null) sink.close();
     }
 
     static final List<String> OK = List.of("250 2.1.5 Ok");
@@ -145,11 +132,11 @@ class AddressesIT {
     @MethodSource("rows")
     void mxfrontNeverAcceptsWhatPostfixRefuses(Row row) throws Exception {
         List<String> ours;
-        try (SmtpClient c = FrontDoorIT.hello(mx, "127.0.0.2", "client.sender.example")) {
+        try (SmtpClient c = FrontDoorIT.hello(mx.get(), "127.0.0.2", "client.sender.example")) {
             ours = ask(c, row);
         }
         List<String> theirs;
-        try (SmtpClient c = new SmtpClient("127.0.0.2", postfix.port)) {
+        try (SmtpClient c = new SmtpClient("127.0.0.2", postfix.port())) {
             c.reply();
             c.command("EHLO client.sender.example");
             theirs = ask(c, row);
@@ -163,6 +150,6 @@ class AddressesIT {
         if (weAccept) assertTrue(theyAccept, "mxfront accepted what Postfix refuses");
         if (!weAccept && theyAccept) assertNotNull(row.stricter(), "mxfront refuses what Postfix takes: name the rule");
         // Still serving, and the downstream still takes mail after the case.
-        HostileInputIT.completeATransaction(mx, "after-" + row.name().replaceAll("\\W", "-"));
+        HostileInputIT.completeATransaction(mx.get(), "after-" + row.name().replaceAll("\\W", "-"));
     }
 }

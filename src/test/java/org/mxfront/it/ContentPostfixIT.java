@@ -7,45 +7,27 @@ package org.mxfront.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import static org.mxfront.content.Corpus.attachment;
 import static org.mxfront.content.Corpus.mixed;
 import static org.mxfront.content.Corpus.text;
 
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.mxfront.content.Corpus;
 
 class ContentPostfixIT {
-    @TempDir
-    static Path tmp;
-    static SmtpSink sink;
-    static PostfixInstance postfix;
-    static ClamdInstance clamd;
-    static Mxfront mx;
-
-    @BeforeAll
-    static void start() throws Exception {
-        assumeTrue(PostfixInstance.available(), "needs root and Debian's postfix package (.ci/test installs it)");
-        sink = SmtpSink.start(tmp);
-        postfix = PostfixInstance.start(tmp, sink.port);
-        clamd = ClamdInstance.start(tmp, "25M");
-        mx = Mxfront.start(postfix.port, ContentIT.checks("127.0.0.1:" + clamd.port, "tempfail"));
-    }
-
-    @AfterAll
-    static void stop() {
-        if (mx != null) mx.close();
-        if (clamd != null) clamd.close();
-        if (postfix != null) postfix.close();
-        if (sink != null) sink.close();
-    }
+    @RegisterExtension
+    static final SinkFixture sink = new SinkFixture();
+    @RegisterExtension
+    static final PostfixFixture postfix = new PostfixFixture(sink);
+    @RegisterExtension
+    static final ClamdFixture clamd = new ClamdFixture("25M");
+    @RegisterExtension
+    static final MxfrontFixture mx = MxfrontFixture.relayingTo(postfix)
+            .with(() -> ContentIT.checks("127.0.0.1:" + clamd.port(), "tempfail"), clamd);
 
     static List<String> send(SmtpClient c, String sender, byte[] message) throws Exception {
         assertEquals(List.of("250 2.1.0 Ok"), c.command("MAIL FROM:<" + sender + ">"));

@@ -15,18 +15,20 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.slf4j.LoggerFactory;
 
 class DnsChecksIT {
     @TempDir
     static Path tmp;
-    static SmtpSink sink;
-    static Nsd nsd;
-    static Mxfront mx;
+    @RegisterExtension
+    static final SinkFixture sink = new SinkFixture();
+    @RegisterExtension
+    static final NsdFixture nsd = new NsdFixture(zones());
+    @RegisterExtension
+    static final MxfrontFixture mx = MxfrontFixture.relayingTo(sink).with(() -> config(""), nsd);
 
     static final String TEST_ZONE = """
             $ORIGIN test.
@@ -54,14 +56,12 @@ class DnsChecksIT {
             3   IN PTR host3.client.test.
             """;
 
-    @BeforeAll
-    static void start() throws Exception {
-        sink = SmtpSink.start(tmp);
+    /** The forward zone first: the server is ready once it answers for it. */
+    static Map<String, String> zones() {
         Map<String, String> zones = new LinkedHashMap<>();
         zones.put("test", TEST_ZONE);
         zones.put("0.0.127.in-addr.arpa", REVERSE_ZONE);
-        nsd = Nsd.start(tmp, zones);
-        mx = Mxfront.start(sink.port, config(""));
+        return zones;
     }
 
     /** mxfront asking the NSD instance; rdnsExtra goes into the rdns check's settings. */
@@ -77,19 +77,12 @@ class DnsChecksIT {
                   sender-domain: {}
                   recipient-mx: {}
                   relay: {}
-                """.formatted(nsd.port, rdnsExtra.isEmpty() ? "    {}" : rdnsExtra.indent(4).stripTrailing());
-    }
-
-    @AfterAll
-    static void stop() {
-        if (mx != null) mx.close();
-        if (nsd != null) nsd.close();
-        if (sink != null) sink.close();
+                """.formatted(nsd.port(), rdnsExtra.isEmpty() ? "    {}" : rdnsExtra.indent(4).stripTrailing());
     }
 
     @Test
     void clientWithoutPtrRecordIsDeferred() throws Exception {
-        try (SmtpClient c = FrontDoorIT.hello(mx, "127.0.0.4", "client.good.test")) {
+        try (SmtpClient c = FrontDoorIT.hello(mx.get(), "127.0.0.4", "client.good.test")) {
             assertEquals(List.of("250 2.1.0 Ok"), c.command("MAIL FROM:<a@good.test>"));
             assertEquals(List.of("450-4.7.1 XM-RJCT38: Client host rejected: cannot find your reverse hostname, [127.0.0.4].",
                     "450 4.7.1 [127.0.0.4] [mx.test]"), c.command("RCPT TO:<bob@example.com>"));
@@ -99,11 +92,11 @@ class DnsChecksIT {
 
     @Test
     void anyPtrRecordWillDoByDefaultButForwardConfirmedCanBeRequired() throws Exception {
-        try (SmtpClient c = FrontDoorIT.hello(mx, "127.0.0.3", "client.good.test")) {
+        try (SmtpClient c = FrontDoorIT.hello(mx.get(), "127.0.0.3", "client.good.test")) {
             c.command("MAIL FROM:<a@good.test>");
             assertEquals(List.of("250 2.1.5 Ok"), c.command("RCPT TO:<bob@example.com>"));
         }
-        try (Mxfront strict = Mxfront.start(sink.port, config("require: forward-confirmed"))) {
+        try (Mxfront strict = Mxfront.start(sink.port(), config("require: forward-confirmed"))) {
             try (SmtpClient c = FrontDoorIT.hello(strict, "127.0.0.3", "client.good.test")) {
                 c.command("MAIL FROM:<a@good.test>");
                 assertEquals(List.of("450-4.7.1 XM-RJCT38: Client host rejected: cannot find your reverse hostname, [127.0.0.3].",
@@ -122,7 +115,7 @@ class DnsChecksIT {
         ListAppender<ILoggingEvent> lines = new ListAppender<>();
         lines.start();
         decisions.addAppender(lines);
-        try (SmtpClient c = FrontDoorIT.hello(mx, "127.0.0.2", "client.good.test")) {
+        try (SmtpClient c = FrontDoorIT.hello(mx.get(), "127.0.0.2", "client.good.test")) {
             c.command("MAIL FROM:<a@good.test>");
             assertEquals("550 5.7.1 [127.0.0.2] [mx.test]", c.command("RCPT TO:<x@other.test>").get(1));
         } finally {
@@ -135,7 +128,7 @@ class DnsChecksIT {
 
     @Test
     void senderDomainMustExist() throws Exception {
-        try (SmtpClient c = FrontDoorIT.hello(mx, "127.0.0.2", "client.good.test")) {
+        try (SmtpClient c = FrontDoorIT.hello(mx.get(), "127.0.0.2", "client.good.test")) {
             assertEquals(List.of("550-5.1.8 XM-RJCT36: Sender address rejected: domain nx.test not found.",
                     "550 5.1.8 [127.0.0.2] [mx.test]"), c.command("MAIL FROM:<a@nx.test>"));
             assertEquals(List.of("550-5.1.8 XM-RJCT36: Sender address rejected: domain nomail.test not found.",
@@ -152,7 +145,7 @@ class DnsChecksIT {
 
     @Test
     void recipientDomainPointingItsMxAtUsHasNoHosting() throws Exception {
-        try (SmtpClient c = FrontDoorIT.hello(mx, "127.0.0.2", "client.good.test")) {
+        try (SmtpClient c = FrontDoorIT.hello(mx.get(), "127.0.0.2", "client.good.test")) {
             c.command("MAIL FROM:<a@good.test>");
             assertEquals(List.of("550-5.1.2 XM-RJCT21: Domain hosted-elsewhere.test points its MX at us but has no mail hosting here.",
                     "550 5.1.2 [127.0.0.2] [mx.test]"), c.command("RCPT TO:<someone@hosted-elsewhere.test>"));

@@ -9,30 +9,26 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class DnsTimeoutIT {
-    @TempDir
-    static Path tmp;
-    static SmtpSink sink;
+    @RegisterExtension
+    static final SinkFixture sink = new SinkFixture();
     static DatagramSocket dead;
 
     @BeforeAll
     static void start() throws Exception {
-        sink = SmtpSink.start(tmp);
         dead = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
     }
 
     @AfterAll
     static void stop() {
         if (dead != null) dead.close();
-        if (sink != null) sink.close();
     }
 
     /** mxfront whose only resolver never answers, with a 1 s DNS timeout. */
@@ -66,7 +62,7 @@ class DnsTimeoutIT {
                   zones: [{ zone: zen.test }]
                 rdns: {}
                 """;
-        try (Mxfront m = Mxfront.start(sink.port, config(checks))) {
+        try (Mxfront m = Mxfront.start(sink.port(), config(checks))) {
             for (int i = 0; i < 2; i++) {
                 try (SmtpClient c = impatient(m, "127.0.0.2")) {
                     assertEquals(List.of("250 2.1.0 Ok"), c.command("MAIL FROM:<a@sender.example>"));
@@ -96,7 +92,7 @@ class DnsTimeoutIT {
                   zones: [{ zone: zen.test }]
                 sender-domain: {}
                 """;
-        try (Mxfront m = Mxfront.start(sink.port, config(checks)); SmtpClient c = impatient(m, "127.0.0.3")) {
+        try (Mxfront m = Mxfront.start(sink.port(), config(checks)); SmtpClient c = impatient(m, "127.0.0.3")) {
             assertEquals(List.of("450-4.1.8 XM-RJCT37: Sender address rejected: domain sender.example cannot be resolved now.",
                     "450 4.1.8 [127.0.0.3] [mx.test]"), c.command("MAIL FROM:<a@sender.example>"));
             assertEquals(List.of("250 2.1.0 Ok"), c.command("MAIL FROM:<>"));
@@ -107,7 +103,7 @@ class DnsTimeoutIT {
 
     @Test
     void reverseDnsTempfailOption() throws Exception {
-        try (Mxfront m = Mxfront.start(sink.port, config("rdns: { on-dns-failure: tempfail }"));
+        try (Mxfront m = Mxfront.start(sink.port(), config("rdns: { on-dns-failure: tempfail }"));
                 SmtpClient c = impatient(m, "127.0.0.4")) {
             c.command("MAIL FROM:<>");
             assertEquals(List.of("451-4.4.3 XM-RJCT55: Temporary DNS failure, please try again later.",

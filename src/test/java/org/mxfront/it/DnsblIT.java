@@ -9,42 +9,33 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class DnsblIT {
-    @TempDir
-    static Path tmp;
-    static SmtpSink sink;
-    static Rbldnsd rbl;
-    static Mxfront mx;
-
-    @BeforeAll
-    static void start() throws Exception {
-        sink = SmtpSink.start(tmp);
-        rbl = Rbldnsd.start(tmp, Map.of(
-                "sbl", ":127.0.0.2:Listed in the test SBL\n127.0.0.2\n127.0.0.30\n",
-                "sbl6", ":127.0.0.2:Listed in the test SBL\n2001:db8::2\n",
-                "xbl", ":127.0.0.4:Listed in the test XBL\n127.0.0.4\n",
-                "pbl", ":127.0.0.10:Listed in the test PBL\n127.0.0.10\n",
-                "relays", ":127.0.0.2:Open relay\n127.0.0.2\n127.0.0.6\n",
-                "own", ":127.0.0.2:Listed by mx.test\n127.0.0.2\n127.0.0.5\n",
-                "generic", ":127.0.0.2:Listed\n127.0.0.2\n127.0.0.7\n",
-                "allow", ":127.0.0.3:Allowed\n127.0.0.2\n127.0.0.8\n",
-                // A zone that refuses our resolver for one client, and keeps its RFC 5782 test point.
-                "blocked", ":127.255.255.254:Query via public resolver refused\n127.0.0.20\n",
-                "blockedtp", ":127.0.0.2:Test point\n127.0.0.2\n"),
-                List.of("zen.test:ip4set:sbl", "zen.test:ip6trie:sbl6", "zen.test:ip4set:xbl", "zen.test:ip4set:pbl",
-                        "relays.test:ip4set:relays", "own.test:ip4set:own", "generic.test:ip4set:generic",
-                        "allow.test:ip4set:allow", "blocked.test:ip4set:blocked", "blocked.test:ip4set:blockedtp"),
-                "2.0.0.127.zen.test");
-        mx = Mxfront.start(sink.port, config(rbl.port, "", ""));
-    }
+    @RegisterExtension
+    static final SinkFixture sink = new SinkFixture();
+    @RegisterExtension
+    static final RbldnsdFixture rbl = new RbldnsdFixture(Map.of(
+            "sbl", ":127.0.0.2:Listed in the test SBL\n127.0.0.2\n127.0.0.30\n",
+            "sbl6", ":127.0.0.2:Listed in the test SBL\n2001:db8::2\n",
+            "xbl", ":127.0.0.4:Listed in the test XBL\n127.0.0.4\n",
+            "pbl", ":127.0.0.10:Listed in the test PBL\n127.0.0.10\n",
+            "relays", ":127.0.0.2:Open relay\n127.0.0.2\n127.0.0.6\n",
+            "own", ":127.0.0.2:Listed by mx.test\n127.0.0.2\n127.0.0.5\n",
+            "generic", ":127.0.0.2:Listed\n127.0.0.2\n127.0.0.7\n",
+            "allow", ":127.0.0.3:Allowed\n127.0.0.2\n127.0.0.8\n",
+            // A zone that refuses our resolver for one client, and keeps its RFC 5782 test point.
+            "blocked", ":127.255.255.254:Query via public resolver refused\n127.0.0.20\n",
+            "blockedtp", ":127.0.0.2:Test point\n127.0.0.2\n"),
+            List.of("zen.test:ip4set:sbl", "zen.test:ip6trie:sbl6", "zen.test:ip4set:xbl", "zen.test:ip4set:pbl",
+                    "relays.test:ip4set:relays", "own.test:ip4set:own", "generic.test:ip4set:generic",
+                    "allow.test:ip4set:allow", "blocked.test:ip4set:blocked", "blocked.test:ip4set:blockedtp"),
+            "2.0.0.127.zen.test");
+    @RegisterExtension
+    static final MxfrontFixture mx = MxfrontFixture.relayingTo(sink).with(() -> config(rbl.port(), "", ""), rbl);
 
     /** mxfront with the test zones; the extras are laid into the dnsbl check's and the server's settings. */
     static String config(int dnsPort, String dnsblExtra, String serverExtra) {
@@ -78,13 +69,6 @@ class DnsblIT {
                 """.formatted(serverExtra, dnsPort, dnsblExtra.indent(4).stripTrailing());
     }
 
-    @AfterAll
-    static void stop() {
-        if (mx != null) mx.close();
-        if (rbl != null) rbl.close();
-        if (sink != null) sink.close();
-    }
-
     private static List<String> rcpt(Mxfront m, String client, String recipient) throws Exception {
         try (SmtpClient c = FrontDoorIT.hello(m, client, "client.sender.example")) {
             assertEquals(List.of("250 2.1.0 Ok"), c.command("MAIL FROM:<a@sender.example>"));
@@ -95,42 +79,42 @@ class DnsblIT {
     @Test
     void sblListedClientIsRefusedAtRcpt() throws Exception {
         assertEquals(List.of("550-5.7.1 XM-RJCT04: IP address 127.0.0.2 is listed in the Spamhaus SBL.",
-                "550 5.7.1 [127.0.0.2] [mx.test]"), rcpt(mx, "127.0.0.2", "bob@example.com"));
+                "550 5.7.1 [127.0.0.2] [mx.test]"), rcpt(mx.get(), "127.0.0.2", "bob@example.com"));
     }
 
     @Test
     void xblListedClientIsRefused() throws Exception {
         assertEquals(List.of("550-5.7.1 XM-RJCT05: IP address 127.0.0.4 is listed in the Spamhaus XBL.",
-                "550 5.7.1 [127.0.0.4] [mx.test]"), rcpt(mx, "127.0.0.4", "bob@example.com"));
+                "550 5.7.1 [127.0.0.4] [mx.test]"), rcpt(mx.get(), "127.0.0.4", "bob@example.com"));
     }
 
     @Test
     void pblListedClientIsRefused() throws Exception {
         assertEquals(List.of("550-5.7.1 XM-RJCT19: IP address 127.0.0.10 is listed in the Spamhaus PBL.",
-                "550 5.7.1 [127.0.0.10] [mx.test]"), rcpt(mx, "127.0.0.10", "bob@example.com"));
+                "550 5.7.1 [127.0.0.10] [mx.test]"), rcpt(mx.get(), "127.0.0.10", "bob@example.com"));
     }
 
     @Test
     void ownRblListedClientIsRefused() throws Exception {
         assertEquals(List.of("550-5.7.1 XM-RJCT22: IP address 127.0.0.5 is listed in the mx.test RBL.",
-                "550 5.7.1 [127.0.0.5] [mx.test]"), rcpt(mx, "127.0.0.5", "bob@example.com"));
+                "550 5.7.1 [127.0.0.5] [mx.test]"), rcpt(mx.get(), "127.0.0.5", "bob@example.com"));
     }
 
     @Test
     void openRelayListedClientIsRefused() throws Exception {
         assertEquals(List.of("550-5.7.1 XM-RJCT03: IP address 127.0.0.6 is listed as an open relay in the mx.test open relay list.",
-                "550 5.7.1 [127.0.0.6] [mx.test]"), rcpt(mx, "127.0.0.6", "bob@example.com"));
+                "550 5.7.1 [127.0.0.6] [mx.test]"), rcpt(mx.get(), "127.0.0.6", "bob@example.com"));
     }
 
     @Test
     void otherListsGiveTheGenericRblCode() throws Exception {
         assertEquals(List.of("550-5.7.1 XM-RJCT57: IP address 127.0.0.7 is listed in generic.test.",
-                "550 5.7.1 [127.0.0.7] [mx.test]"), rcpt(mx, "127.0.0.7", "bob@example.com"));
+                "550 5.7.1 [127.0.0.7] [mx.test]"), rcpt(mx.get(), "127.0.0.7", "bob@example.com"));
     }
 
     @Test
     void ipv6ClientIsLookedUpInNibbleFormat() throws Exception {
-        try (SmtpClient c = FrontDoorIT.hello(mx, "127.0.0.1", "proxy.example.net")) {
+        try (SmtpClient c = FrontDoorIT.hello(mx.get(), "127.0.0.1", "proxy.example.net")) {
             assertEquals(List.of("220 mx.test ESMTP mxfront"), c.command("XCLIENT ADDR=IPV6:2001:db8::2"));
             c.command("EHLO v6.sender.example");
             c.command("MAIL FROM:<a@sender.example>");
@@ -141,7 +125,7 @@ class DnsblIT {
 
     @Test
     void postmasterAndAbuseOfLocalDomainsStayReachable() throws Exception {
-        try (SmtpClient c = FrontDoorIT.hello(mx, "127.0.0.2", "client.sender.example")) {
+        try (SmtpClient c = FrontDoorIT.hello(mx.get(), "127.0.0.2", "client.sender.example")) {
             c.command("MAIL FROM:<a@sender.example>");
             assertEquals(List.of("250 2.1.5 Ok"), c.command("RCPT TO:<postmaster@example.com>"));
             assertEquals(List.of("250 2.1.5 Ok"), c.command("RCPT TO:<Abuse@example.com>"));
@@ -154,31 +138,31 @@ class DnsblIT {
 
     @Test
     void unlistedClientPasses() throws Exception {
-        assertEquals(List.of("250 2.1.5 Ok"), rcpt(mx, "127.0.0.9", "bob@example.com"));
-        assertTrue(counter(mx, "zen.test", "not_listed") >= 1);
+        assertEquals(List.of("250 2.1.5 Ok"), rcpt(mx.get(), "127.0.0.9", "bob@example.com"));
+        assertTrue(counter(mx.get(), "zen.test", "not_listed") >= 1);
     }
 
     @Test
     void operatorAllowListWinsAndSkipsTheLookups() throws Exception {
-        double before = counter(mx, "zen.test", "listed") + counter(mx, "zen.test", "not_listed");
-        assertEquals(List.of("250 2.1.5 Ok"), rcpt(mx, "127.0.0.30", "bob@example.com"));
-        assertEquals(before, counter(mx, "zen.test", "listed") + counter(mx, "zen.test", "not_listed"));
+        double before = counter(mx.get(), "zen.test", "listed") + counter(mx.get(), "zen.test", "not_listed");
+        assertEquals(List.of("250 2.1.5 Ok"), rcpt(mx.get(), "127.0.0.30", "bob@example.com"));
+        assertEquals(before, counter(mx.get(), "zen.test", "listed") + counter(mx.get(), "zen.test", "not_listed"));
     }
 
     @Test
     void refusedQueryAnswerIsNeverAListingAndSuspendsTheZone() throws Exception {
-        assertEquals(1.0, zoneActive(mx, "blocked.test"));
-        assertEquals(List.of("250 2.1.5 Ok"), rcpt(mx, "127.0.0.20", "bob@example.com"));
-        Counter refused = mx.registry.find("mxfront.dnsbl.refused").tag("zone", "blocked.test").tag("answer", "254").counter();
+        assertEquals(1.0, zoneActive(mx.get(), "blocked.test"));
+        assertEquals(List.of("250 2.1.5 Ok"), rcpt(mx.get(), "127.0.0.20", "bob@example.com"));
+        Counter refused = mx.get().registry.find("mxfront.dnsbl.refused").tag("zone", "blocked.test").tag("answer", "254").counter();
         assertEquals(1.0, refused.count());
-        assertEquals(0.0, zoneActive(mx, "blocked.test"));
-        assertEquals(1.0, zoneActive(mx, "zen.test"));
+        assertEquals(0.0, zoneActive(mx.get(), "blocked.test"));
+        assertEquals(1.0, zoneActive(mx.get(), "zen.test"));
     }
 
     @Test
     void enforcedAtConnectTheClientIsRefusedInsteadOfGreeted() throws Exception {
-        String yaml = config(rbl.port, "enforce-at: connect", "delay-reject: false");
-        try (Mxfront m = Mxfront.start(sink.port, yaml); SmtpClient c = m.client("127.0.0.4")) {
+        String yaml = config(rbl.port(), "enforce-at: connect", "delay-reject: false");
+        try (Mxfront m = Mxfront.start(sink.port(), yaml); SmtpClient c = m.client("127.0.0.4")) {
             assertEquals(List.of("550-5.7.1 XM-RJCT05: IP address 127.0.0.4 is listed in the Spamhaus XBL.",
                     "550 5.7.1 [127.0.0.4] [mx.test]"), c.reply());
             assertTrue(c.closedByServer());
@@ -202,8 +186,8 @@ class DnsblIT {
                       - zone: allow.test
                         answers: [{ addresses: [127.0.0.3], weight: -5 }]
                   relay: {}
-                """.formatted(rbl.port);
-        try (Mxfront m = Mxfront.start(sink.port, yaml)) {
+                """.formatted(rbl.port());
+        try (Mxfront m = Mxfront.start(sink.port(), yaml)) {
             // zen alone (1) is below the threshold
             assertEquals(List.of("250 2.1.5 Ok"), rcpt(m, "127.0.0.4", "bob@example.com"));
             // own.test (2): refused with the heaviest list's code

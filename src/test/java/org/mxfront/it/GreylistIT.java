@@ -12,25 +12,15 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class GreylistIT {
     @TempDir
     static Path tmp;
-    static SmtpSink sink;
-
-    @BeforeAll
-    static void start() throws Exception {
-        sink = SmtpSink.start(tmp);
-    }
-
-    @AfterAll
-    static void stop() {
-        if (sink != null) sink.close();
-    }
+    @RegisterExtension
+    static final SinkFixture sink = new SinkFixture();
 
     /** Greylisting with a 2 s delay, each loopback address its own client (/32), state in dir. */
     static String yaml(Path dir) {
@@ -72,7 +62,7 @@ class GreylistIT {
 
     @Test
     void greylistedThenTheRetryPassesAndIsRelayed() throws Exception {
-        try (Mxfront mx = Mxfront.start(sink.port, yaml(tmp.resolve("state1")))) {
+        try (Mxfront mx = Mxfront.start(sink.port(), yaml(tmp.resolve("state1")))) {
             List<String> first = Greylisting.rcpt(mx, "127.0.0.2", "alice@sender.example", "bob@example.com");
             System.out.println("greylisted RCPT: " + first);
             assertEquals(greylisted(2, "127.0.0.2"), first);
@@ -95,12 +85,12 @@ class GreylistIT {
     @Test
     void aTupleRecordedBeforeARestartCountsAfterIt() throws Exception {
         Path state = tmp.resolve("state2");
-        try (Mxfront before = Mxfront.start(sink.port, yaml(state))) {
+        try (Mxfront before = Mxfront.start(sink.port(), yaml(state))) {
             assertEquals(greylisted(2, "127.0.0.4"), Greylisting.rcpt(before, "127.0.0.4", "restart@sender.example", "bob@example.com"));
             assertEquals(1.0, Greylisting.decisions(before, "new"));
         }
         assertTrue(Files.exists(state.resolve("greylist.mv.db")));
-        try (Mxfront after = Mxfront.start(sink.port, yaml(state))) {
+        try (Mxfront after = Mxfront.start(sink.port(), yaml(state))) {
             List<String> r = retryUntilAccepted(after, "127.0.0.4", "restart@sender.example", "bob@example.com", "after restart");
             assertEquals("250 2.1.5 Ok", r.get(0));
             assertEquals(0.0, Greylisting.decisions(after, "new"), "the daemon after the restart knew the tuple");
@@ -111,7 +101,7 @@ class GreylistIT {
     @Test
     void theAdminCommandGoesThroughTheDaemonHoldingTheStore() throws Exception {
         Path state = tmp.resolve("state3");
-        try (Mxfront mx = Mxfront.start(sink.port, yaml(state))) {
+        try (Mxfront mx = Mxfront.start(sink.port(), yaml(state))) {
             assertEquals(greylisted(2, "127.0.0.5"), Greylisting.rcpt(mx, "127.0.0.5", "cli@sender.example", "bob@example.com"));
             Path cfg = tmp.resolve("cli.yml");
             Files.writeString(cfg, yaml(state) + "metrics:\n  listen: 127.0.0.1:" + mx.httpPort() + "\n");

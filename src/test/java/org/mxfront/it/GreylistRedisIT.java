@@ -12,22 +12,25 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class GreylistRedisIT {
     @TempDir
     static Path tmp;
-    static SmtpSink sink;
-    static RedisServer redis;
-    static Mxfront a;
-    static Mxfront b;
+    @RegisterExtension
+    static final SinkFixture sink = new SinkFixture();
+    @RegisterExtension
+    static final RedisFixture redis = new RedisFixture();
+    @RegisterExtension
+    static final MxfrontFixture a = MxfrontFixture.relayingTo(sink).with(GreylistRedisIT::yaml, redis);
+    @RegisterExtension
+    static final MxfrontFixture b = MxfrontFixture.relayingTo(sink).with(GreylistRedisIT::yaml, redis);
 
     static String yaml() {
         return """
@@ -44,36 +47,20 @@ class GreylistRedisIT {
                 """.formatted(redis.uri());
     }
 
-    @BeforeAll
-    static void start() throws Exception {
-        sink = SmtpSink.start(tmp);
-        redis = RedisServer.start(tmp);
-        a = Mxfront.start(sink.port, yaml());
-        b = Mxfront.start(sink.port, yaml());
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        if (a != null) a.close();
-        if (b != null) b.close();
-        if (redis != null) redis.close();
-        if (sink != null) sink.close();
-    }
-
     @Test
     @Order(1)
     void greylistedOnAPassesOnB() throws Exception {
-        List<String> onA = Greylisting.rcpt(a, "127.0.0.2", "alice@sender.example", "bob@example.com");
+        List<String> onA = Greylisting.rcpt(a.get(), "127.0.0.2", "alice@sender.example", "bob@example.com");
         System.out.println("node A: " + onA);
         assertEquals(GreylistIT.greylisted(2, "127.0.0.2"), onA);
-        List<String> onB = GreylistIT.retryUntilAccepted(b, "127.0.0.2", "alice@sender.example", "bob@example.com", "via node B");
+        List<String> onB = GreylistIT.retryUntilAccepted(b.get(), "127.0.0.2", "alice@sender.example", "bob@example.com", "via node B");
         System.out.println("node B: " + onB);
         assertEquals("250 2.1.5 Ok", onB.get(0));
         assertTrue(onB.get(1).startsWith("250 2.0.0 Ok"), onB.toString());
         sink.awaitMessageContaining("Subject: via node B");
-        assertEquals(0.0, Greylisting.decisions(b, "new"), "B never saw the tuple as new: it shares A's store");
-        assertEquals(1.0, Greylisting.decisions(b, "passed"));
-        assertEquals(List.of("250 2.1.5 Ok"), Greylisting.rcpt(a, "127.0.0.2", "other@sender.example", "carol@example.com"),
+        assertEquals(0.0, Greylisting.decisions(b.get(), "new"), "B never saw the tuple as new: it shares A's store");
+        assertEquals(1.0, Greylisting.decisions(b.get(), "passed"));
+        assertEquals(List.of("250 2.1.5 Ok"), Greylisting.rcpt(a.get(), "127.0.0.2", "other@sender.example", "carol@example.com"),
                 "auto-allowed on A by the pass on B");
 
         Path cfg = tmp.resolve("redis-cli.yml");
@@ -88,21 +75,21 @@ class GreylistRedisIT {
     @Test
     @Order(2)
     void withRedisDownMailFlowsAndGreylistingResumesWhenItIsBack() throws Exception {
-        redis.kill();
-        List<String> r = Greylisting.send(a, "127.0.0.3", "down@sender.example", "bob@example.com", "redis down");
+        redis.get().kill();
+        List<String> r = Greylisting.send(a.get(), "127.0.0.3", "down@sender.example", "bob@example.com", "redis down");
         System.out.println("redis down: " + r);
         assertEquals("250 2.1.5 Ok", r.get(0));
         assertTrue(r.get(1).startsWith("250 2.0.0 Ok"), r.toString());
         sink.awaitMessageContaining("Subject: redis down");
-        assertEquals(List.of("250 2.1.5 Ok"), Greylisting.rcpt(b, "127.0.0.3", "down2@sender.example", "bob@example.com"));
-        assertTrue(Greylisting.decisions(a, "store_error") >= 1.0);
-        assertTrue(Greylisting.decisions(b, "store_error") >= 1.0);
+        assertEquals(List.of("250 2.1.5 Ok"), Greylisting.rcpt(b.get(), "127.0.0.3", "down2@sender.example", "bob@example.com"));
+        assertTrue(Greylisting.decisions(a.get(), "store_error") >= 1.0);
+        assertTrue(Greylisting.decisions(b.get(), "store_error") >= 1.0);
 
-        redis.startAgain();
+        redis.get().startAgain();
         AtomicInteger n = new AtomicInteger();
         Ports.await(() -> {
             try {
-                List<String> x = Greylisting.rcpt(a, "127.0.0.3", "back" + n.incrementAndGet() + "@sender.example", "bob@example.com");
+                List<String> x = Greylisting.rcpt(a.get(), "127.0.0.3", "back" + n.incrementAndGet() + "@sender.example", "bob@example.com");
                 if (x.equals(List.of("250 2.1.5 Ok"))) {
                     Thread.sleep(200);
                     return false;

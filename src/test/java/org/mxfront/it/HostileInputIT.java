@@ -13,44 +13,29 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class HostileInputIT {
-    @TempDir
-    static Path tmp;
-    static SmtpSink sink;
-    static Mxfront mx;
+    @RegisterExtension
+    static final SinkFixture sink = new SinkFixture();
+    @RegisterExtension
+    static final MxfrontFixture mx = MxfrontFixture.relayingTo(sink);
     private static final AtomicInteger SERIAL = new AtomicInteger();
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     static final List<String> EHLO = List.of("250-mx.test", "250-PIPELINING", "250-SIZE 52428800", "250-8BITMIME",
             "250 ENHANCEDSTATUSCODES");
 
-    @BeforeAll
-    static void start() throws Exception {
-        sink = SmtpSink.start(tmp);
-        mx = Mxfront.start(sink.port);
-    }
-
-    @AfterAll
-    static void stop() {
-        if (mx != null) mx.close();
-        if (sink != null) sink.close();
-    }
-
     /** Every hostile case ends with the daemon still serving. */
     @AfterEach
     void stillServing() throws Exception {
-        String subject = completeATransaction(mx, "still-serving-" + SERIAL.incrementAndGet());
+        String subject = completeATransaction(mx.get(), "still-serving-" + SERIAL.incrementAndGet());
         sink.awaitMessageContaining("Subject: " + subject + "\n");
     }
 
@@ -82,7 +67,7 @@ class HostileInputIT {
         // SubEtha takes up to 999 octets with the CRLF and refuses 1000 (next test).
         String line = "NOOP " + "x".repeat(506);
         assertEquals(513, line.length() + 2);
-        try (SmtpClient c = FrontDoorIT.hello(mx, "127.0.0.2", "client.sender.example")) {
+        try (SmtpClient c = FrontDoorIT.hello(mx.get(), "127.0.0.2", "client.sender.example")) {
             assertEquals(List.of("250 2.0.0 Ok"), c.command(line));
             assertEquals(List.of("250 2.0.0 Ok"), c.command("NOOP " + "x".repeat(992)));
             assertEquals(List.of("250 2.1.0 Ok"), c.command("MAIL FROM:<" + "a".repeat(64) + "@" + "d".repeat(63) + "."
@@ -92,7 +77,7 @@ class HostileInputIT {
 
     @Test
     void aCommandLineOf100KiBIsRefusedAndTheConnectionClosed() throws Exception {
-        try (SmtpClient c = FrontDoorIT.hello(mx, "127.0.0.2", "client.sender.example")) {
+        try (SmtpClient c = FrontDoorIT.hello(mx.get(), "127.0.0.2", "client.sender.example")) {
             try {
                 c.sendRaw("MAIL FROM:<" + "a".repeat(100 * 1024) + "@sender.example>\r\nNOOP\r\n");
             } catch (java.net.SocketException reset) {
@@ -101,7 +86,7 @@ class HostileInputIT {
             assertEquals(List.of("501 5.5.2 Error: command line too long"), c.reply());
             assertTrue(c.closedByServer());
         }
-        try (SmtpClient c = FrontDoorIT.hello(mx, "127.0.0.2", "client.sender.example")) {
+        try (SmtpClient c = FrontDoorIT.hello(mx.get(), "127.0.0.2", "client.sender.example")) {
             assertEquals(List.of("501 5.5.2 Error: command line too long"), c.command("NOOP " + "x".repeat(993)));
             assertTrue(c.closedByServer());
         }
@@ -109,7 +94,7 @@ class HostileInputIT {
 
     @Test
     void nulBytesInCommandsAreRefusedOneByOne() throws Exception {
-        try (SmtpClient c = FrontDoorIT.hello(mx, "127.0.0.2", "client.sender.example")) {
+        try (SmtpClient c = FrontDoorIT.hello(mx.get(), "127.0.0.2", "client.sender.example")) {
             assertEquals(List.of("500 5.5.2 Error: command not recognized"), c.command("NOOP\u0000"));
             assertEquals(List.of("500 5.5.2 Error: bad syntax"), c.command("\u0000"));
             assertEquals(List.of("501-5.1.7 XM-RJCT54: Bad sender address syntax: invalid character in local part.",
@@ -128,7 +113,7 @@ class HostileInputIT {
     @Test
     void eightBitBytesInCommands() throws Exception {
         // Valid UTF-8 without SMTPUTF8: refused per command, the session goes on.
-        try (SmtpClient c = FrontDoorIT.hello(mx, "127.0.0.2", "client.sender.example")) {
+        try (SmtpClient c = FrontDoorIT.hello(mx.get(), "127.0.0.2", "client.sender.example")) {
             assertEquals(List.of("500 5.5.2 Error: command not recognized"), c.command("N\u00d6OP"));
             assertEquals(List.of("501-5.1.7 XM-RJCT54: Bad sender address syntax: non-ASCII address without SMTPUTF8.",
                     "501 5.1.7 [127.0.0.2] [mx.test]"), c.command("MAIL FROM:<j\u00f6rg@sender.example>"));
@@ -143,7 +128,7 @@ class HostileInputIT {
                     "501 5.5.2 [127.0.0.2] [mx.test]"), c.command("RCPT TO:<bob@example.com>"));
         }
         // Bytes that are not UTF-8 (Latin-1 here): SubEtha cannot decode the line and drops the connection.
-        try (SmtpClient c = FrontDoorIT.hello(mx, "127.0.0.2", "client.sender.example")) {
+        try (SmtpClient c = FrontDoorIT.hello(mx.get(), "127.0.0.2", "client.sender.example")) {
             c.sendRaw("MAIL FROM:<j\u00f6rg@sender.example>\r\n".getBytes(StandardCharsets.ISO_8859_1));
             assertEquals(List.of("501 5.5.2 Error: invalid UTF-8 in a command line"), c.reply());
             assertTrue(c.closedByServer());
@@ -171,7 +156,7 @@ class HostileInputIT {
 
     @Test
     void withTheEarlyTalkerCheckAClientThatTalksFirstIsRefusedAtRcptAndOneThatWaitsIsServed() throws Exception {
-        try (Mxfront strict = Mxfront.start(sink.port, "checks:\n  early-talker: { pause: 400ms }\n  relay: {}\n")) {
+        try (Mxfront strict = Mxfront.start(sink.port(), "checks:\n  early-talker: { pause: 400ms }\n  relay: {}\n")) {
             try (SmtpClient c = strict.client("127.0.0.2")) {
                 // The whole transaction at once, before the greeting (it is held back for 400 ms).
                 c.sendRaw("EHLO client.sender.example\r\nMAIL FROM:<a@sender.example>\r\nRCPT TO:<bob@example.com>\r\n"
@@ -202,7 +187,7 @@ class HostileInputIT {
 
     @Test
     void commandsAfterTheFinalDotInTheSamePacketAreAnsweredInOrder() throws Exception {
-        try (SmtpClient c = FrontDoorIT.hello(mx, "127.0.0.2", "client.sender.example")) {
+        try (SmtpClient c = FrontDoorIT.hello(mx.get(), "127.0.0.2", "client.sender.example")) {
             c.sendRaw("MAIL FROM:<a@sender.example>\r\nRCPT TO:<bob@example.com>\r\nDATA\r\n");
             assertEquals(List.of("250 2.1.0 Ok"), c.reply());
             assertEquals(List.of("250 2.1.5 Ok"), c.reply());
@@ -223,7 +208,7 @@ class HostileInputIT {
     void starttlsWithPlaintextPipelinedAfterItGetsOneReplyPerCommand() throws Exception {
         // mxfront does not offer STARTTLS: 502, and the plaintext after it is an ordinary command stream
         // (no TLS layer starts, so nothing can be carried over into one). Each command gets its own reply.
-        try (SmtpClient c = FrontDoorIT.hello(mx, "127.0.0.2", "client.sender.example")) {
+        try (SmtpClient c = FrontDoorIT.hello(mx.get(), "127.0.0.2", "client.sender.example")) {
             c.sendRaw("STARTTLS\r\nMAIL FROM:<a@sender.example>\r\nRCPT TO:<bob@example.com>\r\nRSET\r\nQUIT\r\n");
             assertEquals(List.of("502 5.5.1 Error: STARTTLS not implemented", "250 2.1.0 Ok", "250 2.1.5 Ok", "250 2.0.0 Ok",
                     "221 2.0.0 Bye"), c.linesUntilClosed());
@@ -251,27 +236,27 @@ class HostileInputIT {
 
     @Test
     void aClientThatShutsDownItsSideAfterMailEndsTheSession() throws Exception {
-        awaitNoConnections(mx);
-        try (SmtpClient c = FrontDoorIT.hello(mx, "127.0.0.2", "client.sender.example")) {
+        awaitNoConnections(mx.get());
+        try (SmtpClient c = FrontDoorIT.hello(mx.get(), "127.0.0.2", "client.sender.example")) {
             assertEquals(List.of("250 2.1.0 Ok"), c.command("MAIL FROM:<a@sender.example>"));
-            assertEquals(1.0, activeConnections(mx));
+            assertEquals(1.0, activeConnections(mx.get()));
             c.shutdownOutput();
             assertEquals(List.of(), c.linesUntilClosed(), "mxfront closes its side without a word");
-            awaitNoConnections(mx);
+            awaitNoConnections(mx.get());
         }
     }
 
     @Test
     void aClientThatShutsDownItsSideInDataEndsTheSessionAndNothingIsRelayed() throws Exception {
-        awaitNoConnections(mx);
-        try (SmtpClient c = FrontDoorIT.hello(mx, "127.0.0.2", "client.sender.example")) {
+        awaitNoConnections(mx.get());
+        try (SmtpClient c = FrontDoorIT.hello(mx.get(), "127.0.0.2", "client.sender.example")) {
             c.command("MAIL FROM:<a@sender.example>");
             assertEquals(List.of("250 2.1.5 Ok"), c.command("RCPT TO:<bob@example.com>"));
             assertEquals(List.of("354 End data with <CR><LF>.<CR><LF>"), c.command("DATA"));
             c.sendRaw("Subject: half open\r\n\r\n" + "partial line\r\n".repeat(5000) + "no end");
             c.shutdownOutput();
             assertEquals(List.of(), c.linesUntilClosed(), "nobody left to answer: no reply");
-            awaitNoConnections(mx);
+            awaitNoConnections(mx.get());
         }
         Thread.sleep(300);
         assertTrue(sink.messages().stream().noneMatch(m -> m.contains("Subject: half open")));

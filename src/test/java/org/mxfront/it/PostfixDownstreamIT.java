@@ -6,37 +6,19 @@ package org.mxfront.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class PostfixDownstreamIT {
-    @TempDir
-    static Path tmp;
-    static SmtpSink sink;
-    static PostfixInstance postfix;
-    static Mxfront mx;
-
-    @BeforeAll
-    static void start() throws Exception {
-        assumeTrue(PostfixInstance.available(), "needs root and Debian's postfix package (.ci/test installs it)");
-        sink = SmtpSink.start(tmp);
-        postfix = PostfixInstance.start(tmp, sink.port);
-        mx = Mxfront.start(postfix.port);
-    }
-
-    @AfterAll
-    static void stop() {
-        if (mx != null) mx.close();
-        if (postfix != null) postfix.close();
-        if (sink != null) sink.close();
-    }
+    @RegisterExtension
+    static final SinkFixture sink = new SinkFixture();
+    @RegisterExtension
+    static final PostfixFixture postfix = new PostfixFixture(sink);
+    @RegisterExtension
+    static final MxfrontFixture mx = MxfrontFixture.relayingTo(postfix);
 
     @Test
     void acceptedMailIsQueuedByPostfixWithTheRealClientAndBodyIntact() throws Exception {
@@ -62,7 +44,7 @@ class PostfixDownstreamIT {
 
     @Test
     void withXclientPostfixTreatsTheRealClientAsItsClient() throws Exception {
-        try (Mxfront viaXclient = Mxfront.start(postfix.port, "downstream:\n  forward-client: xclient\n");
+        try (Mxfront viaXclient = Mxfront.start(postfix.port(), "downstream:\n  forward-client: xclient\n");
                 SmtpClient c = FrontDoorIT.hello(viaXclient, "127.0.0.4", "client4.sender.example")) {
             c.command("MAIL FROM:<a@sender.example>");
             assertEquals(List.of("250 2.1.5 Ok"), c.command("RCPT TO:<bob@example.com>"));

@@ -5,6 +5,7 @@ package org.mxfront.it;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
@@ -46,12 +47,17 @@ final class SmtpSink implements AutoCloseable {
 
     /** The dumped messages so far. */
     List<String> messages() {
-        try (Stream<Path> s = Files.list(dumps)) {
-            List<String> out = new ArrayList<>();
-            for (Path p : s.sorted().toList()) out.add(Files.readString(p, StandardCharsets.UTF_8));
-            return out;
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
+        for (int attempt = 0; ; attempt++) {
+            try (Stream<Path> s = Files.list(dumps)) {
+                List<String> out = new ArrayList<>();
+                for (Path p : s.sorted().toList()) out.add(Files.readString(p, StandardCharsets.UTF_8));
+                return out;
+            } catch (NoSuchFileException e) {
+                // a dump listed while smtp-sink renamed it: list again
+                if (attempt == 10) throw new IllegalStateException(e);
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
         }
     }
 
@@ -71,6 +77,19 @@ final class SmtpSink implements AutoCloseable {
         Ports.await(() -> messages().stream().anyMatch(m -> m.contains(text)), max,
                 "a message containing " + text);
         return messages().stream().filter(m -> m.contains(text)).findFirst().orElseThrow();
+    }
+
+    /**
+     * A body as {@link #body} returns it, less the trace line mxfront put first (RFC 5321 4.4): fails
+     * when that line is not there, so a test of "arrives unchanged" also checks that it was added.
+     */
+    static String withoutMxfrontTrace(String body) {
+        if (!body.startsWith("Received: from ")) throw new AssertionError("no Received header first:\n" + body);
+        int end = body.indexOf('\n');
+        while (end + 1 < body.length() && body.charAt(end + 1) == '\t') end = body.indexOf('\n', end + 1);
+        String trace = body.substring(0, end);
+        if (!trace.contains("(mxfront) with ")) throw new AssertionError("the first Received header is not mxfront's:\n" + body);
+        return body.substring(end + 1);
     }
 
     /** The message as sent (smtp-sink writes LF line ends, its own X- and Received headers first, an empty line last). */

@@ -7,28 +7,26 @@ package org.mxfront.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 class SmugglingIT {
-    @TempDir
-    static Path tmp;
-    static SmtpSink sink;
-    static PostfixInstance postfix;
-    static Mxfront rejecting;
-    static Mxfront normalizing;
+    @RegisterExtension
+    static final SinkFixture sink = new SinkFixture();
+    @RegisterExtension
+    static final PostfixFixture postfix = new PostfixFixture(sink, PostfixInstance.BareNewline.POSTFIX_DEFAULTS);
+    @RegisterExtension
+    static final MxfrontFixture rejecting = MxfrontFixture.relayingTo(postfix);
+    @RegisterExtension
+    static final MxfrontFixture normalizing = MxfrontFixture.relayingTo(postfix).with("smtp:\n  bare-newline: normalize\n");
 
     /** An end-of-data look-alike; bare tells whether it has a bare CR or LF (the NUL ones do not). */
     record Variant(String name, String bytes, boolean bare) {
@@ -52,23 +50,6 @@ class SmugglingIT {
             new Variant("CRLF NUL.CRLF", "\r\n\u0000.\r\n", false),
             new Variant("CRLF.NUL CRLF", "\r\n.\u0000\r\n", false));
 
-    @BeforeAll
-    static void start() throws Exception {
-        assumeTrue(PostfixInstance.available(), "needs root and Debian's postfix package (.ci/test installs it)");
-        sink = SmtpSink.start(tmp);
-        postfix = PostfixInstance.start(tmp, sink.port, PostfixInstance.BareNewline.POSTFIX_DEFAULTS);
-        rejecting = Mxfront.start(postfix.port);
-        normalizing = Mxfront.start(postfix.port, "smtp:\n  bare-newline: normalize\n");
-    }
-
-    @AfterAll
-    static void stop() {
-        if (rejecting != null) rejecting.close();
-        if (normalizing != null) normalizing.close();
-        if (postfix != null) postfix.close();
-        if (sink != null) sink.close();
-    }
-
     /** A message whose body hides a second transaction behind the variant, then ends properly. */
     static String smuggling(String tag, Variant v, int filler) {
         return "Subject: " + tag + "\r\nMessage-ID: <" + tag + "@sender.example>\r\n\r\n"
@@ -83,7 +64,7 @@ class SmugglingIT {
         List<String> split = new ArrayList<>();
         for (Variant v : VARIANTS) {
             String tag = "direct-" + VARIANTS.indexOf(v);
-            try (SmtpClient c = new SmtpClient("127.0.0.1", postfix.port)) {
+            try (SmtpClient c = new SmtpClient("127.0.0.1", postfix.port())) {
                 c.reply();
                 c.command("EHLO client.sender.example");
                 assertEquals("250 2.1.0 Ok", c.command("MAIL FROM:<a@sender.example>").get(0));
@@ -119,7 +100,7 @@ class SmugglingIT {
     @ParameterizedTest(name = "{0} {1} filler={2}")
     @MethodSource("cases")
     void neverASecondMessageDownstream(String mode, Variant v, int filler) throws Exception {
-        Mxfront mx = mode.equals("reject") ? rejecting : normalizing;
+        Mxfront mx = (mode.equals("reject") ? rejecting : normalizing).get();
         String tag = mode + "-" + VARIANTS.indexOf(v) + "-" + filler;
         boolean refused = mode.equals("reject") && v.bare();
         try (SmtpClient c = FrontDoorIT.hello(mx, "127.0.0.5", "client.sender.example")) {

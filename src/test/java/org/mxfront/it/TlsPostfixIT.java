@@ -5,34 +5,29 @@
 package org.mxfront.it;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.mxfront.tls.TestCertificates;
 
 class TlsPostfixIT {
     @TempDir
     static Path tmp;
-    static SmtpSink sink;
-    static PostfixInstance downstream;
+    @RegisterExtension
+    static final SinkFixture sink = new SinkFixture();
+    @RegisterExtension
+    static final PostfixFixture downstream = new PostfixFixture(sink);
 
+    /** The sending Postfix's daemons (user postfix) must traverse the test's directory to reach theirs. */
     @BeforeAll
-    static void start() throws Exception {
-        assumeTrue(PostfixInstance.available(), "needs root and Debian's postfix package (.ci/test installs it)");
-        sink = SmtpSink.start(tmp);
-        downstream = PostfixInstance.start(tmp, sink.port);
-    }
-
-    @AfterAll
-    static void stop() {
-        if (downstream != null) downstream.close();
-        if (sink != null) sink.close();
+    static void traversable() throws Exception {
+        Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rwxr-xr-x"));
     }
 
     static final String MESSAGE = "From: alice@sender.example.net\nTo: bob@example.com\nSubject: %s\nMessage-ID: <%s@sender.example.net>\n\nhello\n";
@@ -42,7 +37,7 @@ class TlsPostfixIT {
         Path dir = Files.createDirectories(tmp.resolve("with-tls"));
         String yaml = "smtp:\n  tls:\n    certificates: [{chain: " + TestCertificates.RSA.chain() + ", key: "
                 + TestCertificates.RSA.key() + "}]\n";
-        try (Mxfront mx = Mxfront.start(downstream.port, yaml);
+        try (Mxfront mx = Mxfront.start(downstream.port(), yaml);
                 SendingPostfix sender = SendingPostfix.start(dir, mx.port(), "encrypt")) {
             sender.send("alice@sender.example.net", "bob@example.com", MESSAGE.formatted("tls required", "enc1"));
             String dump = sink.awaitMessageContaining("Message-ID: <enc1@sender.example.net>", Duration.ofSeconds(60));
@@ -59,7 +54,7 @@ class TlsPostfixIT {
     @Test
     void withoutACertificateSuchASenderDefersAndSaysWhy() throws Exception {
         Path dir = Files.createDirectories(tmp.resolve("no-tls"));
-        try (Mxfront mx = Mxfront.start(downstream.port, "");
+        try (Mxfront mx = Mxfront.start(downstream.port(), "");
                 SendingPostfix sender = SendingPostfix.start(dir, mx.port(), "encrypt")) {
             sender.send("alice@sender.example.net", "bob@example.com", MESSAGE.formatted("no tls", "clear1"));
             Ports.await(() -> sender.maillog().contains("TLS is required, but was not offered by host 127.0.0.1"),

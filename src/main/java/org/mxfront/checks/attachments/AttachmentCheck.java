@@ -32,14 +32,14 @@ public final class AttachmentCheck implements MessageCheck {
     private final Set<String> outlook;
     private final Set<String> winzip;
     private final ContentMeters meters;
-    private final BackgroundScan.Scanner scanner;
+    private final BackgroundScan.Scanner<Verdict> scanner;
 
     public AttachmentCheck(AttachmentConfig config, CheckContext ctx) {
         this(config, ctx, null);
     }
 
     /** With another scanner (tests: a stuck or failing one); null for the attachment scanner. */
-    AttachmentCheck(AttachmentConfig config, CheckContext ctx, BackgroundScan.Scanner scanner) {
+    AttachmentCheck(AttachmentConfig config, CheckContext ctx, BackgroundScan.Scanner<Verdict> scanner) {
         this.config = config;
         this.blocked = Set.copyOf(new HashSet<>(config.blockedExtensions()));
         this.outlook = Set.copyOf(new HashSet<>(config.outlookBlockedExtensions()));
@@ -61,7 +61,7 @@ public final class AttachmentCheck implements MessageCheck {
 
     @Override
     public MessageReader open(Facts facts) {
-        BackgroundScan scan = new BackgroundScan("attachments-scan", CHUNK, QUEUED_CHUNKS, config.scanTimeout(),
+        BackgroundScan<Verdict> scan = new BackgroundScan<>("attachments-scan", CHUNK, QUEUED_CHUNKS, config.scanTimeout(),
                 scanner);
         return new MessageReader() {
             long bytes;
@@ -87,7 +87,7 @@ public final class AttachmentCheck implements MessageCheck {
                     Thread.currentThread().interrupt();
                     v = Verdict.defer(Code.CONTENT_SCAN_FAILED, Map.of());
                 }
-                meters.scanned(ContentMeters.result(v), bytes, scan.busyNanos());
+                meters.scanned(result(v), bytes, scan.busyNanos());
                 return v;
             }
 
@@ -95,6 +95,16 @@ public final class AttachmentCheck implements MessageCheck {
             public void close() {
                 scan.close();
             }
+        };
+    }
+
+    /** The {@code result} tag of mxfront_content_messages_total for a verdict. */
+    private static String result(Verdict v) {
+        return switch (v) {
+            case Verdict.Reject r -> "rejected";
+            case Verdict.Defer d -> "deferred";
+            case Verdict.Disconnect d -> "rejected";
+            default -> "clean";
         };
     }
 }

@@ -1,7 +1,8 @@
 // The attachment policy applied to one message stream: every name of every MIME entity (attached
 // messages and nested multiparts included) and of every file inside its zip and 7z archives is judged by
 // extension (three lists, each with its own reply), hidden characters and length; archives are
-// opened with the per-message guards of ArchiveInspector. The first finding ends the scan.
+// opened with the per-message guards of ArchiveInspector. The first finding ends the scan and
+// becomes the verdict here: content/ reports what it found, this check names the catalogue code.
 package org.mxfront.checks.attachments;
 
 import java.io.IOException;
@@ -11,6 +12,7 @@ import java.util.Map;
 import java.util.Set;
 import org.mxfront.codes.Code;
 import org.mxfront.content.ArchiveInspector;
+import org.mxfront.content.ContentFinding;
 import org.mxfront.content.FileNames;
 import org.mxfront.content.MalformedMimeException;
 import org.mxfront.content.MimeWalker;
@@ -40,16 +42,31 @@ final class AttachmentScanner implements MimeWalker.Visitor {
                 (path, name) -> name(path, name, false));
     }
 
+    /** A name this check's own rules refuse: the verdict is decided where the rule is. */
+    record NameRefused(Verdict verdict) implements ContentFinding.RuleHit {}
+
     /** The verdict on the whole message: the first finding, or Continue. */
     Verdict scan(InputStream message) throws Exception {
         try {
             MimeWalker.walk(message, new MimeWalker.Limits(config.mimeMaxDepth(), config.mimeMaxParts()), this);
             return Verdict.CONTINUE;
         } catch (ScanStop stop) {
-            return stop.verdict();
+            return verdict(stop.finding());
         } catch (MalformedMimeException e) {
             return Verdict.reject(Code.MALFORMED_MIME, Map.of("reason", e.getMessage()));
         }
+    }
+
+    /** The reply for what the scan found. */
+    static Verdict verdict(ContentFinding finding) {
+        return switch (finding) {
+            case ContentFinding.ArchiveBomb b -> Verdict.reject(Code.ARCHIVE_BOMB,
+                    Map.of("name", FileNames.display(b.label()), "reason", b.reason()));
+            case ContentFinding.EncryptedArchive e -> Verdict.reject(Code.ENCRYPTED_ARCHIVE, Map.of("name", FileNames.display(e.label())));
+            case ContentFinding.UnreadableArchive u -> Verdict.reject(Code.UNREADABLE_ARCHIVE, Map.of("name", FileNames.display(u.label())));
+            case NameRefused n -> n.verdict();
+            case ContentFinding.RuleHit other -> throw new IllegalStateException("not this check's finding: " + other);
+        };
     }
 
     @Override
@@ -83,15 +100,19 @@ final class AttachmentScanner implements MimeWalker.Visitor {
         String ext = FileNames.extension(n);
         Map<String, String> vars = Map.of("name", FileNames.display(label));
         if (!ext.isEmpty()) {
-            if (blocked.contains(ext)) throw new ScanStop(Verdict.reject(Code.BLOCKED_ATTACHMENT, vars));
-            if (outlook.contains(ext)) throw new ScanStop(Verdict.reject(Code.OUTLOOK_BLOCKED_ATTACHMENT, vars));
-            if (winzip.contains(ext)) throw new ScanStop(Verdict.reject(Code.WINZIP_EXPLOIT_ATTACHMENT, vars));
+            if (blocked.contains(ext)) throw refuse(Verdict.reject(Code.BLOCKED_ATTACHMENT, vars));
+            if (outlook.contains(ext)) throw refuse(Verdict.reject(Code.OUTLOOK_BLOCKED_ATTACHMENT, vars));
+            if (winzip.contains(ext)) throw refuse(Verdict.reject(Code.WINZIP_EXPLOIT_ATTACHMENT, vars));
         }
         if (config.rejectDeceptiveNames() && FileNames.deceptive(raw)) {
-            throw new ScanStop(Verdict.reject(Code.DECEPTIVE_ATTACHMENT_NAME, vars));
+            throw refuse(Verdict.reject(Code.DECEPTIVE_ATTACHMENT_NAME, vars));
         }
         if (checkLength && config.maxNameLength() > 0 && n.codePointCount(0, n.length()) > config.maxNameLength()) {
-            throw new ScanStop(Verdict.reject(Code.ATTACHMENT_NAME_TOO_LONG, Map.of("limit", Integer.toString(config.maxNameLength()))));
+            throw refuse(Verdict.reject(Code.ATTACHMENT_NAME_TOO_LONG, Map.of("limit", Integer.toString(config.maxNameLength()))));
         }
+    }
+
+    private static ScanStop refuse(Verdict verdict) {
+        return new ScanStop(new NameRefused(verdict));
     }
 }

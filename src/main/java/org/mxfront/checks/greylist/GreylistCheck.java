@@ -68,7 +68,8 @@ public final class GreylistCheck implements Check {
 
     public GreylistCheck(GreylistConfig config, CheckContext ctx) {
         this(config, ctx, ctx.resources().get(ManagedGreylistStore.key(config.store(), ctx.stateDirectory()),
-                () -> ManagedGreylistStore.of(config.store(), ctx.stateDirectory(), ctx.clock(), ctx.registry())));
+                () -> ManagedGreylistStore.of(config.store(), ctx.stateDirectory(), ctx.clock(), ctx.registry()),
+                ManagedGreylistStore::warmUp));
     }
 
     /** With a given store (unit tests). */

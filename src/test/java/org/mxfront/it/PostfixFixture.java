@@ -1,0 +1,38 @@
+// A private Postfix relaying to a sink, as a JUnit fixture (see Fixture); skipped unless root and
+// Postfix are there, as every Postfix IT was.
+package org.mxfront.it;
+
+import java.nio.file.Path;
+import java.time.Duration;
+
+/** A {@link PostfixInstance} relaying example.com to the given sink. */
+final class PostfixFixture extends Fixture<PostfixInstance> {
+    private final SinkFixture sink;
+    private final PostfixInstance.BareNewline bareNewline;
+
+    PostfixFixture(SinkFixture sink) {
+        this(sink, PostfixInstance.BareNewline.DEPLOYMENT_GUIDE);
+    }
+
+    PostfixFixture(SinkFixture sink, PostfixInstance.BareNewline bareNewline) {
+        super(sink);
+        this.sink = sink;
+        this.bareNewline = bareNewline;
+    }
+
+    @Override
+    PostfixInstance start(Path dir) throws Exception {
+        return PostfixInstance.start(dir, sink.port(), bareNewline);
+    }
+
+    @Override
+    String missing() {
+        return PostfixInstance.available() ? null : "needs root and Debian's postfix package (.ci/test installs it)";
+    }
+
+    int port() { return get().port; }
+
+    String maillog() { return get().maillog(); }
+
+    void awaitQueueEmpty(Duration max) { get().awaitQueueEmpty(max); }
+}

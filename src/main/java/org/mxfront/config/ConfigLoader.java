@@ -73,6 +73,9 @@ import org.mxfront.tls.TlsSettings;
 public final class ConfigLoader {
     /** The classpath resource holding the defaults (a copy of config/mxfront.yml). */
     public static final String DEFAULTS_RESOURCE = "/mxfront.yml";
+
+    /** The smallest milter.max-packet-length: a full body chunk of Postfix (65535 bytes) and its command byte. */
+    static final int MIN_MILTER_PACKET = 65536;
     public static final String EMBEDDED = "<embedded defaults>";
 
     private final ObjectMapper mapper;
@@ -207,8 +210,10 @@ public final class ConfigLoader {
         Settings.PolicyServerSettings ps = c.require(s.policyServer(), "/policy-server");
         boolean smtpOn = c.require(smtp.enabled(), "/smtp/enabled");
         boolean policyOn = c.require(ps.enabled(), "/policy-server/enabled");
-        if (!smtpOn && !policyOn) {
-            throw c.error("/smtp/enabled", "no door is enabled: enable smtp, policy-server or both");
+        Settings.MilterSettings ms = c.require(s.milter(), "/milter");
+        boolean milterOn = c.require(ms.enabled(), "/milter/enabled");
+        if (!smtpOn && !policyOn && !milterOn) {
+            throw c.error("/smtp/enabled", "no door is enabled: enable smtp, policy-server, milter or several");
         }
         // Every door's settings are validated, on or off, so that switching one on later cannot fail.
         InetSocketAddress listen = c.hostPort(c.require(smtp.listen(), "/smtp/listen"), "/smtp/listen");
@@ -231,6 +236,23 @@ public final class ConfigLoader {
         c.positive(ps.maxAttributes(), "/policy-server/max-attributes");
         c.positive(ps.maxInstances(), "/policy-server/max-instances");
         c.positiveDuration(ps.instanceTimeout(), "/policy-server/instance-timeout");
+        InetSocketAddress milterListen = c.hostPort(c.require(ms.listen(), "/milter/listen"), "/milter/listen");
+        c.positive(ms.maxConnections(), "/milter/max-connections");
+        c.positiveDuration(ms.idleTimeout(), "/milter/idle-timeout");
+        c.positive(ms.maxPacketLength(), "/milter/max-packet-length");
+        if (ms.maxPacketLength() < MIN_MILTER_PACKET) {
+            // Postfix sends body chunks of up to 65535 bytes and headers up to header_size_limit
+            throw c.error("/milter/max-packet-length", "must be at least " + MIN_MILTER_PACKET);
+        }
+        c.require(ms.contentReject(), "/milter/content-reject");
+        List<String> milterSkips = ms.skipChecks() == null ? List.of() : ms.skipChecks();
+        for (int i = 0; i < milterSkips.size(); i++) {
+            String n = milterSkips.get(i);
+            if (n == null || !CheckTypes.BY_NAME.containsKey(n)) {
+                throw c.error("/milter/skip-checks/" + i, "unknown check '" + n + "' (known: "
+                        + String.join(", ", new java.util.TreeSet<>(CheckTypes.BY_NAME.keySet())) + ")");
+            }
+        }
         // downstream: is the SMTP door's alone; without that door it may be left out.
         DownstreamSettings ds = s.downstream();
         InetSocketAddress downstream = null;
@@ -298,6 +320,7 @@ public final class ConfigLoader {
         String ml = s.metrics() == null ? null : s.metrics().listen();
         InetSocketAddress metrics = ml == null || ml.isBlank() ? null : c.hostPort(ml, "/metrics/listen");
         return new DaemonConfig(c.name, s, hostname, smtpOn ? listen : null, policyOn ? policyListen : null,
+                milterOn ? milterListen : null,
                 smtpOn ? downstream : null, relay, proxies, Path.of(state), engine, metrics, tls, resources);
     }
 

@@ -9,7 +9,6 @@ import java.io.IOException;
 import java.net.Socket;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
-import java.security.KeyStore;
 import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
@@ -22,7 +21,6 @@ import io.netty.handler.ssl.OpenSslCachingX509KeyManagerFactory;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
-import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
 
@@ -53,10 +51,8 @@ public final class ServerTls {
     static ServerTls load(TlsSettings s, Path base, boolean boringSsl) {
         if (s == null || s.certificates() == null || s.certificates().isEmpty()) return null;
         try {
-            KeyStore ks = KeyStore.getInstance("PKCS12");
-            ks.load(null, null);
-            char[] none = new char[0];
             List<X509Certificate> leaves = new ArrayList<>();
+            List<SniKeyManager.Entry> entries = new ArrayList<>();
             for (int i = 0; i < s.certificates().size(); i++) {
                 TlsSettings.Certificate c = s.certificates().get(i);
                 if (c == null || c.chain() == null || c.key() == null) {
@@ -67,19 +63,25 @@ public final class ServerTls {
                 List<X509Certificate> chain = PemFiles.chain(chainFile);
                 PrivateKey key = PemFiles.key(keyFile);
                 PemFiles.requireMatch(key, chain.get(0), keyFile, chainFile);
-                ks.setKeyEntry("c" + i, key, none, chain.toArray(X509Certificate[]::new));
+                entries.add(SniKeyManager.entry("c" + i, chain, key));
                 leaves.add(chain.get(0));
             }
-            // PKIX ("NewSunX509") picks, among the entries, one whose names match the client's SNI.
-            KeyManagerFactory kmf = KeyManagerFactory.getInstance("PKIX");
-            kmf.init(ks, none);
             SSLParameters supported = SSLContext.getDefault().getSupportedSSLParameters();
             String[] protocols = pick(s.protocols(), supported.getProtocols(), "protocol");
             String[] ciphers = s.ciphers() == null || s.ciphers().isEmpty() ? null
                     : pick(s.ciphers(), supported.getCipherSuites(), "cipher suite");
-            // With BoringSSL the chosen certificate's key material is converted for the native side
-            // once and cached (by default it would be converted again for every handshake).
-            SslContextBuilder b = SslContextBuilder.forServer(boringSsl ? new OpenSslCachingX509KeyManagerFactory(kmf) : kmf)
+            // One certificate: handed over as it is. Several: our SNI table. (The JDK's PKIX key manager
+            // costs more CPU per handshake than the handshake itself.) With BoringSSL the chosen key
+            // material is converted for the native side once and cached, not at every handshake.
+            SslContextBuilder b;
+            if (entries.size() == 1) {
+                b = SslContextBuilder.forServer(entries.get(0).key(), entries.get(0).chain());
+            } else {
+                SniKeyManager km = new SniKeyManager(entries);
+                b = boringSsl ? SslContextBuilder.forServer(new OpenSslCachingX509KeyManagerFactory(new KeyManagerFactoryOf(km)))
+                        : SslContextBuilder.forServer(km);
+            }
+            b = b
                     .sslProvider(boringSsl ? SslProvider.OPENSSL : SslProvider.JDK)
                     .protocols(protocols)
                     .clientAuth(ClientAuth.NONE);

@@ -19,7 +19,7 @@ import javax.net.ssl.SSLEngineResult.HandshakeStatus;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLSession;
 
-/** The server side of a TLS connection over an accepted plain socket. */
+/** A TLS connection over a plain socket: the server side for the SMTP door, the client side for load tests. */
 public final class EngineSocket extends Socket {
     private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
 
@@ -51,7 +51,12 @@ public final class EngineSocket extends Socket {
         this.netOutBuf = ByteBuffer.allocate(s.getPacketBufferSize());
     }
 
-    /** Runs the server side of the handshake; blocks until it is done or fails. */
+    /** A TLS socket over a connected plain one, in the engine's mode (client or server); no handshake yet. */
+    public static EngineSocket over(Socket plain, SSLEngine engine) throws IOException {
+        return new EngineSocket(plain, engine);
+    }
+
+    /** Runs the handshake (the server side, or the client side for a client engine); blocks until done. */
     public void handshake() throws IOException {
         synchronized (readLock) {
             engine.beginHandshake();

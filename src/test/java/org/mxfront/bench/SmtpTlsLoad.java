@@ -1,7 +1,9 @@
 // A TLS-capable SMTP load client for bench/tls.sh (smtp-source has no STARTTLS): each session
 // connects, says EHLO, STARTTLS with a full handshake (no session resumption: every connection
 // names a host of its own, so the client's session cache never matches), EHLO again, sends one
-// message and quits. Bounded: a fixed number of messages to a loopback port, then it stops.
+// message and quits. The client's TLS is BoringSSL (as smtp-source would be OpenSSL), so that the
+// load client costs the shared cores as little as it can. Bounded: a fixed number of messages to a
+// loopback port, then it stops.
 package org.mxfront.bench;
 
 import java.io.BufferedInputStream;
@@ -11,21 +13,23 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.X509TrustManager;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.handler.ssl.OpenSsl;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslProvider;
+import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
+import org.mxfront.tls.EngineSocket;
 
 /** Usage: SmtpTlsLoad PORT SESSIONS MESSAGES BYTES [clear]; prints "messages/s errors". */
 public final class SmtpTlsLoad {
     private final int port;
     private final boolean tls;
     private final byte[] message;
-    private final SSLContext ctx;
+    private final SslContext ctx;
     private final AtomicInteger next = new AtomicInteger();
     private final AtomicInteger errors = new AtomicInteger();
 
@@ -36,13 +40,8 @@ public final class SmtpTlsLoad {
         while (m.length() < bytes) m.append("x".repeat(76)).append("\r\n");
         m.append(".\r\n");
         this.message = m.toString().getBytes(StandardCharsets.US_ASCII);
-        this.ctx = SSLContext.getInstance("TLS");
-        ctx.init(null, new TrustManager[] {new X509TrustManager() {
-            public void checkClientTrusted(X509Certificate[] c, String a) { }
-            public void checkServerTrusted(X509Certificate[] c, String a) { }
-            public X509Certificate[] getAcceptedIssuers() { return new X509Certificate[0]; }
-        }}, null);
-        ctx.getClientSessionContext().setSessionCacheSize(64);
+        this.ctx = SslContextBuilder.forClient().sslProvider(OpenSsl.isAvailable() ? SslProvider.OPENSSL : SslProvider.JDK)
+                .trustManager(InsecureTrustManagerFactory.INSTANCE).sessionCacheSize(64).build();
     }
 
     public static void main(String[] args) throws Exception {
@@ -72,6 +71,7 @@ public final class SmtpTlsLoad {
     }
 
     private void one(int n) throws IOException {
+        EngineSocket t = null;
         try (Socket s = new Socket()) {
             s.setTcpNoDelay(true);
             s.connect(new InetSocketAddress("127.0.0.1", port), 5000);
@@ -83,8 +83,8 @@ public final class SmtpTlsLoad {
             if (tls) {
                 command(out, in, "STARTTLS", '2');
                 // A host name of its own per connection: no cached session to resume, a full handshake.
-                SSLSocket t = (SSLSocket) ctx.getSocketFactory().createSocket(s, "c" + n + ".bench.example", port, true);
-                t.startHandshake();
+                t = EngineSocket.over(s, ctx.newEngine(ByteBufAllocator.DEFAULT, "c" + n + ".bench.example", port));
+                t.handshake();
                 in = new BufferedInputStream(t.getInputStream());
                 out = t.getOutputStream();
                 command(out, in, "EHLO client.bench.example", '2');
@@ -96,6 +96,8 @@ public final class SmtpTlsLoad {
             out.flush();
             expect(in, '2');
             command(out, in, "QUIT", '2');
+        } finally {
+            if (t != null) t.close(); // frees the native engine
         }
     }
 

@@ -53,6 +53,10 @@ public final class MilterProtocol {
     public static final int SMFIP_NR_HDR = 0x80;
     public static final int SMFIP_NOUNKNOWN = 0x100;
     public static final int SMFIP_NODATA = 0x200;
+    public static final int SMFIP_NR_CONN = 0x1000;
+    public static final int SMFIP_NR_HELO = 0x2000;
+    public static final int SMFIP_NR_DATA = 0x10000;
+    public static final int SMFIP_NR_EOH = 0x40000;
     public static final int SMFIP_NR_BODY = 0x80000;
     public static final int SMFIP_HDR_LEADSPC = 0x100000;
 

@@ -52,12 +52,19 @@ public final class MilterSession implements AutoCloseable {
     /** The actions this door asks for: add headers (SMFIR_INSHEADER), and its own macro lists. */
     static final int ACTIONS = MilterProtocol.SMFIF_ADDHDRS | MilterProtocol.SMFIF_SETSYMLIST;
     /**
-     * The steps this door asks to change: no UNKNOWN events, no reply per header or body chunk (the
-     * verdicts come at end of header and end of message; Postfix then streams the message without a
-     * round trip per chunk), header values with their leading space (the message is rebuilt exactly).
+     * The steps this door asks to change: no UNKNOWN events, no reply to DATA, to each header, body
+     * chunk or end of headers (the header checks' verdict is given at end of message, where Postfix
+     * applies it anyway; Postfix then streams the message without a round trip per event), header
+     * values with their leading space (the message is rebuilt exactly).
      */
-    static final int PROTOCOL = MilterProtocol.SMFIP_NOUNKNOWN | MilterProtocol.SMFIP_NR_HDR
-            | MilterProtocol.SMFIP_NR_BODY | MilterProtocol.SMFIP_HDR_LEADSPC;
+    static final int PROTOCOL = MilterProtocol.SMFIP_NOUNKNOWN | MilterProtocol.SMFIP_NR_DATA
+            | MilterProtocol.SMFIP_NR_HDR | MilterProtocol.SMFIP_NR_BODY | MilterProtocol.SMFIP_NR_EOH
+            | MilterProtocol.SMFIP_HDR_LEADSPC;
+    /**
+     * With delay-reject the engine holds CONNECT and HELO refusals for RCPT: those events need no
+     * reply either, two round trips less per connection. A Disconnect verdict there is given at MAIL.
+     */
+    static final int PROTOCOL_DELAYED = PROTOCOL | MilterProtocol.SMFIP_NR_CONN | MilterProtocol.SMFIP_NR_HELO;
     /** The macros asked for, per stage (Postfix's defaults lack {client_addr} and friends). */
     static final Map<Integer, String> MACROS = Map.of(
             MilterProtocol.SMFIM_CONNECT, "j {daemon_name} {client_addr} {client_port} {client_name} _",
@@ -87,6 +94,8 @@ public final class MilterSession implements AutoCloseable {
     private PolicySession policy;
     private Message message;
     private Decision heloDecision;
+    /** A CONNECT or HELO refusal that could not be answered at once (no reply agreed); given at MAIL. */
+    private Decision heldEarly;
 
     /**
      * @param engines       the engine in force (a reload applies to the next SMTP client)
@@ -136,7 +145,7 @@ public final class MilterSession implements AutoCloseable {
         negotiated = true;
         // Ask only for what the MTA offers: Postfix drops a milter that asks for more.
         actions = ACTIONS & o.actions();
-        protocol = PROTOCOL & o.protocol();
+        protocol = (engines.get().delayReject() ? PROTOCOL_DELAYED : PROTOCOL) & o.protocol();
         Map<Integer, String> lists = (actions & MilterProtocol.SMFIF_SETSYMLIST) != 0 ? MACROS : Map.of();
         return Answer.of(new MilterResponse.Negotiated(Math.min(o.version(), MilterProtocol.VERSION), actions, protocol, lists));
     }
@@ -166,7 +175,8 @@ public final class MilterSession implements AutoCloseable {
         String verified = c.hostname().startsWith("[") || c.hostname().equals("unknown") ? null : c.hostname();
         policy = engines.get().newSession(address, c.port(), verified, 0);
         heloDecision = null;
-        return Answer.of(MilterReplies.render(policy.connect()));
+        heldEarly = null;
+        return early(policy.connect(), MilterProtocol.SMFIP_NR_CONN);
     }
 
     private InetAddress address(Connect c) {
@@ -203,11 +213,19 @@ public final class MilterSession implements AutoCloseable {
             p.tlsStarted(new TlsInfo(version, macros.getOrDefault("cipher", ""), bits));
         }
         heloDecision = p.helo(h.name());
-        return Answer.of(MilterReplies.render(heloDecision));
+        return early(heloDecision, MilterProtocol.SMFIP_NR_HELO);
+    }
+
+    /** A CONNECT or HELO decision: answered, or (no reply agreed) a refusal kept for MAIL. */
+    private Answer early(Decision d, int noReplyFlag) {
+        if ((protocol & noReplyFlag) == 0) return Answer.of(MilterReplies.render(d));
+        if (!d.proceed() && heldEarly == null) heldEarly = d;
+        return Answer.NONE;
     }
 
     private Answer mail(Mail m) {
         PolicySession p = policy("MAIL");
+        if (heldEarly != null) return Answer.of(MilterReplies.render(heldEarly));
         closeMessage();
         PathParser.Parsed parsed = PathParser.parse("FROM:" + String.join(" ", m.args()), "FROM", true, true);
         Mailbox sender = parsed.mailbox() != null ? parsed.mailbox() : loose(m.args().get(0));
@@ -238,7 +256,7 @@ public final class MilterSession implements AutoCloseable {
         PolicySession p = policy("DATA");
         p.openMessage();
         message = new Message(p);
-        return Answer.of(MilterReplies.CONTINUE);
+        return (protocol & MilterProtocol.SMFIP_NR_DATA) != 0 ? Answer.NONE : Answer.of(MilterReplies.CONTINUE);
     }
 
     private Message message(String what) {
@@ -256,7 +274,9 @@ public final class MilterSession implements AutoCloseable {
 
     private Answer endOfHeaders() {
         Message m = message("EOH");
-        return Answer.of(MilterReplies.render(m.endOfHeaders()));
+        Decision d = m.endOfHeaders();
+        // Without a reply agreed for EOH, the header checks' refusal is given at end of message.
+        return (protocol & MilterProtocol.SMFIP_NR_EOH) != 0 ? Answer.NONE : Answer.of(MilterReplies.render(d));
     }
 
     private Answer body(Body b) {

@@ -127,7 +127,8 @@ public final class PolicyEngine {
     public Policy defaultPolicy() { return defaultPolicy; }
     /** The local domains' policies, by lower-case domain. */
     public Map<String, Policy> domainPolicies() { return domainPolicies; }
-    boolean delayReject() { return delayReject; }
+    /** True when CONNECT and HELO refusals are held for RCPT ({@code server.delay-reject}). */
+    public boolean delayReject() { return delayReject; }
     DecisionLog decisionLog() { return decisionLog; }
 
     /** The policy for a recipient: its domain's when the domain is local, the default one otherwise. */

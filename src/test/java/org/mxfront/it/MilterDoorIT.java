@@ -256,9 +256,8 @@ class MilterDoorIT {
             packet(out, 'O', optneg());
             int len = in.readInt();
             in.skipNBytes(len);
+            // no reply to CONNECT: with delay-reject the door asks for none (SMFIP_NR_CONN)
             packet(out, 'C', "host\0004\0\031127.0.0.1\0".getBytes(StandardCharsets.ISO_8859_1));
-            assertEquals(1, in.readInt());
-            assertEquals('c', in.readByte());
             out.writeInt(60000);
             out.write('B');
             out.write(new byte[100]);
@@ -293,10 +292,9 @@ class MilterDoorIT {
                 -- an outside client asking to relay: refused at RCPT
                 conn = mt.connect("inet:%1$d@127.0.0.1")
                 if conn == nil then error("mt.connect() failed") end
+                -- CONNECT and HELO get no reply (SMFIP_NR_CONN, SMFIP_NR_HELO: delay-reject holds their verdicts)
                 check(mt.conninfo(conn, "client.sender.example", "127.0.0.5"), "conninfo")
-                expect(conn, SMFIR_CONTINUE, "connect")
                 check(mt.helo(conn, "client.sender.example"), "helo")
-                expect(conn, SMFIR_CONTINUE, "helo")
                 check(mt.mailfrom(conn, "<alice@sender.example>"), "mail")
                 expect(conn, SMFIR_CONTINUE, "mail")
                 check(mt.rcptto(conn, "<someone@elsewhere.example>"), "rcpt")

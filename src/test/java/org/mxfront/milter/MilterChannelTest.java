@@ -41,11 +41,11 @@ class MilterChannelTest {
             """;
 
     final SimpleMeterRegistry registry = new SimpleMeterRegistry();
-    final DaemonConfig config = load();
+    DaemonConfig config = load(YAML);
 
-    DaemonConfig load() {
+    DaemonConfig load(String yaml) {
         try {
-            return new ConfigLoader().parse("test.yml", YAML, registry);
+            return new ConfigLoader().parse("test.yml", yaml, registry);
         } catch (Exception e) {
             throw new AssertionError(e);
         }
@@ -160,7 +160,7 @@ class MilterChannelTest {
         ByteBuffer b = ByteBuffer.wrap(r.get(0).getValue());
         assertEquals(6, b.getInt());
         assertEquals(MilterSession.ACTIONS, b.getInt());
-        assertEquals(MilterSession.PROTOCOL, b.getInt());
+        assertEquals(MilterSession.PROTOCOL_DELAYED, b.getInt(), "with delay-reject, no replies at CONNECT and HELO either");
         String rest = new String(r.get(0).getValue(), 12, r.get(0).getValue().length - 12, StandardCharsets.ISO_8859_1);
         assertTrue(rest.contains("{client_addr}"), rest);
         assertTrue(rest.contains("{tls_version}"), rest);
@@ -173,6 +173,19 @@ class MilterChannelTest {
         assertEquals(MilterProtocol.SMFIF_ADDHDRS, o.getInt());
         assertEquals(0, o.getInt());
         assertFalse(o.hasRemaining(), "no macro lists without SMFIF_SETSYMLIST");
+    }
+
+    @Test
+    void withoutDelayRejectConnectAndHeloAreAnsweredAtOnce() {
+        config = load(YAML.replace("server: {hostname: mx.test}", "server: {hostname: mx.test, delay-reject: false}"));
+        EmbeddedChannel ch = channel();
+        feed(ch, relayConversation(), 4096);
+        var r = replies(ch);
+        assertEquals("Occcy", commands(r), "CONNECT and HELO answered: a refusal there is applied by Postfix at once");
+        ByteBuffer b = ByteBuffer.wrap(r.get(0).getValue());
+        b.getInt();
+        b.getInt();
+        assertEquals(MilterSession.PROTOCOL, b.getInt());
     }
 
     byte[] relayConversation() {
@@ -191,9 +204,10 @@ class MilterChannelTest {
             EmbeddedChannel ch = channel();
             feed(ch, conversation, step);
             var r = replies(ch);
-            assertEquals("Occcy", commands(r), "step " + step);
+            // no reply to CONNECT and HELO (SMFIP_NR_CONN, SMFIP_NR_HELO): MAIL continues, RCPT is refused
+            assertEquals("Ocy", commands(r), "step " + step);
             assertEquals("550-5.7.1 XM-RJCT06: Unauthorized relay attempt\r\n550 5.7.1 [192.0.2.7] [mx.test]",
-                    text(r.get(4).getValue()), "step " + step);
+                    text(r.get(2).getValue()), "step " + step);
             assertTrue(ch.isActive());
         }
     }
@@ -203,7 +217,7 @@ class MilterChannelTest {
         EmbeddedChannel ch = channel();
         feed(ch, join(relayConversation(), packet('A', new byte[0]),
                 packet('M', strings("<a@sender.example>")), packet('R', strings("<bob@example.com>"))), 4096);
-        assertEquals("Occcycc", commands(replies(ch)), "after ABORT: a new transaction, a local recipient passes");
+        assertEquals("Ocycc", commands(replies(ch)), "after ABORT: a new transaction, a local recipient passes");
     }
 
     @Test
@@ -221,15 +235,16 @@ class MilterChannelTest {
         EmbeddedChannel ch = channel();
         feed(ch, conv, 11);
         var r = replies(ch);
-        // connect, helo, mail, rcpt, data, eoh answered; headers and body chunks not (SMFIP_NR_HDR, SMFIP_NR_BODY)
-        assertEquals("Occccccy", commands(r));
+        // mail and rcpt answered; connect, helo, data, headers, end of headers and body chunks not
+        // (SMFIP_NR_CONN, NR_HELO, NR_DATA, NR_HDR, NR_EOH, NR_BODY): the verdict comes at end of message
+        assertEquals("Occy", commands(r));
         assertEquals("554-5.7.1 XM-RJCT44: Attachment type of a.exe is blocked.\r\n554 5.7.1 [192.0.2.7] [mx.test]",
-                text(r.get(7).getValue()));
+                text(r.get(3).getValue()));
         // the next message on the same connection is clean
         feed(ch, join(packet('M', strings("<a@sender.example>")), packet('R', strings("<bob@example.com>")),
                 packet('T', new byte[0]), packet('L', strings("Subject", " ok")), packet('N', new byte[0]),
                 packet('B', "hello\r\n".getBytes(StandardCharsets.US_ASCII)), packet('E', new byte[0])), 4096);
-        assertEquals("ccccc", commands(replies(ch)));
+        assertEquals("ccc", commands(replies(ch)));
     }
 
     @Test
@@ -237,7 +252,7 @@ class MilterChannelTest {
         EmbeddedChannel ch = channel();
         feed(ch, join(relayConversation(), packet('K', new byte[0]), connect("[192.0.2.8]", "192.0.2.8"),
                 packet('H', strings("other.example"))), 4096);
-        assertEquals("Occcycc", commands(replies(ch)));
+        assertEquals("Ocy", commands(replies(ch)), "the new client's CONNECT and HELO need no reply");
         feed(ch, packet('Q', new byte[0]), 1);
         assertFalse(ch.isActive());
     }
@@ -263,7 +278,7 @@ class MilterChannelTest {
             assertFalse(ch.isActive(), java.util.Arrays.toString(b));
         }
         feed(good, connect("[192.0.2.9]", "192.0.2.9"), 4096);
-        assertEquals("Oc", commands(replies(good)));
+        assertEquals("O", commands(replies(good)));
         assertTrue(good.isActive());
     }
 

@@ -76,7 +76,8 @@ if [ "$(id -u)" -eq 0 ] && command -v postfix >/dev/null; then
   wait_port "$pf_port"
 fi
 
-load() { java -Dlogback.configurationFile=bench/logback-quiet.xml -cp "$cp" org.mxfront.bench.SmtpTlsLoad "$@"; }
+load() { java --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow -Dlogback.configurationFile=bench/logback-quiet.xml \
+  -cp "$cp" org.mxfront.bench.SmtpTlsLoad "$@" 2>/dev/null; }
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 drain() {
   [ -n "$pf_port" ] || return 0

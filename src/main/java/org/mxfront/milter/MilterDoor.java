@@ -4,19 +4,7 @@
 // other doors. Owns its event loops, its virtual-thread executor and the connection count.
 package org.mxfront.milter;
 
-import io.netty.bootstrap.ServerBootstrap;
-import io.netty.channel.Channel;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOption;
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.group.ChannelGroup;
-import io.netty.channel.group.DefaultChannelGroup;
-import io.netty.channel.nio.NioEventLoopGroup;
-import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.timeout.IdleStateHandler;
-import io.netty.util.concurrent.DefaultThreadFactory;
-import io.netty.util.concurrent.GlobalEventExecutor;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -32,6 +20,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.mxfront.config.DaemonConfig;
 import org.mxfront.config.Settings.MilterSettings;
 import org.mxfront.door.Door;
+import org.mxfront.door.NettyListener;
 import org.mxfront.metrics.MxMeters;
 import org.mxfront.policy.ConfiguredCheck;
 import org.mxfront.policy.Policy;
@@ -58,13 +47,9 @@ public final class MilterDoor implements Door {
     private final MilterMeters meters;
     private final AtomicInteger connections = new AtomicInteger();
     private final ExecutorService executor = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("milter-", 0).factory());
-    private final ChannelGroup channels = new DefaultChannelGroup("milter", GlobalEventExecutor.INSTANCE);
+    private final NettyListener listener = new NettyListener("milter");
     private volatile PolicyEngine engine;
     private volatile DaemonConfig current;
-    private volatile boolean draining;
-    private EventLoopGroup boss;
-    private EventLoopGroup workers;
-    private Channel listener;
 
     public MilterDoor(DaemonConfig config, MxMeters meters) {
         this.config = config;
@@ -97,15 +82,12 @@ public final class MilterDoor implements Door {
 
     @Override
     public void start() throws IOException {
-        boss = new NioEventLoopGroup(1, new DefaultThreadFactory("milter-accept", true));
-        workers = new NioEventLoopGroup(Math.min(4, Runtime.getRuntime().availableProcessors()),
-                new DefaultThreadFactory("milter-io", true));
         int maxPacket = settings.maxPacketLength();
         long idle = settings.idleTimeout().toMillis();
         MilterConnectionHandler.Admission admission = new MilterConnectionHandler.Admission() {
             @Override
             public boolean admit() {
-                if (draining) return false;
+                if (listener.draining()) return false;
                 if (connections.incrementAndGet() > settings.maxConnections()) {
                     connections.decrementAndGet();
                     return false;
@@ -118,26 +100,13 @@ public final class MilterDoor implements Door {
                 connections.decrementAndGet();
             }
         };
-        ServerBootstrap b = new ServerBootstrap().group(boss, workers).channel(NioServerSocketChannel.class)
-                .option(ChannelOption.SO_BACKLOG, 1024)
-                .childOption(ChannelOption.TCP_NODELAY, true)
-                .childHandler(new ChannelInitializer<SocketChannel>() {
-                    @Override
-                    protected void initChannel(SocketChannel ch) {
-                        channels.add(ch);
-                        ch.pipeline().addLast(new IdleStateHandler(0, 0, idle, TimeUnit.MILLISECONDS));
-                        ch.pipeline().addLast(MilterResponseEncoder.INSTANCE);
-                        MilterRequestDecoder.addTo(ch.pipeline(), maxPacket);
-                        ch.pipeline().addLast(new MilterConnectionHandler(executor, MilterDoor.this::newSession, meters, admission));
-                    }
-                });
         InetSocketAddress at = config.milterListen();
-        try {
-            listener = b.bind(at).syncUninterruptibly().channel();
-        } catch (RuntimeException e) {
-            close();
-            throw new IOException("milter: cannot listen on " + at + ": " + e.getMessage(), e);
-        }
+        listener.bind(at, "milter", ch -> {
+            ch.pipeline().addLast(new IdleStateHandler(0, 0, idle, TimeUnit.MILLISECONDS));
+            ch.pipeline().addLast(MilterResponseEncoder.INSTANCE);
+            MilterRequestDecoder.addTo(ch.pipeline(), maxPacket);
+            ch.pipeline().addLast(new MilterConnectionHandler(executor, MilterDoor.this::newSession, meters, admission));
+        });
         LOG.info("milter door listening on {}:{}", at.getAddress().getHostAddress(), port());
     }
 
@@ -147,7 +116,7 @@ public final class MilterDoor implements Door {
 
     @Override
     public int port() {
-        return listener == null ? -1 : ((InetSocketAddress) listener.localAddress()).getPort();
+        return listener.port();
     }
 
     @Override
@@ -158,32 +127,17 @@ public final class MilterDoor implements Door {
 
     @Override
     public void drain(Duration grace) {
-        draining = true;
-        if (listener != null) listener.close().syncUninterruptibly();
-        long deadline = System.nanoTime() + grace.toNanos();
-        while (connections.get() > 0 && System.nanoTime() < deadline) {
-            try {
-                Thread.sleep(20);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
-        }
+        listener.drain(grace, connections::get);
     }
 
     @Override
     public String notReady() {
-        if (draining) return "milter: draining";
-        return listener != null && listener.isActive() ? null : "milter: not listening";
+        return listener.notReady();
     }
 
     @Override
     public void close() {
-        draining = true;
-        if (listener != null) listener.close().syncUninterruptibly();
-        channels.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
-        if (workers != null) workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
-        if (boss != null) boss.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        listener.close();
         executor.shutdownNow();
     }
 }

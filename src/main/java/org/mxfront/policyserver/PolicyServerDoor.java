@@ -4,19 +4,7 @@
 // line. Owns its event loops, its virtual-thread executor and its per-message state.
 package org.mxfront.policyserver;
 
-import io.netty.bootstrap.ServerBootstrap;
-import io.netty.channel.Channel;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOption;
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.group.ChannelGroup;
-import io.netty.channel.group.DefaultChannelGroup;
-import io.netty.channel.nio.NioEventLoopGroup;
-import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.timeout.IdleStateHandler;
-import io.netty.util.concurrent.DefaultThreadFactory;
-import io.netty.util.concurrent.GlobalEventExecutor;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -27,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 import org.mxfront.config.DaemonConfig;
 import org.mxfront.config.Settings.PolicyServerSettings;
 import org.mxfront.door.Door;
+import org.mxfront.door.NettyListener;
 import org.mxfront.metrics.MxMeters;
 import org.mxfront.policy.Decision;
 import org.mxfront.policy.PolicyEngine;
@@ -44,14 +33,10 @@ public final class PolicyServerDoor implements Door {
     private final InstanceTable instances;
     private final PolicyMapper mapper;
     private final ExecutorService executor = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("policy-", 0).factory());
-    private final ChannelGroup channels = new DefaultChannelGroup("policy", GlobalEventExecutor.INSTANCE);
+    private final NettyListener listener = new NettyListener("policy");
     private volatile PolicyEngine engine;
     /** The checks skipped now, so that a reload warns only when they change. */
     private List<String> skipped = List.of();
-    private volatile boolean draining;
-    private EventLoopGroup boss;
-    private EventLoopGroup workers;
-    private Channel listener;
 
     public PolicyServerDoor(DaemonConfig config, MxMeters meters) {
         this.config = config;
@@ -81,32 +66,16 @@ public final class PolicyServerDoor implements Door {
 
     @Override
     public void start() throws IOException {
-        boss = new NioEventLoopGroup(1, new DefaultThreadFactory("policy-accept", true));
-        workers = new NioEventLoopGroup(Math.min(4, Runtime.getRuntime().availableProcessors()),
-                new DefaultThreadFactory("policy-io", true));
         int maxLine = settings.maxLineLength();
         int maxAttributes = settings.maxAttributes();
         long idle = settings.idleTimeout().toMillis();
-        ServerBootstrap b = new ServerBootstrap().group(boss, workers).channel(NioServerSocketChannel.class)
-                .option(ChannelOption.SO_BACKLOG, 1024)
-                .childOption(ChannelOption.TCP_NODELAY, true)
-                .childHandler(new ChannelInitializer<SocketChannel>() {
-                    @Override
-                    protected void initChannel(SocketChannel ch) {
-                        channels.add(ch);
-                        PolicyMapper.Connection connection = mapper.connection();
-                        ch.pipeline().addLast(new IdleStateHandler(0, 0, idle, TimeUnit.MILLISECONDS),
-                                new PolicyRequestDecoder(maxLine, maxAttributes),
-                                new PolicyConnectionHandler(executor, r -> answer(connection, r), meters, traffic));
-                    }
-                });
         InetSocketAddress at = config.policyListen();
-        try {
-            listener = b.bind(at).syncUninterruptibly().channel();
-        } catch (RuntimeException e) {
-            close();
-            throw new IOException("policy-server: cannot listen on " + at + ": " + e.getMessage(), e);
-        }
+        listener.bind(at, "policy-server", ch -> {
+            PolicyMapper.Connection connection = mapper.connection();
+            ch.pipeline().addLast(new IdleStateHandler(0, 0, idle, TimeUnit.MILLISECONDS),
+                    new PolicyRequestDecoder(maxLine, maxAttributes),
+                    new PolicyConnectionHandler(executor, r -> answer(connection, r), meters, traffic));
+        });
         LOG.info("policy-delegation door listening on {}:{}", at.getAddress().getHostAddress(), port());
     }
 
@@ -120,7 +89,7 @@ public final class PolicyServerDoor implements Door {
 
     @Override
     public int port() {
-        return listener == null ? -1 : ((InetSocketAddress) listener.localAddress()).getPort();
+        return listener.port();
     }
 
     @Override
@@ -130,32 +99,17 @@ public final class PolicyServerDoor implements Door {
 
     @Override
     public void drain(Duration grace) {
-        draining = true;
-        if (listener != null) listener.close().syncUninterruptibly();
-        long deadline = System.nanoTime() + grace.toNanos();
-        while (traffic.inFlight() > 0 && System.nanoTime() < deadline) {
-            try {
-                Thread.sleep(20);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
-        }
+        listener.drain(grace, traffic::inFlight);
     }
 
     @Override
     public String notReady() {
-        if (draining) return "policy: draining";
-        return listener != null && listener.isActive() ? null : "policy: not listening";
+        return listener.notReady();
     }
 
     @Override
     public void close() {
-        draining = true;
-        if (listener != null) listener.close().syncUninterruptibly();
-        channels.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
-        if (workers != null) workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
-        if (boss != null) boss.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        listener.close();
         executor.shutdownNow();
     }
 }

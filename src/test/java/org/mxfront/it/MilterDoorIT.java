@@ -203,6 +203,9 @@ class MilterDoorIT {
                 + "--b1--\r\n";
         List<String> r = send("127.0.0.4", "clean@sender.example", message.getBytes(StandardCharsets.US_ASCII));
         assertTrue(r.get(0).startsWith("250 2.0.0 Ok: queued as "), r.toString());
+        // smtp-sink writes its dump as the message arrives: wait for the whole of it, not just its header
+        Ports.await(() -> sink.messages().stream().anyMatch(m -> m.contains("Subject: milter clean\n") && m.endsWith("--b1--\n\n")),
+                Duration.ofSeconds(30), "the whole clean message at the sink");
         String dump = sink.awaitMessageContaining("Subject: milter clean\n", Duration.ofSeconds(30));
         String lf = message.replace("\r\n", "\n");
         // smtp-sink writes LF line ends, its own lines and Postfix's Received header first, one empty line last

@@ -90,6 +90,11 @@ final class PostfixInstance implements AutoCloseable {
     }
 
     String maillog() {
+        return maillog(dir);
+    }
+
+    /** The maillog of an instance whose maillog_file is DIR/maillog ("" before the first line). */
+    static String maillog(Path dir) {
         try {
             Path log = dir.resolve("maillog");
             return Files.exists(log) ? Files.readString(log, StandardCharsets.UTF_8) : "";
@@ -114,7 +119,8 @@ final class PostfixInstance implements AutoCloseable {
         }, max, "Postfix's queue to empty");
     }
 
-    private static void run(String... cmd) throws IOException, InterruptedException {
+    /** Runs a Postfix command; fails with its output when it exits non-zero. */
+    static void run(String... cmd) throws IOException, InterruptedException {
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (p.waitFor() != 0) throw new IOException(String.join(" ", cmd) + " failed: " + out);

@@ -69,18 +69,11 @@ final class SendingPostfix implements AutoCloseable {
     }
 
     String maillog() {
-        try {
-            Path log = dir.resolve("maillog");
-            return Files.exists(log) ? Files.readString(log, StandardCharsets.UTF_8) : "";
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
+        return PostfixInstance.maillog(dir);
     }
 
     private static void run(String... cmd) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (p.waitFor() != 0) throw new IOException(String.join(" ", cmd) + " failed: " + out);
+        PostfixInstance.run(cmd);
     }
 
     @Override

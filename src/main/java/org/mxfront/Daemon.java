@@ -1,5 +1,5 @@
 // Wiring only: from a loaded configuration, build the doors that it enables (the SMTP door with its
-// downstream relay, the policy-delegation door) and the admin HTTP endpoint, start them, reload on
+// downstream relay, the policy-delegation door, the milter door) and the admin HTTP endpoint, start them, reload on
 // request, and stop them in order (gracefully). Doors are known only through the Door interface. No
 // framework container.
 package org.mxfront;
@@ -28,6 +28,7 @@ import org.mxfront.explain.Explainer;
 import org.mxfront.metrics.AdminHttpServer;
 import org.mxfront.metrics.MxMeters;
 import org.mxfront.door.Door;
+import org.mxfront.milter.MilterDoor;
 import org.mxfront.policyserver.PolicyServerDoor;
 import org.mxfront.relay.DownstreamRelay;
 import org.mxfront.smtp.SmtpFrontDoor;
@@ -69,6 +70,7 @@ public final class Daemon implements AutoCloseable, AdminHttpServer.Admin {
             this.relay = null;
         }
         if (config.policyListen() != null) doors.add(new PolicyServerDoor(config, meters));
+        if (config.milterListen() != null) doors.add(new MilterDoor(config, meters));
         for (var binder : List.of(new JvmMemoryMetrics(), gcMetrics, new JvmThreadMetrics(), new ClassLoaderMetrics(),
                 new ProcessorMetrics(), new UptimeMetrics(), new FileDescriptorMetrics())) {
             binder.bindTo(registry);
@@ -107,6 +109,9 @@ public final class Daemon implements AutoCloseable, AdminHttpServer.Admin {
     /** The policy-delegation door's port; -1 when it is off. */
     public int policyPort() { return port("policy"); }
 
+    /** The milter door's port; -1 when it is off. */
+    public int milterPort() { return port("milter"); }
+
     private int port(String door) {
         for (Door d : doors) if (d.name().equals(door)) return d.port();
         return -1;
@@ -129,6 +134,7 @@ public final class Daemon implements AutoCloseable, AdminHttpServer.Admin {
             DaemonConfig next = new ConfigLoader(java.time.Clock.systemUTC(), config.resources()).load(configFile, registry);
             if (!java.util.Objects.equals(next.listen(), config.listen())
                     || !java.util.Objects.equals(next.policyListen(), config.policyListen())
+                    || !java.util.Objects.equals(next.milterListen(), config.milterListen())
                     || !java.util.Objects.equals(next.downstream(), config.downstream())) {
                 LOG.warn("reload: doors, listen and downstream addresses change only on restart");
             }

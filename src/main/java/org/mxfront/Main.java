@@ -90,6 +90,10 @@ public final class Main implements Runnable {
                 if (!sb.isEmpty()) sb.append(", ");
                 sb.append("policy-server ").append(c.policyListen());
             }
+            if (c.milterListen() != null) {
+                if (!sb.isEmpty()) sb.append(", ");
+                sb.append("milter ").append(c.milterListen());
+            }
             return sb.toString();
         }
     }

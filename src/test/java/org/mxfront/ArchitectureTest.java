@@ -26,7 +26,7 @@ import org.junit.jupiter.api.Test;
  * other, without cycles) and any layer below; never one above.
  * <ol>
  *   <li><b>app</b> ({@code org.mxfront} itself): the daemon and the command line, which wire everything.</li>
- *   <li><b>doors</b>: {@code smtp}, {@code policyserver}, {@code explain} (which drives the engine
+ *   <li><b>doors</b>: {@code smtp}, {@code policyserver}, {@code milter}, {@code explain} (which drives the engine
  *       without a socket). Doors are equals: none uses another.</li>
  *   <li><b>door</b>: the interface the daemon knows doors by.</li>
  *   <li><b>config</b>: the YAML, bound into checks, policies and door settings.</li>
@@ -41,7 +41,7 @@ import org.junit.jupiter.api.Test;
 class ArchitectureTest {
     private static final List<Set<String>> LAYERS = List.of(
             Set.of(""),
-            Set.of("smtp", "policyserver", "explain"),
+            Set.of("smtp", "policyserver", "milter", "explain"),
             Set.of("door"),
             Set.of("config"),
             Set.of("checks"),

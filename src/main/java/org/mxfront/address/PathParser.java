@@ -20,6 +20,9 @@ public final class PathParser {
         }
     }
 
+    /** The reason given for a non-ASCII address in a transaction without MAIL FROM's SMTPUTF8 parameter. */
+    public static final String NEEDS_SMTPUTF8 = "a non-ASCII address requires the SMTPUTF8 parameter on MAIL FROM (RFC 6531)";
+
     private static final String ATEXT_SPECIALS = "!#$%&'*+-/=?^_`{|}~";
 
     /**
@@ -109,7 +112,7 @@ public final class PathParser {
                 if (c == '\\' && i + 1 < s.length()) c = s.charAt(++i);
                 else if (c == '"') break;
                 if (c < 0x20 || c == 0x7f) return Parsed.error("control character in quoted local part");
-                if (c >= 0x80 && !utf8) return Parsed.error("non-ASCII local part without SMTPUTF8");
+                if (c >= 0x80 && !utf8) return Parsed.error(NEEDS_SMTPUTF8);
             }
             if (i >= s.length()) return Parsed.error("unterminated quoted local part");
             at = i + 1;
@@ -124,6 +127,7 @@ public final class PathParser {
             }
             for (int i = 0; i < local.length(); i++) {
                 char c = local.charAt(i);
+                if (c >= 0x80 && !utf8) return Parsed.error(NEEDS_SMTPUTF8);
                 boolean ok = Character.isLetterOrDigit(c) && c < 0x80 || c == '.' || ATEXT_SPECIALS.indexOf(c) >= 0
                         || c >= 0x80 && utf8;
                 if (!ok) return Parsed.error("invalid character in local part");
@@ -148,6 +152,7 @@ public final class PathParser {
                 }
                 for (int i = 0; i < label.length(); i++) {
                     char c = label.charAt(i);
+                    if (c >= 0x80 && !utf8) return Parsed.error(NEEDS_SMTPUTF8);
                     boolean ok = c < 0x80 ? Character.isLetterOrDigit(c) || c == '-' : utf8;
                     if (!ok) return Parsed.error("invalid character in domain");
                 }

@@ -24,6 +24,28 @@ public final class Xtext {
     }
 
     /**
+     * True when s is well-formed xtext (RFC 3461 4): characters 33 to 126 but '+' and '=', and '+'
+     * followed by two upper-case hex digits. With {@code unicode}, characters past ASCII are allowed
+     * as they are (RFC 6533 utf-8-addr-unitext, for ORCPT with SMTPUTF8).
+     */
+    public static boolean valid(String s, boolean unicode) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c == '+') {
+                if (i + 2 >= s.length() || !upperHex(s.charAt(i + 1)) || !upperHex(s.charAt(i + 2))) return false;
+                i += 2;
+            } else if (c == '=' || c < 33 || c == 127 || c > 127 && !unicode) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean upperHex(char c) {
+        return c >= '0' && c <= '9' || c >= 'A' && c <= 'F';
+    }
+
+    /**
      * Decodes "+XX" hex pairs into bytes and reads the result as UTF-8; a '+' not followed by two hex
      * digits is kept as it is (lenient, as Postfix is with XCLIENT).
      */

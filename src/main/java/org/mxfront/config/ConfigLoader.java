@@ -73,6 +73,9 @@ import org.mxfront.tls.TlsSettings;
 public final class ConfigLoader {
     /** The classpath resource holding the defaults (a copy of config/mxfront.yml). */
     public static final String DEFAULTS_RESOURCE = "/mxfront.yml";
+
+    /** The smallest milter.max-packet-length: a full body chunk of Postfix (65535 bytes) and its command byte. */
+    static final int MIN_MILTER_PACKET = 65536;
     public static final String EMBEDDED = "<embedded defaults>";
 
     private final ObjectMapper mapper;
@@ -179,9 +182,20 @@ public final class ConfigLoader {
         JsonNode server = user.get("server");
         if (server == null || !server.isObject()) return;
         for (String k : MOVED_TO_SMTP) {
+            if (k.equals("max-errors") && server.has(k)) throw c.error("/server/" + k, MAX_ERRORS_REPLACED);
             if (server.has(k)) throw c.error("/server/" + k, "this key is now under smtp: (write smtp: {" + k + ": ...})");
         }
+        JsonNode smtp = user.get("smtp");
+        if (smtp != null && smtp.isObject() && smtp.has("max-errors")) throw c.error("/smtp/max-errors", MAX_ERRORS_REPLACED);
     }
+
+    /**
+     * smtp.max-errors counted every refusal for the whole connection; its successors count since the
+     * last delivered message, with a soft and a hard limit as Postfix does. Not kept as an alias: the
+     * old value (10) would now be a hard limit half Postfix's, the very cut-off the change removes.
+     */
+    private static final String MAX_ERRORS_REPLACED = "max-errors was replaced by smtp: {soft-error-limit: 10, "
+            + "hard-error-limit: 20, error-delay: 1s} (errors now count since the last delivered message)";
 
     private DaemonConfig build(Ctx c, Settings s, MeterRegistry registry) throws ConfigException {
         Settings.ServerSettings srv = c.require(s.server(), "/server");
@@ -196,13 +210,17 @@ public final class ConfigLoader {
         Settings.PolicyServerSettings ps = c.require(s.policyServer(), "/policy-server");
         boolean smtpOn = c.require(smtp.enabled(), "/smtp/enabled");
         boolean policyOn = c.require(ps.enabled(), "/policy-server/enabled");
-        if (!smtpOn && !policyOn) {
-            throw c.error("/smtp/enabled", "no door is enabled: enable smtp, policy-server or both");
+        Settings.MilterSettings ms = c.require(s.milter(), "/milter");
+        boolean milterOn = c.require(ms.enabled(), "/milter/enabled");
+        if (!smtpOn && !policyOn && !milterOn) {
+            throw c.error("/smtp/enabled", "no door is enabled: enable smtp, policy-server, milter or several");
         }
         // Every door's settings are validated, on or off, so that switching one on later cannot fail.
         InetSocketAddress listen = c.hostPort(c.require(smtp.listen(), "/smtp/listen"), "/smtp/listen");
         c.positive(smtp.maxConnections(), "/smtp/max-connections");
-        c.positive(smtp.maxErrors(), "/smtp/max-errors");
+        c.positive(smtp.softErrorLimit(), "/smtp/soft-error-limit");
+        c.positive(smtp.hardErrorLimit(), "/smtp/hard-error-limit");
+        c.nonNegativeDuration(smtp.errorDelay(), "/smtp/error-delay");
         c.positiveDuration(smtp.commandTimeout(), "/smtp/command-timeout");
         c.positiveDuration(smtp.dataTimeout(), "/smtp/data-timeout");
         c.require(smtp.bareNewline(), "/smtp/bare-newline");
@@ -218,6 +236,23 @@ public final class ConfigLoader {
         c.positive(ps.maxAttributes(), "/policy-server/max-attributes");
         c.positive(ps.maxInstances(), "/policy-server/max-instances");
         c.positiveDuration(ps.instanceTimeout(), "/policy-server/instance-timeout");
+        InetSocketAddress milterListen = c.hostPort(c.require(ms.listen(), "/milter/listen"), "/milter/listen");
+        c.positive(ms.maxConnections(), "/milter/max-connections");
+        c.positiveDuration(ms.idleTimeout(), "/milter/idle-timeout");
+        c.positive(ms.maxPacketLength(), "/milter/max-packet-length");
+        if (ms.maxPacketLength() < MIN_MILTER_PACKET) {
+            // Postfix sends body chunks of up to 65535 bytes and headers up to header_size_limit
+            throw c.error("/milter/max-packet-length", "must be at least " + MIN_MILTER_PACKET);
+        }
+        c.require(ms.contentReject(), "/milter/content-reject");
+        List<String> milterSkips = ms.skipChecks() == null ? List.of() : ms.skipChecks();
+        for (int i = 0; i < milterSkips.size(); i++) {
+            String n = milterSkips.get(i);
+            if (n == null || !CheckTypes.BY_NAME.containsKey(n)) {
+                throw c.error("/milter/skip-checks/" + i, "unknown check '" + n + "' (known: "
+                        + String.join(", ", new java.util.TreeSet<>(CheckTypes.BY_NAME.keySet())) + ")");
+            }
+        }
         // downstream: is the SMTP door's alone; without that door it may be left out.
         DownstreamSettings ds = s.downstream();
         InetSocketAddress downstream = null;
@@ -285,6 +320,7 @@ public final class ConfigLoader {
         String ml = s.metrics() == null ? null : s.metrics().listen();
         InetSocketAddress metrics = ml == null || ml.isBlank() ? null : c.hostPort(ml, "/metrics/listen");
         return new DaemonConfig(c.name, s, hostname, smtpOn ? listen : null, policyOn ? policyListen : null,
+                milterOn ? milterListen : null,
                 smtpOn ? downstream : null, relay, proxies, Path.of(state), engine, metrics, tls, resources);
     }
 
@@ -471,6 +507,10 @@ public final class ConfigLoader {
 
         void positive(Integer v, String pointer) throws ConfigException {
             if (require(v, pointer) < 1) throw error(pointer, "must be at least 1");
+        }
+
+        void nonNegativeDuration(Duration d, String pointer) throws ConfigException {
+            if (require(d, pointer).isNegative()) throw error(pointer, "must be zero or longer");
         }
 
         void positiveDuration(Duration d, String pointer) throws ConfigException {

@@ -15,6 +15,7 @@ import org.mxfront.policy.PolicyEngine;
  * @param hostname        our host name (resolved when the file leaves it empty)
  * @param listen          the SMTP door's listen address, or null when that door is off
  * @param policyListen    the policy-delegation door's listen address, or null when that door is off
+ * @param milterListen    the milter door's listen address, or null when that door is off
  * @param downstream      the downstream MTA's address, or null when the SMTP door is off
  * @param relayNetworks   clients that may relay
  * @param trustedProxies  clients whose PROXY header and XCLIENT command the SMTP door believes
@@ -26,5 +27,5 @@ import org.mxfront.policy.PolicyEngine;
  *                        reloaded from it, closed when the daemon stops
  */
 public record DaemonConfig(String source, Settings settings, String hostname, InetSocketAddress listen,
-        InetSocketAddress policyListen, InetSocketAddress downstream, Networks relayNetworks, Networks trustedProxies, Path stateDirectory,
+        InetSocketAddress policyListen, InetSocketAddress milterListen, InetSocketAddress downstream, Networks relayNetworks, Networks trustedProxies, Path stateDirectory,
         PolicyEngine engine, InetSocketAddress metricsListen, org.mxfront.tls.ServerTls tls, SharedResources resources) {}

@@ -12,7 +12,7 @@ public interface Downstream {
 
     /**
      * The extensions of the downstream as last seen, or null when it has not been reached yet.
-     * The SMTP door advertises 8BITMIME and SMTPUTF8 only when the downstream has them.
+     * The SMTP door advertises 8BITMIME, DSN and SMTPUTF8 only when the downstream has them.
      */
     Set<String> knownExtensions();
 
@@ -24,14 +24,17 @@ public interface Downstream {
         /** Remembers the sender and the MAIL parameters to pass on; MAIL is sent with the first recipient. */
         void mail(String sender, List<String> params);
 
-        /** Relays one recipient: its reply, or the downstream's refusal of MAIL. */
-        DownstreamReply rcpt(String recipient) throws DownstreamException;
+        /**
+         * Relays one recipient with its RCPT parameters as the client wrote them (NOTIFY=, ORCPT=,
+         * already validated): its reply, or the downstream's refusal of MAIL.
+         */
+        DownstreamReply rcpt(String recipient, List<String> params) throws DownstreamException;
 
         /** Sends DATA; its reply is collected before the first data goes out (see {@link #finish}). */
         void startData() throws DownstreamException;
 
         /**
-         * Forwards one un-stuffed line of the message, or a piece of a long one (the transaction does
+         * Forwards one line of the message (un-stuffed from DATA, or as it came in a BDAT chunk), or a piece of a long one (the transaction does
          * the dot-stuffing and line ends). Returns false once forwarding has stopped: the downstream
          * refused DATA or failed, which {@link #finish} then reports.
          */

@@ -1,4 +1,5 @@
 // One mail transaction relayed to the downstream: XFORWARD/XCLIENT, MAIL, RCPT..., DATA, data, dot.
+// A message that came by BDAT goes on as DATA too: its lines are stuffed here like any other.
 // Opened lazily at the first recipient that passes the policy, so abusive sessions that never get
 // a recipient accepted cost the downstream nothing. The message arrives as un-stuffed lines; this
 // class stuffs them, batches them into 16 KiB writes and keeps the downstream's DATA reply.
@@ -52,20 +53,27 @@ public final class DownstreamTransaction implements Downstream.Transaction {
 
     /** Opens the connection and sends MAIL first if needed. */
     @Override
-    public DownstreamReply rcpt(String recipient) throws DownstreamException {
+    public DownstreamReply rcpt(String recipient, List<String> params) throws DownstreamException {
         if (conn == null) {
             conn = relay.acquire();
-            return first(recipient);
+            return first(rcptArgs(recipient, params));
         }
         if (!mailReply.positive()) return mailReply;
-        return conn.command("RCPT", relay.commandTimeout(), "TO:<" + recipient + ">");
+        return conn.command("RCPT", relay.commandTimeout(), rcptArgs(recipient, params));
+    }
+
+    private static CharSequence[] rcptArgs(String recipient, List<String> params) {
+        CharSequence[] args = new CharSequence[1 + params.size()];
+        args[0] = "TO:<" + recipient + ">";
+        for (int i = 0; i < params.size(); i++) args[i + 1] = params.get(i);
+        return args;
     }
 
     /**
      * The first recipient: client identity, MAIL and RCPT. With PIPELINING (Postfix has it) they go in
      * one write and cost one round trip instead of three or more.
      */
-    private DownstreamReply first(String recipient) throws DownstreamException {
+    private DownstreamReply first(CharSequence[] rcpt) throws DownstreamException {
         List<DefaultSmtpRequest> batch = new ArrayList<>(3);
         boolean identity = false;
         ForwardClient mode = relay.settings().forwardClient();
@@ -87,7 +95,7 @@ public final class DownstreamTransaction implements Downstream.Transaction {
         mail.add(mailCommandArg);
         mail.addAll(mailParams);
         batch.add(new DefaultSmtpRequest("MAIL", mail.toArray(CharSequence[]::new)));
-        batch.add(new DefaultSmtpRequest("RCPT", "TO:<" + recipient + ">"));
+        batch.add(new DefaultSmtpRequest("RCPT", rcpt));
         List<DownstreamReply> replies;
         if (conn.extensions().contains("PIPELINING")) {
             replies = conn.pipeline(batch, relay.commandTimeout());

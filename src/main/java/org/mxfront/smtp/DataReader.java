@@ -6,6 +6,10 @@
 // The reader is fed bytes in chunks as they arrive (no socket needed) and says where the final dot
 // ended, so that pipelined commands after it go back to the command loop; readAll() does the same
 // over a BufferedInputStream with mark/reset.
+//
+// For BDAT (RFC 3030) the same reader runs in chunked mode: no dot-stuffing and no terminator (the
+// conversation counts the chunk's bytes), the same line splitting and bare CR/LF handling, and
+// finish() hands on the last line when the message does not end with CRLF.
 package org.mxfront.smtp;
 
 import java.io.BufferedInputStream;
@@ -29,6 +33,7 @@ final class DataReader {
     private static final int MAX_LINE_PIECE = 16384;
 
     private final boolean normalize;
+    private final boolean chunked;
     private byte[] line = new byte[1024];
     private int len;
     private boolean atLineStart = true;
@@ -40,7 +45,30 @@ final class DataReader {
     private long wireBytes;
 
     DataReader(boolean normalize) {
+        this(normalize, false);
+    }
+
+    /** @param chunked BDAT data: no dot-stuffing, no terminator; end it with {@link #finish} */
+    DataReader(boolean normalize, boolean chunked) {
         this.normalize = normalize;
+        this.chunked = chunked;
+    }
+
+    /**
+     * The end of BDAT data: a CR left at the very end is bare, a last line without CRLF is handed on
+     * as complete (the relay ends every line it forwards with CRLF).
+     */
+    void finish(LineSink sink) throws IOException {
+        if (crPending) {
+            crPending = false;
+            bareNewline = true;
+            if (normalize) {
+                endLine(false, sink);
+                return;
+            }
+            append((byte) '\r', sink);
+        }
+        if (len > 0 || continued) endLine(false, sink);
     }
 
     /** True when a bare CR or LF was seen. */
@@ -115,7 +143,7 @@ final class DataReader {
         }
         if (atLineStart) {
             atLineStart = false;
-            if (b == '.') {
+            if (b == '.' && !chunked) {
                 dotDropped = true;
                 return false;
             }
@@ -125,7 +153,7 @@ final class DataReader {
     }
 
     private boolean endLine(boolean real, LineSink sink) throws IOException {
-        if (real && lineStartReal && dotDropped && len == 0 && !continued) return true;
+        if (real && lineStartReal && dotDropped && len == 0 && !continued && !chunked) return true;
         sink.line(line, len, true, continued);
         len = 0;
         continued = false;

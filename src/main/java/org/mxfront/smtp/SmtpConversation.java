@@ -3,6 +3,9 @@
 // policy engine at each stage and relays what passes through a Downstream. SmtpFrontDoor puts it
 // on a SubEtha socket; SmtpConversationTest feeds it bytes in memory, as Netty tests a codec with
 // EmbeddedChannel. No 250 for a message is sent before the downstream said 250 for it.
+// Also here: DSN parameters (RFC 3461, validated and passed on), BDAT (RFC 3030: counted chunks read
+// like DATA, forwarded as DATA) and Postfix's error limits (soft: a pause per error, hard: 421,
+// both forgiven by a delivered message).
 package org.mxfront.smtp;
 
 import java.io.IOException;
@@ -60,6 +63,15 @@ public final class SmtpConversation {
         /** The peer's own address (a trusted proxy's, when PROXY or XCLIENT named another client). */
         InetAddress realRemote();
 
+        /** Waits before an error reply past smtp.soft-error-limit; on the session's (virtual) thread. */
+        default void pause(Duration d) {
+            try {
+                Thread.sleep(d);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+
         /**
          * After "220 Ready to start TLS" went out: drops whatever the client sent after STARTTLS in
          * clear (CVE-2011-0411), runs the server side of the handshake and from then on reads and
@@ -94,8 +106,22 @@ public final class SmtpConversation {
     private boolean smtputf8;
     private Downstream.Transaction downstream;
     private int acceptedRecipients;
-    /** Non-null between 354 and the end of the message. */
+    /** Non-null between 354 and the end of the message, or from the first BDAT chunk to LAST. */
     private Message message;
+    /** Bytes of the current BDAT chunk still to read; -1 outside a chunk. */
+    private long chunkLeft = -1;
+    private long chunkSize;
+    private boolean chunkLast;
+    /** The answer to a BDAT whose chunk is read only to be thrown away (a refused BDAT); null otherwise. */
+    private Answer discardAnswer;
+    /** A BDAT message of this transaction was refused at one of its chunks: later BDATs are told so. */
+    private boolean chunkRefused;
+
+    /** A reply deferred until a BDAT chunk's bytes are read. */
+    @FunctionalInterface
+    private interface Answer {
+        void send() throws IOException;
+    }
 
     /** Set by the door: when the current command or DATA phase must be over (System.nanoTime()). */
     volatile long deadline;
@@ -121,8 +147,11 @@ public final class SmtpConversation {
     /** True between MAIL and the end of the transaction. */
     public boolean inTransaction() { return sender != null; }
 
-    /** True between 354 and the end of the message: feed {@link #data} instead of {@link #command}. */
-    public boolean inData() { return message != null; }
+    /**
+     * True between 354 and the end of the message, and while a BDAT chunk is read: feed {@link #data}
+     * instead of {@link #command}.
+     */
+    public boolean inData() { return chunkLeft >= 0 || message != null && !message.chunked; }
 
     /** True once the conversation ended the connection (QUIT, a disconnect verdict, too many errors). */
     public boolean closed() { return closed; }
@@ -159,8 +188,11 @@ public final class SmtpConversation {
         String verb = (sp < 0 ? line : line.substring(0, sp)).toUpperCase(Locale.ROOT);
         String arg = sp < 0 ? "" : line.substring(sp + 1);
         if (tlsRequiredFirst(verb)) {
-            error(530, "5.7.0", "Must issue a STARTTLS command first");
-            armCommandDeadline();
+            // a BDAT's chunk follows its command at once: read it and throw it away, then refuse
+            long chunk = verb.equals(SmtpVerbs.BDAT) ? bdatCount(arg) : -1;
+            if (chunk > 0) discard(chunk, () -> error(530, "5.7.0", "Must issue a STARTTLS command first"));
+            else error(530, "5.7.0", "Must issue a STARTTLS command first");
+            if (chunkLeft < 0) armCommandDeadline();
             return;
         }
         switch (verb) {
@@ -169,6 +201,7 @@ public final class SmtpConversation {
             case SmtpVerbs.MAIL -> mail(arg);
             case SmtpVerbs.RCPT -> rcpt(arg);
             case SmtpVerbs.DATA -> data(arg);
+            case SmtpVerbs.BDAT -> bdat(arg);
             case SmtpVerbs.RSET -> rset();
             case SmtpVerbs.NOOP -> ok(250, "2.0.0", "Ok");
             case SmtpVerbs.QUIT -> quit();
@@ -182,7 +215,7 @@ public final class SmtpConversation {
                 else error(500, "5.5.2", "Error: command not recognized");
             }
         }
-        armCommandDeadline();
+        if (chunkLeft < 0) armCommandDeadline();
     }
 
     // ---- replies ------------------------------------------------------------------------------
@@ -195,14 +228,19 @@ public final class SmtpConversation {
         send(Reply.of(code, enhanced, text));
     }
 
-    /** A protocol error of the client's: counts toward max-errors. */
+    /** A protocol error of the client's: counted (see {@link #sendError}). */
     private void error(int code, String enhanced, String text) throws IOException {
-        send(Reply.of(code, enhanced, text));
-        countError();
+        sendError(Reply.of(code, enhanced, text));
     }
 
-    private void countError() throws IOException {
+    /**
+     * Sends an error reply, counted as Postfix counts them: past soft-error-limit it waits
+     * error-delay first; when it reaches hard-error-limit, 421 4.7.0 XM-RJCT51 follows and the
+     * connection ends. A delivered message forgives all errors before it.
+     */
+    private void sendError(Reply r) throws IOException {
         String extra = stockError();
+        send(r);
         if (extra != null) {
             transport.send(extra);
             close();
@@ -210,30 +248,42 @@ public final class SmtpConversation {
     }
 
     /**
-     * Counts an error; past max-errors returns the 421 to send (without its final CRLF), after which
-     * the connection is closed. The door also calls it for SubEtha's own error replies.
+     * Counts an error whose reply is about to be sent, and waits first when past the soft limit;
+     * returns the 421 to send after that reply (without its final CRLF) when it reached the hard
+     * limit, after which the connection is closed. The door also calls it for SubEtha's own error
+     * replies, before they go out.
      */
     String stockError() {
-        if (++errors < smtp.maxErrors()) return null;
+        errors++;
+        if (errors > smtp.softErrorLimit() && !smtp.errorDelay().isZero()) transport.pause(smtp.errorDelay());
+        if (errors < smtp.hardErrorLimit()) return null;
         Decision d = policy.refuse(Stage.RCPT, new Verdict.Disconnect(Code.TOO_MANY_ERRORS, Map.of()), "protocol");
         return d.reply().wire(smtp.enhancedStatusCodes());
     }
 
-    /** Ends the connection (also the stock-reply filter's way out past max-errors). */
+    /** Errors counted since the last delivered message. */
+    int errors() { return errors; }
+
+    /** Ends the connection (also the stock-reply filter's way out past the hard error limit). */
     void close() {
         closed = true;
         transport.close();
     }
 
-    /** Sends a policy decision; closes the connection when it says so. */
+    /**
+     * Sends a policy decision; closes the connection when it says so. Every refusal counts as an
+     * error (as in Postfix), but for our own per-transaction limits (452 too many recipients,
+     * 452 different content policy): the client did nothing wrong and is told to send them later.
+     */
     private void decision(Decision d) throws IOException {
-        send(d.reply());
         if (d.disconnect()) {
+            send(d.reply());
             close();
             return;
         }
         Code c = d.verdict().code();
-        if (c != Code.TOO_MANY_RECIPIENTS && c != Code.MIXED_CONTENT_POLICY) countError();
+        if (c != Code.TOO_MANY_RECIPIENTS && c != Code.MIXED_CONTENT_POLICY) sendError(d.reply());
+        else send(d.reply());
     }
 
     // ---- HELO, MAIL, RCPT -----------------------------------------------------------------------
@@ -246,6 +296,7 @@ public final class SmtpConversation {
         }
         if (name.indexOf(' ') >= 0) name = name.substring(0, name.indexOf(' '));
         endTransaction();
+        chunkRefused = false;
         helo = name;
         esmtp = extended;
         Decision d = policy.helo(name);
@@ -264,13 +315,19 @@ public final class SmtpConversation {
         if (size < Long.MAX_VALUE) lines.add("SIZE " + size);
         Set<String> ds = relay.knownExtensions();
         if (ds != null && ds.contains("8BITMIME")) lines.add("8BITMIME");
+        if (ds != null && ds.contains("DSN")) lines.add("DSN");
         if (smtp.enhancedStatusCodes()) lines.add("ENHANCEDSTATUSCODES");
         if (config.tls() != null && policy.facts().client().tls() == null) lines.add(SmtpVerbs.STARTTLS);
         if (ds != null && ds.contains("SMTPUTF8")) lines.add("SMTPUTF8");
+        lines.add("CHUNKING");
         transport.send(new Reply(250, null, lines).wire(false));
     }
 
     private void mail(String arg) throws IOException {
+        if (message != null && message.chunked) {
+            error(503, "5.5.1", "Error: MAIL after BDAT");
+            return;
+        }
         if (sender != null) {
             error(503, "5.5.1", "Error: nested MAIL command");
             return;
@@ -313,6 +370,28 @@ public final class SmtpConversation {
                     utf8 = true;
                     forward.add("SMTPUTF8");
                 }
+                case "RET" -> {
+                    if (!offers(ds, "DSN")) {
+                        error(555, "5.5.4", "Unsupported option: " + k);
+                        return;
+                    }
+                    if (v == null || !v.equalsIgnoreCase("FULL") && !v.equalsIgnoreCase("HDRS")) {
+                        error(501, "5.5.4", "Bad RET parameter: expected RET=FULL or RET=HDRS");
+                        return;
+                    }
+                    forward.add("RET=" + v);
+                }
+                case "ENVID" -> {
+                    if (!offers(ds, "DSN")) {
+                        error(555, "5.5.4", "Unsupported option: " + k);
+                        return;
+                    }
+                    if (v == null || v.isEmpty() || v.length() > 100 || !Xtext.valid(v, false)) {
+                        error(501, "5.5.4", "Bad ENVID parameter: expected xtext of 1 to 100 characters");
+                        return;
+                    }
+                    forward.add("ENVID=" + v);
+                }
                 default -> {
                     error(555, "5.5.4", "Unsupported option: " + k);
                     return;
@@ -321,7 +400,7 @@ public final class SmtpConversation {
         }
         if (!utf8 && !ascii(p.mailbox().address())) {
             decision(policy.refuse(Stage.MAIL, Verdict.reject(Code.BAD_SENDER_SYNTAX,
-                    Map.of("reason", "non-ASCII address without SMTPUTF8")), "syntax"));
+                    Map.of("reason", PathParser.NEEDS_SMTPUTF8)), "syntax"));
             return;
         }
         Decision d = policy.mail(p.mailbox(), size);
@@ -331,6 +410,7 @@ public final class SmtpConversation {
         }
         sender = p.mailbox();
         smtputf8 = utf8;
+        chunkRefused = false;
         acceptedRecipients = 0;
         downstream = relay.open(policy.facts().client(), helo, esmtp);
         downstream.mail(sender.address(), forward);
@@ -338,6 +418,10 @@ public final class SmtpConversation {
     }
 
     private void rcpt(String arg) throws IOException {
+        if (message != null && message.chunked) {
+            error(503, "5.5.1", "Error: RCPT after BDAT");
+            return;
+        }
         if (sender == null) {
             error(503, "5.5.1", "Error: need MAIL command");
             return;
@@ -348,9 +432,24 @@ public final class SmtpConversation {
                     "syntax"));
             return;
         }
-        if (!p.params().isEmpty()) {
-            error(555, "5.5.4", "Unsupported option: " + p.params().keySet().iterator().next());
-            return;
+        List<String> forward = new ArrayList<>(2);
+        Set<String> ds = relay.knownExtensions();
+        for (Map.Entry<String, String> e : p.params().entrySet()) {
+            String k = e.getKey();
+            String v = e.getValue();
+            if (!(k.equals("NOTIFY") || k.equals("ORCPT")) || !offers(ds, "DSN")) {
+                error(555, "5.5.4", "Unsupported option: " + k);
+                return;
+            }
+            if (k.equals("NOTIFY") && !validNotify(v)) {
+                error(501, "5.5.4", "Bad NOTIFY parameter: expected NEVER, or SUCCESS, FAILURE and DELAY joined by commas");
+                return;
+            }
+            if (k.equals("ORCPT") && !validOrcpt(v, smtputf8)) {
+                error(501, "5.5.4", "Bad ORCPT parameter: expected addr-type;xtext, as in ORCPT=rfc822;bob@example.com");
+                return;
+            }
+            forward.add(k + "=" + v);
         }
         Mailbox r = p.mailbox();
         Decision d = policy.rcpt(r);
@@ -360,7 +459,7 @@ public final class SmtpConversation {
         }
         DownstreamReply dr;
         try {
-            dr = downstream.rcpt(r.address());
+            dr = downstream.rcpt(r.address(), forward);
         } catch (DownstreamException e) {
             downstreamFailed(Stage.RCPT, e);
             return;
@@ -405,6 +504,10 @@ public final class SmtpConversation {
             error(501, "5.5.4", "Syntax: DATA");
             return;
         }
+        if (message != null && message.chunked) {
+            error(503, "5.5.1", "Error: DATA after BDAT");
+            return;
+        }
         if (sender == null) {
             error(503, "5.5.1", "Error: need MAIL command");
             return;
@@ -424,9 +527,103 @@ public final class SmtpConversation {
         }
         deadline = System.nanoTime() + smtp.dataTimeout().toNanos();
         policy.openMessage();
-        message = new Message();
+        message = new Message(false);
         if (smtp.receivedHeader()) message.prepend(receivedHeader());
         transport.send("354 End data with <CR><LF>.<CR><LF>");
+    }
+
+    // ---- BDAT (RFC 3030) ------------------------------------------------------------------------
+
+    /**
+     * BDAT count [LAST]. The chunk's bytes follow the command line at once, so they are read even
+     * when the command is refused (then thrown away, and the refusal sent after them): a refused BDAT
+     * never turns message bytes into commands. Only a count that cannot be read leaves the bytes to
+     * the command loop (as in Postfix: 501 5.5.4, the session goes on). The message goes downstream
+     * as DATA; each chunk but the last gets 250 once read, LAST gets the downstream's answer.
+     */
+    private void bdat(String arg) throws IOException {
+        long n = bdatCount(arg);
+        if (n < 0) {
+            error(501, "5.5.4", "Syntax: BDAT count [LAST]");
+            return;
+        }
+        boolean last = arg.trim().split(" +").length == 2;
+        if (message == null) {
+            Answer refusal = null;
+            if (chunkRefused) {
+                // pipelined after a refused chunk: the client could not know yet; not counted again
+                refusal = () -> ok(503, "5.5.1", "Error: the message was refused at an earlier chunk; send MAIL to start again");
+            } else if (sender == null) {
+                refusal = () -> error(503, "5.5.1", "Error: need MAIL command");
+            } else if (acceptedRecipients == 0) {
+                refusal = () -> error(554, "5.5.1", "Error: no valid recipients");
+            } else {
+                try {
+                    downstream.startData();
+                } catch (DownstreamException e) {
+                    refusal = () -> {
+                        downstreamFailed(Stage.END_OF_DATA, e);
+                        endTransaction();
+                    };
+                }
+            }
+            if (refusal != null) {
+                discard(n, refusal);
+                return;
+            }
+            policy.openMessage();
+            message = new Message(true);
+            if (smtp.receivedHeader()) message.prepend(receivedHeader());
+        }
+        chunkSize = n;
+        chunkLast = last;
+        if (n == 0) {
+            endOfChunk();
+            return;
+        }
+        chunkLeft = n;
+        deadline = System.nanoTime() + smtp.dataTimeout().toNanos();
+    }
+
+    /** The count of "BDAT count [LAST]", or -1 when the argument is not that. */
+    private static long bdatCount(String arg) {
+        String[] a = arg.trim().split(" +");
+        if (arg.isBlank() || a.length > 2 || !a[0].matches("\\d{1,18}") || a.length == 2 && !a[1].equalsIgnoreCase("LAST")) {
+            return -1;
+        }
+        return Long.parseLong(a[0]);
+    }
+
+    /** Reads a refused BDAT's chunk and throws it away; the answer goes out after its last byte. */
+    private void discard(long n, Answer answer) throws IOException {
+        if (n == 0) {
+            answer.send();
+            return;
+        }
+        discardAnswer = answer;
+        chunkLeft = n;
+        deadline = System.nanoTime() + smtp.dataTimeout().toNanos();
+    }
+
+    /** The chunk's bytes are all read: 250 for it, the message's answer after LAST, or the message's refusal. */
+    private void endOfChunk() throws IOException {
+        Message m = message;
+        if (!chunkLast) {
+            Decision early = m.refusal();
+            if (early == null) {
+                ok(250, "2.0.0", "Ok: " + chunkSize + " bytes");
+                return;
+            }
+            downstream.stop();
+            meters.transaction(early.reply().code(), m.bytes);
+            chunkRefused = true;
+            decision(early);
+            endTransaction();
+            return;
+        }
+        m.reader.finish(m);
+        message = null;
+        finishData(m);
     }
 
     /**
@@ -435,6 +632,7 @@ public final class SmtpConversation {
      * commands again (pipelined after the dot).
      */
     public int data(byte[] buf, int off, int len) throws IOException {
+        if (chunkLeft >= 0) return chunk(buf, off, len);
         Message m = message;
         if (m == null) throw new IllegalStateException("not in DATA");
         int end = m.reader.feed(buf, off, len, m);
@@ -445,12 +643,33 @@ public final class SmtpConversation {
         return end - off;
     }
 
-    /** The client hung up (or shut down its sending side) in DATA: nothing is relayed and nobody is left to answer. */
+    /** BDAT chunk bytes: takes at most what is left of the chunk; the rest is commands again. */
+    private int chunk(byte[] buf, int off, int len) throws IOException {
+        int take = (int) Math.min(len, chunkLeft);
+        if (discardAnswer == null) message.reader.feed(buf, off, take, message);
+        chunkLeft -= take;
+        if (chunkLeft > 0) return take;
+        chunkLeft = -1;
+        Answer a = discardAnswer;
+        discardAnswer = null;
+        if (a != null) a.send();
+        else endOfChunk();
+        if (!closed) armCommandDeadline();
+        return take;
+    }
+
+    /**
+     * The client hung up (or shut down its sending side) in DATA or in a BDAT chunk: nothing is
+     * relayed and nobody is left to answer.
+     */
     public void clientGone() {
-        if (message == null) return;
-        LOG.info("client {} closed the connection during DATA", policy.facts().client().logName());
+        if (message == null && chunkLeft < 0) return;
+        chunkLeft = -1;
+        discardAnswer = null;
+        LOG.info("client {} closed the connection during {}", policy.facts().client().logName(),
+                message != null && message.chunked ? "BDAT" : "DATA");
+        if (message != null) downstream.stop();
         message = null;
-        downstream.stop();
         endTransaction();
         close();
     }
@@ -466,6 +685,7 @@ public final class SmtpConversation {
         if (!d.proceed()) {
             downstream.stop();
             meters.transaction(d.reply().code(), m.bytes);
+            if (m.chunked) chunkRefused = true;
             decision(d);
             endTransaction();
             return;
@@ -481,10 +701,12 @@ public final class SmtpConversation {
         if (dr.code() == 354) throw new IllegalStateException("finish() returned 354");
         meters.transaction(dr.code() == 250 ? 250 : dr.code() == 421 ? 451 : dr.code(), m.bytes);
         if (dr.code() == 250) {
+            errors = 0; // forgiven, as Postfix does after each delivered message
             downstream.completed();
             accepted(m.bytes, dr);
             send(new Reply(250, dr.enhanced() != null ? dr.enhanced() : "2.0.0", dr.lines()));
         } else {
+            if (m.chunked) chunkRefused = true;
             decision(downstreamRefusal(Stage.END_OF_DATA, dr, null));
         }
         endTransaction();
@@ -499,15 +721,34 @@ public final class SmtpConversation {
         }
     }
 
-    /** One message in DATA: reads it, collects headers, counts bytes, hands it to the checks and the downstream. */
+    /** One message in DATA or BDAT: reads it, collects headers, counts bytes, hands it to the checks and the downstream. */
     private final class Message implements DataReader.LineSink {
-        final DataReader reader = new DataReader(smtp.bareNewline() == Settings.BareNewline.NORMALIZE);
+        final boolean chunked;
+        final DataReader reader;
         final HeaderCollector headers = new HeaderCollector(HEADER_COLLECT_LIMIT);
         final long limit = policy.maxMessageBytes();
         final boolean readers = policy.readsMessage();
         long bytes;
         Decision headerDecision;
         boolean forwarding = true;
+
+        Message(boolean chunked) {
+            this.chunked = chunked;
+            this.reader = new DataReader(smtp.bareNewline() == Settings.BareNewline.NORMALIZE, chunked);
+        }
+
+        /** A refusal known before the end of the message (bare CR/LF, the headers, the size), or null. */
+        Decision refusal() {
+            if (reader.sawBareNewline() && smtp.bareNewline() == Settings.BareNewline.REJECT) {
+                return policy.refuse(Stage.END_OF_DATA, Verdict.reject(Code.BARE_NEWLINE, Map.of()), "bare-newline");
+            }
+            if (headerDecision != null && !headerDecision.proceed()) return headerDecision;
+            if (bytes > limit) {
+                return policy.refuse(Stage.END_OF_DATA, Verdict.reject(Code.MESSAGE_TOO_LARGE,
+                        Map.of("limit", Long.toString(limit))), "message-size");
+            }
+            return null;
+        }
 
         /**
          * Lines of our own put before the client's message (the Received header): the checks and the
@@ -557,6 +798,7 @@ public final class SmtpConversation {
 
     private void rset() throws IOException {
         endTransaction();
+        chunkRefused = false;
         ok(250, "2.0.0", "Ok");
     }
 
@@ -713,6 +955,33 @@ public final class SmtpConversation {
         smtputf8 = false;
         message = null;
         policy.resetTransaction();
+    }
+
+    private static boolean offers(Set<String> downstreamExtensions, String extension) {
+        return downstreamExtensions != null && downstreamExtensions.contains(extension);
+    }
+
+    /** RFC 3461 4.1: NEVER alone, or one or more of SUCCESS, FAILURE, DELAY (any case, each once). */
+    static boolean validNotify(String v) {
+        if (v == null || v.isEmpty()) return false;
+        if (v.equalsIgnoreCase("NEVER")) return true;
+        Set<String> seen = new java.util.HashSet<>();
+        for (String t : v.split(",", -1)) {
+            String u = t.toUpperCase(Locale.ROOT);
+            if (!(u.equals("SUCCESS") || u.equals("FAILURE") || u.equals("DELAY")) || !seen.add(u)) return false;
+        }
+        return true;
+    }
+
+    /**
+     * RFC 3461 4.2: addr-type ";" xtext, at most 500 characters; with SMTPUTF8 the address may also
+     * carry UTF-8 as it is (RFC 6533's utf-8-addr-unitext).
+     */
+    static boolean validOrcpt(String v, boolean utf8) {
+        if (v == null || v.length() > 500) return false;
+        int semi = v.indexOf(';');
+        if (semi <= 0 || semi == v.length() - 1) return false;
+        return v.substring(0, semi).matches("[A-Za-z0-9][A-Za-z0-9-]*") && Xtext.valid(v.substring(semi + 1), utf8);
     }
 
     private static boolean ascii(String s) {

@@ -12,6 +12,7 @@ final class SmtpVerbs {
     static final String MAIL = "MAIL";
     static final String RCPT = "RCPT";
     static final String DATA = "DATA";
+    static final String BDAT = "BDAT";
     static final String RSET = "RSET";
     static final String NOOP = "NOOP";
     static final String QUIT = "QUIT";
@@ -25,11 +26,11 @@ final class SmtpVerbs {
     static final Set<String> BEFORE_STARTTLS = Set.of(EHLO, HELO, STARTTLS, NOOP, RSET, QUIT);
 
     /** Known verbs that this door does not offer: 502 5.5.1. */
-    static final Set<String> NOT_IMPLEMENTED = Set.of("EXPN", "BDAT", "AUTH", "ETRN", "TURN", "ATRN");
+    static final Set<String> NOT_IMPLEMENTED = Set.of("EXPN", "AUTH", "ETRN", "TURN", "ATRN");
 
     /** Every verb the door hands to the conversation. */
-    static final List<String> ALL = List.of(HELO, EHLO, MAIL, RCPT, DATA, RSET, NOOP, QUIT, HELP, VRFY, XCLIENT, PROXY,
-            STARTTLS, "EXPN", "BDAT", "AUTH", "ETRN", "TURN", "ATRN");
+    static final List<String> ALL = List.of(HELO, EHLO, MAIL, RCPT, DATA, BDAT, RSET, NOOP, QUIT, HELP, VRFY, XCLIENT, PROXY,
+            STARTTLS, "EXPN", "AUTH", "ETRN", "TURN", "ATRN");
 
     private SmtpVerbs() {}
 }

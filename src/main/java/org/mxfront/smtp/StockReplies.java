@@ -1,8 +1,8 @@
 // SubEtha SMTP answers a few things itself, before any command of ours runs: unknown commands,
 // unparseable lines, bare CR/LF in a command line, over-long lines, its socket read timeout. This
 // filter sits on each connection's output: it gives those replies RFC 3463 codes (we advertise
-// ENHANCEDSTATUSCODES) and counts the errors toward smtp.max-errors, so an unknown-command flood
-// is cut off like any other.
+// ENHANCEDSTATUSCODES) and counts the errors toward smtp.soft-error-limit/hard-error-limit, so an
+// unknown-command flood is slowed and cut off like any other.
 package org.mxfront.smtp;
 
 import java.io.ByteArrayOutputStream;
@@ -167,10 +167,11 @@ final class StockReplies extends ServerSocket {
                         error = text.startsWith("5");
                     }
                 }
-                super.out.write(out.getBytes(StandardCharsets.UTF_8));
+                // counted before it goes out: past the soft limit the reply waits error-delay
                 String extra = error ? c.stockError() : null;
+                super.out.write(out.getBytes(StandardCharsets.UTF_8));
                 if (extra != null) {
-                    super.out.write(extra.getBytes(StandardCharsets.UTF_8));
+                    super.out.write((extra + "\r\n").getBytes(StandardCharsets.UTF_8));
                     super.out.flush();
                     c.close();
                     return;

@@ -18,6 +18,7 @@ import java.util.List;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.handler.ssl.ClientAuth;
 import io.netty.handler.ssl.OpenSsl;
+import io.netty.handler.ssl.OpenSslCachingX509KeyManagerFactory;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
@@ -76,7 +77,9 @@ public final class ServerTls {
             String[] protocols = pick(s.protocols(), supported.getProtocols(), "protocol");
             String[] ciphers = s.ciphers() == null || s.ciphers().isEmpty() ? null
                     : pick(s.ciphers(), supported.getCipherSuites(), "cipher suite");
-            SslContextBuilder b = SslContextBuilder.forServer(kmf)
+            // With BoringSSL the chosen certificate's key material is converted for the native side
+            // once and cached (by default it would be converted again for every handshake).
+            SslContextBuilder b = SslContextBuilder.forServer(boringSsl ? new OpenSslCachingX509KeyManagerFactory(kmf) : kmf)
                     .sslProvider(boringSsl ? SslProvider.OPENSSL : SslProvider.JDK)
                     .protocols(protocols)
                     .clientAuth(ClientAuth.NONE);

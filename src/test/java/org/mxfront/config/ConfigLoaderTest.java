@@ -92,7 +92,9 @@ class ConfigLoaderTest {
         assertEquals(true, s.smtp().enhancedStatusCodes());
         assertEquals(Duration.ofMinutes(5), s.smtp().commandTimeout());
         assertEquals(Duration.ofMinutes(10), s.smtp().dataTimeout());
-        assertEquals(10, s.smtp().maxErrors());
+        assertEquals(10, s.smtp().softErrorLimit());
+        assertEquals(20, s.smtp().hardErrorLimit());
+        assertEquals(Duration.ofSeconds(1), s.smtp().errorDelay());
         assertEquals(Settings.BareNewline.REJECT, s.smtp().bareNewline());
         assertEquals(true, s.server().delayReject());
         assertEquals(Duration.ofSeconds(10), s.downstream().connectTimeout());
@@ -120,6 +122,13 @@ class ConfigLoaderTest {
         DaemonConfig d = parse(H);
         assertEquals(null, d.policyListen(), "the policy door is off by default");
         assertEquals(2525, d.listen().getPort(), "the SMTP door is on by default");
+        assertEquals(null, d.milterListen(), "the milter door is off by default");
+        DaemonConfig m = parse(H + "smtp: {enabled: false}\nmilter: {enabled: true}\n");
+        assertEquals(10050, m.milterListen().getPort());
+        assertEquals(null, m.downstream(), "the milter door needs no downstream");
+        assertEquals(1048576, m.settings().milter().maxPacketLength());
+        assertEquals(Duration.ofMinutes(10), m.settings().milter().idleTimeout());
+        assertEquals(Settings.ContentReject.REJECT, m.settings().milter().contentReject());
     }
 
     record Dur(String text, Duration expected) {}
@@ -258,13 +267,30 @@ class ConfigLoaderTest {
                 new Bad("SMTP key under server: (an older file)", H + "  listen: 0.0.0.0:25\n", 3, "server.listen",
                         "this key is now under smtp: (write smtp: {listen: ...})"),
                 new Bad("no door enabled", H + "smtp:\n  enabled: false\n", 4, "smtp.enabled",
-                        "no door is enabled: enable smtp, policy-server or both"),
+                        "no door is enabled: enable smtp, policy-server, milter or several"),
                 new Bad("bad policy-server listen", H + "policy-server:\n  listen: nowhere\n", 4, "policy-server.listen",
                         "expected ADDRESS:PORT (e.g. 127.0.0.1:2525 or [::1]:2525), got 'nowhere'"),
+                new Bad("bad milter listen", H + "milter:\n  listen: 10050\n", 4, "milter.listen",
+                        "expected ADDRESS:PORT (e.g. 127.0.0.1:2525 or [::1]:2525), got '10050'"),
+                new Bad("small milter max-packet-length", H + "milter:\n  max-packet-length: 1000\n", 4,
+                        "milter.max-packet-length", "must be at least 65536"),
+                new Bad("unknown check in milter skip-checks", H + "milter:\n  skip-checks: [helo, spam]\n", 4,
+                        "milter.skip-checks[1]", "unknown check 'spam' (known: "
+                        + String.join(", ", new java.util.TreeSet<>(org.mxfront.checks.CheckTypes.BY_NAME.keySet())) + ")"),
+                new Bad("bad milter content-reject", H + "milter:\n  content-reject: bounce\n", 4, "milter.content-reject",
+                        "invalid value 'bounce' (expected one of: reject, discard)"),
                 new Bad("zero policy-server max-attributes", H + "policy-server:\n  max-attributes: 0\n", 4,
                         "policy-server.max-attributes", "must be at least 1"),
                 new Bad("bad check mode", H + "checks:\n  helo:\n    mode: sometimes\n", 5, "checks.helo.mode",
                         "invalid value 'sometimes' (expected one of: enforce, log-only)"),
+                new Bad("old max-errors", H + "smtp:\n  max-errors: 10\n", 4, "smtp.max-errors",
+                        "max-errors was replaced by smtp: {soft-error-limit: 10, hard-error-limit: 20, error-delay: 1s} "
+                                + "(errors now count since the last delivered message)"),
+                new Bad("old max-errors under server", H + "  max-errors: 10\n", 3, "server.max-errors",
+                        "max-errors was replaced by smtp: {soft-error-limit: 10, hard-error-limit: 20, error-delay: 1s} "
+                                + "(errors now count since the last delivered message)"),
+                new Bad("zero hard-error-limit", H + "smtp:\n  hard-error-limit: 0\n", 4, "smtp.hard-error-limit",
+                        "must be at least 1"),
                 new Bad("bad bare-newline", H + "smtp:\n  bare-newline: fix\n", 4, "smtp.bare-newline",
                         "invalid value 'fix' (expected one of: reject, normalize)"),
                 new Bad("bad forward-client", H + "downstream:\n  forward-client: smtp\n", 4, "downstream.forward-client",

@@ -36,7 +36,7 @@ class ContentIT {
                   relay: {}
                   message-size: {}
                   received-hops: {}
-                  headers: {}
+                  headers: {max-line-length: 998}
                   attachments: {}
                   virus:
                     clamd: "%s"

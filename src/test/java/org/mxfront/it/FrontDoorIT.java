@@ -62,8 +62,8 @@ class FrontDoorIT {
         try (SmtpClient c = mx.client("127.0.0.2")) {
             c.reply();
             List<String> ehlo = c.command("EHLO client.sender.example");
-            assertEquals(List.of("250-mx.test", "250-PIPELINING", "250-SIZE 52428800", "250-8BITMIME",
-                    "250 ENHANCEDSTATUSCODES"), ehlo);
+            assertEquals(List.of("250-mx.test", "250-PIPELINING", "250-SIZE 52428800", "250-8BITMIME", "250-DSN",
+                    "250-ENHANCEDSTATUSCODES", "250 CHUNKING"), ehlo);
         }
     }
 
@@ -223,7 +223,7 @@ class FrontDoorIT {
             c.command("MAIL FROM:<>");
             assertEquals(List.of("501-5.1.3 XM-RJCT53: Bad recipient address syntax: local part longer than 64 octets.",
                     "501 5.1.3 [127.0.0.2] [mx.test]"), c.command("RCPT TO:<" + "a".repeat(65) + "@example.com>"));
-            assertEquals(List.of("555 5.5.4 Unsupported option: NOTIFY"), c.command("RCPT TO:<bob@example.com> NOTIFY=NEVER"));
+            assertEquals(List.of("555 5.5.4 Unsupported option: XFOO"), c.command("RCPT TO:<bob@example.com> XFOO=1"));
         }
     }
 

@@ -127,7 +127,7 @@ class LimitsIT {
     @Test
     void tooManyErrorsCloseTheConnection() throws Exception {
         try (SmtpSink sink = SmtpSink.start(tmp);
-                Mxfront mx = Mxfront.start(sink.port, "smtp:\n  max-errors: 3\n");
+                Mxfront mx = Mxfront.start(sink.port, "smtp:\n  hard-error-limit: 3\n");
                 SmtpClient c = FrontDoorIT.hello(mx, "127.0.0.2", "client.sender.example")) {
             assertEquals(List.of("503 5.5.1 Error: need MAIL command"), c.command("RCPT TO:<bob@example.com>"));
             assertEquals(List.of("502 5.5.1 VRFY command is disabled"), c.command("VRFY bob"));
@@ -216,7 +216,7 @@ class LimitsIT {
     @Test
     void unknownCommandFloodIsCutOffAndStockRepliesCarryEnhancedCodes() throws Exception {
         try (SmtpSink sink = SmtpSink.start(tmp);
-                Mxfront mx = Mxfront.start(sink.port, "smtp:\n  max-errors: 3\n");
+                Mxfront mx = Mxfront.start(sink.port, "smtp:\n  hard-error-limit: 3\n");
                 SmtpClient c = FrontDoorIT.hello(mx, "127.0.0.2", "client.sender.example")) {
             assertEquals(List.of("250 2.0.0 Ok"), c.command("NOOP"));
             assertEquals(List.of("500 5.5.2 Error: command not recognized"), c.command("FOOBAR"));

@@ -2,6 +2,8 @@
 // LF from everyone and splits "\n.\n" from a client in $mynetworks, which mxfront on 127.0.0.1 is).
 // The test first shows that Postfix alone splits such messages, then sends every end-of-data
 // variant through mxfront in both bare-newline modes: never a second message reaches Postfix.
+// The same battery by BDAT (RFC 3030: no dot-stuffing, the client counts the bytes), where even a
+// proper CRLF.CRLF is message text: mxfront forwards BDAT messages as DATA and must stuff it.
 package org.mxfront.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -49,6 +51,10 @@ class SmugglingIT {
             new Variant("LFCR.LFCR", "\n\r.\n\r", true),
             new Variant("CRLF NUL.CRLF", "\r\n\u0000.\r\n", false),
             new Variant("CRLF.NUL CRLF", "\r\n.\u0000\r\n", false));
+
+    /** In BDAT, CRLF.CRLF is data like any other: one more look-alike than in DATA. */
+    static final List<Variant> BDAT_VARIANTS = Stream.concat(VARIANTS.stream(),
+            Stream.of(new Variant("CRLF.CRLF", "\r\n.\r\n", false))).toList();
 
     /** A message whose body hides a second transaction behind the variant, then ends properly. */
     static String smuggling(String tag, Variant v, int filler) {
@@ -118,6 +124,73 @@ class SmugglingIT {
             // The session is in step: the next command gets its own reply, nothing left over from the body.
             assertEquals(List.of("250 2.0.0 Ok"), c.command("NOOP"));
         }
+        assertOneOrNone(mx, mode, tag, refused);
+    }
+
+    static Stream<Arguments> bdatCases() {
+        List<Arguments> out = new ArrayList<>();
+        for (String mode : List.of("reject", "normalize")) {
+            for (Variant v : BDAT_VARIANTS) {
+                out.add(Arguments.of(mode, v, "one LAST chunk"));
+                out.add(Arguments.of(mode, v, "chunks cut inside the look-alike"));
+            }
+        }
+        return out.stream();
+    }
+
+    @ParameterizedTest(name = "BDAT {0} {1}, {2}")
+    @MethodSource("bdatCases")
+    void neverASecondMessageDownstreamByBdat(String mode, Variant v, String cutting) throws Exception {
+        Mxfront mx = (mode.equals("reject") ? rejecting : normalizing).get();
+        boolean cut = cutting.startsWith("chunks");
+        String tag = "bdat-" + mode + "-" + BDAT_VARIANTS.indexOf(v) + (cut ? "-cut" : "-one");
+        boolean refused = mode.equals("reject") && v.bare();
+        String message = smuggling(tag, v, 0);
+        try (SmtpClient c = FrontDoorIT.hello(mx, "127.0.0.5", "client.sender.example")) {
+            assertEquals(List.of("250 2.1.0 Ok"), c.command("MAIL FROM:<a@sender.example>"));
+            assertEquals(List.of("250 2.1.5 Ok"), c.command("RCPT TO:<bob@example.com>"));
+            List<String> end;
+            if (cut) {
+                // Three chunks, pipelined in one write: up to and including the look-alike's first byte,
+                // its second byte, the rest. Each chunk is answered once its bytes are read: 250 while
+                // the message is still good, the refusal at the chunk where a bare CR or LF became
+                // certain, and the later chunks are told that the message was refused.
+                int at = message.indexOf("first") + "first".length() + 1;
+                String[] chunks = {message.substring(0, at), message.substring(at, at + 1), message.substring(at + 1)};
+                c.sendRaw("BDAT " + chunks[0].length() + "\r\n" + chunks[0] + "BDAT " + chunks[1].length() + "\r\n"
+                        + chunks[1] + "BDAT " + chunks[2].length() + " LAST\r\n" + chunks[2]);
+                boolean refusedYet = false;
+                end = null;
+                for (int i = 0; i < 3; i++) {
+                    List<String> r = c.reply();
+                    if (refusedYet) {
+                        assertEquals(List.of("503 5.5.1 Error: the message was refused at an earlier chunk; send MAIL to start again"),
+                                r, "chunk " + i);
+                    } else if (i < 2 && r.get(0).startsWith("250")) {
+                        assertEquals(List.of("250 2.0.0 Ok: " + chunks[i].length() + " bytes"), r, "chunk " + i);
+                    } else {
+                        end = r;
+                        refusedYet = !r.get(0).startsWith("250");
+                    }
+                }
+            } else {
+                c.sendRaw("BDAT " + message.length() + " LAST\r\n" + message);
+                end = c.reply();
+            }
+            if (refused) {
+                assertEquals(List.of("554-5.5.2 XM-RJCT48: Message refused: bare CR or LF; lines must end with CRLF (RFC 5321 2.3.8).",
+                        "554 5.5.2 [127.0.0.5] [mx.test]"), end);
+            } else {
+                assertEquals(1, end.size(), end.toString());
+                assertTrue(end.get(0).startsWith("250 2.0.0 Ok: queued as "), end.toString());
+            }
+            assertEquals(List.of("250 2.0.0 Ok"), c.command("NOOP"), "in step: nothing of the message was read as a command");
+        }
+        assertOneOrNone(mx, mode, tag, refused);
+    }
+
+    /** After one more ordinary message: the tagged message arrived once (or not at all when refused), the smuggled one never. */
+    private static void assertOneOrNone(Mxfront mx, String mode, String tag, boolean refused) throws Exception {
         String after = HostileInputIT.completeATransaction(mx, "after-" + tag);
         sink.awaitMessageContaining("Subject: " + after + "\n");
         postfix.awaitQueueEmpty(Duration.ofSeconds(30));

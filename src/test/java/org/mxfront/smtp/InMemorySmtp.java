@@ -26,7 +26,7 @@ import org.mxfront.relay.DownstreamReply;
 final class InMemorySmtp implements SmtpConversation.Transport {
     final SmtpConversation conversation;
     final FakeDownstream downstream = new FakeDownstream();
-    /** Every reply line sent, in order. */
+    /** Every reply line sent, in order; an error-delay pause shows as a line "(pause PT1S)" where it happened. */
     final List<String> replies = new ArrayList<>();
     boolean closed;
     private final ByteArrayOutputStream line = new ByteArrayOutputStream();
@@ -100,6 +100,12 @@ final class InMemorySmtp implements SmtpConversation.Transport {
         return InetAddress.getLoopbackAddress();
     }
 
+    /** Recorded, not slept: the tests see where the pauses fall without timing anything. */
+    @Override
+    public void pause(Duration d) {
+        replies.add("(pause " + d + ")");
+    }
+
     /**
      * A downstream that records what it is given and answers as told: 250 to everything, 354 to
      * DATA, unless a test sets other replies or a failure.
@@ -109,12 +115,13 @@ final class InMemorySmtp implements SmtpConversation.Transport {
         DownstreamReply dataReply = DownstreamReply.parse(354, List.of("End data with <CR><LF>.<CR><LF>"));
         DownstreamReply messageReply = DownstreamReply.parse(250, List.of("2.0.0 Ok: queued as ABC123"));
         boolean failRcpt;
+        Set<String> extensions = Set.of("PIPELINING", "8BITMIME", "DSN", "SMTPUTF8");
         final List<String> events = new ArrayList<>();
         final ByteArrayOutputStream message = new ByteArrayOutputStream();
 
         @Override
         public Set<String> knownExtensions() {
-            return Set.of("PIPELINING", "8BITMIME", "SMTPUTF8");
+            return extensions;
         }
 
         @Override
@@ -129,9 +136,9 @@ final class InMemorySmtp implements SmtpConversation.Transport {
                 }
 
                 @Override
-                public DownstreamReply rcpt(String recipient) throws DownstreamException {
+                public DownstreamReply rcpt(String recipient, List<String> params) throws DownstreamException {
                     if (failRcpt) throw new DownstreamException("connection refused");
-                    events.add("rcpt " + recipient);
+                    events.add("rcpt " + recipient + (params.isEmpty() ? "" : " " + params));
                     return rcptReply;
                 }
 

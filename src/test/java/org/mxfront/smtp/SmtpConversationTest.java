@@ -25,8 +25,8 @@ class SmtpConversationTest {
             + "QUIT\r\n";
 
     static final List<String> REPLIES = List.of(
-            "250-mx.test", "250-PIPELINING", "250-SIZE 52428800", "250-8BITMIME", "250-ENHANCEDSTATUSCODES",
-            "250 SMTPUTF8",
+            "250-mx.test", "250-PIPELINING", "250-SIZE 52428800", "250-8BITMIME", "250-DSN", "250-ENHANCEDSTATUSCODES",
+            "250-SMTPUTF8", "250 CHUNKING",
             "250 2.1.0 Ok",
             "250 2.1.5 Ok",
             "354 End data with <CR><LF>.<CR><LF>",
@@ -84,6 +84,8 @@ class SmtpConversationTest {
         InMemorySmtp smtp = new InMemorySmtp(OUTSIDER, TLS_YAML.replace("security-level: may", "security-level: encrypt"));
         smtp.feed("EHLO client.example.net\r\n");
         assertEquals(List.of("530 5.7.0 Must issue a STARTTLS command first"), smtp.feed("MAIL FROM:<a@other.example>\r\n"));
+        assertEquals(List.of("530 5.7.0 Must issue a STARTTLS command first", "250 2.0.0 Ok"),
+                smtp.feed("BDAT 12 LAST\r\nQUIT\r\nQUIT\r\nNOOP\r\n"), "a BDAT's chunk is read and thrown away, not run");
         assertEquals(List.of("250 2.0.0 Ok"), smtp.feed("NOOP\r\n"));
         assertEquals(List.of("220 2.0.0 Ready to start TLS"), smtp.feed("STARTTLS\r\n"));
         smtp.feed("EHLO client.example.net\r\n");
@@ -171,7 +173,7 @@ class SmtpConversationTest {
 
     @Test
     void tooManyErrorsEndTheConnection() throws Exception {
-        InMemorySmtp smtp = new InMemorySmtp(OUTSIDER, "smtp: {max-errors: 3}\n");
+        InMemorySmtp smtp = new InMemorySmtp(OUTSIDER, "smtp: {hard-error-limit: 3}\n");
         List<String> r = smtp.feed("FOO\r\nBAR baz\r\nRCPT TO:<bob@example.com>\r\nNOOP\r\n");
         assertEquals(List.of("500 5.5.2 Error: command not recognized", "500 5.5.2 Error: command not recognized",
                 "503 5.5.1 Error: need MAIL command",

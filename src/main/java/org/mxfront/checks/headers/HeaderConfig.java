@@ -1,5 +1,6 @@
 // Settings of the headers check (checks.headers): max-bytes (262144, Exchange's default header
-// limit), max-line-length (998, RFC 5322 2.1.1), required ([]), at-most-once ([]). The two lists
+// limit), max-line-length (0: no limit, as Postfix accepts long header lines; 998 is RFC 5322
+// 2.1.1's limit for senders, the strict option), required ([]), at-most-once ([]). The two lists
 // are off (empty) by default; RFC 5322 3.6 asks for From and Date, and at most one of each of
 // Date, From, Sender, Reply-To, To, Cc, Bcc, Message-ID, In-Reply-To, References, Subject.
 package org.mxfront.checks.headers;
@@ -17,7 +18,7 @@ import java.util.List;
 public record HeaderConfig(Long maxBytes, Integer maxLineLength, List<String> required, List<String> atMostOnce) {
     public HeaderConfig {
         if (maxBytes == null) maxBytes = 256L * 1024;
-        if (maxLineLength == null) maxLineLength = 998;
+        if (maxLineLength == null) maxLineLength = 0;
         if (required == null) required = List.of();
         if (atMostOnce == null) atMostOnce = List.of();
         if (maxBytes < 0) throw new IllegalArgumentException("max-bytes must be 0 (no limit) or more");

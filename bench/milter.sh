@@ -1,0 +1,80 @@
+#!/usr/bin/env bash
+# Milter benchmark (docs/benchmarks.md, "Milter door"): one private Postfix with two smtpd listeners,
+# one without milters and one with smtpd_milters = mxfront (headers + attachments checks on), both
+# relaying to smtp-sink; smtp-source drives them alternately in the same run, mxfront measured just
+# after its start and warm; then 50 concurrent 10 MB messages through the milter while mxfront's
+# heap is sampled from /metrics. Loopback only; needs root, postfix, curl. Usage:
+#   bench/milter.sh [MESSAGES] [SESSIONS] [BYTES]     (defaults 3000 20 5000)
+set -euo pipefail
+here=$(cd "$(dirname "$0")/.." && pwd)
+. "$here/bin/jdk.sh"
+cd "$here"
+N=${1:-3000}; S=${2:-20}; L=${3:-5000}
+[ -f target/mxfront.jar ] || mvn -q -B -o package -DskipTests
+tmp=$(mktemp -d /tmp/milterbench.XXXX); chmod 755 "$tmp"
+free_port() { python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])'; }
+SINK=$(free_port); PLAIN=$(free_port); MILT=$(free_port); MPORT=$(free_port); HTTP=$(free_port)
+pids=()
+cleanup() { postfix -c "$tmp/pf/etc" stop >/dev/null 2>&1 || true; for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; }
+trap cleanup EXIT
+
+smtp-sink -u nobody 127.0.0.1:$SINK 1000 & pids+=($!)
+pf=$tmp/pf; mkdir -p $pf/etc $pf/queue $pf/data; chown postfix $pf/data
+cp /usr/share/postfix/main.cf.debian $pf/etc/main.cf
+grep -v '^smtp      inet' /etc/postfix/master.cf > $pf/etc/master.cf
+cat >> $pf/etc/master.cf <<EOT
+127.0.0.1:$PLAIN inet n - n - - smtpd -o smtpd_milters=
+127.0.0.1:$MILT inet n - n - - smtpd -o smtpd_milters=inet:127.0.0.1:$MPORT
+EOT
+postconf -c $pf/etc -e compatibility_level=3.6 queue_directory=$pf/queue data_directory=$pf/data \
+  inet_interfaces=127.0.0.1 inet_protocols=ipv4 mydestination= relay_domains=example.com \
+  "transport_maps=inline:{example.com=smtp:[127.0.0.1]:$SINK}" maillog_file=$pf/maillog maillog_file_prefixes=$pf \
+  shlib_directory=/usr/lib/postfix milter_default_action=tempfail milter_protocol=6 message_size_limit=52428800 \
+  default_process_limit=200 smtpd_client_connection_count_limit=0 smtpd_client_connection_rate_limit=0
+postfix -c $pf/etc start >/dev/null
+
+cat > $tmp/mxfront.yml <<EOT
+server: {hostname: mx.bench}
+smtp: {enabled: false}
+milter: {enabled: true, listen: "127.0.0.1:$MPORT"}
+metrics: {listen: "127.0.0.1:$HTTP"}
+state-directory: $tmp/state
+checks:
+  relay: {}
+  message-size: {}
+  headers: {}
+  attachments: {}
+EOT
+start_mx() {
+  "$JAVA_HOME/bin/java" -Xmx512m -Dlogback.configurationFile=bench/logback-quiet.xml -jar target/mxfront.jar run --config $tmp/mxfront.yml > $tmp/mx.log 2>&1 &
+  MXPID=$!; pids+=($MXPID)
+  for i in $(seq 100); do curl -sf 127.0.0.1:$HTTP/metrics >/dev/null && break; sleep 0.1; done
+}
+# messages/s of one smtp-source run to PORT (all N accepted, else it stops: smtp-source exits on an unexpected reply)
+run() {
+  local t0 t1
+  t0=$(date +%s.%N)
+  smtp-source -s $S -m $N -l $L -f bench@sender.example -t bob@example.com 127.0.0.1:$1
+  t1=$(date +%s.%N)
+  python3 -c "print(round($N/($t1-$t0)))"
+}
+heap() { curl -s 127.0.0.1:$HTTP/metrics | awk 'index($0, "jvm_memory_used_bytes{area=\"heap\"") == 1 {s+=$NF} END {printf "%.0f", s/1048576}'; }
+
+start_mx
+echo "commands: smtp-source -s $S -m $N -l $L -f bench@sender.example -t bob@example.com 127.0.0.1:PORT"
+echo "| run | Postfix alone (msg/s) | Postfix + mxfront milter (msg/s) | ratio |"
+echo "|---|---|---|---|"
+cold_m=$(run $MILT); cold_p=$(run $PLAIN)
+echo "| mxfront just started | $cold_p | $cold_m | $(python3 -c "print(f'{$cold_m/$cold_p:.2f}')") |"
+for r in 1 2 3; do
+  p=$(run $PLAIN); m=$(run $MILT)
+  echo "| warm $r | $p | $m | $(python3 -c "print(f'{$m/$p:.2f}')") |"
+done
+echo
+echo "heap before the 10 MB run: $(heap) MiB"
+( smtp-source -s 50 -m 50 -l 10000000 -f big@sender.example -t bob@example.com 127.0.0.1:$MILT ) &
+big=$!; peak=0
+while kill -0 $big 2>/dev/null; do h=$(heap); [ "$h" -gt "$peak" ] && peak=$h; sleep 0.5; done
+wait $big && echo "50 x 10 MB through the milter: all accepted" || echo "50 x 10 MB: smtp-source failed"
+echo "heap peak during 50 concurrent 10 MB messages: $peak MiB (-Xmx512m); after: $(heap) MiB"
+curl -s 127.0.0.1:$HTTP/metrics | grep -E '^mxfront_milter_messages_total' || true

@@ -1,0 +1,391 @@
+// The milter door's state machine for one Postfix connection, socket-free: each decoded command goes
+// in, the replies come out. It drives one PolicySession per SMTP client of Postfix (a new one after
+// SMFIC_QUIT_NC), keeps the macros, resets the transaction on SMFIC_ABORT, and streams the message
+// (headers as name/value pairs, then body chunks) into the engine's readers once, as the bytes Postfix
+// received. Not thread-safe: the connection handler calls it from one task at a time.
+package org.mxfront.milter;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+import org.mxfront.address.PathParser;
+import org.mxfront.config.Settings.ContentReject;
+import org.mxfront.milter.MilterFault.Reason;
+import org.mxfront.milter.MilterRequest.Abort;
+import org.mxfront.milter.MilterRequest.Body;
+import org.mxfront.milter.MilterRequest.Connect;
+import org.mxfront.milter.MilterRequest.Data;
+import org.mxfront.milter.MilterRequest.EndOfHeaders;
+import org.mxfront.milter.MilterRequest.EndOfMessage;
+import org.mxfront.milter.MilterRequest.Header;
+import org.mxfront.milter.MilterRequest.Helo;
+import org.mxfront.milter.MilterRequest.Macros;
+import org.mxfront.milter.MilterRequest.Mail;
+import org.mxfront.milter.MilterRequest.OptionNegotiation;
+import org.mxfront.milter.MilterRequest.Quit;
+import org.mxfront.milter.MilterRequest.QuitNewConnection;
+import org.mxfront.milter.MilterRequest.Rcpt;
+import org.mxfront.milter.MilterRequest.Unknown;
+import org.mxfront.policy.AddedHeader;
+import org.mxfront.policy.Decision;
+import org.mxfront.policy.DecisionLog;
+import org.mxfront.policy.HeaderCollector;
+import org.mxfront.policy.Mailbox;
+import org.mxfront.policy.PolicyEngine;
+import org.mxfront.policy.PolicySession;
+import org.mxfront.policy.TlsInfo;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** One milter connection's conversation. */
+public final class MilterSession implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(MilterSession.class);
+    private static final Logger DECISIONS = LoggerFactory.getLogger("mxfront.decision");
+    private static final byte[] CRLF = {'\r', '\n'};
+    /** Header bytes kept for the header checks (as the SMTP door); more is counted, not kept. */
+    private static final int HEADER_COLLECT_LIMIT = 256 * 1024;
+
+    /** The actions this door asks for: add headers (SMFIR_INSHEADER), and its own macro lists. */
+    static final int ACTIONS = MilterProtocol.SMFIF_ADDHDRS | MilterProtocol.SMFIF_SETSYMLIST;
+    /**
+     * The steps this door asks to change: no UNKNOWN events, no reply per header or body chunk (the
+     * verdicts come at end of header and end of message; Postfix then streams the message without a
+     * round trip per chunk), header values with their leading space (the message is rebuilt exactly).
+     */
+    static final int PROTOCOL = MilterProtocol.SMFIP_NOUNKNOWN | MilterProtocol.SMFIP_NR_HDR
+            | MilterProtocol.SMFIP_NR_BODY | MilterProtocol.SMFIP_HDR_LEADSPC;
+    /** The macros asked for, per stage (Postfix's defaults lack {client_addr} and friends). */
+    static final Map<Integer, String> MACROS = Map.of(
+            MilterProtocol.SMFIM_CONNECT, "j {daemon_name} {client_addr} {client_port} {client_name} _",
+            MilterProtocol.SMFIM_HELO, "{tls_version} {cipher} {cipher_bits}",
+            MilterProtocol.SMFIM_ENVFROM, "i {auth_authen} {mail_addr}",
+            MilterProtocol.SMFIM_ENVRCPT, "i {rcpt_addr}",
+            MilterProtocol.SMFIM_DATA, "i",
+            MilterProtocol.SMFIM_EOH, "i",
+            MilterProtocol.SMFIM_EOM, "i");
+
+    /** What the session answers one command: replies (possibly none) and whether to close afterwards. */
+    public record Answer(List<MilterResponse> replies, boolean close) {
+        static final Answer NONE = new Answer(List.of(), false);
+        static final Answer CLOSE = new Answer(List.of(), true);
+
+        static Answer of(MilterResponse r) {
+            return new Answer(List.of(r), false);
+        }
+    }
+
+    private final Supplier<PolicyEngine> engines;
+    private final ContentReject contentReject;
+    private boolean negotiated;
+    private int protocol;
+    private int actions;
+    private final Map<String, String> macros = new HashMap<>();
+    private PolicySession policy;
+    private Message message;
+    private Decision heloDecision;
+
+    /**
+     * @param engines       the engine in force (a reload applies to the next SMTP client)
+     * @param contentReject what a 5xx at end of message becomes
+     */
+    public MilterSession(Supplier<PolicyEngine> engines, ContentReject contentReject) {
+        this.engines = engines;
+        this.contentReject = contentReject;
+    }
+
+    /** Handles one command. Throws {@link MilterFault} when the client breaks the protocol. */
+    public Answer handle(MilterRequest r) {
+        if (!negotiated && !(r instanceof OptionNegotiation)) {
+            throw new MilterFault(Reason.OUT_OF_ORDER, r.name() + " before option negotiation");
+        }
+        return switch (r) {
+            case OptionNegotiation o -> negotiate(o);
+            case Macros m -> macros(m);
+            case Connect c -> connect(c);
+            case Helo h -> helo(h);
+            case Mail m -> mail(m);
+            case Rcpt rc -> rcpt(rc);
+            case Data d -> data();
+            case Header h -> header(h);
+            case EndOfHeaders e -> endOfHeaders();
+            case Body b -> body(b);
+            case EndOfMessage e -> endOfMessage(e);
+            case Abort a -> abort();
+            case Quit q -> {
+                close();
+                yield Answer.CLOSE;
+            }
+            case QuitNewConnection q -> {
+                close();
+                macros.clear();
+                yield Answer.NONE;
+            }
+            case Unknown u -> Answer.of(MilterReplies.CONTINUE);
+        };
+    }
+
+    // ---- negotiation and macros ----------------------------------------------------------------
+
+    private Answer negotiate(OptionNegotiation o) {
+        if (negotiated) throw new MilterFault(Reason.OUT_OF_ORDER, "a second option negotiation");
+        if (o.version() < 2) throw new MilterFault(Reason.MALFORMED, "milter protocol version " + o.version());
+        negotiated = true;
+        // Ask only for what the MTA offers: Postfix drops a milter that asks for more.
+        actions = ACTIONS & o.actions();
+        protocol = PROTOCOL & o.protocol();
+        Map<Integer, String> lists = (actions & MilterProtocol.SMFIF_SETSYMLIST) != 0 ? MACROS : Map.of();
+        return Answer.of(new MilterResponse.Negotiated(Math.min(o.version(), MilterProtocol.VERSION), actions, protocol, lists));
+    }
+
+    private Answer macros(Macros m) {
+        for (Map.Entry<String, String> e : m.values().entrySet()) macros.put(bare(e.getKey()), e.getValue());
+        return Answer.NONE;
+    }
+
+    private static String bare(String name) {
+        return name.startsWith("{") && name.endsWith("}") ? name.substring(1, name.length() - 1) : name;
+    }
+
+    /** A macro's value by name without braces ({@code client_addr}, {@code i}), or null. */
+    public String macro(String name) {
+        return macros.get(name);
+    }
+
+    /** The protocol steps agreed (for tests). */
+    int protocol() { return protocol; }
+
+    // ---- the SMTP stages -----------------------------------------------------------------------
+
+    private Answer connect(Connect c) {
+        close();
+        InetAddress address = address(c);
+        String verified = c.hostname().startsWith("[") || c.hostname().equals("unknown") ? null : c.hostname();
+        policy = engines.get().newSession(address, c.port(), verified, 0);
+        heloDecision = null;
+        return Answer.of(MilterReplies.render(policy.connect()));
+    }
+
+    private InetAddress address(Connect c) {
+        String a = c.address();
+        if (c.family() == MilterProtocol.SMFIA_UNKNOWN || c.family() == MilterProtocol.SMFIA_UNIX) {
+            a = macros.getOrDefault("client_addr", "");
+        }
+        if (a.regionMatches(true, 0, "IPv6:", 0, 5)) a = a.substring(5);
+        try {
+            if (a.matches("[0-9a-fA-F:.]+")) return InetAddress.getByName(a);
+        } catch (UnknownHostException e) {
+            // fall through
+        }
+        // A local submission (unix socket, sendmail -bs): no address to check; loopback stands in.
+        LOG.debug("milter CONNECT without a usable address ({}), using loopback", c.address());
+        return InetAddress.getLoopbackAddress();
+    }
+
+    private PolicySession policy(String what) {
+        if (policy == null) throw new MilterFault(Reason.OUT_OF_ORDER, what + " before CONNECT");
+        return policy;
+    }
+
+    private Answer helo(Helo h) {
+        PolicySession p = policy("HELO");
+        String version = macros.get("tls_version");
+        if (version != null && !version.isEmpty() && p.facts().client().tls() == null) {
+            int bits = 0;
+            try {
+                bits = Integer.parseInt(macros.getOrDefault("cipher_bits", "0"));
+            } catch (NumberFormatException e) {
+                // unknown
+            }
+            p.tlsStarted(new TlsInfo(version, macros.getOrDefault("cipher", ""), bits));
+        }
+        heloDecision = p.helo(h.name());
+        return Answer.of(MilterReplies.render(heloDecision));
+    }
+
+    private Answer mail(Mail m) {
+        PolicySession p = policy("MAIL");
+        closeMessage();
+        PathParser.Parsed parsed = PathParser.parse("FROM:" + String.join(" ", m.args()), "FROM", true, true);
+        Mailbox sender = parsed.mailbox() != null ? parsed.mailbox() : loose(m.args().get(0));
+        long size = 0;
+        String declared = parsed.params().get("SIZE");
+        if (declared != null && declared.matches("\\d{1,18}")) size = Long.parseLong(declared);
+        return Answer.of(MilterReplies.render(p.mail(sender, size)));
+    }
+
+    private Answer rcpt(Rcpt r) {
+        PolicySession p = policy("RCPT");
+        PathParser.Parsed parsed = PathParser.parse("TO:" + String.join(" ", r.args()), "TO", false, true);
+        Mailbox rcpt = parsed.mailbox() != null ? parsed.mailbox() : loose(r.args().get(0));
+        Decision d = p.rcpt(rcpt);
+        // Postfix asks its milters last, after its own restrictions: a recipient we let pass is accepted.
+        if (d.proceed()) p.recipientAccepted(rcpt);
+        return Answer.of(MilterReplies.render(d));
+    }
+
+    /** Postfix already checked the syntax; whatever PathParser is stricter about still gets a mailbox. */
+    private static Mailbox loose(String path) {
+        String a = path.startsWith("<") && path.endsWith(">") ? path.substring(1, path.length() - 1) : path;
+        int at = a.lastIndexOf('@');
+        return at < 0 ? new Mailbox(a, "", false) : new Mailbox(a.substring(0, at), a.substring(at + 1), false);
+    }
+
+    private Answer data() {
+        PolicySession p = policy("DATA");
+        p.openMessage();
+        message = new Message(p);
+        return Answer.of(MilterReplies.CONTINUE);
+    }
+
+    private Message message(String what) {
+        if (message == null) {
+            // Postfix leaves DATA out for a milter that asked SMFIP_NODATA; we do not, but be lenient.
+            data();
+        }
+        return message;
+    }
+
+    private Answer header(Header h) {
+        message("header").header(h.name(), h.value());
+        return (protocol & MilterProtocol.SMFIP_NR_HDR) != 0 ? Answer.NONE : Answer.of(MilterReplies.CONTINUE);
+    }
+
+    private Answer endOfHeaders() {
+        Message m = message("EOH");
+        return Answer.of(MilterReplies.render(m.endOfHeaders()));
+    }
+
+    private Answer body(Body b) {
+        message("body").bytes(b.chunk(), b.chunk().length);
+        return (protocol & MilterProtocol.SMFIP_NR_BODY) != 0 ? Answer.NONE : Answer.of(MilterReplies.CONTINUE);
+    }
+
+    private Answer endOfMessage(EndOfMessage e) {
+        Message m = message("EOM");
+        if (!m.headersDone) m.endOfHeaders();
+        if (e.chunk().length > 0) m.bytes(e.chunk(), e.chunk().length);
+        PolicySession p = policy;
+        Decision d = m.headerDecision != null && !m.headerDecision.proceed() ? m.headerDecision : p.endOfData(m.bytes);
+        List<MilterResponse> out = new ArrayList<>(2);
+        if (d.proceed()) {
+            if ((actions & MilterProtocol.SMFIF_ADDHDRS) != 0) {
+                for (AddedHeader h : AddedHeader.take(p.facts().state())) {
+                    out.add(new MilterResponse.InsertHeader(h.index(), h.name(), h.value()));
+                }
+            }
+            out.add(MilterReplies.CONTINUE);
+            if (DECISIONS.isInfoEnabled()) {
+                DECISIONS.info(DecisionLog.format("accept", "END-OF-MESSAGE", p.facts(), null, null) + " size=" + m.bytes
+                        + " nrcpt=" + p.recipients().size() + " door=milter queue_id=" + macros.getOrDefault("i", ""));
+            }
+        } else if (contentReject == ContentReject.DISCARD && d.reply() != null && d.reply().permanentFailure()) {
+            out.add(new MilterResponse.Discard());
+            DECISIONS.info("discard: END-OF-MESSAGE from {}: check={} session={} door=milter queue_id={}",
+                    p.facts().client().logName(), d.check(), p.facts().state().id(), macros.getOrDefault("i", ""));
+        } else {
+            out.add(MilterReplies.render(d));
+        }
+        lastMessage = new Outcome(d.proceed() ? 250 : d.reply() == null ? 451 : d.reply().code(), m.bytes);
+        endTransaction();
+        return new Answer(List.copyOf(out), false);
+    }
+
+    /** The last message's outcome (code given to Postfix's client, bytes), for the door's meters; null when none. */
+    record Outcome(int code, long bytes) {}
+
+    private Outcome lastMessage;
+
+    /** Takes the outcome of the message that just ended, if one did. */
+    Outcome takeOutcome() {
+        Outcome o = lastMessage;
+        lastMessage = null;
+        return o;
+    }
+
+    private Answer abort() {
+        endTransaction();
+        return Answer.NONE;
+    }
+
+    private void endTransaction() {
+        message = null;
+        macros.remove("i");
+        macros.remove("mail_addr");
+        macros.remove("rcpt_addr");
+        macros.remove("auth_authen");
+        if (policy != null) policy.resetTransaction();
+    }
+
+    private void closeMessage() {
+        message = null;
+        if (policy != null) policy.closeMessage();
+    }
+
+    /** True while a message is being received (a client gone now left a message unfinished). */
+    public boolean inMessage() {
+        return message != null;
+    }
+
+    /** Ends the current SMTP client's session: message readers closed, the engine's session dropped. */
+    @Override
+    public void close() {
+        if (policy != null) policy.resetTransaction();
+        message = null;
+        policy = null;
+    }
+
+    /**
+     * One message: header fields rebuilt into the bytes Postfix received ({@code Name:value} with the
+     * value's own leading space, LF turned back into CRLF), the empty line, then the body chunks as
+     * they come; each byte goes once to the header collector (headers) and the engine's readers.
+     */
+    private static final class Message {
+        final PolicySession policy;
+        final HeaderCollector headers = new HeaderCollector(HEADER_COLLECT_LIMIT);
+        final long limit;
+        final boolean readers;
+        long bytes;
+        boolean headersDone;
+        Decision headerDecision;
+
+        Message(PolicySession policy) {
+            this.policy = policy;
+            this.limit = policy.maxMessageBytes();
+            this.readers = policy.readsMessage();
+        }
+
+        void header(String name, String value) {
+            if (headersDone) return;
+            // With SMFIP_HDR_LEADSPC the value keeps the space after the colon; without, Postfix ate one.
+            String v = value;
+            if (!v.isEmpty() && v.charAt(0) != ' ' && v.charAt(0) != '\t') v = " " + v;
+            String[] lines = (name + ":" + v).replace("\r\n", "\n").split("\n", -1);
+            int n = lines.length;
+            if (n > 1 && lines[n - 1].isEmpty()) n--; // a value ending in a line break adds no empty line
+            for (int i = 0; i < n; i++) {
+                byte[] l = lines[i].getBytes(MilterRequestDecoder.CHARSET);
+                headers.line(l, l.length, true, false);
+                bytes(l, l.length);
+                bytes(CRLF, 2);
+            }
+        }
+
+        Decision endOfHeaders() {
+            if (headersDone) return headerDecision;
+            headersDone = true;
+            headers.line(new byte[0], 0, true, false);
+            bytes(CRLF, 2);
+            headerDecision = policy.headers(headers.section());
+            return headerDecision;
+        }
+
+        void bytes(byte[] b, int len) {
+            bytes += len;
+            if (readers && bytes <= limit) policy.messageBytes(b, 0, len);
+        }
+    }
+}

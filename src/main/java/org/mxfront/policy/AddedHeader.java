@@ -1,0 +1,40 @@
+// A header field a check wants added to the message (the sender-authentication checks'
+// Authentication-Results). Checks put them into the session state under KEY; a door that can edit the
+// message (the milter door, SMFIR_INSHEADER) adds them at end of message, others ignore them.
+package org.mxfront.policy;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One header field to add.
+ *
+ * @param name  the field name, without the colon
+ * @param value the value, without a leading space; continuation lines separated by CRLF + whitespace
+ * @param index where to insert it among the message's header fields (0: first), as SMFIR_INSHEADER counts
+ */
+public record AddedHeader(String name, String value, int index) {
+    /** The session-state key of the transaction's list of added headers. */
+    public static final Object KEY = new Object() {
+        @Override
+        public String toString() { return "added-headers"; }
+    };
+
+    public AddedHeader {
+        if (!name.matches("[\\x21-\\x39\\x3b-\\x7e]+")) throw new IllegalArgumentException("bad header name: " + name);
+        if (index < 0) throw new IllegalArgumentException("negative index");
+    }
+
+    /** Asks for a header to be added to the current transaction's message. */
+    public static void add(SessionState state, AddedHeader h) {
+        List<AddedHeader> list = state.computeIfAbsent(KEY, ArrayList::new);
+        list.add(h);
+    }
+
+    /** The headers asked for so far in this transaction, and forgets them. */
+    public static List<AddedHeader> take(SessionState state) {
+        List<AddedHeader> list = state.get(KEY);
+        state.remove(KEY);
+        return list == null ? List.of() : List.copyOf(list);
+    }
+}

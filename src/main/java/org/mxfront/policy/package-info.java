@@ -27,6 +27,12 @@
  * </ul>
  * With {@code server.delay-reject} a refusal at CONNECT or HELO is held and returned at the first
  * {@code rcpt}: a door must not assume that a {@code Decision} at CONNECT or HELO is final.
+ * A door whose client already chose when to ask (the policy door: Postfix's {@code smtpd_delay_reject})
+ * calls {@link org.mxfront.policy.PolicySession#refuseAtOnce()} and gets CONNECT and HELO refusals when
+ * they are found; one that knows the client's verified name opens the session with
+ * {@code newSession(address, port, verifiedName, connectionsFromAddress)} and the engine does not look
+ * it up again. {@link org.mxfront.policy.PolicyEngine#withChecks} gives a door the engine without the
+ * checks it cannot feed.
  *
  * <h2>Which checks need which facts</h2>
  * <table>

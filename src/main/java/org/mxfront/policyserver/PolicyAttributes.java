@@ -3,6 +3,8 @@
 // the decoder, the request record and the mapper use these constants, never string literals.
 package org.mxfront.policyserver;
 
+import java.util.Locale;
+
 /** Names from Postfix's policy-delegation protocol. */
 public final class PolicyAttributes {
     private PolicyAttributes() {}
@@ -55,7 +57,7 @@ public final class PolicyAttributes {
 
         /** The metric label: the wire value in lower case ({@code end-of-message}). */
         public String label() {
-            return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+            return name().toLowerCase(Locale.ROOT).replace('_', '-');
         }
     }
 }

@@ -72,11 +72,13 @@ final class PolicyConnectionHandler extends SimpleChannelInboundHandler<PolicyRe
             ByteBuf reply = ctx.alloc().buffer(action.length() + 16);
             reply.writeCharSequence(PolicyAttributes.ACTION + "=" + action + "\n\n", StandardCharsets.UTF_8);
             ctx.writeAndFlush(reply);
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
             meters.fault(Reason.INTERNAL_ERROR);
             LOG.error("policy request from {} failed; closing without a reply (Postfix retries, then applies "
                     + "smtpd_policy_service_default_action)", ctx.channel().remoteAddress(), e);
             ctx.close();
+            // the connection is closed either way; an Error still goes up (the chain of this connection stops)
+            if (e instanceof Error err) throw err;
         } finally {
             traffic.finished();
         }

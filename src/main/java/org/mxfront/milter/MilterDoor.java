@@ -22,8 +22,6 @@ import org.mxfront.config.Settings.MilterSettings;
 import org.mxfront.door.Door;
 import org.mxfront.door.NettyListener;
 import org.mxfront.metrics.MxMeters;
-import org.mxfront.policy.ConfiguredCheck;
-import org.mxfront.policy.Policy;
 import org.mxfront.policy.PolicyEngine;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -66,10 +64,7 @@ public final class MilterDoor implements Door {
         List<String> configured = c.settings().milter().skipChecks();
         if (configured != null) skip.addAll(configured);
         PolicyEngine full = c.engine();
-        Set<String> present = new TreeSet<>();
-        List<Policy> all = new java.util.ArrayList<>(full.domainPolicies().values());
-        all.add(full.defaultPolicy());
-        for (Policy p : all) for (ConfiguredCheck cc : p.checks()) if (skip.contains(cc.name())) present.add(cc.name());
+        List<String> present = full.checkNames().stream().filter(skip::contains).toList();
         for (String name : present) {
             LOG.warn("milter door: check {} is skipped at this door: {}", name,
                     NEVER.getOrDefault(name, "milter.skip-checks says so"));

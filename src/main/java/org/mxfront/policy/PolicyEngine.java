@@ -127,6 +127,14 @@ public final class PolicyEngine {
     public Policy defaultPolicy() { return defaultPolicy; }
     /** The local domains' policies, by lower-case domain. */
     public Map<String, Policy> domainPolicies() { return domainPolicies; }
+
+    /** The names of the checks configured in any policy, sorted (a door warns about those it cannot run). */
+    public java.util.SortedSet<String> checkNames() {
+        java.util.SortedSet<String> names = new java.util.TreeSet<>();
+        for (ConfiguredCheck cc : defaultPolicy.checks()) names.add(cc.name());
+        for (Policy p : domainPolicies.values()) for (ConfiguredCheck cc : p.checks()) names.add(cc.name());
+        return names;
+    }
     /** True when CONNECT and HELO refusals are held for RCPT ({@code server.delay-reject}). */
     public boolean delayReject() { return delayReject; }
     DecisionLog decisionLog() { return decisionLog; }

@@ -4,13 +4,9 @@
 // SMTP door and this door on one checks list. message-size runs on MAIL's SIZE= and the actual size.
 package org.mxfront.policyserver;
 
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeSet;
-import org.mxfront.policy.ConfiguredCheck;
-import org.mxfront.policy.Policy;
 import org.mxfront.policy.PolicyEngine;
 
 /** The policy door's view of the configured checks. */
@@ -38,12 +34,6 @@ final class DoorChecks {
 
     /** The names of the skipped checks that the engine's policies contain, sorted. */
     static List<String> skippedIn(PolicyEngine engine) {
-        TreeSet<String> names = new TreeSet<>();
-        List<Policy> all = new ArrayList<>(engine.domainPolicies().values());
-        all.add(engine.defaultPolicy());
-        for (Policy p : all) {
-            for (ConfiguredCheck c : p.checks()) if (SKIPPED.containsKey(c.name())) names.add(c.name());
-        }
-        return List.copyOf(names);
+        return engine.checkNames().stream().filter(SKIPPED::containsKey).toList();
     }
 }

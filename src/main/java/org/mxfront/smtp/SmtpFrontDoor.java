@@ -243,7 +243,8 @@ public final class SmtpFrontDoor implements Door {
                 ssl.close();
                 throw e instanceof IOException io ? io : new IOException(e);
             }
-            session.setSocket(new StockReplies.TlsSocket(ssl, conversation));
+            ssl.wrapOutput(o -> StockReplies.filter(o, conversation));
+            session.setSocket(ssl);
             SSLSession s = ssl.session();
             return new TlsInfo(s.getProtocol(), s.getCipherSuite(), cipherBits(s.getCipherSuite()));
         }

@@ -70,7 +70,7 @@ final class StockReplies extends ServerSocket {
 
         /**
          * This socket for a TLS layer to sit on: its streams become the plain ones (TLS records are
-         * binary; the stock-reply filter moves up onto the TLS socket, see {@link TlsSocket}).
+         * binary; the stock-reply filter moves up onto the TLS socket's output, see {@link #filter}).
          */
         Socket forTls() {
             raw = true;
@@ -95,42 +95,11 @@ final class StockReplies extends ServerSocket {
         }
     }
 
-    /**
-     * The connection after STARTTLS: SubEtha is handed this socket, which reads and writes through
-     * the TLS socket and keeps the stock-reply filter on its output. It has no socket of its own;
-     * what SubEtha and the door ask of a socket is passed to the TLS one.
-     */
-    static final class TlsSocket extends Socket {
-        private final Socket ssl;
-        private final Filter filter;
-
-        TlsSocket(Socket ssl, SmtpConversation c) throws IOException {
-            super((java.net.SocketImpl) null);
-            this.ssl = ssl;
-            this.filter = new Filter(ssl.getOutputStream());
-            filter.conversation = c;
-        }
-
-        @Override public InputStream getInputStream() throws IOException { return ssl.getInputStream(); }
-        @Override public OutputStream getOutputStream() { return filter; }
-        @Override public synchronized void close() throws IOException { ssl.close(); }
-        @Override public boolean isClosed() { return ssl.isClosed(); }
-        @Override public boolean isConnected() { return ssl.isConnected(); }
-        @Override public boolean isBound() { return ssl.isBound(); }
-        @Override public java.net.InetAddress getInetAddress() { return ssl.getInetAddress(); }
-        @Override public int getPort() { return ssl.getPort(); }
-        @Override public java.net.InetAddress getLocalAddress() { return ssl.getLocalAddress(); }
-        @Override public int getLocalPort() { return ssl.getLocalPort(); }
-        @Override public java.net.SocketAddress getRemoteSocketAddress() { return ssl.getRemoteSocketAddress(); }
-        @Override public java.net.SocketAddress getLocalSocketAddress() { return ssl.getLocalSocketAddress(); }
-        @Override public synchronized void setSoTimeout(int t) throws java.net.SocketException { ssl.setSoTimeout(t); }
-        @Override public synchronized int getSoTimeout() throws java.net.SocketException { return ssl.getSoTimeout(); }
-        @Override public void setTcpNoDelay(boolean on) throws java.net.SocketException { ssl.setTcpNoDelay(on); }
-        @Override public void shutdownInput() throws IOException { ssl.shutdownInput(); }
-        @Override public void shutdownOutput() throws IOException { ssl.shutdownOutput(); }
-        @Override public boolean isInputShutdown() { return ssl.isInputShutdown(); }
-        @Override public boolean isOutputShutdown() { return ssl.isOutputShutdown(); }
-        @Override public String toString() { return "TlsSocket[" + ssl + "]"; }
+    /** The stock-reply filter over another stream (the TLS one after STARTTLS), for this conversation. */
+    static OutputStream filter(OutputStream out, SmtpConversation c) {
+        Filter f = new Filter(out);
+        f.conversation = c;
+        return f;
     }
 
     /** Buffers one response until flush, rewrites it if it is one of SubEtha's stock replies. */

@@ -38,6 +38,8 @@ public final class EngineSocket extends Socket {
     private volatile boolean closed;
     private final InputStream in = new In();
     private final OutputStream out = new Out();
+    /** What getOutputStream() hands out: the TLS stream, or a wrapper of it (see {@link #wrapOutput}). */
+    private volatile OutputStream exposedOut = out;
 
     EngineSocket(Socket plain, SSLEngine engine) throws IOException {
         super((java.net.SocketImpl) null);
@@ -228,7 +230,15 @@ public final class EngineSocket extends Socket {
     }
 
     @Override public InputStream getInputStream() { return in; }
-    @Override public OutputStream getOutputStream() { return out; }
+    @Override public OutputStream getOutputStream() { return exposedOut; }
+
+    /**
+     * Puts a filter of the caller's in front of the TLS output (the SMTP door's stock-reply filter), so
+     * that whoever is handed this socket writes through it.
+     */
+    public void wrapOutput(java.util.function.UnaryOperator<OutputStream> wrapper) {
+        exposedOut = wrapper.apply(out);
+    }
 
     /** Sends close_notify (best effort), closes the plain socket and frees the engine. */
     @Override

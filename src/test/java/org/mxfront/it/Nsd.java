@@ -26,6 +26,18 @@ final class Nsd implements AutoCloseable {
      * @param zones zone name -> zone file text
      */
     static Nsd start(Path parent, Map<String, String> zones) throws IOException {
+        // The port is picked free for UDP, but nsd binds TCP on it too, which someone else may hold:
+        // then nsd exits at once and a new port is tried (what it said is in the last failure).
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return startOnce(parent, zones);
+            } catch (RuntimeException | Error e) {
+                if (attempt == 3) throw e;
+            }
+        }
+    }
+
+    private static Nsd startOnce(Path parent, Map<String, String> zones) throws IOException {
         Path dir = Files.createDirectories(parent.resolve("nsd-" + System.nanoTime()));
         int port = Rbldnsd.freeUdpPort();
         StringBuilder conf = new StringBuilder();
@@ -55,7 +67,9 @@ final class Nsd implements AutoCloseable {
             Rbldnsd.awaitAnswering(port, zones.keySet().iterator().next());
         } catch (RuntimeException | Error e) {
             n.close();
-            throw e;
+            Path out = dir.resolve("nsd.out");
+            throw new AssertionError("nsd on port " + port + " did not answer; it said: "
+                    + (Files.exists(out) ? Files.readString(out, StandardCharsets.UTF_8).strip() : "nothing"), e);
         }
         return n;
     }

@@ -89,6 +89,18 @@ public final class BackgroundScan<R> implements AutoCloseable {
         }
     }
 
+    /**
+     * Whether {@link #write} of {@code n} bytes may wait for room in the queue. Only this writer fills
+     * the queue, so room seen here is still there when it writes.
+     */
+    public boolean mayBlock(int n) {
+        if (readerDone || writerGaveUp) return false;
+        int room = buf == null ? chunkSize : chunkSize - len;
+        if (n < room) return false;
+        long chunks = 1 + (long) (n - room) / chunkSize;
+        return queue.remainingCapacity() < chunks;
+    }
+
     /** Time the scanner worked (not waiting for data), once it has returned; -1 before. */
     public long busyNanos() {
         return busyNanos;

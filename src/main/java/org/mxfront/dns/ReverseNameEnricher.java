@@ -20,4 +20,10 @@ public final class ReverseNameEnricher implements ClientEnricher {
         ReverseName r = dns.reverse(client.address()).join(); // completes within dns.timeout
         return r.status() == ReverseName.Status.VERIFIED ? client.withReverseName(r.name()) : client;
     }
+
+    /** Blocks only while the PTR (and its forward confirmation) is not answered yet; cached answers are ready. */
+    @Override
+    public boolean mayBlock(ClientInfo client) {
+        return client.reverseName() == null && !dns.reverse(client.address()).isDone();
+    }
 }

@@ -128,6 +128,9 @@ public final class EmbeddedGreylistStore implements GreylistStore {
     public String describe() { return "embedded " + file; }
 
     @Override
+    public boolean inProcess() { return true; }
+
+    @Override
     public void close() {
         try {
             if (!store.isClosed()) store.close();

@@ -53,6 +53,11 @@ public interface GreylistStore extends AutoCloseable {
     /** Where it is, for logs: the file or the Redis URI without password. */
     String describe();
 
+    /** True when the store lives in this process (memory and a local file): its calls never wait on a network. */
+    default boolean inProcess() {
+        return false;
+    }
+
     @Override
     void close();
 }

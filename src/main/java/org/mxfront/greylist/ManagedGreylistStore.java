@@ -199,12 +199,15 @@ public final class ManagedGreylistStore implements GreylistStore {
         }
     }
 
+    /** One timer per operation, looked up once: building a Timer on every call cost more than the store lookup. */
+    private final java.util.concurrent.ConcurrentHashMap<String, Timer> timers = new java.util.concurrent.ConcurrentHashMap<>();
+
     private Timer timer(String op) {
-        return Timer.builder(MxMeters.GREYLIST_STORE_LATENCY).description("Greylisting store operations")
-                .tag("store", type).tag("op", op)
+        return timers.computeIfAbsent(op, o -> Timer.builder(MxMeters.GREYLIST_STORE_LATENCY).description("Greylisting store operations")
+                .tag("store", type).tag("op", o)
                 .serviceLevelObjectives(Duration.ofNanos(100_000), Duration.ofMillis(1), Duration.ofMillis(5),
                         Duration.ofMillis(20), Duration.ofMillis(100), Duration.ofMillis(500))
-                .register(registry);
+                .register(registry));
     }
 
     private double cachedSize() {
@@ -262,6 +265,9 @@ public final class ManagedGreylistStore implements GreylistStore {
 
     @Override
     public String describe() { return type + " " + where; }
+
+    @Override
+    public boolean inProcess() { return type.equals("embedded"); }
 
     @Override
     public void close() {

@@ -1,6 +1,7 @@
-// One Postfix milter connection: commands from the decoder are handled on a virtual-thread executor
-// (checks block on DNS, the greylisting store, clamd; the event loop never does), one after the
-// other so that replies keep the commands' order. Body chunks arrive without a reply (SMFIP_NR_BODY),
+// One Postfix milter connection: commands from the decoder are handled one after the other so that
+// replies keep the commands' order: on the event loop when nothing in them can wait (macros, headers
+// and body chunks the readers take at once, stages whose checks answer from memory), else on a
+// virtual-thread executor (checks block on DNS, the greylisting store, clamd; the event loop never does). Body chunks arrive without a reply (SMFIP_NR_BODY),
 // so reading pauses while too many wait. A fault closes the connection: Postfix then applies
 // milter_default_action to that client, other connections go on.
 package org.mxfront.milter;
@@ -91,7 +92,20 @@ final class MilterConnectionHandler extends SimpleChannelInboundHandler<MilterRe
         if (closing || session == null) return;
         if (queued.incrementAndGet() >= HIGH_WATER) ctx.channel().config().setAutoRead(false);
         long t0 = System.nanoTime();
-        tail = tail.thenRunAsync(() -> serve(ctx, request, t0), executor);
+        if (tail.isDone() && !mayBlock(request)) {
+            serve(ctx, request, t0);
+        } else {
+            tail = tail.thenRunAsync(() -> serve(ctx, request, t0), executor);
+        }
+    }
+
+    /** Asked on the event loop with no command in flight; a failure here counts as "may block" (handle reports it). */
+    private boolean mayBlock(MilterRequest request) {
+        try {
+            return session.mayBlock(request);
+        } catch (RuntimeException e) {
+            return true;
+        }
     }
 
     private void serve(ChannelHandlerContext ctx, MilterRequest request, long t0) {

@@ -37,6 +37,7 @@ import org.mxfront.policy.HeaderCollector;
 import org.mxfront.policy.Mailbox;
 import org.mxfront.policy.PolicyEngine;
 import org.mxfront.policy.PolicySession;
+import org.mxfront.policy.Stage;
 import org.mxfront.policy.TlsInfo;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -96,6 +97,8 @@ public final class MilterSession implements AutoCloseable {
     private Decision heloDecision;
     /** A CONNECT or HELO refusal that could not be answered at once (no reply agreed); given at MAIL. */
     private Decision heldEarly;
+    /** The CONNECT whose engine session {@link #mayBlock} made ahead (its DNS queries started). */
+    private Connect prepared;
 
     /**
      * @param engines       the engine in force (a reload applies to the next SMTP client)
@@ -137,6 +140,38 @@ public final class MilterSession implements AutoCloseable {
         };
     }
 
+    /**
+     * Whether {@link #handle} of {@code r} may wait on DNS, a store, a scanner or a full content queue;
+     * false when it answers from memory, so the door may run it on its event loop. For CONNECT it makes
+     * the engine session ahead and starts its DNS queries (never blocking); handle then uses that session.
+     */
+    public boolean mayBlock(MilterRequest r) {
+        if (!negotiated) return false;
+        return switch (r) {
+            case OptionNegotiation o -> false;
+            case Macros m -> false;
+            case Connect c -> {
+                close();
+                policy = engines.get().newSession(address(c), c.port(), verifiedName(c), 0);
+                policy.prepare();
+                prepared = c;
+                yield policy.mayBlock(Stage.CONNECT, null);
+            }
+            case Helo h -> policy != null && policy.mayBlock(Stage.HELO, null);
+            case Mail m -> policy != null && heldEarly == null && policy.mayBlock(Stage.MAIL, null);
+            case Rcpt rc -> policy != null && policy.mayBlock(Stage.RCPT, recipient(rc));
+            case Data d -> false; // opening the readers starts their scan threads and spools; nothing waits
+            case Header h -> message != null && policy.messageBytesMayBlock(h.name().length() + 2 * h.value().length() + 4);
+            case EndOfHeaders e -> message == null || policy.mayBlock(Stage.HEADERS, null) || policy.messageBytesMayBlock(2);
+            case Body b -> message == null || policy.messageBytesMayBlock(b.chunk().length);
+            case EndOfMessage e -> true; // the readers' verdicts (a scan may still run)
+            case Abort a -> false;
+            case Quit q -> false;
+            case QuitNewConnection q -> false;
+            case Unknown u -> false;
+        };
+    }
+
     // ---- negotiation and macros ----------------------------------------------------------------
 
     private Answer negotiate(OptionNegotiation o) {
@@ -170,13 +205,18 @@ public final class MilterSession implements AutoCloseable {
     // ---- the SMTP stages -----------------------------------------------------------------------
 
     private Answer connect(Connect c) {
-        close();
-        InetAddress address = address(c);
-        String verified = c.hostname().startsWith("[") || c.hostname().equals("unknown") ? null : c.hostname();
-        policy = engines.get().newSession(address, c.port(), verified, 0);
+        if (prepared != c) {
+            close();
+            policy = engines.get().newSession(address(c), c.port(), verifiedName(c), 0);
+        }
+        prepared = null;
         heloDecision = null;
         heldEarly = null;
         return early(policy.connect(), MilterProtocol.SMFIP_NR_CONN);
+    }
+
+    private static String verifiedName(Connect c) {
+        return c.hostname().startsWith("[") || c.hostname().equals("unknown") ? null : c.hostname();
     }
 
     private InetAddress address(Connect c) {
@@ -235,10 +275,14 @@ public final class MilterSession implements AutoCloseable {
         return Answer.of(MilterReplies.render(p.mail(sender, size)));
     }
 
+    private static Mailbox recipient(Rcpt r) {
+        PathParser.Parsed parsed = PathParser.parse("TO:" + String.join(" ", r.args()), "TO", false, true);
+        return parsed.mailbox() != null ? parsed.mailbox() : loose(r.args().get(0));
+    }
+
     private Answer rcpt(Rcpt r) {
         PolicySession p = policy("RCPT");
-        PathParser.Parsed parsed = PathParser.parse("TO:" + String.join(" ", r.args()), "TO", false, true);
-        Mailbox rcpt = parsed.mailbox() != null ? parsed.mailbox() : loose(r.args().get(0));
+        Mailbox rcpt = recipient(r);
         Decision d = p.rcpt(rcpt);
         // Postfix asks its milters last, after its own restrictions: a recipient we let pass is accepted.
         if (d.proceed()) p.recipientAccepted(rcpt);

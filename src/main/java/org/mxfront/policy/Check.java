@@ -33,6 +33,19 @@ public interface Check {
         return java.time.Duration.ZERO;
     }
 
+    /**
+     * Whether {@link #evaluate} at {@code stage} may wait (for DNS not answered yet, a remote store, a
+     * scanner) given what the check has started for this session; false when it will answer from memory
+     * at once. The Netty doors (policy delegation, milter) ask before a stage and run it on their event
+     * loop when no check may block, saving two thread hand-offs per request; a wrong {@code false} would
+     * stall every connection of that event loop, so the default is {@code true}. {@code facts} are the
+     * session's facts as they are before the stage (the HELO name, sender or recipient of that stage
+     * may not be set yet): answer from the check's own state and resources, not from them.
+     */
+    default boolean mayBlock(Stage stage, Facts facts) {
+        return true;
+    }
+
     /** The largest message this check lets through; the front door stops reading into the downstream beyond it. */
     default long maxMessageBytes() {
         return Long.MAX_VALUE;

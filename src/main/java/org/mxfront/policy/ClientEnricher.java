@@ -6,10 +6,20 @@ package org.mxfront.policy;
 /**
  * Completes a {@link ClientInfo}. Called on the session's thread; may block within its own timeout.
  */
-@FunctionalInterface
 public interface ClientEnricher {
     /** Leaves the client as it is. */
-    ClientEnricher NONE = c -> c;
+    ClientEnricher NONE = new ClientEnricher() {
+        @Override
+        public ClientInfo enrich(ClientInfo client) { return client; }
+
+        @Override
+        public boolean mayBlock(ClientInfo client) { return false; }
+    };
 
     ClientInfo enrich(ClientInfo client);
+
+    /** Whether {@link #enrich} may wait for this client (see {@link Check#mayBlock}); true unless known otherwise. */
+    default boolean mayBlock(ClientInfo client) {
+        return true;
+    }
 }

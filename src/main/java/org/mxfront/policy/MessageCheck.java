@@ -22,6 +22,14 @@ public interface MessageCheck extends Check {
          */
         void write(byte[] buf, int off, int len);
 
+        /**
+         * Whether {@link #write} of {@code len} more bytes may wait (a full hand-over queue). A door with
+         * an event loop passes bytes there when no reader may wait. True unless the reader knows better.
+         */
+        default boolean mayBlock(int len) {
+            return true;
+        }
+
         /** The verdict on the whole message, at the final dot. May block within the check's own timeout. */
         Verdict finish(Facts facts);
 

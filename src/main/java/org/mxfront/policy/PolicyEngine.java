@@ -112,6 +112,24 @@ public final class PolicyEngine {
         }
     }
 
+    /**
+     * Whether running {@code stage} of {@code policy} may wait (see {@link Check#mayBlock}): at
+     * END_OF_DATA a message-reading check is asked about its reader's finish, at CONNECT the client
+     * enricher too. A check that throws counts as one that may block.
+     */
+    boolean mayBlock(Policy policy, Stage stage, Facts facts) {
+        if (stage == Stage.CONNECT && enricher.mayBlock(facts.client())) return true;
+        for (ConfiguredCheck cc : policy.checks()) {
+            if (!cc.check().stages().contains(stage)) continue;
+            try {
+                if (cc.check().mayBlock(stage, facts)) return true;
+            } catch (RuntimeException e) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** The client as the enricher completes it; on any failure of the enricher, as it was. */
     ClientInfo enrich(ClientInfo client) {
         try {

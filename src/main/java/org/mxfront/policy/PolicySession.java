@@ -26,6 +26,7 @@ public final class PolicySession {
 
     private java.util.function.Consumer<Finding> tracer;
     private boolean refuseAtOnce;
+    private boolean prefetched;
 
     /**
      * Applies CONNECT and HELO refusals when they are found, whatever {@code delay-reject} says: for a
@@ -80,11 +81,37 @@ public final class PolicySession {
      * a client that talked first is tagged {@link SessionState#PREGREET} for the checks.
      */
     public Decision connect(PregreetProbe probe) {
-        engine.prefetch(facts);
+        prepare();
         java.time.Duration pause = engine.greetingPause(facts);
         if (!pause.isZero() && probe.talkedWithin(pause)) facts.state().tag(SessionState.PREGREET);
         facts = facts.withClient(engine.enrich(facts.client()));
         return early(Stage.CONNECT, run(engine.defaultPolicy(), Stage.CONNECT));
+    }
+
+    /**
+     * Lets the checks start their background work (DNS queries) for this client, once; {@link #connect}
+     * does it if the door has not. Never blocks: a door calls it before {@link #mayBlock} at CONNECT.
+     */
+    public void prepare() {
+        if (prefetched) return;
+        prefetched = true;
+        engine.prefetch(facts);
+    }
+
+    /**
+     * Whether the next call for {@code stage} may wait on DNS, a store or a scanner (see
+     * {@link Check#mayBlock}); false when every check involved answers from memory. A door with an event
+     * loop runs the stage there when this is false, else on a thread that may block.
+     *
+     * @param recipient the recipient of a RCPT stage (its domain's policy decides); ignored at other stages
+     */
+    public boolean mayBlock(Stage stage, Mailbox recipient) {
+        return switch (stage) {
+            case CONNECT -> engine.mayBlock(engine.defaultPolicy(), stage, facts);
+            case HELO, MAIL -> engine.mayBlock(engine.defaultPolicy(), stage, facts);
+            case RCPT -> pending == null && engine.mayBlock(engine.policyFor(recipient), stage, facts);
+            case HEADERS, END_OF_DATA -> engine.mayBlock(content(), stage, facts);
+        };
     }
 
     /**
@@ -112,6 +139,7 @@ public final class PolicySession {
     public Decision changeClient(java.net.InetAddress address, int port, String helo, int connectionsFromAddress) {
         facts = Facts.connect(engine.client(address, port, connectionsFromAddress));
         pending = null;
+        prefetched = false;
         resetTransaction();
         Decision d = connect();
         if (d.proceed() && helo != null) d = helo(helo);
@@ -190,6 +218,12 @@ public final class PolicySession {
     /** Message bytes as received: un-stuffed, CRLF line ends. */
     public void messageBytes(byte[] buf, int off, int len) {
         for (MessageCheck.MessageReader r : readers.values()) r.write(buf, off, len);
+    }
+
+    /** Whether {@link #messageBytes} of {@code len} bytes may wait on a reader (see {@link MessageCheck.MessageReader#mayBlock}). */
+    public boolean messageBytesMayBlock(int len) {
+        for (MessageCheck.MessageReader r : readers.values()) if (r.mayBlock(len)) return true;
+        return false;
     }
 
     /** True when some check reads the message (the front door then passes the bytes). */

@@ -34,6 +34,15 @@
  * it up again. {@link org.mxfront.policy.PolicyEngine#withChecks} gives a door the engine without the
  * checks it cannot feed.
  *
+ * <h2>Blocking, and doors with an event loop</h2>
+ * Stages may block (DNS, a Redis store, clamd); a door calls them on a thread that may wait. A door with
+ * an event loop (policy delegation, milter) first calls {@link org.mxfront.policy.PolicySession#prepare()}
+ * (starts the checks' DNS queries, never blocks) and asks
+ * {@link org.mxfront.policy.PolicySession#mayBlock} before a stage and
+ * {@link org.mxfront.policy.PolicySession#messageBytesMayBlock} before message bytes: when the answer
+ * is false it runs them on the event loop, saving the hand-off to a virtual thread and back. Each check
+ * says so through {@link org.mxfront.policy.Check#mayBlock} (true unless it overrides it).
+ *
  * <h2>Which checks need which facts</h2>
  * <table>
  * <caption>facts by check</caption>

@@ -23,6 +23,25 @@ final class MessageState {
     PolicySession session() { return session; }
 
     /**
+     * Whether {@link #upTo} and the stage's own step (RCPT, END-OF-MESSAGE) may wait on DNS or a
+     * store for request {@code r}. Starts the checks' DNS queries for a new message (never blocks).
+     */
+    boolean mayBlock(Stage stage, PolicyRequest r) {
+        if (refusal != null) return false;
+        if (!connected) {
+            session.prepare();
+            if (session.mayBlock(Stage.CONNECT, null)) return true;
+        }
+        if (stage.compareTo(Stage.HELO) >= 0 && !heloDone && !r.helo().isEmpty() && session.mayBlock(Stage.HELO, null)) return true;
+        if (stage.compareTo(Stage.MAIL) >= 0 && !mailDone && session.mayBlock(Stage.MAIL, null)) return true;
+        return switch (stage) {
+            case RCPT -> !r.recipient().isEmpty() && session.mayBlock(Stage.RCPT, PolicyMapper.mailbox(r.recipient()));
+            case END_OF_DATA -> session.mayBlock(Stage.END_OF_DATA, null);
+            default -> false;
+        };
+    }
+
+    /**
      * Runs, with the facts of request {@code r}, the stages before {@code stage} (and {@code stage} itself when it is CONNECT, HELO or MAIL)
      * that have not run yet for this message.
      *

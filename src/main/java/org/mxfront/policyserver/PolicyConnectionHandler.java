@@ -1,6 +1,7 @@
-// One Postfix policy connection: requests from the decoder are answered on a virtual-thread
-// executor (the engine's checks may block on DNS or the greylisting store; the event loop never
-// does), one after the other so replies keep the requests' order. Protocol faults and internal
+// One Postfix policy connection: requests from the decoder are answered one after the other so
+// replies keep the requests' order: on the event loop when nothing in the answer can wait (every
+// check answers from memory: cached DNS, the embedded store), else on a virtual-thread executor (the
+// event loop never blocks). Protocol faults and internal
 // errors close the connection without a reply: Postfix retries, then applies its default action.
 package org.mxfront.policyserver;
 
@@ -23,7 +24,18 @@ final class PolicyConnectionHandler extends SimpleChannelInboundHandler<PolicyRe
     @FunctionalInterface
     interface Answerer {
         String answer(PolicyRequest request);
+
+        /**
+         * Does what never blocks of answering {@code request} now, on the event loop (message state,
+         * DNS queries started); the job says whether the rest may block. By default it may.
+         */
+        default Job prepare(PolicyRequest request) {
+            return new Job(true, () -> answer(request));
+        }
     }
+
+    /** A request's answer still to compute, and whether computing it may block. */
+    record Job(boolean mayBlock, java.util.function.Supplier<String> answer) {}
 
     private final Executor executor;
     private final Answerer answerer;
@@ -62,23 +74,48 @@ final class PolicyConnectionHandler extends SimpleChannelInboundHandler<PolicyRe
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, PolicyRequest request) {
         traffic.started();
-        tail = tail.thenRunAsync(() -> serve(ctx, request), executor);
+        if (!tail.isDone()) {
+            // an earlier request is still being answered off the loop: this one waits its turn there
+            tail = tail.thenRunAsync(() -> serve(ctx, null, request), executor);
+            return;
+        }
+        Job job;
+        try {
+            job = answerer.prepare(request);
+        } catch (RuntimeException e) {
+            failed(ctx, e);
+            traffic.finished();
+            return;
+        }
+        if (job.mayBlock()) {
+            tail = CompletableFuture.runAsync(() -> serve(ctx, job, request), executor);
+        } else {
+            serve(ctx, job, request);
+        }
     }
 
-    private void serve(ChannelHandlerContext ctx, PolicyRequest request) {
+    private void failed(ChannelHandlerContext ctx, RuntimeException e) {
+        meters.fault(Reason.INTERNAL_ERROR);
+        LOG.error("policy request from {} failed; closing without a reply (Postfix retries, then applies "
+                + "smtpd_policy_service_default_action)", ctx.channel().remoteAddress(), e);
+        ctx.close();
+    }
+
+    /** Answers one request (prepared already when {@code job} is not null). */
+    private void serve(ChannelHandlerContext ctx, Job job, PolicyRequest request) {
         try {
             if (!ctx.channel().isActive()) return;
-            String action = answerer.answer(request);
+            String action = job != null ? job.answer().get() : answerer.answer(request);
             ByteBuf reply = ctx.alloc().buffer(action.length() + 16);
             reply.writeCharSequence(PolicyAttributes.ACTION + "=" + action + "\n\n", StandardCharsets.UTF_8);
             ctx.writeAndFlush(reply);
-        } catch (RuntimeException | Error e) {
+        } catch (RuntimeException e) {
+            failed(ctx, e);
+        } catch (Error e) {
             meters.fault(Reason.INTERNAL_ERROR);
-            LOG.error("policy request from {} failed; closing without a reply (Postfix retries, then applies "
-                    + "smtpd_policy_service_default_action)", ctx.channel().remoteAddress(), e);
+            LOG.error("policy request from {} failed; closing without a reply", ctx.channel().remoteAddress(), e);
             ctx.close();
-            // the connection is closed either way; an Error still goes up (the chain of this connection stops)
-            if (e instanceof Error err) throw err;
+            throw e; // the chain of this connection stops
         } finally {
             traffic.finished();
         }

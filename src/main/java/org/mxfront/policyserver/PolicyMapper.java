@@ -75,18 +75,54 @@ public final class PolicyMapper {
 
         /** As {@link PolicyMapper#decide}, for a request on this connection. */
         public Decision decide(PolicyRequest r) {
+            return prepare(r).decide();
+        }
+
+        /** As {@link PolicyMapper#prepare}, for a request on this connection. */
+        public Prepared prepare(PolicyRequest r) {
             String instance = r.instance();
             if (!instance.isEmpty() && !(instance.equals(lastInstance) && r.clientAddress().equals(lastClient))) {
                 if (lastInstance != null) instances.forget(lastClient, lastInstance);
                 lastClient = r.clientAddress();
                 lastInstance = instance;
             }
-            return PolicyMapper.this.decide(r);
+            return PolicyMapper.this.prepare(r);
+        }
+    }
+
+    /**
+     * A request made ready to decide: its stage and its message's state found or made, the checks'
+     * DNS queries started. Nothing in preparing blocks.
+     */
+    public final class Prepared {
+        private final PolicyRequest request;
+        private final Stage stage;
+        private final MessageState message;
+
+        private Prepared(PolicyRequest request, Stage stage, MessageState message) {
+            this.request = request;
+            this.stage = stage;
+            this.message = message;
+        }
+
+        /** Whether {@link #decide} may wait on DNS, a store or a scanner (false: every check answers from memory). */
+        public boolean mayBlock() {
+            return message != null && message.mayBlock(stage, request);
+        }
+
+        /** The decision. May block unless {@link #mayBlock} said otherwise. */
+        public Decision decide() {
+            return message == null ? Decision.PROCEED : PolicyMapper.this.decide(request, stage, message);
         }
     }
 
     /** The decision for one request. May block (DNS, the greylisting store): never call it on an event loop. */
     public Decision decide(PolicyRequest r) {
+        return prepare(r).decide();
+    }
+
+    /** Prepares one request (never blocks); its {@link Prepared#decide} gives the decision. */
+    public Prepared prepare(PolicyRequest r) {
         State state = r.state();
         Stage stage = switch (state) {
             case CONNECT -> Stage.CONNECT;
@@ -97,14 +133,19 @@ public final class PolicyMapper {
             case END_OF_MESSAGE -> Stage.END_OF_DATA;
             case VRFY, ETRN, OTHER -> null;
         };
-        if (stage == null) return Decision.PROCEED;
+        if (stage == null) return new Prepared(r, null, null);
         InetAddress client = address(r.clientAddress());
         if (client == null) {
             LOG.warn("policy request ({}) without a usable client_address '{}': DUNNO", state.label(), r.clientAddress());
-            return Decision.PROCEED;
+            return new Prepared(r, null, null);
         }
         MessageState m = r.instance().isEmpty() ? newMessage(client, r)
                 : instances.get(r.clientAddress(), r.instance(), () -> newMessage(client, r));
+        return new Prepared(r, stage, m);
+    }
+
+    private Decision decide(PolicyRequest r, Stage stage, MessageState m) {
+        State state = r.state();
         Decision d = m.upTo(stage, r);
         if (!d.proceed()) return d;
         PolicySession s = m.session();

@@ -74,16 +74,27 @@ public final class PolicyServerDoor implements Door {
             PolicyMapper.Connection connection = mapper.connection();
             ch.pipeline().addLast(new IdleStateHandler(0, 0, idle, TimeUnit.MILLISECONDS),
                     new PolicyRequestDecoder(maxLine, maxAttributes),
-                    new PolicyConnectionHandler(executor, r -> answer(connection, r), meters, traffic));
+                    new PolicyConnectionHandler(executor, new PolicyConnectionHandler.Answerer() {
+                        @Override
+                        public String answer(PolicyRequest r) {
+                            return PolicyServerDoor.this.answer(connection.prepare(r), r.state(), System.nanoTime());
+                        }
+
+                        @Override
+                        public PolicyConnectionHandler.Job prepare(PolicyRequest r) {
+                            long t0 = System.nanoTime();
+                            PolicyMapper.Prepared p = connection.prepare(r);
+                            return new PolicyConnectionHandler.Job(p.mayBlock(), () -> PolicyServerDoor.this.answer(p, r.state(), t0));
+                        }
+                    }, meters, traffic));
         });
         LOG.info("policy-delegation door listening on {}:{}", at.getAddress().getHostAddress(), port());
     }
 
-    /** One request's answer: the engine's decision as an action= value, counted and timed. */
-    private String answer(PolicyMapper.Connection connection, PolicyRequest request) {
-        long t0 = System.nanoTime();
-        Decision d = connection.decide(request);
-        meters.request(request.state(), PolicyActions.label(d), System.nanoTime() - t0);
+    /** One request's answer: the engine's decision as an action= value, counted and timed from {@code t0}. */
+    private String answer(PolicyMapper.Prepared prepared, PolicyAttributes.State state, long t0) {
+        Decision d = prepared.decide();
+        meters.request(state, PolicyActions.label(d), System.nanoTime() - t0);
         return PolicyActions.render(d);
     }
 

@@ -2,6 +2,8 @@
 package org.mxfront.content;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.time.Duration;
@@ -54,6 +56,24 @@ class BackgroundScanTest {
         })) {
             ExecutionException e = assertThrows(ExecutionException.class, () -> s.finish(Duration.ofSeconds(30)));
             assertEquals("boom", e.getCause().getMessage());
+        }
+    }
+
+    @Test
+    void mayBlockOnlyWhenTheQueueHasNoRoomForTheBytes() throws Exception {
+        java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+        try (BackgroundScan<Verdict> s = new BackgroundScan<>("t", 10, 2, Duration.ofSeconds(30), in -> {
+            go.await();
+            in.readAllBytes();
+            return Verdict.CONTINUE;
+        })) {
+            // the scanner reads nothing until go: what is queued stays queued
+            assertFalse(s.mayBlock(9), "bytes that stay in the chunk being filled never wait");
+            s.write(new byte[20], 0, 20); // two chunks: the queue (2) is full, the scanner takes nothing yet
+            assertTrue(s.mayBlock(10), "a full chunk more needs room the stalled scanner has not made");
+            assertFalse(s.mayBlock(0));
+            go.countDown();
+            assertEquals(Verdict.CONTINUE, s.finish(Duration.ofSeconds(30)));
         }
     }
 }

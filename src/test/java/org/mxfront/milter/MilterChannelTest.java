@@ -299,4 +299,34 @@ class MilterChannelTest {
         assertEquals("mx.test", s.macro("j"));
         assertNull(s.macro("i"), "the queue id exists only after the first RCPT");
     }
+
+    @Test
+    void commandsThatCannotWaitAreHandledOnTheEventLoop() {
+        // relay, headers and connection-limit answer from memory; attachments' verdict may wait for its
+        // scan (helo, which may look names up in DNS, is left out here)
+        config = load(YAML.replace("  helo: {}\n", ""));
+        List<Runnable> queued = new ArrayList<>();
+        EmbeddedChannel ch = new EmbeddedChannel();
+        ch.pipeline().addLast(MilterResponseEncoder.INSTANCE);
+        MilterRequestDecoder.addTo(ch.pipeline(), 1 << 20);
+        var engine = MilterDoor.usable(config);
+        ch.pipeline().addLast(new MilterConnectionHandler(queued::add, () -> new MilterSession(() -> engine, ContentReject.REJECT),
+                new MilterMeters(new MxMeters(registry)), new MilterConnectionHandler.Admission() {
+                    public boolean admit() { return true; }
+
+                    public void released() {}
+                }));
+        ch.pipeline().fireChannelActive();
+        feed(ch, join(POSTFIX_OPTNEG, macro('C', "{client_addr}", "192.0.2.7"), connect("client.example", "192.0.2.7"),
+                packet('M', strings("<a@sender.example>")), packet('R', strings("<bob@example.com>")), packet('T', new byte[0]),
+                packet('L', strings("Subject", " ok")), packet('N', new byte[0]),
+                packet('B', "hello\r\n".getBytes(StandardCharsets.US_ASCII))), 4096);
+        assertEquals(0, queued.size(), "negotiation, macros, connect, mail, rcpt, data, header, end of headers, body");
+        assertEquals("Occ", commands(replies(ch)));
+        feed(ch, packet('E', new byte[0]), 4096);
+        assertEquals(1, queued.size(), "end of message waits for the attachment scan: off the event loop");
+        queued.get(0).run();
+        ch.runPendingTasks();
+        assertEquals("c", commands(replies(ch)));
+    }
 }

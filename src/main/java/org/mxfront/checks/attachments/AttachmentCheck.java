@@ -73,6 +73,11 @@ public final class AttachmentCheck implements MessageCheck {
             }
 
             @Override
+            public boolean mayBlock(int len) {
+                return scan.mayBlock(len);
+            }
+
+            @Override
             public Verdict finish(Facts f) {
                 Verdict v;
                 try {

@@ -22,6 +22,12 @@ public final class ConnectionLimitCheck implements Check {
     @Override
     public Set<Stage> stages() { return Set.of(Stage.CONNECT); }
 
+    /** Never waits: the count is in the facts. */
+    @Override
+    public boolean mayBlock(Stage stage, Facts facts) {
+        return false;
+    }
+
     @Override
     public Verdict evaluate(Stage stage, Facts f) {
         if (config.exemptRelayNetworks() && f.client().relayPermitted()) return Verdict.CONTINUE;

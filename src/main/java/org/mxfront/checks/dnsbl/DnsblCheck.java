@@ -116,6 +116,14 @@ public final class DnsblCheck implements Check {
         for (WatchedZone z : zones) answer(f, z);
     }
 
+    /** Waits only while a zone's answer (started at prefetch, or now) is not in: cached answers are ready at once. */
+    @Override
+    public boolean mayBlock(Stage stage, Facts f) {
+        if (exempt(f)) return false;
+        for (WatchedZone z : zones) if (!answer(f, z).isDone()) return true;
+        return false;
+    }
+
     @Override
     public Verdict evaluate(Stage stage, Facts f) {
         if (exempt(f)) return Verdict.CONTINUE;

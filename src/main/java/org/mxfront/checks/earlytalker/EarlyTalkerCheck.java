@@ -33,6 +33,12 @@ public final class EarlyTalkerCheck implements Check {
         return exempt(facts) ? Duration.ZERO : config.pause();
     }
 
+    /** Never waits: the pregreet tag is in the session. */
+    @Override
+    public boolean mayBlock(Stage stage, Facts facts) {
+        return false;
+    }
+
     @Override
     public Verdict evaluate(Stage stage, Facts f) {
         if (exempt(f) || !f.state().hasTag(SessionState.PREGREET)) return Verdict.CONTINUE;

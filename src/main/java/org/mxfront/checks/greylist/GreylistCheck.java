@@ -109,6 +109,12 @@ public final class GreylistCheck implements Check {
     @Override
     public Set<Stage> stages() { return Set.of(Stage.RCPT); }
 
+    /** Waits only on a store over the network (Redis); the embedded store answers from this process. */
+    @Override
+    public boolean mayBlock(Stage stage, Facts f) {
+        return !store.inProcess();
+    }
+
     @Override
     public Verdict evaluate(Stage stage, Facts f) {
         Result r = decide(f);

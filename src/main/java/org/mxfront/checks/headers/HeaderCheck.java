@@ -26,6 +26,12 @@ public final class HeaderCheck implements Check {
     @Override
     public Set<Stage> stages() { return Set.of(Stage.HEADERS); }
 
+    /** Never waits: the header section is in the facts. */
+    @Override
+    public boolean mayBlock(Stage stage, Facts facts) {
+        return false;
+    }
+
     @Override
     public Verdict evaluate(Stage stage, Facts f) {
         HeaderSection h = f.headers();

@@ -22,6 +22,12 @@ public final class ReceivedHopsCheck implements Check {
     @Override
     public Set<Stage> stages() { return Set.of(Stage.HEADERS); }
 
+    /** Never waits: the header section is in the facts. */
+    @Override
+    public boolean mayBlock(Stage stage, Facts facts) {
+        return false;
+    }
+
     @Override
     public Verdict evaluate(Stage stage, Facts f) {
         int n = f.headers().count("Received");

@@ -24,6 +24,12 @@ public final class RecipientLimitCheck implements Check {
     @Override
     public Set<Stage> stages() { return Set.of(Stage.RCPT); }
 
+    /** Never waits: a count. */
+    @Override
+    public boolean mayBlock(Stage stage, Facts facts) {
+        return false;
+    }
+
     @Override
     public Verdict evaluate(Stage stage, Facts f) {
         return f.recipients().size() >= max ? tooMany : Verdict.CONTINUE;

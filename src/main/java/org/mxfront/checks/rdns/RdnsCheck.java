@@ -41,6 +41,12 @@ public final class RdnsCheck implements Check {
         if (!exempt(f)) reverse(f);
     }
 
+    /** Waits only while the client's PTR (started at prefetch) is not answered. */
+    @Override
+    public boolean mayBlock(Stage stage, Facts f) {
+        return !exempt(f) && !reverse(f).isDone();
+    }
+
     @Override
     public Verdict evaluate(Stage stage, Facts f) {
         if (exempt(f)) return Verdict.CONTINUE;

@@ -28,6 +28,12 @@ public final class RelayCheck implements Check {
     @Override
     public Set<Stage> stages() { return Set.of(Stage.RCPT); }
 
+    /** Never waits: the local domains and relay networks are in memory. */
+    @Override
+    public boolean mayBlock(Stage stage, Facts facts) {
+        return false;
+    }
+
     @Override
     public Verdict evaluate(Stage stage, Facts f) {
         Mailbox r = f.recipient();

@@ -25,6 +25,12 @@ public final class MessageSizeCheck implements Check {
     @Override
     public Set<Stage> stages() { return Set.of(Stage.MAIL, Stage.END_OF_DATA); }
 
+    /** Never waits: a comparison. */
+    @Override
+    public boolean mayBlock(Stage stage, Facts facts) {
+        return false;
+    }
+
     @Override
     public Verdict evaluate(Stage stage, Facts f) {
         long size = stage == Stage.MAIL ? f.declaredSize() : f.messageBytes();

@@ -26,6 +26,12 @@ public final class TlsRequiredCheck implements Check {
     @Override
     public Set<Stage> stages() { return Set.of(Stage.MAIL, Stage.RCPT); }
 
+    /** Never waits: the TLS session and the sender are in the facts. */
+    @Override
+    public boolean mayBlock(Stage stage, Facts facts) {
+        return false;
+    }
+
     @Override
     public Verdict evaluate(Stage stage, Facts f) {
         if (f.client().tls() != null) return Verdict.CONTINUE;

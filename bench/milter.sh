@@ -3,7 +3,11 @@
 # one without milters and one with smtpd_milters = mxfront (headers + attachments checks on), both
 # relaying to smtp-sink; smtp-source drives them alternately in the same run, mxfront measured just
 # after its start and warm; then 50 concurrent 10 MB messages through the milter while mxfront's
-# heap is sampled from /metrics. Loopback only; needs root, postfix, curl. Usage:
+# heap is sampled from /metrics. Where cgroup v1's cpuacct is writable (as root here), the CPU time
+# of the mail system (Postfix, smtp-source, smtp-sink) and of mxfront is measured per message too:
+# on a shared, noisy machine the ratio of CPU per message is the figure other people's load cannot
+# move (it is the throughput ratio a dedicated machine would see while the CPU is the limit).
+# Loopback only; needs root, postfix, curl. Usage:
 #   bench/milter.sh [MESSAGES] [SESSIONS] [BYTES]     (defaults 3000 20 5000)
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
@@ -15,8 +19,20 @@ tmp=$(mktemp -d /tmp/milterbench.XXXX); chmod 755 "$tmp"
 free_port() { python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])'; }
 SINK=$(free_port); PLAIN=$(free_port); MILT=$(free_port); MPORT=$(free_port); HTTP=$(free_port)
 pids=()
-cleanup() { postfix -c "$tmp/pf/etc" stop >/dev/null 2>&1 || true; for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; }
+cg=/sys/fs/cgroup/cpuacct; cgm=""; cgx=""
+if [ -w "$cg" ] && mkdir "$cg/mxbench-$$-mta" "$cg/mxbench-$$-mx" 2>/dev/null; then
+  cgm=$cg/mxbench-$$-mta; cgx=$cg/mxbench-$$-mx
+  echo $$ > "$cgm/cgroup.procs" # Postfix, smtp-source and smtp-sink, started from here, inherit it
+fi
+cleanup() {
+  postfix -c "$tmp/pf/etc" stop >/dev/null 2>&1 || true; for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  if [ -n "$cgm" ]; then
+    echo $$ > "$cg/cgroup.procs"; sleep 1
+    for g in "$cgm" "$cgx"; do while read -r p; do echo "$p" > "$cg/cgroup.procs" 2>/dev/null || true; done < "$g/cgroup.procs"; rmdir "$g" 2>/dev/null || true; done
+  fi
+}
 trap cleanup EXIT
+cpu_ns() { [ -n "$cgm" ] && echo "$(cat "$cgm/cpuacct.usage") $(cat "$cgx/cpuacct.usage")" || echo "0 0"; }
 
 smtp-sink -u nobody 127.0.0.1:$SINK 1000 & pids+=($!)
 pf=$tmp/pf; mkdir -p $pf/etc $pf/queue $pf/data; chown postfix $pf/data
@@ -48,27 +64,39 @@ EOT
 start_mx() {
   "$JAVA_HOME/bin/java" -Xmx512m -Dlogback.configurationFile=bench/logback-quiet.xml -jar target/mxfront.jar run --config $tmp/mxfront.yml > $tmp/mx.log 2>&1 &
   MXPID=$!; pids+=($MXPID)
+  [ -z "$cgx" ] || echo $MXPID > "$cgx/cgroup.procs"
   for i in $(seq 100); do curl -sf 127.0.0.1:$HTTP/metrics >/dev/null && break; sleep 0.1; done
 }
 # messages/s of one smtp-source run to PORT (all N accepted, else it stops: smtp-source exits on an unexpected reply)
-run() {
-  local t0 t1
-  t0=$(date +%s.%N)
+run() { # port -> "msg/s cpu_us_per_msg_mta cpu_us_per_msg_mxfront"
+  local t0 t1 c0 c1
+  c0=$(cpu_ns); t0=$(date +%s.%N)
   smtp-source -s $S -m $N -l $L -f bench@sender.example -t bob@example.com 127.0.0.1:$1
-  t1=$(date +%s.%N)
-  python3 -c "print(round($N/($t1-$t0)))"
+  t1=$(date +%s.%N); c1=$(cpu_ns)
+  python3 -c "
+a=[int(x) for x in '$c0'.split()]; b=[int(x) for x in '$c1'.split()]
+print(round($N/($t1-$t0)), round((b[0]-a[0])/1e3/$N), round((b[1]-a[1])/1e3/$N))"
+}
+row() { # name plain-line milter-line
+  python3 - "$@" <<'PY'
+import sys
+name, p, m = sys.argv[1], [int(x) for x in sys.argv[2].split()], [int(x) for x in sys.argv[3].split()]
+cpu_p, cpu_m = p[1] + p[2], m[1] + m[2]
+cpu = f"{cpu_p} | {m[1]} + {m[2]} = {cpu_m} | {cpu_p / cpu_m:.2f}" if cpu_m else "- | - | -"
+print(f"| {name} | {p[0]} | {m[0]} | {m[0] / p[0]:.2f} | {cpu} |")
+PY
 }
 heap() { curl -s 127.0.0.1:$HTTP/metrics | awk 'index($0, "jvm_memory_used_bytes{area=\"heap\"") == 1 {s+=$NF} END {printf "%.0f", s/1048576}'; }
 
 start_mx
 echo "commands: smtp-source -s $S -m $N -l $L -f bench@sender.example -t bob@example.com 127.0.0.1:PORT"
-echo "| run | Postfix alone (msg/s) | Postfix + mxfront milter (msg/s) | ratio |"
-echo "|---|---|---|---|"
+echo "| run | Postfix alone (msg/s) | Postfix + mxfront milter (msg/s) | ratio | CPU µs/msg, Postfix alone | CPU µs/msg with the milter: Postfix + mxfront | CPU ratio |"
+echo "|---|---|---|---|---|---|---|"
 cold_m=$(run $MILT); cold_p=$(run $PLAIN)
-echo "| mxfront just started | $cold_p | $cold_m | $(python3 -c "print(f'{$cold_m/$cold_p:.2f}')") |"
+row "mxfront just started" "$cold_p" "$cold_m"
 for r in 1 2 3; do
   p=$(run $PLAIN); m=$(run $MILT)
-  echo "| warm $r | $p | $m | $(python3 -c "print(f'{$m/$p:.2f}')") |"
+  row "warm $r" "$p" "$m"
 done
 echo
 echo "heap before the 10 MB run: $(heap) MiB"

@@ -4,6 +4,8 @@
 // A scanner faster than the client never blocks it; a slower one slows the client down (back
 // pressure) for at most maxWait, after which the scan counts as failed. Once the scanner has its
 // result (a blocked attachment early in the message) the remaining bytes are dropped unread.
+// The thread starts with the first full chunk: a message that fits in one chunk (most mail) is
+// scanned at the final dot on the caller's thread, from memory, with no thread and no hand-off.
 package org.mxfront.content;
 
 import java.io.IOException;
@@ -23,7 +25,10 @@ import java.util.concurrent.TimeoutException;
  * @param <R> what the scanner returns (a check's verdict: the check decides, not this class)
  */
 public final class BackgroundScan<R> implements AutoCloseable {
-    /** Reads the whole stream (or as much as it needs) and returns its result. Runs on the scan's own thread. */
+    /**
+     * Reads the whole stream (or as much as it needs) and returns its result. Runs on the scan's own
+     * thread, or at {@link #finish} on the writer's when the message fits in one chunk.
+     */
     public interface Scanner<R> {
         R scan(InputStream in) throws Exception;
     }
@@ -34,7 +39,9 @@ public final class BackgroundScan<R> implements AutoCloseable {
     private final int chunkSize;
     private final long maxWaitNanos;
     private final CompletableFuture<R> result = new CompletableFuture<>();
-    private final Thread thread;
+    private final String name;
+    private final Scanner<R> scanner;
+    private Thread thread;
     private volatile boolean readerDone;
     private byte[] buf;
     private int len;
@@ -55,7 +62,13 @@ public final class BackgroundScan<R> implements AutoCloseable {
         this.queue = new ArrayBlockingQueue<>(queuedChunks);
         this.chunkSize = chunkSize;
         this.maxWaitNanos = maxWait.toNanos();
-        this.thread = Thread.ofVirtual().name(name).start(() -> {
+        this.name = name;
+        this.scanner = scanner;
+    }
+
+    /** Starts the scanner's thread (with the first full chunk). */
+    private void start() {
+        thread = Thread.ofVirtual().name(name).start(() -> {
             long t0 = System.nanoTime();
             try (InputStream in = new PipeInput()) {
                 R v = scanner.scan(in);
@@ -68,6 +81,28 @@ public final class BackgroundScan<R> implements AutoCloseable {
                 queue.clear();
             }
         });
+    }
+
+    /** A message that never filled a chunk: scanned here, from memory. */
+    private void scanHere() {
+        long t0 = System.nanoTime();
+        try (InputStream in = new java.io.ByteArrayInputStream(buf == null ? EOF : buf, 0, buf == null ? 0 : len)) {
+            R v = scanner.scan(in);
+            busyNanos = System.nanoTime() - t0;
+            result.complete(v);
+        } catch (Throwable t) {
+            result.completeExceptionally(t);
+        } finally {
+            readerDone = true;
+        }
+    }
+
+    /**
+     * Whether {@link #finish} may wait: not when the whole message is still in the first chunk (it is
+     * scanned from memory on the caller's thread, CPU only) or the scanner is done.
+     */
+    public boolean finishMayBlock() {
+        return thread != null && !result.isDone();
     }
 
     /** Message bytes from the session thread. Never throws; waits only as described above. */
@@ -118,6 +153,11 @@ public final class BackgroundScan<R> implements AutoCloseable {
      * @throws ExecutionException the scanner failed
      */
     public R finish(Duration timeout) throws TimeoutException, ExecutionException, InterruptedException {
+        if (!finished && thread == null && !readerDone) {
+            finished = true;
+            scanHere();
+            buf = null;
+        }
         if (!finished) {
             finished = true;
             if (buf != null && len > 0) put(java.util.Arrays.copyOf(buf, len));
@@ -129,6 +169,10 @@ public final class BackgroundScan<R> implements AutoCloseable {
     }
 
     private void put(byte[] chunk) {
+        if (thread == null) {
+            if (readerDone) return;
+            start();
+        }
         long deadline = System.nanoTime() + maxWaitNanos;
         try {
             while (!readerDone) {
@@ -149,7 +193,8 @@ public final class BackgroundScan<R> implements AutoCloseable {
     public void close() {
         readerDone = true;
         queue.clear();
-        if (!result.isDone()) thread.interrupt();
+        if (thread != null && !result.isDone()) thread.interrupt();
+        if (thread == null) result.completeExceptionally(new InterruptedIOException("scan stopped"));
     }
 
     /** The scanner's side of the queue. */

@@ -164,7 +164,9 @@ public final class MilterSession implements AutoCloseable {
             case Header h -> message != null && policy.messageBytesMayBlock(h.name().length() + 2 * h.value().length() + 4);
             case EndOfHeaders e -> message == null || policy.mayBlock(Stage.HEADERS, null) || policy.messageBytesMayBlock(2);
             case Body b -> message == null || policy.messageBytesMayBlock(b.chunk().length);
-            case EndOfMessage e -> true; // the readers' verdicts (a scan may still run)
+            case EndOfMessage e -> message == null || policy.messageBytesMayBlock(e.chunk().length)
+                    || (!message.headersDone && policy.mayBlock(Stage.HEADERS, null))
+                    || policy.mayBlock(Stage.END_OF_DATA, null);
             case Abort a -> false;
             case Quit q -> false;
             case QuitNewConnection q -> false;

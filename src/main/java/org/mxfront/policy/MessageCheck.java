@@ -30,6 +30,11 @@ public interface MessageCheck extends Check {
             return true;
         }
 
+        /** Whether {@link #finish} may wait (a scan still running, a scanner over the network). True unless known otherwise. */
+        default boolean finishMayBlock() {
+            return true;
+        }
+
         /** The verdict on the whole message, at the final dot. May block within the check's own timeout. */
         Verdict finish(Facts facts);
 

@@ -117,12 +117,13 @@ public final class PolicyEngine {
      * END_OF_DATA a message-reading check is asked about its reader's finish, at CONNECT the client
      * enricher too. A check that throws counts as one that may block.
      */
-    boolean mayBlock(Policy policy, Stage stage, Facts facts) {
+    boolean mayBlock(Policy policy, Stage stage, Facts facts, Map<ConfiguredCheck, MessageCheck.MessageReader> readers) {
         if (stage == Stage.CONNECT && enricher.mayBlock(facts.client())) return true;
         for (ConfiguredCheck cc : policy.checks()) {
             if (!cc.check().stages().contains(stage)) continue;
             try {
-                if (cc.check().mayBlock(stage, facts)) return true;
+                MessageCheck.MessageReader reader = stage == Stage.END_OF_DATA ? readers.get(cc) : null;
+                if (reader != null ? reader.finishMayBlock() : cc.check().mayBlock(stage, facts)) return true;
             } catch (RuntimeException e) {
                 return true;
             }

@@ -107,10 +107,9 @@ public final class PolicySession {
      */
     public boolean mayBlock(Stage stage, Mailbox recipient) {
         return switch (stage) {
-            case CONNECT -> engine.mayBlock(engine.defaultPolicy(), stage, facts);
-            case HELO, MAIL -> engine.mayBlock(engine.defaultPolicy(), stage, facts);
-            case RCPT -> pending == null && engine.mayBlock(engine.policyFor(recipient), stage, facts);
-            case HEADERS, END_OF_DATA -> engine.mayBlock(content(), stage, facts);
+            case CONNECT, HELO, MAIL -> engine.mayBlock(engine.defaultPolicy(), stage, facts, readers);
+            case RCPT -> pending == null && engine.mayBlock(engine.policyFor(recipient), stage, facts, readers);
+            case HEADERS, END_OF_DATA -> engine.mayBlock(content(), stage, facts, readers);
         };
     }
 

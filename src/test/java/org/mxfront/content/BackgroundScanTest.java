@@ -76,4 +76,29 @@ class BackgroundScanTest {
             assertEquals(Verdict.CONTINUE, s.finish(Duration.ofSeconds(30)));
         }
     }
+
+    @Test
+    void aMessageWithinOneChunkIsScannedOnTheCallersThreadAtFinish() throws Exception {
+        Thread caller = Thread.currentThread();
+        Thread[] ranOn = new Thread[1];
+        try (BackgroundScan<Verdict> s = new BackgroundScan<>("t", 100, 2, Duration.ofSeconds(30), in -> {
+            ranOn[0] = Thread.currentThread();
+            assertEquals(99, in.readAllBytes().length);
+            return Verdict.CONTINUE;
+        })) {
+            s.write(new byte[99], 0, 99);
+            assertFalse(s.finishMayBlock(), "nothing runs yet, and the scan at finish needs no other thread");
+            assertEquals(Verdict.CONTINUE, s.finish(Duration.ofSeconds(30)));
+            assertEquals(caller, ranOn[0]);
+        }
+        try (BackgroundScan<Verdict> s = new BackgroundScan<>("t", 100, 2, Duration.ofSeconds(30), in -> {
+            ranOn[0] = Thread.currentThread();
+            assertEquals(250, in.readAllBytes().length);
+            return Verdict.CONTINUE;
+        })) {
+            s.write(new byte[250], 0, 250);
+            assertEquals(Verdict.CONTINUE, s.finish(Duration.ofSeconds(30)));
+            assertTrue(ranOn[0] != caller && ranOn[0].isVirtual(), "a message over one chunk is scanned while it arrives");
+        }
+    }
 }

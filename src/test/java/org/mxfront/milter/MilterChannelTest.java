@@ -300,12 +300,8 @@ class MilterChannelTest {
         assertNull(s.macro("i"), "the queue id exists only after the first RCPT");
     }
 
-    @Test
-    void commandsThatCannotWaitAreHandledOnTheEventLoop() {
-        // relay, headers and connection-limit answer from memory; attachments' verdict may wait for its
-        // scan (helo, which may look names up in DNS, is left out here)
-        config = load(YAML.replace("  helo: {}\n", ""));
-        List<Runnable> queued = new ArrayList<>();
+    /** A channel whose executor only queues: the test sees what leaves the event loop. */
+    EmbeddedChannel queuedChannel(List<Runnable> queued) {
         EmbeddedChannel ch = new EmbeddedChannel();
         ch.pipeline().addLast(MilterResponseEncoder.INSTANCE);
         MilterRequestDecoder.addTo(ch.pipeline(), 1 << 20);
@@ -317,16 +313,35 @@ class MilterChannelTest {
                     public void released() {}
                 }));
         ch.pipeline().fireChannelActive();
+        return ch;
+    }
+
+    @Test
+    void commandsThatCannotWaitAreHandledOnTheEventLoop() {
+        // relay, headers and connection-limit answer from memory; the attachment scan of a message within
+        // one chunk runs from memory at the end (helo, which may look names up in DNS, is left out here)
+        config = load(YAML.replace("  helo: {}\n", ""));
+        List<Runnable> queued = new ArrayList<>();
+        EmbeddedChannel ch = queuedChannel(queued);
         feed(ch, join(POSTFIX_OPTNEG, macro('C', "{client_addr}", "192.0.2.7"), connect("client.example", "192.0.2.7"),
                 packet('M', strings("<a@sender.example>")), packet('R', strings("<bob@example.com>")), packet('T', new byte[0]),
                 packet('L', strings("Subject", " ok")), packet('N', new byte[0]),
-                packet('B', "hello\r\n".getBytes(StandardCharsets.US_ASCII))), 4096);
-        assertEquals(0, queued.size(), "negotiation, macros, connect, mail, rcpt, data, header, end of headers, body");
-        assertEquals("Occ", commands(replies(ch)));
-        feed(ch, packet('E', new byte[0]), 4096);
-        assertEquals(1, queued.size(), "end of message waits for the attachment scan: off the event loop");
-        queued.get(0).run();
+                packet('B', "hello\r\n".getBytes(StandardCharsets.US_ASCII)), packet('E', new byte[0])), 4096);
+        assertEquals(0, queued.size(), "no command left the event loop");
+        assertEquals("Occc", commands(replies(ch)));
+    }
+
+    @Test
+    void aCommandThatMayWaitLeavesTheLoopAndLaterOnesFollowItInOrder() {
+        List<Runnable> queued = new ArrayList<>();
+        EmbeddedChannel ch = queuedChannel(queued); // helo on: HELO may wait for DNS
+        feed(ch, join(POSTFIX_OPTNEG, connect("client.example", "192.0.2.7"), packet('H', strings("client.example")),
+                packet('M', strings("<a@sender.example>"))), 4096);
+        assertEquals(1, queued.size(), "HELO went to the executor; MAIL waits behind it");
+        assertEquals("O", commands(replies(ch)));
+        for (int i = 0; i < queued.size(); i++) queued.get(i).run();
         ch.runPendingTasks();
+        assertEquals(2, queued.size());
         assertEquals("c", commands(replies(ch)));
     }
 }

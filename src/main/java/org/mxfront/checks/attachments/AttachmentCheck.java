@@ -77,6 +77,12 @@ public final class AttachmentCheck implements MessageCheck {
                 return scan.mayBlock(len);
             }
 
+            /** A message within one chunk is scanned at finish from memory (CPU only); else the scan may still run. */
+            @Override
+            public boolean finishMayBlock() {
+                return scan.finishMayBlock();
+            }
+
             @Override
             public Verdict finish(Facts f) {
                 Verdict v;

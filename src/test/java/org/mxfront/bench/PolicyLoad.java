@@ -168,8 +168,10 @@ public final class PolicyLoad {
                     if (c.out.hasRemaining()) c.ch.keyFor(selector).interestOps(SelectionKey.OP_READ | SelectionKey.OP_WRITE);
                 }
                 if (open == 0) break;
-                long waitMs = wake == Long.MAX_VALUE ? 1000 : Math.max(0, (wake - System.nanoTime()) / 1_000_000);
-                if (waitMs == 0) selector.selectNow(); else selector.select(waitMs);
+                // at a paced rate, wait for the next slot in whole milliseconds (an answer wakes the selector
+                // at once): a send may start up to 1 ms late, but the client never spins on a core
+                long waitMs = wake == Long.MAX_VALUE ? 1000 : Math.max(1, (wake - System.nanoTime() + 999_999) / 1_000_000);
+                selector.select(waitMs);
                 if (System.nanoTime() - deadline > 30_000_000_000L) throw new IOException("no answers for 30 s past the deadline");
                 for (SelectionKey k : selector.selectedKeys()) {
                     Conn c = (Conn) k.attachment();

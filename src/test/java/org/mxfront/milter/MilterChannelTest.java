@@ -52,11 +52,16 @@ class MilterChannelTest {
     }
 
     EmbeddedChannel channel() {
+        return channel(Runnable::run);
+    }
+
+    /** The door's pipeline on an embedded channel; commands that leave the event loop go to {@code executor}. */
+    EmbeddedChannel channel(java.util.concurrent.Executor executor) {
         EmbeddedChannel ch = new EmbeddedChannel();
         ch.pipeline().addLast(MilterResponseEncoder.INSTANCE);
         MilterRequestDecoder.addTo(ch.pipeline(), 1 << 20);
         var engine = MilterDoor.usable(config);
-        ch.pipeline().addLast(new MilterConnectionHandler(Runnable::run, () -> new MilterSession(() -> engine, ContentReject.REJECT),
+        ch.pipeline().addLast(new MilterConnectionHandler(executor, () -> new MilterSession(() -> engine, ContentReject.REJECT),
                 new MilterMeters(new MxMeters(registry)), new MilterConnectionHandler.Admission() {
                     public boolean admit() { return true; }
 
@@ -300,29 +305,13 @@ class MilterChannelTest {
         assertNull(s.macro("i"), "the queue id exists only after the first RCPT");
     }
 
-    /** A channel whose executor only queues: the test sees what leaves the event loop. */
-    EmbeddedChannel queuedChannel(List<Runnable> queued) {
-        EmbeddedChannel ch = new EmbeddedChannel();
-        ch.pipeline().addLast(MilterResponseEncoder.INSTANCE);
-        MilterRequestDecoder.addTo(ch.pipeline(), 1 << 20);
-        var engine = MilterDoor.usable(config);
-        ch.pipeline().addLast(new MilterConnectionHandler(queued::add, () -> new MilterSession(() -> engine, ContentReject.REJECT),
-                new MilterMeters(new MxMeters(registry)), new MilterConnectionHandler.Admission() {
-                    public boolean admit() { return true; }
-
-                    public void released() {}
-                }));
-        ch.pipeline().fireChannelActive();
-        return ch;
-    }
-
     @Test
     void commandsThatCannotWaitAreHandledOnTheEventLoop() {
         // relay, headers and connection-limit answer from memory; the attachment scan of a message within
         // one chunk runs from memory at the end (helo, which may look names up in DNS, is left out here)
         config = load(YAML.replace("  helo: {}\n", ""));
         List<Runnable> queued = new ArrayList<>();
-        EmbeddedChannel ch = queuedChannel(queued);
+        EmbeddedChannel ch = channel(queued::add);
         feed(ch, join(POSTFIX_OPTNEG, macro('C', "{client_addr}", "192.0.2.7"), connect("client.example", "192.0.2.7"),
                 packet('M', strings("<a@sender.example>")), packet('R', strings("<bob@example.com>")), packet('T', new byte[0]),
                 packet('L', strings("Subject", " ok")), packet('N', new byte[0]),
@@ -334,7 +323,7 @@ class MilterChannelTest {
     @Test
     void aCommandThatMayWaitLeavesTheLoopAndLaterOnesFollowItInOrder() {
         List<Runnable> queued = new ArrayList<>();
-        EmbeddedChannel ch = queuedChannel(queued); // helo on: HELO may wait for DNS
+        EmbeddedChannel ch = channel(queued::add); // helo on: HELO may wait for DNS
         feed(ch, join(POSTFIX_OPTNEG, connect("client.example", "192.0.2.7"), packet('H', strings("client.example")),
                 packet('M', strings("<a@sender.example>"))), 4096);
         assertEquals(1, queued.size(), "HELO went to the executor; MAIL waits behind it");

@@ -27,11 +27,10 @@ public final class NettyListener implements AutoCloseable {
     private final String name;
     private final ChannelGroup channels;
     private volatile boolean draining;
-    private EventLoopGroup boss;
     private EventLoopGroup workers;
     private Channel listener;
 
-    /** @param name the door's name: thread names ({@code NAME-accept}, {@code NAME-io}), errors, readiness */
+    /** @param name the door's name: thread names ({@code NAME-io}), errors, readiness */
     public NettyListener(String name) {
         this.name = name;
         this.channels = new DefaultChannelGroup(name, GlobalEventExecutor.INSTANCE);
@@ -43,10 +42,11 @@ public final class NettyListener implements AutoCloseable {
      * @param section the configuration section named in the error when the address cannot be bound
      */
     public void bind(InetSocketAddress at, String section, Consumer<SocketChannel> pipeline) throws IOException {
-        boss = new NioEventLoopGroup(1, new DefaultThreadFactory(name + "-accept", true));
+        // one group accepts and serves: a separate accept thread cost a wake-up and a hand-off per
+        // connection (the milter door gets a connection per SMTP session)
         workers = new NioEventLoopGroup(Math.min(4, Runtime.getRuntime().availableProcessors()),
                 new DefaultThreadFactory(name + "-io", true));
-        ServerBootstrap b = new ServerBootstrap().group(boss, workers).channel(NioServerSocketChannel.class)
+        ServerBootstrap b = new ServerBootstrap().group(workers, workers).channel(NioServerSocketChannel.class)
                 .option(ChannelOption.SO_BACKLOG, 1024)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
@@ -102,6 +102,5 @@ public final class NettyListener implements AutoCloseable {
         if (listener != null) listener.close().syncUninterruptibly();
         channels.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
         if (workers != null) workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
-        if (boss != null) boss.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
     }
 }

@@ -36,6 +36,8 @@ import org.mxfront.checks.size.MessageSizeCheck;
 import org.mxfront.checks.senderdomain.SenderDomainCheck;
 import org.mxfront.checks.senderdomain.SenderDomainConfig;
 import org.mxfront.checks.size.MessageSizeConfig;
+import org.mxfront.checks.spf.SpfCheck;
+import org.mxfront.checks.spf.SpfConfig;
 import org.mxfront.checks.virus.VirusCheck;
 import org.mxfront.checks.virus.VirusConfig;
 
@@ -50,6 +52,7 @@ public final class CheckTypes {
             new CheckType<>("dnsbl", DnsblConfig.class, DnsblCheck::new),
             new CheckType<>("rdns", RdnsConfig.class, RdnsCheck::new),
             new CheckType<>("sender-domain", SenderDomainConfig.class, SenderDomainCheck::new),
+            new CheckType<>("spf", SpfConfig.class, SpfCheck::new),
             new CheckType<>("recipient-mx", RecipientMxConfig.class, RecipientMxCheck::new),
             new CheckType<>("relay", RelayConfig.class, RelayCheck::new),
             new CheckType<>("tls-required", TlsRequiredConfig.class, TlsRequiredCheck::new),

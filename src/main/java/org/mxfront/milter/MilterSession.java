@@ -10,6 +10,7 @@ import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.function.Supplier;
 import org.mxfront.address.PathParser;
@@ -34,6 +35,7 @@ import org.mxfront.policy.AddedHeader;
 import org.mxfront.policy.Decision;
 import org.mxfront.policy.DecisionLog;
 import org.mxfront.policy.HeaderCollector;
+import org.mxfront.policy.HeaderRemoval;
 import org.mxfront.policy.Mailbox;
 import org.mxfront.policy.PolicyEngine;
 import org.mxfront.policy.PolicySession;
@@ -50,7 +52,7 @@ public final class MilterSession implements AutoCloseable {
     private static final int HEADER_COLLECT_LIMIT = 256 * 1024;
 
     /** The actions this door asks for: add headers (SMFIR_INSHEADER), and its own macro lists. */
-    static final int ACTIONS = MilterProtocol.SMFIF_ADDHDRS | MilterProtocol.SMFIF_SETSYMLIST;
+    static final int ACTIONS = MilterProtocol.SMFIF_ADDHDRS | MilterProtocol.SMFIF_CHGHDRS | MilterProtocol.SMFIF_SETSYMLIST;
     /**
      * The steps this door asks to change: no UNKNOWN events, no reply to DATA, to each header, body
      * chunk or end of headers (the header checks' verdict is given at end of message, where Postfix
@@ -292,6 +294,10 @@ public final class MilterSession implements AutoCloseable {
         Decision d = m.headerDecision != null && !m.headerDecision.proceed() ? m.headerDecision : p.endOfData(m.bytes);
         List<MilterResponse> out = new ArrayList<>(2);
         if (d.proceed()) {
+            if ((actions & MilterProtocol.SMFIF_CHGHDRS) != 0) {
+                // forged fields claiming our authserv-id go first, so the indexes are Postfix's own
+                for (int[] r : m.removals) out.add(new MilterResponse.ChangeHeader(r[1], m.removalNames.get(r[0]), ""));
+            }
             if ((actions & MilterProtocol.SMFIF_ADDHDRS) != 0) {
                 for (AddedHeader h : AddedHeader.take(p.facts().state())) {
                     out.add(new MilterResponse.InsertHeader(h.index(), h.name(), h.value()));
@@ -378,8 +384,19 @@ public final class MilterSession implements AutoCloseable {
             this.readers = policy.readsMessage();
         }
 
+        /** Fields to delete at end of message: (index into removalNames, occurrence of that name, 1-based). */
+        final List<int[]> removals = new ArrayList<>();
+        final List<String> removalNames = new ArrayList<>();
+        private final Map<String, Integer> seen = new HashMap<>();
+
         void header(String name, String value) {
             if (headersDone) return;
+            String lower = name.toLowerCase(Locale.ROOT);
+            int occurrence = seen.merge(lower, 1, Integer::sum);
+            if (HeaderRemoval.anyMatches(HeaderRemoval.of(policy.facts().state()), name, value)) {
+                removalNames.add(name);
+                removals.add(new int[] {removalNames.size() - 1, occurrence});
+            }
             // With SMFIP_HDR_LEADSPC the value keeps the space after the colon; without, Postfix ate one.
             String v = value;
             if (!v.isEmpty() && v.charAt(0) != ' ' && v.charAt(0) != '\t') v = " " + v;

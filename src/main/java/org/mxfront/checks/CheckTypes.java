@@ -10,6 +10,8 @@ import org.mxfront.checks.attachments.AttachmentCheck;
 import org.mxfront.checks.attachments.AttachmentConfig;
 import org.mxfront.checks.connlimit.ConnectionLimitCheck;
 import org.mxfront.checks.connlimit.ConnectionLimitConfig;
+import org.mxfront.checks.dkim.DkimCheck;
+import org.mxfront.checks.dkim.DkimConfig;
 import org.mxfront.checks.earlytalker.EarlyTalkerCheck;
 import org.mxfront.checks.earlytalker.EarlyTalkerConfig;
 import org.mxfront.checks.greylist.GreylistCheck;
@@ -74,6 +76,7 @@ public final class CheckTypes {
             new CheckType<>("headers", HeaderConfig.class, HeaderCheck::new),
             new CheckType<>("attachments", AttachmentConfig.class, AttachmentCheck::new),
             new CheckType<>("virus", VirusConfig.class, VirusCheck::new),
+            new CheckType<>("dkim", DkimConfig.class, DkimCheck::new),
             new CheckType<>("greylist", GreylistConfig.class, GreylistCheck::new),
             // sender authentication and the operators' lists (issue 14)
             new CheckType<>("ip-blocklist", IpBlocklistConfig.class, IpBlocklistCheck::new),

@@ -16,11 +16,16 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.AfterAll;
+import org.mxfront.dkim.Dkimpy;
+import org.mxfront.dkim.TestKeys;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 class SenderAuthIT {
+    /** The signer's key, published at s1._domainkey.signed.test; messages signed by dkimpy (python3-dkim). */
+    static final TestKeys.Key KEY = TestKeys.rsa(2048);
     @RegisterExtension
     static final SinkFixture sink = new SinkFixture();
     @RegisterExtension
@@ -72,9 +77,19 @@ class SenderAuthIT {
             @   IN TXT "v=spf1 ip4:127.0.0.3 ?all"
             """;
 
+    static String signedZone() {
+        StringBuilder z = new StringBuilder("""
+                signed       IN TXT "v=spf1 ip4:192.0.2.1 -all"
+                _dmarc.signed IN TXT "v=DMARC1; p=reject; adkim=s"
+                s1._domainkey.signed IN TXT""");
+        String v = KEY.record();
+        for (int i = 0; i < v.length(); i += 250) z.append(" \"").append(v, i, Math.min(v.length(), i + 250)).append('"');
+        return z.append('\n').toString();
+    }
+
     static Map<String, String> zones() {
         Map<String, String> z = new LinkedHashMap<>();
-        z.put("test", TEST_ZONE);
+        z.put("test", TEST_ZONE + signedZone());
         z.put("example.com", LOCAL_ZONE);
         return z;
     }
@@ -100,6 +115,7 @@ class SenderAuthIT {
                   phishing: {files: ["%s"]}
                   spf: {}
                   relay: {}
+                  dkim: {}
                   dmarc: {}
                   forged-sender: {}
                   authentication-results: {}
@@ -264,6 +280,50 @@ class SenderAuthIT {
             c.command("RCPT TO:<bob@example.com>");
             assertEquals(List.of("554-5.6.0 XM-RJCT75: Message refused: it must have exactly one From: address (RFC 5322 3.6.2), it has 0.",
                     "554 5.6.0 [127.0.0.2] [mx.test]"), data(c, "Subject: no from\n"));
+        }
+    }
+
+    // ---- DKIM into DMARC ----
+
+    static byte[] signed(String subject) throws Exception {
+        Path dir = Files.createTempDirectory("sender-auth-dkim");
+        String m = "From: Bank <alice@signed.test>\r\nTo: bob@example.com\r\nSubject: " + subject
+                + "\r\nMessage-ID: <" + System.nanoTime() + "@signed.test>\r\n\r\nYour statement.\r\n.dot line\r\n";
+        return new Dkimpy(dir).sign(m.getBytes(StandardCharsets.US_ASCII), KEY, "s1", "signed.test", "relaxed/relaxed", false, null);
+    }
+
+    /** The reply to the final dot of a raw message (dot-stuffed here). */
+    static List<String> sendRaw(SmtpClient c, byte[] message) throws Exception {
+        assertEquals(List.of("250 2.1.5 Ok"), c.command("RCPT TO:<bob@example.com>"));
+        assertEquals(List.of("354 End data with <CR><LF>.<CR><LF>"), c.command("DATA"));
+        String text = new String(message, StandardCharsets.ISO_8859_1).replace("\r\n.", "\r\n..");
+        if (text.startsWith(".")) text = "." + text;
+        c.sendRaw((text + ".\r\n").getBytes(StandardCharsets.ISO_8859_1));
+        return c.reply();
+    }
+
+    @Test
+    void dkimSignatureMakesDmarcPassWhereSpfFails() throws Exception {
+        byte[] m = signed("statement");
+        try (SmtpClient c = mail(CLIENT, "bounces@signed.test")) {
+            List<String> r = sendRaw(c, m);
+            assertTrue(r.get(0).startsWith("250 "), r.toString());
+        }
+        String dump = sink.get().awaitMessageContaining("Subject: statement");
+        String ar = authResults(dump);
+        assertTrue(ar.startsWith("Authentication-Results: mx.test; spf=fail smtp.mailfrom=bounces@signed.test; "
+                + "dkim=pass header.d=signed.test header.s=s1 header.b="), ar);
+        assertTrue(ar.endsWith("; dmarc=pass (p=reject) header.from=signed.test"), ar);
+        assertTrue(dump.contains("\n..dot line\n") || dump.contains("\n.dot line\n"), dump);
+    }
+
+    @Test
+    void alteredSignedMessageFailsDmarcReject() throws Exception {
+        byte[] m = new String(signed("altered"), StandardCharsets.ISO_8859_1).replace("Your statement.", "Pay here.")
+                .getBytes(StandardCharsets.ISO_8859_1);
+        try (SmtpClient c = mail(CLIENT, "alice@pass.test")) {
+            assertEquals(List.of("550-5.7.1 XM-RJCT41: Message failed the DMARC policy of signed.test, which says reject.",
+                    "550 5.7.1 [127.0.0.2] [mx.test]"), sendRaw(c, m));
         }
     }
 

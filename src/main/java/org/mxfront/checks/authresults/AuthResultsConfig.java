@@ -7,6 +7,7 @@ package org.mxfront.checks.authresults;
  */
 public record AuthResultsConfig(String authservId) {
     public AuthResultsConfig {
+        if (authservId != null && authservId.isBlank()) authservId = null;
         if (authservId != null && !authservId.matches("[A-Za-z0-9][A-Za-z0-9.-]*")) {
             throw new IllegalArgumentException("authserv-id: '" + authservId + "' is not a host name");
         }

@@ -202,6 +202,37 @@ class SenderAuthIT {
         assertTrue(authResults(deliver(CLIENT, "a@loop1.test", "From: a@loop1.test")).contains("spf=permerror"));
     }
 
+    /**
+     * A second opinion: Debian's spfquery (Mail::SPF, libmail-spf-perl) asks the same nsd and must
+     * reach the same result as our evaluator on the same resolver, record set by record set.
+     */
+    @Test
+    void spfqueryAgreesOnTheSameRecords() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/spfquery")), "spfquery (spf-tools-perl)");
+        org.mxfront.dns.DnsResolver dns = new org.mxfront.dns.DnsResolver(org.mxfront.dns.DnsConfig.of(
+                List.of("127.0.0.1:" + nsd.port()), java.time.Duration.ofSeconds(2), false, null),
+                new io.micrometer.core.instrument.simple.SimpleMeterRegistry(), java.time.Clock.systemUTC());
+        org.mxfront.spf.SpfEvaluator ours = new org.mxfront.spf.SpfEvaluator(dns::lookup, "mx.test", java.time.Clock.systemUTC());
+        String[][] cases = {
+            {"127.0.0.2", "a@pass.test"}, {"127.0.0.9", "a@pass.test"}, {"127.0.0.2", "a@fail.test"},
+            {"127.0.0.2", "a@soft.test"}, {"127.0.0.2", "a@eleven.test"}, {"127.0.0.2", "a@void3.test"},
+            {"127.0.0.2", "a@loop1.test"}, {"127.0.0.2", "a@nonedom.test"}, {"127.0.0.2", "a@nothing.test"},
+            {"127.0.0.2", "a@sub.relaxed.test"}, {"127.0.0.3", "a@example.com"}, {"127.0.0.2", "a@example.com"},
+        };
+        for (String[] c : cases) {
+            ProcessBuilder pb = new ProcessBuilder("/usr/bin/spfquery", "--scope", "mfrom", "--id", c[1], "--ip", c[0],
+                    "--helo-id", "client.pass.test").redirectErrorStream(true);
+            pb.environment().put("RES_NAMESERVERS", "127.0.0.1");
+            pb.environment().put("RES_OPTIONS", "port:" + nsd.port());
+            Process p = pb.start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            p.waitFor();
+            String theirs = out.strip().split("\\s+")[0];
+            String mine = ours.check(java.net.InetAddress.getByName(c[0]), c[1], "client.pass.test").token();
+            assertEquals(theirs, mine, c[0] + " " + c[1] + ": spfquery said\n" + out);
+        }
+    }
+
     @Test
     void spfTemperrorWhenTheResolverIsDead() throws Exception {
         try (DatagramSocket dead = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));

@@ -358,6 +358,21 @@ class SenderAuthIT {
         }
     }
 
+    @Test
+    void explainShowsEachResultForAMessageFile() throws Exception {
+        var cfg = new org.mxfront.config.ConfigLoader().parse("it.yml", Mxfront.merge(Mxfront.base(sink.port()), config()),
+                new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
+        String report = org.mxfront.explain.Explainer.explain(cfg.engine(), new org.mxfront.explain.Explainer.Request(
+                InetAddress.getByName(CLIENT), "client.pass.test", "bounces@signed.test", List.of("bob@example.com"),
+                signed("explained")), true);
+        List<String> lines = List.of(report.split("\n"));
+        assertTrue(lines.stream().anyMatch(l -> l.startsWith("spf=fail smtp.mailfrom=bounces@signed.test (matched -all at signed.test)")), report);
+        assertTrue(lines.stream().anyMatch(l -> l.startsWith("dkim=pass header.d=signed.test header.s=s1 a=rsa-sha256 (")), report);
+        assertTrue(lines.stream().anyMatch(l -> l.startsWith("dmarc=pass header.from=signed.test p=reject (dkim aligned: d=signed.test)")), report);
+        assertTrue(lines.stream().anyMatch(l -> l.startsWith("header added:  Authentication-Results: mx.test; spf=fail")), report);
+        assertEquals("result: accepted: the message would be relayed downstream", lines.get(lines.size() - 1), report);
+    }
+
     // ---- Authentication-Results ----
 
     @Test

@@ -300,7 +300,11 @@ public final class MilterSession implements AutoCloseable {
             }
             if ((actions & MilterProtocol.SMFIF_ADDHDRS) != 0) {
                 for (AddedHeader h : AddedHeader.take(p.facts().state())) {
-                    out.add(new MilterResponse.InsertHeader(h.index(), h.name(), h.value()));
+                    // libmilter folds with a bare LF; Postfix splits the value at LF into lines (a CR would stay in the line)
+                    // and with SMFIP_HDR_LEADSPC agreed, it writes "name:" + value as given: the space is ours to send
+                    String v = h.value().replace("\r\n", "\n");
+                    if ((protocol & MilterProtocol.SMFIP_HDR_LEADSPC) != 0) v = " " + v;
+                    out.add(new MilterResponse.InsertHeader(h.index(), h.name(), v));
                 }
             }
             out.add(MilterReplies.CONTINUE);

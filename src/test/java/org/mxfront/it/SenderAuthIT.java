@@ -385,6 +385,52 @@ class SenderAuthIT {
         assertTrue(dump.indexOf("Authentication-Results: mx.test;") < dump.indexOf("Received: from client.pass.test"), dump);
     }
 
+    @Test
+    void aHeldMessageOfSeveralMebibytesArrivesWhole() throws Exception {
+        StringBuilder body = new StringBuilder();
+        for (int i = 0; body.length() < 3 << 20; i++) body.append("line ").append(i).append(' ').append("z".repeat(i % 900)).append("\r\n");
+        body.append(".starts with a dot\r\n");
+        try (SmtpClient c = mail(CLIENT, "alice@pass.test")) {
+            c.command("RCPT TO:<bob@example.com>");
+            assertEquals(List.of("354 End data with <CR><LF>.<CR><LF>"), c.command("DATA"));
+            String text = "From: alice@pass.test\r\nSubject: big held\r\n\r\n" + body;
+            c.sendRaw((text.replace("\r\n.", "\r\n..") + ".\r\n").getBytes(StandardCharsets.US_ASCII));
+            assertTrue(c.reply().get(0).startsWith("250 "));
+        }
+        String dump = sink.get().awaitMessageContaining("Subject: big held");
+        String got = dump.substring(dump.indexOf("Subject: big held\n") + "Subject: big held\n\n".length());
+        assertEquals(body.toString().replace("\r\n", "\n"), got.substring(0, got.length() - 1), "the body, byte for byte");
+    }
+
+    @Test
+    void listFilesAreReadAgainOnReload() throws Exception {
+        Path dir = Files.createTempDirectory("sender-auth-reload");
+        Path senders = dir.resolve("senders");
+        Files.writeString(senders, "first.example\n");
+        Path file = dir.resolve("mxfront.yml");
+        try (Mxfront m = Mxfront.startFromFile(file, sink.port(), "checks: {sender-blocklist: {files: [\"" + senders + "\"]}, relay: {}}")) {
+            try (SmtpClient c = FrontDoorIT.hello(m, CLIENT, "client.pass.test")) {
+                assertEquals("550-5.7.1 XM-RJCT56: Sender <a@first.example> is blocked by local policy.", c.command("MAIL FROM:<a@first.example>").get(0));
+                assertEquals(List.of("250 2.1.0 Ok"), c.command("MAIL FROM:<a@second.example>"));
+            }
+            Files.writeString(senders, "# now the other one\nsecond.example\n");
+            assertTrue(m.daemon.reload().getKey(), "reload (what SIGHUP does)");
+            try (SmtpClient c = FrontDoorIT.hello(m, CLIENT, "client.pass.test")) {
+                assertEquals(List.of("250 2.1.0 Ok"), c.command("MAIL FROM:<a@first.example>"));
+                c.command("RSET");
+                assertEquals("550-5.7.1 XM-RJCT56: Sender <a@second.example> is blocked by local policy.", c.command("MAIL FROM:<a@second.example>").get(0));
+            }
+            Files.writeString(senders, "not a domain\n");
+            var failed = m.daemon.reload();
+            assertFalse(failed.getKey());
+            assertTrue(failed.getValue().contains(senders + ":1: 'not a domain': one address or domain a line"), failed.getValue());
+            try (SmtpClient c = FrontDoorIT.hello(m, CLIENT, "client.pass.test")) {
+                assertEquals("550-5.7.1 XM-RJCT56: Sender <a@second.example> is blocked by local policy.",
+                        c.command("MAIL FROM:<a@second.example>").get(0), "the previous lists stay in force");
+            }
+        }
+    }
+
     // ---- local lists and forged senders ----
 
     @Test

@@ -7,6 +7,8 @@ import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.List;
 import org.mxfront.codes.Reply;
+import org.mxfront.dkim.DkimResult;
+import org.mxfront.dkim.DkimResults;
 import org.mxfront.policy.Decision;
 import org.mxfront.policy.Finding;
 import org.mxfront.policy.HeaderCollector;
@@ -81,6 +83,7 @@ public final class Explainer {
         if (hd == null) hd = s.headers(headers.section());
         if (!hd.proceed()) return finish(out, "DATA", hd, enhanced);
         d = s.endOfData(m.length);
+        dkim(out, DkimResults.get(s.facts().state()));
         s.resetTransaction();
         if (!d.proceed()) return finish(out, "END-OF-MESSAGE", d, enhanced);
         return finish(out, "END-OF-MESSAGE", null, enhanced, "accepted: the message would be relayed downstream");
@@ -109,6 +112,16 @@ public final class Explainer {
             b = out.toByteArray();
         }
         return b;
+    }
+
+    /** One line per DKIM signature, as Authentication-Results would say it (none when the dkim check did not run). */
+    private static void dkim(List<String> out, List<DkimResult> results) {
+        if (results == null) return;
+        if (results.isEmpty()) out.add(String.format("%-14s %-18s %s", "END-OF-MESSAGE", "dkim", "dkim=none (no signature)"));
+        for (DkimResult r : results) {
+            out.add(String.format("%-14s %-18s dkim=%s header.d=%s header.s=%s header.a=%s header.b=%s (%s)", "END-OF-MESSAGE",
+                    "dkim", r.outcome().token(), r.domain(), r.selector(), r.algorithm(), r.headerB(), r.reason()));
+        }
     }
 
     private static String line(Finding f, boolean enhanced) {

@@ -288,6 +288,30 @@ class DkimVerifierTest {
     }
 
     @Test
+    void largeBodiesHashAlikeInAnyChunkingAndAgreeWithDkimpy() throws IOException {
+        StringBuilder body = new StringBuilder();
+        java.util.Random r = new java.util.Random(14);
+        while (body.length() < 200_000) {
+            int words = r.nextInt(14);
+            for (int w = 0; w < words; w++) {
+                body.append("abcdefghijklmnopqrstuvwxyz", 0, 1 + r.nextInt(25));
+                body.append(r.nextInt(9) == 0 ? " \t " : " ");
+            }
+            body.append(r.nextInt(5) == 0 ? "  \r\n" : "\r\n");
+        }
+        String m = "From: a@example.com\r\nSubject: large\r\n\r\n" + body;
+        for (String canon : List.of("simple/simple", "relaxed/relaxed")) {
+            byte[] signed = sign(m, rsa2048, "s2048", canon, false);
+            assertEquals(List.of("pass"), dkimpy.verify(signed, records), canon);
+            for (int chunk : List.of(1, 77, 8191, 8192, 65536, signed.length)) {
+                assertOne(verify(signed, DkimSettings.DEFAULTS, Clock.systemUTC(), chunk), Outcome.PASS, "signature verified");
+            }
+            byte[] altered = bytes(text(signed).substring(0, signed.length - 40) + "X" + text(signed).substring(signed.length - 39));
+            assertOne(verify(altered, DkimSettings.DEFAULTS, Clock.systemUTC(), 8192), Outcome.FAIL, "body hash did not verify");
+        }
+    }
+
+    @Test
     void timesAreCheckedWithTheSkewAllowance() throws IOException {
         byte[] signed = sign(MESSAGE, rsa2048, "s2048", "relaxed/relaxed", false);
         Clock past = Clock.fixed(Instant.now().minus(Duration.ofHours(1)), ZoneOffset.UTC);

@@ -335,7 +335,8 @@ public final class DkimVerifier {
                 boolean ok;
                 if (sig.algorithm() == Algorithm.ED25519_SHA256) {
                     // RFC 8463: PureEdDSA over the SHA-256 of the header data. Bouncy Castle's Ed25519
-                    // (already on the class path for PEM keys) verifies in about a fifth of the JDK's time.
+                    // (already on the class path for PEM keys) verifies several times faster than the JDK's
+                    // (2-8x in one measurement on the project machine, 2026-12-01).
                     byte[] hash = MessageDigest.getInstance("SHA-256").digest(data);
                     ok = sig.b().length == Ed25519.SIGNATURE_SIZE
                             && Ed25519.verify(sig.b(), 0, key.publicKey(), 0, hash, 0, hash.length);

@@ -320,7 +320,8 @@ public final class DkimVerifier {
             try {
                 pub = publicKey(sig.algorithm(), key.publicKey());
             } catch (GeneralSecurityException | IllegalArgumentException ex) {
-                return sig.result(Outcome.PERMERROR, "key syntax: p= is not a " + sig.algorithm().keyType + " public key");
+                return sig.result(Outcome.PERMERROR, "key syntax: p= is not "
+                        + (sig.algorithm() == Algorithm.ED25519_SHA256 ? "an Ed25519" : "an RSA") + " public key");
             }
             if (pub instanceof RSAPublicKey rsa) {
                 int bits = rsa.getModulus().bitLength();

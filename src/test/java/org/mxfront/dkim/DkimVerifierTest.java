@@ -182,9 +182,16 @@ class DkimVerifierTest {
         records.put("gone._domainkey.example.com", "v=DKIM1; k=rsa; h=sha1; p=" + TestKeys.b64(rsa2048.pair().getPublic().getEncoded()));
         assertOne(verify(signed), Outcome.PERMERROR, "key does not allow sha256 (h=)");
         records.put("gone._domainkey.example.com", "v=DKIM1; k=rsa; p=bm90IGEga2V5");
-        assertOne(verify(signed), Outcome.PERMERROR, "key syntax: p= is not a rsa public key");
+        assertOne(verify(signed), Outcome.PERMERROR, "key syntax: p= is not an RSA public key");
         records.put("gone._domainkey.example.com", "v=DKIM2; p=" + TestKeys.b64(rsa2048.pair().getPublic().getEncoded()));
         assertOne(verify(signed), Outcome.PERMERROR, "key record: unknown version v=DKIM2");
+        records.put("gone._domainkey.example.com", "k=rsa; v=DKIM1; p=" + TestKeys.b64(rsa2048.pair().getPublic().getEncoded()));
+        assertOne(verify(signed), Outcome.PERMERROR, "key record: v= is not the first tag");
+        records.put("gone._domainkey.example.com", " v = DKIM1 ; p=" + TestKeys.b64(rsa2048.pair().getPublic().getEncoded()));
+        assertOne(verify(signed), Outcome.PASS, "signature verified");
+        byte[] ed = sign(MESSAGE, ed25519, "gone", "relaxed/relaxed", false);
+        records.put("gone._domainkey.example.com", "v=DKIM1; k=ed25519; p=AAAA");
+        assertOne(verify(ed), Outcome.PERMERROR, "key syntax: p= is not an Ed25519 public key");
     }
 
     @Test

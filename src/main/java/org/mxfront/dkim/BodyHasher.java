@@ -45,6 +45,16 @@ final class BodyHasher {
         int end = off + len;
         for (int i = off; i < end; i++) {
             byte c = b[i];
+            if (!sawCr && plain(c)) {
+                // A run of ordinary bytes: the first one settles held-back lines and space, the rest
+                // go to the digest in one piece.
+                int j = i + 1;
+                while (j < end && plain(b[j])) j++;
+                content(c);
+                if (j > i + 1) emitRun(b, i + 1, j - i - 1);
+                i = j - 1;
+                continue;
+            }
             if (c == LF && sawCr) {
                 sawCr = false;
                 endOfLine();
@@ -99,6 +109,26 @@ final class BodyHasher {
         emitted++;
         out[outLen++] = c;
         if (outLen == out.length) flush();
+    }
+
+    private boolean plain(byte c) {
+        return c != CR && c != LF && !(relaxed && (c == ' ' || c == '\t'));
+    }
+
+    private void emitRun(byte[] b, int off, int len) {
+        total += len;
+        int n = limit < 0 ? len : (int) Math.min(len, Math.max(0, limit - emitted));
+        if (n == 0) return;
+        emitted += n;
+        if (n <= out.length - outLen) {
+            // Short runs (words between single spaces) are gathered: one digest call per 8 KiB.
+            System.arraycopy(b, off, out, outLen, n);
+            outLen += n;
+            if (outLen == out.length) flush();
+            return;
+        }
+        flush();
+        digest.update(b, off, n);
     }
 
     private void flush() {

@@ -7,6 +7,7 @@ import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
+import java.util.regex.Pattern;
 
 /**
  * One parsed key record.
@@ -28,6 +29,8 @@ record KeyRecord(String keyType, List<String> hashes, List<String> services, boo
         }
     }
 
+    private static final Pattern FIRST_V = Pattern.compile("[ \t\r\n]*v[ \t\r\n]*=");
+
     boolean revoked() {
         return publicKey.length == 0;
     }
@@ -42,7 +45,7 @@ record KeyRecord(String keyType, List<String> hashes, List<String> services, boo
         String v = t.get("v");
         if (v != null) {
             if (!v.equals("DKIM1")) throw new KeyException("unknown version v=" + v);
-            if (!t.tags().isEmpty() && !text.strip().startsWith("v")) throw new KeyException("v= is not the first tag");
+            if (!FIRST_V.matcher(text).lookingAt()) throw new KeyException("v= is not the first tag");
         }
         String p = t.get("p");
         if (p == null) throw new KeyException("no p=");

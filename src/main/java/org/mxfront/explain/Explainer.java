@@ -103,28 +103,6 @@ public final class Explainer {
         return finish(out, "END-OF-MESSAGE", null, enhanced, "accepted: the message would be relayed downstream");
     }
 
-    /** The sender-authentication results the spf, dkim and dmarc checks left for this message, one line each. */
-    static void authentication(List<String> out, SessionState state) {
-        SpfResult spf = state.get(SpfCheck.RESULT);
-        out.add(spf == null ? "spf=none (not evaluated)"
-                : "spf=" + spf.token() + " smtp." + (spf.identity().equals("helo") ? "helo=" + spf.domain() : "mailfrom=" + spf.sender())
-                        + " (" + spf.reason() + ")");
-        List<DkimResult> dkim = DkimResults.get(state);
-        if (dkim == null || dkim.isEmpty()) {
-            out.add("dkim=none" + (dkim == null ? " (not evaluated)" : " (no signature)"));
-        } else {
-            for (DkimResult r : dkim) {
-                out.add("dkim=" + r.outcome().token() + " header.d=" + r.domain() + " header.s=" + r.selector()
-                        + " a=" + r.algorithm() + " (" + r.reason() + ")");
-            }
-        }
-        DmarcResult dmarc = state.get(DmarcCheck.RESULT);
-        out.add(dmarc == null ? "dmarc=none (not evaluated)"
-                : "dmarc=" + dmarc.token() + " header.from=" + dmarc.fromDomain()
-                        + (dmarc.policy() == null ? "" : " p=" + dmarc.policy().token())
-                        + (dmarc.applied() == null ? "" : " dis=" + dmarc.applied().token()) + " (" + dmarc.reason() + ")");
-    }
-
     /** Turns any line ends into CRLF and adds a final one, as the wire form would be. */
     static byte[] normalize(byte[] in) {
         java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(in.length + 64);
@@ -148,6 +126,31 @@ public final class Explainer {
             b = out.toByteArray();
         }
         return b;
+    }
+
+    /** The sender-authentication results the spf, dkim and dmarc checks left for this message, one line each. */
+    static void authentication(List<String> out, SessionState state) {
+        SpfResult spf = state.get(SpfCheck.RESULT);
+        out.add(String.format("%-14s %-18s %s", "MAIL", "spf", spf == null ? "spf=none (not evaluated)"
+                : "spf=" + spf.token() + " smtp." + (spf.identity().equals("helo") ? "helo=" + spf.domain() : "mailfrom=" + spf.sender())
+                        + " (" + spf.reason() + ")"));
+        List<DkimResult> dkim = DkimResults.get(state);
+        if (dkim == null) out.add(String.format("%-14s %-18s %s", "END-OF-MESSAGE", "dkim", "dkim=none (not evaluated)"));
+        dkim(out, dkim);
+        DmarcResult dmarc = state.get(DmarcCheck.RESULT);
+        out.add(String.format("%-14s %-18s %s", "END-OF-MESSAGE", "dmarc", dmarc == null ? "dmarc=none (not evaluated)"
+                : "dmarc=" + dmarc.token() + " header.from=" + dmarc.fromDomain()
+                        + (dmarc.policy() == null ? "" : " p=" + dmarc.policy().token())
+                        + (dmarc.applied() == null ? "" : " dis=" + dmarc.applied().token()) + " (" + dmarc.reason() + ")"));
+    }
+
+    private static void dkim(List<String> out, List<DkimResult> results) {
+        if (results == null) return;
+        if (results.isEmpty()) out.add(String.format("%-14s %-18s %s", "END-OF-MESSAGE", "dkim", "dkim=none (no signature)"));
+        for (DkimResult r : results) {
+            out.add(String.format("%-14s %-18s dkim=%s header.d=%s header.s=%s header.a=%s header.b=%s (%s)", "END-OF-MESSAGE",
+                    "dkim", r.outcome().token(), r.domain(), r.selector(), r.algorithm(), r.headerB(), r.reason()));
+        }
     }
 
     private static String line(Finding f, boolean enhanced) {

@@ -270,7 +270,7 @@ public final class MilterSession implements AutoCloseable {
     }
 
     private Answer header(Header h) {
-        message("header").header(h.name(), h.value());
+        message("header").header(h.name(), h.value(), (protocol & MilterProtocol.SMFIP_HDR_LEADSPC) != 0);
         return (protocol & MilterProtocol.SMFIP_NR_HDR) != 0 ? Answer.NONE : Answer.of(MilterReplies.CONTINUE);
     }
 
@@ -393,7 +393,8 @@ public final class MilterSession implements AutoCloseable {
         final List<String> removalNames = new ArrayList<>();
         private final Map<String, Integer> seen = new HashMap<>();
 
-        void header(String name, String value) {
+        /** @param leadingSpace SMFIP_HDR_LEADSPC was agreed: the value is exactly what followed the colon */
+        void header(String name, String value, boolean leadingSpace) {
             if (headersDone) return;
             String lower = name.toLowerCase(Locale.ROOT);
             int occurrence = seen.merge(lower, 1, Integer::sum);
@@ -401,9 +402,10 @@ public final class MilterSession implements AutoCloseable {
                 removalNames.add(name);
                 removals.add(new int[] {removalNames.size() - 1, occurrence});
             }
-            // With SMFIP_HDR_LEADSPC the value keeps the space after the colon; without, Postfix ate one.
+            // With SMFIP_HDR_LEADSPC the value is verbatim ("X-A:b" stays without a space: DKIM's simple
+            // canonicalisation needs every byte); without, Postfix ate one space after the colon.
             String v = value;
-            if (!v.isEmpty() && v.charAt(0) != ' ' && v.charAt(0) != '\t') v = " " + v;
+            if (!leadingSpace && !v.isEmpty() && v.charAt(0) != ' ' && v.charAt(0) != '\t') v = " " + v;
             String[] lines = (name + ":" + v).replace("\r\n", "\n").split("\n", -1);
             int n = lines.length;
             if (n > 1 && lines[n - 1].isEmpty()) n--; // a value ending in a line break adds no empty line

@@ -182,9 +182,16 @@ class DkimVerifierTest {
         records.put("gone._domainkey.example.com", "v=DKIM1; k=rsa; h=sha1; p=" + TestKeys.b64(rsa2048.pair().getPublic().getEncoded()));
         assertOne(verify(signed), Outcome.PERMERROR, "key does not allow sha256 (h=)");
         records.put("gone._domainkey.example.com", "v=DKIM1; k=rsa; p=bm90IGEga2V5");
-        assertOne(verify(signed), Outcome.PERMERROR, "key syntax: p= is not a rsa public key");
+        assertOne(verify(signed), Outcome.PERMERROR, "key syntax: p= is not an RSA public key");
         records.put("gone._domainkey.example.com", "v=DKIM2; p=" + TestKeys.b64(rsa2048.pair().getPublic().getEncoded()));
         assertOne(verify(signed), Outcome.PERMERROR, "key record: unknown version v=DKIM2");
+        records.put("gone._domainkey.example.com", "k=rsa; v=DKIM1; p=" + TestKeys.b64(rsa2048.pair().getPublic().getEncoded()));
+        assertOne(verify(signed), Outcome.PERMERROR, "key record: v= is not the first tag");
+        records.put("gone._domainkey.example.com", " v = DKIM1 ; p=" + TestKeys.b64(rsa2048.pair().getPublic().getEncoded()));
+        assertOne(verify(signed), Outcome.PASS, "signature verified");
+        byte[] ed = sign(MESSAGE, ed25519, "gone", "relaxed/relaxed", false);
+        records.put("gone._domainkey.example.com", "v=DKIM1; k=ed25519; p=AAAA");
+        assertOne(verify(ed), Outcome.PERMERROR, "key syntax: p= is not an Ed25519 public key");
     }
 
     @Test
@@ -285,6 +292,98 @@ class DkimVerifierTest {
         for (int chunk : List.of(1, 5)) {
             assertOne(verify(bare, DkimSettings.DEFAULTS, Clock.systemUTC(), chunk), Outcome.PASS, "signature verified");
         }
+    }
+
+    @Test
+    void largeBodiesHashAlikeInAnyChunkingAndAgreeWithDkimpy() throws IOException {
+        StringBuilder body = new StringBuilder();
+        java.util.Random r = new java.util.Random(14);
+        while (body.length() < 200_000) {
+            int words = r.nextInt(14);
+            for (int w = 0; w < words; w++) {
+                body.append("abcdefghijklmnopqrstuvwxyz", 0, 1 + r.nextInt(25));
+                body.append(r.nextInt(9) == 0 ? " \t " : " ");
+            }
+            body.append(r.nextInt(5) == 0 ? "  \r\n" : "\r\n");
+        }
+        String m = "From: a@example.com\r\nSubject: large\r\n\r\n" + body;
+        for (String canon : List.of("simple/simple", "relaxed/relaxed")) {
+            byte[] signed = sign(m, rsa2048, "s2048", canon, false);
+            assertEquals(List.of("pass"), dkimpy.verify(signed, records), canon);
+            for (int chunk : List.of(1, 77, 8191, 8192, 65536, signed.length)) {
+                assertOne(verify(signed, DkimSettings.DEFAULTS, Clock.systemUTC(), chunk), Outcome.PASS, "signature verified");
+            }
+            byte[] altered = bytes(text(signed).substring(0, signed.length - 40) + "X" + text(signed).substring(signed.length - 39));
+            assertOne(verify(altered, DkimSettings.DEFAULTS, Clock.systemUTC(), 8192), Outcome.FAIL, "body hash did not verify");
+        }
+    }
+
+    /**
+     * Random messages (folded and padded headers, runs of spaces and tabs, whitespace-only and trailing
+     * empty lines, no final CRLF), signed by dkimpy in all four canonicalisations with and without l=,
+     * then half of them altered in ways some canonicalisations tolerate and others do not: our verdict
+     * equals dkimpy's on every one.
+     */
+    @Test
+    void randomMessagesAndAlterationsGetDkimpysVerdict() throws IOException {
+        java.util.Random r = new java.util.Random(8463);
+        String[] canons = {"simple/simple", "relaxed/simple", "simple/relaxed", "relaxed/relaxed"};
+        Map<String, byte[]> messages = new java.util.TreeMap<>();
+        Map<String, String> canon = new HashMap<>();
+        Map<String, Boolean> length = new HashMap<>();
+        for (int i = 0; i < 80; i++) {
+            String n = String.format("m%03d", i);
+            messages.put(n, bytes(randomMessage(r)));
+            canon.put(n, canons[i % 4]);
+            length.put(n, r.nextInt(4) == 0);
+        }
+        records.put("rnd._domainkey.example.com", rsa2048.record());
+        Map<String, byte[]> signed = dkimpy.signMany(messages, canon, length, rsa2048, "rnd", "example.com");
+        Map<String, byte[]> checked = new java.util.TreeMap<>();
+        for (Map.Entry<String, byte[]> e : signed.entrySet()) {
+            checked.put(e.getKey(), bytes(r.nextBoolean() ? text(e.getValue()) : alter(text(e.getValue()), r)));
+        }
+        Map<String, String> theirs = dkimpy.verifyMany(checked, records);
+        int passes = 0;
+        for (Map.Entry<String, byte[]> e : checked.entrySet()) {
+            List<DkimResult> ours = verify(e.getValue(), DkimSettings.DEFAULTS, Clock.systemUTC(), 1 + r.nextInt(100));
+            String t = theirs.get(e.getKey());
+            assertEquals(t.equals("pass"), ours.get(0).passed(),
+                    e.getKey() + " " + canon.get(e.getKey()) + " ours " + ours.get(0) + " dkimpy " + t + "\n" + text(e.getValue()));
+            if (ours.get(0).passed()) passes++;
+        }
+        assertTrue(passes > 40 && passes < 80, "both verdicts occur: " + passes + " passes");
+    }
+
+    static String randomMessage(java.util.Random r) {
+        String[] ws = {" ", "  ", "\t", " \t "};
+        StringBuilder m = new StringBuilder("From:" + ws[r.nextInt(4)] + "a@example.com" + (r.nextBoolean() ? " " : "") + "\r\n");
+        m.append("To: b@example.org\r\n");
+        m.append("Subject:").append(ws[r.nextInt(4)]).append("word").append(ws[r.nextInt(4)]).append("word");
+        if (r.nextBoolean()) m.append("\r\n").append(ws[r.nextInt(4)]).append("folded").append(ws[r.nextInt(4)]).append("more");
+        m.append("\r\n\r\n");
+        int lines = r.nextInt(12);
+        for (int i = 0; i < lines; i++) {
+            int kind = r.nextInt(6);
+            if (kind == 0) m.append("");
+            else if (kind == 1) m.append(ws[r.nextInt(4)]);
+            else for (int w = 0; w < 1 + r.nextInt(8); w++) m.append(ws[r.nextInt(4)]).append("w").append(w);
+            if (i < lines - 1 || r.nextInt(5) != 0) m.append("\r\n");
+        }
+        return m.toString();
+    }
+
+    /** One alteration: whitespace inside or at the end of a line, empty lines at the end, or text. */
+    static String alter(String m, java.util.Random r) {
+        int body = m.indexOf("\r\n\r\n") + 4;
+        return switch (r.nextInt(6)) {
+            case 0 -> m + "\r\n\r\n";                                    // trailing empty lines
+            case 1 -> m.substring(0, body) + m.substring(body).replaceFirst(" ", "  ");  // a space doubled in the body
+            case 2 -> m.substring(0, body) + m.substring(body).replaceFirst("\r\n", " \r\n"); // trailing space in the body
+            case 3 -> m.replaceFirst("Subject:", "Subject: ");              // space after a signed header's colon
+            case 4 -> m.replaceFirst("To: b@", "to: b@");                   // header name case
+            default -> m + "appended\r\n";                                // text after the end
+        };
     }
 
     @Test

@@ -40,16 +40,53 @@ public final class Dkimpy {
 
     /** dkimpy's verdict per signature, top down: "pass", "fail" or "error:...". */
     public List<String> verify(byte[] message, Map<String, String> records) throws IOException {
+        Path f = Files.createTempFile(dir, "records", ".json");
+        Files.writeString(f, json(records));
+        String out = new String(run(message, "verify", f.toString()), StandardCharsets.UTF_8);
+        return out.isBlank() ? List.of() : Arrays.asList(out.strip().split("\n"));
+    }
+
+    /**
+     * Signs many messages in one run: {@code messages} (name -> bytes) with their canonicalisation
+     * ({@code canons}: name -> "relaxed/simple") and l= ({@code lengths}); returns name -> signed message.
+     */
+    public Map<String, byte[]> signMany(Map<String, byte[]> messages, Map<String, String> canons, Map<String, Boolean> lengths,
+            TestKeys.Key key, String selector, String domain) throws IOException {
+        Path d = Files.createTempDirectory(dir, "sign");
+        Path keyFile = dir.resolve("key-" + key.name());
+        Files.writeString(keyFile, key.privateForDkimpy());
+        for (Map.Entry<String, byte[]> e : messages.entrySet()) {
+            Files.write(d.resolve(e.getKey() + ".eml"), e.getValue());
+            Files.writeString(d.resolve(e.getKey() + ".args"), canons.get(e.getKey()) + " " + (lengths.get(e.getKey()) ? "1" : "0"));
+        }
+        run(new byte[0], "signdir", keyFile.toString(), selector, domain, d.toString());
+        Map<String, byte[]> out = new java.util.TreeMap<>();
+        for (String n : messages.keySet()) out.put(n, Files.readAllBytes(d.resolve(n + ".signed")));
+        return out;
+    }
+
+    /** dkimpy's verdict on the first signature of each message, in one run: name -> "pass", "fail" or "error:...". */
+    public Map<String, String> verifyMany(Map<String, byte[]> messages, Map<String, String> records) throws IOException {
+        Path d = Files.createTempDirectory(dir, "verify");
+        for (Map.Entry<String, byte[]> e : messages.entrySet()) Files.write(d.resolve(e.getKey() + ".check"), e.getValue());
+        Path f = Files.createTempFile(dir, "records", ".json");
+        Files.writeString(f, json(records));
+        Map<String, String> out = new java.util.TreeMap<>();
+        for (String line : new String(run(new byte[0], "verifydir", f.toString(), d.toString()), StandardCharsets.UTF_8).split("\n")) {
+            if (line.isBlank()) continue;
+            String[] p = line.strip().split(" ", 2);
+            out.put(p[0], p[1]);
+        }
+        return out;
+    }
+
+    private static String json(Map<String, String> records) {
         StringBuilder json = new StringBuilder("{");
         for (Map.Entry<String, String> e : records.entrySet()) {
             if (json.length() > 1) json.append(',');
             json.append('"').append(e.getKey()).append("\":\"").append(e.getValue().replace("\"", "\\\"")).append('"');
         }
-        json.append('}');
-        Path f = Files.createTempFile(dir, "records", ".json");
-        Files.writeString(f, json);
-        String out = new String(run(message, "verify", f.toString()), StandardCharsets.UTF_8);
-        return out.isBlank() ? List.of() : Arrays.asList(out.strip().split("\n"));
+        return json.append('}').toString();
     }
 
     private byte[] run(byte[] input, String... args) throws IOException {

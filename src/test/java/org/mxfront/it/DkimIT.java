@@ -27,9 +27,12 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.mxfront.config.ConfigLoader;
+import org.mxfront.config.DaemonConfig;
 import org.mxfront.content.Corpus;
 import org.mxfront.dkim.Dkimpy;
 import org.mxfront.dkim.TestKeys;
+import org.mxfront.explain.Explainer;
 import org.slf4j.LoggerFactory;
 
 class DkimIT {
@@ -264,6 +267,27 @@ class DkimIT {
             assertTrue(o2.log().contains("dkim=temperror d=other.test"), o2.log());
         }
         assertFalse(sink.messages().stream().anyMatch(d -> d.contains("Subject: dead dns bank\n")));
+    }
+
+    @Test
+    void explainShowsEachSignature() throws Exception {
+        byte[] twice = signed("Alice <alice@bank.test>", "explained", RSA2048, "s2048", "bank.test", false);
+        twice = edit(dkimpy.sign(twice, ED25519, "ed", "bank.test", "relaxed/relaxed", false, null),
+                "statement is ready", "statement is READY");
+        String yaml = Mxfront.merge(Mxfront.base(sink.port()), config(nsd.port(), "2s"));
+        DaemonConfig c = new ConfigLoader().parse("it.yml", yaml, org.mxfront.Daemon.newRegistry());
+        try (var r = c.resources()) {
+            String report = Explainer.explain(c.engine(), new Explainer.Request(InetAddress.getByName("127.0.0.2"),
+                    "client.sender.test", "a@sender.test", List.of("bob@example.com"), twice), true);
+            String both = "END-OF-MESSAGE dkim               dkim=fail header.d=bank.test header.s=ed header.a=ed25519-sha256 header.b="
+                    + headerB(twice) + " (body hash did not verify)\n"
+                    + "END-OF-MESSAGE dkim               dkim=fail header.d=bank.test header.s=s2048 header.a=rsa-sha256 header.b=";
+            assertTrue(report.contains("END-OF-MESSAGE dkim               refuse: 550 5.7.20 XM-RJCT17:"), report);
+            assertTrue(report.contains(both), report);
+            assertTrue(report.endsWith("result: refused at END-OF-MESSAGE by dkim:\n"
+                    + "  550-5.7.20 XM-RJCT17: DKIM verification failed for <alice@bank.test>.\n"
+                    + "  550 5.7.20 [127.0.0.2] [mx.test]\n"), report);
+        }
     }
 
     static String headerB(byte[] signed) {

@@ -5,6 +5,7 @@
 // DMARC aligns on and the one a reader sees; the envelope sender is rewritten by forwarders and
 // empty on bounces) without a passing signature of its own: 550 5.7.20 XM-RJCT17. A key lookup
 // that failed for such a domain gives 451 4.4.3 XM-RJCT55, or accept (on-dns-failure: skip).
+// A verifier fault is logged and the message accepted without DKIM results (fail-open).
 // Metrics: mxfront.dkim.signatures{outcome}, mxfront.dkim.messages{signed}.
 package org.mxfront.checks.dkim;
 
@@ -24,7 +25,6 @@ import org.mxfront.dkim.DkimVerifier;
 import org.mxfront.dkim.ResolverKeySource;
 import org.mxfront.dns.OnDnsFailure;
 import org.mxfront.policy.Facts;
-import org.mxfront.policy.HeaderSection;
 import org.mxfront.policy.MessageCheck;
 import org.mxfront.policy.Stage;
 import org.mxfront.policy.Verdict;
@@ -71,14 +71,30 @@ public final class DkimCheck implements MessageCheck {
         DkimResults.clear(facts.state());
         DkimVerifier.Message message = verifier.begin();
         return new MessageReader() {
+            RuntimeException broken;
+
             @Override
             public void write(byte[] buf, int off, int len) {
-                message.write(buf, off, len);
+                if (broken != null) return;
+                try {
+                    message.write(buf, off, len);
+                } catch (RuntimeException e) {
+                    broken = e;
+                }
             }
 
             @Override
             public Verdict finish(Facts f) {
-                List<DkimResult> results = message.finish();
+                List<DkimResult> results;
+                try {
+                    if (broken != null) throw broken;
+                    results = message.finish();
+                } catch (RuntimeException e) {
+                    // A verifier bug must not cost the message: no results (as if the check had not
+                    // run, so DMARC sees no DKIM), logged, accepted.
+                    LOG.error("dkim: session={} verification failed, message accepted without DKIM results", f.state().id(), e);
+                    return Verdict.CONTINUE;
+                }
                 DkimResults.put(f.state(), results);
                 (results.isEmpty() ? unsigned : signed).increment();
                 for (DkimResult r : results) signatures.get(r.outcome()).increment();

@@ -5,7 +5,7 @@
 # DMARC records served by a private nsd on loopback. Drives the policy engine without sockets, so
 # the figure is the checks' own CPU and waiting. Warm (answers cached) and cold (a new engine, an
 # empty cache: what an operator sees right after a restart). About a minute.
-# Usage: bench/sender_auth.sh [ROUNDS] [MESSAGES]   (defaults 3, 2000; needs nsd, python3-dkim, openssl)
+# Usage: bench/spf-dkim-dmarc.sh [ROUNDS] [MESSAGES]   (defaults 3, 2000; needs nsd, python3-dkim, openssl)
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 . "$here/bin/jdk.sh"
@@ -62,4 +62,4 @@ PY
 done
 sleep 0.5
 exec "$JAVA_HOME/bin/java" -Xmx512m ${BENCH_CHECKS:+"-Dbench.checks=$BENCH_CHECKS"} -Dlogback.configurationFile=bench/logback-quiet.xml \
-  -cp "target/classes:target/test-classes:$cp" org.mxfront.bench.SenderAuthBench "$port" "$dir" "${1:-3}" "${2:-2000}"
+  -cp "target/classes:target/test-classes:$cp" org.mxfront.bench.SpfDkimDmarcBench "$port" "$dir" "${1:-3}" "${2:-2000}"

@@ -403,6 +403,19 @@ class SenderAuthIT {
     }
 
     @Test
+    void aSlowClientsHeldMessageOutlastsTheDownstreamDataTimeout() throws Exception {
+        try (SmtpClient c = mail(CLIENT, "alice@pass.test")) {
+            c.command("RCPT TO:<bob@example.com>");
+            assertEquals(List.of("354 End data with <CR><LF>.<CR><LF>"), c.command("DATA"));
+            c.sendRaw("From: alice@pass.test\r\nSubject: slow held\r\n\r\nfirst half\r\n".getBytes(StandardCharsets.US_ASCII));
+            Thread.sleep(6000); // the base configuration's downstream.data-timeout is 5s
+            c.sendRaw("second half\r\n.\r\n".getBytes(StandardCharsets.US_ASCII));
+            assertTrue(c.reply().get(0).startsWith("250 "));
+        }
+        assertTrue(sink.get().awaitMessageContaining("Subject: slow held").contains("first half\nsecond half\n"));
+    }
+
+    @Test
     void listFilesAreReadAgainOnReload() throws Exception {
         Path dir = Files.createTempDirectory("sender-auth-reload");
         Path senders = dir.resolve("senders");

@@ -25,6 +25,9 @@ final class DoorChecks {
         m.put("attachments", "no message content reaches a policy service");
         m.put("virus", "no message content reaches a policy service");
         m.put("dkim", "no message content reaches a policy service");
+        m.put("dmarc", "no message content reaches a policy service (its From: header is needed)");
+        m.put("forged-sender", "no message content reaches a policy service (its From: header is needed)");
+        m.put("authentication-results", "a policy service cannot add headers (use the milter door)");
         return Map.copyOf(m);
     }
 

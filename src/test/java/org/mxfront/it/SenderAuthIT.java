@@ -177,6 +177,9 @@ class SenderAuthIT {
         String dump = deliver(CLIENT, "alice@pass.test", "From: alice@pass.test\nSubject: hi");
         assertEquals("Authentication-Results: mx.test; spf=pass smtp.mailfrom=alice@pass.test; dkim=none; "
                 + "dmarc=none header.from=pass.test", authResults(dump));
+        String metrics = mx.get().registry.scrape();
+        assertTrue(metrics.matches("(?s).*mxfront_spf_results_total\\{result=\"pass\"} [1-9].*"), metrics);
+        assertTrue(metrics.matches("(?s).*mxfront_dmarc_results_total\\{result=\"none\"} [1-9].*"), metrics);
     }
 
     @Test

@@ -7,7 +7,9 @@
 // (CheckTypes declares it; the configuration loader refuses another order). Result under RESULT.
 package org.mxfront.checks.dmarc;
 
+import io.micrometer.core.instrument.Counter;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -46,11 +48,16 @@ public final class DmarcCheck implements MessageCheck {
 
     private final DmarcConfig config;
     private final DmarcEvaluator evaluator;
+    private final Map<DmarcResult.Result, Counter> counters = new EnumMap<>(DmarcResult.Result.class);
 
     public DmarcCheck(DmarcConfig config, CheckContext ctx) {
         this.config = config;
         DnsResolver dns = ctx.requireDns();
         this.evaluator = new DmarcEvaluator(new DmarcDiscovery(dns::lookup), () -> ThreadLocalRandom.current().nextInt(100));
+        for (DmarcResult.Result r : DmarcResult.Result.values()) {
+            counters.put(r, Counter.builder("mxfront.dmarc.results").tag("result", r.token())
+                    .description("DMARC evaluations by result").register(ctx.registry()));
+        }
     }
 
     @Override
@@ -103,6 +110,7 @@ public final class DmarcCheck implements MessageCheck {
         DmarcResult r = evaluator.evaluate(fromDomain, spf != null && spf.result() == SpfResult.Result.PASS,
                 spf == null ? null : spf.domain(), dkim);
         f.state().put(RESULT, r);
+        counters.get(r.result()).increment();
         if (DECISIONS.isInfoEnabled()) {
             DECISIONS.info(DecisionLog.format("dmarc", "END-OF-MESSAGE", f, null, "dmarc") + " result=" + r.token()
                     + " header_from=" + fromDomain + " policy=" + (r.policy() == null ? "none" : r.policy().token())

@@ -66,6 +66,8 @@ class SenderAuthIT {
             sub.strict   IN TXT "v=spf1 ip4:127.0.0.2 -all"
             _dmarc.strict IN TXT "v=DMARC1; p=reject; aspf=s"
             _dmarc.spdom IN TXT "v=DMARC1; p=none; sp=reject"
+            _dmarc.quar  IN TXT "v=DMARC1; p=quarantine"
+            _dmarc.mlist IN TXT "v=DMARC1; p=reject"
             spdom        IN TXT "v=spf1 -all"
             """;
 
@@ -116,7 +118,7 @@ class SenderAuthIT {
                   spf: {}
                   relay: {}
                   dkim: {}
-                  dmarc: {}
+                  dmarc: {soften: [mlist.test]}
                   forged-sender: {}
                   authentication-results: {}
                 domains:
@@ -301,6 +303,16 @@ class SenderAuthIT {
         }
         assertTrue(authResults(deliver(CLIENT, "alice@pass.test", "From: alice@spdom.test"))
                 .contains("dmarc=fail (p=none dis=none) header.from=spdom.test"));
+    }
+
+    @Test
+    void quarantineAndSoftenedRejectAddAHeader() throws Exception {
+        String q = deliver(CLIENT, "alice@pass.test", "From: alice@quar.test");
+        assertTrue(q.contains("\nX-Mxfront-Quarantine: DMARC policy of quar.test says quarantine\n"), q);
+        assertTrue(authResults(q).contains("dmarc=fail (p=quarantine dis=quarantine) header.from=quar.test"), q);
+        String listed = deliver(CLIENT, "alice@pass.test", "From: member@mlist.test");
+        assertTrue(listed.contains("\nX-Mxfront-Quarantine: DMARC policy of mlist.test says quarantine\n"), listed);
+        assertTrue(authResults(listed).contains("dmarc=fail (p=reject dis=quarantine) header.from=mlist.test"), listed);
     }
 
     @Test

@@ -109,6 +109,11 @@ public final class DmarcCheck implements MessageCheck {
         }
         DmarcResult r = evaluator.evaluate(fromDomain, spf != null && spf.result() == SpfResult.Result.PASS,
                 spf == null ? null : spf.domain(), dkim);
+        if (r.applied() == DmarcRecord.Policy.REJECT && softened(fromDomain)) {
+            // the operators' override: what the header and log say is what is done
+            r = new DmarcResult(r.result(), r.fromDomain(), r.policy(), DmarcRecord.Policy.QUARANTINE,
+                    r.reason() + "; reject softened by local policy");
+        }
         f.state().put(RESULT, r);
         counters.get(r.result()).increment();
         if (DECISIONS.isInfoEnabled()) {
@@ -121,7 +126,6 @@ public final class DmarcCheck implements MessageCheck {
         }
         if (r.result() != DmarcResult.Result.FAIL || r.applied() == null) return Verdict.CONTINUE;
         DmarcRecord.Policy applied = r.applied();
-        if (applied == DmarcRecord.Policy.REJECT && softened(fromDomain)) applied = DmarcRecord.Policy.QUARANTINE;
         switch (applied) {
             case REJECT -> {
                 return Verdict.reject(Code.DMARC_REJECT, Map.of("domain", fromDomain));

@@ -39,6 +39,8 @@ public final class SpfEvaluator {
 
     private static final Pattern CIDR_SUFFIX = Pattern.compile("(?:/(\\d{1,3}))?(?://(\\d{1,3}))?$");
     private static final Pattern MODIFIER_NAME = Pattern.compile("[A-Za-z][A-Za-z0-9_.\\-]*");
+    private static final Pattern IPV4 = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
+    private static final Pattern IPV6_CHARS = Pattern.compile("[0-9A-Fa-f:.]+");
     private static final Pattern TOPLABEL = Pattern.compile("(?=.*[A-Za-z])[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?");
 
     private final SpfDns dns;
@@ -558,7 +560,7 @@ public final class SpfEvaluator {
     /** An ip4/ip6 literal as bytes, null when it is not one of the asked family. */
     static byte[] literal(String text, boolean four) {
         if (four) {
-            if (!text.matches("\\d{1,3}(\\.\\d{1,3}){3}")) return null;
+            if (!IPV4.matcher(text).matches()) return null;
             byte[] b = new byte[4];
             String[] p = text.split("\\.");
             for (int i = 0; i < 4; i++) {
@@ -568,7 +570,7 @@ public final class SpfEvaluator {
             }
             return b;
         }
-        if (text.indexOf(':') < 0 || !text.matches("[0-9A-Fa-f:.]+")) return null;
+        if (text.indexOf(':') < 0 || !IPV6_CHARS.matcher(text).matches()) return null;
         try {
             byte[] b = InetAddress.getByName(text).getAddress();
             return b.length == 16 ? b : null;

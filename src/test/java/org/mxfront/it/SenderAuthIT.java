@@ -418,6 +418,23 @@ class SenderAuthIT {
     }
 
     @Test
+    void aHeldMessageSentByBdatInChunks() throws Exception {
+        String part1 = "Authentication-Results: mx.test; spf=pass\r\nFrom: alice@pass.test\r\nSubject: bdat held\r\n\r\n.dot\r";
+        String part2 = "\nlast line\r\n";
+        try (SmtpClient c = mail(CLIENT, "alice@pass.test")) {
+            c.command("RCPT TO:<bob@example.com>");
+            c.sendRaw(("BDAT " + part1.length() + "\r\n" + part1).getBytes(StandardCharsets.US_ASCII));
+            assertEquals(List.of("250 2.0.0 Ok: " + part1.length() + " bytes"), c.reply());
+            c.sendRaw(("BDAT " + part2.length() + " LAST\r\n" + part2).getBytes(StandardCharsets.US_ASCII));
+            assertTrue(c.reply().get(0).startsWith("250 "));
+        }
+        String dump = sink.get().awaitMessageContaining("Subject: bdat held");
+        assertTrue(dump.endsWith("Subject: bdat held\n\n.dot\nlast line\n\n"), dump);
+        assertEquals(1, dump.split("Authentication-Results: mx.test;", -1).length - 1, dump);
+        assertFalse(dump.contains("mx.test; spf=pass\n"), "the client's own claim is gone:\n" + dump);
+    }
+
+    @Test
     void aSlowClientsHeldMessageOutlastsTheDownstreamDataTimeout() throws Exception {
         try (SmtpClient c = mail(CLIENT, "alice@pass.test")) {
             c.command("RCPT TO:<bob@example.com>");

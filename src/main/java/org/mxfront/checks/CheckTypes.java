@@ -10,6 +10,8 @@ import org.mxfront.checks.attachments.AttachmentCheck;
 import org.mxfront.checks.attachments.AttachmentConfig;
 import org.mxfront.checks.connlimit.ConnectionLimitCheck;
 import org.mxfront.checks.connlimit.ConnectionLimitConfig;
+import org.mxfront.checks.dkim.DkimCheck;
+import org.mxfront.checks.dkim.DkimConfig;
 import org.mxfront.checks.earlytalker.EarlyTalkerCheck;
 import org.mxfront.checks.earlytalker.EarlyTalkerConfig;
 import org.mxfront.checks.greylist.GreylistCheck;
@@ -36,6 +38,20 @@ import org.mxfront.checks.size.MessageSizeCheck;
 import org.mxfront.checks.senderdomain.SenderDomainCheck;
 import org.mxfront.checks.senderdomain.SenderDomainConfig;
 import org.mxfront.checks.size.MessageSizeConfig;
+import org.mxfront.checks.spf.SpfCheck;
+import org.mxfront.checks.authresults.AuthResultsCheck;
+import org.mxfront.checks.authresults.AuthResultsConfig;
+import org.mxfront.checks.dmarc.DmarcCheck;
+import org.mxfront.checks.dmarc.DmarcConfig;
+import org.mxfront.checks.forgedsender.ForgedSenderCheck;
+import org.mxfront.checks.forgedsender.ForgedSenderConfig;
+import org.mxfront.checks.ipblocklist.IpBlocklistCheck;
+import org.mxfront.checks.ipblocklist.IpBlocklistConfig;
+import org.mxfront.checks.phishing.PhishingCheck;
+import org.mxfront.checks.phishing.PhishingConfig;
+import org.mxfront.checks.senderblocklist.SenderBlocklistCheck;
+import org.mxfront.checks.senderblocklist.SenderBlocklistConfig;
+import org.mxfront.checks.spf.SpfConfig;
 import org.mxfront.checks.virus.VirusCheck;
 import org.mxfront.checks.virus.VirusConfig;
 
@@ -50,6 +66,7 @@ public final class CheckTypes {
             new CheckType<>("dnsbl", DnsblConfig.class, DnsblCheck::new),
             new CheckType<>("rdns", RdnsConfig.class, RdnsCheck::new),
             new CheckType<>("sender-domain", SenderDomainConfig.class, SenderDomainCheck::new),
+            new CheckType<>("spf", SpfConfig.class, SpfCheck::new),
             new CheckType<>("recipient-mx", RecipientMxConfig.class, RecipientMxCheck::new),
             new CheckType<>("relay", RelayConfig.class, RelayCheck::new),
             new CheckType<>("tls-required", TlsRequiredConfig.class, TlsRequiredCheck::new),
@@ -59,7 +76,16 @@ public final class CheckTypes {
             new CheckType<>("headers", HeaderConfig.class, HeaderCheck::new),
             new CheckType<>("attachments", AttachmentConfig.class, AttachmentCheck::new),
             new CheckType<>("virus", VirusConfig.class, VirusCheck::new),
-            new CheckType<>("greylist", GreylistConfig.class, GreylistCheck::new));
+            new CheckType<>("dkim", DkimConfig.class, DkimCheck::new),
+            new CheckType<>("greylist", GreylistConfig.class, GreylistCheck::new),
+            // sender authentication and the operators' lists (issue 14)
+            new CheckType<>("ip-blocklist", IpBlocklistConfig.class, IpBlocklistCheck::new),
+            new CheckType<>("sender-blocklist", SenderBlocklistConfig.class, SenderBlocklistCheck::new),
+            new CheckType<>("phishing", PhishingConfig.class, PhishingCheck::new),
+            new CheckType<>("dmarc", DmarcConfig.class, DmarcCheck::new).after("dkim"),
+            new CheckType<>("forged-sender", ForgedSenderConfig.class, ForgedSenderCheck::new).after("dkim"),
+            new CheckType<>("authentication-results", AuthResultsConfig.class, AuthResultsCheck::new)
+                    .after("dkim", "dmarc"));
 
     public static final Map<String, CheckType<?>> BY_NAME =
             ALL.stream().collect(Collectors.toUnmodifiableMap(CheckType::name, Function.identity()));

@@ -117,7 +117,9 @@ public enum Code {
             "Sender address rejected: domain {domain} accepts no mail (null MX)."),
     EARLY_TALKER(73, 554, "5.5.1", "Talked before the greeting", "Protocol error: commands sent before the greeting."),
     TLS_REQUIRED_FOR_RECIPIENT(74, 530, "5.7.0", "TLS required for the recipient's domain",
-            "Mail for <{recipient}> must arrive over an encrypted SMTP session (STARTTLS).");
+            "Mail for <{recipient}> must arrive over an encrypted SMTP session (STARTTLS)."),
+    FROM_HEADER_INVALID(75, 554, "5.6.0", "Not exactly one From: address",
+            "Message refused: it must have exactly one From: address (RFC 5322 3.6.2), it has {count}.");
 
     /** Whether an entry is emitted. Defunct and internal entries are listed but never used by checks. */
     public enum Status { ACTIVE, DEFUNCT, INTERNAL }

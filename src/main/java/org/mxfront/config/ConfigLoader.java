@@ -389,7 +389,25 @@ public final class ConfigLoader {
                 contentKey.add(List.of(checkName, mode, settings));
             }
         }
+        checkOrder(c, list, override != null ? overBase : "/checks");
         return new Policy(name, list, List.copyOf(contentKey));
+    }
+
+    /**
+     * A check that reads another's result at the same stage (CheckType.after) must come after it:
+     * the engine runs a stage's checks in list order. Another order is an error, not silently fixed.
+     */
+    private static void checkOrder(Ctx c, List<ConfiguredCheck> list, String base) throws ConfigException {
+        List<String> names = list.stream().map(ConfiguredCheck::name).toList();
+        for (int i = 0; i < names.size(); i++) {
+            for (String before : CheckTypes.BY_NAME.get(names.get(i)).after()) {
+                int j = names.indexOf(before);
+                if (j > i) {
+                    throw c.error(base + "/" + names.get(i), "must come after " + before
+                            + " in the checks list (it reads " + before + "'s result at the same stage)");
+                }
+            }
+        }
     }
 
     private static String localHostname() {

@@ -6,7 +6,15 @@ package org.mxfront.explain;
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.List;
+import org.mxfront.checks.dmarc.DmarcCheck;
+import org.mxfront.checks.spf.SpfCheck;
 import org.mxfront.codes.Reply;
+import org.mxfront.dkim.DkimResult;
+import org.mxfront.dkim.DkimResults;
+import org.mxfront.dmarc.DmarcResult;
+import org.mxfront.policy.AddedHeader;
+import org.mxfront.policy.SessionState;
+import org.mxfront.spf.SpfResult;
 import org.mxfront.policy.Decision;
 import org.mxfront.policy.Finding;
 import org.mxfront.policy.HeaderCollector;
@@ -79,8 +87,17 @@ public final class Explainer {
             }
         }
         if (hd == null) hd = s.headers(headers.section());
-        if (!hd.proceed()) return finish(out, "DATA", hd, enhanced);
+        if (!hd.proceed()) {
+            authentication(out, s.facts().state());
+            return finish(out, "DATA", hd, enhanced);
+        }
         d = s.endOfData(m.length);
+        authentication(out, s.facts().state());
+        if (d.proceed()) {
+            for (AddedHeader h : AddedHeader.take(s.facts().state())) {
+                out.add("header added:  " + h.name() + ": " + h.value().replace("\r\n\t", " ").replace("\r\n", " "));
+            }
+        }
         s.resetTransaction();
         if (!d.proceed()) return finish(out, "END-OF-MESSAGE", d, enhanced);
         return finish(out, "END-OF-MESSAGE", null, enhanced, "accepted: the message would be relayed downstream");
@@ -109,6 +126,31 @@ public final class Explainer {
             b = out.toByteArray();
         }
         return b;
+    }
+
+    /** The sender-authentication results the spf, dkim and dmarc checks left for this message, one line each. */
+    static void authentication(List<String> out, SessionState state) {
+        SpfResult spf = state.get(SpfCheck.RESULT);
+        out.add(String.format("%-14s %-18s %s", "MAIL", "spf", spf == null ? "spf=none (not evaluated)"
+                : "spf=" + spf.token() + " smtp." + (spf.identity().equals("helo") ? "helo=" + spf.domain() : "mailfrom=" + spf.sender())
+                        + " (" + spf.reason() + ")"));
+        List<DkimResult> dkim = DkimResults.get(state);
+        if (dkim == null) out.add(String.format("%-14s %-18s %s", "END-OF-MESSAGE", "dkim", "dkim=none (not evaluated)"));
+        dkim(out, dkim);
+        DmarcResult dmarc = state.get(DmarcCheck.RESULT);
+        out.add(String.format("%-14s %-18s %s", "END-OF-MESSAGE", "dmarc", dmarc == null ? "dmarc=none (not evaluated)"
+                : "dmarc=" + dmarc.token() + " header.from=" + dmarc.fromDomain()
+                        + (dmarc.policy() == null ? "" : " p=" + dmarc.policy().token())
+                        + (dmarc.applied() == null ? "" : " dis=" + dmarc.applied().token()) + " (" + dmarc.reason() + ")"));
+    }
+
+    private static void dkim(List<String> out, List<DkimResult> results) {
+        if (results == null) return;
+        if (results.isEmpty()) out.add(String.format("%-14s %-18s %s", "END-OF-MESSAGE", "dkim", "dkim=none (no signature)"));
+        for (DkimResult r : results) {
+            out.add(String.format("%-14s %-18s dkim=%s header.d=%s header.s=%s header.a=%s header.b=%s (%s)", "END-OF-MESSAGE",
+                    "dkim", r.outcome().token(), r.domain(), r.selector(), r.algorithm(), r.headerB(), r.reason()));
+        }
     }
 
     private static String line(Finding f, boolean enhanced) {

@@ -91,6 +91,7 @@ final class MilterMeters {
             case MilterResponse.ReplyCode y -> y.text().charAt(0) == '5' ? "reject" : "defer";
             case MilterResponse.InsertHeader i -> "insheader";
             case MilterResponse.AddHeader a -> "addheader";
+            case MilterResponse.ChangeHeader c -> "chgheader";
             case MilterResponse.Negotiated n -> "negotiated";
         };
     }

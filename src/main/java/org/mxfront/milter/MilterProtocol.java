@@ -32,6 +32,7 @@ public final class MilterProtocol {
     public static final byte SMFIR_CONTINUE = 'c';
     public static final byte SMFIR_DISCARD = 'd';
     public static final byte SMFIR_ADDHEADER = 'h';
+    public static final byte SMFIR_CHGHEADER = 'm';
     public static final byte SMFIR_INSHEADER = 'i';
     public static final byte SMFIR_PROGRESS = 'p';
     public static final byte SMFIR_REJECT = 'r';
@@ -40,6 +41,7 @@ public final class MilterProtocol {
 
     // ---- actions the filter may take (SMFIF)
     public static final int SMFIF_ADDHDRS = 0x01;
+    public static final int SMFIF_CHGHDRS = 0x10;
     public static final int SMFIF_SETSYMLIST = 0x100;
 
     // ---- protocol steps (SMFIP)

@@ -52,6 +52,21 @@ public sealed interface MilterResponse {
         }
     }
 
+    /**
+     * SMFIR_CHGHEADER: change the {@code index}-th (1-based) field named {@code name}; an empty value
+     * deletes it (end of message only).
+     */
+    record ChangeHeader(int index, String name, String value) implements MilterResponse {
+        public byte command() { return MilterProtocol.SMFIR_CHGHEADER; }
+
+        @Override
+        public void writeData(ByteBuf out) {
+            out.writeInt(index);
+            writeString(out, name);
+            writeString(out, value);
+        }
+    }
+
     /** SMFIR_ADDHEADER: append a header field (end of message only). */
     record AddHeader(String name, String value) implements MilterResponse {
         public byte command() { return MilterProtocol.SMFIR_ADDHEADER; }

@@ -10,6 +10,7 @@ import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.function.Supplier;
 import org.mxfront.address.PathParser;
@@ -34,6 +35,7 @@ import org.mxfront.policy.AddedHeader;
 import org.mxfront.policy.Decision;
 import org.mxfront.policy.DecisionLog;
 import org.mxfront.policy.HeaderCollector;
+import org.mxfront.policy.HeaderRemoval;
 import org.mxfront.policy.Mailbox;
 import org.mxfront.policy.PolicyEngine;
 import org.mxfront.policy.PolicySession;
@@ -51,7 +53,7 @@ public final class MilterSession implements AutoCloseable {
     private static final int HEADER_COLLECT_LIMIT = 256 * 1024;
 
     /** The actions this door asks for: add headers (SMFIR_INSHEADER), and its own macro lists. */
-    static final int ACTIONS = MilterProtocol.SMFIF_ADDHDRS | MilterProtocol.SMFIF_SETSYMLIST;
+    static final int ACTIONS = MilterProtocol.SMFIF_ADDHDRS | MilterProtocol.SMFIF_CHGHDRS | MilterProtocol.SMFIF_SETSYMLIST;
     /**
      * The steps this door asks to change: no UNKNOWN events, no reply to DATA, to each header, body
      * chunk or end of headers (the header checks' verdict is given at end of message, where Postfix
@@ -314,7 +316,7 @@ public final class MilterSession implements AutoCloseable {
     }
 
     private Answer header(Header h) {
-        message("header").header(h.name(), h.value());
+        message("header").header(h.name(), h.value(), (protocol & MilterProtocol.SMFIP_HDR_LEADSPC) != 0);
         return (protocol & MilterProtocol.SMFIP_NR_HDR) != 0 ? Answer.NONE : Answer.of(MilterReplies.CONTINUE);
     }
 
@@ -338,9 +340,17 @@ public final class MilterSession implements AutoCloseable {
         Decision d = m.headerDecision != null && !m.headerDecision.proceed() ? m.headerDecision : p.endOfData(m.bytes);
         List<MilterResponse> out = new ArrayList<>(2);
         if (d.proceed()) {
+            if ((actions & MilterProtocol.SMFIF_CHGHDRS) != 0) {
+                // forged fields claiming our authserv-id go first, so the indexes are Postfix's own
+                for (int[] r : m.removals) out.add(new MilterResponse.ChangeHeader(r[1], m.removalNames.get(r[0]), ""));
+            }
             if ((actions & MilterProtocol.SMFIF_ADDHDRS) != 0) {
                 for (AddedHeader h : AddedHeader.take(p.facts().state())) {
-                    out.add(new MilterResponse.InsertHeader(h.index(), h.name(), h.value()));
+                    // libmilter folds with a bare LF; Postfix splits the value at LF into lines (a CR would stay in the line)
+                    // and with SMFIP_HDR_LEADSPC agreed, it writes "name:" + value as given: the space is ours to send
+                    String v = h.value().replace("\r\n", "\n");
+                    if ((protocol & MilterProtocol.SMFIP_HDR_LEADSPC) != 0) v = " " + v;
+                    out.add(new MilterResponse.InsertHeader(h.index(), h.name(), v));
                 }
             }
             out.add(MilterReplies.CONTINUE);
@@ -424,11 +434,24 @@ public final class MilterSession implements AutoCloseable {
             this.readers = policy.readsMessage();
         }
 
-        void header(String name, String value) {
+        /** Fields to delete at end of message: (index into removalNames, occurrence of that name, 1-based). */
+        final List<int[]> removals = new ArrayList<>();
+        final List<String> removalNames = new ArrayList<>();
+        private final Map<String, Integer> seen = new HashMap<>();
+
+        /** @param leadingSpace SMFIP_HDR_LEADSPC was agreed: the value is exactly what followed the colon */
+        void header(String name, String value, boolean leadingSpace) {
             if (headersDone) return;
-            // With SMFIP_HDR_LEADSPC the value keeps the space after the colon; without, Postfix ate one.
+            String lower = name.toLowerCase(Locale.ROOT);
+            int occurrence = seen.merge(lower, 1, Integer::sum);
+            if (HeaderRemoval.anyMatches(HeaderRemoval.of(policy.facts().state()), name, value)) {
+                removalNames.add(name);
+                removals.add(new int[] {removalNames.size() - 1, occurrence});
+            }
+            // With SMFIP_HDR_LEADSPC the value is verbatim ("X-A:b" stays without a space: DKIM's simple
+            // canonicalisation needs every byte); without, Postfix ate one space after the colon.
             String v = value;
-            if (!v.isEmpty() && v.charAt(0) != ' ' && v.charAt(0) != '\t') v = " " + v;
+            if (!leadingSpace && !v.isEmpty() && v.charAt(0) != ' ' && v.charAt(0) != '\t') v = " " + v;
             String[] lines = (name + ":" + v).replace("\r\n", "\n").split("\n", -1);
             int n = lines.length;
             if (n > 1 && lines[n - 1].isEmpty()) n--; // a value ending in a line break adds no empty line

@@ -31,6 +31,28 @@ public record AddedHeader(String name, String value, int index) {
         list.add(h);
     }
 
+    /** Session-state key of the "headers will be added at end of message" mark. */
+    private static final Object AT_END = new Object() {
+        @Override
+        public String toString() { return "added-headers-at-end"; }
+    };
+
+    /**
+     * Says, when a message starts (a reader's open), that this check will add a header at end of
+     * message, once the whole message has been read: a door that streams the message onward (the
+     * SMTP door) then holds it back until the final dot so that the header can still go first.
+     */
+    public static void expectAtEnd(SessionState state) {
+        state.put(AT_END, Boolean.TRUE);
+    }
+
+    /** True when a check said it adds a header at end of this message; and forgets the mark. */
+    public static boolean takeExpectedAtEnd(SessionState state) {
+        boolean b = state.get(AT_END) != null;
+        state.remove(AT_END);
+        return b;
+    }
+
     /** The headers asked for so far in this transaction, and forgets them. */
     public static List<AddedHeader> take(SessionState state) {
         List<AddedHeader> list = state.get(KEY);

@@ -207,6 +207,8 @@ public final class PolicySession {
      */
     public void openMessage() {
         closeMessage();
+        AddedHeader.take(facts.state()); // none left over from a message refused after a check asked for one
+        HeaderRemoval.clear(facts.state());
         for (ConfiguredCheck cc : content().checks()) {
             if (cc.check() instanceof MessageCheck mc && cc.check().stages().contains(Stage.END_OF_DATA)) {
                 readers.put(cc, mc.open(facts));

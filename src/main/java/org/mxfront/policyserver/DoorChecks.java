@@ -1,6 +1,6 @@
 // Which configured checks the policy door can run. Postfix sends attributes, not the connection or
 // the message: connection-limit, early-talker and the content checks (received-hops, headers,
-// attachments, virus) are skipped here with one startup WARN each, so that one daemon can run the
+// attachments, virus, dkim) are skipped here with one startup WARN each, so that one daemon can run the
 // SMTP door and this door on one checks list. message-size runs on MAIL's SIZE= and the actual size.
 package org.mxfront.policyserver;
 
@@ -24,6 +24,10 @@ final class DoorChecks {
         m.put("headers", "no message content reaches a policy service");
         m.put("attachments", "no message content reaches a policy service");
         m.put("virus", "no message content reaches a policy service");
+        m.put("dkim", "no message content reaches a policy service");
+        m.put("dmarc", "no message content reaches a policy service (its From: header is needed)");
+        m.put("forged-sender", "no message content reaches a policy service (its From: header is needed)");
+        m.put("authentication-results", "a policy service cannot add headers (use the milter door)");
         return Map.copyOf(m);
     }
 

@@ -23,9 +23,11 @@ import org.mxfront.codes.Reply;
 import org.mxfront.config.DaemonConfig;
 import org.mxfront.config.Settings;
 import org.mxfront.metrics.MxMeters;
+import org.mxfront.policy.AddedHeader;
 import org.mxfront.policy.Decision;
 import org.mxfront.policy.DecisionLog;
 import org.mxfront.policy.HeaderCollector;
+import org.mxfront.policy.HeaderRemoval;
 import org.mxfront.policy.Mailbox;
 import org.mxfront.policy.PolicySession;
 import org.mxfront.policy.Stage;
@@ -267,7 +269,16 @@ public final class SmtpConversation {
     /** Ends the connection (also the stock-reply filter's way out past the hard error limit). */
     void close() {
         closed = true;
+        releaseHeld();
         transport.close();
+    }
+
+    /** The message held for headers added at its end, if any; deleted when the transaction ends. */
+    private HeldMessage held;
+
+    private void releaseHeld() {
+        if (held != null) held.close();
+        held = null;
     }
 
     /**
@@ -690,6 +701,12 @@ public final class SmtpConversation {
             endTransaction();
             return;
         }
+        if (!m.release()) {
+            downstream.stop();
+            decision(policy.refuse(Stage.END_OF_DATA, Verdict.defer(Code.INTERNAL, Map.of()), "held-message"));
+            endTransaction();
+            return;
+        }
         DownstreamReply dr;
         try {
             dr = downstream.finish();
@@ -732,9 +749,52 @@ public final class SmtpConversation {
         Decision headerDecision;
         boolean forwarding = true;
 
+        /** Drops the incoming header fields a check asked to remove (forged Authentication-Results). */
+        final HeaderStripper stripper;
+
         Message(boolean chunked) {
             this.chunked = chunked;
             this.reader = new DataReader(smtp.bareNewline() == Settings.BareNewline.NORMALIZE, chunked);
+            releaseHeld();
+            if (AddedHeader.takeExpectedAtEnd(policy.facts().state())) held = new HeldMessage();
+            this.stripper = new HeaderStripper(HeaderRemoval.of(policy.facts().state()), this::send);
+        }
+
+        /** Onward: to the downstream as it comes, or into the held copy. */
+        private void send(byte[] buf, int len, boolean complete, boolean continued) {
+            if (!forwarding) return;
+            if (held != null) held.line(buf, len, complete);
+            else forwarding = downstream.line(buf, len, complete, continued);
+        }
+
+        /**
+         * The message passed the checks: the headers they added go first, then the held message (or
+         * the rest of a streamed one). False when the held copy is lost (spool I/O error).
+         */
+        boolean release() {
+            stripper.finish();
+            List<AddedHeader> added = AddedHeader.take(policy.facts().state());
+            if (held == null) {
+                if (!added.isEmpty()) LOG.debug("{} header(s) added at end of message not passed on: the message was not held", added.size());
+                return true;
+            }
+            if (held.failure() != null) {
+                LOG.error("holding a message for {} failed: {}", policy.facts().client().logName(), held.failure().getMessage());
+                return false;
+            }
+            for (AddedHeader h : added) {
+                for (String l : (h.name() + ": " + h.value()).split("\r\n")) {
+                    byte[] b = l.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                    if (forwarding) forwarding = downstream.line(b, b.length, true, false);
+                }
+            }
+            try {
+                held.replay((buf, len, complete, continued) -> forwarding = forwarding && downstream.line(buf, len, complete, continued));
+            } catch (IOException e) {
+                LOG.error("replaying a held message for {} failed: {}", policy.facts().client().logName(), e.getMessage());
+                return false;
+            }
+            return true;
         }
 
         /** A refusal known before the end of the message (bare CR/LF, the headers, the size), or null. */
@@ -763,7 +823,7 @@ public final class SmtpConversation {
                     policy.messageBytes(b, 0, b.length);
                     policy.messageBytes(CRLF, 0, 2);
                 }
-                forwarding = downstream.line(b, b.length, true, false);
+                send(b, b.length, true, false);
             }
         }
 
@@ -785,7 +845,7 @@ public final class SmtpConversation {
                 downstream.stop();
                 return;
             }
-            forwarding = downstream.line(buf, len, complete, continued);
+            stripper.line(buf, len, complete, continued);
         }
     }
 
@@ -948,6 +1008,7 @@ public final class SmtpConversation {
 
     /** Ends the current transaction, giving its downstream connection back. */
     public void endTransaction() {
+        releaseHeld();
         if (downstream != null) downstream.close();
         downstream = null;
         sender = null;

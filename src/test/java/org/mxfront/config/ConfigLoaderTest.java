@@ -357,7 +357,14 @@ class ConfigLoaderTest {
                         "unknown check (known: " + KNOWN_CHECKS + ")"),
                 new Bad("domain override out of range",
                         H + "domains:\n  example.org:\n    checks:\n      message-size: {max-bytes: 10}\n", 6,
-                        "domains.example.org.checks.message-size", "max-bytes must be at least 1024"));
+                        "domains.example.org.checks.message-size", "max-bytes must be at least 1024"),
+                new Bad("dmarc before the dkim check it reads",
+                        H + "dns: {resolvers: [\"127.0.0.1:53\"]}\nchecks:\n  dmarc: {}\n  dkim: {}\n", 5, "checks.dmarc",
+                        "must come after dkim in the checks list (it reads dkim's result at the same stage)"),
+                new Bad("list file missing", H + "checks:\n  sender-blocklist: {files: [/nonexistent/senders]}\n", 4,
+                        "checks.sender-blocklist", "cannot read list file /nonexistent/senders: /nonexistent/senders"),
+                new Bad("spf action unknown", H + "dns: {resolvers: [\"127.0.0.1:53\"]}\nchecks:\n  spf: {fail: bounce}\n", 5,
+                        "checks.spf.fail", "invalid value 'bounce' (expected one of: accept, tag, reject, reject-unless-dmarc, tempfail)"));
     }
 
     @ParameterizedTest(name = "{0}")

@@ -1,5 +1,6 @@
 // Debian's NSD, an authoritative DNS server, on a loopback UDP port with zone files the test
 // writes: PTR, MX, A records and negative answers (NXDOMAIN with SOA) for the DNS checks' tests.
+// Public for the benchmarks (bench/sender-auth.sh publishes DKIM keys with it).
 package org.mxfront.it;
 
 import java.io.IOException;
@@ -9,8 +10,8 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
-final class Nsd implements AutoCloseable {
-    final int port;
+public final class Nsd implements AutoCloseable {
+    public final int port;
     private final Process process;
     private final Path dir;
 
@@ -25,7 +26,7 @@ final class Nsd implements AutoCloseable {
      *
      * @param zones zone name -> zone file text
      */
-    static Nsd start(Path parent, Map<String, String> zones) throws IOException {
+    public static Nsd start(Path parent, Map<String, String> zones) throws IOException {
         // The port is picked free for UDP, but nsd binds TCP on it too, which someone else may hold:
         // then nsd exits at once and a new port is tried (what it said is in the last failure).
         for (int attempt = 1; ; attempt++) {

@@ -253,6 +253,28 @@ class MilterChannelTest {
     }
 
     @Test
+    void forgedAuthenticationResultsAreDeletedAndOursInserted() {
+        config = load(YAML.replace("  attachments: {}\n", "  attachments: {}\n  authentication-results: {}\n"));
+        byte[] conv = join(POSTFIX_OPTNEG, connect("client.example", "192.0.2.7"), packet('H', strings("client.example")),
+                packet('M', strings("<a@sender.example>")), packet('R', strings("<bob@example.com>")), packet('T', new byte[0]),
+                packet('L', strings("Authentication-Results", " other.example; spf=pass")),
+                packet('L', strings("Authentication-Results", " mx.test;\n\tspf=pass smtp.mailfrom=forged@x")),
+                packet('L', strings("Subject", " test")),
+                packet('L', strings("authentication-results", " MX.TEST; dkim=pass")),
+                packet('N', new byte[0]), packet('B', "hello\r\n".getBytes(StandardCharsets.US_ASCII)), packet('E', new byte[0]));
+        EmbeddedChannel ch = channel();
+        feed(ch, conv, 4096);
+        var r = replies(ch);
+        // mail, rcpt; then at end of message: two deletions (2nd and 3rd field of that name, counted
+        // case-insensitively as Postfix does), our header first, continue
+        assertEquals("Occmmic", commands(r));
+        assertEquals("\0\0\0\2Authentication-Results\0\0", new String(r.get(3).getValue(), StandardCharsets.ISO_8859_1));
+        assertEquals("\0\0\0\3authentication-results\0\0", new String(r.get(4).getValue(), StandardCharsets.ISO_8859_1));
+        assertEquals("\0\0\0\0Authentication-Results\0 mx.test;\n\tspf=none;\n\tdkim=none;\n\tdmarc=none\0",
+                new String(r.get(5).getValue(), StandardCharsets.ISO_8859_1));
+    }
+
+    @Test
     void quitClosesAndQuitNcStartsOver() {
         EmbeddedChannel ch = channel();
         feed(ch, join(relayConversation(), packet('K', new byte[0]), connect("[192.0.2.8]", "192.0.2.8"),

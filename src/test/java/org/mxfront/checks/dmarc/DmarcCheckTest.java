@@ -1,0 +1,40 @@
+// Covers DmarcCheck's one-From rule (none, several fields, several addresses: XM-RJCT75) and the
+// relay-networks exemption; policy outcomes run against nsd in SenderAuthIT.
+package org.mxfront.checks.dmarc;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.mxfront.checks.CheckFixtures.mailbox;
+import static org.mxfront.checks.CheckFixtures.outsider;
+import static org.mxfront.checks.CheckFixtures.relayClient;
+import static org.mxfront.checks.SenderAuthFixtures.headers;
+
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.mxfront.checks.SenderAuthFixtures;
+import org.mxfront.codes.Code;
+import org.mxfront.policy.Facts;
+import org.mxfront.policy.HeaderSection;
+import org.mxfront.policy.Stage;
+import org.mxfront.policy.Verdict;
+
+class DmarcCheckTest {
+    final DmarcCheck check = new DmarcCheck(new DmarcConfig(null, null, null, null, null, null), SenderAuthFixtures.withDns());
+
+    Verdict judge(Facts base, HeaderSection h) {
+        return check.evaluate(Stage.END_OF_DATA, base.withSender(mailbox("a@x.test"), 0).withHeaders(h));
+    }
+
+    @Test
+    void exactlyOneFromAddress() {
+        assertEquals(Verdict.reject(Code.FROM_HEADER_INVALID, Map.of("count", "0")), judge(outsider(), headers("Subject: x")));
+        assertEquals(Verdict.reject(Code.FROM_HEADER_INVALID, Map.of("count", "2")),
+                judge(outsider(), headers("From: a@x.test", "From: b@x.test")));
+        assertEquals(Verdict.reject(Code.FROM_HEADER_INVALID, Map.of("count", "2")), judge(outsider(), headers("From: a@x.test, b@y.test")));
+        assertEquals(Verdict.reject(Code.FROM_HEADER_INVALID, Map.of("count", "1")), judge(outsider(), headers("From: no address")));
+    }
+
+    @Test
+    void relayNetworksAreExempt() {
+        assertEquals(Verdict.CONTINUE, judge(relayClient(), headers("Subject: no from")));
+    }
+}

@@ -23,6 +23,8 @@ import org.mxfront.checks.helo.HeloConfig;
 import org.mxfront.checks.hops.ReceivedHopsCheck;
 import org.mxfront.checks.hops.ReceivedHopsConfig;
 import org.mxfront.checks.rcptlimit.RecipientLimitCheck;
+import org.mxfront.checks.ratelimit.RateLimitCheck;
+import org.mxfront.checks.ratelimit.RateLimitConfig;
 import org.mxfront.checks.tlsrequired.TlsRequiredCheck;
 import org.mxfront.checks.tlsrequired.TlsRequiredConfig;
 import org.mxfront.checks.rcptlimit.RecipientLimitConfig;
@@ -59,7 +61,8 @@ public final class CheckTypes {
             new CheckType<>("headers", HeaderConfig.class, HeaderCheck::new),
             new CheckType<>("attachments", AttachmentConfig.class, AttachmentCheck::new),
             new CheckType<>("virus", VirusConfig.class, VirusCheck::new),
-            new CheckType<>("greylist", GreylistConfig.class, GreylistCheck::new));
+            new CheckType<>("greylist", GreylistConfig.class, GreylistCheck::new),
+            new CheckType<>("rate-limit", RateLimitConfig.class, RateLimitCheck::new));
 
     public static final Map<String, CheckType<?>> BY_NAME =
             ALL.stream().collect(Collectors.toUnmodifiableMap(CheckType::name, Function.identity()));

@@ -117,7 +117,9 @@ public enum Code {
             "Sender address rejected: domain {domain} accepts no mail (null MX)."),
     EARLY_TALKER(73, 554, "5.5.1", "Talked before the greeting", "Protocol error: commands sent before the greeting."),
     TLS_REQUIRED_FOR_RECIPIENT(74, 530, "5.7.0", "TLS required for the recipient's domain",
-            "Mail for <{recipient}> must arrive over an encrypted SMTP session (STARTTLS).");
+            "Mail for <{recipient}> must arrive over an encrypted SMTP session (STARTTLS)."),
+    CONNECTION_RATE_EXCEEDED(75, 421, "4.7.0", "Connection rate exceeded",
+            "Too many connections from {client_ip} in a short time, try again later.");
 
     /** Whether an entry is emitted. Defunct and internal entries are listed but never used by checks. */
     public enum Status { ACTIVE, DEFUNCT, INTERNAL }

@@ -57,7 +57,8 @@ public final class ManagedRateLimitStore implements RateLimitStore {
         return switch (cfg.type()) {
             case EMBEDDED -> new ManagedRateLimitStore("embedded", "memory",
                     () -> new EmbeddedRateLimitStore(micros, cfg.maxKeys()), micros, registry);
-            case REDIS -> new ManagedRateLimitStore("redis", cfg.redisUri().replaceAll("//[^@/]*@", "//***@"),
+            case REDIS -> new ManagedRateLimitStore("redis",
+                    cfg.redisUri().replaceAll("//[^@/]*@", "//***@") + (cfg.redisCluster() ? " (cluster)" : ""),
                     () -> new RedisRateLimitStore(cfg.redisUri(), cfg.redisCluster(), cfg.timeout(), cfg.keyPrefix()),
                     micros, registry);
         };

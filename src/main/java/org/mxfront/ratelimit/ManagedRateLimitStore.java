@@ -81,7 +81,7 @@ public final class ManagedRateLimitStore implements RateLimitStore {
         try {
             open();
         } catch (RateLimitStoreException e) {
-            // logged by open(); the check fails open until the store can be opened
+            failed(e); // the check fails open until the store can be opened
         }
     }
 
@@ -101,9 +101,7 @@ public final class ManagedRateLimitStore implements RateLimitStore {
             } catch (RuntimeException e) {
                 retryAt = now + backoff;
                 backoff = Math.min(backoff * 2, MAX_BACKOFF_NANOS);
-                RateLimitStoreException f = e instanceof RateLimitStoreException r ? r : new RateLimitStoreException(e.getMessage(), e);
-                failed(f);
-                throw f;
+                throw e instanceof RateLimitStoreException r ? r : new RateLimitStoreException(e.getMessage(), e);
             }
             retryAt = 0;
             backoff = TimeUnit.MILLISECONDS.toNanos(200);

@@ -178,9 +178,10 @@ public final class RateLimitCheck implements Check {
         if (!r.tarpit().isZero() && !dry) sleep(r.tarpit());
         if (r.action() == Action.DELAY) {
             count(a.name(), "delayed");
-            DECISIONS.info("tarpit: {} from {}: rule={} key={} delay={}ms retry={}s; from=<{}> helo=<{}> check=rate-limit session={}",
-                    stageName(stage), f.client().logName(), a.name(), buckets.get(o.limited()).key(), r.tarpit().toMillis(), retry,
-                    f.sender() == null ? "" : f.sender().address(), f.helo() == null ? "" : f.helo(), f.state().id());
+            DECISIONS.info("tarpit: {} from {}: delay={}ms rule={} key={} retry={}s; from=<{}> to=<{}> helo=<{}> check=rate-limit session={} tls={}",
+                    stageName(stage), f.client().logName(), r.tarpit().toMillis(), a.name(), buckets.get(o.limited()).key(), retry,
+                    f.sender() == null ? "" : f.sender().address(), f.recipient() == null ? "" : f.recipient().address(),
+                    f.helo() == null ? "" : f.helo(), f.state().id(), f.client().tls() == null ? "none" : f.client().tls().protocol());
             return Verdict.CONTINUE;
         }
         count(a.name(), "limited");

@@ -103,11 +103,11 @@ final class RateLimitCommand implements Runnable {
     }
 
     @Command(name = "reset", mixinStandardHelpOptions = true,
-            description = "Forget one bucket, so that its limit starts over (KEY as listed, e.g. per-client:192.0.2.7).")
+            description = "Forget one bucket, so that its limit starts over (KEY as listed, e.g. per-client/100/3600s/100:192.0.2.7).")
     static final class ResetCmd implements Callable<Integer> {
         @Mixin Common common;
 
-        @Parameters(paramLabel = "KEY", description = "RULE:VALUE as listed") String key;
+        @Parameters(paramLabel = "KEY", description = "RULE/N/SECONDSs/BURST:VALUE, as listed") String key;
 
         @Override
         public Integer call() throws Exception {

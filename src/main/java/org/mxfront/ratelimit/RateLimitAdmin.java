@@ -7,6 +7,8 @@ package org.mxfront.ratelimit;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /** Admin operations on a store. Stateless. */
 public final class RateLimitAdmin {
@@ -15,33 +17,49 @@ public final class RateLimitAdmin {
     /**
      * Runs one action from named parameters (the HTTP endpoint's query).
      *
-     * @param p      action=list|reset; list: match, limit; reset: key (as listed, {@code RULE:VALUE})
-     * @param limits each rule's limit by name, to show how many events a bucket still lets through
+     * @param p      action=list|reset; list: match, limit; reset: key (as listed, {@code RULE/N/SECONDSs/BURST:VALUE})
      * @throws IllegalArgumentException on bad parameters
      */
-    public static String run(RateLimitStore store, Map<String, List<String>> p, Map<String, Gcra.Limit> limits) {
+    public static String run(RateLimitStore store, Map<String, List<String>> p) {
         String action = one(p, "action", "list");
         return switch (action) {
-            case "list" -> list(store, one(p, "match", ""), Integer.parseInt(one(p, "limit", "1000")), limits);
+            case "list" -> list(store, one(p, "match", ""), Integer.parseInt(one(p, "limit", "1000")));
             case "reset" -> reset(store, required(p, "key"));
             default -> throw new IllegalArgumentException("unknown action " + action + " (list, reset)");
         };
     }
 
     /** Lists buckets, tab-separated, one per line after a header: key, events available now, when full again. */
-    public static String list(RateLimitStore store, String match, int limit, Map<String, Gcra.Limit> limits) {
+    public static String list(RateLimitStore store, String match, int limit) {
         long now = store.nowMicros();
         List<RateLimitStore.Listed> all = store.list(match, limit);
         StringBuilder b = new StringBuilder("key\tavailable\tfull-at\n");
         for (RateLimitStore.Listed l : all) {
-            int colon = l.key().indexOf(':');
-            Gcra.Limit lim = colon < 0 ? null : limits.get(l.key().substring(0, colon));
+            Gcra.Limit lim = limitOf(l.key());
             b.append(l.key()).append('\t')
                     .append(lim == null ? "?" : Long.toString(Gcra.available(l.tatMicros(), now, lim))).append('\t')
                     .append(Instant.ofEpochMilli((long) (l.tatMicros() / 1000))).append('\n');
         }
         b.append(all.size()).append(" buckets (").append(store.describe()).append(")\n");
         return b.toString();
+    }
+
+    /** How a rule's buckets are named before {@code :VALUE}: the rule and its limit ({@code per-client/100/3600s/100}). */
+    public static String bucketPrefix(String rule, long amount, long periodSeconds, long burst) {
+        return rule + "/" + amount + "/" + periodSeconds + "s/" + burst;
+    }
+
+    private static final Pattern PREFIX = Pattern.compile("[^/:]+/(\\d+)/(\\d+)s/(\\d+):.*");
+
+    /** The limit a bucket's name carries, or null when it is not one of ours. */
+    static Gcra.Limit limitOf(String key) {
+        Matcher m = PREFIX.matcher(key);
+        if (!m.matches()) return null;
+        try {
+            return Gcra.Limit.of(Long.parseLong(m.group(1)), Long.parseLong(m.group(2)) * 1_000_000L, Long.parseLong(m.group(3)));
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
     }
 
     /** Forgets one bucket: its limit starts over at the full burst. */

@@ -54,7 +54,7 @@ class RateLimitRedisClusterIT {
     @Test
     void limitsHoldAcrossTwoDaemonsOnARedisCluster() throws Exception {
         Set<Integer> slots = new HashSet<>();
-        for (int i = 2; i <= 7; i++) slots.add(SlotHash.getSlot("mxfront:ratelimit:per-client:127.0.0." + i));
+        for (int i = 2; i <= 7; i++) slots.add(SlotHash.getSlot("mxfront:ratelimit:per-client/3/3600s/3:127.0.0." + i));
         assertEquals(6, slots.size(), "the clients' buckets are in different slots");
         try (Mxfront a = Mxfront.start(sink.port, yaml()); Mxfront b = Mxfront.start(sink.port, yaml())) {
             for (int i = 2; i <= 7; i++) {
@@ -77,14 +77,14 @@ class RateLimitRedisClusterIT {
             for (int n = 0; n < 3; n++) if (cluster.keys(n) > 0) nodesWithKeys++;
             assertTrue(nodesWithKeys >= 2, "buckets spread over the nodes");
 
-            Cli.Run list = Cli.run("ratelimit", "list", "--server", "127.0.0.1:" + b.httpPort(), "--match", "per-client:127.0.0.");
+            Cli.Run list = Cli.run("ratelimit", "list", "--server", "127.0.0.1:" + b.httpPort(), "--match", "per-client/3/3600s/3:127.0.0.");
             assertEquals(0, list.exit(), list.err());
             for (int i = 2; i <= 7; i++) {
-                assertTrue(list.out().contains("\nper-client:127.0.0." + i + "\t0\t"), list.out());
+                assertTrue(list.out().contains("\nper-client/3/3600s/3:127.0.0." + i + "\t0\t"), list.out());
             }
             assertTrue(list.out().endsWith("6 buckets (redis redis://127.0.0.1:" + cluster.ports.get(0) + " (cluster))\n"), list.out());
-            Cli.Run reset = Cli.run("ratelimit", "reset", "per-client:127.0.0.5", "--server", "127.0.0.1:" + a.httpPort());
-            assertEquals("reset per-client:127.0.0.5\n", reset.out());
+            Cli.Run reset = Cli.run("ratelimit", "reset", "per-client/3/3600s/3:127.0.0.5", "--server", "127.0.0.1:" + a.httpPort());
+            assertEquals("reset per-client/3/3600s/3:127.0.0.5\n", reset.out());
             assertEquals(List.of("250 2.1.0 Ok"), RateLimiting.mail(b, "127.0.0.5", "z@s5.example"));
         }
     }

@@ -99,12 +99,12 @@ class RateLimitRedisIT {
         assertEquals(0, list.exit(), list.err());
         assertTrue(list.out().startsWith("key\tavailable\tfull-at\n"), list.out());
         // available: what the bucket lets through now (one more every 10 s)
-        assertTrue(list.out().matches("(?s).*\nper-client:2001:db8:1:2::/64\t[0-3]\t20[0-9-]+T[0-9:.]+Z\n.*"), list.out());
-        assertTrue(list.out().matches("(?s).*\nper-client:2001:db8:1:3::/64\t[23]\t20[0-9-]+T[0-9:.]+Z\n.*"), list.out());
+        assertTrue(list.out().matches("(?s).*\nper-client/30/300s/3:2001:db8:1:2::/64\t[0-3]\t20[0-9-]+T[0-9:.]+Z\n.*"), list.out());
+        assertTrue(list.out().matches("(?s).*\nper-client/30/300s/3:2001:db8:1:3::/64\t[23]\t20[0-9-]+T[0-9:.]+Z\n.*"), list.out());
         assertTrue(list.out().endsWith("2 buckets (redis " + redis.uri() + ")\n"), list.out());
-        Cli.Run reset = Cli.run("ratelimit", "reset", "per-client:2001:db8:1:2::/64", "--server", "127.0.0.1:" + b.get().httpPort());
+        Cli.Run reset = Cli.run("ratelimit", "reset", "per-client/30/300s/3:2001:db8:1:2::/64", "--server", "127.0.0.1:" + b.get().httpPort());
         assertEquals(0, reset.exit(), reset.err());
-        assertEquals("reset per-client:2001:db8:1:2::/64\n", reset.out());
+        assertEquals("reset per-client/30/300s/3:2001:db8:1:2::/64\n", reset.out());
         assertEquals(List.of("250 2.1.0 Ok"), RateLimiting.mail(a.get(), "2001:db8:1:2::99", "v6@sender.example"), "reset on B, seen on A");
     }
 

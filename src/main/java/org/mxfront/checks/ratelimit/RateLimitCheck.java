@@ -43,6 +43,7 @@ import org.mxfront.policy.Stage;
 import org.mxfront.policy.Verdict;
 import org.mxfront.ratelimit.Gcra;
 import org.mxfront.ratelimit.ManagedRateLimitStore;
+import org.mxfront.ratelimit.RateLimitAdmin;
 import org.mxfront.ratelimit.RateLimitStore;
 import org.mxfront.ratelimit.RateLimitStore.Bucket;
 import org.mxfront.ratelimit.RateLimitStoreException;
@@ -56,8 +57,12 @@ public final class RateLimitCheck implements Check {
     /** Rate-limit decisions by rule and outcome (allowed, limited, delayed, exempt, store_error). */
     public static final String DECISIONS_METER = "mxfront.ratelimit.decisions";
 
-    /** A rule as the check runs it. */
-    record Armed(String name, Rule rule, Stage stage, Gcra.Limit limit, Code reply) {}
+    /**
+     * A rule as the check runs it. Its buckets are named {@code RULE/N/SECONDSs/BURST:VALUE}: the limit is
+     * part of the name, so a domain whose override changes a rule's rate or burst has buckets of its
+     * own (a GCRA bucket only means something for one limit), and a changed rate starts afresh.
+     */
+    record Armed(String name, String bucketPrefix, Rule rule, Stage stage, Gcra.Limit limit, Code reply) {}
 
     /** Per session: the keys of a messages-at-rcpt rule already counted for the current transaction. */
     private record Counted(String rule) {}
@@ -92,7 +97,9 @@ public final class RateLimitCheck implements Check {
                 case END_OF_DATA -> Stage.END_OF_DATA;
             };
             Gcra.Limit limit = Gcra.Limit.of(r.amount(), r.period().toNanos() / 1000, r.burst());
-            byStage.computeIfAbsent(stage, s -> new ArrayList<>()).add(new Armed(e.getKey(), r, stage, limit, Code.byKey(r.reply())));
+            String prefix = RateLimitAdmin.bucketPrefix(e.getKey(), r.amount(), r.period().toSeconds(), r.burst());
+            byStage.computeIfAbsent(stage, s -> new ArrayList<>())
+                    .add(new Armed(e.getKey(), prefix, r, stage, limit, Code.byKey(r.reply())));
         }
         if (byStage.isEmpty()) throw new IllegalArgumentException("rules: at least one enabled rule is needed");
     }
@@ -115,13 +122,6 @@ public final class RateLimitCheck implements Check {
     /** The store this check uses (shared with every rate-limit check on the same settings). */
     public RateLimitStore store() { return store; }
 
-    /** The limit of each enabled rule, by name (the admin listing shows how full a bucket is). */
-    public Map<String, Gcra.Limit> limits() {
-        Map<String, Gcra.Limit> m = new java.util.TreeMap<>();
-        byStage.values().forEach(l -> l.forEach(a -> m.put(a.name(), a.limit())));
-        return m;
-    }
-
     @Override
     public Set<Stage> stages() {
         Set<Stage> s = EnumSet.noneOf(Stage.class);
@@ -143,7 +143,7 @@ public final class RateLimitCheck implements Check {
         for (Armed a : armed) {
             String value = keyValue(a.rule(), f);
             if (value == null) continue; // the key does not apply (the null sender for a sender key)
-            String key = a.name() + ":" + value;
+            String key = a.bucketPrefix() + ":" + value;
             boolean oncePerMessage = a.rule().count() == Count.MESSAGES && stage == Stage.RCPT;
             if (oncePerMessage && transaction(f, a.name()).keys().contains(key)) continue;
             double cost = switch (a.rule().count()) {

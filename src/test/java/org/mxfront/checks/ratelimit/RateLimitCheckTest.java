@@ -90,12 +90,12 @@ class RateLimitCheckTest {
         assertEquals(List.of("450-4.7.1 XM-RJCT40: Sender rate exceeded, try again later.",
                 "450 4.7.1 [2001:db8:1:2::99] [mx.test]"), wire(v, "2001:db8:1:2::99"));
         assertEquals(Verdict.CONTINUE, c.evaluate(Stage.MAIL, mail("2001:db8:1:3::1", "a@sender.example")), "the next /64");
-        assertEquals(List.of("per-client:2001:db8:1:2::/64", "per-client:2001:db8:1:3::/64"),
+        assertEquals(List.of("per-client/2/3600s/2:2001:db8:1:2::/64", "per-client/2/3600s/2:2001:db8:1:3::/64"),
                 store.list("", 10).stream().map(RateLimitStore.Listed::key).toList());
         assertEquals(Verdict.CONTINUE, c.evaluate(Stage.MAIL, mail("198.51.100.1", "a@sender.example")));
         assertEquals(Verdict.CONTINUE, c.evaluate(Stage.MAIL, mail("198.51.100.200", "a@sender.example")));
         assertInstanceOf(Verdict.Defer.class, c.evaluate(Stage.MAIL, mail("198.51.100.3", "a@sender.example")));
-        assertTrue(store.reset("per-client:198.51.100.0/24"));
+        assertTrue(store.reset("per-client/2/3600s/2:198.51.100.0/24"));
     }
 
     @Test
@@ -153,7 +153,7 @@ class RateLimitCheckTest {
         Facts f = mail("192.0.2.7", "A@Sender.example");
         assertEquals(Verdict.CONTINUE, c.evaluate(Stage.RCPT, f.withRecipient(CheckFixtures.mailbox("x@example.com"))));
         assertInstanceOf(Verdict.Defer.class, c.evaluate(Stage.RCPT, f.withRecipient(CheckFixtures.mailbox("y@example.com"))));
-        assertEquals(List.of("per-sender:a@sender.example|192.0.2.7"), store.list("", 10).stream().map(RateLimitStore.Listed::key).toList());
+        assertEquals(List.of("per-sender/1/3600s/1:a@sender.example|192.0.2.7"), store.list("", 10).stream().map(RateLimitStore.Listed::key).toList());
     }
 
     @Test

@@ -32,6 +32,7 @@ import org.mxfront.checks.ratelimit.RateLimitConfig.KeyPart;
 import org.mxfront.checks.ratelimit.RateLimitConfig.Rule;
 import org.mxfront.checks.ratelimit.RateLimitConfig.RuleStage;
 import org.mxfront.codes.Code;
+import org.mxfront.metrics.MxMeters;
 import org.mxfront.net.Networks;
 import org.mxfront.policy.Check;
 import org.mxfront.policy.ConfiguredCheck;
@@ -55,7 +56,7 @@ public final class RateLimitCheck implements Check {
     private static final Logger LOG = LoggerFactory.getLogger(RateLimitCheck.class);
     private static final Logger DECISIONS = LoggerFactory.getLogger("mxfront.decision");
     /** Rate-limit decisions by rule and outcome (allowed, limited, delayed, exempt, store_error). */
-    public static final String DECISIONS_METER = "mxfront.ratelimit.decisions";
+    public static final String DECISIONS_METER = MxMeters.RATELIMIT_DECISIONS;
 
     /**
      * A rule as the check runs it. Its buckets are named {@code RULE/N/SECONDSs/BURST:VALUE}: the limit is

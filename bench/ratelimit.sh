@@ -2,7 +2,7 @@
 # Rate-limit benchmark (docs/benchmarks.md, "Rate limits"): checks/s and per-check latency of the
 # rate-limit check for a lock-free in-memory map (the baseline), the embedded store and Redis (a
 # redis-server started here on a free loopback port, stopped at the end), each in a fresh JVM (its
-# first seconds are the cold figure), from 1 and 2 threads. About 1.5 minutes with the default.
+# first seconds are the cold figure), from 1 and 2 threads. About 2 minutes with the default.
 # Usage: bench/ratelimit.sh [SECONDS_PER_RUN]   (default 2; each warm row is the median of three runs)
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)

@@ -192,6 +192,13 @@ public final class Daemon implements AutoCloseable, AdminHttpServer.Admin {
                 System.currentTimeMillis());
     }
 
+    @Override
+    public String ratelimit(Map<String, List<String>> p) {
+        var r = org.mxfront.checks.ratelimit.RateLimitCheck.find(current.engine())
+                .orElseThrow(() -> new IllegalArgumentException("rate limits are not enabled in the running configuration"));
+        return org.mxfront.ratelimit.RateLimitAdmin.run(r.store(), p);
+    }
+
     private static String first(Map<String, List<String>> p, String k) {
         List<String> v = p.get(k);
         return v == null || v.isEmpty() ? null : v.get(0);

@@ -32,7 +32,8 @@ import org.junit.jupiter.api.Test;
  *   <li><b>config</b>: the YAML, bound into checks, policies and door settings.</li>
  *   <li><b>checks</b>: {@code checks} and its subpackages, one per check.</li>
  *   <li><b>helpers</b>: {@code dns}, {@code greylist}, {@code content}, {@code relay}, {@code address},
- *       {@code metrics}, {@code tls}, {@code dkim}: what checks and doors use, none of them knowing a check.</li>
+ *       {@code metrics}, {@code tls}, {@code dkim}, {@code spf}, {@code dmarc}, {@code lists}, {@code ratelimit},
+ *       {@code redis}: what checks and doors use, none of them knowing a check.</li>
  *   <li><b>engine</b>: {@code policy}, which imports only {@code codes} and {@code net} (and libraries).</li>
  *   <li><b>bottom</b>: {@code codes} (the reply catalogue) and {@code net}.</li>
  * </ol>
@@ -45,7 +46,8 @@ class ArchitectureTest {
             Set.of("door"),
             Set.of("config"),
             Set.of("checks"),
-            Set.of("dns", "greylist", "content", "relay", "address", "metrics", "tls", "dkim", "spf", "dmarc", "lists"),
+            Set.of("dns", "greylist", "content", "relay", "address", "metrics", "tls", "dkim", "spf", "dmarc", "lists",
+                    "ratelimit", "redis"),
             Set.of("policy"),
             Set.of("codes", "net"));
     private static final int DOORS = 1;

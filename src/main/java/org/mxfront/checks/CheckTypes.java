@@ -25,6 +25,8 @@ import org.mxfront.checks.helo.HeloConfig;
 import org.mxfront.checks.hops.ReceivedHopsCheck;
 import org.mxfront.checks.hops.ReceivedHopsConfig;
 import org.mxfront.checks.rcptlimit.RecipientLimitCheck;
+import org.mxfront.checks.ratelimit.RateLimitCheck;
+import org.mxfront.checks.ratelimit.RateLimitConfig;
 import org.mxfront.checks.tlsrequired.TlsRequiredCheck;
 import org.mxfront.checks.tlsrequired.TlsRequiredConfig;
 import org.mxfront.checks.rcptlimit.RecipientLimitConfig;
@@ -85,7 +87,9 @@ public final class CheckTypes {
             new CheckType<>("dmarc", DmarcConfig.class, DmarcCheck::new).after("dkim"),
             new CheckType<>("forged-sender", ForgedSenderConfig.class, ForgedSenderCheck::new).after("dkim"),
             new CheckType<>("authentication-results", AuthResultsConfig.class, AuthResultsCheck::new)
-                    .after("dkim", "dmarc"));
+                    .after("dkim", "dmarc"),
+            // rate limits shared across MX hosts (issue 16)
+            new CheckType<>("rate-limit", RateLimitConfig.class, RateLimitCheck::new));
 
     public static final Map<String, CheckType<?>> BY_NAME =
             ALL.stream().collect(Collectors.toUnmodifiableMap(CheckType::name, Function.identity()));

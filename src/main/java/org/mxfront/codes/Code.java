@@ -119,7 +119,9 @@ public enum Code {
     TLS_REQUIRED_FOR_RECIPIENT(74, 530, "5.7.0", "TLS required for the recipient's domain",
             "Mail for <{recipient}> must arrive over an encrypted SMTP session (STARTTLS)."),
     FROM_HEADER_INVALID(75, 554, "5.6.0", "Not exactly one From: address",
-            "Message refused: it must have exactly one From: address (RFC 5322 3.6.2), it has {count}.");
+            "Message refused: it must have exactly one From: address (RFC 5322 3.6.2), it has {count}."),
+    CONNECTION_RATE_EXCEEDED(76, 421, "4.7.0", "Connection rate exceeded",
+            "Too many connections from {client_ip} in a short time, try again later.");
 
     /** Whether an entry is emitted. Defunct and internal entries are listed but never used by checks. */
     public enum Status { ACTIVE, DEFUNCT, INTERNAL }

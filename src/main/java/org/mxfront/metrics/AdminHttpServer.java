@@ -2,7 +2,8 @@
 // /readyz (listening, downstream reachable, stores reachable), and two admin actions answered only
 // to loopback clients: /explain (dry-run of the policy in the running daemon), POST /reload, and
 // /greylist (the greylisting store's list/allow/delete, for `mxfront greylist` while the daemon
-// holds the embedded store's file).
+// holds the embedded store's file), and /ratelimit (the rate-limit buckets' list/reset, for
+// `mxfront ratelimit`).
 // Config: metrics.listen (default 127.0.0.1:9725; empty turns it off).
 package org.mxfront.metrics;
 
@@ -52,6 +53,11 @@ public final class AdminHttpServer implements AutoCloseable {
         /** A greylisting store action (list, allow, delete) from query parameters; throws IllegalArgumentException on bad input. */
         default String greylist(Map<String, List<String>> params) {
             throw new IllegalArgumentException("greylisting is not available");
+        }
+
+        /** A rate-limit store action (list, reset) from query parameters; throws IllegalArgumentException on bad input. */
+        default String ratelimit(Map<String, List<String>> params) {
+            throw new IllegalArgumentException("rate limits are not available");
         }
     }
 
@@ -161,8 +167,17 @@ public final class AdminHttpServer implements AutoCloseable {
                 }
                 return text(HttpResponseStatus.OK, admin.greylist(q.parameters()));
             }
+            case "/ratelimit" -> {
+                if (!local) return text(HttpResponseStatus.FORBIDDEN, "ratelimit is answered to loopback clients only\n");
+                String action = q.parameters().getOrDefault("action", List.of("list")).get(0);
+                if (!action.equals("list") && !HttpMethod.POST.equals(method)) {
+                    return text(HttpResponseStatus.METHOD_NOT_ALLOWED, "use POST for " + action + "\n");
+                }
+                return text(HttpResponseStatus.OK, admin.ratelimit(q.parameters()));
+            }
             default -> {
-                return text(HttpResponseStatus.NOT_FOUND, "try /metrics, /healthz, /readyz, /explain, POST /reload, /greylist\n");
+                return text(HttpResponseStatus.NOT_FOUND,
+                        "try /metrics, /healthz, /readyz, /explain, POST /reload, /greylist, /ratelimit\n");
             }
         }
     }

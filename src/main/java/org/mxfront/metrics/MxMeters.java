@@ -34,6 +34,10 @@ public final class MxMeters {
     public static final String GREYLIST_STORE_LATENCY = "mxfront.greylist.store.latency";
     /** Entries in the greylisting store, by store type. */
     public static final String GREYLIST_STORE_ENTRIES = "mxfront.greylist.store.entries";
+    /** Rate-limit decisions by rule and outcome: allowed, limited, delayed, exempt, store_error. */
+    public static final String RATELIMIT_DECISIONS = "mxfront.ratelimit.decisions";
+    /** Rate-limit store operations (seconds), by store type and operation. */
+    public static final String RATELIMIT_STORE_LATENCY = "mxfront.ratelimit.store.latency";
     /** Messages read by a content check, by check and result (clean, rejected, deferred, fail-open, skipped). */
     public static final String CONTENT_MESSAGES = "mxfront.content.messages";
     /** Message bytes read by a content check. */

@@ -110,6 +110,15 @@ class DebianPackageIT {
         Result classes = run(Map.of("MXFRONT_JAVA_OPTS", "-Xlog:class+load=info"), "mxfront", "codes");
         assertEquals(0, classes.exit(), classes.out());
         assertTrue(classes.out().contains("org.mxfront.Main source: shared objects file"), "the AOT cache is used");
+        // A cache the JVM cannot use (here a truncated copy) is ignored: the command still works.
+        Path broken = tmp.resolve("broken.aot");
+        try (var in = Files.newInputStream(Path.of("/usr/lib/mxfront/mxfront.aot"))) {
+            Files.write(broken, in.readNBytes(1 << 20));
+        }
+        Result ignored = run("/usr/lib/mxfront/runtime/bin/java", "-XX:AOTCache=" + broken, "-jar", "/usr/lib/mxfront/mxfront.jar",
+                "check-config", "/etc/mxfront/mxfront.yml");
+        assertEquals(0, ignored.exit(), ignored.out());
+        assertTrue(ignored.out().contains("/etc/mxfront/mxfront.yml: OK"), ignored.out());
 
         try (SmtpSink sink = SmtpSink.start(tmp)) {
             Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rwxr-xr-x"));

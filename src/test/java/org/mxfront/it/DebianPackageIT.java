@@ -1,8 +1,9 @@
 // The Debian package as an operator gets it: installed with dpkg -i, its configuration checked, its
-// systemd unit verified, the installed daemon (its own jlink runtime, AOT cache and BoringSSL) started
-// and a message sent through it with STARTTLS to smtp-sink, then removed and purged, leaving only
-// what Debian policy keeps (the system user). It installs system-wide, so it runs only where asked:
-// CI=true (CI, a fresh machine, as root) or -Dmxfront.deb.it=true, and never over an installed mxfront.
+// systemd unit verified, the installed daemon (its own jlink runtime, AOT cache, BoringSSL, Lettuce)
+// started and a message sent through it with STARTTLS and Redis greylisting to smtp-sink, then
+// removed and purged, leaving only what Debian policy keeps (the system user). It installs
+// system-wide, so it runs only where asked: CI=true (CI, a fresh machine, as root) or
+// -Dmxfront.deb.it=true, and never over an installed mxfront.
 package org.mxfront.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -120,7 +121,8 @@ class DebianPackageIT {
         assertEquals(0, ignored.exit(), ignored.out());
         assertTrue(ignored.out().contains("/etc/mxfront/mxfront.yml: OK"), ignored.out());
 
-        try (SmtpSink sink = SmtpSink.start(tmp)) {
+        // Redis greylisting too: Lettuce on the trimmed runtime (no jdk.jfr in it).
+        try (SmtpSink sink = SmtpSink.start(tmp); RedisServer redis = RedisServer.start(tmp)) {
             Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rwxr-xr-x"));
             Files.copy(TestCertificates.RSA.chain(), tmp.resolve("cert.pem"));
             Files.copy(TestCertificates.RSA.key(), tmp.resolve("key.pem"));
@@ -133,7 +135,10 @@ class DebianPackageIT {
                     downstream: { address: 127.0.0.1:%d }
                     state-directory: /var/lib/mxfront
                     metrics: { listen: "" }
-                    """.formatted(port, tmp.resolve("cert.pem"), tmp.resolve("key.pem"), sink.port));
+                    checks:
+                      relay: {}
+                      greylist: { enabled: true, allow-recipients: [carol@example.com], store: { type: redis, redis-uri: "%s" } }
+                    """.formatted(port, tmp.resolve("cert.pem"), tmp.resolve("key.pem"), sink.port, redis.uri()));
             // Netty says at DEBUG which TLS library it loaded: BoringSSL must load from the trimmed runtime.
             Path logback = Files.writeString(tmp.resolve("logback.xml"), """
                     <configuration>
@@ -165,7 +170,9 @@ class DebianPackageIT {
                     assertEquals(List.of("250 2.1.0 Ok"), c.command("MAIL FROM:<alice@sender.example>"));
                     assertEquals(List.of("550-5.7.1 XM-RJCT06: Unauthorized relay attempt", "550 5.7.1 [127.0.0.2] [mx.test]"),
                             c.command("RCPT TO:<someone@elsewhere.example>"));
-                    assertEquals(List.of("250 2.1.5 Ok"), c.command("RCPT TO:<bob@example.com>"));
+                    assertEquals(List.of("451-4.7.1 XM-RJCT23: Greylisted, please try again in 300 seconds.",
+                            "451 4.7.1 [127.0.0.2] [mx.test]"), c.command("RCPT TO:<bob@example.com>"));
+                    assertEquals(List.of("250 2.1.5 Ok"), c.command("RCPT TO:<carol@example.com>"));
                     assertEquals(List.of("354 End data with <CR><LF>.<CR><LF>"), c.command("DATA"));
                     List<String> done = c.command("Subject: through the installed package\r\n\r\nhello\r\n.");
                     assertTrue(done.get(0).startsWith("250 2.0.0 "), done.toString());

@@ -177,7 +177,14 @@ class OperationsIT {
     @Test
     void theSystemdUnitVerifies() throws Exception {
         assumeTrue(Files.isExecutable(Path.of("/usr/bin/systemd-analyze")), "systemd-analyze (package systemd)");
-        Process p = new ProcessBuilder("systemd-analyze", "verify", "systemd/mxfront.service").redirectErrorStream(true).start();
+        // The unit runs /usr/bin/mxfront, which the Debian package installs (DebianPackageIT verifies the
+        // installed unit): here a copy names a stand-in executable, so everything else is still checked.
+        Path command = tmp.resolve("mxfront");
+        Files.writeString(command, "#!/bin/sh\n");
+        command.toFile().setExecutable(true);
+        Path unit = tmp.resolve("mxfront.service");
+        Files.writeString(unit, Files.readString(Path.of("systemd/mxfront.service")).replace("/usr/bin/mxfront", command.toString()));
+        Process p = new ProcessBuilder("systemd-analyze", "verify", unit.toString()).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertEquals(0, p.waitFor(), out);
         assertEquals("", out.strip(), "systemd-analyze has no remarks");

@@ -88,11 +88,11 @@ public final class Explainer {
         }
         if (hd == null) hd = s.headers(headers.section());
         if (!hd.proceed()) {
-            authentication(out, s.facts().state());
+            authentication(out, s.facts().state(), engine.checkNames());
             return finish(out, "DATA", hd, enhanced);
         }
         d = s.endOfData(m.length);
-        authentication(out, s.facts().state());
+        authentication(out, s.facts().state(), engine.checkNames());
         if (d.proceed()) {
             for (AddedHeader h : AddedHeader.take(s.facts().state())) {
                 out.add("header added:  " + h.name() + ": " + h.value().replace("\r\n\t", " ").replace("\r\n", " "));
@@ -128,20 +128,29 @@ public final class Explainer {
         return b;
     }
 
-    /** The sender-authentication results the spf, dkim and dmarc checks left for this message, one line each. */
-    static void authentication(List<String> out, SessionState state) {
-        SpfResult spf = state.get(SpfCheck.RESULT);
-        out.add(String.format("%-14s %-18s %s", "MAIL", "spf", spf == null ? "spf=none (not evaluated)"
-                : "spf=" + spf.token() + " smtp." + (spf.identity().equals("helo") ? "helo=" + spf.domain() : "mailfrom=" + spf.sender())
-                        + " (" + spf.reason() + ")"));
-        List<DkimResult> dkim = DkimResults.get(state);
-        if (dkim == null) out.add(String.format("%-14s %-18s %s", "END-OF-MESSAGE", "dkim", "dkim=none (not evaluated)"));
-        dkim(out, dkim);
-        DmarcResult dmarc = state.get(DmarcCheck.RESULT);
-        out.add(String.format("%-14s %-18s %s", "END-OF-MESSAGE", "dmarc", dmarc == null ? "dmarc=none (not evaluated)"
-                : "dmarc=" + dmarc.token() + " header.from=" + dmarc.fromDomain()
-                        + (dmarc.policy() == null ? "" : " p=" + dmarc.policy().token())
-                        + (dmarc.applied() == null ? "" : " dis=" + dmarc.applied().token()) + " (" + dmarc.reason() + ")"));
+    /**
+     * The sender-authentication results the spf, dkim and dmarc checks left for this message, one line
+     * each, for those of them that are configured.
+     */
+    static void authentication(List<String> out, SessionState state, java.util.Set<String> configured) {
+        if (configured.contains("spf")) {
+            SpfResult spf = state.get(SpfCheck.RESULT);
+            out.add(String.format("%-14s %-18s %s", "MAIL", "spf", spf == null ? "spf=none (not evaluated)"
+                    : "spf=" + spf.token() + " smtp." + (spf.identity().equals("helo") ? "helo=" + spf.domain() : "mailfrom=" + spf.sender())
+                            + " (" + spf.reason() + ")"));
+        }
+        if (configured.contains("dkim")) {
+            List<DkimResult> dkim = DkimResults.get(state);
+            if (dkim == null) out.add(String.format("%-14s %-18s %s", "END-OF-MESSAGE", "dkim", "dkim=none (not evaluated)"));
+            dkim(out, dkim);
+        }
+        if (configured.contains("dmarc")) {
+            DmarcResult dmarc = state.get(DmarcCheck.RESULT);
+            out.add(String.format("%-14s %-18s %s", "END-OF-MESSAGE", "dmarc", dmarc == null ? "dmarc=none (not evaluated)"
+                    : "dmarc=" + dmarc.token() + " header.from=" + dmarc.fromDomain()
+                            + (dmarc.policy() == null ? "" : " p=" + dmarc.policy().token())
+                            + (dmarc.applied() == null ? "" : " dis=" + dmarc.applied().token()) + " (" + dmarc.reason() + ")"));
+        }
     }
 
     private static void dkim(List<String> out, List<DkimResult> results) {

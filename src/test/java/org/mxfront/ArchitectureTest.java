@@ -45,7 +45,7 @@ class ArchitectureTest {
             Set.of("door"),
             Set.of("config"),
             Set.of("checks"),
-            Set.of("dns", "greylist", "content", "relay", "address", "metrics", "tls"),
+            Set.of("dns", "greylist", "content", "relay", "address", "metrics", "tls", "recipients"),
             Set.of("policy"),
             Set.of("codes", "net"));
     private static final int DOORS = 1;

@@ -38,6 +38,12 @@ import org.mxfront.checks.senderdomain.SenderDomainConfig;
 import org.mxfront.checks.size.MessageSizeConfig;
 import org.mxfront.checks.virus.VirusCheck;
 import org.mxfront.checks.virus.VirusConfig;
+import org.mxfront.checks.dictguard.DictionaryGuardCheck;
+import org.mxfront.checks.dictguard.DictionaryGuardConfig;
+import org.mxfront.checks.recipients.RecipientsCheck;
+import org.mxfront.checks.recipients.RecipientsConfig;
+import org.mxfront.checks.senderverify.SenderVerifyCheck;
+import org.mxfront.checks.senderverify.SenderVerifyConfig;
 
 /** The registry of check kinds, by configuration key. */
 public final class CheckTypes {
@@ -59,7 +65,10 @@ public final class CheckTypes {
             new CheckType<>("headers", HeaderConfig.class, HeaderCheck::new),
             new CheckType<>("attachments", AttachmentConfig.class, AttachmentCheck::new),
             new CheckType<>("virus", VirusConfig.class, VirusCheck::new),
-            new CheckType<>("greylist", GreylistConfig.class, GreylistCheck::new));
+            new CheckType<>("greylist", GreylistConfig.class, GreylistCheck::new),
+            new CheckType<>("dictionary-guard", DictionaryGuardConfig.class, DictionaryGuardCheck::new),
+            new CheckType<>("recipients", RecipientsConfig.class, RecipientsCheck::new),
+            new CheckType<>("sender-verify", SenderVerifyConfig.class, SenderVerifyCheck::new));
 
     public static final Map<String, CheckType<?>> BY_NAME =
             ALL.stream().collect(Collectors.toUnmodifiableMap(CheckType::name, Function.identity()));

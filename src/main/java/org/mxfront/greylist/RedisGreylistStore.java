@@ -6,37 +6,21 @@
 // in the background, retrying every 100 ms to 2 s.
 package org.mxfront.greylist;
 
-import io.lettuce.core.ClientOptions;
 import io.lettuce.core.KeyScanCursor;
 import io.lettuce.core.KeyValue;
-import io.lettuce.core.RedisClient;
-import io.lettuce.core.RedisURI;
 import io.lettuce.core.ScanArgs;
 import io.lettuce.core.ScanCursor;
 import io.lettuce.core.SetArgs;
-import io.lettuce.core.SocketOptions;
-import io.lettuce.core.TimeoutOptions;
-import io.lettuce.core.api.StatefulConnection;
-import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.cluster.ClusterClientOptions;
-import io.lettuce.core.cluster.RedisClusterClient;
-import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
-import io.lettuce.core.resource.ClientResources;
-import io.lettuce.core.resource.Delay;
-import io.lettuce.core.resource.DefaultClientResources;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /** The Redis store (plain, Sentinel or Cluster). Thread-safe: Lettuce connections are. */
 public final class RedisGreylistStore implements GreylistStore {
     private final String prefix;
+    private final LettuceConnection connection;
     private final String description;
-    private final ClientResources resources;
-    private final AutoCloseable client;
-    private final StatefulConnection<String, String> connection;
     private final RedisClusterCommands<String, String> redis;
 
     /**
@@ -51,49 +35,13 @@ public final class RedisGreylistStore implements GreylistStore {
      */
     public RedisGreylistStore(String uri, boolean cluster, Duration timeout, String prefix) {
         this.prefix = prefix;
-        RedisURI u = RedisURI.create(uri);
-        u.setTimeout(timeout);
-        this.description = "redis " + safe(u) + (cluster ? " (cluster)" : "");
-        this.resources = DefaultClientResources.builder().ioThreadPoolSize(2).computationThreadPoolSize(2)
-                .reconnectDelay(Delay.exponential(Duration.ofMillis(100), Duration.ofSeconds(2), 2, TimeUnit.MILLISECONDS))
-                .build();
-        SocketOptions socket = SocketOptions.builder().connectTimeout(timeout).keepAlive(true).build();
         try {
-            if (cluster) {
-                RedisClusterClient c = RedisClusterClient.create(resources, u);
-                c.setOptions(ClusterClientOptions.builder().autoReconnect(true).socketOptions(socket)
-                        .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-                        .timeoutOptions(TimeoutOptions.enabled(timeout)).build());
-                this.client = c::shutdown;
-                StatefulRedisClusterConnection<String, String> conn = c.connect();
-                this.connection = conn;
-                this.redis = conn.sync();
-            } else {
-                RedisClient c = RedisClient.create(resources, u);
-                c.setOptions(ClientOptions.builder().autoReconnect(true).socketOptions(socket)
-                        .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-                        .timeoutOptions(TimeoutOptions.enabled(timeout)).build());
-                this.client = c::shutdown;
-                StatefulRedisConnection<String, String> conn = c.connect();
-                this.connection = conn;
-                this.redis = conn.sync();
-            }
+            this.connection = new LettuceConnection(uri, cluster, timeout);
         } catch (RuntimeException e) {
-            resources.shutdown(0, 1, TimeUnit.SECONDS);
-            throw new GreylistStoreException(description + ": cannot connect: " + e.getMessage(), e);
+            throw new GreylistStoreException(LettuceConnection.describe(uri, cluster) + ": cannot connect: " + e.getMessage(), e);
         }
-    }
-
-    private static String safe(RedisURI u) {
-        if (!u.getSentinels().isEmpty()) {
-            StringBuilder b = new StringBuilder("redis-sentinel://");
-            for (int i = 0; i < u.getSentinels().size(); i++) {
-                RedisURI s = u.getSentinels().get(i);
-                b.append(i == 0 ? "" : ",").append(s.getHost()).append(':').append(s.getPort());
-            }
-            return b.append('/').append(u.getDatabase()).append('#').append(u.getSentinelMasterId()).toString();
-        }
-        return (u.isSsl() ? "rediss://" : "redis://") + u.getHost() + ":" + u.getPort() + "/" + u.getDatabase();
+        this.description = connection.description();
+        this.redis = connection.commands();
     }
 
     private String clientKey(String client) {
@@ -202,13 +150,6 @@ public final class RedisGreylistStore implements GreylistStore {
 
     @Override
     public void close() {
-        try {
-            connection.close();
-            client.close();
-        } catch (Exception e) {
-            // closing anyway
-        } finally {
-            resources.shutdown(0, 1, TimeUnit.SECONDS);
-        }
+        connection.close();
     }
 }

@@ -137,6 +137,58 @@ class RecipientsIT {
     }
 
     @Test
+    void aConfigurationReloadReadsTheTableAgain() throws Exception {
+        Path table = DIR.resolve("reload.txt");
+        Files.writeString(table, "bob@tab.test\n");
+        String yaml = """
+                checks: {relay: {}, recipients: {}}
+                domains:
+                  tab.test: {checks: {recipients: {enabled: true, source: table, table: {file: "%s", check-interval: 1h}}}}
+                """.formatted(table);
+        try (Mxfront m = Mxfront.startFromFile(DIR.resolve("reload.yml"), postfix.port(), yaml)) {
+            assertEquals("550-5.1.1 XM-RJCT01: Account <dave@tab.test> does not exist.", rcptAt(m, "dave@tab.test").get(0));
+            Files.writeString(table, "bob@tab.test\ndave@tab.test\n");
+            assertEquals("550-5.1.1 XM-RJCT01: Account <dave@tab.test> does not exist.", rcptAt(m, "dave@tab.test").get(0),
+                    "not looked at again within check-interval");
+            assertTrue(m.daemon.reload().getKey(), "reload (SIGHUP) succeeds");
+            assertEquals(List.of("250 2.1.5 Ok"), rcptAt(m, "dave@tab.test"));
+        }
+    }
+
+    private static List<String> rcptAt(Mxfront m, String recipient) throws Exception {
+        try (SmtpClient c = FrontDoorIT.hello(m, "127.0.0.29", "client.sender.example")) {
+            c.command("MAIL FROM:<a@sender.example>");
+            return c.command("RCPT TO:<" + recipient + ">");
+        }
+    }
+
+    @Test
+    void senderVerificationAsksTheSendersServer() throws Exception {
+        String yaml = """
+                checks:
+                  relay: {}
+                  sender-verify:
+                    targets: {spam.test: "127.0.0.1:%d", stall.test: "127.0.0.1:%d"}
+                    connect-timeout: 1s
+                    command-timeout: 1s
+                    on-failure: %s
+                """;
+        try (Mxfront m = Mxfront.start(postfix.port(), yaml.formatted(postfix.port(), STALLED.getLocalPort(), "accept"));
+                SmtpClient c = FrontDoorIT.hello(m, "127.0.0.30", "client.sender.example")) {
+            assertEquals(List.of("550-5.1.7 XM-RJCT78: Sender address rejected: Sender Verify Failed for <nobody@spam.test>.",
+                    "550 5.1.7 [127.0.0.30] [mx.test]"), c.command("MAIL FROM:<nobody@spam.test>"));
+            assertEquals(List.of("250 2.1.0 Ok"), c.command("MAIL FROM:<alice@spam.test>"));
+            c.command("RSET");
+            assertEquals(List.of("250 2.1.0 Ok"), c.command("MAIL FROM:<someone@stall.test>"), "no answer: accepted");
+        }
+        try (Mxfront m = Mxfront.start(postfix.port(), yaml.formatted(postfix.port(), STALLED.getLocalPort(), "tempfail"));
+                SmtpClient c = FrontDoorIT.hello(m, "127.0.0.30", "client.sender.example")) {
+            assertEquals(List.of("450-4.1.7 XM-RJCT79: Sender address rejected: could not verify <someone@stall.test> now, please try again later.",
+                    "450 4.1.7 [127.0.0.30] [mx.test]"), c.command("MAIL FROM:<someone@stall.test>"));
+        }
+    }
+
+    @Test
     void theGuardClosesOnAClientThatCollectsUnknownRecipients() throws Exception {
         try (SmtpClient c = FrontDoorIT.hello(mx, "127.0.0.27", "client.sender.example")) {
             c.command("MAIL FROM:<harvest@sender.example>");

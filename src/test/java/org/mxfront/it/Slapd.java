@@ -68,7 +68,8 @@ final class Slapd implements AutoCloseable {
                 rootpw %4$s
                 directory %1$s/db
                 maxsize 10485760
-                index zimbraMailDeliveryAddress,zimbraMailAlias,zimbraMailCatchAllAddress eq
+                index objectClass,zimbraMailDeliveryAddress,zimbraMailAlias,zimbraMailCatchAllAddress eq
+                dbnosync
                 """.formatted(dir, SUFFIX, ADMIN, PASSWORD));
         s.startAgain();
         s.add("dn: " + SUFFIX + "\nobjectClass: dcObject\nobjectClass: organization\no: test\ndc: test\n\n" + ldif);

@@ -5,13 +5,14 @@
 // are kept out of mxfront_downstream_*: callouts are not the downstream.
 package org.mxfront.recipients;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.RemovalCause;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import org.mxfront.metrics.MxMeters;
 import org.mxfront.policy.ClientInfo;
 import org.mxfront.relay.DownstreamException;
@@ -45,7 +46,16 @@ public final class Callout implements AutoCloseable {
 
     private final Settings settings;
     private final MxMeters quiet = new MxMeters(new SimpleMeterRegistry());
-    private final Map<InetSocketAddress, DownstreamRelay> pools = new ConcurrentHashMap<>();
+    /**
+     * One relay (and its event-loop thread) per target, so the map is bounded: sender verification
+     * meets a new MX with many new senders. A target unused for 2 minutes, or the least used past
+     * 256, is dropped and its connections closed.
+     */
+    private final Cache<InetSocketAddress, DownstreamRelay> pools = Caffeine.newBuilder().maximumSize(256)
+            .expireAfterAccess(Duration.ofMinutes(2))
+            .removalListener((InetSocketAddress k, DownstreamRelay v, RemovalCause c) -> {
+                if (v != null) v.close();
+            }).build();
     private volatile boolean closed;
 
     public Callout(Settings settings) {
@@ -60,7 +70,7 @@ public final class Callout implements AutoCloseable {
      */
     public Answer probe(InetSocketAddress target, String sender, String recipient) {
         if (closed) return new Answer.Failed("shutting down");
-        DownstreamRelay relay = pools.computeIfAbsent(target, t -> new DownstreamRelay(t,
+        DownstreamRelay relay = pools.get(target, t -> new DownstreamRelay(t,
                 new DownstreamSettings(t.getHostString() + ":" + t.getPort(), settings.connectTimeout(),
                         settings.commandTimeout(), settings.commandTimeout(), DownstreamSettings.ForwardClient.NONE,
                         settings.maxIdle(), Duration.ofSeconds(30)),
@@ -82,7 +92,7 @@ public final class Callout implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
-        pools.values().forEach(DownstreamRelay::close);
-        pools.clear();
+        pools.invalidateAll();
+        pools.cleanUp();
     }
 }

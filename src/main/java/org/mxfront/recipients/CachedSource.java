@@ -78,6 +78,11 @@ public final class CachedSource implements RecipientSource {
     }
 
     @Override
+    public void warmUp() {
+        inner.warmUp();
+    }
+
+    @Override
     public void close() {
         inner.close();
     }

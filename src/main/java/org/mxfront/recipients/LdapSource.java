@@ -25,34 +25,58 @@ import javax.net.ssl.SSLSocketFactory;
 /** Directory lookups. Thread-safe (the pool is). */
 public final class LdapSource implements RecipientSource {
     private final LdapSettings settings;
-    private final LDAPConnectionPool pool;
+    private volatile LDAPConnectionPool pool;
+    private boolean closed;
 
-    /** Opens the pool; a directory down now is not an error (lookups say "unavailable" until it is back). */
+    /**
+     * Nothing is connected yet: the pool opens at {@link #warmUp} or at the first lookup, so that
+     * checking a configuration file never connects to the directory. A directory down then is not an
+     * error (lookups say "unavailable" until it is back).
+     */
     public LdapSource(LdapSettings s) {
         this.settings = s;
+    }
+
+    @Override
+    public void warmUp() {
         try {
-            LDAPURL url = new LDAPURL(s.url());
-            LDAPConnectionOptions o = new LDAPConnectionOptions();
-            o.setConnectTimeoutMillis((int) s.connectTimeout().toMillis());
-            o.setResponseTimeoutMillis(s.responseTimeout().toMillis());
-            o.setAbandonOnTimeout(true);
-            o.setUseKeepAlive(true);
-            SocketFactory sf = url.getScheme().equals("ldaps") ? SSLSocketFactory.getDefault() : SocketFactory.getDefault();
-            SingleServerSet servers = new SingleServerSet(url.getHost(), url.getPort(), sf, o);
-            BindRequest bind = s.bindDn().isEmpty() ? null : new SimpleBindRequest(s.bindDn(), s.bindPassword());
-            long rt = s.responseTimeout().toMillis();
-            // health check: read the root DSE in the background and after an exception on a connection
-            GetEntryLDAPConnectionPoolHealthCheck health =
-                    new GetEntryLDAPConnectionPoolHealthCheck("", rt, false, false, false, false, true, true);
-            this.pool = new LDAPConnectionPool(servers, bind, 1, s.poolSize(), 1, null, false, health);
-            pool.setConnectionPoolName("mxfront-recipients-ldap");
-            pool.setMaxConnectionAgeMillis(s.maxConnectionAge().toMillis());
-            pool.setHealthCheckIntervalMillis(s.healthCheckInterval().toMillis());
-            pool.setRetryFailedOperationsDueToInvalidConnections(EnumSet.of(OperationType.SEARCH));
-            pool.setMaxWaitTimeMillis(rt);
+            pool();
         } catch (LDAPException e) {
-            throw new IllegalArgumentException("ldap: " + e.getMessage());
+            // the first lookup tries again and says "unavailable"
         }
+    }
+
+    /** The pool, opened on first use (a volatile read once it exists). */
+    private LDAPConnectionPool pool() throws LDAPException {
+        LDAPConnectionPool p = pool;
+        return p != null ? p : open();
+    }
+
+    private synchronized LDAPConnectionPool open() throws LDAPException {
+        if (closed) throw new LDAPException(ResultCode.LOCAL_ERROR, "closed");
+        if (pool != null) return pool;
+        LdapSettings s = settings;
+        LDAPURL url = new LDAPURL(s.url());
+        LDAPConnectionOptions o = new LDAPConnectionOptions();
+        o.setConnectTimeoutMillis((int) s.connectTimeout().toMillis());
+        o.setResponseTimeoutMillis(s.responseTimeout().toMillis());
+        o.setAbandonOnTimeout(true);
+        o.setUseKeepAlive(true);
+        SocketFactory sf = url.getScheme().equals("ldaps") ? SSLSocketFactory.getDefault() : SocketFactory.getDefault();
+        SingleServerSet servers = new SingleServerSet(url.getHost(), url.getPort(), sf, o);
+        BindRequest bind = s.bindDn().isEmpty() ? null : new SimpleBindRequest(s.bindDn(), s.bindPassword());
+        long rt = s.responseTimeout().toMillis();
+        // health check: read the root DSE in the background and after an exception on a connection
+        GetEntryLDAPConnectionPoolHealthCheck health =
+                new GetEntryLDAPConnectionPoolHealthCheck("", rt, false, false, false, false, true, true);
+        LDAPConnectionPool p = new LDAPConnectionPool(servers, bind, 1, s.poolSize(), 1, null, false, health);
+        p.setConnectionPoolName("mxfront-recipients-ldap");
+        p.setMaxConnectionAgeMillis(s.maxConnectionAge().toMillis());
+        p.setHealthCheckIntervalMillis(s.healthCheckInterval().toMillis());
+        p.setRetryFailedOperationsDueToInvalidConnections(EnumSet.of(OperationType.SEARCH));
+        p.setMaxWaitTimeMillis(rt);
+        pool = p;
+        return p;
     }
 
     @Override
@@ -70,7 +94,7 @@ public final class LdapSource implements RecipientSource {
         req.setSizeLimit(1);
         req.setResponseTimeoutMillis(settings.responseTimeout().toMillis());
         try {
-            SearchResult r = pool.search(req);
+            SearchResult r = pool().search(req);
             return r.getEntryCount() > 0 ? new Lookup.Found("directory entry") : new Lookup.NotFound("no directory entry");
         } catch (LDAPSearchException e) {
             if (e.getResultCode() == ResultCode.SIZE_LIMIT_EXCEEDED && e.getEntryCount() > 0) {
@@ -78,12 +102,15 @@ public final class LdapSource implements RecipientSource {
             }
             // anything else, a missing base DN included (a typo must never refuse everyone): no answer
             return new Lookup.Unavailable("ldap " + settings.url() + ": " + e.getResultCode() + " " + e.getMessage());
+        } catch (LDAPException e) {
+            return new Lookup.Unavailable("ldap " + settings.url() + ": " + e.getMessage());
         }
     }
 
     @Override
-    public void close() {
-        pool.close();
+    public synchronized void close() {
+        closed = true;
+        if (pool != null) pool.close();
     }
 
     @Override

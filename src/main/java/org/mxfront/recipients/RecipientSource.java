@@ -15,6 +15,9 @@ public interface RecipientSource extends AutoCloseable {
      */
     Lookup lookup(String localPart, String domain);
 
+    /** Does the slow start-up (connect a pool) ahead of the first lookup; the daemon calls it once it runs. */
+    default void warmUp() {}
+
     @Override
     default void close() {}
 }

@@ -63,9 +63,10 @@ public final class RecipientsCheck implements Check {
                 yield new CachedSource(t, java.time.Duration.ZERO, java.time.Duration.ZERO, 1,
                         new SourceMeters(ctx.registry(), "table"), Ticker.systemTicker());
             }
+            // shared across reloads; the pool connects when the daemon starts (warm-up), never at check-config
             case LDAP -> ctx.resources().get(List.of("recipients-ldap", c.ldap(), cs),
                     () -> new CachedSource(new LdapSource(c.ldap()), cs.positiveTtl(), cs.negativeTtl(), cs.maxEntries(),
-                            new SourceMeters(ctx.registry(), "ldap"), Ticker.systemTicker()));
+                            new SourceMeters(ctx.registry(), "ldap"), Ticker.systemTicker()), CachedSource::warmUp);
             case CALLOUT -> {
                 RecipientsConfig.CalloutSettings o = c.callout();
                 Callout callout = ctx.resources().get(List.of("callout", ctx.hostname(), o.connectTimeout(), o.commandTimeout(),

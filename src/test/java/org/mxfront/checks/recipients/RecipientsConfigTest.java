@@ -45,6 +45,16 @@ class RecipientsConfigTest {
     }
 
     @Test
+    void checkingAFileNeverConnectsToTheDirectory() throws Exception {
+        try (java.net.ServerSocket directory = new java.net.ServerSocket(0, 5, java.net.InetAddress.getLoopbackAddress())) {
+            parse("domains:\n  example.org:\n    checks:\n      recipients: {enabled: true, source: ldap, ldap: {url: \"ldap://127.0.0.1:"
+                    + directory.getLocalPort() + "\"}}\n");
+            directory.setSoTimeout(500);
+            assertThrows(java.net.SocketTimeoutException.class, directory::accept);
+        }
+    }
+
+    @Test
     void badSettingsNameFileLineAndKey() {
         ConfigException e = assertThrows(ConfigException.class, () -> parse(
                 "domains:\n  example.org:\n    checks:\n      recipients: {enabled: true, source: table, table: {file: nope.txt}}\n"));

@@ -119,15 +119,15 @@ public enum Code {
     TLS_REQUIRED_FOR_RECIPIENT(74, 530, "5.7.0", "TLS required for the recipient's domain",
             "Mail for <{recipient}> must arrive over an encrypted SMTP session (STARTTLS)."),
     // recipients check, dictionary-attack guard and sender verification (issue 15)
-    DICTIONARY_ATTACK(75, 421, "4.7.0", "Too many unknown recipients",
+    DICTIONARY_ATTACK(77, 421, "4.7.0", "Too many unknown recipients",
             "Too many unknown recipients from {client_ip}, try again later."),
-    RECIPIENT_LOOKUP_TEMPFAIL(76, 451, "4.4.3", "Recipient directory unavailable",
+    RECIPIENT_LOOKUP_TEMPFAIL(78, 451, "4.4.3", "Recipient directory unavailable",
             "Recipient <{recipient}> cannot be verified now, please try again later."),
-    RECIPIENT_CALLOUT_TEMPFAIL(77, 451, "4.4.1", "Could not complete recipient callout",
+    RECIPIENT_CALLOUT_TEMPFAIL(79, 451, "4.4.1", "Could not complete recipient callout",
             "Could not complete recipient callout for <{recipient}>, please try again later."),
-    SENDER_VERIFY_FAILED(78, 550, "5.1.7", "Sender Verify Failed",
+    SENDER_VERIFY_FAILED(80, 550, "5.1.7", "Sender Verify Failed",
             "Sender address rejected: Sender Verify Failed for <{sender}>."),
-    SENDER_VERIFY_TEMPFAIL(79, 450, "4.1.7", "Sender verification not completed",
+    SENDER_VERIFY_TEMPFAIL(81, 450, "4.1.7", "Sender verification not completed",
             "Sender address rejected: could not verify <{sender}> now, please try again later.");
 
     /** Whether an entry is emitted. Defunct and internal entries are listed but never used by checks. */

@@ -59,10 +59,10 @@ class CalloutMxIT {
         assertEquals(List.of("250 2.1.0 Ok", "250 2.1.5 Ok",
                 "550-5.1.1 XM-RJCT08: Recipient <nobody@viamx.test> was refused by the domain's own mail server.",
                 "550 5.1.1 [127.0.0.51] [mx.test]",
-                "451-4.4.1 XM-RJCT77: Could not complete recipient callout for <x@nullmx.test>, please try again later.",
+                "451-4.4.1 XM-RJCT79: Could not complete recipient callout for <x@nullmx.test>, please try again later.",
                 "451 4.4.1 [127.0.0.51] [mx.test]",
                 "250 2.0.0 Ok",
-                "550-5.1.7 XM-RJCT78: Sender address rejected: Sender Verify Failed for <nobody@senders.test>.",
+                "550-5.1.7 XM-RJCT80: Sender address rejected: Sender Verify Failed for <nobody@senders.test>.",
                 "550 5.1.7 [127.0.0.51] [mx.test]"), r);
     }
 }

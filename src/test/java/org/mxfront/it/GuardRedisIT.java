@@ -45,7 +45,7 @@ class GuardRedisIT {
         try (Mxfront a = Mxfront.start(sink.port(), yaml(table)); Mxfront b = Mxfront.start(sink.port(), yaml(table))) {
             assertEquals("550-5.1.1 XM-RJCT01: Account <x1@tab.test> does not exist.", rcpt(a, "127.0.0.41", "x1@tab.test").get(0));
             assertEquals("550-5.1.1 XM-RJCT01: Account <x2@tab.test> does not exist.", rcpt(b, "127.0.0.41", "x2@tab.test").get(0));
-            List<String> refused = List.of("421-4.7.0 XM-RJCT75: Too many unknown recipients from 127.0.0.41, try again later.",
+            List<String> refused = List.of("421-4.7.0 XM-RJCT77: Too many unknown recipients from 127.0.0.41, try again later.",
                     "421 4.7.0 [127.0.0.41] [mx.test]");
             assertEquals(refused, rcpt(a, "127.0.0.41", "bob@tab.test"));
             assertEquals(refused, rcpt(b, "127.0.0.41", "bob@tab.test"));

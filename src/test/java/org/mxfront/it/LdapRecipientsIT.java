@@ -1,7 +1,7 @@
 // The recipients check's ldap source against a real OpenLDAP slapd on loopback, loaded with
 // Zimbra-style entries: addresses and aliases found case-insensitively, a locked account and an
 // unknown address refused with XM-RJCT20, a domain catch-all, a filter-breaking local part escaped,
-// and the directory killed or frozen: 451 4.4.3 XM-RJCT76 (never a 5xx) until it is back.
+// and the directory killed or frozen: 451 4.4.3 XM-RJCT78 (never a 5xx) until it is back.
 package org.mxfront.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -88,13 +88,13 @@ class LdapRecipientsIT {
         assertEquals(List.of("250 2.1.5 Ok"), rcpt("127.0.0.33", "alice@zim.test")); // now cached
         slapd.get().signal("STOP");
         try {
-            assertEquals(List.of("451-4.4.3 XM-RJCT76: Recipient <frozen@zim.test> cannot be verified now, please try again later.",
+            assertEquals(List.of("451-4.4.3 XM-RJCT78: Recipient <frozen@zim.test> cannot be verified now, please try again later.",
                     "451 4.4.3 [127.0.0.33] [mx.test]"), rcpt("127.0.0.33", "frozen@zim.test"));
         } finally {
             slapd.get().signal("CONT");
         }
         slapd.get().kill();
-        assertEquals(List.of("451-4.4.3 XM-RJCT76: Recipient <nobody2@zim.test> cannot be verified now, please try again later.",
+        assertEquals(List.of("451-4.4.3 XM-RJCT78: Recipient <nobody2@zim.test> cannot be verified now, please try again later.",
                 "451 4.4.3 [127.0.0.33] [mx.test]"), rcpt("127.0.0.33", "nobody2@zim.test"));
         // an address found before is answered from the cache while the directory is down
         assertEquals(List.of("250 2.1.5 Ok"), rcpt("127.0.0.33", "alice@zim.test"));

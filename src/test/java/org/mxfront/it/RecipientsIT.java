@@ -2,8 +2,8 @@
 // picked up without a reload), a real private Postfix as the downstream whose "User unknown in local
 // recipient table" / "... in virtual mailbox table" come out as XM-RJCT01 / 02, the same Postfix
 // (virtual_mailbox_maps) as the callout target of a "Spamcatcher" domain (XM-RJCT08), a callout
-// target that never greets (451 XM-RJCT77), and the dictionary-attack guard counting both kinds of
-// unknown recipient until the client gets 421 XM-RJCT75, with postmaster@ still reachable.
+// target that never greets (451 XM-RJCT79), and the dictionary-attack guard counting both kinds of
+// unknown recipient until the client gets 421 XM-RJCT77, with postmaster@ still reachable.
 package org.mxfront.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -132,7 +132,7 @@ class RecipientsIT {
 
     @Test
     void aStalledCalloutTargetIsATempfail() throws Exception {
-        assertEquals(List.of("451-4.4.1 XM-RJCT77: Could not complete recipient callout for <x@stall.test>, please try again later.",
+        assertEquals(List.of("451-4.4.1 XM-RJCT79: Could not complete recipient callout for <x@stall.test>, please try again later.",
                 "451 4.4.1 [127.0.0.26] [mx.test]"), rcpt("127.0.0.26", "x@stall.test"));
     }
 
@@ -175,7 +175,7 @@ class RecipientsIT {
                 """;
         try (Mxfront m = Mxfront.start(postfix.port(), yaml.formatted(postfix.port(), STALLED.getLocalPort(), "accept"));
                 SmtpClient c = FrontDoorIT.hello(m, "127.0.0.30", "client.sender.example")) {
-            assertEquals(List.of("550-5.1.7 XM-RJCT78: Sender address rejected: Sender Verify Failed for <nobody@spam.test>.",
+            assertEquals(List.of("550-5.1.7 XM-RJCT80: Sender address rejected: Sender Verify Failed for <nobody@spam.test>.",
                     "550 5.1.7 [127.0.0.30] [mx.test]"), c.command("MAIL FROM:<nobody@spam.test>"));
             assertEquals(List.of("250 2.1.0 Ok"), c.command("MAIL FROM:<alice@spam.test>"));
             c.command("RSET");
@@ -183,7 +183,7 @@ class RecipientsIT {
         }
         try (Mxfront m = Mxfront.start(postfix.port(), yaml.formatted(postfix.port(), STALLED.getLocalPort(), "tempfail"));
                 SmtpClient c = FrontDoorIT.hello(m, "127.0.0.30", "client.sender.example")) {
-            assertEquals(List.of("450-4.1.7 XM-RJCT79: Sender address rejected: could not verify <someone@stall.test> now, please try again later.",
+            assertEquals(List.of("450-4.1.7 XM-RJCT81: Sender address rejected: could not verify <someone@stall.test> now, please try again later.",
                     "450 4.1.7 [127.0.0.30] [mx.test]"), c.command("MAIL FROM:<someone@stall.test>"));
         }
     }
@@ -197,7 +197,7 @@ class RecipientsIT {
             assertEquals("550-5.1.1 XM-RJCT01: Account <a2@local.test> does not exist.", c.command("RCPT TO:<a2@local.test>").get(0));
             assertEquals("550-5.1.1 XM-RJCT02: Virtual mail recipient <a3@virt.test> does not exist.",
                     c.command("RCPT TO:<a3@virt.test>").get(0));
-            assertEquals(List.of("421-4.7.0 XM-RJCT75: Too many unknown recipients from 127.0.0.27, try again later.",
+            assertEquals(List.of("421-4.7.0 XM-RJCT77: Too many unknown recipients from 127.0.0.27, try again later.",
                     "421 4.7.0 [127.0.0.27] [mx.test]"), c.command("RCPT TO:<bob@tab.test>"));
             assertEquals(List.of(), c.linesUntilClosed());
         }
@@ -205,7 +205,7 @@ class RecipientsIT {
         try (SmtpClient c = FrontDoorIT.hello(mx, "127.0.0.27", "client.sender.example")) {
             c.command("MAIL FROM:<harvest@sender.example>");
             assertEquals(List.of("250 2.1.5 Ok"), c.command("RCPT TO:<postmaster@tab.test>"));
-            assertEquals("421-4.7.0 XM-RJCT75: Too many unknown recipients from 127.0.0.27, try again later.",
+            assertEquals("421-4.7.0 XM-RJCT77: Too many unknown recipients from 127.0.0.27, try again later.",
                     c.command("RCPT TO:<bob@tab.test>").get(0));
         }
         // another client is not affected

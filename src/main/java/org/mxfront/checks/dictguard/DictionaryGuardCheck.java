@@ -1,6 +1,6 @@
 // The dictionary-attack guard at RCPT: a client that collected `threshold` unknown recipients
 // (XM-RJCT01, 02, 08 or 20, whether the recipients check or the downstream refused them) within
-// `window` is refused with 421 4.7.0 XM-RJCT75 and the connection closes, for `block-for`. It learns
+// `window` is refused with 421 4.7.0 XM-RJCT77 and the connection closes, for `block-for`. It learns
 // from the engine's refusalApplied hook, so it counts what the client was actually told. Relay
 // networks are never counted or refused; postmaster@ and abuse@ always get through it. Its store
 // failing blocks no one (the guard is a brake, not a gate).

@@ -11,7 +11,7 @@ import java.util.Locale;
 /**
  * @param threshold         unknown recipients (XM-RJCT01, 02, 08, 20, from any check or the downstream) that block a client
  * @param window            a count is forgotten this long after its first unknown recipient
- * @param blockFor          how long a client is refused (421 4.7.0 XM-RJCT75) once blocked
+ * @param blockFor          how long a client is refused (421 4.7.0 XM-RJCT77) once blocked
  * @param ipv4Prefix        the client key's IPv4 network, in bits (32: the address; 24: its /24)
  * @param ipv6Prefix        the client key's IPv6 network, in bits (default 64)
  * @param exemptLocalParts  these local parts (at any domain) are never refused by the guard

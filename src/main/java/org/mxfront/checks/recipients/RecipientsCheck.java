@@ -2,7 +2,7 @@
 // or 02 for a virtual domain), an LDAP directory (XM-RJCT20, the seed's hosted/Zimbra recipients),
 // or a callout to the domain's own server (XM-RJCT08, the seed's "Spamcatcher" recipients). The
 // `downstream` source leaves the answer to Postfix (the SMTP door translates its 5.1.1). A source
-// that cannot answer never refuses for good: 451 (XM-RJCT76 directory, XM-RJCT77 callout) or, for a
+// that cannot answer never refuses for good: 451 (XM-RJCT78 directory, XM-RJCT79 callout) or, for a
 // callout with on-failure: accept, the recipient passes. Only local domains are looked up.
 package org.mxfront.checks.recipients;
 

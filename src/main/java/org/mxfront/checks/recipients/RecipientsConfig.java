@@ -31,7 +31,7 @@ public record RecipientsConfig(Source source, Boolean virtual, TableSettings tab
 
     /** What a callout that got no answer means. */
     public enum OnFailure {
-        /** 451 4.4.1 XM-RJCT77: the client retries later (the default). */
+        /** 451 4.4.1 XM-RJCT79: the client retries later (the default). */
         @JsonProperty("tempfail") TEMPFAIL,
         /** Accept the recipient; the downstream decides (mail to a non-existent address then bounces later). */
         @JsonProperty("accept") ACCEPT
@@ -57,7 +57,7 @@ public record RecipientsConfig(Source source, Boolean virtual, TableSettings tab
      * @param connectTimeout to connect and be greeted
      * @param commandTimeout for each reply
      * @param maxIdle        idle connections kept per target
-     * @param onFailure      {@code tempfail} (451 4.4.1 XM-RJCT77) or {@code accept} on a 4xx, a timeout or no connection
+     * @param onFailure      {@code tempfail} (451 4.4.1 XM-RJCT79) or {@code accept} on a 4xx, a timeout or no connection
      */
     public record CalloutSettings(Map<String, String> targets, Integer port, Duration connectTimeout,
             Duration commandTimeout, Integer maxIdle, OnFailure onFailure) {

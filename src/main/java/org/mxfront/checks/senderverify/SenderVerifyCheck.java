@@ -1,7 +1,7 @@
 // Sender verification at MAIL (the seed's "Sender Verify Failed"), off by default: the sender
 // domain's MX (or a configured host:port) is asked MAIL FROM:<> / RCPT TO:<sender>. A 5xx refuses
-// the sender with 550 5.1.7 XM-RJCT78; no answer (4xx, timeout, DNS failure) accepts, or with
-// on-failure: tempfail gives 450 4.1.7 XM-RJCT79. Answers are cached (Caffeine) so a sender is asked
+// the sender with 550 5.1.7 XM-RJCT80; no answer (4xx, timeout, DNS failure) accepts, or with
+// on-failure: tempfail gives 450 4.1.7 XM-RJCT81. Answers are cached (Caffeine) so a sender is asked
 // about once a day at most. Skipped: the null sender, relay networks, local sender domains.
 package org.mxfront.checks.senderverify;
 

@@ -14,7 +14,7 @@ import org.mxfront.checks.recipients.RecipientsConfig.OnFailure;
  * @param connectTimeout to connect and be greeted
  * @param commandTimeout for each reply
  * @param maxIdle        idle connections kept per target
- * @param onFailure      {@code accept} (the default) or {@code tempfail} (450 4.1.7 XM-RJCT79) when the
+ * @param onFailure      {@code accept} (the default) or {@code tempfail} (450 4.1.7 XM-RJCT81) when the
  *                       sender's server gives no answer (4xx, timeout, no connection, DNS failure)
  * @param positiveTtl    how long a verified sender is remembered
  * @param negativeTtl    how long a refused sender is remembered

@@ -1,5 +1,5 @@
 // Covers RecipientsCheck: the code per source (01, 02 virtual, 20 ldap, 08 callout), only local
-// domains looked up, and a source that cannot answer: 451 (76 or 77) or, for a callout with
+// domains looked up, and a source that cannot answer: 451 (78 or 79) or, for a callout with
 // on-failure: accept, no opinion. Never a 5xx for "unavailable".
 package org.mxfront.checks.recipients;
 

@@ -1,5 +1,5 @@
-// Covers SenderVerifyCheck: a refused sender gets XM-RJCT78, no answer accepts or tempfails
-// (XM-RJCT79) per on-failure, and what is never verified (null sender, relay networks, local domains).
+// Covers SenderVerifyCheck: a refused sender gets XM-RJCT80, no answer accepts or tempfails
+// (XM-RJCT81) per on-failure, and what is never verified (null sender, relay networks, local domains).
 package org.mxfront.checks.senderverify;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;

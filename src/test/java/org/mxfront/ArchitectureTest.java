@@ -47,7 +47,7 @@ class ArchitectureTest {
             Set.of("config"),
             Set.of("checks"),
             Set.of("dns", "greylist", "content", "relay", "address", "metrics", "tls", "dkim", "spf", "dmarc", "lists",
-                    "ratelimit", "redis"),
+                    "ratelimit", "redis", "recipients"),
             Set.of("policy"),
             Set.of("codes", "net"));
     private static final int DOORS = 1;

@@ -56,6 +56,12 @@ import org.mxfront.checks.senderblocklist.SenderBlocklistConfig;
 import org.mxfront.checks.spf.SpfConfig;
 import org.mxfront.checks.virus.VirusCheck;
 import org.mxfront.checks.virus.VirusConfig;
+import org.mxfront.checks.dictguard.DictionaryGuardCheck;
+import org.mxfront.checks.dictguard.DictionaryGuardConfig;
+import org.mxfront.checks.recipients.RecipientsCheck;
+import org.mxfront.checks.recipients.RecipientsConfig;
+import org.mxfront.checks.senderverify.SenderVerifyCheck;
+import org.mxfront.checks.senderverify.SenderVerifyConfig;
 
 /** The registry of check kinds, by configuration key. */
 public final class CheckTypes {
@@ -89,7 +95,11 @@ public final class CheckTypes {
             new CheckType<>("authentication-results", AuthResultsConfig.class, AuthResultsCheck::new)
                     .after("dkim", "dmarc"),
             // rate limits shared across MX hosts (issue 16)
-            new CheckType<>("rate-limit", RateLimitConfig.class, RateLimitCheck::new));
+            new CheckType<>("rate-limit", RateLimitConfig.class, RateLimitCheck::new),
+            // recipient validation, the dictionary-attack guard, sender verification (issue 15)
+            new CheckType<>("dictionary-guard", DictionaryGuardConfig.class, DictionaryGuardCheck::new),
+            new CheckType<>("recipients", RecipientsConfig.class, RecipientsCheck::new),
+            new CheckType<>("sender-verify", SenderVerifyConfig.class, SenderVerifyCheck::new));
 
     public static final Map<String, CheckType<?>> BY_NAME =
             ALL.stream().collect(Collectors.toUnmodifiableMap(CheckType::name, Function.identity()));

@@ -121,7 +121,18 @@ public enum Code {
     FROM_HEADER_INVALID(75, 554, "5.6.0", "Not exactly one From: address",
             "Message refused: it must have exactly one From: address (RFC 5322 3.6.2), it has {count}."),
     CONNECTION_RATE_EXCEEDED(76, 421, "4.7.0", "Connection rate exceeded",
-            "Too many connections from {client_ip} in a short time, try again later.");
+            "Too many connections from {client_ip} in a short time, try again later."),
+    // recipients check, dictionary-attack guard and sender verification (issue 15)
+    DICTIONARY_ATTACK(77, 421, "4.7.0", "Too many unknown recipients",
+            "Too many unknown recipients from {client_ip}, try again later."),
+    RECIPIENT_LOOKUP_TEMPFAIL(78, 451, "4.4.3", "Recipient directory unavailable",
+            "Recipient <{recipient}> cannot be verified now, please try again later."),
+    RECIPIENT_CALLOUT_TEMPFAIL(79, 451, "4.4.1", "Could not complete recipient callout",
+            "Could not complete recipient callout for <{recipient}>, please try again later."),
+    SENDER_VERIFY_FAILED(80, 550, "5.1.7", "Sender Verify Failed",
+            "Sender address rejected: Sender Verify Failed for <{sender}>."),
+    SENDER_VERIFY_TEMPFAIL(81, 450, "4.1.7", "Sender verification not completed",
+            "Sender address rejected: could not verify <{sender}> now, please try again later.");
 
     /** Whether an entry is emitted. Defunct and internal entries are listed but never used by checks. */
     public enum Status { ACTIVE, DEFUNCT, INTERNAL }

@@ -46,6 +46,13 @@ public interface Check {
         return true;
     }
 
+    /**
+     * Called after a refusal was applied in a session, whoever made it (a check, or the door relaying
+     * the downstream's refusal), with the default policy's checks: for checks that learn from what
+     * others refused (the dictionary-attack guard counts unknown recipients). Must not block for long.
+     */
+    default void refusalApplied(Stage stage, Facts facts, Verdict verdict) {}
+
     /** The largest message this check lets through; the front door stops reading into the downstream beyond it. */
     default long maxMessageBytes() {
         return Long.MAX_VALUE;

@@ -265,6 +265,13 @@ public final class PolicyEngine {
             default -> "reject";
         };
         decisionLog.write(action, stageName(stage), facts, d.reply(), d.check());
+        for (ConfiguredCheck cc : defaultPolicy.checks()) {
+            try {
+                cc.check().refusalApplied(stage, facts, d.verdict());
+            } catch (RuntimeException e) {
+                LOG.error("check {} failed to note a refusal for {}", cc.name(), facts.client().logName(), e);
+            }
+        }
     }
 
     private void count(Code code, Stage stage, String check, String mode) {

@@ -47,6 +47,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class SmtpConversation {
     private static final Logger LOG = LoggerFactory.getLogger(SmtpConversation.class);
+    /** Postfix's text for an unknown address of a virtual domain (virtual(5) mailbox or alias table). */
+    private static final java.util.regex.Pattern POSTFIX_VIRTUAL_UNKNOWN =
+            java.util.regex.Pattern.compile("User unknown in virtual (mailbox|alias) table");
     private static final Logger DECISIONS = LoggerFactory.getLogger("mxfront.decision");
     private static final int HEADER_COLLECT_LIMIT = 256 * 1024;
     private static final byte[] CRLF = {'\r', '\n'};
@@ -492,12 +495,20 @@ public final class SmtpConversation {
         decision(policy.refuse(stage, Verdict.defer(Code.DOWNSTREAM_UNAVAILABLE, Map.of()), "downstream"));
     }
 
-    /** Renders a downstream refusal in our style, keeping its codes; 5.1.1 reads as XM-RJCT01. */
+    /**
+     * Renders a downstream refusal in our style, keeping its codes. An unknown recipient (5.1.1) reads
+     * as XM-RJCT02 when Postfix names a virtual table ("User unknown in virtual mailbox table", "...
+     * virtual alias table"), else as XM-RJCT01 ("User unknown in local recipient table", "... relay
+     * recipient table"); other refusals as XM-RJCT43 (5xx) or 58 (4xx).
+     */
     private Decision downstreamRefusal(Stage stage, DownstreamReply dr, Mailbox r) {
         String enhanced = dr.enhanced() != null ? dr.enhanced() : (dr.code() >= 500 ? "5.0.0" : "4.0.0");
         Code code;
-        if (r != null && dr.code() >= 500 && "5.1.1".equals(dr.enhanced())) code = Code.INVALID_USERNAME;
-        else code = dr.code() >= 500 ? Code.DOWNSTREAM_REJECTED : Code.DOWNSTREAM_DEFERRED;
+        if (r != null && dr.code() >= 500 && "5.1.1".equals(dr.enhanced())) {
+            code = POSTFIX_VIRTUAL_UNKNOWN.matcher(dr.text()).find() ? Code.INVALID_VIRTUAL_RECIPIENT : Code.INVALID_USERNAME;
+        } else {
+            code = dr.code() >= 500 ? Code.DOWNSTREAM_REJECTED : Code.DOWNSTREAM_DEFERRED;
+        }
         Map<String, String> vars = Map.of("downstream", dr.text(), "recipient", r == null ? "" : r.address());
         Verdict v = dr.code() >= 500 ? new Verdict.Reject(code, vars) : new Verdict.Defer(code, vars);
         // A downstream 421 closes the downstream connection, not the client's: the client hears 451.

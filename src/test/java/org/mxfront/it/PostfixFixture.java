@@ -9,20 +9,31 @@ import java.time.Duration;
 final class PostfixFixture extends Fixture<PostfixInstance> {
     private final SinkFixture sink;
     private final PostfixInstance.BareNewline bareNewline;
+    private final java.util.List<String> mainCf;
 
     PostfixFixture(SinkFixture sink) {
         this(sink, PostfixInstance.BareNewline.DEPLOYMENT_GUIDE);
     }
 
     PostfixFixture(SinkFixture sink, PostfixInstance.BareNewline bareNewline) {
+        this(sink, bareNewline, java.util.List.of());
+    }
+
+    /** With extra main.cf settings ({@code name=value}, applied last), e.g. virtual_mailbox_maps. */
+    PostfixFixture(SinkFixture sink, java.util.List<String> mainCf) {
+        this(sink, PostfixInstance.BareNewline.DEPLOYMENT_GUIDE, mainCf);
+    }
+
+    private PostfixFixture(SinkFixture sink, PostfixInstance.BareNewline bareNewline, java.util.List<String> mainCf) {
         super(sink);
         this.sink = sink;
         this.bareNewline = bareNewline;
+        this.mainCf = java.util.List.copyOf(mainCf);
     }
 
     @Override
     PostfixInstance start(Path dir) throws Exception {
-        return PostfixInstance.start(dir, sink.port(), bareNewline);
+        return PostfixInstance.start(dir, sink.port(), bareNewline, mainCf);
     }
 
     @Override

@@ -183,6 +183,27 @@ class SmtpConversationTest {
     }
 
     @Test
+    void postfixUnknownUserRepliesReadAsTheSeedsCodes() throws Exception {
+        InMemorySmtp smtp = new InMemorySmtp(OUTSIDER, "");
+        smtp.feed("EHLO client.example.net\r\nMAIL FROM:<a@sender.example>\r\n");
+        smtp.downstream.rcptReply = DownstreamReply.parse(550, List.of(
+                "5.1.1 <x@example.com>: Recipient address rejected: User unknown in local recipient table"));
+        assertEquals(List.of("550-5.1.1 XM-RJCT01: Account <x@example.com> does not exist.", "550 5.1.1 [192.0.2.7] [mx.test]"),
+                smtp.feed("RCPT TO:<x@example.com>\r\n"));
+        smtp.downstream.rcptReply = DownstreamReply.parse(550, List.of(
+                "5.1.1 <y@example.com>: Recipient address rejected: User unknown in virtual mailbox table"));
+        assertEquals(List.of("550-5.1.1 XM-RJCT02: Virtual mail recipient <y@example.com> does not exist.",
+                "550 5.1.1 [192.0.2.7] [mx.test]"), smtp.feed("RCPT TO:<y@example.com>\r\n"));
+        smtp.downstream.rcptReply = DownstreamReply.parse(550, List.of(
+                "5.1.1 <z@example.com>: Recipient address rejected: User unknown in virtual alias table"));
+        assertEquals("550-5.1.1 XM-RJCT02: Virtual mail recipient <z@example.com> does not exist.",
+                smtp.feed("RCPT TO:<z@example.com>\r\n").get(0));
+        smtp.downstream.rcptReply = DownstreamReply.parse(550, List.of("5.7.1 <w@example.com>: Recipient address rejected: Access denied"));
+        assertEquals("550-5.7.1 XM-RJCT43: Refused: <w@example.com>: Recipient address rejected: Access denied",
+                smtp.feed("RCPT TO:<w@example.com>\r\n").get(0));
+    }
+
+    @Test
     void aDownstreamThatRefusesDataIsTheAnswerAtTheDot() throws Exception {
         InMemorySmtp smtp = new InMemorySmtp(OUTSIDER, "");
         smtp.downstream.dataReply = DownstreamReply.parse(554, List.of("5.5.1 Error: no valid recipients"));

@@ -1,0 +1,129 @@
+// Recipient validation at RCPT, with the source chosen per local domain: a table file (XM-RJCT01,
+// or 02 for a virtual domain), an LDAP directory (XM-RJCT20, the seed's hosted/Zimbra recipients),
+// or a callout to the domain's own server (XM-RJCT08, the seed's "Spamcatcher" recipients). The
+// `downstream` source leaves the answer to Postfix (the SMTP door translates its 5.1.1). A source
+// that cannot answer never refuses for good: 451 (XM-RJCT78 directory, XM-RJCT79 callout) or, for a
+// callout with on-failure: accept, the recipient passes. Only local domains are looked up.
+package org.mxfront.checks.recipients;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import com.github.benmanes.caffeine.cache.Ticker;
+import org.mxfront.checks.CheckContext;
+import org.mxfront.codes.Code;
+import org.mxfront.policy.Check;
+import org.mxfront.policy.Facts;
+import org.mxfront.policy.Mailbox;
+import org.mxfront.policy.Stage;
+import org.mxfront.policy.Verdict;
+import org.mxfront.recipients.CachedSource;
+import org.mxfront.recipients.Callout;
+import org.mxfront.recipients.CalloutSource;
+import org.mxfront.recipients.LdapSource;
+import org.mxfront.recipients.Lookup;
+import org.mxfront.recipients.MxTargets;
+import org.mxfront.recipients.RecipientSource;
+import org.mxfront.recipients.SourceMeters;
+import org.mxfront.recipients.TableSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The recipients check, at RCPT. Thread-safe. */
+public final class RecipientsCheck implements Check {
+    private static final Logger LOG = LoggerFactory.getLogger(RecipientsCheck.class);
+
+    private final RecipientsConfig config;
+    private final Set<String> localDomains;
+    private final RecipientSource source;
+
+    public RecipientsCheck(RecipientsConfig config, CheckContext ctx) {
+        this(config, ctx, open(config, ctx));
+    }
+
+    /** With a given source (unit tests); null for the downstream source. */
+    public RecipientsCheck(RecipientsConfig config, CheckContext ctx, RecipientSource source) {
+        this.config = config;
+        this.localDomains = ctx.localDomains();
+        this.source = source;
+    }
+
+    private static RecipientSource open(RecipientsConfig c, CheckContext ctx) {
+        RecipientsConfig.CacheSettings cs = c.cache();
+        return switch (c.source()) {
+            case DOWNSTREAM -> null;
+            case TABLE -> {
+                Path f = Path.of(c.table().file());
+                if (!f.isAbsolute()) f = ctx.stateDirectory().resolve(f);
+                // not shared: a configuration reload (SIGHUP) reads the file again
+                TableSource t = new TableSource(f, c.table().recipientDelimiter(), c.table().checkInterval(), ctx.clock());
+                yield new CachedSource(t, java.time.Duration.ZERO, java.time.Duration.ZERO, 1,
+                        new SourceMeters(ctx.registry(), "table"), Ticker.systemTicker());
+            }
+            // shared across reloads; the pool connects when the daemon starts (warm-up), never at check-config
+            case LDAP -> ctx.resources().get(List.of("recipients-ldap", c.ldap(), cs),
+                    () -> new CachedSource(new LdapSource(c.ldap()), cs.positiveTtl(), cs.negativeTtl(), cs.maxEntries(),
+                            new SourceMeters(ctx.registry(), "ldap"), Ticker.systemTicker()), CachedSource::warmUp);
+            case CALLOUT -> {
+                RecipientsConfig.CalloutSettings o = c.callout();
+                Callout callout = ctx.resources().get(List.of("callout", ctx.hostname(), o.connectTimeout(), o.commandTimeout(),
+                        o.maxIdle()), () -> new Callout(new Callout.Settings(ctx.hostname(), o.connectTimeout(),
+                        o.commandTimeout(), o.maxIdle())));
+                Map<String, java.net.InetSocketAddress> targets = new LinkedHashMap<>();
+                for (Map.Entry<String, String> e : o.targets().entrySet()) {
+                    targets.put(e.getKey().toLowerCase(Locale.ROOT), MxTargets.hostPort(e.getValue()));
+                }
+                MxTargets mx = new MxTargets(targets, ctx.dns(), o.port());
+                yield ctx.resources().get(List.of("recipients-callout", o, cs),
+                        () -> new CachedSource(new CalloutSource(callout, mx), cs.positiveTtl(), cs.negativeTtl(),
+                                cs.maxEntries(), new SourceMeters(ctx.registry(), "callout"), Ticker.systemTicker()));
+            }
+        };
+    }
+
+    @Override
+    public Set<Stage> stages() { return Set.of(Stage.RCPT); }
+
+    @Override
+    public Verdict evaluate(Stage stage, Facts f) {
+        Mailbox r = f.recipient();
+        if (source == null || r == null || r.isBarePostmaster()) return Verdict.CONTINUE;
+        String domain = r.domain().toLowerCase(Locale.ROOT);
+        if (!localDomains.contains(domain)) return Verdict.CONTINUE;
+        String local = r.localPart();
+        if (local.length() >= 2 && local.startsWith("\"") && local.endsWith("\"")) local = local.substring(1, local.length() - 1);
+        Lookup l = source.lookup(local, domain);
+        Map<String, String> vars = Map.of("recipient", r.address());
+        return switch (l) {
+            case Lookup.Found found -> Verdict.CONTINUE;
+            case Lookup.NotFound nf -> Verdict.reject(unknownCode(), vars);
+            case Lookup.Unavailable u -> unavailable(r, u, vars);
+        };
+    }
+
+    private Code unknownCode() {
+        return switch (config.source()) {
+            case LDAP -> Code.INVALID_HOSTED_RECIPIENT;
+            case CALLOUT -> Code.INVALID_FILTERED_RECIPIENT;
+            default -> config.virtual() ? Code.INVALID_VIRTUAL_RECIPIENT : Code.INVALID_USERNAME;
+        };
+    }
+
+    private Verdict unavailable(Mailbox r, Lookup.Unavailable u, Map<String, String> vars) {
+        if (config.source() == RecipientsConfig.Source.CALLOUT) {
+            if (config.callout().onFailure() == RecipientsConfig.OnFailure.ACCEPT) {
+                LOG.warn("recipients: callout for {} failed ({}); accepted (on-failure: accept)", r, u.why());
+                return Verdict.CONTINUE;
+            }
+            LOG.warn("recipients: callout for {} failed: {}", r, u.why());
+            return Verdict.defer(Code.RECIPIENT_CALLOUT_TEMPFAIL, vars);
+        }
+        LOG.warn("recipients: {} lookup for {} failed: {}", source.kind(), r, u.why());
+        return Verdict.defer(Code.RECIPIENT_LOOKUP_TEMPFAIL, vars);
+    }
+
+    public RecipientsConfig config() { return config; }
+}

@@ -1,0 +1,120 @@
+// The `ldap` recipient source: one search per address against a directory (Zimbra's is the
+// documented example), through an UnboundID connection pool with a short response timeout, a
+// maximum connection age and background health checks (the pool has no idle timeout of its own).
+// Any LDAP failure is "unavailable" (a tempfail at RCPT), never "no such user".
+package org.mxfront.recipients;
+
+import com.unboundid.ldap.sdk.BindRequest;
+import com.unboundid.ldap.sdk.GetEntryLDAPConnectionPoolHealthCheck;
+import com.unboundid.ldap.sdk.LDAPConnectionOptions;
+import com.unboundid.ldap.sdk.LDAPConnectionPool;
+import com.unboundid.ldap.sdk.LDAPException;
+import com.unboundid.ldap.sdk.LDAPSearchException;
+import com.unboundid.ldap.sdk.LDAPURL;
+import com.unboundid.ldap.sdk.OperationType;
+import com.unboundid.ldap.sdk.ResultCode;
+import com.unboundid.ldap.sdk.SearchRequest;
+import com.unboundid.ldap.sdk.SearchResult;
+import com.unboundid.ldap.sdk.SearchScope;
+import com.unboundid.ldap.sdk.SimpleBindRequest;
+import com.unboundid.ldap.sdk.SingleServerSet;
+import java.util.EnumSet;
+import javax.net.SocketFactory;
+import javax.net.ssl.SSLSocketFactory;
+
+/** Directory lookups. Thread-safe (the pool is). */
+public final class LdapSource implements RecipientSource {
+    private final LdapSettings settings;
+    private volatile LDAPConnectionPool pool;
+    private boolean closed;
+
+    /**
+     * Nothing is connected yet: the pool opens at {@link #warmUp} or at the first lookup, so that
+     * checking a configuration file never connects to the directory. A directory down then is not an
+     * error (lookups say "unavailable" until it is back).
+     */
+    public LdapSource(LdapSettings s) {
+        this.settings = s;
+    }
+
+    @Override
+    public void warmUp() {
+        try {
+            pool();
+        } catch (LDAPException e) {
+            // the first lookup tries again and says "unavailable"
+        }
+    }
+
+    /** The pool, opened on first use (a volatile read once it exists). */
+    private LDAPConnectionPool pool() throws LDAPException {
+        LDAPConnectionPool p = pool;
+        return p != null ? p : open();
+    }
+
+    private synchronized LDAPConnectionPool open() throws LDAPException {
+        if (closed) throw new LDAPException(ResultCode.LOCAL_ERROR, "closed");
+        if (pool != null) return pool;
+        LdapSettings s = settings;
+        LDAPURL url = new LDAPURL(s.url());
+        LDAPConnectionOptions o = new LDAPConnectionOptions();
+        o.setConnectTimeoutMillis((int) s.connectTimeout().toMillis());
+        o.setResponseTimeoutMillis(s.responseTimeout().toMillis());
+        o.setAbandonOnTimeout(true);
+        o.setUseKeepAlive(true);
+        SocketFactory sf = url.getScheme().equals("ldaps") ? SSLSocketFactory.getDefault() : SocketFactory.getDefault();
+        SingleServerSet servers = new SingleServerSet(url.getHost(), url.getPort(), sf, o);
+        BindRequest bind = s.bindDn().isEmpty() ? null : new SimpleBindRequest(s.bindDn(), s.bindPassword());
+        long rt = s.responseTimeout().toMillis();
+        // health check: read the root DSE in the background and after an exception on a connection
+        GetEntryLDAPConnectionPoolHealthCheck health =
+                new GetEntryLDAPConnectionPoolHealthCheck("", rt, false, false, false, false, true, true);
+        LDAPConnectionPool p = new LDAPConnectionPool(servers, bind, 1, s.poolSize(), 1, null, false, health);
+        p.setConnectionPoolName("mxfront-recipients-ldap");
+        p.setMaxConnectionAgeMillis(s.maxConnectionAge().toMillis());
+        p.setHealthCheckIntervalMillis(s.healthCheckInterval().toMillis());
+        p.setRetryFailedOperationsDueToInvalidConnections(EnumSet.of(OperationType.SEARCH));
+        p.setMaxWaitTimeMillis(rt);
+        pool = p;
+        return p;
+    }
+
+    @Override
+    public String kind() { return "ldap"; }
+
+    @Override
+    public Lookup lookup(String localPart, String domain) {
+        SearchRequest req;
+        try {
+            req = new SearchRequest(settings.baseDn(), SearchScope.SUB,
+                    LdapSettings.expand(settings.filter(), localPart, domain), "1.1");
+        } catch (LDAPException e) {
+            return new Lookup.Unavailable("bad filter for <" + localPart + "@" + domain + ">: " + e.getMessage());
+        }
+        req.setSizeLimit(1);
+        req.setResponseTimeoutMillis(settings.responseTimeout().toMillis());
+        try {
+            SearchResult r = pool().search(req);
+            return r.getEntryCount() > 0 ? new Lookup.Found("directory entry") : new Lookup.NotFound("no directory entry");
+        } catch (LDAPSearchException e) {
+            if (e.getResultCode() == ResultCode.SIZE_LIMIT_EXCEEDED && e.getEntryCount() > 0) {
+                return new Lookup.Found("directory entries");
+            }
+            // anything else, a missing base DN included (a typo must never refuse everyone): no answer
+            return new Lookup.Unavailable("ldap " + settings.url() + ": " + e.getResultCode() + " " + e.getMessage());
+        } catch (LDAPException e) {
+            return new Lookup.Unavailable("ldap " + settings.url() + ": " + e.getMessage());
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        closed = true;
+        if (pool != null) pool.close();
+    }
+
+    @Override
+    public String toString() {
+        return "ldap " + settings.url();
+    }
+}

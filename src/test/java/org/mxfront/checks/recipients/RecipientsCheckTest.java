@@ -1,0 +1,85 @@
+// Covers RecipientsCheck: the code per source (01, 02 virtual, 20 ldap, 08 callout), only local
+// domains looked up, and a source that cannot answer: 451 (78 or 79) or, for a callout with
+// on-failure: accept, no opinion. Never a 5xx for "unavailable".
+package org.mxfront.checks.recipients;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.mxfront.checks.CheckFixtures.context;
+import static org.mxfront.checks.CheckFixtures.mailbox;
+import static org.mxfront.checks.CheckFixtures.outsider;
+
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.mxfront.codes.Code;
+import org.mxfront.policy.Stage;
+import org.mxfront.policy.Verdict;
+import org.mxfront.recipients.Lookup;
+import org.mxfront.recipients.RecipientSource;
+
+class RecipientsCheckTest {
+    /** A source that knows bob, is down for "down", and records whether it was asked. */
+    static final class Fake implements RecipientSource {
+        String asked;
+
+        @Override
+        public String kind() { return "fake"; }
+
+        @Override
+        public Lookup lookup(String local, String domain) {
+            asked = local + "@" + domain;
+            return switch (local) {
+                case "bob", "Bob Smith" -> new Lookup.Found("x");
+                case "down" -> new Lookup.Unavailable("directory down");
+                default -> new Lookup.NotFound("x");
+            };
+        }
+    }
+
+    private static RecipientsConfig config(String source, boolean virtual, RecipientsConfig.OnFailure onFailure) {
+        return new RecipientsConfig(RecipientsConfig.Source.valueOf(source), virtual,
+                new RecipientsConfig.TableSettings("t.txt", null, null), null,
+                new RecipientsConfig.CalloutSettings(null, null, null, null, null, onFailure), null);
+    }
+
+    private static Verdict verdict(RecipientsConfig c, Fake f, String rcpt) {
+        return new RecipientsCheck(c, context(), f).evaluate(Stage.RCPT, outsider().withRecipient(mailbox(rcpt)));
+    }
+
+    @Test
+    void eachSourceRefusesWithItsCode() {
+        Map<String, String> vars = Map.of("recipient", "nobody@example.com");
+        assertEquals(Verdict.reject(Code.INVALID_USERNAME, vars), verdict(config("TABLE", false, null), new Fake(), "nobody@example.com"));
+        assertEquals(Verdict.reject(Code.INVALID_VIRTUAL_RECIPIENT, vars),
+                verdict(config("TABLE", true, null), new Fake(), "nobody@example.com"));
+        assertEquals(Verdict.reject(Code.INVALID_HOSTED_RECIPIENT, vars), verdict(config("LDAP", false, null), new Fake(), "nobody@example.com"));
+        assertEquals(Verdict.reject(Code.INVALID_FILTERED_RECIPIENT, vars),
+                verdict(config("CALLOUT", false, null), new Fake(), "nobody@example.com"));
+        assertEquals(Verdict.CONTINUE, verdict(config("LDAP", false, null), new Fake(), "bob@example.com"));
+    }
+
+    @Test
+    void onlyLocalDomainsAreLookedUpAndQuotesAreRemoved() {
+        Fake f = new Fake();
+        assertEquals(Verdict.CONTINUE, verdict(config("TABLE", false, null), f, "nobody@elsewhere.example"));
+        assertEquals(null, f.asked);
+        assertEquals(Verdict.CONTINUE, verdict(config("TABLE", false, null), f, "\"Bob Smith\"@example.com"));
+        assertEquals("Bob Smith@example.com", f.asked);
+        assertEquals(Verdict.CONTINUE, verdict(config("TABLE", false, null), f, "postmaster"));
+    }
+
+    @Test
+    void aSourceThatCannotAnswerNeverRefusesForGood() {
+        Map<String, String> vars = Map.of("recipient", "down@example.com");
+        assertEquals(Verdict.defer(Code.RECIPIENT_LOOKUP_TEMPFAIL, vars), verdict(config("LDAP", false, null), new Fake(), "down@example.com"));
+        assertEquals(Verdict.defer(Code.RECIPIENT_CALLOUT_TEMPFAIL, vars),
+                verdict(config("CALLOUT", false, RecipientsConfig.OnFailure.TEMPFAIL), new Fake(), "down@example.com"));
+        assertEquals(Verdict.CONTINUE,
+                verdict(config("CALLOUT", false, RecipientsConfig.OnFailure.ACCEPT), new Fake(), "down@example.com"));
+    }
+
+    @Test
+    void theDownstreamSourceHasNoOpinion() {
+        assertEquals(Verdict.CONTINUE, new RecipientsCheck(config("DOWNSTREAM", false, null), context())
+                .evaluate(Stage.RCPT, outsider().withRecipient(mailbox("nobody@example.com"))));
+    }
+}

@@ -1,0 +1,112 @@
+// The recipients check's ldap source against a real OpenLDAP slapd on loopback, loaded with
+// Zimbra-style entries: addresses and aliases found case-insensitively, a locked account and an
+// unknown address refused with XM-RJCT20, a domain catch-all, a filter-breaking local part escaped,
+// and the directory killed or frozen: 451 4.4.3 XM-RJCT78 (never a 5xx) until it is back.
+package org.mxfront.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+class LdapRecipientsIT {
+    @RegisterExtension
+    static final SinkFixture sink = new SinkFixture();
+    @RegisterExtension
+    static final SlapdFixture slapd = new SlapdFixture("""
+            dn: uid=alice,dc=test
+            objectClass: inetOrgPerson
+            objectClass: zimbraMailRecipient
+            uid: alice
+            cn: Alice
+            sn: A
+            zimbraMailDeliveryAddress: alice@zim.test
+            zimbraMailAlias: al@zim.test
+            zimbraMailStatus: enabled
+
+            dn: uid=dave,dc=test
+            objectClass: inetOrgPerson
+            objectClass: zimbraMailRecipient
+            uid: dave
+            cn: Dave
+            sn: D
+            zimbraMailDeliveryAddress: dave@zim.test
+            zimbraMailStatus: locked
+
+            dn: uid=catchall,dc=test
+            objectClass: inetOrgPerson
+            objectClass: zimbraMailRecipient
+            uid: catchall
+            cn: Catch All
+            sn: C
+            zimbraMailDeliveryAddress: inbox@catch.test
+            zimbraMailCatchAllAddress: @catch.test
+            zimbraMailStatus: enabled
+            """);
+    @RegisterExtension
+    static final MxfrontFixture mx = MxfrontFixture.relayingTo(sink).with(() -> """
+            checks:
+              relay: {}
+              recipients:
+                ldap: {url: "%s", base-dn: "dc=test", response-timeout: 1s, health-check-interval: 1s}
+                cache: {positive-ttl: 10m, negative-ttl: 0s}
+            domains:
+              zim.test: {checks: {recipients: {enabled: true, source: ldap}}}
+              catch.test: {checks: {recipients: {enabled: true, source: ldap}}}
+            """.formatted(slapd.url()), slapd);
+
+    private static List<String> rcpt(String client, String... recipients) throws Exception {
+        try (SmtpClient c = FrontDoorIT.hello(mx, client, "client.sender.example")) {
+            c.command("MAIL FROM:<a@sender.example>");
+            List<String> all = new ArrayList<>();
+            for (String r : recipients) all.addAll(c.command("RCPT TO:<" + r + ">"));
+            return all;
+        }
+    }
+
+    @Test
+    void zimbraAddressesAliasesAndCatchAllsAreFound() throws Exception {
+        assertEquals(List.of("250 2.1.5 Ok", "250 2.1.5 Ok", "250 2.1.5 Ok"),
+                rcpt("127.0.0.31", "Alice@zim.test", "AL@ZIM.TEST", "whoever@catch.test"));
+    }
+
+    @Test
+    void unknownAndLockedAccountsGetXmRjct20() throws Exception {
+        assertEquals(List.of("550-5.1.1 XM-RJCT20: Recipient <nobody@zim.test> does not exist.",
+                "550 5.1.1 [127.0.0.32] [mx.test]"), rcpt("127.0.0.32", "nobody@zim.test"));
+        assertEquals("550-5.1.1 XM-RJCT20: Recipient <dave@zim.test> does not exist.", rcpt("127.0.0.32", "dave@zim.test").get(0));
+        // "*" would match every entry if it reached the filter unescaped
+        assertEquals("550-5.1.1 XM-RJCT20: Recipient <*@zim.test> does not exist.", rcpt("127.0.0.32", "*@zim.test").get(0));
+    }
+
+    @Test
+    void aDirectoryDownOrFrozenIsATempfailAndRecovers() throws Exception {
+        assertEquals(List.of("250 2.1.5 Ok"), rcpt("127.0.0.33", "alice@zim.test")); // now cached
+        slapd.get().signal("STOP");
+        try {
+            assertEquals(List.of("451-4.4.3 XM-RJCT78: Recipient <frozen@zim.test> cannot be verified now, please try again later.",
+                    "451 4.4.3 [127.0.0.33] [mx.test]"), rcpt("127.0.0.33", "frozen@zim.test"));
+        } finally {
+            slapd.get().signal("CONT");
+        }
+        slapd.get().kill();
+        assertEquals(List.of("451-4.4.3 XM-RJCT78: Recipient <nobody2@zim.test> cannot be verified now, please try again later.",
+                "451 4.4.3 [127.0.0.33] [mx.test]"), rcpt("127.0.0.33", "nobody2@zim.test"));
+        // an address found before is answered from the cache while the directory is down
+        assertEquals(List.of("250 2.1.5 Ok"), rcpt("127.0.0.33", "alice@zim.test"));
+        slapd.get().startAgain();
+        Ports.await(() -> {
+            try {
+                return rcpt("127.0.0.33", "nobody2@zim.test").get(0).startsWith("550-5.1.1 XM-RJCT20:");
+            } catch (Exception e) {
+                return false;
+            }
+        }, Duration.ofSeconds(20), "lookups work again once slapd is back");
+        String metrics = mx.get().registry.scrape();
+        assertTrue(metrics.contains("mxfront_recipients_lookups_total{result=\"error\",source=\"ldap\"}"), metrics);
+    }
+}

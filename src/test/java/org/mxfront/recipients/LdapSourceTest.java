@@ -1,0 +1,79 @@
+// Covers LdapSource and LdapSettings against UnboundID's in-memory directory: the Zimbra filter,
+// value escaping, and a directory that is gone (unavailable, never "not found").
+package org.mxfront.recipients;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import com.unboundid.ldap.listener.InMemoryDirectoryServer;
+import com.unboundid.ldap.listener.InMemoryDirectoryServerConfig;
+import com.unboundid.ldap.listener.InMemoryListenerConfig;
+import java.net.InetAddress;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class LdapSourceTest {
+    private InMemoryDirectoryServer server;
+
+    @BeforeEach
+    void start() throws Exception {
+        InMemoryDirectoryServerConfig c = new InMemoryDirectoryServerConfig("dc=test");
+        c.setSchema(null); // no schema checking: Zimbra's attributes are not in the standard schema
+        c.setListenerConfigs(InMemoryListenerConfig.createLDAPConfig("ldap", InetAddress.getLoopbackAddress(), 0, null));
+        server = new InMemoryDirectoryServer(c);
+        server.add("dn: dc=test", "objectClass: top", "objectClass: domain", "dc: test");
+        server.add("dn: uid=alice,dc=test", "objectClass: top", "uid: alice", "zimbraMailDeliveryAddress: alice@zim.test",
+                "zimbraMailAlias: al@zim.test", "zimbraMailStatus: enabled");
+        server.add("dn: uid=dave,dc=test", "objectClass: top", "uid: dave", "zimbraMailDeliveryAddress: dave@zim.test",
+                "zimbraMailStatus: locked");
+        server.add("dn: uid=c,dc=test", "objectClass: top", "uid: c", "zimbraMailCatchAllAddress: @catch.test",
+                "zimbraMailStatus: enabled");
+        server.startListening();
+    }
+
+    @AfterEach
+    void stop() {
+        server.shutDown(true);
+    }
+
+    private LdapSettings settings() {
+        return new LdapSettings("ldap://127.0.0.1:" + server.getListenPort(), "", "", "dc=test", null, 2,
+                Duration.ofMillis(500), Duration.ofMillis(500), null, null);
+    }
+
+    @Test
+    void theZimbraFilterFindsAddressesAliasesAndCatchAlls() {
+        try (LdapSource s = new LdapSource(settings())) {
+            assertInstanceOf(Lookup.Found.class, s.lookup("alice", "zim.test"));
+            assertInstanceOf(Lookup.Found.class, s.lookup("al", "zim.test"));
+            assertInstanceOf(Lookup.Found.class, s.lookup("anyone", "catch.test"));
+            assertInstanceOf(Lookup.NotFound.class, s.lookup("dave", "zim.test"));
+            assertInstanceOf(Lookup.NotFound.class, s.lookup("*", "zim.test"));
+        }
+    }
+
+    @Test
+    void valuesAreEscaped() {
+        assertEquals("(mail=a\\2a\\28\\29\\5c@x.test)", LdapSettings.expand("(mail=%s)", "a*()\\", "x.test"));
+        assertEquals("(&(uid=bob)(dc=x.test)(x=100%))", LdapSettings.expand("(&(uid=%u)(dc=%d)(x=100%%))", "bob", "x.test"));
+    }
+
+    @Test
+    void badSettingsAreRefused() {
+        assertThrows(IllegalArgumentException.class, () -> new LdapSettings("http://x", null, null, null, null, null, null, null, null, null));
+        assertThrows(IllegalArgumentException.class, () -> new LdapSettings(null, null, null, null, "(mail=%s", null, null, null, null, null));
+        assertThrows(IllegalArgumentException.class, () -> new LdapSettings(null, null, null, null, "(mail=x)", null, null, null, null, null));
+    }
+
+    @Test
+    void aDirectoryThatIsGoneIsUnavailable() {
+        try (LdapSource s = new LdapSource(settings())) {
+            assertInstanceOf(Lookup.Found.class, s.lookup("alice", "zim.test"));
+            server.shutDown(true);
+            assertInstanceOf(Lookup.Unavailable.class, s.lookup("alice", "zim.test"));
+        }
+    }
+}

@@ -102,13 +102,21 @@ class RecipientsIT {
     void theTableIsReadAgainWhenItChanges() throws Exception {
         assertEquals("550-5.1.1 XM-RJCT01: Account <carol@tab.test> does not exist.", rcpt("127.0.0.22", "carol@tab.test").get(0));
         Files.writeString(TABLE, Files.readString(TABLE) + "carol@tab.test   OK\n");
-        Ports.await(() -> {
-            try {
-                return rcpt("127.0.0.22", "carol@tab.test").equals(List.of("250 2.1.5 Ok"));
-            } catch (Exception e) {
-                return false;
-            }
-        }, Duration.ofSeconds(10), "carol accepted after the table changed");
+        Object[] last = {null};
+        try {
+            Ports.await(() -> {
+                try {
+                    List<String> r = rcpt("127.0.0.22", "carol@tab.test");
+                    last[0] = r;
+                    return r.equals(List.of("250 2.1.5 Ok"));
+                } catch (Exception e) {
+                    last[0] = e;
+                    return false;
+                }
+            }, Duration.ofSeconds(30), "carol accepted after the table changed");
+        } catch (AssertionError e) {
+            throw new AssertionError(e.getMessage() + "; last answer: " + last[0], e);
+        }
     }
 
     @Test

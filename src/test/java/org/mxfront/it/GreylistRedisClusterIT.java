@@ -7,16 +7,9 @@ package org.mxfront.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -26,72 +19,17 @@ class GreylistRedisClusterIT {
     @TempDir
     static Path tmp;
     static SmtpSink sink;
-    static final List<Process> nodes = new ArrayList<>();
-    static final List<Integer> ports = new ArrayList<>();
-
-    /** A free port whose cluster bus port (+10000) is free too. */
-    static int clusterPort() {
-        for (int i = 0; i < 200; i++) {
-            int p = ThreadLocalRandom.current().nextInt(20000, 45000);
-            if (free(p) && free(p + 10000) && !ports.contains(p)) return p;
-        }
-        throw new IllegalStateException("no free port pair");
-    }
-
-    static boolean free(int port) {
-        try (ServerSocket s = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
-    }
-
-    static String run(String... cmd) throws Exception {
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes());
-        p.waitFor(60, TimeUnit.SECONDS);
-        return out;
-    }
+    static RedisClusterServers cluster;
 
     @BeforeAll
     static void start() throws Exception {
         sink = SmtpSink.start(tmp);
-        for (int i = 0; i < 3; i++) {
-            int port = clusterPort();
-            ports.add(port);
-            Path dir = Files.createDirectories(tmp.resolve("node" + port));
-            nodes.add(new ProcessBuilder("redis-server", "--port", Integer.toString(port), "--bind", "127.0.0.1",
-                    "--cluster-enabled", "yes", "--cluster-config-file", dir.resolve("nodes.conf").toString(),
-                    "--save", "", "--appendonly", "no", "--dir", dir.toString()).redirectErrorStream(true)
-                    .redirectOutput(dir.resolve("redis.log").toFile()).start());
-            Ports.awaitListening(port, Duration.ofSeconds(10));
-        }
-        List<String> create = new ArrayList<>(List.of("redis-cli", "--cluster", "create"));
-        for (int p : ports) create.add("127.0.0.1:" + p);
-        create.addAll(List.of("--cluster-replicas", "0", "--cluster-yes"));
-        String out = run(create.toArray(String[]::new));
-        assertTrue(out.contains("All 16384 slots covered"), out);
-        Ports.await(() -> {
-            try {
-                return ports.stream().allMatch(p -> {
-                    try {
-                        return run("redis-cli", "-p", Integer.toString(p), "cluster", "info").contains("cluster_state:ok");
-                    } catch (Exception e) {
-                        return false;
-                    }
-                });
-            } catch (RuntimeException e) {
-                return false;
-            }
-        }, Duration.ofSeconds(30), "the cluster to be ok");
+        cluster = RedisClusterServers.start(tmp);
     }
 
     @AfterAll
     static void stop() throws Exception {
-        for (Process p : nodes) {
-            p.destroyForcibly();
-            p.waitFor(10, TimeUnit.SECONDS);
-        }
+        if (cluster != null) cluster.close();
         if (sink != null) sink.close();
     }
 
@@ -107,7 +45,7 @@ class GreylistRedisClusterIT {
                       type: redis
                       redis-uri: redis://127.0.0.1:%d
                       redis-cluster: true
-                """.formatted(ports.get(0));
+                """.formatted(cluster.ports.get(0));
     }
 
     @Test

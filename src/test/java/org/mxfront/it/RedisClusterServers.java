@@ -1,6 +1,6 @@
 // A real three-node Redis Cluster on loopback (redis-server --cluster-enabled, joined with
-// redis-cli --cluster create, no replicas) for the rate-limit cluster IT; the same recipe as
-// GreylistRedisClusterIT's, as an object that starts and stops it.
+// redis-cli --cluster create, no replicas) for the greylisting and rate-limit cluster ITs, as an
+// object that starts and stops it.
 package org.mxfront.it;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -39,11 +39,18 @@ public final class Nsd implements AutoCloseable {
     }
 
     private static Nsd startOnce(Path parent, Map<String, String> zones) throws IOException {
+        return startAt(parent, zones, "127.0.0.1", Rbldnsd.freeUdpPort());
+    }
+
+    /**
+     * Starts nsd on this loopback address and port, once (no other port is tried): port 53 on an
+     * address of its own, for a resolver that asks port 53 only (glibc's, in DmarcOpendmarcIT).
+     */
+    public static Nsd startAt(Path parent, Map<String, String> zones, String address, int port) throws IOException {
         Path dir = Files.createDirectories(parent.resolve("nsd-" + System.nanoTime()));
-        int port = Rbldnsd.freeUdpPort();
         StringBuilder conf = new StringBuilder();
         conf.append("server:\n")
-                .append("  ip-address: 127.0.0.1@").append(port).append('\n')
+                .append("  ip-address: ").append(address).append('@').append(port).append('\n')
                 .append("  port: ").append(port).append('\n')
                 .append("  do-ip6: no\n  username: \"\"\n  chroot: \"\"\n  database: \"\"\n  server-count: 1\n")
                 .append("  zonesdir: \"").append(dir).append("\"\n")
@@ -65,11 +72,11 @@ public final class Nsd implements AutoCloseable {
                 .redirectOutput(dir.resolve("nsd.out").toFile()).start();
         Nsd n = new Nsd(port, p, dir);
         try {
-            Rbldnsd.awaitAnswering(port, zones.keySet().iterator().next());
+            Rbldnsd.awaitAnswering(address, port, zones.keySet().iterator().next());
         } catch (RuntimeException | Error e) {
             n.close();
             Path out = dir.resolve("nsd.out");
-            throw new AssertionError("nsd on port " + port + " did not answer; it said: "
+            throw new AssertionError("nsd on " + address + ":" + port + " did not answer; it said: "
                     + (Files.exists(out) ? Files.readString(out, StandardCharsets.UTF_8).strip() : "nothing"), e);
         }
         return n;

@@ -74,16 +74,21 @@ final class Rbldnsd implements AutoCloseable {
 
     /** Waits until a DNS server on 127.0.0.1:port answers a query for the name (any answer). */
     static void awaitAnswering(int port, String name) {
+        awaitAnswering("127.0.0.1", port, name);
+    }
+
+    /** Waits until a DNS server on address:port answers a query for the name (any answer). */
+    static void awaitAnswering(String address, int port, String name) {
         Ports.await(() -> {
             try {
-                SimpleResolver r = new SimpleResolver(new InetSocketAddress("127.0.0.1", port));
+                SimpleResolver r = new SimpleResolver(new InetSocketAddress(address, port));
                 r.setTimeout(Duration.ofMillis(300));
                 Message m = r.send(Message.newQuery(Record.newRecord(Name.fromString(name, Name.root), Type.A, DClass.IN)));
                 return m != null;
             } catch (IOException e) {
                 return false;
             }
-        }, Duration.ofSeconds(10), "a DNS server answering on 127.0.0.1:" + port);
+        }, Duration.ofSeconds(10), "a DNS server answering on " + address + ":" + port);
     }
 
     @Override

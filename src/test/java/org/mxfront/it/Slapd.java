@@ -101,6 +101,10 @@ final class Slapd implements AutoCloseable {
 
     /** Stops (SIGSTOP) or continues (SIGCONT) slapd: a directory that accepts connections and never answers. */
     void signal(String sig) throws Exception {
+        if (!process.isAlive()) {
+            throw new IOException("slapd on port " + port + " is not running (exit " + process.exitValue() + "); its log: "
+                    + dir.resolve("slapd.log"));
+        }
         Process p = new ProcessBuilder("kill", "-" + sig, Long.toString(process.pid())).redirectErrorStream(true).start();
         if (p.waitFor() != 0) throw new IOException("kill -" + sig + " failed");
     }

@@ -10,7 +10,10 @@
 # Environment: ROUNDS (default 3) measured rounds, each running every server once in turn, the figure
 # reported being each server's median; WARMUP (seconds, default 60) of the same load on each server
 # before the first round, so that the JVM's JIT (and Node's) has compiled the hot path — a daemon on
-# a real MX runs warm; WARMUP=0 measures cold start. MXFRONT_JAVA_OPTS: extra JVM flags for mxfront.
+# a real MX runs warm; WARMUP=0 measures cold start. WARMUP_MESSAGES=N instead warms each server with
+# exactly N messages and no second pass: "lukewarm", a daemon shortly after a restart (use ROUNDS=1:
+# later rounds are warmer; repeat the whole run for a median; add the AOT cache with
+# MXFRONT_JAVA_OPTS=-XX:AOTCache=target/mxfront.aot after `mvn -Paot package`). MXFRONT_JAVA_OPTS: extra JVM flags for mxfront.
 # MXFRONT_JAR: the jar to measure (default target/mxfront.jar). BASELINE_JAR: another build of mxfront
 # (say, the last release) run beside it as "baseline", same load, same rounds: a before/after in one run.
 # For each mxfront the CPU it used per message (user + system, from /proc) is reported too.
@@ -121,7 +124,13 @@ run() { # port [pid] -> messages per second (and, with a pid, " cpu-µs-per-mess
     python3 -c "print(f'{$messages/($end-$start):.0f}')"
   fi
 }
-warm() { # port: the same load for WARMUP seconds, then stop
+warm() { # port: the same load for WARMUP seconds (or exactly WARMUP_MESSAGES messages), then stop
+  if [ -n "${WARMUP_MESSAGES:-}" ]; then
+    [ "$WARMUP_MESSAGES" -gt 0 ] || return 0
+    timeout 600 smtp-source -s "$sessions" -m "$WARMUP_MESSAGES" -l "$bytes" "${extra[@]}" -M client.bench.example \
+      -f sender@sender.example -t user@example.com 127.0.0.1:"$1" >/dev/null 2>&1 || true
+    return 0
+  fi
   [ "${WARMUP:-60}" -gt 0 ] || return 0
   timeout "${WARMUP:-60}" smtp-source -s "$sessions" -m 1000000 -l "$bytes" "${extra[@]}" -M client.bench.example \
     -f sender@sender.example -t user@example.com 127.0.0.1:"$1" >/dev/null 2>&1 || true
@@ -141,12 +150,13 @@ names=(direct mxfront); ports=("$sink" "$mx")
 [ -n "$pf_port" ] && { names+=(Postfix); ports+=("$pf_port"); }
 [ -n "$haraka_port" ] && { names+=(Haraka); ports+=("$haraka_port"); }
 rounds=${ROUNDS:-3}
-echo "smtp-source -s $sessions -m $messages -l $bytes ${extra[*]}  ($(nproc) cores, warm-up ${WARMUP:-60} s each, $rounds rounds)"
+if [ -n "${WARMUP_MESSAGES:-}" ]; then warmup_text="$WARMUP_MESSAGES messages"; else warmup_text="${WARMUP:-60} s"; fi
+echo "smtp-source -s $sessions -m $messages -l $bytes ${extra[*]}  ($(nproc) cores, warm-up $warmup_text each, $rounds rounds${MXFRONT_JAVA_OPTS:+, mxfront with $MXFRONT_JAVA_OPTS})"
 for i in "${!names[@]}"; do [ "${names[$i]}" = direct ] || warm "${ports[$i]}"; drain; done
 # A second, shorter pass: a JVM that has idled (here, while the others warmed up) for more than 30 s
 # has lost its idle virtual-thread carriers, and their replacements make some compiled code
 # deoptimize and compile again, once. The second pass takes that one-time cost out of round 1.
-if [ "${WARMUP:-60}" -gt 0 ]; then
+if [ "${WARMUP:-60}" -gt 0 ] && [ -z "${WARMUP_MESSAGES:-}" ]; then
   for i in "${!names[@]}"; do [ "${names[$i]}" = direct ] || WARMUP=10 warm "${ports[$i]}"; drain; done
 fi
 declare -A got cpu

@@ -67,4 +67,15 @@ public final class Networks {
         IPAddress a = toIp(address);
         return a.isIPv6() ? a.toCompressedString() : a.toString();
     }
+
+    /**
+     * A socket address as an administrator writes it: {@code 127.0.0.1:10025}, {@code [2001:db8::1]:25},
+     * or the host name it was configured with ({@code mail.example.com:25}) when it is not resolved;
+     * never Java's {@code /127.0.0.1:10025}.
+     */
+    public static String text(java.net.InetSocketAddress address) {
+        if (address.isUnresolved() || address.getAddress() == null) return address.getHostString() + ":" + address.getPort();
+        String host = text(address.getAddress());
+        return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + address.getPort();
+    }
 }

@@ -80,7 +80,7 @@ public final class DownstreamRelay implements Downstream, AutoCloseable {
             DownstreamConnection c = acquire();
             release(c);
         } catch (DownstreamException e) {
-            LOG.warn("downstream {} not reachable yet: {}", address, e.getMessage());
+            LOG.warn("downstream {} not reachable yet: {}", org.mxfront.net.Networks.text(address), e.getMessage());
         }
     }
 
@@ -108,8 +108,10 @@ public final class DownstreamRelay implements Downstream, AutoCloseable {
         }
         if (!cf.isSuccess()) {
             cf.channel().close();
-            String why = cf.cause() == null ? "timeout" : cf.cause().getMessage();
-            throw new DownstreamException("cannot connect to downstream " + address + ": " + why);
+            String why = cf.cause() == null ? "timeout" : String.valueOf(cf.cause().getMessage());
+            // Netty appends the address in Java's form ("Connection refused: /127.0.0.1:10025"); it is named once already
+            if (why.endsWith(": " + address)) why = why.substring(0, why.length() - address.toString().length() - 2);
+            throw new DownstreamException("cannot connect to downstream " + org.mxfront.net.Networks.text(address) + ": " + why);
         }
         Channel ch = cf.channel();
         DownstreamConnection.Handler h = ch.pipeline().get(DownstreamConnection.Handler.class);

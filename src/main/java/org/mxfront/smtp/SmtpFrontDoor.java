@@ -150,7 +150,7 @@ public final class SmtpFrontDoor implements Door {
         server.start();
         sweeper.start();
         LOG.info("mxfront listening on {}:{} as {}, relaying to {}, STARTTLS {}", config.listen().getAddress().getHostAddress(),
-                port(), config.hostname(), config.downstream(),
+                port(), config.hostname(), config.downstream() == null ? "nothing" : org.mxfront.net.Networks.text(config.downstream()),
                 config.tls() == null ? "off (no certificate)" : "on (" + config.tls().provider() + ", " + config.tls().level() + ")");
     }
 

@@ -21,6 +21,7 @@ import java.util.ArrayDeque;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
+import org.mxfront.net.Networks;
 import org.mxfront.policy.ClientInfo;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -80,7 +81,7 @@ public final class DownstreamRelay implements Downstream, AutoCloseable {
             DownstreamConnection c = acquire();
             release(c);
         } catch (DownstreamException e) {
-            LOG.warn("downstream {} not reachable yet: {}", org.mxfront.net.Networks.text(address), e.getMessage());
+            LOG.warn("downstream {} not reachable yet: {}", Networks.text(address), e.getMessage());
         }
     }
 
@@ -111,7 +112,7 @@ public final class DownstreamRelay implements Downstream, AutoCloseable {
             String why = cf.cause() == null ? "timeout" : String.valueOf(cf.cause().getMessage());
             // Netty appends the address in Java's form ("Connection refused: /127.0.0.1:10025"); it is named once already
             if (why.endsWith(": " + address)) why = why.substring(0, why.length() - address.toString().length() - 2);
-            throw new DownstreamException("cannot connect to downstream " + org.mxfront.net.Networks.text(address) + ": " + why);
+            throw new DownstreamException("cannot connect to downstream " + Networks.text(address) + ": " + why);
         }
         Channel ch = cf.channel();
         DownstreamConnection.Handler h = ch.pipeline().get(DownstreamConnection.Handler.class);

@@ -21,6 +21,7 @@ import org.mxfront.codes.Reply;
 import org.mxfront.config.DaemonConfig;
 import org.mxfront.door.Door;
 import org.mxfront.metrics.MxMeters;
+import org.mxfront.net.Networks;
 import org.mxfront.policy.Decision;
 import javax.net.ssl.SSLSession;
 import org.mxfront.tls.EngineSocket;
@@ -150,7 +151,7 @@ public final class SmtpFrontDoor implements Door {
         server.start();
         sweeper.start();
         LOG.info("mxfront listening on {}:{} as {}, relaying to {}, STARTTLS {}", config.listen().getAddress().getHostAddress(),
-                port(), config.hostname(), config.downstream() == null ? "nothing" : org.mxfront.net.Networks.text(config.downstream()),
+                port(), config.hostname(), config.downstream() == null ? "nothing" : Networks.text(config.downstream()),
                 config.tls() == null ? "off (no certificate)" : "on (" + config.tls().provider() + ", " + config.tls().level() + ")");
     }
 

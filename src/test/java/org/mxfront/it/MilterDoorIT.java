@@ -284,8 +284,8 @@ class MilterDoorIT {
         StringBuilder headers = new StringBuilder();
         for (String h : exe.substring(0, split).split("\r\n(?![ \t])")) {
             int colon = h.indexOf(':');
-            headers.append("check(mt.header(conn, %s, %s), \"header\")\n".formatted(lua(h.substring(0, colon)),
-                    lua(h.substring(colon + 1).stripLeading())));
+            headers.append("check(mt.header(conn, %s, %s), \"header\")\n".formatted(Miltertest.lua(h.substring(0, colon)),
+                    Miltertest.lua(h.substring(colon + 1).stripLeading())));
         }
         java.nio.file.Files.writeString(script, """
                 function check(r, what) if r ~= nil then error(what .. ": " .. r) end end
@@ -314,22 +314,11 @@ class MilterDoorIT {
                 -- (miltertest's own MT_SMTPREPLY check does not parse multi-line replies: Postfix's view is in the tests above)
                 mt.disconnect(conn)
                 mt.echo("miltertest: all replies as expected")
-                """.formatted(mx.daemon.milterPort(), headers, lua(exe.substring(split + 4))));
+                """.formatted(mx.daemon.milterPort(), headers, Miltertest.lua(exe.substring(split + 4))));
         Process p = new ProcessBuilder("miltertest", "-s", script.toString()).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         System.out.println("miltertest: " + out);
         assertEquals(0, p.waitFor(), out);
         assertTrue(out.contains("miltertest: all replies as expected"), out);
     }
-
-    private static String lua(String s) {
-        StringBuilder b = new StringBuilder("\"");
-        for (char c : s.toCharArray()) {
-            if (c == '"' || c == '\\') b.append('\\').append(c);
-            else if (c < 0x20) b.append('\\').append((int) c);
-            else b.append(c);
-        }
-        return b.append('"').toString();
-    }
-
 }

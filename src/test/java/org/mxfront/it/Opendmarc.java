@@ -107,8 +107,8 @@ final class Opendmarc implements AutoCloseable {
         String head = message.substring(0, message.indexOf("\r\n\r\n"));
         for (String h : head.split("\r\n(?![ \t])")) {
             int colon = h.indexOf(':');
-            headers.append("  check(mt.header(conn, %s, %s), \"header\")\n".formatted(lua(h.substring(0, colon)),
-                    lua(h.substring(colon + 1).stripLeading())));
+            headers.append("  check(mt.header(conn, %s, %s), \"header\")\n".formatted(Miltertest.lua(h.substring(0, colon)),
+                    Miltertest.lua(h.substring(colon + 1).stripLeading())));
         }
         Path script = Files.createTempFile(dir, "check", ".lua");
         Files.writeString(script, """
@@ -143,7 +143,7 @@ final class Opendmarc implements AutoCloseable {
                 -- miltertest says nothing about a script's error: say it
                 local ok, e = pcall(run)
                 if ok then mt.echo("opendmarc: done") else mt.echo("opendmarc: error " .. tostring(e)) end
-                """.formatted(port, lua(helo), lua(clientIp), lua("<" + mailFrom + ">"), headers));
+                """.formatted(port, Miltertest.lua(helo), Miltertest.lua(clientIp), Miltertest.lua("<" + mailFrom + ">"), headers));
         Process p = new ProcessBuilder(MILTERTEST.toString(), "-s", script.toString()).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (!p.waitFor(60, TimeUnit.SECONDS)) p.destroyForcibly();
@@ -156,16 +156,6 @@ final class Opendmarc implements AutoCloseable {
         }
         return new Answer(out.contains("opendmarc: reject\n"), out.contains("opendmarc: tempfail\n"),
                 out.contains("opendmarc: quarantine\n"), ar, out.strip());
-    }
-
-    static String lua(String s) {
-        StringBuilder b = new StringBuilder("\"");
-        for (char c : s.toCharArray()) {
-            if (c == '"' || c == '\\') b.append('\\').append(c);
-            else if (c < 0x20) b.append('\\').append((int) c);
-            else b.append(c);
-        }
-        return b.append('"').toString();
     }
 
     @Override

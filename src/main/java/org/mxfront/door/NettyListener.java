@@ -46,7 +46,7 @@ public final class NettyListener implements AutoCloseable {
         // connection (the milter door gets a connection per SMTP session)
         workers = new NioEventLoopGroup(Math.min(4, Runtime.getRuntime().availableProcessors()),
                 new DefaultThreadFactory(name + "-io", true));
-        ServerBootstrap b = new ServerBootstrap().group(workers, workers).channel(NioServerSocketChannel.class)
+        ServerBootstrap b = new ServerBootstrap().group(workers, workers).channelFactory(Server::new)
                 .option(ChannelOption.SO_BACKLOG, 1024)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
@@ -83,7 +83,10 @@ public final class NettyListener implements AutoCloseable {
     /** Stops accepting, then waits up to {@code grace} until {@code busy} says nothing is in flight. */
     public void drain(Duration grace, IntSupplier busy) {
         draining = true;
-        if (listener != null) listener.close().syncUninterruptibly();
+        if (listener != null) {
+            listener.close().syncUninterruptibly();
+            closedInKernel(listener);
+        }
         long deadline = System.nanoTime() + grace.toNanos();
         while (busy.getAsInt() > 0 && System.nanoTime() < deadline) {
             try {
@@ -92,6 +95,42 @@ public final class NettyListener implements AutoCloseable {
                 Thread.currentThread().interrupt();
                 return;
             }
+        }
+    }
+
+    /**
+     * Waits (up to a second) until the kernel's listening socket is really closed. The JDK defers the
+     * close of a channel registered with a selector until the selector deregisters it at its next
+     * select, so for a moment after Netty's close future completes the kernel still completes
+     * handshakes into the backlog: a "drained" door would accept newcomers nobody serves. The JDK
+     * channel reports itself unregistered just before it closes the socket.
+     */
+    private static void closedInKernel(Channel c) {
+        if (!(c instanceof Server s) || c.eventLoop().inEventLoop()) return;
+        long deadline = System.nanoTime() + 1_000_000_000L;
+        while (s.jdk().isRegistered() && System.nanoTime() < deadline) {
+            try {
+                c.eventLoop().execute(() -> { }); // wakes the loop's select
+                Thread.sleep(1);
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                return; // the loop is shutting down: its selector is closed with it
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+        try {
+            // the socket is closed right after, in the same select: a task runs once that select returned
+            c.eventLoop().submit(() -> { }).syncUninterruptibly();
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // shutting down
+        }
+    }
+
+    /** Netty's server channel with the JDK channel under it in view (see {@link #closedInKernel}). */
+    private static final class Server extends NioServerSocketChannel {
+        java.nio.channels.ServerSocketChannel jdk() {
+            return javaChannel();
         }
     }
 

@@ -132,7 +132,15 @@ public enum Code {
     SENDER_VERIFY_FAILED(80, 550, "5.1.7", "Sender Verify Failed",
             "Sender address rejected: Sender Verify Failed for <{sender}>."),
     SENDER_VERIFY_TEMPFAIL(81, 450, "4.1.7", "Sender verification not completed",
-            "Sender address rejected: could not verify <{sender}> now, please try again later.");
+            "Sender address rejected: could not verify <{sender}> now, please try again later."),
+    // spam classification by rspamd or spamd, and the Spamcop DNSBL preset (issue 23)
+    SPAM_REJECTED(84, 550, "5.7.1", "Message classified as spam",
+            "Message classified as spam (score {score} / {threshold})."),
+    SPAM_DEFERRED(85, 451, "4.7.1", "Message deferred as possible spam",
+            "Message deferred as possible spam (score {score}), please try again later."),
+    SPAMCOP_LISTED(86, 550, "5.7.1", "The sending server is Blocklisted by Spamcop",
+            "The sending server {client_ip} is Blocklisted by Spamcop, see https://spamcop.net/bl.shtml"
+                    + " (an address is removed after 24 hours without new reports).");
 
     /** Whether an entry is emitted. Defunct and internal entries are listed but never used by checks. */
     public enum Status { ACTIVE, DEFUNCT, INTERNAL }

@@ -190,6 +190,11 @@ public final class PolicyEngine {
         return catalogue.render(code, vars, f.client().ip(), hostname);
     }
 
+    /** Renders a negative verdict for this client, with the reply code it may override. */
+    public Reply render(Verdict v, Facts f) {
+        return catalogue.render(v.code(), v.replyCode(), v.code().enhanced(), v.vars(), f.client().ip(), hostname);
+    }
+
     /**
      * Runs one stage of a policy.
      *
@@ -217,7 +222,7 @@ public final class PolicyEngine {
                 timer(cc.name()).record(System.nanoTime() - t0, java.util.concurrent.TimeUnit.NANOSECONDS);
             }
             if (tracer != null) tracer.accept(new Finding(stage, cc.name(), cc.mode(), v,
-                    v.negative() ? render(v.code(), v.vars(), facts) : null));
+                    v.negative() ? render(v, facts) : null));
             switch (v) {
                 case Verdict.Continue c -> { }
                 case Verdict.Accept a -> {
@@ -247,7 +252,7 @@ public final class PolicyEngine {
     }
 
     private Decision negative(ConfiguredCheck cc, Stage stage, Facts facts, Verdict v) {
-        Reply reply = render(v.code(), v.vars(), facts);
+        Reply reply = render(v, facts);
         if (cc.mode() == Mode.LOG_ONLY) {
             count(v.code(), stage, cc.name(), "log-only");
             decisionLog.write("reject_warning", stageName(stage), facts, reply, cc.name());

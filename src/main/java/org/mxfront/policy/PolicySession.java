@@ -157,6 +157,7 @@ public final class PolicySession {
     /** MAIL stage: starts a transaction. */
     public Decision mail(Mailbox sender, long declaredSize) {
         resetTransaction();
+        facts.state().clearNotes();
         facts = facts.withSender(sender, declaredSize);
         return applied(Stage.MAIL, run(engine.defaultPolicy(), Stage.MAIL));
     }
@@ -209,6 +210,7 @@ public final class PolicySession {
         closeMessage();
         AddedHeader.take(facts.state()); // none left over from a message refused after a check asked for one
         HeaderRemoval.clear(facts.state());
+        facts.state().clearNotes();
         for (ConfiguredCheck cc : content().checks()) {
             if (cc.check() instanceof MessageCheck mc && cc.check().stages().contains(Stage.END_OF_DATA)) {
                 readers.put(cc, mc.open(facts));

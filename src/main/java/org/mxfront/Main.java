@@ -19,7 +19,7 @@ import picocli.CommandLine.Parameters;
 @Command(name = "mxfront", mixinStandardHelpOptions = true, version = "mxfront 0.1.0",
         description = "Mail policy daemon in front of Postfix.",
         subcommands = {Main.Run.class, Main.CheckConfig.class, Main.Codes.class, ExplainCommand.class,
-                ReloadCommand.class, GreylistCommand.class, RateLimitCommand.class})
+                ReloadCommand.class, GreylistCommand.class, RateLimitCommand.class, SpamCommand.class})
 public final class Main implements Runnable {
     @Override
     public void run() {

@@ -88,6 +88,9 @@ public final class SpamCheck implements MessageCheck {
         };
     }
 
+    /** The settings (the learn command finds the classifier through them). */
+    public SpamConfig config() { return config; }
+
     @Override
     public Set<Stage> stages() { return Set.of(Stage.END_OF_DATA); }
 

@@ -39,6 +39,7 @@ import org.mxfront.policy.HeaderRemoval;
 import org.mxfront.policy.Mailbox;
 import org.mxfront.policy.PolicyEngine;
 import org.mxfront.policy.PolicySession;
+import org.mxfront.policy.ReplacedHeader;
 import org.mxfront.policy.Stage;
 import org.mxfront.policy.TlsInfo;
 import org.slf4j.Logger;
@@ -343,6 +344,13 @@ public final class MilterSession implements AutoCloseable {
             if ((actions & MilterProtocol.SMFIF_CHGHDRS) != 0) {
                 // forged fields claiming our authserv-id go first, so the indexes are Postfix's own
                 for (int[] r : m.removals) out.add(new MilterResponse.ChangeHeader(r[1], m.removalNames.get(r[0]), ""));
+            }
+            if ((actions & MilterProtocol.SMFIF_CHGHDRS) != 0) {
+                // fields a check rewrites in place (the spam check's subject): the first of that name
+                for (ReplacedHeader r : ReplacedHeader.take(p.facts().state())) {
+                    String v = (protocol & MilterProtocol.SMFIP_HDR_LEADSPC) != 0 ? " " + r.value() : r.value();
+                    out.add(new MilterResponse.ChangeHeader(1, r.name(), v));
+                }
             }
             if ((actions & MilterProtocol.SMFIF_ADDHDRS) != 0) {
                 // several fields asked at one index keep their order: SMFIR_INSHEADER at index, index+1, ...

@@ -209,6 +209,7 @@ public final class PolicySession {
     public void openMessage() {
         closeMessage();
         AddedHeader.take(facts.state()); // none left over from a message refused after a check asked for one
+        ReplacedHeader.take(facts.state());
         HeaderRemoval.clear(facts.state());
         facts.state().clearNotes();
         for (ConfiguredCheck cc : content().checks()) {

@@ -30,6 +30,7 @@ import org.mxfront.policy.HeaderCollector;
 import org.mxfront.policy.HeaderRemoval;
 import org.mxfront.policy.Mailbox;
 import org.mxfront.policy.PolicySession;
+import org.mxfront.policy.ReplacedHeader;
 import org.mxfront.policy.Stage;
 import org.mxfront.policy.TlsInfo;
 import org.mxfront.policy.Verdict;
@@ -800,7 +801,8 @@ public final class SmtpConversation {
                 }
             }
             try {
-                held.replay((buf, len, complete, continued) -> forwarding = forwarding && downstream.line(buf, len, complete, continued));
+                held.replay(new HeaderReplacer(ReplacedHeader.take(policy.facts().state()),
+                        (buf, len, complete, continued) -> forwarding = forwarding && downstream.line(buf, len, complete, continued)));
             } catch (IOException e) {
                 LOG.error("replaying a held message for {} failed: {}", policy.facts().client().logName(), e.getMessage());
                 return false;

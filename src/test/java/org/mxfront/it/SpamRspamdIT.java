@@ -46,7 +46,7 @@ class SpamRspamdIT {
 
     /**
      * The spam check on rspamd, and per domain: example.net with mxfront's own thresholds (reject at
-     * 20: GTUBE's 15 only flags), example.org with rspamd's Settings-ID "strict" (reject at 2),
+     * 20, rewrite the subject from 6: GTUBE's 15 only flags), example.org with rspamd's Settings-ID "strict" (reject at 2),
      * example.info with "grey" (greylist at 1).
      */
     static String yaml(String url, String onFailure, String extra) {
@@ -64,7 +64,7 @@ class SpamRspamdIT {
                   example.com: {}
                   example.net:
                     checks:
-                      spam: {thresholds: {reject: 20, add-header: 6}}
+                      spam: {thresholds: {reject: 20, rewrite-subject: 6}}
                   example.org:
                     checks:
                       spam: {rspamd: {settings-id: strict}}
@@ -126,11 +126,14 @@ class SpamRspamdIT {
 
     @Test
     @Order(3)
-    void mxfrontsOwnThresholdForADomainTurnsTheRefusalIntoAHeader() throws Exception {
+    void mxfrontsOwnThresholdForADomainTurnsTheRefusalIntoARewrittenSubject() throws Exception {
         assertTrue(send(mx.get(), "bob@example.net", gtube("rspamd gtube example.net")).get(0).startsWith("250 2.0.0 Ok"));
-        String body = SmtpSink.body(sink.awaitMessageContaining("Subject: rspamd gtube example.net\n"));
+        String body = SmtpSink.body(sink.awaitMessageContaining("Subject: ***SPAM*** rspamd gtube example.net\n"));
         assertTrue(body.startsWith("X-Spamd-Result: default: True [15.00 / 20.00];\n\tGTUBE(0.00)[]\nX-Spam-Status: Yes, score=15.00\n"
-                + "X-Rspamd-Action: add header\nX-Spam: Yes\n"), body);
+                + "X-Rspamd-Action: rewrite subject\nX-Spam: Yes\n"), body);
+        // the subject is rewritten in place: one Subject field, where it was
+        assertEquals(1, body.split("\nSubject: ", -1).length - 1, body);
+        assertTrue(body.contains("\nTo: bob@example.com\nSubject: ***SPAM*** rspamd gtube example.net\nDate: "), body);
     }
 
     @Test
@@ -169,11 +172,18 @@ class SpamRspamdIT {
                 """ + yaml(rspamd.url(), "accept", "");
         try (Mxfront m = Mxfront.start(sink.port(), milter);
                 PostfixInstance postfix = PostfixInstance.start(tmp, sink.port(), List.of("smtpd_milters=inet:127.0.0.1:"
-                        + m.daemon.milterPort(), "milter_default_action=tempfail", "milter_protocol=6", "mynetworks=127.0.0.1/32"))) {
-            List<String> refused = viaPostfix(postfix, "gtube@sender.example", gtube("milter gtube"));
+                        + m.daemon.milterPort(), "milter_default_action=tempfail", "milter_protocol=6", "mynetworks=127.0.0.1/32",
+                        "relay_domains=example.com,example.net", "transport_maps=inline:{example.com=smtp:[127.0.0.1]:" + sink.port()
+                                + ",example.net=smtp:[127.0.0.1]:" + sink.port() + "}"))) {
+            List<String> refused = viaPostfix(postfix, "gtube@sender.example", "bob@example.com", gtube("milter gtube"));
             assertEquals(List.of("550-5.7.1 XM-RJCT84: Message classified as spam (score 15.0 / 15).", "550 5.7.1 [127.0.0.4] [mx.test]"),
                     refused);
-            List<String> ok = viaPostfix(postfix, "clean@sender.example", clean("milter clean spam"));
+            List<String> flagged = viaPostfix(postfix, "flagged@sender.example", "bob@example.net", gtube("milter gtube flagged"));
+            assertTrue(flagged.get(0).startsWith("250 2.0.0 Ok: queued as "), flagged.toString());
+            String f = sink.awaitMessageContaining("Subject: ***SPAM*** milter gtube flagged\n", Duration.ofSeconds(30));
+            assertTrue(f.contains("\nX-Rspamd-Action: rewrite subject\nX-Spam: Yes\n"), f);
+            assertEquals(1, f.split("\nSubject: ", -1).length - 1, f);
+            List<String> ok = viaPostfix(postfix, "clean@sender.example", "bob@example.com", clean("milter clean spam"));
             assertTrue(ok.get(0).startsWith("250 2.0.0 Ok: queued as "), ok.toString());
             String dump = sink.awaitMessageContaining("Subject: milter clean spam\n", Duration.ofSeconds(30));
             assertTrue(dump.contains("\nX-Spamd-Result: default: False ["), dump);
@@ -184,14 +194,14 @@ class SpamRspamdIT {
         }
     }
 
-    static List<String> viaPostfix(PostfixInstance postfix, String sender, byte[] message) throws Exception {
+    static List<String> viaPostfix(PostfixInstance postfix, String sender, String rcpt, byte[] message) throws Exception {
         try (SmtpClient c = new SmtpClient("127.0.0.4", postfix.port)) {
             c.timeout(Duration.ofSeconds(30));
             assertTrue(c.reply().get(0).startsWith("220 "));
             List<String> ehlo = c.command("EHLO client.sender.example");
             assertTrue(ehlo.get(ehlo.size() - 1).startsWith("250 "), ehlo.toString());
             assertEquals(List.of("250 2.1.0 Ok"), c.command("MAIL FROM:<" + sender + ">"));
-            assertEquals(List.of("250 2.1.5 Ok"), c.command("RCPT TO:<bob@example.com>"));
+            assertEquals(List.of("250 2.1.5 Ok"), c.command("RCPT TO:<" + rcpt + ">"));
             assertEquals(List.of("354 End data with <CR><LF>.<CR><LF>"), c.command("DATA"));
             c.sendRaw(Corpus.smtpData(message));
             return c.reply();

@@ -25,6 +25,7 @@ import org.mxfront.policy.AddedHeader;
 import org.mxfront.policy.Facts;
 import org.mxfront.policy.Mailbox;
 import org.mxfront.policy.MessageCheck;
+import org.mxfront.policy.ReplacedHeader;
 import org.mxfront.policy.Stage;
 import org.mxfront.policy.Verdict;
 import org.mxfront.spam.RspamdClient;
@@ -237,27 +238,22 @@ public final class SpamCheck implements MessageCheck {
         for (AddedHeader h : hs) AddedHeader.add(f.state(), h);
     }
 
-    /** The subject rspamd rewrote, or ours: the prefix before the message's own. */
+    /** The subject rspamd rewrote, or ours: the prefix before the message's own; rewritten in place. */
     private void rewriteSubject(Facts f, SpamResult r) {
-        String subject = r.subject();
-        if (subject == null) {
-            String original = null;
-            if (f.headers() != null) {
-                for (var field : f.headers().fields()) {
-                    if (field.name().equalsIgnoreCase("Subject")) {
-                        original = field.value();
-                        break;
-                    }
+        String original = null;
+        if (f.headers() != null) {
+            for (var field : f.headers().fields()) {
+                if (field.name().equalsIgnoreCase("Subject")) {
+                    original = field.value();
+                    break;
                 }
             }
-            subject = config.subjectPrefix() + (original == null ? "" : original);
         }
+        String subject = r.subject() != null ? r.subject() : config.subjectPrefix() + (original == null ? "" : original);
         f.state().note("spam_subject", "rewritten");
-        SUBJECT_REWRITER.accept(f, subject.replaceAll("[\\r\\n]+", " "));
+        if (original == null) AddedHeader.add(f.state(), new AddedHeader("Subject", subject.replaceAll("[\\r\\n]+", " "), 0));
+        else ReplacedHeader.add(f.state(), new ReplacedHeader("Subject", subject));
     }
-
-    /** Where a rewritten subject goes (replaced once the doors can change a field: see the README). */
-    private static final java.util.function.BiConsumer<Facts, String> SUBJECT_REWRITER = (f, s) -> { };
 
     /** rspamd's X-Spamd-Result shape: {@code default: True [15.00 / 15.00]; GTUBE(0.00)[...]}, one symbol a line. */
     static String spamdResult(SpamResult r, double threshold, boolean flagged) {

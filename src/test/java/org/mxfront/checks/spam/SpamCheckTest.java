@@ -160,6 +160,20 @@ class SpamCheckTest {
     }
 
     @Test
+    void rewriteSubjectReplacesTheSubjectInPlaceOrAddsOne() {
+        Fake b = new Fake("rspamd");
+        b.answer = answer(SpamAction.REWRITE_SUBJECT, 9, 15);
+        Facts f = facts().withHeaders(new org.mxfront.policy.HeaderSection(List.of(new org.mxfront.policy.HeaderSection.Field("Subject", "hi")), 20));
+        assertEquals(Verdict.CONTINUE, run(config("rspamd", ""), b, f));
+        assertEquals(List.of(new org.mxfront.policy.ReplacedHeader("Subject", "***SPAM*** hi")), org.mxfront.policy.ReplacedHeader.take(f.state()));
+        assertTrue(AddedHeader.take(f.state()).stream().anyMatch(h -> h.name().equals("X-Spam")));
+        b.answer = new SpamResult(SpamAction.REWRITE_SUBJECT, 9, 15, List.of(), "[SPAM] hi", List.of(), List.of());
+        Facts none = facts();
+        run(config("rspamd", ""), b, none);
+        assertTrue(AddedHeader.take(none.state()).contains(new AddedHeader("Subject", "[SPAM] hi", 0)));
+    }
+
+    @Test
     void thresholdsAndActionsOfTheConfigOverruleRspamdsAction() {
         Fake b = new Fake("rspamd");
         b.answer = answer(SpamAction.ADD_HEADER, 7.5, 15);

@@ -12,7 +12,7 @@ final class SpamdFixture extends Fixture<SpamdInstance> {
 
     @Override
     String missing() {
-        return missingProgram("/usr/sbin/spamd", "spamassassin");
+        return missingProgram("/usr/sbin/spamd", "spamd");
     }
 
     int port() { return get().port; }

@@ -1,4 +1,4 @@
-// A private SpamAssassin spamd (Debian's spamassassin package) on a free loopback port: local tests
+// A private SpamAssassin spamd (Debian's spamd and spamassassin packages) on a free loopback port: local tests
 // only (-L, no network rules), no per-user configuration, TELL allowed (learning), and a site
 // configuration directory of its own: Debian's plugin loaders (*.pre) copied from /etc/spamassassin
 // plus a local.cf putting the Bayes database in the test's directory. Starts in a few seconds.

@@ -256,6 +256,40 @@ class SpamCheckTest {
                 lastRequest.get());
     }
 
+    @Test
+    void rspamdClientSlowOrAnsweringGarbageIsAFaultWithinTheTimeout() throws Exception {
+        // a server that takes the request and never answers; one that answers HTTP with a body that
+        // is not rspamd's; one that answers something that is not HTTP; a server error
+        for (String reply : new String[] {null, "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello",
+                "garbage garbage\r\n\r\n", "HTTP/1.1 500 Internal Server Error\r\nContent-Length: 0\r\n\r\n"}) {
+            try (ServerSocket server = new ServerSocket(0, 5, InetAddress.getLoopbackAddress())) {
+                Thread t = Thread.ofVirtual().start(() -> {
+                    try (Socket s = server.accept()) {
+                        s.getInputStream().readNBytes(100);
+                        if (reply == null) {
+                            Thread.sleep(3000);
+                            return;
+                        }
+                        s.getOutputStream().write(reply.getBytes(StandardCharsets.US_ASCII));
+                        s.getOutputStream().flush();
+                        Thread.sleep(200);
+                    } catch (IOException | InterruptedException e) {
+                        // the client's side tells
+                    }
+                });
+                RspamdClient c = new RspamdClient(java.net.URI.create("http://127.0.0.1:" + server.getLocalPort()), null, null,
+                        Duration.ofSeconds(1), Duration.ofMillis(700));
+                long t0 = System.nanoTime();
+                IOException e = assertThrows(IOException.class, () -> c.check(new SpamEnvelope("192.0.2.7", null, null, "",
+                        List.of("bob@example.com"), "Q", null, null), new java.io.ByteArrayInputStream(MESSAGE), MESSAGE.length), reply);
+                assertTrue(System.nanoTime() - t0 < 2_000_000_000L, "answered within the timeout: " + e);
+                if (reply == null) assertTrue(e instanceof java.net.SocketTimeoutException, e.toString());
+                c.close();
+                t.join();
+            }
+        }
+    }
+
     final AtomicReference<String> lastRequest = new AtomicReference<>("");
 
     SpamResult spamd(String reply) throws Exception {

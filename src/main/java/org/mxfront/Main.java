@@ -6,6 +6,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import org.mxfront.checks.ratelimit.RateLimitCheck;
 import org.mxfront.config.ConfigException;
 import org.mxfront.config.ConfigLoader;
 import org.mxfront.config.DaemonConfig;
@@ -76,6 +77,13 @@ public final class Main implements Runnable {
                 DaemonConfig c = new ConfigLoader().load(file, new SimpleMeterRegistry());
                 System.out.println(file + ": OK (" + c.engine().defaultPolicy().checks().size() + " checks, listen "
                         + doors(c) + ")");
+                if (c.listen() != null) {
+                    for (String rule : RateLimitCheck.saslRules(c.engine())) {
+                        System.out.println(file + ": warning: checks.rate-limit.rules." + rule + ": the SMTP door has no"
+                                + " SMTP AUTH, so sasl-user/sasl-domain are never known there; the rule counts only at the"
+                                + " policy-server and milter doors");
+                    }
+                }
                 return 0;
             } catch (ConfigException e) {
                 System.err.println(e.getMessage());

@@ -24,6 +24,8 @@ import org.mxfront.checks.helo.HeloCheck;
 import org.mxfront.checks.helo.HeloConfig;
 import org.mxfront.checks.hops.ReceivedHopsCheck;
 import org.mxfront.checks.hops.ReceivedHopsConfig;
+import org.mxfront.checks.mailboxquota.MailboxQuotaCheck;
+import org.mxfront.checks.mailboxquota.MailboxQuotaConfig;
 import org.mxfront.checks.rcptlimit.RecipientLimitCheck;
 import org.mxfront.checks.ratelimit.RateLimitCheck;
 import org.mxfront.checks.ratelimit.RateLimitConfig;
@@ -99,7 +101,9 @@ public final class CheckTypes {
             // recipient validation, the dictionary-attack guard, sender verification (issue 15)
             new CheckType<>("dictionary-guard", DictionaryGuardConfig.class, DictionaryGuardCheck::new),
             new CheckType<>("recipients", RecipientsConfig.class, RecipientsCheck::new),
-            new CheckType<>("sender-verify", SenderVerifyConfig.class, SenderVerifyCheck::new));
+            new CheckType<>("sender-verify", SenderVerifyConfig.class, SenderVerifyCheck::new),
+            // account states: full mailboxes from Dovecot's quota-status service (issue 24)
+            new CheckType<>("mailbox-quota", MailboxQuotaConfig.class, MailboxQuotaCheck::new));
 
     public static final Map<String, CheckType<?>> BY_NAME =
             ALL.stream().collect(Collectors.toUnmodifiableMap(CheckType::name, Function.identity()));

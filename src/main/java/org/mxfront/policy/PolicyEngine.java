@@ -190,6 +190,16 @@ public final class PolicyEngine {
         return catalogue.render(code, vars, f.client().ip(), hostname);
     }
 
+    /** Renders a negative verdict: a Defer of a permanent (5xx) entry in its temporary form (550 5.4.6 as 450 4.4.6). */
+    public Reply render(Verdict v, Facts f) {
+        Code code = v.code();
+        if (v instanceof Verdict.Defer && code.smtpCode() >= 500) {
+            return catalogue.render(code, code.smtpCode() - 100, "4" + code.enhanced().substring(1), v.vars(), f.client().ip(),
+                    hostname);
+        }
+        return render(code, v.vars(), f);
+    }
+
     /**
      * Runs one stage of a policy.
      *
@@ -249,7 +259,7 @@ public final class PolicyEngine {
     private Decision negative(ConfiguredCheck cc, Stage stage, Facts facts, Verdict v) {
         Reply reply = render(v.code(), v.vars(), facts);
         if (cc.mode() == Mode.LOG_ONLY) {
-            count(v.code(), stage, cc.name(), "log-only");
+            count(v, stage, cc.name(), "log-only");
             decisionLog.write("reject_warning", stageName(stage), facts, reply, cc.name());
             return null;
         }
@@ -258,7 +268,7 @@ public final class PolicyEngine {
 
     /** Logs and counts a decision that the front door is applying now. */
     void applied(Decision d, Stage stage, Facts facts) {
-        count(d.verdict().code(), stage, d.check(), "enforce");
+        count(d.verdict(), stage, d.check(), "enforce");
         String action = switch (d.verdict()) {
             case Verdict.Disconnect x -> "disconnect";
             case Verdict.Defer x -> "defer";
@@ -274,11 +284,13 @@ public final class PolicyEngine {
         }
     }
 
-    private void count(Code code, Stage stage, String check, String mode) {
-        String key = code.name() + '|' + stage + '|' + check + '|' + mode;
+    private void count(Verdict v, Stage stage, String check, String mode) {
+        Code code = v.code();
+        boolean permanent = code.smtpCode() >= 500 && !(v instanceof Verdict.Defer);
+        String key = code.name() + '|' + permanent + '|' + stage + '|' + check + '|' + mode;
         counters.computeIfAbsent(key, k -> Counter.builder(REJECTIONS)
                 .description("Negative policy decisions by reply code, class, stage and check")
-                .tag("code", catalogue.id(code)).tag("class", code.smtpCode() >= 500 ? "permanent" : "temporary")
+                .tag("code", catalogue.id(code)).tag("class", permanent ? "permanent" : "temporary")
                 .tag("stage", stage.name().toLowerCase(Locale.ROOT))
                 .tag("check", check == null ? "none" : check).tag("mode", mode).register(registry)).increment();
     }

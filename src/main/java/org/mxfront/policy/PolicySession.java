@@ -175,7 +175,7 @@ public final class PolicySession {
         Decision d = engine.evaluate(policy, Stage.RCPT, f, readers, tracer);
         if (d.proceed() && contentPolicy != null && !contentPolicy.contentKey().equals(policy.contentKey())) {
             Verdict v = new Verdict.Defer(Code.MIXED_CONTENT_POLICY, Map.of("recipient", recipient.address()));
-            d = new Decision(v, "content-policy", engine.render(v.code(), v.vars(), f));
+            d = new Decision(v, "content-policy", engine.render(v, f));
         }
         if (!d.proceed()) engine.applied(d, Stage.RCPT, f);
         return d;
@@ -252,7 +252,7 @@ public final class PolicySession {
 
     /** Logs and counts a refusal the front door makes itself (protocol errors, downstream faults). */
     public Decision refuse(Stage stage, Verdict verdict, String reason) {
-        Decision d = new Decision(verdict, reason, engine.render(verdict.code(), verdict.vars(), facts));
+        Decision d = new Decision(verdict, reason, engine.render(verdict, facts));
         engine.applied(d, stage, facts);
         return d;
     }

@@ -560,6 +560,16 @@ class PolicyEngineTest {
     @Test
     void verdictConstructorsCheckTheReplyClass() {
         assertThrows(IllegalArgumentException.class, () -> new Verdict.Reject(Code.GREYLISTED, Map.of()));
-        assertThrows(IllegalArgumentException.class, () -> new Verdict.Defer(Code.RELAY_DENIED, Map.of()));
+        assertThrows(IllegalArgumentException.class, () -> new Verdict.Defer(Code.TIMEOUT, Map.of()));
+    }
+
+    @Test
+    void aDeferredPermanentEntryIsSentInItsTemporaryForm() {
+        PolicyEngine e = engine();
+        Facts f = Facts.connect(new ClientInfo(java.net.InetAddress.getLoopbackAddress(), 25, null, false, 1));
+        assertEquals("450-4.4.6 XM-RJCT91: Hourly sending quota exceeded, try again later.\r\n450 4.4.6 [127.0.0.1] [mx.test]",
+                e.render(new Verdict.Defer(Code.HOURLY_SENDING_QUOTA_EXCEEDED, Map.of()), f).wire(true));
+        assertEquals("550-5.4.6 XM-RJCT91: Hourly sending quota exceeded, try again later.\r\n550 5.4.6 [127.0.0.1] [mx.test]",
+                e.render(new Verdict.Reject(Code.HOURLY_SENDING_QUOTA_EXCEEDED, Map.of()), f).wire(true));
     }
 }

@@ -38,7 +38,7 @@ public enum Code {
     PBL_LISTED(19, 550, "5.7.1", "IP address listed in PBL", "IP address {client_ip} is listed in the Spamhaus PBL."),
     INVALID_HOSTED_RECIPIENT(20, 550, "5.1.1", "Invalid hosted recipient", "Recipient <{recipient}> does not exist."),
     DOMAIN_NO_HOSTING(21, 550, "5.1.2", "Domain has no hosting",
-            "Domain {domain} points its MX at us but has no mail hosting here."),
+            "Lowest numbered MX record points to local host: {domain} points its MX at us but has no mail hosting here."),
     OWN_RBL_LISTED(22, 550, "5.7.1", "IP listed in our RBL", "IP address {client_ip} is listed in {zone}."),
 
     GREYLISTED(23, 451, "4.7.1", "Greylisted", "Greylisted, please try again in {retry} seconds."),

@@ -227,7 +227,7 @@ public final class PolicyEngine {
                 timer(cc.name()).record(System.nanoTime() - t0, java.util.concurrent.TimeUnit.NANOSECONDS);
             }
             if (tracer != null) tracer.accept(new Finding(stage, cc.name(), cc.mode(), v,
-                    v.negative() ? render(v.code(), v.vars(), facts) : null));
+                    v.negative() ? render(v, facts) : null));
             switch (v) {
                 case Verdict.Continue c -> { }
                 case Verdict.Accept a -> {
@@ -257,7 +257,7 @@ public final class PolicyEngine {
     }
 
     private Decision negative(ConfiguredCheck cc, Stage stage, Facts facts, Verdict v) {
-        Reply reply = render(v.code(), v.vars(), facts);
+        Reply reply = render(v, facts);
         if (cc.mode() == Mode.LOG_ONLY) {
             count(v, stage, cc.name(), "log-only");
             decisionLog.write("reject_warning", stageName(stage), facts, reply, cc.name());

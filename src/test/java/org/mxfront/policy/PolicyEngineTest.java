@@ -571,5 +571,14 @@ class PolicyEngineTest {
                 e.render(new Verdict.Defer(Code.HOURLY_SENDING_QUOTA_EXCEEDED, Map.of()), f).wire(true));
         assertEquals("550-5.4.6 XM-RJCT91: Hourly sending quota exceeded, try again later.\r\n550 5.4.6 [127.0.0.1] [mx.test]",
                 e.render(new Verdict.Reject(Code.HOURLY_SENDING_QUOTA_EXCEEDED, Map.of()), f).wire(true));
+        // and so it goes on the wire from a check
+        PolicySession s = engine(false, policy("default", "k0", enforce("quota", Stage.MAIL,
+                new Verdict.Defer(Code.HOURLY_SENDING_QUOTA_EXCEEDED, Map.of()), new ArrayList<>())), Map.of())
+                .newSession(OUTSIDER, 1234, 1);
+        s.connect();
+        Decision d = s.mail(new Mailbox("a", "sender.example", false), 0);
+        assertEquals(List.of("450-4.4.6 XM-RJCT91: Hourly sending quota exceeded, try again later.", "450 4.4.6 ["
+                + Networks.text(OUTSIDER) + "] [mx.test]"), d.reply().wireLines(true));
+        assertEquals(1.0, registry.get(PolicyEngine.REJECTIONS).tag("code", "XM-RJCT91").tag("class", "temporary").counter().count());
     }
 }

@@ -9,6 +9,7 @@ import java.util.concurrent.CountDownLatch;
 import org.mxfront.config.ConfigException;
 import org.mxfront.config.ConfigLoader;
 import org.mxfront.config.DaemonConfig;
+import org.mxfront.net.Networks;
 import org.mxfront.codes.ReplyCatalogue;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -85,14 +86,17 @@ public final class Main implements Runnable {
 
         private static String doors(DaemonConfig c) {
             StringBuilder sb = new StringBuilder();
-            if (c.listen() != null) sb.append("smtp ").append(c.listen()).append(", downstream ").append(c.downstream());
+            // Addresses as an administrator writes them (127.0.0.1:2525, [::1]:25), as the log lines do.
+            if (c.listen() != null) {
+                sb.append("smtp ").append(Networks.text(c.listen())).append(", downstream ").append(Networks.text(c.downstream()));
+            }
             if (c.policyListen() != null) {
                 if (!sb.isEmpty()) sb.append(", ");
-                sb.append("policy-server ").append(c.policyListen());
+                sb.append("policy-server ").append(Networks.text(c.policyListen()));
             }
             if (c.milterListen() != null) {
                 if (!sb.isEmpty()) sb.append(", ");
-                sb.append("milter ").append(c.milterListen());
+                sb.append("milter ").append(Networks.text(c.milterListen()));
             }
             return sb.toString();
         }

@@ -27,6 +27,17 @@ class CommandLineTest {
     }
 
     @Test
+    void checkConfigPrintsAddressesTheAdministratorsWay() throws Exception {
+        Path f = tmp.resolve("doors.yml");
+        Files.writeString(f, "smtp:\n  listen: 127.0.0.1:2625\ndownstream: {address: '[::1]:10099'}\n"
+                + "policy-server: {enabled: true, listen: '[::1]:10040'}\nmilter: {enabled: true, listen: 127.0.0.1:8891}\n");
+        Cli.Run r = run("check-config", f.toString());
+        assertEquals(0, r.exit(), r.err());
+        assertTrue(r.out().startsWith(f + ": OK (8 checks, listen smtp 127.0.0.1:2625, downstream [::1]:10099,"
+                + " policy-server [::1]:10040, milter 127.0.0.1:8891)"), r.out());
+    }
+
+    @Test
     void brokenConfigNamesFileLineAndKey() throws Exception {
         Path f = tmp.resolve("bad.yml");
         Files.writeString(f, "smtp:\n  listen: 127.0.0.1:2525\n  max-conections: 3\n");

@@ -28,7 +28,22 @@ public final class Main implements Runnable {
     }
 
     public static void main(String[] args) {
+        quietNettyOnNewJdks();
         System.exit(new CommandLine(new Main()).execute(args));
+    }
+
+    /**
+     * JDK 24+ prints a warning to stderr on the first sun.misc.Unsafe memory access (Netty's) unless the
+     * JVM runs with --sun-misc-unsafe-memory-access=allow, as bin/mxfront and the package start it. A
+     * plain {@code java -jar mxfront.jar} gets Netty without Unsafe instead (Netty's own switch, read
+     * when its first class loads, so this runs first): same behaviour, heap rather than direct I/O
+     * buffers. An explicit -Dio.netty.noUnsafe or --sun-misc-unsafe-memory-access is left alone.
+     */
+    static void quietNettyOnNewJdks() {
+        if (Runtime.version().feature() >= 24 && System.getProperty("sun.misc.unsafe.memory.access") == null
+                && System.getProperty("io.netty.noUnsafe") == null) {
+            System.setProperty("io.netty.noUnsafe", "true");
+        }
     }
 
     /** Runs the daemon until SIGTERM/SIGINT. */

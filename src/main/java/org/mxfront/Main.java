@@ -92,11 +92,25 @@ public final class Main implements Runnable {
                 DaemonConfig c = new ConfigLoader().load(file, new SimpleMeterRegistry());
                 System.out.println(file + ": OK (" + c.engine().defaultPolicy().checks().size() + " checks, listen "
                         + doors(c) + ")");
+                System.out.println(localDomains(c));
                 return 0;
             } catch (ConfigException e) {
                 System.err.println(e.getMessage());
                 return 1;
             }
+        }
+
+        /**
+         * The local domains in effect, so that a `domains:` map that replaced the shipped list (example.com)
+         * shows before start: {@code local domains (2): example.org, example.net}; past 20, a count of the rest.
+         */
+        static String localDomains(DaemonConfig c) {
+            var names = c.settings().domains() == null ? java.util.List.<String>of() : java.util.List.copyOf(c.settings().domains().keySet());
+            StringBuilder sb = new StringBuilder("local domains (").append(names.size()).append(")");
+            if (names.isEmpty()) return sb.append(": none (mail for any domain is relayed only from relay-networks)").toString();
+            sb.append(": ").append(String.join(", ", names.subList(0, Math.min(20, names.size()))));
+            if (names.size() > 20) sb.append(", and ").append(names.size() - 20).append(" more");
+            return sb.toString();
         }
 
         private static String doors(DaemonConfig c) {

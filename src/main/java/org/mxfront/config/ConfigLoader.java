@@ -3,7 +3,9 @@
 // turned into a policy engine. Every error names the file, the line and the key.
 //
 // Merge rules: maps merge key by key; lists and scalars replace; a `checks:` map in the operator's
-// file replaces the default list entirely (so that its order is the evaluation order).
+// file replaces the default list entirely (so that its order is the evaluation order), and so does a
+// `domains:` map (the shipped example.com is a placeholder that must not stay local beside the
+// operator's domains).
 package org.mxfront.config;
 
 import com.fasterxml.jackson.core.JsonParser;

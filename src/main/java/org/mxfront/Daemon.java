@@ -21,7 +21,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.NoSuchElementException;
 import org.mxfront.config.ConfigException;
 import org.mxfront.config.ConfigLoader;
 import org.mxfront.config.DaemonConfig;
@@ -178,8 +177,13 @@ public final class Daemon implements AutoCloseable, AdminHttpServer.Admin {
     }
 
     @Override
+    public java.util.Set<String> adminNames() {
+        return current.engine().adminNames();
+    }
+
+    @Override
     public String admin(String name, Map<String, List<String>> params) {
-        CheckAdmin a = current.engine().admin(name).orElseThrow(() -> new NoSuchElementException(
+        CheckAdmin a = current.engine().admin(name).orElseThrow(() -> new IllegalArgumentException(
                 "no check of the running configuration offers '" + name + "' (offered: " + current.engine().adminNames() + ")"));
         return a.run(params);
     }

@@ -50,13 +50,18 @@ public final class AdminHttpServer implements AutoCloseable {
         /** Re-reads the configuration; returns (ok, text). */
         Map.Entry<Boolean, String> reload();
 
+        /** The names of the admin actions the running configuration's checks offer ({@code greylist}, {@code ratelimit}). */
+        default java.util.Set<String> adminNames() {
+            return java.util.Set.of();
+        }
+
         /**
          * A check's admin action (greylist list/allow/delete, ratelimit list/reset, ...) from query
-         * parameters. Throws IllegalArgumentException on bad input, NoSuchElementException when no
-         * configured check offers {@code name}.
+         * parameters, for a name in {@link #adminNames()}. Throws IllegalArgumentException on bad input,
+         * NoSuchElementException for an entry that is not there.
          */
         default String admin(String name, Map<String, List<String>> params) {
-            throw new java.util.NoSuchElementException("no admin action '" + name + "'");
+            throw new IllegalArgumentException("no admin action '" + name + "'");
         }
 
         /** Whether that action only reads (served on GET); the others need POST. */
@@ -169,25 +174,22 @@ public final class AdminHttpServer implements AutoCloseable {
             default -> {
                 // a check's admin actions, by the name it gives them: /greylist, /ratelimit, ...
                 String name = path.substring(1);
-                if (!name.matches("[a-z][a-z0-9-]*")) return notFound();
+                if (!name.matches("[a-z][a-z0-9-]*")) {
+                    return text(HttpResponseStatus.NOT_FOUND,
+                            "try /metrics, /healthz, /readyz, /explain, POST /reload, or a check's admin actions (/greylist, /ratelimit)\n");
+                }
                 if (!local) return text(HttpResponseStatus.FORBIDDEN, name + " is answered to loopback clients only\n");
                 String action = q.parameters().getOrDefault("action", List.of("list")).get(0);
                 if (!admin.readOnly(name, action) && !HttpMethod.POST.equals(method)) {
                     return text(HttpResponseStatus.METHOD_NOT_ALLOWED, "use POST for " + action + "\n");
                 }
-                try {
-                    return text(HttpResponseStatus.OK, admin.admin(name, q.parameters()));
-                } catch (java.util.NoSuchElementException e) {
-                    return text(HttpResponseStatus.NOT_FOUND, e.getMessage() + "\n"
-                            + "try /metrics, /healthz, /readyz, /explain, POST /reload, or a check's admin actions (/greylist, /ratelimit)\n");
+                if (!admin.adminNames().contains(name)) {
+                    return text(HttpResponseStatus.NOT_FOUND, "no check of the running configuration offers '" + name
+                            + "' (offered: " + String.join(", ", new java.util.TreeSet<>(admin.adminNames())) + ")\n");
                 }
+                return text(HttpResponseStatus.OK, admin.admin(name, q.parameters()));
             }
         }
-    }
-
-    private static FullHttpResponse notFound() {
-        return text(HttpResponseStatus.NOT_FOUND,
-                "try /metrics, /healthz, /readyz, /explain, POST /reload, or a check's admin actions (/greylist, /ratelimit)\n");
     }
 
     private static FullHttpResponse text(HttpResponseStatus status, String body) {

@@ -33,7 +33,7 @@ import org.junit.jupiter.api.Test;
  *   <li><b>checks</b>: {@code checks} and its subpackages, one per check.</li>
  *   <li><b>helpers</b>: {@code dns}, {@code greylist}, {@code content}, {@code relay}, {@code address},
  *       {@code metrics}, {@code tls}, {@code dkim}, {@code spf}, {@code dmarc}, {@code lists}, {@code ratelimit},
- *       {@code redis}: what checks and doors use, none of them knowing a check.</li>
+ *       {@code redis}, {@code store} (the policy store: domains and lists in a database): what checks and doors use, none of them knowing a check.</li>
  *   <li><b>engine</b>: {@code policy}, which imports only {@code codes} and {@code net} (and libraries).</li>
  *   <li><b>bottom</b>: {@code codes} (the reply catalogue) and {@code net}.</li>
  * </ol>
@@ -47,7 +47,7 @@ class ArchitectureTest {
             Set.of("config"),
             Set.of("checks"),
             Set.of("dns", "greylist", "content", "relay", "address", "metrics", "tls", "dkim", "spf", "dmarc", "lists",
-                    "ratelimit", "redis", "recipients"),
+                    "ratelimit", "redis", "recipients", "store"),
             Set.of("policy"),
             Set.of("codes", "net"));
     private static final int DOORS = 1;

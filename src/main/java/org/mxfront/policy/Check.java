@@ -53,6 +53,19 @@ public interface Check {
      */
     default void refusalApplied(Stage stage, Facts facts, Verdict verdict) {}
 
+    /**
+     * Whether a recipient's safe entry (see {@link Safelist}) lifts this check's negative verdict
+     * {@code v} for that recipient. False by default: relay, recipient validation, size, attachments
+     * and viruses are never lifted. Checks about the sender's or client's reputation (greylisting,
+     * DNSBL except zones marked {@code safelist-exempt}, rDNS, HELO, SPF/DMARC, sender-keyed rate
+     * limits, the sender domain, the operator's block lists) return true. {@code v} is null when the
+     * engine asks whether any of the check's verdicts may be lifted (to keep recipients that differ in
+     * exemption out of one transaction when the check looks at the message).
+     */
+    default boolean liftedBySafeEntry(Verdict v) {
+        return false;
+    }
+
     /** The largest message this check lets through; the front door stops reading into the downstream beyond it. */
     default long maxMessageBytes() {
         return Long.MAX_VALUE;

@@ -113,6 +113,9 @@ public final class AdminHttpServer implements AutoCloseable {
                     resp = route(q, method, body, local);
                 } catch (IllegalArgumentException e) {
                     resp = text(HttpResponseStatus.BAD_REQUEST, e.getMessage() + "\n");
+                } catch (java.util.NoSuchElementException e) {
+                    // An admin action on an entry that is not there (ratelimit reset, greylist delete).
+                    resp = text(HttpResponseStatus.NOT_FOUND, e.getMessage() + "\n");
                 } catch (RuntimeException e) {
                     resp = text(HttpResponseStatus.INTERNAL_SERVER_ERROR, "error: " + e + "\n");
                 }

@@ -21,7 +21,7 @@ import org.mxfront.config.ConfigLoader;
 import org.mxfront.config.DaemonConfig;
 import org.mxfront.config.StoreDomains;
 import org.mxfront.policy.Decision;
-import org.mxfront.policy.Mailbox;
+import org.mxfront.mail.Mailbox;
 import org.mxfront.policy.PolicySession;
 
 class PolicyListsPrecedenceTest {

@@ -14,7 +14,7 @@ import org.mxfront.checks.CheckContext;
 import org.mxfront.codes.Code;
 import org.mxfront.policy.Check;
 import org.mxfront.policy.Facts;
-import org.mxfront.policy.Mailbox;
+import org.mxfront.mail.Mailbox;
 import org.mxfront.policy.Safelist;
 import org.mxfront.policy.Stage;
 import org.mxfront.policy.Verdict;

@@ -51,6 +51,8 @@ import org.mxfront.checks.forgedsender.ForgedSenderCheck;
 import org.mxfront.checks.forgedsender.ForgedSenderConfig;
 import org.mxfront.checks.ipblocklist.IpBlocklistCheck;
 import org.mxfront.checks.ipblocklist.IpBlocklistConfig;
+import org.mxfront.checks.policylists.PolicyListsCheck;
+import org.mxfront.checks.policylists.PolicyListsConfig;
 import org.mxfront.checks.phishing.PhishingCheck;
 import org.mxfront.checks.phishing.PhishingConfig;
 import org.mxfront.checks.senderblocklist.SenderBlocklistCheck;
@@ -102,6 +104,8 @@ public final class CheckTypes {
             new CheckType<>("dictionary-guard", DictionaryGuardConfig.class, DictionaryGuardCheck::new),
             new CheckType<>("recipients", RecipientsConfig.class, RecipientsCheck::new),
             new CheckType<>("sender-verify", SenderVerifyConfig.class, SenderVerifyCheck::new),
+            // the policy store's block and safe lists (issue 22)
+            new CheckType<>("policy-lists", PolicyListsConfig.class, PolicyListsCheck::new),
             // account states: full mailboxes from Dovecot's quota-status service (issue 24)
             new CheckType<>("mailbox-quota", MailboxQuotaConfig.class, MailboxQuotaCheck::new));
 

@@ -133,7 +133,12 @@ public enum Code {
             "Sender address rejected: Sender Verify Failed for <{sender}>."),
     SENDER_VERIFY_TEMPFAIL(81, 450, "4.1.7", "Sender verification not completed",
             "Sender address rejected: could not verify <{sender}> now, please try again later."),
-    // account states, sending quotas, unknown local senders (issue 24; 82-86 belong to other work)
+    // the policy store's domain- and user-level block lists (issue 22; operator scope keeps 15 and 56)
+    DOMAIN_BLOCKLISTED(82, 550, "5.7.1", "The sender is Blocklisted at the domain level",
+            "Sender <{sender}> is blocklisted by the domain {domain}."),
+    USER_BLOCKLISTED(83, 550, "5.7.1", "The sender is Blocklisted at the user level",
+            "Sender <{sender}> is blocklisted by the recipient <{recipient}>."),
+    // account states, sending quotas, unknown local senders (issue 24; 84-86 belong to other work)
     USER_SUSPENDED(87, 554, "5.7.1", "USER IS SUSPENDED", "Recipient <{recipient}>: USER IS SUSPENDED."),
     MAILBOX_OVER_QUOTA(88, 452, "4.2.2", "Mailbox exceeded its storage allocation (quota exceeded, temporary)",
             "Mailbox of <{recipient}> has exceeded its storage allocation (quota exceeded), please try again later."),

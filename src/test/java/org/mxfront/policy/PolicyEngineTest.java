@@ -24,6 +24,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.mxfront.codes.Code;
 import org.mxfront.codes.ReplyCatalogue;
+import org.mxfront.mail.Mailbox;
 import org.mxfront.net.Networks;
 
 class PolicyEngineTest {
@@ -566,7 +567,7 @@ class PolicyEngineTest {
     @Test
     void aDeferredPermanentEntryIsSentInItsTemporaryForm() {
         PolicyEngine e = engine();
-        Facts f = Facts.connect(new ClientInfo(java.net.InetAddress.getLoopbackAddress(), 25, null, false, 1));
+        Facts f = Facts.connect(new org.mxfront.mail.ClientInfo(java.net.InetAddress.getLoopbackAddress(), 25, null, false, 1));
         assertEquals("450-4.4.6 XM-RJCT91: Hourly sending quota exceeded, try again later.\r\n450 4.4.6 [127.0.0.1] [mx.test]",
                 e.render(new Verdict.Defer(Code.HOURLY_SENDING_QUOTA_EXCEEDED, Map.of()), f).wire(true));
         assertEquals("550-5.4.6 XM-RJCT91: Hourly sending quota exceeded, try again later.\r\n550 5.4.6 [127.0.0.1] [mx.test]",
@@ -579,6 +580,6 @@ class PolicyEngineTest {
         Decision d = s.mail(new Mailbox("a", "sender.example", false), 0);
         assertEquals(List.of("450-4.4.6 XM-RJCT91: Hourly sending quota exceeded, try again later.", "450 4.4.6 ["
                 + Networks.text(OUTSIDER) + "] [mx.test]"), d.reply().wireLines(true));
-        assertEquals(1.0, registry.get(PolicyEngine.REJECTIONS).tag("code", "XM-RJCT91").tag("class", "temporary").counter().count());
+        assertEquals(1.0, registry.get(org.mxfront.mail.MeterNames.REJECTIONS).tag("code", "XM-RJCT91").tag("class", "temporary").counter().count());
     }
 }

@@ -15,13 +15,13 @@ import java.util.List;
 import java.util.Set;
 import org.mxfront.config.ConfigLoader;
 import org.mxfront.config.DaemonConfig;
+import org.mxfront.mail.ClientInfo;
+import org.mxfront.mail.TlsInfo;
 import org.mxfront.metrics.MxMeters;
-import org.mxfront.policy.ClientInfo;
-import org.mxfront.policy.TlsInfo;
-import org.mxfront.tls.ServerTls;
 import org.mxfront.relay.Downstream;
 import org.mxfront.relay.DownstreamException;
 import org.mxfront.relay.DownstreamReply;
+import org.mxfront.tls.ServerTls;
 
 final class InMemorySmtp implements SmtpConversation.Transport {
     final SmtpConversation conversation;
@@ -35,7 +35,7 @@ final class InMemorySmtp implements SmtpConversation.Transport {
     InMemorySmtp(String clientIp, String yaml) throws Exception {
         DaemonConfig config = new ConfigLoader().parse("test.yml", "server: {hostname: mx.test}\n" + yaml,
                 new SimpleMeterRegistry());
-        conversation = new SmtpConversation(config, downstream, this, (from, to) -> 1,
+        conversation = new SmtpConversation(SmtpFrontDoor.TYPE.context(config), downstream, this, (from, to) -> 1,
                 new MxMeters(new SimpleMeterRegistry()), InetAddress.getByName(clientIp), 40000, 1);
         if (conversation.connect() != null) throw new IllegalStateException("refused at connect");
     }

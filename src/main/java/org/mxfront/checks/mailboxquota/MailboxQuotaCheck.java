@@ -18,7 +18,7 @@ import org.mxfront.checks.recipients.RecipientsConfig.OverQuota;
 import org.mxfront.codes.Code;
 import org.mxfront.policy.Check;
 import org.mxfront.policy.Facts;
-import org.mxfront.policy.Mailbox;
+import org.mxfront.mail.Mailbox;
 import org.mxfront.policy.Stage;
 import org.mxfront.policy.Verdict;
 import org.mxfront.recipients.MxTargets;

@@ -35,21 +35,20 @@ import org.mxfront.checks.ratelimit.RateLimitConfig.KeyPart;
 import org.mxfront.checks.ratelimit.RateLimitConfig.Rule;
 import org.mxfront.checks.ratelimit.RateLimitConfig.RuleStage;
 import org.mxfront.codes.Code;
+import org.mxfront.mail.Mailbox;
+import org.mxfront.mail.MeterNames;
 import org.mxfront.metrics.MxMeters;
 import org.mxfront.net.Networks;
 import org.mxfront.policy.Check;
-import org.mxfront.policy.ConfiguredCheck;
+import org.mxfront.policy.CheckAdmin;
 import org.mxfront.policy.Facts;
-import org.mxfront.policy.Mailbox;
-import org.mxfront.policy.Policy;
-import org.mxfront.policy.PolicyEngine;
 import org.mxfront.policy.Stage;
 import org.mxfront.policy.Verdict;
 import org.mxfront.ratelimit.Gcra;
 import org.mxfront.ratelimit.ManagedRateLimitStore;
 import org.mxfront.ratelimit.RateLimitAdmin;
-import org.mxfront.ratelimit.RateLimitStore;
 import org.mxfront.ratelimit.RateLimitStore.Bucket;
+import org.mxfront.ratelimit.RateLimitStore;
 import org.mxfront.ratelimit.RateLimitStoreException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -59,7 +58,7 @@ public final class RateLimitCheck implements Check {
     private static final Logger LOG = LoggerFactory.getLogger(RateLimitCheck.class);
     private static final Logger DECISIONS = LoggerFactory.getLogger("mxfront.decision");
     /** Rate-limit decisions by rule and outcome (allowed, limited, delayed, exempt, store_error). */
-    public static final String DECISIONS_METER = MxMeters.RATELIMIT_DECISIONS;
+    public static final String DECISIONS_METER = MeterNames.RATELIMIT_DECISIONS;
 
     /**
      * A rule as the check runs it. Its buckets are named {@code RULE/N/SECONDSs/BURST:VALUE}: the limit is
@@ -108,35 +107,28 @@ public final class RateLimitCheck implements Check {
         if (byStage.isEmpty()) throw new IllegalArgumentException("rules: at least one enabled rule is needed");
     }
 
-    /** The rate-limit check of a configuration: the default policy's, else the first domain's; empty when off. */
-    public static Optional<RateLimitCheck> find(PolicyEngine engine) {
-        List<Policy> policies = new ArrayList<>();
-        policies.add(engine.defaultPolicy());
-        policies.addAll(engine.domainPolicies().values());
-        for (Policy p : policies) {
-            for (ConfiguredCheck cc : p.checks()) {
-                if (cc.check() instanceof RateLimitCheck r) return Optional.of(r);
+    /** {@code ratelimit list|reset}: the store's buckets. */
+    @Override
+    public Optional<CheckAdmin> admin() {
+        return Optional.of(new CheckAdmin() {
+            @Override
+            public String name() { return "ratelimit"; }
+
+            @Override
+            public String run(Map<String, List<String>> params) {
+                return RateLimitAdmin.run(store, params);
             }
-        }
-        return Optional.empty();
+        });
     }
 
     public RateLimitConfig config() { return config; }
 
-    /** The names of enabled rules keyed on the authenticated user, in any policy (for check-config's warning). */
-    public static Set<String> saslRules(PolicyEngine engine) {
+    /** The names of this check's enabled rules keyed on the authenticated user (for check-config's warning). */
+    public Set<String> saslRules() {
         Set<String> names = new java.util.TreeSet<>();
-        List<Policy> policies = new ArrayList<>();
-        policies.add(engine.defaultPolicy());
-        policies.addAll(engine.domainPolicies().values());
-        for (Policy p : policies) {
-            for (ConfiguredCheck cc : p.checks()) {
-                if (!(cc.check() instanceof RateLimitCheck r)) continue;
-                r.config().rules().forEach((n, rule) -> {
-                    if (rule.enabled() && rule.saslKey()) names.add(n);
-                });
-            }
-        }
+        config.rules().forEach((n, rule) -> {
+            if (rule.enabled() && rule.saslKey()) names.add(n);
+        });
         return names;
     }
 
@@ -287,5 +279,14 @@ public final class RateLimitCheck implements Check {
         counters.computeIfAbsent(rule + "|" + outcome, k -> Counter.builder(DECISIONS_METER)
                 .description("Rate-limit decisions by rule and outcome").tag("rule", rule).tag("outcome", outcome)
                 .register(registry)).increment();
+    }
+
+    /** A recipient's safe entry lifts a refusal by a rule keyed on the sender or its domain, never one keyed on the client alone. */
+    @Override
+    public boolean liftedBySafeEntry(Verdict v) {
+        if (v == null) return false;
+        RateLimitConfig.Rule rule = config.rules().get(v.vars().get("rule"));
+        return rule != null && rule.key().stream()
+                .anyMatch(k -> k == RateLimitConfig.KeyPart.SENDER || k == RateLimitConfig.KeyPart.SENDER_DOMAIN);
     }
 }

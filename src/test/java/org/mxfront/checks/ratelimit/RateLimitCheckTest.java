@@ -24,8 +24,8 @@ import org.mxfront.codes.ReplyCatalogue;
 import org.mxfront.config.ConfigException;
 import org.mxfront.config.ConfigLoader;
 import org.mxfront.dns.MutableClock;
+import org.mxfront.mail.Mailbox;
 import org.mxfront.policy.Facts;
-import org.mxfront.policy.Mailbox;
 import org.mxfront.policy.Stage;
 import org.mxfront.policy.Verdict;
 import org.mxfront.ratelimit.RateLimitStore;
@@ -42,7 +42,7 @@ class RateLimitCheckTest {
         String indented = yaml.lines().map(l -> "    " + l).collect(java.util.stream.Collectors.joining("\n"));
         var cfg = new ConfigLoader(clock).parse("test.yml", "server:\n  hostname: mx.test\nchecks:\n  rate-limit:\n"
                 + "    enabled: true\n" + indented + "\n", registry);
-        RateLimitCheck c = RateLimitCheck.find(cfg.engine()).orElseThrow();
+        RateLimitCheck c = cfg.engine().find(RateLimitCheck.class).orElseThrow();
         store = c.store();
         return c;
     }

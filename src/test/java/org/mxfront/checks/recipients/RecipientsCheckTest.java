@@ -10,6 +10,7 @@ import static org.mxfront.checks.CheckFixtures.context;
 import static org.mxfront.checks.CheckFixtures.mailbox;
 import static org.mxfront.checks.CheckFixtures.outsider;
 
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.mxfront.codes.Code;
@@ -44,7 +45,7 @@ class RecipientsCheckTest {
     private static RecipientsConfig config(String source, boolean virtual, RecipientsConfig.OnFailure onFailure) {
         return new RecipientsConfig(RecipientsConfig.Source.valueOf(source), virtual,
                 new RecipientsConfig.TableSettings("t.txt", null, null), null,
-                new RecipientsConfig.CalloutSettings(null, null, null, null, null, onFailure), null);
+                new RecipientsConfig.CalloutSettings(null, null, null, null, null, onFailure), null, null);
     }
 
     private static Verdict verdict(RecipientsConfig c, Fake f, String rcpt) {
@@ -74,6 +75,22 @@ class RecipientsCheckTest {
     }
 
     @Test
+    void postmasterAndAbuseAreExemptByDefaultAndTheListIsConfigurable() {
+        Fake f = new Fake();
+        assertEquals(Verdict.CONTINUE, verdict(config("LDAP", false, null), f, "PostMaster@example.com"));
+        assertEquals(Verdict.CONTINUE, verdict(config("CALLOUT", false, null), f, "abuse@example.com"));
+        assertEquals(null, f.asked, "exempt recipients are not looked up");
+        RecipientsConfig none = new RecipientsConfig(RecipientsConfig.Source.TABLE, false,
+                new RecipientsConfig.TableSettings("t.txt", null, null), null, null, null, List.of());
+        assertEquals(Verdict.reject(Code.INVALID_USERNAME, Map.of("recipient", "postmaster@example.com")),
+                verdict(none, f, "postmaster@example.com"));
+        RecipientsConfig own = new RecipientsConfig(RecipientsConfig.Source.TABLE, false,
+                new RecipientsConfig.TableSettings("t.txt", null, null), null, null, null, List.of("Hostmaster"));
+        assertEquals(Verdict.CONTINUE, verdict(own, f, "hostmaster@example.com"));
+        assertEquals(Verdict.reject(Code.INVALID_USERNAME, Map.of("recipient", "abuse@example.com")), verdict(own, f, "abuse@example.com"));
+    }
+
+    @Test
     void aSourceThatCannotAnswerNeverRefusesForGood() {
         Map<String, String> vars = Map.of("recipient", "down@example.com");
         assertEquals(Verdict.defer(Code.RECIPIENT_LOOKUP_TEMPFAIL, vars), verdict(config("LDAP", false, null), new Fake(), "down@example.com"));
@@ -89,7 +106,7 @@ class RecipientsCheckTest {
         assertEquals(Verdict.reject(Code.USER_SUSPENDED, Map.of("recipient", "susan@example.com")), verdict(c, new Fake(), "susan@example.com"));
         assertEquals(Verdict.defer(Code.ACCOUNT_IN_MAINTENANCE, Map.of("recipient", "maud@example.com")), verdict(c, new Fake(), "maud@example.com"));
         assertEquals(Verdict.defer(Code.MAILBOX_OVER_QUOTA, Map.of("recipient", "fred@example.com")), verdict(c, new Fake(), "fred@example.com"));
-        RecipientsConfig permanent = new RecipientsConfig(c.source(), false, c.table(), c.ldap(), c.callout(), null,
+        RecipientsConfig permanent = new RecipientsConfig(c.source(), false, c.table(), c.ldap(), c.callout(), null, null,
                 RecipientsConfig.OverQuota.PERMANENT, null);
         assertEquals(Verdict.reject(Code.MAILBOX_OVER_QUOTA_PERMANENT, Map.of("recipient", "fred@example.com")),
                 verdict(permanent, new Fake(), "fred@example.com"));
@@ -97,7 +114,7 @@ class RecipientsCheckTest {
 
     private static Verdict mail(RecipientsConfig.UnlistedSender mode, String user, String sender) {
         RecipientsConfig c = config("LDAP", false, null);
-        c = new RecipientsConfig(c.source(), false, c.table(), c.ldap(), c.callout(), null, null, mode);
+        c = new RecipientsConfig(c.source(), false, c.table(), c.ldap(), c.callout(), null, null, null, mode);
         RecipientsCheck check = new RecipientsCheck(c, context(), new Fake());
         org.mxfront.policy.Facts f = outsider().withSender(mailbox(sender), 0);
         f.state().authenticatedUser(user);

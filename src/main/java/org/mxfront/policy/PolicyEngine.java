@@ -40,6 +40,9 @@ public final class PolicyEngine {
     private static final Logger LOG = LoggerFactory.getLogger(PolicyEngine.class);
 
     private final Policy defaultPolicy;
+    /** The default policy without the checks that judge own senders (they run under the sender's domain policy). */
+    private final Policy mailPolicy;
+    private final boolean judgesSenders;
     private final Map<String, Policy> domainPolicies;
     private final Networks relayNetworks;
     private final ReplyCatalogue catalogue;
@@ -82,6 +85,10 @@ public final class PolicyEngine {
             ReplyCatalogue catalogue, String hostname, boolean delayReject, DecisionLog decisionLog,
             MeterRegistry registry, ClientEnricher enricher, DomainDirectory directory) {
         this.directory = directory;
+        this.mailPolicy = new Policy(defaultPolicy.name(), defaultPolicy.checks().stream()
+                .filter(cc -> !cc.check().judgesOwnSenders()).toList(), defaultPolicy.contentKey());
+        this.judgesSenders = java.util.stream.Stream.concat(java.util.stream.Stream.of(defaultPolicy), domainPolicies.values().stream())
+                .flatMap(p -> p.checks().stream()).anyMatch(cc -> cc.check().judgesOwnSenders());
         this.hasSafelist = defaultPolicy.checks().stream().anyMatch(cc -> cc.check() instanceof Safelist);
         this.enricher = enricher;
         this.defaultPolicy = defaultPolicy;
@@ -238,6 +245,26 @@ public final class PolicyEngine {
     /** True when CONNECT and HELO refusals are held for RCPT ({@code server.delay-reject}). */
     public boolean delayReject() { return delayReject; }
     DecisionLog decisionLog() { return decisionLog; }
+
+    /** The default policy's checks that run at MAIL for every sender (those judging own senders left out). */
+    Policy mailPolicy() { return mailPolicy; }
+
+    /**
+     * At MAIL, for a sender in a local domain: that domain's checks that judge its own senders
+     * ({@link Check#judgesOwnSenders}); null when the sender's domain is not local or has none.
+     */
+    Policy senderPolicy(Mailbox sender) {
+        if (!judgesSenders || sender == null || sender.isNullSender()) return null;
+        String d = sender.domain().toLowerCase(Locale.ROOT);
+        Policy p = directory.policy(d);
+        if (p == null) p = domainPolicies.get(d);
+        if (p == null) return null;
+        List<ConfiguredCheck> own = p.checks().stream().filter(cc -> cc.check().judgesOwnSenders()).toList();
+        return own.isEmpty() ? null : new Policy(p.name(), own, p.contentKey());
+    }
+
+    /** Whether any policy has a check that judges its own senders at MAIL. */
+    boolean judgesSenders() { return judgesSenders; }
 
     /** The policy for a recipient: its domain's when the domain is local, the default one otherwise. */
     public Policy policyFor(Mailbox recipient) {

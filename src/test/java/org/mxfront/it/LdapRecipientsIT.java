@@ -4,7 +4,8 @@
 // and the directory killed or frozen: 451 4.4.3 XM-RJCT78 (never a 5xx) until it is back. Account
 // states from zimbraAccountStatus, read in the same search (issue 24): active and locked take mail,
 // closed and pending get 554 5.7.1 XM-RJCT87 "USER IS SUSPENDED", maintenance 450 4.2.1 XM-RJCT93;
-// a sender in zim.test the directory does not know gets 550 5.1.0 XM-RJCT92 at MAIL (unlisted-sender: all).
+// a sender in zim.test the directory does not know gets 550 5.1.0 XM-RJCT92 at MAIL (unlisted-sender: all),
+// looked up in zim.test's own source (the top-level source stays downstream).
 package org.mxfront.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -105,7 +106,6 @@ class LdapRecipientsIT {
             checks:
               relay: {}
               recipients:
-                source: ldap
                 unlisted-sender: all
                 ldap: {url: "%s", base-dn: "dc=test", response-timeout: 1s, health-check-interval: 1s}
                 cache: {positive-ttl: 10m, negative-ttl: 0s}

@@ -10,9 +10,9 @@
 // XM-RJCT88 (or 552 5.2.2 XM-RJCT89 with over-quota: permanent).
 // At MAIL, a sender in a local domain that the source does not know gets 550 5.1.0 XM-RJCT92 (seed
 // 002's "your domain exists here, but the full email address you sent from does not"; Postfix's
-// reject_unlisted_sender), by default only when the client authenticated. MAIL runs under the
-// top-level checks.recipients settings (no recipient has chosen a domain's policy yet), so the sender
-// is looked up in that source; a lookup that fails lets the sender through.
+// reject_unlisted_sender), by default only when the client authenticated. The engine runs this at MAIL
+// under the sender's domain's policy (judgesOwnSenders), so the sender is looked up in that domain's
+// own source; a lookup that fails lets the sender through.
 package org.mxfront.checks.recipients;
 
 import java.nio.file.Path;
@@ -97,6 +97,12 @@ public final class RecipientsCheck implements Check {
     public Set<Stage> stages() {
         return config.unlistedSender() == RecipientsConfig.UnlistedSender.OFF || source == null ? Set.of(Stage.RCPT)
                 : Set.of(Stage.MAIL, Stage.RCPT);
+    }
+
+    /** Unlisted senders are judged with the source of the sender's own domain (its policy runs this at MAIL). */
+    @Override
+    public boolean judgesOwnSenders() {
+        return true;
     }
 
     @Override

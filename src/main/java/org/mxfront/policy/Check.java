@@ -74,6 +74,19 @@ public interface Check {
     }
 
     /**
+     * Whether a recipient's safe entry (see {@link Safelist}) lifts this check's negative verdict
+     * {@code v} for that recipient. False by default: relay, recipient validation, size, attachments
+     * and viruses are never lifted. Checks about the sender's or client's reputation (greylisting,
+     * DNSBL except zones marked {@code safelist-exempt}, rDNS, HELO, SPF/DMARC, sender-keyed rate
+     * limits, the sender domain, the operator's block lists) return true. {@code v} is null when the
+     * engine asks whether any of the check's verdicts may be lifted (to keep recipients that differ in
+     * exemption out of one transaction when the check looks at the message).
+     */
+    default boolean liftedBySafeEntry(Verdict v) {
+        return false;
+    }
+
+    /**
      * A line {@code mxfront explain} prints of a check's own result for the transaction it just ran
      * (the SPF, DKIM or DMARC result with its reason), under the stage that produced it.
      */

@@ -170,4 +170,10 @@ public final class DmarcCheck implements MessageCheck {
         }
         return false;
     }
+
+    /** A recipient's safe entry lifts DMARC refusals (README, "Policy for many domains": the precedence table). */
+    @Override
+    public boolean liftedBySafeEntry(Verdict v) {
+        return true;
+    }
 }

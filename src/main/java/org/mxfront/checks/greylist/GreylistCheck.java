@@ -296,4 +296,10 @@ public final class GreylistCheck implements Check {
         }
         return Networks.parse(cidrs);
     }
+
+    /** A recipient's safe entry lifts greylisting (README, "Policy for many domains": the precedence table). */
+    @Override
+    public boolean liftedBySafeEntry(Verdict v) {
+        return true;
+    }
 }

@@ -250,4 +250,13 @@ public final class RateLimitCheck implements Check {
                 .description("Rate-limit decisions by rule and outcome").tag("rule", rule).tag("outcome", outcome)
                 .register(registry)).increment();
     }
+
+    /** A recipient's safe entry lifts a refusal by a rule keyed on the sender or its domain, never one keyed on the client alone. */
+    @Override
+    public boolean liftedBySafeEntry(Verdict v) {
+        if (v == null) return false;
+        RateLimitConfig.Rule rule = config.rules().get(v.vars().get("rule"));
+        return rule != null && rule.key().stream()
+                .anyMatch(k -> k == RateLimitConfig.KeyPart.SENDER || k == RateLimitConfig.KeyPart.SENDER_DOMAIN);
+    }
 }

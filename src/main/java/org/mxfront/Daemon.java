@@ -51,6 +51,8 @@ public final class Daemon implements AutoCloseable, AdminHttpServer.Admin {
     private AdminHttpServer http;
     private volatile long downstreamCheckedAt;
     private volatile boolean downstreamOk;
+    /** The policy store's API, or null when the store is off. */
+    private final org.mxfront.api.PolicyApi policyApi;
 
     /**
      * @param config     the configuration to start with
@@ -70,6 +72,11 @@ public final class Daemon implements AutoCloseable, AdminHttpServer.Admin {
             this.relay = null;
         }
         if (config.policyListen() != null) doors.add(new PolicyServerDoor(config, meters));
+        this.policyApi = config.engine().directory() instanceof org.mxfront.config.StoreDomains sd
+                ? new org.mxfront.api.PolicyApi(sd.service(),
+                        () -> current.engine().directory() instanceof org.mxfront.config.StoreDomains c ? c : sd,
+                        d -> current.engine().isLocalDomain(d))
+                : null;
         if (config.milterListen() != null) doors.add(new MilterDoor(config, meters));
         for (var binder : List.of(new JvmMemoryMetrics(), gcMetrics, new JvmThreadMetrics(), new ClassLoaderMetrics(),
                 new ProcessorMetrics(), new UptimeMetrics(), new FileDescriptorMetrics())) {
@@ -182,6 +189,15 @@ public final class Daemon implements AutoCloseable, AdminHttpServer.Admin {
         } catch (java.net.UnknownHostException e) {
             throw new IllegalArgumentException("client-ip must be an address");
         }
+    }
+
+    @Override
+    public Map.Entry<Integer, String> api(String method, String path, Map<String, List<String>> params, String authorization,
+            byte[] body) {
+        org.mxfront.api.PolicyApi a = policyApi;
+        if (a == null) return null;
+        org.mxfront.api.PolicyApi.Response r = a.handle(new org.mxfront.api.PolicyApi.Request(method, path, params, authorization, body));
+        return Map.entry(r.status(), r.json());
     }
 
     @Override

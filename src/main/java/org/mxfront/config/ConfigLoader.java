@@ -52,6 +52,7 @@ import java.util.regex.Pattern;
 import org.mxfront.checks.CheckContext;
 import org.mxfront.checks.CheckType;
 import org.mxfront.checks.CheckTypes;
+import org.mxfront.checks.NeedsLaterCheck;
 import org.mxfront.checks.SharedResources;
 import org.mxfront.codes.Code;
 import org.mxfront.codes.ReplyCatalogue;
@@ -459,6 +460,7 @@ public final class ConfigLoader {
             }
         }
         List<ConfiguredCheck> list = new ArrayList<>();
+        Map<String, Map.Entry<String, NeedsLaterCheck>> needing = new LinkedHashMap<>(); // check -> (its pointer, settings)
         List<Object> contentKey = new ArrayList<>();
         Iterator<Map.Entry<String, JsonNode>> it = merged.fields();
         while (it.hasNext()) {
@@ -487,11 +489,13 @@ public final class ConfigLoader {
                 throw c.error(base, bad.getMessage());
             }
             list.add(new ConfiguredCheck(checkName, mode, check));
+            if (cfg instanceof NeedsLaterCheck n) needing.put(checkName, Map.entry(base, n));
             if (check.stages().stream().anyMatch(Policy.CONTENT_STAGES::contains)) {
                 contentKey.add(List.of(checkName, mode, settings));
             }
         }
         checkOrder(c, list, override != null ? overBase : "/checks");
+        checkNeeds(c, list, needing, override != null ? name : null);
         return new Policy(name, list, List.copyOf(contentKey));
     }
 
@@ -508,6 +512,23 @@ public final class ConfigLoader {
                     throw c.error(base + "/" + names.get(i), "must come after " + before
                             + " in the checks list (it reads " + before + "'s result at the same stage)");
                 }
+            }
+        }
+    }
+
+    /**
+     * Settings that need another check enabled after theirs (spf's reject-unless-dmarc needs dmarc): without
+     * it the policy would accept what the operator meant to refuse, so it is an error of the file.
+     */
+    private static void checkNeeds(Ctx c, List<ConfiguredCheck> list, Map<String, Map.Entry<String, NeedsLaterCheck>> needing,
+            String domain) throws ConfigException {
+        List<String> names = list.stream().map(ConfiguredCheck::name).toList();
+        for (Map.Entry<String, Map.Entry<String, NeedsLaterCheck>> e : needing.entrySet()) {
+            int at = names.indexOf(e.getKey());
+            for (NeedsLaterCheck.Need need : e.getValue().getValue().needs()) {
+                if (names.indexOf(need.check()) > at) continue;
+                throw c.error(e.getValue().getKey() + "/" + need.key(),
+                        need.problem() + (domain == null ? "" : " (in the policy of domain " + domain + ")"));
             }
         }
     }

@@ -7,10 +7,18 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.SortedSet;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BiConsumer;
 import java.util.function.Predicate;
 import java.util.function.UnaryOperator;
 import org.mxfront.codes.Code;
@@ -112,6 +120,60 @@ public final class PolicyEngine {
                 decisionLog, registry, enricher, directory.map(filter));
     }
 
+    /** The first configured check of a kind: the default policy's, else the first domain's; empty when none is. */
+    public <T extends Check> Optional<T> find(Class<T> kind) {
+        for (Policy p : policies()) {
+            for (ConfiguredCheck cc : p.checks()) if (kind.isInstance(cc.check())) return Optional.of(kind.cast(cc.check()));
+        }
+        return Optional.empty();
+    }
+
+    /** The admin actions of that name a configured check offers (the default policy's first). */
+    public Optional<CheckAdmin> admin(String name) {
+        for (Policy p : policies()) {
+            for (ConfiguredCheck cc : p.checks()) {
+                Optional<CheckAdmin> a = cc.check().admin();
+                if (a.isPresent() && a.get().name().equals(name)) return a;
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** The names of the admin actions the configured checks offer, sorted. */
+    public SortedSet<String> adminNames() {
+        SortedSet<String> names = new TreeSet<>();
+        for (Policy p : policies()) for (ConfiguredCheck cc : p.checks()) cc.check().admin().ifPresent(a -> names.add(a.name()));
+        return names;
+    }
+
+    /** The default policy, then the domains'. */
+    private List<Policy> policies() {
+        List<Policy> all = new ArrayList<>();
+        all.add(defaultPolicy);
+        all.addAll(domainPolicies.values());
+        return all;
+    }
+
+    /**
+     * The engine as a door that supplies only {@code supplied} runs it: without the checks that need
+     * more. Reports each check it leaves out to {@code skipped} (name and the facts it misses), once per
+     * name, in policy order.
+     */
+    public PolicyEngine forDoor(Set<Fact> supplied, BiConsumer<String, Set<Fact>> skipped) {
+        Map<String, Set<Fact>> missing = new LinkedHashMap<>();
+        for (Policy p : policies()) {
+            for (ConfiguredCheck cc : p.checks()) {
+                Set<Fact> m = EnumSet.noneOf(Fact.class);
+                m.addAll(cc.check().needs());
+                m.removeAll(supplied);
+                if (!m.isEmpty()) missing.putIfAbsent(cc.name(), Set.copyOf(m));
+            }
+        }
+        if (missing.isEmpty()) return this;
+        missing.forEach(skipped);
+        return withChecks(cc -> supplied.containsAll(cc.check().needs()));
+    }
+
     ClientInfo client(InetAddress address, int port, int connectionsFromAddress) {
         return new ClientInfo(address, port, null, relayNetworks.contains(address), connectionsFromAddress);
     }
@@ -163,8 +225,8 @@ public final class PolicyEngine {
     public Map<String, Policy> domainPolicies() { return domainPolicies; }
 
     /** The names of the checks configured in any policy, sorted (a door warns about those it cannot run). */
-    public java.util.SortedSet<String> checkNames() {
-        java.util.SortedSet<String> names = new java.util.TreeSet<>();
+    public SortedSet<String> checkNames() {
+        SortedSet<String> names = new TreeSet<>();
         for (ConfiguredCheck cc : defaultPolicy.checks()) names.add(cc.name());
         for (Policy p : domainPolicies.values()) for (ConfiguredCheck cc : p.checks()) names.add(cc.name());
         for (String d : directory.names()) {

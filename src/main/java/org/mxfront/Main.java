@@ -1,4 +1,5 @@
-// The mxfront command line (picocli): run, check-config, codes, explain, reload, greylist, ratelimit. Wiring only.
+// The mxfront command line (picocli): run, check-config, codes, explain, reload, greylist, ratelimit,
+// admin, domains, lists, policy (the policy store: PolicyCommands). Wiring only.
 package org.mxfront;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -21,7 +22,8 @@ import picocli.CommandLine.Parameters;
 @Command(name = "mxfront", mixinStandardHelpOptions = true, version = "mxfront 0.1.0",
         description = "Mail policy daemon in front of Postfix.",
         subcommands = {Main.Run.class, Main.CheckConfig.class, Main.Codes.class, ExplainCommand.class,
-                ReloadCommand.class, GreylistCommand.class, RateLimitCommand.class})
+                ReloadCommand.class, GreylistCommand.class, RateLimitCommand.class, PolicyCommands.Admin.class,
+                PolicyCommands.Domains.class, PolicyCommands.Lists.class, PolicyCommands.Policy.class})
 public final class Main implements Runnable {
     @Override
     public void run() {

@@ -207,6 +207,10 @@ public final class PolicySession {
             if (safe != null && engine.liftable(policy, held)) {
                 org.slf4j.LoggerFactory.getLogger(PolicySession.class).info("safe entry lifts {} ({}) for {} to <{}>: {}",
                         held.check(), engine.catalogue().id(held.verdict().code()), f.client().logName(), recipient.address(), safe);
+                if (tracer != null) {
+                    tracer.accept(new Finding(Stage.RCPT, held.check() + " (lifted by safe entry: " + safe + ")", Mode.ENFORCE,
+                            Verdict.CONTINUE, null));
+                }
                 continue;
             }
             engine.applied(held, Stage.RCPT, f);

@@ -110,15 +110,7 @@ public final class RateLimitCheck implements Check {
     /** {@code ratelimit list|reset}: the store's buckets. */
     @Override
     public Optional<CheckAdmin> admin() {
-        return Optional.of(new CheckAdmin() {
-            @Override
-            public String name() { return "ratelimit"; }
-
-            @Override
-            public String run(Map<String, List<String>> params) {
-                return RateLimitAdmin.run(store, params);
-            }
-        });
+        return Optional.of(CheckAdmin.of("ratelimit", p -> RateLimitAdmin.run(store, p)));
     }
 
     public RateLimitConfig config() { return config; }

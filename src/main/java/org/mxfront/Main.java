@@ -1,4 +1,5 @@
-// The mxfront command line (picocli): run, check-config, codes, explain, reload, greylist, ratelimit. Wiring only.
+// The mxfront command line (picocli): run, check-config, codes, explain, reload, greylist, ratelimit,
+// admin, domains, lists, policy (the policy store: PolicyCommands). Wiring only.
 package org.mxfront;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -6,9 +7,11 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import org.mxfront.checks.ratelimit.RateLimitCheck;
 import org.mxfront.config.ConfigException;
 import org.mxfront.config.ConfigLoader;
 import org.mxfront.config.DaemonConfig;
+import org.mxfront.net.Networks;
 import org.mxfront.codes.ReplyCatalogue;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -19,7 +22,8 @@ import picocli.CommandLine.Parameters;
 @Command(name = "mxfront", mixinStandardHelpOptions = true, version = "mxfront 0.1.0",
         description = "Mail policy daemon in front of Postfix.",
         subcommands = {Main.Run.class, Main.CheckConfig.class, Main.Codes.class, ExplainCommand.class,
-                ReloadCommand.class, GreylistCommand.class, RateLimitCommand.class, SpamCommand.class})
+                ReloadCommand.class, GreylistCommand.class, RateLimitCommand.class, PolicyCommands.Admin.class,
+                PolicyCommands.Domains.class, PolicyCommands.Lists.class, PolicyCommands.Policy.class, SpamCommand.class})
 public final class Main implements Runnable {
     @Override
     public void run() {
@@ -27,7 +31,22 @@ public final class Main implements Runnable {
     }
 
     public static void main(String[] args) {
+        quietNettyOnNewJdks();
         System.exit(new CommandLine(new Main()).execute(args));
+    }
+
+    /**
+     * JDK 24+ prints a warning to stderr on the first sun.misc.Unsafe memory access (Netty's) unless the
+     * JVM runs with --sun-misc-unsafe-memory-access=allow, as bin/mxfront and the package start it. A
+     * plain {@code java -jar mxfront.jar} gets Netty without Unsafe instead (Netty's own switch, read
+     * when its first class loads, so this runs first): same behaviour, heap rather than direct I/O
+     * buffers. An explicit -Dio.netty.noUnsafe or --sun-misc-unsafe-memory-access is left alone.
+     */
+    static void quietNettyOnNewJdks() {
+        if (Runtime.version().feature() >= 24 && System.getProperty("sun.misc.unsafe.memory.access") == null
+                && System.getProperty("io.netty.noUnsafe") == null) {
+            System.setProperty("io.netty.noUnsafe", "true");
+        }
     }
 
     /** Runs the daemon until SIGTERM/SIGINT. */
@@ -76,6 +95,14 @@ public final class Main implements Runnable {
                 DaemonConfig c = new ConfigLoader().load(file, new SimpleMeterRegistry());
                 System.out.println(file + ": OK (" + c.engine().defaultPolicy().checks().size() + " checks, listen "
                         + doors(c) + ")");
+                System.out.println(localDomains(c));
+                if (c.listen() != null) {
+                    for (String rule : saslRules(c)) {
+                        System.out.println(file + ": warning: checks.rate-limit.rules." + rule + ": the SMTP door has no"
+                                + " SMTP AUTH, so sasl-user/sasl-domain are never known there; the rule counts only at the"
+                                + " policy-server and milter doors");
+                    }
+                }
                 return 0;
             } catch (ConfigException e) {
                 System.err.println(e.getMessage());
@@ -83,16 +110,45 @@ public final class Main implements Runnable {
             }
         }
 
+        /**
+         * The local domains in effect, so that a `domains:` map that replaced the shipped list (example.com)
+         * shows before start: {@code local domains (2): example.org, example.net}; past 20, a count of the rest.
+         */
+        static String localDomains(DaemonConfig c) {
+            var names = c.settings().domains() == null ? java.util.List.<String>of() : java.util.List.copyOf(c.settings().domains().keySet());
+            StringBuilder sb = new StringBuilder("local domains (").append(names.size()).append(")");
+            if (names.isEmpty()) return sb.append(": none (mail for any domain is relayed only from relay-networks)").toString();
+            sb.append(": ").append(String.join(", ", names.subList(0, Math.min(20, names.size()))));
+            if (names.size() > 20) sb.append(", and ").append(names.size() - 20).append(" more");
+            return sb.toString();
+        }
+
+        /** Rate-limit rules keyed on the SMTP AUTH user, in any policy: the SMTP door never knows that user. */
+        private static java.util.Set<String> saslRules(DaemonConfig c) {
+            java.util.Set<String> names = new java.util.TreeSet<>();
+            java.util.List<org.mxfront.policy.Policy> policies = new java.util.ArrayList<>(c.engine().domainPolicies().values());
+            policies.add(c.engine().defaultPolicy());
+            for (org.mxfront.policy.Policy p : policies) {
+                for (org.mxfront.policy.ConfiguredCheck cc : p.checks()) {
+                    if (cc.check() instanceof RateLimitCheck r) names.addAll(r.saslRules());
+                }
+            }
+            return names;
+        }
+
         private static String doors(DaemonConfig c) {
             StringBuilder sb = new StringBuilder();
-            if (c.listen() != null) sb.append("smtp ").append(c.listen()).append(", downstream ").append(c.downstream());
+            // Addresses as an administrator writes them (127.0.0.1:2525, [::1]:25), as the log lines do.
+            if (c.listen() != null) {
+                sb.append("smtp ").append(Networks.text(c.listen())).append(", downstream ").append(Networks.text(c.downstream()));
+            }
             if (c.policyListen() != null) {
                 if (!sb.isEmpty()) sb.append(", ");
-                sb.append("policy-server ").append(c.policyListen());
+                sb.append("policy-server ").append(Networks.text(c.policyListen()));
             }
             if (c.milterListen() != null) {
                 if (!sb.isEmpty()) sb.append(", ");
-                sb.append("milter ").append(c.milterListen());
+                sb.append("milter ").append(Networks.text(c.milterListen()));
             }
             return sb.toString();
         }

@@ -14,7 +14,10 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.function.Supplier;
 import org.mxfront.address.PathParser;
+import org.mxfront.codes.Reply;
 import org.mxfront.config.Settings.ContentReject;
+import org.mxfront.mail.Mailbox;
+import org.mxfront.mail.TlsInfo;
 import org.mxfront.milter.MilterFault.Reason;
 import org.mxfront.milter.MilterRequest.Abort;
 import org.mxfront.milter.MilterRequest.Body;
@@ -36,12 +39,10 @@ import org.mxfront.policy.Decision;
 import org.mxfront.policy.DecisionLog;
 import org.mxfront.policy.HeaderCollector;
 import org.mxfront.policy.HeaderRemoval;
-import org.mxfront.policy.Mailbox;
 import org.mxfront.policy.PolicyEngine;
 import org.mxfront.policy.PolicySession;
 import org.mxfront.policy.ReplacedHeader;
 import org.mxfront.policy.Stage;
-import org.mxfront.policy.TlsInfo;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -277,6 +278,7 @@ public final class MilterSession implements AutoCloseable {
         long size = 0;
         String declared = parsed.params().get("SIZE");
         if (declared != null && declared.matches("\\d{1,18}")) size = Long.parseLong(declared);
+        p.facts().state().authenticatedUser(macros.get("auth_authen")); // sent with MAIL (Postfix's milter_mail_macros)
         return Answer.of(MilterReplies.render(p.mail(sender, size)));
     }
 
@@ -366,8 +368,12 @@ public final class MilterSession implements AutoCloseable {
             }
             out.add(MilterReplies.CONTINUE);
             if (DECISIONS.isInfoEnabled()) {
-                DECISIONS.info(DecisionLog.format("accept", "END-OF-MESSAGE", p.facts(), null, null) + " size=" + m.bytes
-                        + " nrcpt=" + p.recipients().size() + " door=milter queue_id=" + macros.getOrDefault("i", ""));
+                // The reply slot says what was decided, in the SMTP door's shape: Postfix answers its client
+                // "250 2.0.0 Ok: queued as QUEUEID" once the milter continues (queue id from the {i} macro).
+                String qid = macros.getOrDefault("i", "");
+                Reply said = new Reply(250, "2.0.0", List.of(qid.isEmpty() ? "Ok: accepted (milter)" : "Ok: queued as " + qid));
+                DECISIONS.info(DecisionLog.format("accept", "END-OF-MESSAGE", p.facts(), said, null) + " size=" + m.bytes
+                        + " nrcpt=" + p.recipients().size() + " door=milter queue_id=" + qid);
             }
         } else if (contentReject == ContentReject.DISCARD && d.reply() != null && d.reply().permanentFailure()) {
             out.add(new MilterResponse.Discard());

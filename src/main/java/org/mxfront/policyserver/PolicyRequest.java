@@ -4,7 +4,7 @@ package org.mxfront.policyserver;
 
 import java.util.Collections;
 import java.util.Map;
-import org.mxfront.policy.TlsInfo;
+import org.mxfront.mail.TlsInfo;
 import org.mxfront.policyserver.PolicyAttributes.State;
 
 /**
@@ -48,6 +48,9 @@ public record PolicyRequest(Map<String, String> attributes) {
         if (protocol.isEmpty()) return null;
         return new TlsInfo(protocol, get(PolicyAttributes.ENCRYPTION_CIPHER), (int) number(PolicyAttributes.ENCRYPTION_KEYSIZE, 65535));
     }
+
+    /** The SASL login name, empty when the client did not authenticate. */
+    public String saslUsername() { return get(PolicyAttributes.SASL_USERNAME); }
 
     public int clientPort() { return (int) number(PolicyAttributes.CLIENT_PORT, 65535); }
 

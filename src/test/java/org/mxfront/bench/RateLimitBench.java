@@ -17,9 +17,9 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.mxfront.checks.ratelimit.RateLimitCheck;
 import org.mxfront.config.ConfigLoader;
 import org.mxfront.config.DaemonConfig;
-import org.mxfront.policy.ClientInfo;
+import org.mxfront.mail.ClientInfo;
+import org.mxfront.mail.Mailbox;
 import org.mxfront.policy.Facts;
-import org.mxfront.policy.Mailbox;
 import org.mxfront.policy.Stage;
 import org.mxfront.policy.Verdict;
 import org.mxfront.ratelimit.Gcra;
@@ -90,7 +90,7 @@ public final class RateLimitBench {
                           per-sender-domain: {key: [sender-domain], rate: "%s"}
                     """.formatted(perClient, perDomain) + storeYaml, new SimpleMeterRegistry());
             config.resources().start(); // as the daemon does at start: the store connects before the first check
-            RateLimitCheck fromConfig = RateLimitCheck.find(config.engine()).orElseThrow();
+            RateLimitCheck fromConfig = config.engine().find(RateLimitCheck.class).orElseThrow();
             check = store.equals("memory")
                     ? new RateLimitCheck(fromConfig.config(), new org.mxfront.checks.CheckContext("mx.test", List.of(),
                             java.util.Set.of(), Clock.systemUTC(), new SimpleMeterRegistry()), new MapStore())

@@ -3,7 +3,7 @@
 // the milter door (a real Postfix as the milter client) and never delivered; a clean message
 // delivered with rspamd-style headers; per-domain settings changing the verdict (mxfront's own
 // thresholds, and rspamd's Settings-ID); rspamd's greylist action as 451 4.7.1; the seed's 551
-// shape; learning through `mxfront spam learn` seen in rspamd's /stat; rspamd killed: accepted and
+// shape; a recipient's safe entry (the policy store) lifting the refusal for that recipient only; learning through `mxfront spam learn` seen in rspamd's /stat; rspamd killed: accepted and
 // counted, or 451 4.3.0 XM-RJCT66 with on-failure: tempfail. rspamd starts once for the class.
 package org.mxfront.it;
 
@@ -257,6 +257,27 @@ class SpamRspamdIT {
     static long bayesSpamLearns(JsonNode stat) {
         assertTrue(stat.has("learned"), stat.toString());
         return stat.path("learned").asLong();
+    }
+
+    @Test
+    @Order(8)
+    void aRecipientsSafeEntryLiftsTheRefusalForThatRecipientOnly() throws Exception {
+        String yaml = yaml(rspamd.url(), "accept", "").replace("checks:\n", "checks:\n  policy-lists: {}\n")
+                + "policy-store: { enabled: true }\nstate-directory: " + tmp.resolve("state") + "\n";
+        try (Mxfront m = Mxfront.start(sink.port(), yaml)) {
+            org.mxfront.store.PolicyStoreService store =
+                    ((org.mxfront.config.StoreDomains) m.daemon.config().engine().directory()).service();
+            store.store().addEntry("it", new org.mxfront.store.ListEntry(0, org.mxfront.store.ListEntry.Scope.USER, "bob@example.com",
+                    org.mxfront.store.ListEntry.Action.SAFE, org.mxfront.store.ListEntry.Kind.SENDER,
+                    org.mxfront.store.EntryValues.address("value", "alice@sender.example"), null, null, null, null));
+            Ports.await(() -> store.current().entries().size() == 1, Duration.ofSeconds(10), "the safe entry in the snapshot");
+            assertTrue(send(m, "bob@example.com", gtube("rspamd safelisted")).get(0).startsWith("250 2.0.0 Ok"));
+            String body = SmtpSink.body(sink.awaitMessageContaining("Subject: rspamd safelisted\n"));
+            assertTrue(body.startsWith("X-Spamd-Result: default: True [15.00 / 15.00];\n\tGTUBE(0.00)[]\n"), body);
+            assertEquals(List.of("550-5.7.1 XM-RJCT84: Message classified as spam (score 15.0 / 15).", "550 5.7.1 [127.0.0.2] [mx.test]"),
+                    send(m, "carol@example.com", gtube("rspamd not safelisted")));
+        }
+        assertFalse(sink.messages().stream().anyMatch(d -> d.contains("Subject: rspamd not safelisted\n")));
     }
 
     @Test

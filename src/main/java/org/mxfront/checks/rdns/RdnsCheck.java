@@ -12,9 +12,9 @@ import org.mxfront.codes.Code;
 import org.mxfront.dns.DnsResolver;
 import org.mxfront.dns.OnDnsFailure;
 import org.mxfront.dns.ReverseName;
+import org.mxfront.mail.Mailbox;
 import org.mxfront.policy.Check;
 import org.mxfront.policy.Facts;
-import org.mxfront.policy.Mailbox;
 import org.mxfront.policy.Stage;
 import org.mxfront.policy.Verdict;
 
@@ -75,5 +75,11 @@ public final class RdnsCheck implements Check {
 
     private CompletableFuture<ReverseName> reverse(Facts f) {
         return f.state().computeIfAbsent(KEY, () -> dns.reverse(f.client().address()));
+    }
+
+    /** A recipient's safe entry lifts the rDNS check (README, "Policy for many domains": the precedence table). */
+    @Override
+    public boolean liftedBySafeEntry(Verdict v) {
+        return true;
     }
 }

@@ -13,9 +13,9 @@ import org.mxfront.codes.Code;
 import org.mxfront.dns.DnsResolver;
 import org.mxfront.dns.DnsResult;
 import org.mxfront.dns.OnDnsFailure;
+import org.mxfront.mail.Mailbox;
 import org.mxfront.policy.Check;
 import org.mxfront.policy.Facts;
-import org.mxfront.policy.Mailbox;
 import org.mxfront.policy.Stage;
 import org.mxfront.policy.Verdict;
 import org.xbill.DNS.MXRecord;
@@ -84,5 +84,11 @@ public final class SenderDomainCheck implements Check {
             if (r instanceof MXRecord m && m.getTarget().equals(Name.root)) return true;
         }
         return false;
+    }
+
+    /** A recipient's safe entry lifts the sender-domain check (README, "Policy for many domains": the precedence table). */
+    @Override
+    public boolean liftedBySafeEntry(Verdict v) {
+        return true;
     }
 }

@@ -21,9 +21,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.mxfront.checks.CheckContext;
 import org.mxfront.codes.Code;
 import org.mxfront.content.Spool;
+import org.mxfront.mail.Mailbox;
 import org.mxfront.policy.AddedHeader;
 import org.mxfront.policy.Facts;
-import org.mxfront.policy.Mailbox;
 import org.mxfront.policy.MessageCheck;
 import org.mxfront.policy.ReplacedHeader;
 import org.mxfront.policy.Stage;
@@ -98,12 +98,20 @@ public final class SpamCheck implements MessageCheck {
     @Override
     public Verdict evaluate(Stage stage, Facts facts) { return Verdict.CONTINUE; }
 
-    /**
-     * The recipients the classifier judges for. Every recipient of the transaction today; a safelist
-     * that exempts a recipient from this check would filter them here (and skip the scan when none is left).
-     */
+    /** The recipients the classifier judges for: every recipient of the transaction. */
     List<Mailbox> judgedRecipients(Facts f) {
         return f.recipients();
+    }
+
+    /**
+     * A recipient's safe entry (the policy store's safelists) lifts the spam refusals for that
+     * recipient, as PMG's welcome list does: the sender's reputation, not the message's structure. A
+     * classifier fault (XM-RJCT66) is lifted too: there is nothing to protect that recipient from.
+     * Recipients that differ in exemption come in separate transactions, so each message has one verdict.
+     */
+    @Override
+    public boolean liftedBySafeEntry(Verdict v) {
+        return true;
     }
 
     @Override
@@ -174,7 +182,7 @@ public final class SpamCheck implements MessageCheck {
         for (Mailbox m : rcpts) to.add(m.address());
         String settings = config.rspamd().settingsId();
         return new SpamEnvelope(f.client().ip(), f.helo(), f.client().reverseName(),
-                f.sender() == null ? "" : f.sender().address(), to, f.state().id(), null,
+                f.sender() == null ? "" : f.sender().address(), to, f.state().id(), f.state().authenticatedUser(),
                 settings.isEmpty() ? null : settings);
     }
 

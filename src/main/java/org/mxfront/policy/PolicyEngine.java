@@ -7,10 +7,18 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.SortedSet;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BiConsumer;
 import java.util.function.Predicate;
 import java.util.function.UnaryOperator;
 import org.mxfront.codes.Code;
@@ -32,6 +40,9 @@ public final class PolicyEngine {
     private static final Logger LOG = LoggerFactory.getLogger(PolicyEngine.class);
 
     private final Policy defaultPolicy;
+    /** The default policy without the checks that judge own senders (they run under the sender's domain policy). */
+    private final Policy mailPolicy;
+    private final boolean judgesSenders;
     private final Map<String, Policy> domainPolicies;
     private final Networks relayNetworks;
     private final ReplyCatalogue catalogue;
@@ -40,6 +51,8 @@ public final class PolicyEngine {
     private final DecisionLog decisionLog;
     private final MeterRegistry registry;
     private final ClientEnricher enricher;
+    private final DomainDirectory directory;
+    private final boolean hasSafelist;
     private final Map<String, Counter> counters = new ConcurrentHashMap<>();
     private final Map<String, Timer> timers = new ConcurrentHashMap<>();
 
@@ -60,6 +73,23 @@ public final class PolicyEngine {
     public PolicyEngine(Policy defaultPolicy, Map<String, Policy> domainPolicies, Networks relayNetworks,
             ReplyCatalogue catalogue, String hostname, boolean delayReject, DecisionLog decisionLog,
             MeterRegistry registry, ClientEnricher enricher) {
+        this(defaultPolicy, domainPolicies, relayNetworks, catalogue, hostname, delayReject, decisionLog, registry, enricher,
+                DomainDirectory.NONE);
+    }
+
+    /**
+     * As above, with local domains from a directory (the policy store) besides {@code domainPolicies}:
+     * a domain the directory names takes the directory's policy.
+     */
+    public PolicyEngine(Policy defaultPolicy, Map<String, Policy> domainPolicies, Networks relayNetworks,
+            ReplyCatalogue catalogue, String hostname, boolean delayReject, DecisionLog decisionLog,
+            MeterRegistry registry, ClientEnricher enricher, DomainDirectory directory) {
+        this.directory = directory;
+        this.mailPolicy = new Policy(defaultPolicy.name(), defaultPolicy.checks().stream()
+                .filter(cc -> !cc.check().judgesOwnSenders()).toList(), defaultPolicy.contentKey());
+        this.judgesSenders = java.util.stream.Stream.concat(java.util.stream.Stream.of(defaultPolicy), domainPolicies.values().stream())
+                .flatMap(p -> p.checks().stream()).anyMatch(cc -> cc.check().judgesOwnSenders());
+        this.hasSafelist = defaultPolicy.checks().stream().anyMatch(cc -> cc.check() instanceof Safelist);
         this.enricher = enricher;
         this.defaultPolicy = defaultPolicy;
         this.domainPolicies = Map.copyOf(domainPolicies);
@@ -94,7 +124,61 @@ public final class PolicyEngine {
         Map<String, Policy> domains = new LinkedHashMap<>();
         domainPolicies.forEach((d, p) -> domains.put(d, filter.apply(p)));
         return new PolicyEngine(filter.apply(defaultPolicy), domains, relayNetworks, catalogue, hostname, delayReject,
-                decisionLog, registry, enricher);
+                decisionLog, registry, enricher, directory.map(filter));
+    }
+
+    /** The first configured check of a kind: the default policy's, else the first domain's; empty when none is. */
+    public <T extends Check> Optional<T> find(Class<T> kind) {
+        for (Policy p : policies()) {
+            for (ConfiguredCheck cc : p.checks()) if (kind.isInstance(cc.check())) return Optional.of(kind.cast(cc.check()));
+        }
+        return Optional.empty();
+    }
+
+    /** The admin actions of that name a configured check offers (the default policy's first). */
+    public Optional<CheckAdmin> admin(String name) {
+        for (Policy p : policies()) {
+            for (ConfiguredCheck cc : p.checks()) {
+                Optional<CheckAdmin> a = cc.check().admin();
+                if (a.isPresent() && a.get().name().equals(name)) return a;
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** The names of the admin actions the configured checks offer, sorted. */
+    public SortedSet<String> adminNames() {
+        SortedSet<String> names = new TreeSet<>();
+        for (Policy p : policies()) for (ConfiguredCheck cc : p.checks()) cc.check().admin().ifPresent(a -> names.add(a.name()));
+        return names;
+    }
+
+    /** The default policy, then the domains'. */
+    private List<Policy> policies() {
+        List<Policy> all = new ArrayList<>();
+        all.add(defaultPolicy);
+        all.addAll(domainPolicies.values());
+        return all;
+    }
+
+    /**
+     * The engine as a door that supplies only {@code supplied} runs it: without the checks that need
+     * more. Reports each check it leaves out to {@code skipped} (name and the facts it misses), once per
+     * name, in policy order.
+     */
+    public PolicyEngine forDoor(Set<Fact> supplied, BiConsumer<String, Set<Fact>> skipped) {
+        Map<String, Set<Fact>> missing = new LinkedHashMap<>();
+        for (Policy p : policies()) {
+            for (ConfiguredCheck cc : p.checks()) {
+                Set<Fact> m = EnumSet.noneOf(Fact.class);
+                m.addAll(cc.check().needs());
+                m.removeAll(supplied);
+                if (!m.isEmpty()) missing.putIfAbsent(cc.name(), Set.copyOf(m));
+            }
+        }
+        if (missing.isEmpty()) return this;
+        missing.forEach(skipped);
+        return withChecks(cc -> supplied.containsAll(cc.check().needs()));
     }
 
     ClientInfo client(InetAddress address, int port, int connectionsFromAddress) {
@@ -148,24 +232,105 @@ public final class PolicyEngine {
     public Map<String, Policy> domainPolicies() { return domainPolicies; }
 
     /** The names of the checks configured in any policy, sorted (a door warns about those it cannot run). */
-    public java.util.SortedSet<String> checkNames() {
-        java.util.SortedSet<String> names = new java.util.TreeSet<>();
+    public SortedSet<String> checkNames() {
+        SortedSet<String> names = new TreeSet<>();
         for (ConfiguredCheck cc : defaultPolicy.checks()) names.add(cc.name());
         for (Policy p : domainPolicies.values()) for (ConfiguredCheck cc : p.checks()) names.add(cc.name());
+        for (String d : directory.names()) {
+            Policy p = directory.policy(d);
+            if (p != null) for (ConfiguredCheck cc : p.checks()) names.add(cc.name());
+        }
         return names;
     }
     /** True when CONNECT and HELO refusals are held for RCPT ({@code server.delay-reject}). */
     public boolean delayReject() { return delayReject; }
     DecisionLog decisionLog() { return decisionLog; }
 
+    /** The default policy's checks that run at MAIL for every sender (those judging own senders left out). */
+    Policy mailPolicy() { return mailPolicy; }
+
+    /**
+     * At MAIL, for a sender in a local domain: that domain's checks that judge its own senders
+     * ({@link Check#judgesOwnSenders}); null when the sender's domain is not local or has none.
+     */
+    Policy senderPolicy(Mailbox sender) {
+        if (!judgesSenders || sender == null || sender.isNullSender()) return null;
+        String d = sender.domain().toLowerCase(Locale.ROOT);
+        Policy p = directory.policy(d);
+        if (p == null) p = domainPolicies.get(d);
+        if (p == null) return null;
+        List<ConfiguredCheck> own = p.checks().stream().filter(cc -> cc.check().judgesOwnSenders()).toList();
+        return own.isEmpty() ? null : new Policy(p.name(), own, p.contentKey());
+    }
+
+    /** Whether any policy has a check that judges its own senders at MAIL. */
+    boolean judgesSenders() { return judgesSenders; }
+
     /** The policy for a recipient: its domain's when the domain is local, the default one otherwise. */
     public Policy policyFor(Mailbox recipient) {
-        Policy p = domainPolicies.get(recipient.domain());
+        Policy p = directory.policy(recipient.domain());
+        if (p == null) p = domainPolicies.get(recipient.domain());
         return p != null ? p : defaultPolicy;
     }
 
     public boolean isLocalDomain(String domain) {
-        return domainPolicies.containsKey(domain.toLowerCase(Locale.ROOT));
+        String d = domain.toLowerCase(Locale.ROOT);
+        return domainPolicies.containsKey(d) || directory.policy(d) != null;
+    }
+
+    /** The local domains from outside the file (the policy store). */
+    public DomainDirectory directory() { return directory; }
+
+    /** Whether the default policy has a source of recipients' safe entries. */
+    boolean hasSafelist() { return hasSafelist; }
+
+    /**
+     * The safe entry exempting the recipient of {@code facts} under {@code policy} (described), or null.
+     * A log-only safelist check is not asked: its entries are not applied.
+     */
+    String safeEntry(Policy policy, Facts facts) {
+        if (!hasSafelist || facts.recipient() == null) return null;
+        for (ConfiguredCheck cc : policy.checks()) {
+            if (cc.mode() != Mode.ENFORCE || !(cc.check() instanceof Safelist s)) continue;
+            try {
+                String e = s.safeEntry(facts);
+                if (e != null) return e;
+            } catch (RuntimeException ex) {
+                LOG.error("check {} failed to look up safe entries for {}", cc.name(), facts.client().logName(), ex);
+            }
+        }
+        return null;
+    }
+
+    /** The check of the default policy (or of {@code policy}) that made a decision, or null. */
+    Check checkNamed(Policy policy, String name) {
+        for (ConfiguredCheck cc : policy.checks()) if (cc.name().equals(name)) return cc.check();
+        for (ConfiguredCheck cc : defaultPolicy.checks()) if (cc.name().equals(name)) return cc.check();
+        return null;
+    }
+
+    /** Whether a recipient's safe entry lifts decision {@code d} (made by a check that yields to safe entries). */
+    boolean liftable(Policy policy, Decision d) {
+        if (d.proceed() || d.disconnect()) return false;
+        Check c = checkNamed(policy, d.check());
+        try {
+            return c != null && c.liftedBySafeEntry(d.verdict());
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
+    /** Whether any check of {@code policy} that reads the message may be lifted by a safe entry. */
+    boolean contentLiftable(Policy policy) {
+        for (ConfiguredCheck cc : policy.checks()) {
+            if (cc.check().stages().stream().noneMatch(Policy.CONTENT_STAGES::contains)) continue;
+            try {
+                if (cc.check().liftedBySafeEntry(null)) return true;
+            } catch (RuntimeException e) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The longest pause before the greeting that a check of the default policy asks for this client. */
@@ -190,6 +355,16 @@ public final class PolicyEngine {
         return catalogue.render(code, vars, f.client().ip(), hostname);
     }
 
+    /** Renders a negative verdict: a Defer of a permanent (5xx) entry in its temporary form (550 5.4.6 as 450 4.4.6). */
+    public Reply render(Verdict v, Facts f) {
+        Code code = v.code();
+        if (v instanceof Verdict.Defer && code.smtpCode() >= 500) {
+            return catalogue.render(code, code.smtpCode() - 100, "4" + code.enhanced().substring(1), v.vars(), f.client().ip(),
+                    hostname);
+        }
+        return render(code, v.vars(), f);
+    }
+
     /**
      * Runs one stage of a policy.
      *
@@ -202,6 +377,15 @@ public final class PolicyEngine {
     /** As above; at END_OF_DATA a message-reading check's verdict comes from the reader opened for the message. */
     Decision evaluate(Policy policy, Stage stage, Facts facts, Map<ConfiguredCheck, MessageCheck.MessageReader> readers,
             java.util.function.Consumer<Finding> tracer) {
+        return evaluate(policy, stage, facts, readers, tracer, null);
+    }
+
+    /**
+     * As above; {@code safe} names the safe entry exempting the recipient(s), or is null: a negative
+     * verdict of a check that yields to safe entries is then logged ("lifted") and not applied.
+     */
+    Decision evaluate(Policy policy, Stage stage, Facts facts, Map<ConfiguredCheck, MessageCheck.MessageReader> readers,
+            java.util.function.Consumer<Finding> tracer, String safe) {
         for (ConfiguredCheck cc : policy.checks()) {
             if (!cc.check().stages().contains(stage)) continue;
             Verdict v;
@@ -216,8 +400,15 @@ public final class PolicyEngine {
             } finally {
                 timer(cc.name()).record(System.nanoTime() - t0, java.util.concurrent.TimeUnit.NANOSECONDS);
             }
+            if (safe != null && v.negative() && !(v instanceof Verdict.Disconnect) && lifted(cc.check(), v)) {
+                LOG.info("safe entry lifts {} ({}) at {} for {}: {}", cc.name(), catalogue.id(v.code()), stageName(stage),
+                        facts.client().logName(), safe);
+                if (tracer != null) tracer.accept(new Finding(stage, cc.name() + " (lifted by safe entry: " + safe + ")",
+                        cc.mode(), Verdict.CONTINUE, null));
+                continue;
+            }
             if (tracer != null) tracer.accept(new Finding(stage, cc.name(), cc.mode(), v,
-                    v.negative() ? render(v.code(), v.vars(), facts) : null));
+                    v.negative() ? render(v, facts) : null));
             switch (v) {
                 case Verdict.Continue c -> { }
                 case Verdict.Accept a -> {
@@ -246,10 +437,18 @@ public final class PolicyEngine {
         return Decision.PROCEED;
     }
 
+    private static boolean lifted(Check c, Verdict v) {
+        try {
+            return c.liftedBySafeEntry(v);
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
     private Decision negative(ConfiguredCheck cc, Stage stage, Facts facts, Verdict v) {
-        Reply reply = render(v.code(), v.vars(), facts);
+        Reply reply = render(v, facts);
         if (cc.mode() == Mode.LOG_ONLY) {
-            count(v.code(), stage, cc.name(), "log-only");
+            count(v, stage, cc.name(), "log-only");
             decisionLog.write("reject_warning", stageName(stage), facts, reply, cc.name());
             return null;
         }
@@ -258,7 +457,7 @@ public final class PolicyEngine {
 
     /** Logs and counts a decision that the front door is applying now. */
     void applied(Decision d, Stage stage, Facts facts) {
-        count(d.verdict().code(), stage, d.check(), "enforce");
+        count(d.verdict(), stage, d.check(), "enforce");
         String action = switch (d.verdict()) {
             case Verdict.Disconnect x -> "disconnect";
             case Verdict.Defer x -> "defer";
@@ -274,11 +473,13 @@ public final class PolicyEngine {
         }
     }
 
-    private void count(Code code, Stage stage, String check, String mode) {
-        String key = code.name() + '|' + stage + '|' + check + '|' + mode;
+    private void count(Verdict v, Stage stage, String check, String mode) {
+        Code code = v.code();
+        boolean permanent = code.smtpCode() >= 500 && !(v instanceof Verdict.Defer);
+        String key = code.name() + '|' + permanent + '|' + stage + '|' + check + '|' + mode;
         counters.computeIfAbsent(key, k -> Counter.builder(MeterNames.REJECTIONS)
                 .description("Negative policy decisions by reply code, class, stage and check")
-                .tag("code", catalogue.id(code)).tag("class", code.smtpCode() >= 500 ? "permanent" : "temporary")
+                .tag("code", catalogue.id(code)).tag("class", permanent ? "permanent" : "temporary")
                 .tag("stage", stage.name().toLowerCase(Locale.ROOT))
                 .tag("check", check == null ? "none" : check).tag("mode", mode).register(registry)).increment();
     }

@@ -39,11 +39,7 @@ class RedisSentinelIT {
                     enabled: true
                     rules:
                       per-client: {rate: 3/1h}
-                    store:
-                      type: redis
-                      redis-uri: %s
-                      timeout: 500ms
-                """.formatted(redis.uri());
+                """ + DoorYaml.redisStore(redis.uri(), false);
     }
 
     @Test

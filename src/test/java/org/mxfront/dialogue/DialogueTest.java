@@ -1,13 +1,15 @@
 // Dialogue tests as data, the way Postfix tests smtpd_check.c with .in scripts and .ref transcripts:
 // each file in src/test/resources/dialogues is one case (client lines, the reply lines expected, the
 // downstream's events expected), run through the in-memory SMTP door with the production framing;
-// where a file has policy lines, the same envelope also runs through the policy door. Adding a case
+// where a file has policy or milter lines, the same envelope (and message) also runs through the
+// policy door (as Postfix's RCPT requests) or the milter door (as Postfix's milter packets). Adding a case
 // is adding a file. Format, one item a line:
 //   # comment                      client 192.0.2.7             config <YAML line, laid over the defaults>
 //   C: a client line (sent with CRLF; "C:" alone sends an empty line)
 //   S: a reply line expected, in order (all of them: the list must match exactly)
 //   D: a downstream event expected, in order (when any is given, the list must match exactly)
 //   P: the policy door's action= for the dialogue's recipients, in order
+//   M: the milter door's answers to the same envelope and message, one line each, in order
 //   closed                          the door must have ended the connection
 package org.mxfront.dialogue;
 
@@ -26,6 +28,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
+import org.mxfront.milter.MilterDialogue;
 import org.mxfront.policyserver.PolicyDialogue;
 import org.mxfront.smtp.SmtpDialogue;
 
@@ -34,7 +37,8 @@ class DialogueTest {
 
     /** One dialogue file, parsed. */
     record Dialogue(String name, String client, String yaml, String clientBytes, List<String> replies, List<String> events,
-            List<String> policy, boolean closed, String helo, String sender, List<String> recipients) {
+            List<String> policy, List<String> milter, boolean closed, String helo, String sender, List<String> recipients,
+            List<String> message) {
 
         static Dialogue parse(Path file) throws IOException {
             String client = "192.0.2.7";
@@ -44,6 +48,8 @@ class DialogueTest {
             List<String> events = new ArrayList<>();
             List<String> policy = new ArrayList<>();
             List<String> recipients = new ArrayList<>();
+            List<String> milter = new ArrayList<>();
+            List<String> message = null;
             String helo = null;
             String sender = null;
             boolean closed = false;
@@ -61,6 +67,7 @@ class DialogueTest {
                     String u = c.toUpperCase(Locale.ROOT);
                     if (inData) {
                         if (c.equals(".")) inData = false;
+                        else if (message != null) message.add(c.startsWith(".") ? c.substring(1) : c);
                     } else if (u.startsWith("HELO ") || u.startsWith("EHLO ")) {
                         helo = c.substring(5).trim();
                     } else if (u.startsWith("MAIL FROM:")) {
@@ -69,14 +76,16 @@ class DialogueTest {
                         recipients.add(path(c.substring(8)));
                     } else if (u.equals("DATA")) {
                         inData = true;
+                        if (message == null) message = new ArrayList<>();
                     }
                 } else if (line.startsWith("S: ")) replies.add(line.substring(3));
                 else if (line.startsWith("D: ")) events.add(line.substring(3));
                 else if (line.startsWith("P: ")) policy.add(line.substring(3));
+                else if (line.startsWith("M: ")) milter.add(line.substring(3));
                 else throw new IllegalArgumentException(file + ":" + n + ": not a dialogue line: " + line);
             }
             return new Dialogue(file.getFileName().toString(), client, yaml.toString(), bytes.toString(), replies, events,
-                    policy, closed, helo, sender, recipients);
+                    policy, milter, closed, helo, sender, recipients, message);
         }
 
         /** The address in {@code <...>}, parameters dropped. */
@@ -123,6 +132,19 @@ class DialogueTest {
             if (d.policy().isEmpty()) continue;
             tests.add(DynamicTest.dynamicTest(f.getFileName().toString(), () -> assertEquals(d.policy(),
                     PolicyDialogue.actions(d.client(), d.yaml(), d.helo(), d.sender(), d.recipients()), d.name() + ": policy actions")));
+        }
+        return tests.stream();
+    }
+
+    @TestFactory
+    Stream<DynamicTest> milterDoor() throws IOException {
+        List<DynamicTest> tests = new ArrayList<>();
+        for (Path f : files()) {
+            Dialogue d = Dialogue.parse(f);
+            if (d.milter().isEmpty()) continue;
+            tests.add(DynamicTest.dynamicTest(f.getFileName().toString(), () -> assertEquals(d.milter(),
+                    MilterDialogue.answers(d.client(), d.yaml(), d.helo(), d.sender(), d.recipients(), d.message()),
+                    d.name() + ": milter answers")));
         }
         return tests.stream();
     }

@@ -24,6 +24,8 @@ import org.mxfront.checks.helo.HeloCheck;
 import org.mxfront.checks.helo.HeloConfig;
 import org.mxfront.checks.hops.ReceivedHopsCheck;
 import org.mxfront.checks.hops.ReceivedHopsConfig;
+import org.mxfront.checks.mailboxquota.MailboxQuotaCheck;
+import org.mxfront.checks.mailboxquota.MailboxQuotaConfig;
 import org.mxfront.checks.rcptlimit.RecipientLimitCheck;
 import org.mxfront.checks.ratelimit.RateLimitCheck;
 import org.mxfront.checks.ratelimit.RateLimitConfig;
@@ -103,7 +105,9 @@ public final class CheckTypes {
             new CheckType<>("recipients", RecipientsConfig.class, RecipientsCheck::new),
             new CheckType<>("sender-verify", SenderVerifyConfig.class, SenderVerifyCheck::new),
             // the policy store's block and safe lists (issue 22)
-            new CheckType<>("policy-lists", PolicyListsConfig.class, PolicyListsCheck::new));
+            new CheckType<>("policy-lists", PolicyListsConfig.class, PolicyListsCheck::new),
+            // account states: full mailboxes from Dovecot's quota-status service (issue 24)
+            new CheckType<>("mailbox-quota", MailboxQuotaConfig.class, MailboxQuotaCheck::new));
 
     public static final Map<String, CheckType<?>> BY_NAME =
             ALL.stream().collect(Collectors.toUnmodifiableMap(CheckType::name, Function.identity()));

@@ -4,6 +4,7 @@
 // configured check's admin actions under the name it gives them (/greylist: the greylisting store's
 // list/allow/delete, for `mxfront greylist` while the daemon holds the embedded store's file;
 // /ratelimit: the rate-limit buckets' list/reset, for `mxfront ratelimit`). No check is named here.
+// /api/v1/: the policy store's JSON API, token-authenticated (api/PolicyApi).
 // Config: metrics.listen (default 127.0.0.1:9725; empty turns it off).
 package org.mxfront.metrics;
 
@@ -68,6 +69,15 @@ public final class AdminHttpServer implements AutoCloseable {
         default boolean readOnly(String name, String action) {
             return action.equals("list");
         }
+
+        /**
+         * The policy store's JSON API (paths under /api/): status and JSON body, or null when the
+         * store is off. Authentication is the API's own (bearer tokens), for any client address.
+         */
+        default Map.Entry<Integer, String> api(String method, String path, Map<String, List<String>> params,
+                String authorization, byte[] body) {
+            return null;
+        }
     }
 
     private static final int MAX_BODY = 10 * 1024 * 1024;
@@ -115,11 +125,12 @@ public final class AdminHttpServer implements AutoCloseable {
             req.content().readBytes(body);
             boolean keepAlive = HttpUtil.isKeepAlive(req);
             boolean local = ((InetSocketAddress) ctx.channel().remoteAddress()).getAddress().isLoopbackAddress();
+            String authorization = req.headers().get(HttpHeaderNames.AUTHORIZATION);
             // Scrapes, readiness probes and explains may take a moment: keep them off the event loop.
             Thread.ofVirtual().name("mxfront-http-req").start(() -> {
                 FullHttpResponse resp;
                 try {
-                    resp = route(q, method, body, local);
+                    resp = q.path().startsWith("/api/") ? api(q, method, authorization, body) : route(q, method, body, local);
                 } catch (IllegalArgumentException e) {
                     resp = text(HttpResponseStatus.BAD_REQUEST, e.getMessage() + "\n");
                 } catch (java.util.NoSuchElementException e) {
@@ -190,6 +201,16 @@ public final class AdminHttpServer implements AutoCloseable {
                 return text(HttpResponseStatus.OK, admin.admin(name, q.parameters()));
             }
         }
+    }
+
+    private FullHttpResponse api(QueryStringDecoder q, HttpMethod method, String authorization, byte[] body) {
+        Map.Entry<Integer, String> r = admin.api(method.name(), q.path(), q.parameters(), authorization, body);
+        if (r == null) r = Map.entry(404, "{\"error\":\"the policy store is not enabled (policy-store: {enabled: true})\"}");
+        FullHttpResponse resp = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(r.getKey()),
+                Unpooled.wrappedBuffer(r.getValue().getBytes(StandardCharsets.UTF_8)));
+        if (!r.getValue().isEmpty()) resp.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/json");
+        resp.headers().set(HttpHeaderNames.CACHE_CONTROL, "no-store");
+        return resp;
     }
 
     private static FullHttpResponse text(HttpResponseStatus status, String body) {

@@ -277,6 +277,7 @@ public final class MilterSession implements AutoCloseable {
         long size = 0;
         String declared = parsed.params().get("SIZE");
         if (declared != null && declared.matches("\\d{1,18}")) size = Long.parseLong(declared);
+        p.facts().state().authenticatedUser(macros.get("auth_authen")); // sent with MAIL (Postfix's milter_mail_macros)
         return Answer.of(MilterReplies.render(p.mail(sender, size)));
     }
 

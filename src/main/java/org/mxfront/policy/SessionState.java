@@ -19,6 +19,7 @@ public final class SessionState {
     private final Map<Object, Object> values = new HashMap<>();
     private final java.util.Set<String> tags = new java.util.TreeSet<>();
     private boolean dryRun;
+    private String authenticatedUser;
 
     /**
      * This connection's id: in every decision log line ({@code session=}) and in the Received header
@@ -67,6 +68,21 @@ public final class SessionState {
 
     public boolean hasTag(String name) {
         return tags.contains(name);
+    }
+
+    /**
+     * The client authenticated (SMTP AUTH) as this user: Postfix's {@code sasl_username} at the policy
+     * door, the {@code {auth_authen}} macro at the milter door; null when it did not (always at the SMTP
+     * door, an inbound MX without AUTH). Rate-limit keys {@code sasl-user}/{@code sasl-domain} and the
+     * unlisted-sender rule read it.
+     */
+    public String authenticatedUser() {
+        return authenticatedUser;
+    }
+
+    /** Sets (or, with null or empty, clears) the authenticated user. */
+    public void authenticatedUser(String user) {
+        authenticatedUser = user == null || user.isEmpty() ? null : user;
     }
 
     /** This session is a dry run ({@code mxfront explain}): checks must not change shared state. */

@@ -20,10 +20,14 @@ public sealed interface Verdict {
         }
     }
 
-    /** Temporary refusal (4xx): the client should try again later. */
+    /**
+     * Temporary refusal (4xx): the client should try again later. A 5xx entry here is sent in its
+     * temporary form (550 5.4.6 as 450 4.4.6): an operator made a permanent refusal temporary
+     * (a rate-limit rule's {@code temporary: true}).
+     */
     record Defer(Code code, Map<String, String> vars) implements Verdict {
         public Defer {
-            if (code.smtpCode() >= 500) throw new IllegalArgumentException(code + " is not a 4xx code");
+            if (code.smtpCode() == 421) throw new IllegalArgumentException(code + " closes the connection: a Disconnect");
             vars = Map.copyOf(vars);
         }
     }

@@ -24,6 +24,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Predicate;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
@@ -107,45 +108,44 @@ class DialogueTest {
         assertTrue(files().size() >= 8, "dialogues in " + DIR.toAbsolutePath());
     }
 
-    @TestFactory
-    Stream<DynamicTest> smtpDoor() throws IOException {
+    /** One case a dialogue file that {@code applies}, run by {@code run}. */
+    static Stream<DynamicTest> cases(Predicate<Dialogue> applies, Case run) throws IOException {
         List<DynamicTest> tests = new ArrayList<>();
         for (Path f : files()) {
-            tests.add(DynamicTest.dynamicTest(f.getFileName().toString(), () -> {
-                Dialogue d = Dialogue.parse(f);
-                SmtpDialogue.Result r = SmtpDialogue.run(d.client(), d.yaml(), d.clientBytes());
-                assertEquals(d.replies(), r.replies(), d.name() + ": replies");
-                if (!d.events().isEmpty()) assertEquals(d.events(), r.events(), d.name() + ": downstream events");
-                if (d.closed()) assertTrue(r.closed(), d.name() + ": the door should have closed the connection");
-                else assertFalse(r.closed() && !d.clientBytes().toUpperCase(Locale.ROOT).contains("QUIT\r\n"),
-                        d.name() + ": the door closed the connection ('closed' not expected)");
-            }));
+            Dialogue d = Dialogue.parse(f);
+            if (applies.test(d)) tests.add(DynamicTest.dynamicTest(d.name(), () -> run.run(d)));
         }
         return tests.stream();
+    }
+
+    /** A test body over one dialogue. */
+    @FunctionalInterface
+    interface Case {
+        void run(Dialogue d) throws Exception;
+    }
+
+    @TestFactory
+    Stream<DynamicTest> smtpDoor() throws IOException {
+        return cases(d -> true, d -> {
+            SmtpDialogue.Result r = SmtpDialogue.run(d.client(), d.yaml(), d.clientBytes());
+            assertEquals(d.replies(), r.replies(), d.name() + ": replies");
+            if (!d.events().isEmpty()) assertEquals(d.events(), r.events(), d.name() + ": downstream events");
+            if (d.closed()) assertTrue(r.closed(), d.name() + ": the door should have closed the connection");
+            else assertFalse(r.closed() && !d.clientBytes().toUpperCase(Locale.ROOT).contains("QUIT\r\n"),
+                    d.name() + ": the door closed the connection ('closed' not expected)");
+        });
     }
 
     @TestFactory
     Stream<DynamicTest> policyDoor() throws IOException {
-        List<DynamicTest> tests = new ArrayList<>();
-        for (Path f : files()) {
-            Dialogue d = Dialogue.parse(f);
-            if (d.policy().isEmpty()) continue;
-            tests.add(DynamicTest.dynamicTest(f.getFileName().toString(), () -> assertEquals(d.policy(),
-                    PolicyDialogue.actions(d.client(), d.yaml(), d.helo(), d.sender(), d.recipients()), d.name() + ": policy actions")));
-        }
-        return tests.stream();
+        return cases(d -> !d.policy().isEmpty(), d -> assertEquals(d.policy(),
+                PolicyDialogue.actions(d.client(), d.yaml(), d.helo(), d.sender(), d.recipients()), d.name() + ": policy actions"));
     }
 
     @TestFactory
     Stream<DynamicTest> milterDoor() throws IOException {
-        List<DynamicTest> tests = new ArrayList<>();
-        for (Path f : files()) {
-            Dialogue d = Dialogue.parse(f);
-            if (d.milter().isEmpty()) continue;
-            tests.add(DynamicTest.dynamicTest(f.getFileName().toString(), () -> assertEquals(d.milter(),
-                    MilterDialogue.answers(d.client(), d.yaml(), d.helo(), d.sender(), d.recipients(), d.message()),
-                    d.name() + ": milter answers")));
-        }
-        return tests.stream();
+        return cases(d -> !d.milter().isEmpty(), d -> assertEquals(d.milter(),
+                MilterDialogue.answers(d.client(), d.yaml(), d.helo(), d.sender(), d.recipients(), d.message()),
+                d.name() + ": milter answers"));
     }
 }

@@ -30,6 +30,7 @@ declare -A how=(
   [ratelimit.sh]="0.2"
   [recipients.sh]="200"
   [sender-auth.sh]=""
+  [spam.sh]="40 4 1"
   [spf-dkim-dmarc.sh]="1 20"
   [throughput.sh]="WARMUP=0 ROUNDS=1 :: 5 200 1000"
   [tls.sh]="WARMUP=0 ROUNDS=1 :: 5 100 1000"
@@ -46,7 +47,7 @@ done
 # script uses ports and directories of its own; on a loaded machine JVM starts then get slow). The longest first.
 jobs=${SMOKE_JOBS:-1}
 order=(warmstart.sh recipients.sh policy.sh ratelimit.sh milter.sh tls.sh greylist.sh dns.sh throughput.sh
-  sender-auth.sh jmh.sh spf-dkim-dmarc.sh idle_connections.py content.sh latency.py)
+  sender-auth.sh jmh.sh spf-dkim-dmarc.sh idle_connections.py content.sh latency.py spam.sh)
 sorted=()
 for s in "${order[@]}"; do for t in "${scripts[@]}"; do [ "$s" = "$t" ] && sorted+=("$s"); done; done
 for t in "${scripts[@]}"; do [[ " ${order[*]} " == *" $t "* ]] || sorted+=("$t"); done

@@ -60,9 +60,9 @@ public final class SpamBench {
         long warmEnd = System.nanoTime() + warmSeconds * 1_000_000_000L;
         int warmRounds = 0;
         while (System.nanoTime() < warmEnd || warmRounds < 1) {
-            rspamdAlone(rspamdPort, messages, 200, c, rspamdPid, mxPid);
-            throughMxfront(mxPort, "example.net", messages, 400, c, rspamdPid, mxPid);
-            throughMxfront(mxPort, "example.com", messages, 200, c, rspamdPid, mxPid);
+            rspamdAlone(rspamdPort, messages, Smoke.n(200, 8), c, rspamdPid, mxPid);
+            throughMxfront(mxPort, "example.net", messages, Smoke.n(400, 16), c, rspamdPid, mxPid);
+            throughMxfront(mxPort, "example.com", messages, Smoke.n(200, 8), c, rspamdPid, mxPid);
             warmRounds++;
         }
         Phase a = rspamdAlone(rspamdPort, messages, n, c, rspamdPid, mxPid);

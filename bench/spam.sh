@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Spam-check benchmark (docs/benchmarks.md, "Spam classification"): a private rspamd (the tests'
-# settings: Bayes on a private redis-server, no network modules) and an mxfront JVM with the spam
-# check on for example.com and off for example.net, relaying to smtp-sink. SpamBench sends the same
+# settings: Bayes on a private redis-server, no network modules, no rate limits: one client IP sends
+# thousands of messages) and an mxfront JVM with the spam
+# check on for example.com, off for example.net, and on without headers for example.org (so the SMTP
+# door need not hold the message back until the final dot), relaying to smtp-sink. SpamBench sends the same
 # messages to rspamd alone (HTTP /checkv2, with the headers mxfront sends) and through mxfront
 # (SMTP), and reads the CPU time of rspamd's processes and of mxfront's JVM from /proc: mxfront's own
 # CPU per message in the loop against rspamd's. Loopback only; needs rspamd, redis-server, postfix
@@ -32,7 +34,7 @@ printf 'type = "file"; filename = "%s/rspamd.log"; level = "warning";\n' $d > $d
 printf 'servers = "127.0.0.1:%s";\n' $REDIS > $d/local.d/redis.conf
 printf 'backend = "redis";\nservers = "127.0.0.1:%s";\nmin_learns = 1;\nautolearn = false;\n' $REDIS > $d/local.d/classifier-bayes.conf
 printf 'greylist = 11;\n' > $d/local.d/actions.conf
-for m in greylist rbl asn; do printf 'enabled = false;\n' > $d/local.d/$m.conf; done
+for m in greylist rbl asn ratelimit; do printf 'enabled = false;\n' > $d/local.d/$m.conf; done
 user=()
 if [ "$(id -u)" -eq 0 ]; then chown -R _rspamd $d; user=(-u _rspamd -g _rspamd); fi
 rspamd -f "${user[@]}" -c /etc/rspamd/rspamd.conf --var=LOCAL_CONFDIR=$d --var=DBDIR=$d/db --var=RUNDIR=$d/run \
@@ -55,6 +57,9 @@ domains:
   example.net:
     checks:
       spam: {enabled: false}
+  example.org:
+    checks:
+      spam: {headers: none, actions: {add-header: pass, rewrite-subject: pass}}
 EOT
 "$JAVA_HOME/bin/java" -Xmx512m -Dlogback.configurationFile=bench/logback-quiet.xml -jar target/mxfront.jar run \
   --config $tmp/mxfront.yml > $tmp/mx.log 2>&1 & MXPID=$!; pids+=($MXPID)

@@ -45,17 +45,17 @@ public final class PolicySnapshot {
         }
     }
 
-    public static final PolicySnapshot EMPTY = new PolicySnapshot(0, Map.of(), Map.of(), null, Map.of(), Map.of());
+    public static final PolicySnapshot EMPTY = new PolicySnapshot(0, Shards.empty(), Shards.empty(), null, Shards.empty(), Shards.empty());
 
     private final long version;
-    private final Map<String, StoredDomain> domains;
-    private final Map<Long, ListEntry> entries;
+    private final Shards<String, StoredDomain> domains;
+    private final Shards<Long, ListEntry> entries;
     private final Group operator;
-    private final Map<String, Group> domainGroups;
-    private final Map<String, Group> userGroups;
+    private final Shards<String, Group> domainGroups;
+    private final Shards<String, Group> userGroups;
 
-    private PolicySnapshot(long version, Map<String, StoredDomain> domains, Map<Long, ListEntry> entries, Group operator,
-            Map<String, Group> domainGroups, Map<String, Group> userGroups) {
+    private PolicySnapshot(long version, Shards<String, StoredDomain> domains, Shards<Long, ListEntry> entries, Group operator,
+            Shards<String, Group> domainGroups, Shards<String, Group> userGroups) {
         this.version = version;
         this.domains = domains;
         this.entries = entries;
@@ -66,10 +66,10 @@ public final class PolicySnapshot {
 
     /** A snapshot of everything. */
     public static PolicySnapshot of(long version, Collection<StoredDomain> domains, Collection<ListEntry> entries) {
-        // built in bulk: one group map per scope key, filled, then frozen
-        Map<String, StoredDomain> d = new HashMap<>();
+        // built in bulk: one map per scope key, filled, then frozen
+        Shards<String, StoredDomain>.Editor d = Shards.<String, StoredDomain>empty().edit();
         for (StoredDomain s : domains) d.put(s.name(), s);
-        Map<Long, ListEntry> byId = new HashMap<>(Math.max(16, entries.size() * 4 / 3 + 1));
+        Shards<Long, ListEntry>.Editor byId = Shards.<Long, ListEntry>empty().edit();
         Map<String, Map<String, ListEntry>> dom = new HashMap<>();
         Map<String, Map<String, ListEntry>> usr = new HashMap<>();
         Map<String, ListEntry> op = new HashMap<>();
@@ -82,12 +82,12 @@ public final class PolicySnapshot {
             };
             g.put(key(e), e);
         }
-        Map<String, Group> dg = new HashMap<>(dom.size() * 4 / 3 + 1);
+        Shards<String, Group>.Editor dg = Shards.<String, Group>empty().edit();
         dom.forEach((k, m) -> dg.put(k, freeze(m)));
-        Map<String, Group> ug = new HashMap<>(usr.size() * 4 / 3 + 1);
+        Shards<String, Group>.Editor ug = Shards.<String, Group>empty().edit();
         usr.forEach((k, m) -> ug.put(k, freeze(m)));
-        return new PolicySnapshot(version, Collections.unmodifiableMap(d), Collections.unmodifiableMap(byId),
-                op.isEmpty() ? null : freeze(op), dg, ug);
+        return new PolicySnapshot(version, d.build(), byId.build(), op.isEmpty() ? null : freeze(op),
+                dg.build(), ug.build());
     }
 
     private static Group freeze(Map<String, ListEntry> m) {
@@ -97,20 +97,20 @@ public final class PolicySnapshot {
     /** This snapshot with the changes of one poll applied: a new object; this one stays as it was. */
     public PolicySnapshot apply(long newVersion, Collection<StoredDomain> putDomains, Collection<String> removedDomains,
             Collection<ListEntry> putEntries, Collection<Long> removedEntries) {
-        Map<String, StoredDomain> d = domains;
+        Shards<String, StoredDomain> d = domains;
         if (!putDomains.isEmpty() || !removedDomains.isEmpty()) {
-            d = new HashMap<>(domains);
-            for (String r : removedDomains) d.remove(r);
-            for (StoredDomain s : putDomains) d.put(s.name(), s);
-            d = Collections.unmodifiableMap(d);
+            Shards<String, StoredDomain>.Editor ed = domains.edit();
+            for (String r : removedDomains) ed.remove(r);
+            for (StoredDomain s : putDomains) ed.put(s.name(), s);
+            d = ed.build();
         }
         if (putEntries.isEmpty() && removedEntries.isEmpty()) {
             return new PolicySnapshot(newVersion, d, entries, operator, domainGroups, userGroups);
         }
-        Map<Long, ListEntry> byId = new HashMap<>(entries);
+        Shards<Long, ListEntry>.Editor byId = entries.edit();
         Group[] op = {operator};
-        Map<String, Group> dg = new HashMap<>(domainGroups);
-        Map<String, Group> ug = new HashMap<>(userGroups);
+        Shards<String, Group>.Editor dg = domainGroups.edit();
+        Shards<String, Group>.Editor ug = userGroups.edit();
         for (Long id : removedEntries) {
             ListEntry old = byId.remove(id);
             if (old != null) change(old, null, op, dg, ug);
@@ -120,16 +120,24 @@ public final class PolicySnapshot {
             if (old != null) change(old, null, op, dg, ug);
             change(null, e, op, dg, ug);
         }
-        return new PolicySnapshot(newVersion, d, Collections.unmodifiableMap(byId), op[0], dg, ug);
+        return new PolicySnapshot(newVersion, d, byId.build(), op[0], dg.build(), ug.build());
     }
 
-    private static void change(ListEntry remove, ListEntry add, Group[] op, Map<String, Group> dg, Map<String, Group> ug) {
+    private static void change(ListEntry remove, ListEntry add, Group[] op, Shards<String, Group>.Editor dg,
+            Shards<String, Group>.Editor ug) {
         ListEntry e = remove != null ? remove : add;
         switch (e.scope()) {
             case OPERATOR -> op[0] = (op[0] == null ? Group.EMPTY : op[0]).with(remove, add);
-            case DOMAIN -> dg.compute(e.scopeKey(), (k, g) -> (g == null ? Group.EMPTY : g).with(remove, add));
-            case USER -> ug.compute(e.scopeKey(), (k, g) -> (g == null ? Group.EMPTY : g).with(remove, add));
+            case DOMAIN -> put(dg, e.scopeKey(), remove, add);
+            case USER -> put(ug, e.scopeKey(), remove, add);
         }
+    }
+
+    private static void put(Shards<String, Group>.Editor groups, String key, ListEntry remove, ListEntry add) {
+        Group g = groups.get(key);
+        Group next = (g == null ? Group.EMPTY : g).with(remove, add);
+        if (next == null) groups.remove(key);
+        else groups.put(key, next);
     }
 
     public long version() { return version; }

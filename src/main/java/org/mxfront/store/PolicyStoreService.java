@@ -23,6 +23,8 @@ public final class PolicyStoreService implements AutoCloseable {
     public static final String OUTAGES = "mxfront.policy.store.outages";
     public static final String UP = "mxfront.policy.store.up";
     public static final String VERSION = "mxfront.policy.store.version";
+    /** The longest pause between two writes of the local snapshot file (it is also written when the daemon stops). */
+    public static final Duration SNAPSHOT_FILE_INTERVAL = Duration.ofSeconds(30);
 
     private final PolicyStore store;
     private final SnapshotFile file;
@@ -99,10 +101,17 @@ public final class PolicyStoreService implements AutoCloseable {
                 java.util.concurrent.locks.LockSupport.parkNanos(1_000_000_000L);
                 continue;
             }
+            long t0 = System.nanoTime();
             try {
                 file.write(s);
             } catch (IOException | RuntimeException e) {
                 LOG.warn("policy store: cannot write the local snapshot {}: {}", file.path(), e.toString());
+            }
+            // a pause of five times the write before the next one (a million entries cost seconds of CPU),
+            // at most SNAPSHOT_FILE_INTERVAL: the file is never more than that behind; written at close too
+            long until = System.nanoTime() + Math.min(SNAPSHOT_FILE_INTERVAL.toNanos(), 5 * (System.nanoTime() - t0));
+            while (!closed && System.nanoTime() < until) {
+                java.util.concurrent.locks.LockSupport.parkNanos(until - System.nanoTime());
             }
         }
     }

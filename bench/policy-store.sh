@@ -10,8 +10,7 @@
 # Usage: bench/policy-store.sh [SESSIONS] [MESSAGES]   Environment: DOMAINS, ENTRIES, SAMPLES, ROUNDS (3),
 # WARMUP (seconds, 30). Bounded: fixed message counts to 127.0.0.1; stops what it started.
 set -euo pipefail
-here=$(cd "$(dirname "$0")/.." && pwd)
-. "$here/bin/jdk.sh"
+. "$(dirname "$0")/lib.sh"
 cd "$here"
 sessions=${1:-20}; messages=${2:-5000}
 domains=${DOMAINS:-100000}; entries=${ENTRIES:-1000000}; samples=${SAMPLES:-40}; rounds=${ROUNDS:-3}
@@ -26,7 +25,7 @@ cleanup() {
 }
 trap cleanup EXIT
 free_port() { python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])'; }
-wait_port() { for _ in $(seq 1 300); do (exec 3<>/dev/tcp/127.0.0.1/"$1") 2>/dev/null && return 0; sleep 0.1; done; echo "port $1 never opened" >&2; return 1; }
+wait_port() { for _ in $(seq 1 1800); do (exec 3<>/dev/tcp/127.0.0.1/"$1") 2>/dev/null && return 0; sleep 0.1; done; echo "port $1 never opened" >&2; return 1; }
 
 if [ "$(id -u)" -eq 0 ] && [ -x "$PG/initdb" ]; then
   pgport=$(free_port); mkdir -p "$work/pg"; chown postgres "$work/pg"
@@ -42,14 +41,14 @@ else
   echo "store: embedded H2 ($work/state-on)"
 fi
 
-mvn -q -B -DskipTests test-compile dependency:build-classpath -Dmdep.outputFile=target/bench.cp -Dmdep.includeScope=test
+bench_build
 echo "== part 1: $domains domains, $entries entries"
-java -Xmx4g -Ddomains="$domains" -Dentries="$entries" -Dsamples="$samples" -Dlogback.configurationFile=bench/logback-quiet.xml \
+java -Xmx4g "${bench_java_opts[@]}" -Ddomains="$domains" -Dentries="$entries" -Dsamples="$samples" -Dlogback.configurationFile=bench/logback-quiet.xml \
   -cp "target/test-classes:target/classes:$(cat target/bench.cp)" org.mxfront.bench.PolicyStoreBench "$jdbc" "$user" | tee "$work/part1.txt"
 
 echo "== part 2: throughput, lists off vs on ($sessions sessions, $messages messages, $rounds rounds)"
+bench_jar
 jar=$here/target/mxfront.jar
-[ -f "$jar" ] || mvn -q -B -DskipTests package
 user_flag=(); [ "$(id -u)" -eq 0 ] && user_flag=(-u nobody)
 sink=$(free_port)
 smtp-sink "${user_flag[@]}" 127.0.0.1:"$sink" 1024 & pids+=($!)
@@ -83,9 +82,8 @@ checks_on="$checks_off
 $store_yaml"
 start off "$checks_off"
 start on "$checks_on"
-# the "on" daemon loads the store before its first RCPT needs it: wait for its snapshot
-for _ in $(seq 1 600); do grep -q "policy store: version" "$work/on.log" && break; sleep 1; done
-grep "policy store: version" "$work/on.log" | tail -1
+# the "on" daemon loads the store's snapshot before it listens (start waited for its port)
+grep "policy store: version" "$work/on.log" | tail -1 || true
 cpu() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 run_rcpt() { # name rcpt
   local c0 c1 t0 t1
@@ -96,6 +94,7 @@ run_rcpt() { # name rcpt
   python3 -c "import os; t=os.sysconf('SC_CLK_TCK'); print(f'{$messages/($t1-$t0):.0f} {($c1-$c0)/t/$messages*1e6:.0f}')"
 }
 for n in off on; do
+  [ "${WARMUP:-30}" -gt 0 ] || continue
   timeout "${WARMUP:-30}" smtp-source -s "$sessions" -m 1000000 -l 4096 -M client.bench.example \
     -f sender@sender.example -t user@example.com 127.0.0.1:"${port[$n]}" >/dev/null 2>&1 || true
 done

@@ -15,6 +15,9 @@ export BENCH_SMOKE=1 BENCH_PREBUILT=1
 t0=$SECONDS
 # the test classes with the JMH harness (the bench profile) and the classpath; the jar when missing
 # (after mvn verify it is there)
+# test classes compiled without the bench profile (mvn verify) lack the harness, and the compiler does
+# not see the profile change: compile them again then
+[ -f target/test-classes/META-INF/BenchmarkList ] || rm -rf target/test-classes
 mvn -B -q -ntp -Pbench -DskipTests test-compile dependency:build-classpath -Dmdep.outputFile=target/bench.cp \
   -Dmdep.includeScope=test >/dev/null || { echo "bench smoke: the build failed" >&2; exit 1; }
 bench_jar || { echo "bench smoke: the jar build failed" >&2; exit 1; }

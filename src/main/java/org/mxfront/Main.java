@@ -23,7 +23,7 @@ import picocli.CommandLine.Parameters;
         description = "Mail policy daemon in front of Postfix.",
         subcommands = {Main.Run.class, Main.CheckConfig.class, Main.Codes.class, ExplainCommand.class,
                 ReloadCommand.class, GreylistCommand.class, RateLimitCommand.class, PolicyCommands.Admin.class,
-                PolicyCommands.Domains.class, PolicyCommands.Lists.class, PolicyCommands.Policy.class})
+                PolicyCommands.Domains.class, PolicyCommands.Lists.class, PolicyCommands.Policy.class, SpamCommand.class})
 public final class Main implements Runnable {
     @Override
     public void run() {

@@ -39,7 +39,8 @@ import org.junit.jupiter.api.Test;
  *       vocabulary and the base.</li>
  *   <li><b>helpers</b>: {@code dns}, {@code greylist}, {@code content}, {@code relay}, {@code address},
  *       {@code metrics}, {@code tls}, {@code dkim}, {@code spf}, {@code dmarc}, {@code lists}, {@code ratelimit},
- *       {@code redis}, {@code recipients}, {@code admin}, {@code store} (the policy store: domains and lists in a database):
+ *       {@code redis}, {@code recipients}, {@code admin}, {@code store} (the policy store: domains and lists in a database),
+ *       {@code spam} (the rspamd and spamd clients):
  *       what checks and doors use, none of them knowing a check or the
  *       engine.</li>
  *   <li><b>vocabulary</b>: {@code mail}: the words every layer shares (an envelope address, the client, its
@@ -57,7 +58,7 @@ class ArchitectureTest {
             Set.of("checks"),
             Set.of("policy"),
             Set.of("dns", "greylist", "content", "relay", "address", "metrics", "tls", "dkim", "spf", "dmarc", "lists", "admin",
-                    "ratelimit", "redis", "recipients", "store"),
+                    "ratelimit", "redis", "recipients", "store", "spam"),
             Set.of("mail"),
             Set.of("codes", "net"));
     private static final int DOORS = 1;

@@ -58,6 +58,8 @@ import org.mxfront.checks.phishing.PhishingConfig;
 import org.mxfront.checks.senderblocklist.SenderBlocklistCheck;
 import org.mxfront.checks.senderblocklist.SenderBlocklistConfig;
 import org.mxfront.checks.spf.SpfConfig;
+import org.mxfront.checks.spam.SpamCheck;
+import org.mxfront.checks.spam.SpamConfig;
 import org.mxfront.checks.virus.VirusCheck;
 import org.mxfront.checks.virus.VirusConfig;
 import org.mxfront.checks.dictguard.DictionaryGuardCheck;
@@ -88,6 +90,8 @@ public final class CheckTypes {
             new CheckType<>("headers", HeaderConfig.class, HeaderCheck::new),
             new CheckType<>("attachments", AttachmentConfig.class, AttachmentCheck::new),
             new CheckType<>("virus", VirusConfig.class, VirusCheck::new),
+            // spam classification by rspamd or spamd (issue 23)
+            new CheckType<>("spam", SpamConfig.class, SpamCheck::new),
             new CheckType<>("dkim", DkimConfig.class, DkimCheck::new),
             new CheckType<>("greylist", GreylistConfig.class, GreylistCheck::new),
             // sender authentication and the operators' lists (issue 14)

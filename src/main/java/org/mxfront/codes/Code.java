@@ -138,7 +138,15 @@ public enum Code {
             "Sender <{sender}> is blocklisted by the domain {domain}."),
     USER_BLOCKLISTED(83, 550, "5.7.1", "The sender is Blocklisted at the user level",
             "Sender <{sender}> is blocklisted by the recipient <{recipient}>."),
-    // account states, sending quotas, unknown local senders (issue 24; 84-86 belong to other work)
+    // spam classification by rspamd or spamd, and the Spamcop DNSBL preset (issue 23)
+    SPAM_REJECTED(84, 550, "5.7.1", "Message classified as spam",
+            "Message classified as spam (score {score} / {threshold})."),
+    SPAM_DEFERRED(85, 451, "4.7.1", "Message deferred as possible spam",
+            "Message deferred as possible spam (score {score}), please try again later."),
+    SPAMCOP_LISTED(86, 550, "5.7.1", "The sending server is Blocklisted by Spamcop",
+            "The sending server {client_ip} is Blocklisted by Spamcop, see https://spamcop.net/bl.shtml"
+                    + " (an address is removed after 24 hours without new reports)."),
+    // account states, sending quotas, unknown local senders (issue 24)
     USER_SUSPENDED(87, 554, "5.7.1", "USER IS SUSPENDED", "Recipient <{recipient}>: USER IS SUSPENDED."),
     MAILBOX_OVER_QUOTA(88, 452, "4.2.2", "Mailbox exceeded its storage allocation (quota exceeded, temporary)",
             "Mailbox of <{recipient}> has exceeded its storage allocation (quota exceeded), please try again later."),

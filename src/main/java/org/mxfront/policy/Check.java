@@ -100,7 +100,6 @@ public interface Check {
         return List.of();
     }
 
-    /** The largest message this check lets through; the front door stops reading into the downstream beyond it. */
     /**
      * Whether this check's MAIL stage judges a local domain's own senders: it then runs at MAIL under
      * the policy of the sender's domain when that domain is local (that domain's settings: its recipient
@@ -111,6 +110,7 @@ public interface Check {
         return false;
     }
 
+    /** The largest message this check lets through; the front door stops reading into the downstream beyond it. */
     default long maxMessageBytes() {
         return Long.MAX_VALUE;
     }

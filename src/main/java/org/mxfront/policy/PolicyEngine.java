@@ -355,14 +355,17 @@ public final class PolicyEngine {
         return catalogue.render(code, vars, f.client().ip(), hostname);
     }
 
-    /** Renders a negative verdict: a Defer of a permanent (5xx) entry in its temporary form (550 5.4.6 as 450 4.4.6). */
+    /**
+     * Renders a negative verdict: a Defer of a permanent (5xx) entry in its temporary form (550 5.4.6 as
+     * 450 4.4.6); a Reject with the reply code it may override (the spam check's 551).
+     */
     public Reply render(Verdict v, Facts f) {
         Code code = v.code();
         if (v instanceof Verdict.Defer && code.smtpCode() >= 500) {
             return catalogue.render(code, code.smtpCode() - 100, "4" + code.enhanced().substring(1), v.vars(), f.client().ip(),
                     hostname);
         }
-        return render(code, v.vars(), f);
+        return catalogue.render(code, v.replyCode(), code.enhanced(), v.vars(), f.client().ip(), hostname);
     }
 
     /**

@@ -178,6 +178,7 @@ public final class PolicySession {
     /** MAIL stage: starts a transaction. */
     public Decision mail(Mailbox sender, long declaredSize) {
         resetTransaction();
+        facts.state().clearNotes();
         facts = facts.withSender(sender, declaredSize);
         Decision d = run(engine.mailPolicy(), Stage.MAIL);
         if (d.proceed()) {
@@ -257,7 +258,9 @@ public final class PolicySession {
     public void openMessage() {
         closeMessage();
         AddedHeader.take(facts.state()); // none left over from a message refused after a check asked for one
+        ReplacedHeader.take(facts.state());
         HeaderRemoval.clear(facts.state());
+        facts.state().clearNotes();
         for (ConfiguredCheck cc : content().checks()) {
             if (cc.check() instanceof MessageCheck mc && cc.check().stages().contains(Stage.END_OF_DATA)) {
                 readers.put(cc, mc.open(facts));

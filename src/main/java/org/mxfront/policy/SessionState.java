@@ -18,6 +18,7 @@ public final class SessionState {
     private final String id = newId();
     private final Map<Object, Object> values = new HashMap<>();
     private final java.util.Set<String> tags = new java.util.TreeSet<>();
+    private final java.util.Map<String, String> notes = new java.util.LinkedHashMap<>();
     private boolean dryRun;
     private String authenticatedUser;
 
@@ -68,6 +69,25 @@ public final class SessionState {
 
     public boolean hasTag(String name) {
         return tags.contains(name);
+    }
+
+    /**
+     * Adds {@code key=value} to the decision log lines of the current message (the spam check's score
+     * and symbols on the line of the refusal or the acceptance). Keys are lower-case words with
+     * underscores; the value is written without spaces. Forgotten when the next transaction starts.
+     */
+    public void note(String key, String value) {
+        notes.put(key, value.replaceAll("[\\s\\p{Cntrl}]", "_"));
+    }
+
+    /** The notes of the current message, in the order given. */
+    public java.util.Map<String, String> notes() {
+        return java.util.Collections.unmodifiableMap(notes);
+    }
+
+    /** Forgets the notes (a new transaction starts). */
+    public void clearNotes() {
+        notes.clear();
     }
 
     /**

@@ -14,6 +14,7 @@ import org.mxfront.policy.AddedHeader;
 import org.mxfront.policy.Decision;
 import org.mxfront.policy.HeaderCollector;
 import org.mxfront.policy.HeaderRemoval;
+import org.mxfront.policy.ReplacedHeader;
 import org.mxfront.policy.Stage;
 import org.mxfront.policy.Verdict;
 import org.slf4j.Logger;
@@ -78,7 +79,9 @@ final class IncomingMessage implements DataReader.LineSink {
             }
         }
         try {
-            s.held.replay((buf, len, complete, continued) -> forwarding = forwarding && s.downstream.line(buf, len, complete, continued));
+            // fields a check rewrites in place (the spam check's subject) are replaced as they pass
+            s.held.replay(new HeaderReplacer(ReplacedHeader.take(s.policy.facts().state()),
+                    (buf, len, complete, continued) -> forwarding = forwarding && s.downstream.line(buf, len, complete, continued)));
         } catch (IOException e) {
             LOG.error("replaying a held message for {} failed: {}", s.policy.facts().client().logName(), e.getMessage());
             return false;

@@ -29,11 +29,7 @@ class CodeTest {
     void numbersRunFromOneWithoutGaps() {
         Set<Integer> numbers = Arrays.stream(Code.values()).map(Code::number).collect(Collectors.toSet());
         int max = numbers.stream().mapToInt(Integer::intValue).max().orElse(0);
-        // 84-86 were assigned to branches merged separately (issue 24 took 87-93): a gap there is allowed
-        Set<Integer> assignedElsewhere = Set.of(84, 85, 86);
-        for (int n = 1; n <= max; n++) {
-            assertTrue(numbers.contains(n) || assignedElsewhere.contains(n), "missing number " + n);
-        }
+        for (int n = 1; n <= max; n++) assertTrue(numbers.contains(n), "missing number " + n);
     }
 
     @Test

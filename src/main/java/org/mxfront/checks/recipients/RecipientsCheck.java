@@ -102,7 +102,7 @@ public final class RecipientsCheck implements Check {
     /** Unlisted senders are judged with the source of the sender's own domain (its policy runs this at MAIL). */
     @Override
     public boolean judgesOwnSenders() {
-        return true;
+        return stages().contains(Stage.MAIL);
     }
 
     @Override

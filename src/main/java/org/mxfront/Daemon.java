@@ -1,5 +1,5 @@
 // Wiring only: from a loaded configuration, build the doors that it enables (the SMTP door with its
-// downstream relay, the policy-delegation door, the milter door) and the admin HTTP endpoint, start them, reload on
+// downstream relay, the policy-delegation door, the milter door), the admin HTTP endpoint and the web console, start them, reload on
 // request, and stop them in order (gracefully). Doors are known only through the Door interface. No
 // framework container.
 package org.mxfront;
@@ -24,6 +24,10 @@ import java.util.Map;
 import org.mxfront.config.ConfigException;
 import org.mxfront.config.ConfigLoader;
 import org.mxfront.config.DaemonConfig;
+import org.mxfront.console.Authenticator;
+import org.mxfront.console.ConsoleBackend;
+import org.mxfront.console.ConsoleServer;
+import org.mxfront.console.UsersFile;
 import org.mxfront.explain.Explainer;
 import org.mxfront.metrics.AdminHttpServer;
 import org.mxfront.metrics.MxMeters;
@@ -36,7 +40,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** A running mxfront. */
-public final class Daemon implements AutoCloseable, AdminHttpServer.Admin {
+public final class Daemon implements AutoCloseable, ConsoleBackend {
     private static final Logger LOG = LoggerFactory.getLogger(Daemon.class);
 
     private final DaemonConfig config;
@@ -49,6 +53,7 @@ public final class Daemon implements AutoCloseable, AdminHttpServer.Admin {
     private volatile DaemonConfig current;
     private final JvmGcMetrics gcMetrics = new JvmGcMetrics();
     private AdminHttpServer http;
+    private ConsoleServer console;
     private volatile long downstreamCheckedAt;
     private volatile boolean downstreamOk;
 
@@ -99,6 +104,15 @@ public final class Daemon implements AutoCloseable, AdminHttpServer.Admin {
                     registry instanceof PrometheusMeterRegistry p ? p : null, this).start();
             LOG.info("metrics and admin endpoint on {}:{}", config.metricsListen().getAddress().getHostAddress(), http.port());
         }
+        if (config.console() != null) {
+            DaemonConfig.Console c = config.console();
+            List<Authenticator> sources = new ArrayList<>();
+            if (c.usersFile() != null) sources.add(new UsersFile(c.usersFile()));
+            if (c.ldapLogin()) sources.add(org.mxfront.console.LdapLogin.from(this::config, c));
+            console = new ConsoleServer(c, this, config.engine().decisionLog().feed(), Authenticator.chain(sources)).start();
+            LOG.info("console on {}://{}:{}", c.tls() == null ? "http" : "https", c.listen().getAddress().getHostAddress(),
+                    console.port());
+        }
         if (relay != null) Thread.ofVirtual().name("downstream-probe").start(relay::probe);
         return this;
     }
@@ -117,10 +131,38 @@ public final class Daemon implements AutoCloseable, AdminHttpServer.Admin {
         return -1;
     }
 
+    /** The console's port, or -1 when it is off. */
+    public int consolePort() { return console == null ? -1 : console.port(); }
+
     /** The admin HTTP port, or -1 when it is off. */
     public int httpPort() { return http == null ? -1 : http.port(); }
 
+    @Override
     public DaemonConfig config() { return current; }
+
+    @Override
+    public List<DoorState> doors() {
+        List<DoorState> out = new ArrayList<>();
+        for (Door d : doors) {
+            String why = d.notReady();
+            String state = why == null ? "listening" : why.contains("draining") ? "draining" : "not listening";
+            String gauge = switch (d.name()) {
+                case "smtp" -> org.mxfront.metrics.MxMeters.CONNECTIONS_ACTIVE;
+                case "policy" -> org.mxfront.metrics.MxMeters.POLICY_CONNECTIONS;
+                default -> "mxfront." + d.name() + ".connections.active";
+            };
+            var g = registry.find(gauge).gauge();
+            out.add(new DoorState(d.name(), d.port(), state, g == null ? 0 : (long) g.value()));
+        }
+        return out;
+    }
+
+    @Override
+    public String downstream() {
+        if (relay == null) return "none (the SMTP door is off)";
+        notReady();
+        return (downstreamOk ? "reachable: " : "NOT reachable: ") + org.mxfront.net.Networks.text(config.downstream());
+    }
 
 
     /**
@@ -221,6 +263,7 @@ public final class Daemon implements AutoCloseable, AdminHttpServer.Admin {
         }
         for (Door d : doors) d.close();
         if (http != null) http.close();
+        if (console != null) console.close();
         if (relay != null) relay.close();
         config.resources().close();
         gcMetrics.close();

@@ -27,7 +27,7 @@ import org.junit.jupiter.api.Test;
  * <ol>
  *   <li><b>app</b> ({@code org.mxfront} itself): the daemon and the command line, which wire everything.</li>
  *   <li><b>doors</b>: {@code smtp}, {@code policyserver}, {@code milter}, {@code explain} (which drives the engine
- *       without a socket). Doors are equals: none uses another.</li>
+ *       without a socket), and {@code console} (the web console, a door for people). Doors are equals: none uses another.</li>
  *   <li><b>door</b>: the interface the daemon knows doors by.</li>
  *   <li><b>config</b>: the YAML, bound into checks, policies and door settings.</li>
  *   <li><b>checks</b>: {@code checks} and its subpackages, one per check.</li>
@@ -42,7 +42,7 @@ import org.junit.jupiter.api.Test;
 class ArchitectureTest {
     private static final List<Set<String>> LAYERS = List.of(
             Set.of(""),
-            Set.of("smtp", "policyserver", "milter", "explain"),
+            Set.of("smtp", "policyserver", "milter", "explain", "console"),
             Set.of("door"),
             Set.of("config"),
             Set.of("checks"),

@@ -154,7 +154,7 @@ public final class MilterSession implements AutoCloseable {
             case Macros m -> false;
             case Connect c -> {
                 close();
-                policy = engines.get().newSession(address(c), c.port(), verifiedName(c), 0);
+                policy = engines.get().newSession(address(c), c.port(), verifiedName(c), 0).door("milter");
                 policy.prepare();
                 prepared = c;
                 yield policy.mayBlock(Stage.CONNECT, null);
@@ -191,6 +191,7 @@ public final class MilterSession implements AutoCloseable {
 
     private Answer macros(Macros m) {
         for (Map.Entry<String, String> e : m.values().entrySet()) macros.put(bare(e.getKey()), e.getValue());
+        if (policy != null) policy.queueId(macros.get("i"));
         return Answer.NONE;
     }
 
@@ -211,7 +212,7 @@ public final class MilterSession implements AutoCloseable {
     private Answer connect(Connect c) {
         if (prepared != c) {
             close();
-            policy = engines.get().newSession(address(c), c.port(), verifiedName(c), 0);
+            policy = engines.get().newSession(address(c), c.port(), verifiedName(c), 0).door("milter");
         }
         prepared = null;
         heloDecision = null;
@@ -354,10 +355,9 @@ public final class MilterSession implements AutoCloseable {
                 }
             }
             out.add(MilterReplies.CONTINUE);
-            if (DECISIONS.isInfoEnabled()) {
-                DECISIONS.info(DecisionLog.format("accept", "END-OF-MESSAGE", p.facts(), null, null) + " size=" + m.bytes
-                        + " nrcpt=" + p.recipients().size() + " door=milter queue_id=" + macros.getOrDefault("i", ""));
-            }
+            p.queueId(macros.get("i"));
+            p.engine().decisionLog().accepted("END-OF-MESSAGE", p.facts(), null,
+                    " size=" + m.bytes + " nrcpt=" + p.recipients().size() + " door=milter queue_id=" + macros.getOrDefault("i", ""));
         } else if (contentReject == ContentReject.DISCARD && d.reply() != null && d.reply().permanentFailure()) {
             out.add(new MilterResponse.Discard());
             DECISIONS.info("discard: END-OF-MESSAGE from {}: check={} session={} door=milter queue_id={}",

@@ -156,7 +156,7 @@ public final class PolicyEngine {
     }
     /** True when CONNECT and HELO refusals are held for RCPT ({@code server.delay-reject}). */
     public boolean delayReject() { return delayReject; }
-    DecisionLog decisionLog() { return decisionLog; }
+    public DecisionLog decisionLog() { return decisionLog; }
 
     /** The policy for a recipient: its domain's when the domain is local, the default one otherwise. */
     public Policy policyFor(Mailbox recipient) {

@@ -165,7 +165,8 @@ public final class PolicyMapper {
     }
 
     private MessageState newMessage(InetAddress client, PolicyRequest r) {
-        return new MessageState(engine.get().newSession(client, r.clientPort(), r.verifiedClientName(), 0).refuseAtOnce());
+        return new MessageState(engine.get().newSession(client, r.clientPort(), r.verifiedClientName(), 0).refuseAtOnce()
+                .door("policy"));
     }
 
     /**

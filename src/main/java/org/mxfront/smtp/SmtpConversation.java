@@ -50,7 +50,6 @@ public final class SmtpConversation {
     /** Postfix's text for an unknown address of a virtual domain (virtual(5) mailbox or alias table). */
     private static final java.util.regex.Pattern POSTFIX_VIRTUAL_UNKNOWN =
             java.util.regex.Pattern.compile("User unknown in virtual (mailbox|alias) table");
-    private static final Logger DECISIONS = LoggerFactory.getLogger("mxfront.decision");
     private static final int HEADER_COLLECT_LIMIT = 256 * 1024;
     private static final byte[] CRLF = {'\r', '\n'};
 
@@ -139,7 +138,7 @@ public final class SmtpConversation {
         this.transport = transport;
         this.counts = counts;
         this.meters = meters;
-        this.policy = config.engine().newSession(address, port, connectionsFromAddress);
+        this.policy = config.engine().newSession(address, port, connectionsFromAddress).door("smtp");
         armCommandDeadline();
     }
 
@@ -742,11 +741,9 @@ public final class SmtpConversation {
 
     /** A message was accepted downstream: one decision log line. */
     private void accepted(long bytes, DownstreamReply dr) {
-        if (DECISIONS.isInfoEnabled()) {
-            Reply r = new Reply(dr.code(), dr.enhanced(), List.of(dr.text()));
-            DECISIONS.info(DecisionLog.format("accept", "END-OF-MESSAGE", policy.facts(), r, null) + " size=" + bytes
-                    + " nrcpt=" + policy.recipients().size());
-        }
+        Reply r = new Reply(dr.code(), dr.enhanced(), List.of(dr.text()));
+        policy.engine().decisionLog().accepted("END-OF-MESSAGE", policy.facts(), r,
+                " size=" + bytes + " nrcpt=" + policy.recipients().size());
     }
 
     /** One message in DATA or BDAT: reads it, collects headers, counts bytes, hands it to the checks and the downstream. */

@@ -31,7 +31,7 @@
     if (charts[id]) { charts[id].data.labels = labels; charts[id].data.datasets[0].data = data; charts[id].update(); return; }
     charts[id] = new Chart(document.getElementById(id), {
       type: 'bar', data: { labels: labels, datasets: [{ label: 'refusals', data: data, backgroundColor: color }] },
-      options: { animation: false, indexAxis: 'y', plugins: { legend: { display: false } } }
+      options: { animation: false, aspectRatio: 1.6, indexAxis: 'y', plugins: { legend: { display: false } } }
     });
   }
 
@@ -48,7 +48,7 @@
       if (charts.minutes) { charts.minutes.data.labels = d.labels; charts.minutes.data.datasets.forEach(function (s, i) { s.data = sets[i].data; }); charts.minutes.update(); }
       else charts.minutes = new Chart(document.getElementById('chart-minutes'), {
         type: 'line', data: { labels: d.labels, datasets: sets },
-        options: { animation: false, scales: { y: { beginAtZero: true, ticks: { precision: 0 } } } }
+        options: { animation: false, aspectRatio: 4, scales: { y: { beginAtZero: true, ticks: { precision: 0 } } } }
       });
       barChart('chart-codes', d.byCode, '#b42318');
       barChart('chart-checks', d.byCheck, '#2459c2');
@@ -72,9 +72,9 @@
     function show(e) {
       var tr = document.createElement('tr');
       tr.className = e.outcome;
-      cell(tr, e.time.substring(11, 19));
+      cell(tr, e.time.substring(11, 19), 'time');
       cell(tr, e.door);
-      cell(tr, e.outcome);
+      cell(tr, e.outcome, 'outcome');
       cell(tr, e.stage);
       cell(tr, e.client);
       cell(tr, e.helo, 'helo');

@@ -147,8 +147,8 @@ public final class Daemon implements AutoCloseable, ConsoleBackend {
             String why = d.notReady();
             String state = why == null ? "listening" : why.contains("draining") ? "draining" : "not listening";
             String gauge = switch (d.name()) {
-                case "smtp" -> org.mxfront.metrics.MxMeters.CONNECTIONS_ACTIVE;
-                case "policy" -> org.mxfront.metrics.MxMeters.POLICY_CONNECTIONS;
+                case "smtp" -> org.mxfront.mail.MeterNames.CONNECTIONS_ACTIVE;
+                case "policy" -> org.mxfront.mail.MeterNames.POLICY_CONNECTIONS;
                 default -> "mxfront." + d.name() + ".connections.active";
             };
             var g = registry.find(gauge).gauge();

@@ -78,6 +78,9 @@ final class GreylistCommand implements Runnable {
                 } catch (IllegalArgumentException e) {
                     System.err.println("mxfront greylist: " + e.getMessage());
                     return 2;
+                } catch (java.util.NoSuchElementException e) {
+                    System.err.println("mxfront greylist: " + e.getMessage());
+                    return 1;
                 }
             }
         }

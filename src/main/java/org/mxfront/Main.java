@@ -9,6 +9,7 @@ import java.util.concurrent.CountDownLatch;
 import org.mxfront.config.ConfigException;
 import org.mxfront.config.ConfigLoader;
 import org.mxfront.config.DaemonConfig;
+import org.mxfront.net.Networks;
 import org.mxfront.codes.ReplyCatalogue;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -27,7 +28,22 @@ public final class Main implements Runnable {
     }
 
     public static void main(String[] args) {
+        quietNettyOnNewJdks();
         System.exit(new CommandLine(new Main()).execute(args));
+    }
+
+    /**
+     * JDK 24+ prints a warning to stderr on the first sun.misc.Unsafe memory access (Netty's) unless the
+     * JVM runs with --sun-misc-unsafe-memory-access=allow, as bin/mxfront and the package start it. A
+     * plain {@code java -jar mxfront.jar} gets Netty without Unsafe instead (Netty's own switch, read
+     * when its first class loads, so this runs first): same behaviour, heap rather than direct I/O
+     * buffers. An explicit -Dio.netty.noUnsafe or --sun-misc-unsafe-memory-access is left alone.
+     */
+    static void quietNettyOnNewJdks() {
+        if (Runtime.version().feature() >= 24 && System.getProperty("sun.misc.unsafe.memory.access") == null
+                && System.getProperty("io.netty.noUnsafe") == null) {
+            System.setProperty("io.netty.noUnsafe", "true");
+        }
     }
 
     /** Runs the daemon until SIGTERM/SIGINT. */
@@ -76,6 +92,7 @@ public final class Main implements Runnable {
                 DaemonConfig c = new ConfigLoader().load(file, new SimpleMeterRegistry());
                 System.out.println(file + ": OK (" + c.engine().defaultPolicy().checks().size() + " checks, listen "
                         + doors(c) + ")");
+                System.out.println(localDomains(c));
                 return 0;
             } catch (ConfigException e) {
                 System.err.println(e.getMessage());
@@ -83,16 +100,32 @@ public final class Main implements Runnable {
             }
         }
 
+        /**
+         * The local domains in effect, so that a `domains:` map that replaced the shipped list (example.com)
+         * shows before start: {@code local domains (2): example.org, example.net}; past 20, a count of the rest.
+         */
+        static String localDomains(DaemonConfig c) {
+            var names = c.settings().domains() == null ? java.util.List.<String>of() : java.util.List.copyOf(c.settings().domains().keySet());
+            StringBuilder sb = new StringBuilder("local domains (").append(names.size()).append(")");
+            if (names.isEmpty()) return sb.append(": none (mail for any domain is relayed only from relay-networks)").toString();
+            sb.append(": ").append(String.join(", ", names.subList(0, Math.min(20, names.size()))));
+            if (names.size() > 20) sb.append(", and ").append(names.size() - 20).append(" more");
+            return sb.toString();
+        }
+
         private static String doors(DaemonConfig c) {
             StringBuilder sb = new StringBuilder();
-            if (c.listen() != null) sb.append("smtp ").append(c.listen()).append(", downstream ").append(c.downstream());
+            // Addresses as an administrator writes them (127.0.0.1:2525, [::1]:25), as the log lines do.
+            if (c.listen() != null) {
+                sb.append("smtp ").append(Networks.text(c.listen())).append(", downstream ").append(Networks.text(c.downstream()));
+            }
             if (c.policyListen() != null) {
                 if (!sb.isEmpty()) sb.append(", ");
-                sb.append("policy-server ").append(c.policyListen());
+                sb.append("policy-server ").append(Networks.text(c.policyListen()));
             }
             if (c.milterListen() != null) {
                 if (!sb.isEmpty()) sb.append(", ");
-                sb.append("milter ").append(c.milterListen());
+                sb.append("milter ").append(Networks.text(c.milterListen()));
             }
             return sb.toString();
         }

@@ -7,7 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
-import org.mxfront.policy.Mailbox;
+import org.mxfront.mail.Mailbox;
 
 /** MAIL/RCPT argument parser. Stateless. */
 public final class PathParser {

@@ -3,7 +3,9 @@
 // turned into a policy engine. Every error names the file, the line and the key.
 //
 // Merge rules: maps merge key by key; lists and scalars replace; a `checks:` map in the operator's
-// file replaces the default list entirely (so that its order is the evaluation order).
+// file replaces the default list entirely (so that its order is the evaluation order), and so does a
+// `domains:` map (the shipped example.com is a placeholder that must not stay local beside the
+// operator's domains).
 package org.mxfront.config;
 
 import com.fasterxml.jackson.core.JsonParser;
@@ -56,9 +58,9 @@ import org.mxfront.codes.ReplyCatalogue;
 import org.mxfront.dns.DnsConfig;
 import org.mxfront.dns.DnsResolver;
 import org.mxfront.dns.ReverseNameEnricher;
+import org.mxfront.mail.ClientEnricher;
 import org.mxfront.net.Networks;
 import org.mxfront.policy.Check;
-import org.mxfront.policy.ClientEnricher;
 import org.mxfront.policy.ConfiguredCheck;
 import org.mxfront.policy.DecisionFeed;
 import org.mxfront.policy.DecisionLog;

@@ -394,7 +394,7 @@ public final class ConsoleServer implements AutoCloseable {
             try {
                 m.put("output", what.equals("greylist") ? backend.greylist(clean) : backend.ratelimit(clean));
                 if (change) AUDIT.info("console {}: user={} action={} params={}", what, p.name(), action, clean);
-            } catch (IllegalArgumentException e) {
+            } catch (IllegalArgumentException | java.util.NoSuchElementException e) {
                 m.put("error", e.getMessage());
             }
         }

@@ -8,6 +8,7 @@ import io.micrometer.core.instrument.Timer;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import org.mxfront.mail.MeterNames;
 import org.mxfront.metrics.MxMeters;
 
 /** One content check's meters. Thread-safe. */
@@ -21,9 +22,9 @@ public final class ContentMeters {
     public ContentMeters(MeterRegistry registry, String check) {
         this.registry = registry;
         this.check = check;
-        this.bytes = Counter.builder(MxMeters.CONTENT_BYTES).baseUnit("bytes").description("Message bytes read by content checks")
+        this.bytes = Counter.builder(MeterNames.CONTENT_BYTES).baseUnit("bytes").description("Message bytes read by content checks")
                 .tag("check", check).register(registry);
-        this.duration = Timer.builder(MxMeters.CONTENT_SCAN_DURATION).description("Time content checks spent scanning")
+        this.duration = Timer.builder(MeterNames.CONTENT_SCAN_DURATION).description("Time content checks spent scanning")
                 .tag("check", check).register(registry);
     }
 
@@ -33,7 +34,7 @@ public final class ContentMeters {
      * @param result clean, rejected, deferred, fail-open or skipped
      */
     public void scanned(String result, long byteCount, long nanos) {
-        results.computeIfAbsent(result, r -> Counter.builder(MxMeters.CONTENT_MESSAGES)
+        results.computeIfAbsent(result, r -> Counter.builder(MeterNames.CONTENT_MESSAGES)
                 .description("Messages read by content checks, by result").tag("check", check).tag("result", r)
                 .register(registry)).increment();
         bytes.increment(byteCount);

@@ -3,8 +3,8 @@
 // Costs at most dns.timeout per connection, and nothing more when the answer is cached.
 package org.mxfront.dns;
 
-import org.mxfront.policy.ClientEnricher;
-import org.mxfront.policy.ClientInfo;
+import org.mxfront.mail.ClientEnricher;
+import org.mxfront.mail.ClientInfo;
 
 /** Sets {@link ClientInfo#reverseName()} to the forward-confirmed PTR name, when there is one. */
 public final class ReverseNameEnricher implements ClientEnricher {

@@ -5,24 +5,24 @@ package org.mxfront.explain;
 
 import java.net.InetAddress;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
-import org.mxfront.checks.dmarc.DmarcCheck;
-import org.mxfront.checks.spf.SpfCheck;
+import java.util.Set;
+import org.mxfront.address.PathParser;
 import org.mxfront.codes.Reply;
-import org.mxfront.dkim.DkimResult;
-import org.mxfront.dkim.DkimResults;
-import org.mxfront.dmarc.DmarcResult;
+import org.mxfront.mail.Mailbox;
 import org.mxfront.policy.AddedHeader;
-import org.mxfront.policy.SessionState;
-import org.mxfront.spf.SpfResult;
+import org.mxfront.policy.Check;
+import org.mxfront.policy.ConfiguredCheck;
 import org.mxfront.policy.Decision;
 import org.mxfront.policy.Finding;
 import org.mxfront.policy.HeaderCollector;
-import org.mxfront.policy.Mailbox;
+import org.mxfront.policy.Policy;
 import org.mxfront.policy.PolicyEngine;
 import org.mxfront.policy.PolicySession;
+import org.mxfront.policy.SessionState;
+import org.mxfront.policy.Stage;
 import org.mxfront.policy.Verdict;
-import org.mxfront.address.PathParser;
 
 /** Explains a policy decision. Stateless. */
 public final class Explainer {
@@ -88,11 +88,11 @@ public final class Explainer {
         }
         if (hd == null) hd = s.headers(headers.section());
         if (!hd.proceed()) {
-            authentication(out, s.facts().state(), engine.checkNames());
+            authentication(out, s.facts().state(), engine);
             return finish(out, "DATA", hd, enhanced);
         }
         d = s.endOfData(m.length);
-        authentication(out, s.facts().state(), engine.checkNames());
+        authentication(out, s.facts().state(), engine);
         if (d.proceed()) {
             for (AddedHeader h : AddedHeader.take(s.facts().state())) {
                 out.add("header added:  " + h.name() + ": " + h.value().replace("\r\n\t", " ").replace("\r\n", " "));
@@ -129,36 +129,21 @@ public final class Explainer {
     }
 
     /**
-     * The sender-authentication results the spf, dkim and dmarc checks left for this message, one line
-     * each, for those of them that are configured.
+     * What the configured checks found beyond their verdicts (the SPF, DKIM and DMARC results), through
+     * each check's {@link Check#explain} hook, once per check name, in policy order.
      */
-    static void authentication(List<String> out, SessionState state, java.util.Set<String> configured) {
-        if (configured.contains("spf")) {
-            SpfResult spf = state.get(SpfCheck.RESULT);
-            out.add(String.format("%-14s %-18s %s", "MAIL", "spf", spf == null ? "spf=none (not evaluated)"
-                    : "spf=" + spf.token() + " smtp." + (spf.identity().equals("helo") ? "helo=" + spf.domain() : "mailfrom=" + spf.sender())
-                            + " (" + spf.reason() + ")"));
-        }
-        if (configured.contains("dkim")) {
-            List<DkimResult> dkim = DkimResults.get(state);
-            if (dkim == null) out.add(String.format("%-14s %-18s %s", "END-OF-MESSAGE", "dkim", "dkim=none (not evaluated)"));
-            dkim(out, dkim);
-        }
-        if (configured.contains("dmarc")) {
-            DmarcResult dmarc = state.get(DmarcCheck.RESULT);
-            out.add(String.format("%-14s %-18s %s", "END-OF-MESSAGE", "dmarc", dmarc == null ? "dmarc=none (not evaluated)"
-                    : "dmarc=" + dmarc.token() + " header.from=" + dmarc.fromDomain()
-                            + (dmarc.policy() == null ? "" : " p=" + dmarc.policy().token())
-                            + (dmarc.applied() == null ? "" : " dis=" + dmarc.applied().token()) + " (" + dmarc.reason() + ")"));
-        }
-    }
-
-    private static void dkim(List<String> out, List<DkimResult> results) {
-        if (results == null) return;
-        if (results.isEmpty()) out.add(String.format("%-14s %-18s %s", "END-OF-MESSAGE", "dkim", "dkim=none (no signature)"));
-        for (DkimResult r : results) {
-            out.add(String.format("%-14s %-18s dkim=%s header.d=%s header.s=%s header.a=%s header.b=%s (%s)", "END-OF-MESSAGE",
-                    "dkim", r.outcome().token(), r.domain(), r.selector(), r.algorithm(), r.headerB(), r.reason()));
+    static void authentication(List<String> out, SessionState state, PolicyEngine engine) {
+        Set<String> seen = new HashSet<>();
+        List<Policy> policies = new ArrayList<>();
+        policies.add(engine.defaultPolicy());
+        policies.addAll(engine.domainPolicies().values());
+        for (Policy p : policies) {
+            for (ConfiguredCheck cc : p.checks()) {
+                if (!seen.add(cc.name())) continue;
+                for (Check.Explained e : cc.check().explain(state)) {
+                    out.add(String.format("%-14s %-18s %s", stage(e.stage()), cc.name(), e.text()));
+                }
+            }
         }
     }
 
@@ -173,10 +158,14 @@ public final class Explainer {
     }
 
     private static String stage(Finding f) {
-        return switch (f.stage()) {
+        return stage(f.stage());
+    }
+
+    private static String stage(Stage stage) {
+        return switch (stage) {
             case HEADERS -> "DATA";
             case END_OF_DATA -> "END-OF-MESSAGE";
-            default -> f.stage().name();
+            default -> stage.name();
         };
     }
 

@@ -25,6 +25,7 @@ public final class GreylistAdmin {
      *                   allow: client, for (duration, default 35d); delete: key, tuples=true
      * @param ipv4Prefix the check's network sizes, to turn an address into its client key
      * @throws IllegalArgumentException on bad parameters
+     * @throws java.util.NoSuchElementException when the entry to delete does not exist
      */
     public static String run(GreylistStore store, Map<String, List<String>> p, int ipv4Prefix, int ipv6Prefix, long now) {
         String action = one(p, "action", "list");
@@ -64,20 +65,28 @@ public final class GreylistAdmin {
         return "allowed " + key + " until " + Instant.ofEpochMilli(now + ttl.toMillis()) + "\n";
     }
 
-    /** Deletes a tuple ({@code client|sender|recipient}) or a client (with its tuples when asked). */
+    /**
+     * Deletes a tuple ({@code client|sender|recipient}) or a client (with its tuples when asked).
+     *
+     * @throws java.util.NoSuchElementException when nothing was there to delete (the command exits non-zero)
+     */
     public static String delete(GreylistStore store, String key, boolean withTuples, int ipv4Prefix, int ipv6Prefix, long now) {
         if (key.indexOf('|') >= 0) {
-            return (store.delete(Kind.TUPLE, key) ? "deleted tuple " : "no tuple ") + key + "\n";
+            if (!store.delete(Kind.TUPLE, key)) throw new java.util.NoSuchElementException("no tuple " + key);
+            return "deleted tuple " + key + "\n";
         }
         String client = clientKey(key, ipv4Prefix, ipv6Prefix);
-        StringBuilder b = new StringBuilder(store.delete(Kind.CLIENT, client) ? "deleted client " : "no client ").append(client)
-                .append('\n');
+        boolean deleted = store.delete(Kind.CLIENT, client);
+        StringBuilder b = new StringBuilder(deleted ? "deleted client " : "no client ").append(client).append('\n');
+        int n = 0;
         if (withTuples) {
-            int n = 0;
             for (Listed l : store.list(Kind.TUPLE, client + "|", Integer.MAX_VALUE, now)) {
                 if (l.key().startsWith(client + "|") && store.delete(Kind.TUPLE, l.key())) n++;
             }
             b.append("deleted ").append(n).append(" tuples of ").append(client).append('\n');
+        }
+        if (!deleted && n == 0) {
+            throw new java.util.NoSuchElementException(withTuples ? "no client " + client + " and no tuples of it" : "no client " + client);
         }
         return b.toString();
     }

@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
+import org.mxfront.mail.MeterNames;
 import org.mxfront.metrics.MxMeters;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -51,7 +52,7 @@ public final class ManagedGreylistStore implements GreylistStore {
         this.clock = clock;
         this.purgeInterval = purgeInterval;
         this.registry = registry;
-        Gauge.builder(MxMeters.GREYLIST_STORE_ENTRIES, this, ManagedGreylistStore::cachedSize)
+        Gauge.builder(MeterNames.GREYLIST_STORE_ENTRIES, this, ManagedGreylistStore::cachedSize)
                 .description("Entries in the greylisting store (Redis: keys in its database)").tag("store", type)
                 .register(registry);
     }
@@ -203,7 +204,7 @@ public final class ManagedGreylistStore implements GreylistStore {
     private final java.util.concurrent.ConcurrentHashMap<String, Timer> timers = new java.util.concurrent.ConcurrentHashMap<>();
 
     private Timer timer(String op) {
-        return timers.computeIfAbsent(op, o -> Timer.builder(MxMeters.GREYLIST_STORE_LATENCY).description("Greylisting store operations")
+        return timers.computeIfAbsent(op, o -> Timer.builder(MeterNames.GREYLIST_STORE_LATENCY).description("Greylisting store operations")
                 .tag("store", type).tag("op", o)
                 .serviceLevelObjectives(Duration.ofNanos(100_000), Duration.ofMillis(1), Duration.ofMillis(5),
                         Duration.ofMillis(20), Duration.ofMillis(100), Duration.ofMillis(500))

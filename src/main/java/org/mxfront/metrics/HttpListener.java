@@ -59,7 +59,7 @@ public final class HttpListener implements AutoCloseable {
     public interface Handler {
         /**
          * The response, or null when the handler took the channel over (a stream it writes and ends itself).
-         * An IllegalArgumentException becomes 400 with its message, another exception 500.
+         * An IllegalArgumentException becomes 400 with its message, a NoSuchElementException 404, another exception 500.
          */
         FullHttpResponse handle(Request request, Channel channel) throws Exception;
     }
@@ -139,6 +139,9 @@ public final class HttpListener implements AutoCloseable {
                     if (resp == null) return;
                 } catch (IllegalArgumentException e) {
                     resp = text(HttpResponseStatus.BAD_REQUEST, e.getMessage() + "\n");
+                } catch (java.util.NoSuchElementException e) {
+                    // An admin action on an entry that is not there (ratelimit reset, greylist delete).
+                    resp = text(HttpResponseStatus.NOT_FOUND, e.getMessage() + "\n");
                 } catch (Exception e) {
                     resp = text(HttpResponseStatus.INTERNAL_SERVER_ERROR, "error: " + e + "\n");
                 }

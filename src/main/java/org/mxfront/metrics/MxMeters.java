@@ -13,48 +13,17 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
-import org.mxfront.policy.PolicyEngine;
+
+import static org.mxfront.mail.MeterNames.CONFIG_RELOADS;
+import static org.mxfront.mail.MeterNames.CONNECTIONS;
+import static org.mxfront.mail.MeterNames.DOWNSTREAM_LATENCY;
+import static org.mxfront.mail.MeterNames.DOWNSTREAM_REPLIES;
+import static org.mxfront.mail.MeterNames.MESSAGE_SIZE;
+import static org.mxfront.mail.MeterNames.TLS_HANDSHAKES;
+import static org.mxfront.mail.MeterNames.TRANSACTIONS;
 
 /** The daemon's meters. Thread-safe; one per daemon. */
 public final class MxMeters {
-    public static final String CONNECTIONS = "mxfront.connections";
-    public static final String CONNECTIONS_ACTIVE = "mxfront.connections.active";
-    public static final String TRANSACTIONS = "mxfront.transactions";
-    /** Registered by the engine, which sits below this package: the names live there. */
-    public static final String REJECTIONS = PolicyEngine.REJECTIONS;
-    public static final String CHECK_DURATION = PolicyEngine.CHECK_DURATION;
-    public static final String MESSAGE_SIZE = "mxfront.message.size";
-    public static final String DOWNSTREAM_REPLIES = "mxfront.downstream.replies";
-    public static final String DOWNSTREAM_LATENCY = "mxfront.downstream.latency";
-    public static final String CONFIG_RELOADS = "mxfront.config.reloads";
-    public static final String TLS_HANDSHAKES = "mxfront.tls.handshakes";
-    /** Greylisting decisions by outcome: new, too_early, passed, auto_allowed, exempt, store_error. */
-    public static final String GREYLIST_DECISIONS = "mxfront.greylist.decisions";
-    /** Greylisting store operations (seconds), by store type and operation. */
-    public static final String GREYLIST_STORE_LATENCY = "mxfront.greylist.store.latency";
-    /** Entries in the greylisting store, by store type. */
-    public static final String GREYLIST_STORE_ENTRIES = "mxfront.greylist.store.entries";
-    /** Rate-limit decisions by rule and outcome: allowed, limited, delayed, exempt, store_error. */
-    public static final String RATELIMIT_DECISIONS = "mxfront.ratelimit.decisions";
-    /** Rate-limit store operations (seconds), by store type and operation. */
-    public static final String RATELIMIT_STORE_LATENCY = "mxfront.ratelimit.store.latency";
-    /** Messages read by a content check, by check and result (clean, rejected, deferred, fail-open, skipped). */
-    public static final String CONTENT_MESSAGES = "mxfront.content.messages";
-    /** Message bytes read by a content check. */
-    public static final String CONTENT_BYTES = "mxfront.content.bytes";
-    /** Time a content check spent scanning (parsing, unpacking, the virus scanner's round trip), by check. */
-    public static final String CONTENT_SCAN_DURATION = "mxfront.content.scan.duration";
-    /** Policy-delegation requests answered, by protocol_state and action (dunno, reject, defer, disconnect). */
-    public static final String POLICY_REQUESTS = "mxfront.policy.requests";
-    /** Time from a complete policy request to its answer (seconds). */
-    public static final String POLICY_REQUEST_DURATION = "mxfront.policy.request.duration";
-    /** Policy connections closed without a reply, by reason. */
-    public static final String POLICY_FAULTS = "mxfront.policy.faults";
-    /** Policy client connections open now. */
-    public static final String POLICY_CONNECTIONS = "mxfront.policy.connections.active";
-    /** Messages whose policy state the policy door keeps now. */
-    public static final String POLICY_INSTANCES = "mxfront.policy.instances";
-
     private final MeterRegistry registry;
     private final Map<String, Counter> counters = new ConcurrentHashMap<>();
     private final Map<String, Timer> timers = new ConcurrentHashMap<>();

@@ -1,6 +1,7 @@
 // The one interface through which the policy engine knows a check.
 package org.mxfront.policy;
 
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -52,6 +53,20 @@ public interface Check {
      * others refused (the dictionary-attack guard counts unknown recipients). Must not block for long.
      */
     default void refusalApplied(Stage stage, Facts facts, Verdict verdict) {}
+
+    /**
+     * A line {@code mxfront explain} prints of a check's own result for the transaction it just ran
+     * (the SPF, DKIM or DMARC result with its reason), under the stage that produced it.
+     */
+    record Explained(Stage stage, String text) {}
+
+    /**
+     * What this check found that its verdict does not say, for {@code mxfront explain}: read from what
+     * the check left in the session state. Empty (the default) for most checks.
+     */
+    default List<Explained> explain(SessionState state) {
+        return List.of();
+    }
 
     /** The largest message this check lets through; the front door stops reading into the downstream beyond it. */
     default long maxMessageBytes() {

@@ -8,6 +8,7 @@ package org.mxfront.policy;
 import java.util.ArrayList;
 import java.util.List;
 import org.mxfront.codes.Reply;
+import org.mxfront.mail.Mailbox;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -3,6 +3,8 @@
 package org.mxfront.policy;
 
 import java.util.List;
+import org.mxfront.mail.ClientInfo;
+import org.mxfront.mail.Mailbox;
 
 /**
  * The facts of a conversation at one stage. Fields not yet known at that stage are null

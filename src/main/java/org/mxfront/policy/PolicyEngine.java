@@ -16,6 +16,10 @@ import java.util.function.UnaryOperator;
 import org.mxfront.codes.Code;
 import org.mxfront.codes.Reply;
 import org.mxfront.codes.ReplyCatalogue;
+import org.mxfront.mail.ClientEnricher;
+import org.mxfront.mail.ClientInfo;
+import org.mxfront.mail.Mailbox;
+import org.mxfront.mail.MeterNames;
 import org.mxfront.net.Networks;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,10 +30,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class PolicyEngine {
     private static final Logger LOG = LoggerFactory.getLogger(PolicyEngine.class);
-    /** Negative decisions by code, class, stage, check and mode (the engine's own meter: policy/ does not import metrics/). */
-    public static final String REJECTIONS = "mxfront.rejections";
-    /** Time spent in each check. */
-    public static final String CHECK_DURATION = "mxfront.check.duration";
 
     private final Policy defaultPolicy;
     private final Map<String, Policy> domainPolicies;
@@ -276,7 +276,7 @@ public final class PolicyEngine {
 
     private void count(Code code, Stage stage, String check, String mode) {
         String key = code.name() + '|' + stage + '|' + check + '|' + mode;
-        counters.computeIfAbsent(key, k -> Counter.builder(REJECTIONS)
+        counters.computeIfAbsent(key, k -> Counter.builder(MeterNames.REJECTIONS)
                 .description("Negative policy decisions by reply code, class, stage and check")
                 .tag("code", catalogue.id(code)).tag("class", code.smtpCode() >= 500 ? "permanent" : "temporary")
                 .tag("stage", stage.name().toLowerCase(Locale.ROOT))
@@ -284,7 +284,7 @@ public final class PolicyEngine {
     }
 
     private Timer timer(String check) {
-        return timers.computeIfAbsent(check, k -> Timer.builder(CHECK_DURATION)
+        return timers.computeIfAbsent(check, k -> Timer.builder(MeterNames.CHECK_DURATION)
                 .description("Time spent in each check").tag("check", k).register(registry));
     }
 

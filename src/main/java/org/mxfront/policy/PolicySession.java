@@ -12,6 +12,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.mxfront.codes.Code;
+import org.mxfront.mail.ClientInfo;
+import org.mxfront.mail.Mailbox;
+import org.mxfront.mail.TlsInfo;
 
 /**
  * Policy state of one connection. Not thread-safe: one front-door thread drives it.

@@ -3,10 +3,10 @@
 // request of the message gets again (Postfix lets a client go on sending RCPT after a refusal).
 package org.mxfront.policyserver;
 
+import org.mxfront.mail.TlsInfo;
 import org.mxfront.policy.Decision;
 import org.mxfront.policy.PolicySession;
 import org.mxfront.policy.Stage;
-import org.mxfront.policy.TlsInfo;
 
 /** One message's policy state. Driven by one thread at a time (requests of a message come in order on one connection). */
 final class MessageState {

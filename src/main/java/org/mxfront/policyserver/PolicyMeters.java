@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
+import org.mxfront.mail.MeterNames;
 import org.mxfront.metrics.MxMeters;
 import org.mxfront.policyserver.PolicyAttributes.State;
 
@@ -23,7 +24,7 @@ final class PolicyMeters {
 
     PolicyMeters(MxMeters meters) {
         this.registry = meters.registry();
-        this.duration = Timer.builder(MxMeters.POLICY_REQUEST_DURATION)
+        this.duration = Timer.builder(MeterNames.POLICY_REQUEST_DURATION)
                 .description("Time from a complete policy request to its answer").register(registry);
         // the series dashboards rate() exist from the start, at zero
         for (String a : new String[] {"dunno", "reject", "defer"}) counter(State.RCPT, a);
@@ -32,8 +33,8 @@ final class PolicyMeters {
 
     /** Registers the gauges (once per door). */
     void gauges(Supplier<Number> connections, Supplier<Number> instances) {
-        Gauge.builder(MxMeters.POLICY_CONNECTIONS, connections).description("Policy client connections open now").register(registry);
-        Gauge.builder(MxMeters.POLICY_INSTANCES, instances).description("Messages whose policy state is kept now").register(registry);
+        Gauge.builder(MeterNames.POLICY_CONNECTIONS, connections).description("Policy client connections open now").register(registry);
+        Gauge.builder(MeterNames.POLICY_INSTANCES, instances).description("Messages whose policy state is kept now").register(registry);
     }
 
     /** One request answered with the action (label of {@link PolicyActions#label}) after nanos. */
@@ -47,13 +48,13 @@ final class PolicyMeters {
     }
 
     private Counter counter(State state, String action) {
-        return requests.computeIfAbsent(state.label() + '|' + action, k -> Counter.builder(MxMeters.POLICY_REQUESTS)
+        return requests.computeIfAbsent(state.label() + '|' + action, k -> Counter.builder(MeterNames.POLICY_REQUESTS)
                 .description("Policy requests answered, by protocol_state and action")
                 .tag("protocol_state", state.label()).tag("action", action).register(registry));
     }
 
     private Counter faultCounter(ProtocolFault.Reason reason) {
-        return faults.computeIfAbsent(reason, r -> Counter.builder(MxMeters.POLICY_FAULTS)
+        return faults.computeIfAbsent(reason, r -> Counter.builder(MeterNames.POLICY_FAULTS)
                 .description("Policy connections closed without a reply, by reason")
                 .tag("reason", r.label()).register(registry));
     }

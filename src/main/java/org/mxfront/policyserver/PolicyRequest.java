@@ -4,7 +4,7 @@ package org.mxfront.policyserver;
 
 import java.util.Collections;
 import java.util.Map;
-import org.mxfront.policy.TlsInfo;
+import org.mxfront.mail.TlsInfo;
 import org.mxfront.policyserver.PolicyAttributes.State;
 
 /**

@@ -17,6 +17,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
+import org.mxfront.mail.MeterNames;
 import org.mxfront.metrics.MxMeters;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,7 +26,7 @@ import org.slf4j.LoggerFactory;
 public final class ManagedRateLimitStore implements RateLimitStore {
     private static final Logger LOG = LoggerFactory.getLogger(ManagedRateLimitStore.class);
     /** Store operations (seconds), by store type and operation. */
-    public static final String STORE_LATENCY = MxMeters.RATELIMIT_STORE_LATENCY;
+    public static final String STORE_LATENCY = MeterNames.RATELIMIT_STORE_LATENCY;
     private static final long MAX_BACKOFF_NANOS = TimeUnit.SECONDS.toNanos(10);
 
     private final String type;

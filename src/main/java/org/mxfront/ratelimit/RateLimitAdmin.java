@@ -19,6 +19,7 @@ public final class RateLimitAdmin {
      *
      * @param p      action=list|reset; list: match, limit; reset: key (as listed, {@code RULE/N/SECONDSs/BURST:VALUE})
      * @throws IllegalArgumentException on bad parameters
+     * @throws java.util.NoSuchElementException when the bucket to reset does not exist
      */
     public static String run(RateLimitStore store, Map<String, List<String>> p) {
         String action = one(p, "action", "list");
@@ -62,9 +63,14 @@ public final class RateLimitAdmin {
         }
     }
 
-    /** Forgets one bucket: its limit starts over at the full burst. */
+    /**
+     * Forgets one bucket: its limit starts over at the full burst.
+     *
+     * @throws java.util.NoSuchElementException when there is no such bucket (the command exits non-zero)
+     */
     public static String reset(RateLimitStore store, String key) {
-        return (store.reset(key.trim()) ? "reset " : "no bucket ") + key.trim() + "\n";
+        if (!store.reset(key.trim())) throw new java.util.NoSuchElementException("no bucket " + key.trim());
+        return "reset " + key.trim() + "\n";
     }
 
     private static String one(Map<String, List<String>> p, String k, String def) {

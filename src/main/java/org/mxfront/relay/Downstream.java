@@ -5,7 +5,7 @@ package org.mxfront.relay;
 
 import java.util.List;
 import java.util.Set;
-import org.mxfront.policy.ClientInfo;
+import org.mxfront.mail.ClientInfo;
 
 /** Where accepted mail goes. {@link DownstreamRelay} is the real one (a pooled Netty SMTP client). */
 public interface Downstream {

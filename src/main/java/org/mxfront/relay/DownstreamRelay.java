@@ -21,8 +21,8 @@ import java.util.ArrayDeque;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
+import org.mxfront.mail.ClientInfo;
 import org.mxfront.net.Networks;
-import org.mxfront.policy.ClientInfo;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

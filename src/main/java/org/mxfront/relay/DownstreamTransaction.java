@@ -11,9 +11,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import org.mxfront.address.Xtext;
-import org.mxfront.relay.DownstreamSettings.ForwardClient;
+import org.mxfront.mail.ClientInfo;
 import org.mxfront.net.Networks;
-import org.mxfront.policy.ClientInfo;
+import org.mxfront.relay.DownstreamSettings.ForwardClient;
 
 /**
  * The downstream side of one transaction. Used by one session thread.

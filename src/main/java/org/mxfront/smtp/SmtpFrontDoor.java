@@ -20,13 +20,14 @@ import org.mxfront.codes.Code;
 import org.mxfront.codes.Reply;
 import org.mxfront.config.DaemonConfig;
 import org.mxfront.door.Door;
+import org.mxfront.mail.MeterNames;
+import org.mxfront.mail.TlsInfo;
 import org.mxfront.metrics.MxMeters;
 import org.mxfront.net.Networks;
 import org.mxfront.policy.Decision;
 import javax.net.ssl.SSLSession;
-import org.mxfront.tls.EngineSocket;
-import org.mxfront.policy.TlsInfo;
 import org.mxfront.relay.Downstream;
+import org.mxfront.tls.EngineSocket;
 import org.mxfront.tls.ServerTls;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -62,7 +63,7 @@ public final class SmtpFrontDoor implements Door {
         this.current = config;
         this.relay = relay;
         this.meters = meters;
-        meters.gauge(MxMeters.CONNECTIONS_ACTIVE, "Connections open now", active::get);
+        meters.gauge(MeterNames.CONNECTIONS_ACTIVE, "Connections open now", active::get);
         var s = config.settings().smtp();
         this.server = SMTPServer.port(config.listen().getPort())
                 .bindAddress(config.listen().getAddress())

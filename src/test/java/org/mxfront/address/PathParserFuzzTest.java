@@ -21,7 +21,7 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.Tuple;
-import org.mxfront.policy.Mailbox;
+import org.mxfront.mail.Mailbox;
 
 class PathParserFuzzTest {
     static final List<String> TOKENS = List.of("FROM:", "TO:", "from:", "<", ">", "<>", "@", "@", "\"", "\\", ".", "..", " ", "  ",

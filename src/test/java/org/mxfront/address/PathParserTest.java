@@ -12,7 +12,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.mxfront.policy.Mailbox;
+import org.mxfront.mail.Mailbox;
 
 class PathParserTest {
     private static final String LOCAL_64 = "l".repeat(64);

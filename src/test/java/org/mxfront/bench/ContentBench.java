@@ -35,7 +35,7 @@ import org.mxfront.checks.attachments.AttachmentConfig;
 import org.mxfront.config.ConfigLoader;
 import org.mxfront.content.BackgroundScan;
 import org.mxfront.content.Corpus;
-import org.mxfront.policy.ClientInfo;
+import org.mxfront.mail.ClientInfo;
 import org.mxfront.policy.Facts;
 import org.mxfront.policy.MessageCheck;
 import org.mxfront.policy.Verdict;

@@ -22,9 +22,9 @@ import org.mxfront.greylist.GreylistStore;
 import org.mxfront.greylist.ManagedGreylistStore;
 import org.mxfront.greylist.MemoryGreylistStore;
 import org.mxfront.greylist.StoreConfig;
-import org.mxfront.policy.ClientInfo;
+import org.mxfront.mail.ClientInfo;
+import org.mxfront.mail.Mailbox;
 import org.mxfront.policy.Facts;
-import org.mxfront.policy.Mailbox;
 import org.mxfront.policy.Stage;
 
 /** The benchmark's main class. */

@@ -16,15 +16,15 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.mxfront.checks.dkim.DkimResults;
 import org.mxfront.config.ConfigLoader;
 import org.mxfront.dkim.DkimResult;
-import org.mxfront.dkim.DkimResults;
 import org.mxfront.dkim.Dkimpy;
 import org.mxfront.dkim.TestKeys;
 import org.mxfront.it.Nsd;
+import org.mxfront.mail.Mailbox;
 import org.mxfront.policy.Decision;
 import org.mxfront.policy.HeaderCollector;
-import org.mxfront.policy.Mailbox;
 import org.mxfront.policy.PolicyEngine;
 import org.mxfront.policy.PolicySession;
 

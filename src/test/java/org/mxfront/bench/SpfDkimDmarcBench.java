@@ -13,10 +13,10 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.mxfront.config.ConfigLoader;
+import org.mxfront.mail.Mailbox;
 import org.mxfront.policy.AddedHeader;
 import org.mxfront.policy.Decision;
 import org.mxfront.policy.HeaderCollector;
-import org.mxfront.policy.Mailbox;
 import org.mxfront.policy.PolicyEngine;
 import org.mxfront.policy.PolicySession;
 

@@ -9,9 +9,9 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Set;
-import org.mxfront.policy.ClientInfo;
+import org.mxfront.mail.ClientInfo;
+import org.mxfront.mail.Mailbox;
 import org.mxfront.policy.Facts;
-import org.mxfront.policy.Mailbox;
 
 /** Builders for CheckContext and Facts; addresses are literals, so nothing is looked up. */
 public final class CheckFixtures {

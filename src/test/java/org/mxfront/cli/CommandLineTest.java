@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -24,6 +25,34 @@ class CommandLineTest {
         Cli.Run r = run("check-config", "config/mxfront.yml");
         assertEquals(0, r.exit(), r.err());
         assertTrue(r.out().startsWith("config/mxfront.yml: OK (8 checks"), r.out());
+    }
+
+    @Test
+    void checkConfigPrintsTheLocalDomainsInEffect() throws Exception {
+        assertEquals("local domains (1): example.com", run("check-config", "config/mxfront.yml").out().lines().skip(1).findFirst().orElse(""));
+        Path f = tmp.resolve("domains.yml");
+        Files.writeString(f, "domains:\n  example.org: {}\n  Example.NET:\n    checks: {helo: {mode: log-only}}\n");
+        Cli.Run r = run("check-config", f.toString());
+        assertEquals(0, r.exit(), r.err());
+        // A domains: map replaces the shipped one (README, config/mxfront.yml): example.com is gone.
+        assertEquals(List.of(f + ": OK (8 checks, listen smtp 127.0.0.1:2525, downstream 127.0.0.1:10025)",
+                "local domains (2): example.org, Example.NET"), r.out().lines().toList());
+        StringBuilder many = new StringBuilder("domains:\n");
+        for (int i = 1; i <= 25; i++) many.append("  d").append(i).append(".example: {}\n");
+        Files.writeString(f, many);
+        assertTrue(run("check-config", f.toString()).out().contains("\nlocal domains (25): d1.example, d2.example, "), "count first");
+        assertTrue(run("check-config", f.toString()).out().endsWith(", d20.example, and 5 more\n"));
+    }
+
+    @Test
+    void checkConfigPrintsAddressesTheAdministratorsWay() throws Exception {
+        Path f = tmp.resolve("doors.yml");
+        Files.writeString(f, "smtp:\n  listen: 127.0.0.1:2625\ndownstream: {address: '[::1]:10099'}\n"
+                + "policy-server: {enabled: true, listen: '[::1]:10040'}\nmilter: {enabled: true, listen: 127.0.0.1:8891}\n");
+        Cli.Run r = run("check-config", f.toString());
+        assertEquals(0, r.exit(), r.err());
+        assertTrue(r.out().startsWith(f + ": OK (8 checks, listen smtp 127.0.0.1:2625, downstream [::1]:10099,"
+                + " policy-server [::1]:10040, milter 127.0.0.1:8891)"), r.out());
     }
 
     @Test

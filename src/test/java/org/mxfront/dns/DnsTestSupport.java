@@ -8,9 +8,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import org.mxfront.checks.CheckContext;
-import org.mxfront.policy.ClientInfo;
+import org.mxfront.mail.ClientInfo;
+import org.mxfront.mail.Mailbox;
 import org.mxfront.policy.Facts;
-import org.mxfront.policy.Mailbox;
 
 public final class DnsTestSupport {
     private DnsTestSupport() {}

@@ -51,7 +51,8 @@ class GreylistAdminTest {
                 3 entries (memory)
                 """, GreylistAdmin.run(s, Map.of("action", List.of("list"), "match", List.of("192.0.2.")), 24, 64, NOW));
         assertEquals("deleted tuple 192.0.2.0/24|a@x|b@y\n", GreylistAdmin.delete(s, "192.0.2.0/24|a@x|b@y", false, 24, 64, NOW));
-        assertEquals("no tuple 192.0.2.0/24|a@x|b@y\n", GreylistAdmin.delete(s, "192.0.2.0/24|a@x|b@y", false, 24, 64, NOW));
+        assertEquals("no tuple 192.0.2.0/24|a@x|b@y", assertThrows(java.util.NoSuchElementException.class,
+                () -> GreylistAdmin.delete(s, "192.0.2.0/24|a@x|b@y", false, 24, 64, NOW)).getMessage());
         assertEquals("deleted client 192.0.2.0/24\ndeleted 1 tuples of 192.0.2.0/24\n",
                 GreylistAdmin.delete(s, "192.0.2.1", true, 24, 64, NOW));
         assertEquals(1, s.size(), "the other network's tuple stays");
@@ -76,6 +77,12 @@ class GreylistAdminTest {
         assertTrue(list.out().contains("client\t2001:db8::/64\t"), list.out());
         assertTrue(list.out().endsWith("1 entries (embedded " + tmp.resolve("state/greylist.mv.db").toAbsolutePath() + ")\n"), list.out());
         assertEquals("deleted client 2001:db8::/64\n", cli("greylist", "delete", "2001:db8::1", "-c", cfg.toString()).out());
+        Cli.Run again = cli("greylist", "delete", "2001:db8::1", "-c", cfg.toString());
+        assertEquals(1, again.exit(), "deleting an entry that is not there fails");
+        assertTrue(again.err().contains("\nmxfront greylist: no client 2001:db8::/64\n"), again.err());
+        Cli.Run tuple = cli("greylist", "delete", "2001:db8::/64|a@x|b@y", "-c", cfg.toString());
+        assertEquals(1, tuple.exit());
+        assertTrue(tuple.err().contains("\nmxfront greylist: no tuple 2001:db8::/64|a@x|b@y\n"), tuple.err());
         Cli.Run bad = cli("greylist", "allow", "not a client", "-c", cfg.toString());
         assertEquals(2, bad.exit());
         assertTrue(bad.err().contains("not an address, network or domain"), bad.err());

@@ -94,7 +94,8 @@ class DebianPackageIT {
 
     private void installedPackageWorks() throws Exception {
         assertEquals("/usr/bin/mxfront", ok("sh", "-c", "command -v mxfront").out().strip(), "mxfront on the PATH");
-        assertEquals("/etc/mxfront/mxfront.yml: OK (8 checks, listen smtp /127.0.0.1:2525, downstream /127.0.0.1:10025)",
+        assertEquals("/etc/mxfront/mxfront.yml: OK (8 checks, listen smtp 127.0.0.1:2525, downstream 127.0.0.1:10025)\n"
+                + "local domains (1): example.com",
                 ok("mxfront", "check-config", "/etc/mxfront/mxfront.yml").out().strip());
         Result verify = ok("systemd-analyze", "verify", "/lib/systemd/system/mxfront.service");
         assertEquals("", verify.out().strip(), "systemd-analyze has no remarks on the installed unit");

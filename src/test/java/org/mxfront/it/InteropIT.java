@@ -174,6 +174,28 @@ class InteropIT {
         }
     }
 
+    /** The swaks demos under the README's "Run it" give, against the embedded defaults, the lines the README shows. */
+    @Test
+    void readmeSwaksDemosAnswerWhatTheReadmeShows() throws Exception {
+        assumeTrue(Files.isExecutable(Path.of("/usr/bin/swaks")), "needs swaks");
+        String readme = Files.readString(Path.of("README.md"), StandardCharsets.UTF_8);
+        String runIt = readme.substring(readme.indexOf("\n## Run it\n"), readme.indexOf("\n## Run the tests\n"));
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("```\n(swaks [^\n]+)\n((?:# <\\*\\* [^\n]+\n)+)```").matcher(runIt);
+        int demos = 0;
+        while (m.find()) {
+            demos++;
+            List<String> cmd = new ArrayList<>();
+            for (String a : m.group(1).split(" +")) cmd.add(a.equals("127.0.0.1:2525") ? "127.0.0.1:" + mx.port() : a);
+            cmd.set(0, "/usr/bin/swaks");
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+            List<String> shown = m.group(2).lines().map(l -> l.substring(2).replace("[yourhost]", "[" + Mxfront.HOST + "]")).toList();
+            assertEquals(shown, out.lines().filter(l -> l.startsWith("<** ")).toList(), m.group(1) + "\n" + out);
+        }
+        assertEquals(2, demos, "the relay refusal and the HELO refusal");
+    }
+
     @Test
     void swaksHundredRecipientsWithAThreeKilobyteToLineIsDelivered() throws Exception {
         assumeTrue(Files.isExecutable(Path.of("/usr/bin/swaks")), "needs swaks");

@@ -106,6 +106,10 @@ class RateLimitRedisIT {
         assertEquals(0, reset.exit(), reset.err());
         assertEquals("reset per-client/30/300s/3:2001:db8:1:2::/64\n", reset.out());
         assertEquals(List.of("250 2.1.0 Ok"), RateLimiting.mail(a.get(), "2001:db8:1:2::99", "v6@sender.example"), "reset on B, seen on A");
+        Cli.Run unknown = Cli.run("ratelimit", "reset", "per-client/30/300s/3:2001:db8:9::/64", "--server", "127.0.0.1:" + b.get().httpPort());
+        assertEquals(1, unknown.exit(), "resetting a bucket that is not there fails");
+        assertEquals("no bucket per-client/30/300s/3:2001:db8:9::/64\n", unknown.err());
+        assertEquals("", unknown.out());
     }
 
     @Test

@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.mxfront.codes.ReplyCatalogue;
+import org.mxfront.mail.ClientEnricher;
 import org.mxfront.net.Networks;
 
 class ClientEnrichmentTest {

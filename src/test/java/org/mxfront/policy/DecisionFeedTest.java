@@ -12,6 +12,8 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.mxfront.codes.Code;
 import org.mxfront.codes.ReplyCatalogue;
+import org.mxfront.mail.ClientInfo;
+import org.mxfront.mail.Mailbox;
 
 class DecisionFeedTest {
     static DecisionEvent event(int i) {

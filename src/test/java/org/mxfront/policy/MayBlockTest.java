@@ -14,6 +14,8 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.mxfront.codes.Code;
 import org.mxfront.codes.ReplyCatalogue;
+import org.mxfront.mail.ClientEnricher;
+import org.mxfront.mail.Mailbox;
 import org.mxfront.net.Networks;
 
 class MayBlockTest {

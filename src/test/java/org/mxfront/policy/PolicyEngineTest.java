@@ -24,6 +24,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.mxfront.codes.Code;
 import org.mxfront.codes.ReplyCatalogue;
+import org.mxfront.mail.Mailbox;
 import org.mxfront.net.Networks;
 
 class PolicyEngineTest {

@@ -15,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.mxfront.mail.MeterNames;
 import org.mxfront.metrics.MxMeters;
 
 class PolicyRequestDecoderTest {
@@ -49,7 +50,7 @@ class PolicyRequestDecoderTest {
     }
 
     double faults(String reason) {
-        var c = registry.find(MxMeters.POLICY_FAULTS).tag("reason", reason).counter();
+        var c = registry.find(MeterNames.POLICY_FAULTS).tag("reason", reason).counter();
         return c == null ? 0 : c.count();
     }
 

@@ -15,13 +15,13 @@ import java.util.List;
 import java.util.Set;
 import org.mxfront.config.ConfigLoader;
 import org.mxfront.config.DaemonConfig;
+import org.mxfront.mail.ClientInfo;
+import org.mxfront.mail.TlsInfo;
 import org.mxfront.metrics.MxMeters;
-import org.mxfront.policy.ClientInfo;
-import org.mxfront.policy.TlsInfo;
-import org.mxfront.tls.ServerTls;
 import org.mxfront.relay.Downstream;
 import org.mxfront.relay.DownstreamException;
 import org.mxfront.relay.DownstreamReply;
+import org.mxfront.tls.ServerTls;
 
 final class InMemorySmtp implements SmtpConversation.Transport {
     final SmtpConversation conversation;

@@ -11,6 +11,7 @@ package org.mxfront.checks.dkim;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
@@ -20,11 +21,11 @@ import org.mxfront.checks.CheckContext;
 import org.mxfront.codes.Code;
 import org.mxfront.dkim.DkimKeySource;
 import org.mxfront.dkim.DkimResult;
-import org.mxfront.dkim.DkimResults;
 import org.mxfront.dkim.DkimVerifier;
 import org.mxfront.dkim.ResolverKeySource;
 import org.mxfront.dns.OnDnsFailure;
 import org.mxfront.policy.Facts;
+import org.mxfront.policy.SessionState;
 import org.mxfront.policy.MessageCheck;
 import org.mxfront.policy.Stage;
 import org.mxfront.policy.Verdict;
@@ -62,6 +63,19 @@ public final class DkimCheck implements MessageCheck {
 
     @Override
     public Set<Stage> stages() { return Set.of(Stage.END_OF_DATA); }
+
+    @Override
+    public List<Explained> explain(SessionState state) {
+        List<DkimResult> results = DkimResults.get(state);
+        if (results == null) return List.of(new Explained(Stage.END_OF_DATA, "dkim=none (not evaluated)"));
+        if (results.isEmpty()) return List.of(new Explained(Stage.END_OF_DATA, "dkim=none (no signature)"));
+        List<Explained> out = new ArrayList<>();
+        for (DkimResult r : results) {
+            out.add(new Explained(Stage.END_OF_DATA, String.format("dkim=%s header.d=%s header.s=%s header.a=%s header.b=%s (%s)",
+                    r.outcome().token(), r.domain(), r.selector(), r.algorithm(), r.headerB(), r.reason())));
+        }
+        return out;
+    }
 
     @Override
     public Verdict evaluate(Stage stage, Facts facts) { return Verdict.CONTINUE; }

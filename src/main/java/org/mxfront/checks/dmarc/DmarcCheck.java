@@ -15,10 +15,10 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import org.mxfront.checks.CheckContext;
+import org.mxfront.checks.dkim.DkimResults;
 import org.mxfront.checks.spf.SpfCheck;
 import org.mxfront.codes.Code;
 import org.mxfront.dkim.DkimResult;
-import org.mxfront.dkim.DkimResults;
 import org.mxfront.dmarc.DmarcDiscovery;
 import org.mxfront.dmarc.DmarcEvaluator;
 import org.mxfront.dmarc.DmarcRecord;
@@ -27,10 +27,11 @@ import org.mxfront.dmarc.FromAddresses;
 import org.mxfront.dns.DnsResolver;
 import org.mxfront.dns.OnDnsFailure;
 import org.mxfront.policy.AddedHeader;
-import org.mxfront.policy.MessageCheck;
 import org.mxfront.policy.DecisionLog;
 import org.mxfront.policy.Facts;
 import org.mxfront.policy.HeaderSection;
+import org.mxfront.policy.MessageCheck;
+import org.mxfront.policy.SessionState;
 import org.mxfront.policy.Stage;
 import org.mxfront.policy.Verdict;
 import org.mxfront.spf.SpfResult;
@@ -62,6 +63,15 @@ public final class DmarcCheck implements MessageCheck {
 
     @Override
     public Set<Stage> stages() { return Set.of(Stage.END_OF_DATA); }
+
+    @Override
+    public List<Explained> explain(SessionState state) {
+        DmarcResult dmarc = state.get(RESULT);
+        return List.of(new Explained(Stage.END_OF_DATA, dmarc == null ? "dmarc=none (not evaluated)"
+                : "dmarc=" + dmarc.token() + " header.from=" + dmarc.fromDomain()
+                        + (dmarc.policy() == null ? "" : " p=" + dmarc.policy().token())
+                        + (dmarc.applied() == null ? "" : " dis=" + dmarc.applied().token()) + " (" + dmarc.reason() + ")"));
+    }
 
     /**
      * A reader only so that the SMTP door holds the message for a quarantine header (AddedHeader);

@@ -24,16 +24,17 @@ import java.util.regex.Pattern;
 import org.mxfront.checks.CheckContext;
 import org.mxfront.codes.Code;
 import org.mxfront.greylist.GreylistEntry;
-import org.mxfront.greylist.GreylistStore;
 import org.mxfront.greylist.GreylistStore.Kind;
+import org.mxfront.greylist.GreylistStore;
 import org.mxfront.greylist.GreylistStoreException;
 import org.mxfront.greylist.ManagedGreylistStore;
+import org.mxfront.mail.ClientInfo;
+import org.mxfront.mail.Mailbox;
+import org.mxfront.mail.MeterNames;
 import org.mxfront.metrics.MxMeters;
 import org.mxfront.net.Networks;
 import org.mxfront.policy.Check;
-import org.mxfront.policy.ClientInfo;
 import org.mxfront.policy.Facts;
-import org.mxfront.policy.Mailbox;
 import org.mxfront.policy.Stage;
 import org.mxfront.policy.Verdict;
 import org.slf4j.Logger;
@@ -83,7 +84,7 @@ public final class GreylistCheck implements Check {
         this.dynamic = Pattern.compile(config.dynamicNamePattern(), Pattern.CASE_INSENSITIVE);
         MeterRegistry r = ctx.registry();
         for (Outcome o : Outcome.values()) {
-            counters.put(o, Counter.builder(MxMeters.GREYLIST_DECISIONS).description("Greylisting decisions by outcome")
+            counters.put(o, Counter.builder(MeterNames.GREYLIST_DECISIONS).description("Greylisting decisions by outcome")
                     .tag("outcome", o.tag()).register(r));
         }
     }

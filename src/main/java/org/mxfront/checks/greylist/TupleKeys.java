@@ -10,8 +10,8 @@ import java.net.InetAddress;
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.mxfront.mail.Mailbox;
 import org.mxfront.net.Networks;
-import org.mxfront.policy.Mailbox;
 
 /** Key building for greylisting. Stateless. */
 public final class TupleKeys {

@@ -32,12 +32,13 @@ import org.mxfront.checks.ratelimit.RateLimitConfig.KeyPart;
 import org.mxfront.checks.ratelimit.RateLimitConfig.Rule;
 import org.mxfront.checks.ratelimit.RateLimitConfig.RuleStage;
 import org.mxfront.codes.Code;
+import org.mxfront.mail.Mailbox;
+import org.mxfront.mail.MeterNames;
 import org.mxfront.metrics.MxMeters;
 import org.mxfront.net.Networks;
 import org.mxfront.policy.Check;
 import org.mxfront.policy.ConfiguredCheck;
 import org.mxfront.policy.Facts;
-import org.mxfront.policy.Mailbox;
 import org.mxfront.policy.Policy;
 import org.mxfront.policy.PolicyEngine;
 import org.mxfront.policy.Stage;
@@ -45,8 +46,8 @@ import org.mxfront.policy.Verdict;
 import org.mxfront.ratelimit.Gcra;
 import org.mxfront.ratelimit.ManagedRateLimitStore;
 import org.mxfront.ratelimit.RateLimitAdmin;
-import org.mxfront.ratelimit.RateLimitStore;
 import org.mxfront.ratelimit.RateLimitStore.Bucket;
+import org.mxfront.ratelimit.RateLimitStore;
 import org.mxfront.ratelimit.RateLimitStoreException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -56,7 +57,7 @@ public final class RateLimitCheck implements Check {
     private static final Logger LOG = LoggerFactory.getLogger(RateLimitCheck.class);
     private static final Logger DECISIONS = LoggerFactory.getLogger("mxfront.decision");
     /** Rate-limit decisions by rule and outcome (allowed, limited, delayed, exempt, store_error). */
-    public static final String DECISIONS_METER = MxMeters.RATELIMIT_DECISIONS;
+    public static final String DECISIONS_METER = MeterNames.RATELIMIT_DECISIONS;
 
     /**
      * A rule as the check runs it. Its buckets are named {@code RULE/N/SECONDSs/BURST:VALUE}: the limit is

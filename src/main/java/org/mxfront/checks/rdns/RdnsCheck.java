@@ -12,9 +12,9 @@ import org.mxfront.codes.Code;
 import org.mxfront.dns.DnsResolver;
 import org.mxfront.dns.OnDnsFailure;
 import org.mxfront.dns.ReverseName;
+import org.mxfront.mail.Mailbox;
 import org.mxfront.policy.Check;
 import org.mxfront.policy.Facts;
-import org.mxfront.policy.Mailbox;
 import org.mxfront.policy.Stage;
 import org.mxfront.policy.Verdict;
 

@@ -9,9 +9,9 @@ import java.util.Map;
 import java.util.Set;
 import org.mxfront.checks.CheckContext;
 import org.mxfront.codes.Code;
+import org.mxfront.mail.Mailbox;
 import org.mxfront.policy.Check;
 import org.mxfront.policy.Facts;
-import org.mxfront.policy.Mailbox;
 import org.mxfront.policy.Stage;
 import org.mxfront.policy.Verdict;
 

@@ -10,6 +10,7 @@ package org.mxfront.checks.spf;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.mxfront.checks.CheckContext;
@@ -17,10 +18,11 @@ import org.mxfront.codes.Code;
 import org.mxfront.dmarc.DmarcDiscovery;
 import org.mxfront.dmarc.DmarcRecord;
 import org.mxfront.dns.DnsResolver;
+import org.mxfront.mail.Mailbox;
 import org.mxfront.policy.Check;
 import org.mxfront.policy.DecisionLog;
 import org.mxfront.policy.Facts;
-import org.mxfront.policy.Mailbox;
+import org.mxfront.policy.SessionState;
 import org.mxfront.policy.Stage;
 import org.mxfront.policy.Verdict;
 import org.mxfront.spf.SpfEvaluator;
@@ -58,6 +60,14 @@ public final class SpfCheck implements Check {
 
     @Override
     public Set<Stage> stages() { return Set.of(Stage.MAIL, Stage.RCPT); }
+
+    @Override
+    public List<Explained> explain(SessionState state) {
+        SpfResult spf = state.get(RESULT);
+        return List.of(new Explained(Stage.MAIL, spf == null ? "spf=none (not evaluated)"
+                : "spf=" + spf.token() + " smtp." + (spf.identity().equals("helo") ? "helo=" + spf.domain() : "mailfrom=" + spf.sender())
+                        + " (" + spf.reason() + ")"));
+    }
 
     @Override
     public Verdict evaluate(Stage stage, Facts f) {

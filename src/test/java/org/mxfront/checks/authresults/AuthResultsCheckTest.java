@@ -9,10 +9,10 @@ import static org.mxfront.checks.CheckFixtures.outsider;
 
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.mxfront.checks.dkim.DkimResults;
 import org.mxfront.checks.dmarc.DmarcCheck;
 import org.mxfront.checks.spf.SpfCheck;
 import org.mxfront.dkim.DkimResult;
-import org.mxfront.dkim.DkimResults;
 import org.mxfront.dmarc.DmarcRecord;
 import org.mxfront.dmarc.DmarcResult;
 import org.mxfront.policy.AddedHeader;

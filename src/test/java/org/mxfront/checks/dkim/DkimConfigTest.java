@@ -15,14 +15,14 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.mxfront.codes.Code;
 import org.mxfront.config.ConfigException;
 import org.mxfront.config.ConfigLoader;
 import org.mxfront.config.DaemonConfig;
 import org.mxfront.dns.OnDnsFailure;
+import org.mxfront.mail.Mailbox;
 import org.mxfront.policy.ConfiguredCheck;
-import org.mxfront.policy.Mailbox;
 import org.mxfront.policy.Verdict;
-import org.mxfront.codes.Code;
 
 class DkimConfigTest {
     @TempDir

@@ -34,6 +34,16 @@ class DmarcCheckTest {
     }
 
     @Test
+    void explainPrintsTheResultWithPolicyAndDisposition() {
+        Facts f = outsider();
+        assertEquals("dmarc=none (not evaluated)", check.explain(f.state()).get(0).text());
+        f.state().put(DmarcCheck.RESULT, new org.mxfront.dmarc.DmarcResult(org.mxfront.dmarc.DmarcResult.Result.FAIL, "x.test",
+                org.mxfront.dmarc.DmarcRecord.Policy.REJECT, org.mxfront.dmarc.DmarcRecord.Policy.QUARANTINE, "not aligned"));
+        assertEquals(java.util.List.of(new org.mxfront.policy.Check.Explained(Stage.END_OF_DATA,
+                "dmarc=fail header.from=x.test p=reject dis=quarantine (not aligned)")), check.explain(f.state()));
+    }
+
+    @Test
     void relayNetworksAreExempt() {
         assertEquals(Verdict.CONTINUE, judge(relayClient(), headers("Subject: no from")));
     }

@@ -33,9 +33,9 @@ import org.mxfront.greylist.GreylistEntry;
 import org.mxfront.greylist.GreylistStore.Kind;
 import org.mxfront.greylist.MemoryGreylistStore;
 import org.mxfront.greylist.StoreConfig;
-import org.mxfront.policy.ClientInfo;
+import org.mxfront.mail.ClientInfo;
+import org.mxfront.mail.Mailbox;
 import org.mxfront.policy.Facts;
-import org.mxfront.policy.Mailbox;
 import org.mxfront.policy.Stage;
 import org.mxfront.policy.Verdict;
 

@@ -21,9 +21,9 @@ import org.mxfront.config.ConfigLoader;
 import org.mxfront.config.DaemonConfig;
 import org.mxfront.explain.Explainer;
 import org.mxfront.greylist.GreylistStore.Kind;
+import org.mxfront.mail.Mailbox;
 import org.mxfront.policy.ConfiguredCheck;
 import org.mxfront.policy.Decision;
-import org.mxfront.policy.Mailbox;
 import org.mxfront.policy.Policy;
 import org.mxfront.policy.PolicySession;
 

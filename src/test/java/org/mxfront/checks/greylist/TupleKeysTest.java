@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.mxfront.checks.CheckFixtures;
-import org.mxfront.policy.Mailbox;
+import org.mxfront.mail.Mailbox;
 
 class TupleKeysTest {
     static final GreylistConfig.SenderNormalization ALL = new GreylistConfig.SenderNormalization(null, null, null, null);

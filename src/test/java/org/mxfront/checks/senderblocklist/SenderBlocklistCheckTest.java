@@ -13,7 +13,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.mxfront.codes.Code;
-import org.mxfront.policy.Mailbox;
+import org.mxfront.mail.Mailbox;
 import org.mxfront.policy.Stage;
 import org.mxfront.policy.Verdict;
 

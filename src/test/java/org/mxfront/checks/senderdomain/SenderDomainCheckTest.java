@@ -18,7 +18,7 @@ import org.mxfront.dns.DnsTestSupport;
 import org.mxfront.dns.FakeDnsServer;
 import org.mxfront.dns.MutableClock;
 import org.mxfront.dns.OnDnsFailure;
-import org.mxfront.policy.Mailbox;
+import org.mxfront.mail.Mailbox;
 import org.mxfront.policy.Stage;
 import org.mxfront.policy.Verdict;
 

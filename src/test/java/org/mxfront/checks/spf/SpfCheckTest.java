@@ -52,6 +52,15 @@ class SpfCheckTest {
     }
 
     @Test
+    void explainPrintsTheResultOrSaysItWasNotEvaluated() {
+        SpfCheck c = new SpfCheck(config(null, null), SenderAuthFixtures.withDns());
+        Facts f = facts(SpfResult.Result.FAIL);
+        assertEquals(java.util.List.of(new org.mxfront.policy.Check.Explained(Stage.MAIL,
+                "spf=fail smtp.mailfrom=alice@sender.test (test)")), c.explain(f.state()));
+        assertEquals("spf=none (not evaluated)", c.explain(outsider().state()).get(0).text());
+    }
+
+    @Test
     void relayNetworksAreNotChecked() {
         SpfCheck c = new SpfCheck(config(SpfAction.REJECT, null), SenderAuthFixtures.withDns());
         Facts f = relayClient().withSender(mailbox("alice@sender.test"), 0);

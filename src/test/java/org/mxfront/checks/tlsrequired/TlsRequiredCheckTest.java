@@ -9,11 +9,11 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.mxfront.codes.Code;
-import org.mxfront.policy.ClientInfo;
+import org.mxfront.mail.ClientInfo;
+import org.mxfront.mail.Mailbox;
+import org.mxfront.mail.TlsInfo;
 import org.mxfront.policy.Facts;
-import org.mxfront.policy.Mailbox;
 import org.mxfront.policy.Stage;
-import org.mxfront.policy.TlsInfo;
 import org.mxfront.policy.Verdict;
 
 class TlsRequiredCheckTest {

@@ -1,5 +1,5 @@
 // What is known of the client when it connects; the same whichever front door saw it.
-package org.mxfront.policy;
+package org.mxfront.mail;
 
 import java.net.InetAddress;
 

@@ -1,5 +1,5 @@
 // An envelope address as the client gave it, split and with the relay tricks it carries flagged.
-package org.mxfront.policy;
+package org.mxfront.mail;
 
 import java.util.Locale;
 

@@ -1,8 +1,9 @@
 // Where the DKIM check leaves its results for the checks after it (DMARC, Authentication-Results):
 // one session-state key, overwritten for every message of the connection.
-package org.mxfront.dkim;
+package org.mxfront.checks.dkim;
 
 import java.util.List;
+import org.mxfront.dkim.DkimResult;
 import org.mxfront.policy.SessionState;
 
 /** The session-state key of the current message's DKIM results. */

@@ -1,7 +1,7 @@
 // An optional step between accepting a connection and running the CONNECT checks that completes
 // what is known of the client (today: its verified reverse host name, from the DNS component), so
 // that logs (host[ip]), checks and XFORWARD NAME all see the same name. Transport-free.
-package org.mxfront.policy;
+package org.mxfront.mail;
 
 /**
  * Completes a {@link ClientInfo}. Called on the session's thread; may block within its own timeout.
@@ -18,7 +18,7 @@ public interface ClientEnricher {
 
     ClientInfo enrich(ClientInfo client);
 
-    /** Whether {@link #enrich} may wait for this client (see {@link Check#mayBlock}); true unless known otherwise. */
+    /** Whether {@link #enrich} may wait for this client (see the engine's {@code Check.mayBlock}); true unless known otherwise. */
     default boolean mayBlock(ClientInfo client) {
         return true;
     }

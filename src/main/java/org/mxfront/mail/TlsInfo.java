@@ -1,6 +1,6 @@
 // What the engine knows of a session's encryption: checks (tls-required), the decision log and the
 // Received header read it. Null in ClientInfo while the session is in clear.
-package org.mxfront.policy;
+package org.mxfront.mail;
 
 /**
  * The TLS session a client negotiated.

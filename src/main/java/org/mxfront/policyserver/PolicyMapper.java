@@ -146,6 +146,7 @@ public final class PolicyMapper {
 
     private Decision decide(PolicyRequest r, Stage stage, MessageState m) {
         State state = r.state();
+        m.session().queueId(r.get(PolicyAttributes.QUEUE_ID));
         Decision d = m.upTo(stage, r);
         if (!d.proceed()) return d;
         PolicySession s = m.session();

@@ -1,7 +1,7 @@
-// Wiring only: from a loaded configuration, build the doors that it enables (the SMTP door with its
-// downstream relay, the policy-delegation door, the milter door), the admin HTTP endpoint and the web console, start them, reload on
-// request, and stop them in order (gracefully). Doors are known only through the Door interface. No
-// framework container.
+// Wiring only: from a loaded configuration, build the doors that it enables (each registered kind in
+// Doors), the admin HTTP endpoint and the web console, start them, reload on request, and stop them in order
+// (gracefully). Doors are known only through DoorType and Door, checks' admin actions only through
+// the engine's admin hook. No framework container.
 package org.mxfront;
 
 import io.micrometer.core.instrument.MeterRegistry;
@@ -27,15 +27,15 @@ import org.mxfront.config.DaemonConfig;
 import org.mxfront.console.Authenticator;
 import org.mxfront.console.ConsoleBackend;
 import org.mxfront.console.ConsoleServer;
+import org.mxfront.console.LdapLogin;
 import org.mxfront.console.UsersFile;
 import org.mxfront.explain.Explainer;
 import org.mxfront.metrics.AdminHttpServer;
 import org.mxfront.metrics.MxMeters;
+import org.mxfront.policy.CheckAdmin;
 import org.mxfront.door.Door;
-import org.mxfront.milter.MilterDoor;
-import org.mxfront.policyserver.PolicyServerDoor;
-import org.mxfront.relay.DownstreamRelay;
-import org.mxfront.smtp.SmtpFrontDoor;
+import org.mxfront.door.DoorContext;
+import org.mxfront.door.DoorType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,15 +47,25 @@ public final class Daemon implements AutoCloseable, ConsoleBackend {
     private final Path configFile;
     private final MeterRegistry registry;
     private final MxMeters meters;
-    /** Null when the SMTP door is off. */
-    private final DownstreamRelay relay;
-    private final List<Door> doors = new ArrayList<>();
+    private final List<Opened<?>> doors = new ArrayList<>();
     private volatile DaemonConfig current;
     private final JvmGcMetrics gcMetrics = new JvmGcMetrics();
     private AdminHttpServer http;
     private ConsoleServer console;
-    private volatile long downstreamCheckedAt;
-    private volatile boolean downstreamOk;
+
+    /** A running door with its kind, which finds its settings in a reloaded configuration. */
+    private record Opened<S>(DoorType<S> type, Door<S> door) {
+        static <S> Opened<S> open(DoorType<S> type, DaemonConfig c, MxMeters meters) {
+            Door<S> d = type.open(c, meters);
+            return d == null ? null : new Opened<>(type, d);
+        }
+
+        void update(DaemonConfig next) {
+            DoorContext<S> ctx = type.context(next);
+            if (ctx == null) LOG.warn("reload: the {} door is off in the new configuration: doors change only on restart", type.name());
+            else door.update(ctx);
+        }
+    }
 
     /**
      * @param config     the configuration to start with
@@ -68,14 +78,10 @@ public final class Daemon implements AutoCloseable, ConsoleBackend {
         this.registry = registry;
         this.meters = new MxMeters(registry);
         this.current = config;
-        if (config.listen() != null) {
-            this.relay = new DownstreamRelay(config.downstream(), config.settings().downstream(), config.hostname(), meters);
-            doors.add(new SmtpFrontDoor(config, relay, meters));
-        } else {
-            this.relay = null;
+        for (DoorType<?> t : Doors.ALL) {
+            Opened<?> o = Opened.open(t, config, meters);
+            if (o != null) doors.add(o);
         }
-        if (config.policyListen() != null) doors.add(new PolicyServerDoor(config, meters));
-        if (config.milterListen() != null) doors.add(new MilterDoor(config, meters));
         for (var binder : List.of(new JvmMemoryMetrics(), gcMetrics, new JvmThreadMetrics(), new ClassLoaderMetrics(),
                 new ProcessorMetrics(), new UptimeMetrics(), new FileDescriptorMetrics())) {
             binder.bindTo(registry);
@@ -94,10 +100,10 @@ public final class Daemon implements AutoCloseable, ConsoleBackend {
         return r;
     }
 
-    /** Starts listening; learns the downstream's extensions in the background. */
+    /** Starts listening. */
     public Daemon start() throws IOException, InterruptedException {
         Files.createDirectories(config.stateDirectory());
-        for (Door d : doors) d.start();
+        for (Opened<?> o : doors) o.door().start();
         config.resources().start();
         if (config.metricsListen() != null) {
             http = new AdminHttpServer(config.metricsListen(),
@@ -108,12 +114,11 @@ public final class Daemon implements AutoCloseable, ConsoleBackend {
             DaemonConfig.Console c = config.console();
             List<Authenticator> sources = new ArrayList<>();
             if (c.usersFile() != null) sources.add(new UsersFile(c.usersFile()));
-            if (c.ldapLogin()) sources.add(org.mxfront.console.LdapLogin.from(this::config, c));
+            if (c.ldapLogin()) sources.add(LdapLogin.from(this::config, c));
             console = new ConsoleServer(c, this, config.engine().decisionLog().feed(), Authenticator.chain(sources)).start();
             LOG.info("console on {}://{}:{}", c.tls() == null ? "http" : "https", c.listen().getAddress().getHostAddress(),
                     console.port());
         }
-        if (relay != null) Thread.ofVirtual().name("downstream-probe").start(relay::probe);
         return this;
     }
 
@@ -126,8 +131,9 @@ public final class Daemon implements AutoCloseable, ConsoleBackend {
     /** The milter door's port; -1 when it is off. */
     public int milterPort() { return port("milter"); }
 
-    private int port(String door) {
-        for (Door d : doors) if (d.name().equals(door)) return d.port();
+    /** A door's port by its name; -1 when that door is off. */
+    public int port(String door) {
+        for (Opened<?> o : doors) if (o.door().name().equals(door)) return o.door().port();
         return -1;
     }
 
@@ -143,9 +149,11 @@ public final class Daemon implements AutoCloseable, ConsoleBackend {
     @Override
     public List<DoorState> doors() {
         List<DoorState> out = new ArrayList<>();
-        for (Door d : doors) {
+        for (Opened<?> o : doors) {
+            Door<?> d = o.door();
             String why = d.notReady();
-            String state = why == null ? "listening" : why.contains("draining") ? "draining" : "not listening";
+            String state = why == null || why.startsWith("downstream") ? "listening"
+                    : why.contains("draining") ? "draining" : "not listening";
             String gauge = switch (d.name()) {
                 case "smtp" -> org.mxfront.mail.MeterNames.CONNECTIONS_ACTIVE;
                 case "policy" -> org.mxfront.mail.MeterNames.POLICY_CONNECTIONS;
@@ -159,9 +167,10 @@ public final class Daemon implements AutoCloseable, ConsoleBackend {
 
     @Override
     public String downstream() {
-        if (relay == null) return "none (the SMTP door is off)";
-        notReady();
-        return (downstreamOk ? "reachable: " : "NOT reachable: ") + org.mxfront.net.Networks.text(config.downstream());
+        if (current.downstream() == null) return "none (the SMTP door is off)";
+        String why = notReady();
+        boolean down = why != null && why.contains("downstream");
+        return (down ? "NOT reachable: " : "reachable: ") + org.mxfront.net.Networks.text(current.downstream());
     }
 
 
@@ -174,14 +183,8 @@ public final class Daemon implements AutoCloseable, ConsoleBackend {
         try {
             // the same shared resources: a reload keeps the open greylisting store
             DaemonConfig next = new ConfigLoader(java.time.Clock.systemUTC(), config.resources()).load(configFile, registry);
-            if (!java.util.Objects.equals(next.listen(), config.listen())
-                    || !java.util.Objects.equals(next.policyListen(), config.policyListen())
-                    || !java.util.Objects.equals(next.milterListen(), config.milterListen())
-                    || !java.util.Objects.equals(next.downstream(), config.downstream())) {
-                LOG.warn("reload: doors, listen and downstream addresses change only on restart");
-            }
             current = next;
-            for (Door d : doors) d.update(next);
+            for (Opened<?> o : doors) o.update(next);
             meters.reload(true);
             LOG.info("reload: configuration from {} in force for new connections", next.source());
             return Map.entry(true, "reloaded " + next.source());
@@ -195,17 +198,10 @@ public final class Daemon implements AutoCloseable, ConsoleBackend {
     @Override
     public String notReady() {
         StringBuilder why = new StringBuilder();
-        for (Door d : doors) {
-            String r = d.notReady();
+        for (Opened<?> o : doors) {
+            String r = o.door().notReady();
             if (r != null) why.append(r).append('\n');
         }
-        if (relay == null) return why.isEmpty() ? null : why.toString();
-        long now = System.nanoTime();
-        if (now - downstreamCheckedAt > 5_000_000_000L) {
-            downstreamOk = relay.reachable();
-            downstreamCheckedAt = now;
-        }
-        if (!downstreamOk) why.append("downstream: ").append(config.downstream()).append(" not reachable\n");
         return why.isEmpty() ? null : why.toString();
     }
 
@@ -227,18 +223,20 @@ public final class Daemon implements AutoCloseable, ConsoleBackend {
     }
 
     @Override
-    public String greylist(Map<String, List<String>> p) {
-        var g = org.mxfront.checks.greylist.GreylistCheck.find(current.engine())
-                .orElseThrow(() -> new IllegalArgumentException("greylisting is not enabled in the running configuration"));
-        return org.mxfront.greylist.GreylistAdmin.run(g.store(), p, g.config().ipv4Prefix(), g.config().ipv6Prefix(),
-                System.currentTimeMillis());
+    public java.util.Set<String> adminNames() {
+        return current.engine().adminNames();
     }
 
     @Override
-    public String ratelimit(Map<String, List<String>> p) {
-        var r = org.mxfront.checks.ratelimit.RateLimitCheck.find(current.engine())
-                .orElseThrow(() -> new IllegalArgumentException("rate limits are not enabled in the running configuration"));
-        return org.mxfront.ratelimit.RateLimitAdmin.run(r.store(), p);
+    public String admin(String name, Map<String, List<String>> params) {
+        CheckAdmin a = current.engine().admin(name).orElseThrow(() -> new IllegalArgumentException(
+                "no check of the running configuration offers '" + name + "' (offered: " + current.engine().adminNames() + ")"));
+        return a.run(params);
+    }
+
+    @Override
+    public boolean readOnly(String name, String action) {
+        return current.engine().admin(name).map(a -> a.readOnly(action)).orElse(true);
     }
 
     private static String first(Map<String, List<String>> p, String k) {
@@ -252,7 +250,7 @@ public final class Daemon implements AutoCloseable, ConsoleBackend {
         LOG.info("mxfront stopping");
         // Every door drains at once (one grace period for all), then every door closes.
         Duration grace = current.settings().server().shutdownGrace();
-        List<Thread> drains = doors.stream().map(d -> Thread.ofVirtual().start(() -> d.drain(grace))).toList();
+        List<Thread> drains = doors.stream().map(o -> Thread.ofVirtual().start(() -> o.door().drain(grace))).toList();
         for (Thread t : drains) {
             try {
                 t.join();
@@ -261,10 +259,9 @@ public final class Daemon implements AutoCloseable, ConsoleBackend {
                 break;
             }
         }
-        for (Door d : doors) d.close();
+        for (Opened<?> o : doors) o.door().close();
         if (http != null) http.close();
         if (console != null) console.close();
-        if (relay != null) relay.close();
         config.resources().close();
         gcMetrics.close();
         LOG.info("mxfront stopped");

@@ -17,12 +17,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.mxfront.checks.SharedResources;
-import org.mxfront.checks.greylist.GreylistCheck;
 import org.mxfront.config.ConfigException;
 import org.mxfront.config.ConfigLoader;
 import org.mxfront.config.DaemonConfig;
-import org.mxfront.greylist.GreylistAdmin;
 import org.mxfront.greylist.GreylistStoreException;
+import org.mxfront.policy.CheckAdmin;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -58,14 +57,13 @@ final class GreylistCommand implements Runnable {
                     System.err.println(e.getMessage());
                     return 1;
                 }
-                GreylistCheck g = GreylistCheck.find(c.engine()).orElse(null);
+                CheckAdmin g = c.engine().admin("greylist").orElse(null);
                 if (g == null) {
                     System.err.println("greylisting is not enabled in " + c.source() + " (checks: greylist:)");
                     return 1;
                 }
                 try {
-                    System.out.print(GreylistAdmin.run(g.store(), params, g.config().ipv4Prefix(), g.config().ipv6Prefix(),
-                            System.currentTimeMillis()));
+                    System.out.print(g.run(params));
                     return 0;
                 } catch (GreylistStoreException e) {
                     String listen = c.settings().metrics() == null ? null : c.settings().metrics().listen();

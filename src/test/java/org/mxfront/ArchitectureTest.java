@@ -39,7 +39,7 @@ import org.junit.jupiter.api.Test;
  *       vocabulary and the base.</li>
  *   <li><b>helpers</b>: {@code dns}, {@code greylist}, {@code content}, {@code relay}, {@code address},
  *       {@code metrics}, {@code tls}, {@code dkim}, {@code spf}, {@code dmarc}, {@code lists}, {@code ratelimit},
- *       {@code redis}, {@code recipients}: what checks and doors use, none of them knowing a check or the
+ *       {@code redis}, {@code recipients}, {@code store} (the policy store: domains and lists in a database): what checks and doors use, none of them knowing a check or the
  *       engine.</li>
  *   <li><b>vocabulary</b>: {@code mail}: the words every layer shares (an envelope address, the client, its
  *       TLS session, the meter names).</li>
@@ -56,7 +56,7 @@ class ArchitectureTest {
             Set.of("checks"),
             Set.of("policy"),
             Set.of("dns", "greylist", "content", "relay", "address", "metrics", "tls", "dkim", "spf", "dmarc", "lists",
-                    "ratelimit", "redis", "recipients"),
+                    "ratelimit", "redis", "recipients", "store"),
             Set.of("mail"),
             Set.of("codes", "net"));
     private static final int DOORS = 1;

@@ -8,6 +8,7 @@ import java.time.Clock;
 import java.util.List;
 import java.util.Set;
 import org.mxfront.dns.DnsResolver;
+import org.mxfront.store.PolicyStoreService;
 
 /**
  * Daemon-wide facts for check constructors.
@@ -20,9 +21,17 @@ import org.mxfront.dns.DnsResolver;
  * @param dns            the resolver of the {@code dns:} section, for DNS checks (null when there is none)
  * @param stateDirectory {@code state-directory}: where checks keep files (the greylisting store)
  * @param resources      long-lived objects shared across sessions and reloads (stores); open lazily
+ * @param policyStore    the policy store's snapshots (domains and lists), or null when {@code policy-store} is off
  */
 public record CheckContext(String hostname, List<InetAddress> ourAddresses, Set<String> localDomains, Clock clock,
-        MeterRegistry registry, DnsResolver dns, Path stateDirectory, SharedResources resources) {
+        MeterRegistry registry, DnsResolver dns, Path stateDirectory, SharedResources resources,
+        PolicyStoreService policyStore) {
+    /** A context without a policy store. */
+    public CheckContext(String hostname, List<InetAddress> ourAddresses, Set<String> localDomains, Clock clock,
+            MeterRegistry registry, DnsResolver dns, Path stateDirectory, SharedResources resources) {
+        this(hostname, ourAddresses, localDomains, clock, registry, dns, stateDirectory, resources, null);
+    }
+
     /** A context without DNS (tests of checks that do not resolve anything). */
     public CheckContext(String hostname, List<InetAddress> ourAddresses, Set<String> localDomains, Clock clock,
             MeterRegistry registry) {

@@ -49,6 +49,8 @@ import org.mxfront.checks.forgedsender.ForgedSenderCheck;
 import org.mxfront.checks.forgedsender.ForgedSenderConfig;
 import org.mxfront.checks.ipblocklist.IpBlocklistCheck;
 import org.mxfront.checks.ipblocklist.IpBlocklistConfig;
+import org.mxfront.checks.policylists.PolicyListsCheck;
+import org.mxfront.checks.policylists.PolicyListsConfig;
 import org.mxfront.checks.phishing.PhishingCheck;
 import org.mxfront.checks.phishing.PhishingConfig;
 import org.mxfront.checks.senderblocklist.SenderBlocklistCheck;
@@ -99,7 +101,9 @@ public final class CheckTypes {
             // recipient validation, the dictionary-attack guard, sender verification (issue 15)
             new CheckType<>("dictionary-guard", DictionaryGuardConfig.class, DictionaryGuardCheck::new),
             new CheckType<>("recipients", RecipientsConfig.class, RecipientsCheck::new),
-            new CheckType<>("sender-verify", SenderVerifyConfig.class, SenderVerifyCheck::new));
+            new CheckType<>("sender-verify", SenderVerifyConfig.class, SenderVerifyCheck::new),
+            // the policy store's block and safe lists (issue 22)
+            new CheckType<>("policy-lists", PolicyListsConfig.class, PolicyListsCheck::new));
 
     public static final Map<String, CheckType<?>> BY_NAME =
             ALL.stream().collect(Collectors.toUnmodifiableMap(CheckType::name, Function.identity()));

@@ -132,7 +132,12 @@ public enum Code {
     SENDER_VERIFY_FAILED(80, 550, "5.1.7", "Sender Verify Failed",
             "Sender address rejected: Sender Verify Failed for <{sender}>."),
     SENDER_VERIFY_TEMPFAIL(81, 450, "4.1.7", "Sender verification not completed",
-            "Sender address rejected: could not verify <{sender}> now, please try again later.");
+            "Sender address rejected: could not verify <{sender}> now, please try again later."),
+    // the policy store's domain- and user-level block lists (issue 22; operator scope keeps 15 and 56)
+    DOMAIN_BLOCKLISTED(82, 550, "5.7.1", "The sender is Blocklisted at the domain level",
+            "Sender <{sender}> is blocklisted by the domain {domain}."),
+    USER_BLOCKLISTED(83, 550, "5.7.1", "The sender is Blocklisted at the user level",
+            "Sender <{sender}> is blocklisted by the recipient <{recipient}>.");
 
     /** Whether an entry is emitted. Defunct and internal entries are listed but never used by checks. */
     public enum Status { ACTIVE, DEFUNCT, INTERNAL }

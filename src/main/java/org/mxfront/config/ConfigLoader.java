@@ -52,6 +52,7 @@ import java.util.regex.Pattern;
 import org.mxfront.checks.CheckContext;
 import org.mxfront.checks.CheckType;
 import org.mxfront.checks.CheckTypes;
+import org.mxfront.checks.NeedsLaterCheck;
 import org.mxfront.checks.SharedResources;
 import org.mxfront.codes.Code;
 import org.mxfront.codes.ReplyCatalogue;
@@ -69,6 +70,10 @@ import org.mxfront.policy.Policy;
 import org.mxfront.policy.PolicyEngine;
 import org.mxfront.policy.Stage;
 import org.mxfront.relay.DownstreamSettings;
+import org.mxfront.store.PolicyStore;
+import org.mxfront.store.PolicyStoreService;
+import org.mxfront.store.SnapshotFile;
+import org.mxfront.store.StoreSettings;
 import org.mxfront.tls.ServerTls;
 import org.mxfront.tls.TlsSettings;
 
@@ -307,8 +312,29 @@ public final class ConfigLoader {
         // until a DNS check or dns.client-names asks.
         DnsConfig dnsConfig = s.dns() == null ? DnsConfig.defaults() : s.dns();
         DnsResolver dns = new DnsResolver(dnsConfig, registry, clock);
-        CheckContext ctx = new CheckContext(hostname, ours, Set.copyOf(localDomains), clock, registry, dns,
-                Path.of(state), resources);
+        PolicyStoreService storeService = policyStore(c, s.policyStore(), Path.of(state), registry);
+        Set<String> fileDomains = Set.copyOf(localDomains);
+        // the checks see the file's domains and the store's, as the store changes
+        Set<String> allLocal = storeService == null ? fileDomains : new java.util.AbstractSet<>() {
+            @Override
+            public boolean contains(Object o) {
+                return fileDomains.contains(o) || o instanceof String d && storeService.current().domain(d) != null;
+            }
+
+            @Override
+            public Iterator<String> iterator() {
+                Set<String> all = new LinkedHashSet<>(fileDomains);
+                all.addAll(storeService.current().domains().keySet());
+                return all.iterator();
+            }
+
+            @Override
+            public int size() {
+                return fileDomains.size() + storeService.current().domains().size();
+            }
+        };
+        CheckContext ctx = new CheckContext(hostname, ours, allLocal, clock, registry, dns, Path.of(state), resources,
+                storeService);
 
         ObjectNode checks = s.checks() == null ? mapper.createObjectNode() : s.checks();
         Policy def = policy(c, "default", checks, null, ctx);
@@ -324,8 +350,14 @@ public final class ConfigLoader {
         // one feed per daemon (a reload keeps it and its subscribers); the ring's size is fixed at start
         DecisionFeed feed = resources.get(new FeedKey(), () -> new DecisionFeed(buffer));
         DaemonConfig.Console console = console(c, cs);
+        org.mxfront.policy.DomainDirectory directory = org.mxfront.policy.DomainDirectory.NONE;
+        if (storeService != null) {
+            Policy plain = policy(c, "store", checks, null, ctx);
+            directory = new StoreDomains(storeService, (domain, json) -> storedPolicy(domain, json, checks, ctx), plain);
+        }
         PolicyEngine engine = new PolicyEngine(def, perDomain, relay, catalogue, hostname, srv.delayReject(),
-                new DecisionLog(feed), registry, dnsConfig.clientNames() ? new ReverseNameEnricher(dns) : ClientEnricher.NONE);
+                new DecisionLog(feed), registry, dnsConfig.clientNames() ? new ReverseNameEnricher(dns) : ClientEnricher.NONE,
+                directory);
         String ml = s.metrics() == null ? null : s.metrics().listen();
         InetSocketAddress metrics = ml == null || ml.isBlank() ? null : c.hostPort(ml, "/metrics/listen");
         return new DaemonConfig(c.name, s, hostname, smtpOn ? listen : null, policyOn ? policyListen : null,
@@ -357,6 +389,75 @@ public final class ConfigLoader {
         return new DaemonConfig.Console(listen, tls, users, cs.sessionTimeout(), loginLimit, ldap,
                 cs.ldapOperators() == null ? List.of() : List.copyOf(cs.ldapOperators()),
                 cs.ldapDomainAdmins() == null ? List.of() : List.copyOf(cs.ldapDomainAdmins()));
+    }
+
+    /**
+     * A stored domain's policy: its settings (JSON, the shape of one `domains:` entry) bound and
+     * validated exactly as the file's, errors named {@code domains.DOMAIN.checks...} as check-config names them.
+     */
+    private Policy storedPolicy(String domain, String json, ObjectNode checks, CheckContext ctx) throws ConfigException {
+        String name = "policy store";
+        Ctx sc = new Ctx(name, "{}");
+        JsonNode node;
+        try {
+            node = mapper.readTree(json == null || json.isBlank() ? "{}" : json);
+        } catch (JsonProcessingException e) {
+            throw new ConfigException(name, 0, "domains." + domain, "not JSON: " + e.getOriginalMessage());
+        }
+        if (node == null || node.isNull()) node = mapper.createObjectNode();
+        if (!node.isObject()) throw sc.error("/domains/" + domain, "must be a mapping");
+        Settings.DomainSettings ds = sc.bind(node, "/domains/" + domain, Settings.DomainSettings.class);
+        return policy(sc, domain, checks, ds.checks(), ctx);
+    }
+
+    /** The identity of a policy store: equal settings share one open store across reloads. */
+    private record StoreKey(String url, String user, String passwordSource, Duration poll, Duration timeout, int pool,
+            Path state) {}
+
+    /** Validates `policy-store:`; when it is enabled, the daemon's store service (opened on start, not here). */
+    private PolicyStoreService policyStore(Ctx c, StoreSettings ps, Path state, MeterRegistry registry) throws ConfigException {
+        if (ps == null) return null;
+        boolean on = c.require(ps.enabled(), "/policy-store/enabled");
+        c.positiveDuration(ps.pollInterval(), "/policy-store/poll-interval");
+        c.positiveDuration(ps.connectTimeout(), "/policy-store/connect-timeout");
+        c.positive(ps.poolSize(), "/policy-store/pool-size");
+        String url = ps.url() == null ? "" : ps.url().trim();
+        String jdbc;
+        if (url.isEmpty()) {
+            jdbc = PolicyStore.embeddedUrl(state);
+        } else if (url.startsWith("postgresql://") || url.startsWith("postgres://")) {
+            jdbc = "jdbc:postgresql://" + url.substring(url.indexOf("//") + 2);
+        } else if (url.startsWith("jdbc:postgresql:") || url.startsWith("jdbc:h2:")) {
+            jdbc = url;
+        } else {
+            throw c.error("/policy-store/url", "expected empty (embedded), postgresql://HOST:PORT/DATABASE or a jdbc:postgresql: URL");
+        }
+        if (jdbc.matches("(?i).*[?&;]password=.*") || jdbc.matches("(?i)jdbc:postgresql://[^/]*:[^/@]*@.*")) {
+            throw c.error("/policy-store/url", "no password in the configuration: use password-file or password-env");
+        }
+        String pf = ps.passwordFile() == null ? "" : ps.passwordFile().trim();
+        String pe = ps.passwordEnv() == null ? "" : ps.passwordEnv().trim();
+        if (!pf.isEmpty() && !pe.isEmpty()) throw c.error("/policy-store/password-env", "give password-file or password-env, not both");
+        String password = null;
+        if (!pf.isEmpty()) {
+            try {
+                password = Files.readString(Path.of(pf), StandardCharsets.UTF_8).lines().findFirst().orElse("");
+            } catch (IOException e) {
+                throw c.error("/policy-store/password-file", "cannot read " + pf + ": " + e.getMessage());
+            }
+        } else if (!pe.isEmpty()) {
+            password = System.getenv(pe);
+            if (password == null) throw c.error("/policy-store/password-env", "environment variable " + pe + " is not set");
+        }
+        if (!on) return null;
+        String user = ps.user() == null || ps.user().isBlank() ? null : ps.user().trim();
+        if (jdbc.startsWith("jdbc:h2:") && url.isEmpty()) user = null;
+        String pw = password;
+        String u = user;
+        StoreKey key = new StoreKey(jdbc, user, pf + "|" + pe, ps.pollInterval(), ps.connectTimeout(), ps.poolSize(), state);
+        return resources.get(key, () -> new PolicyStoreService(new PolicyStore(jdbc, u, pw, ps.connectTimeout(), ps.poolSize()),
+                new SnapshotFile(state.resolve("policy-store.snapshot.json.gz")), ps.pollInterval(), registry),
+                PolicyStoreService::start);
     }
 
     /** The SMTP door's TLS; certificate files are read now, so that a broken one is an error of this file. */
@@ -392,6 +493,7 @@ public final class ConfigLoader {
             }
         }
         List<ConfiguredCheck> list = new ArrayList<>();
+        Map<String, Map.Entry<String, NeedsLaterCheck>> needing = new LinkedHashMap<>(); // check -> (its pointer, settings)
         List<Object> contentKey = new ArrayList<>();
         Iterator<Map.Entry<String, JsonNode>> it = merged.fields();
         while (it.hasNext()) {
@@ -420,11 +522,13 @@ public final class ConfigLoader {
                 throw c.error(base, bad.getMessage());
             }
             list.add(new ConfiguredCheck(checkName, mode, check));
+            if (cfg instanceof NeedsLaterCheck n) needing.put(checkName, Map.entry(base, n));
             if (check.stages().stream().anyMatch(Policy.CONTENT_STAGES::contains)) {
                 contentKey.add(List.of(checkName, mode, settings));
             }
         }
         checkOrder(c, list, override != null ? overBase : "/checks");
+        checkNeeds(c, list, needing, override != null ? name : null);
         return new Policy(name, list, List.copyOf(contentKey));
     }
 
@@ -441,6 +545,23 @@ public final class ConfigLoader {
                     throw c.error(base + "/" + names.get(i), "must come after " + before
                             + " in the checks list (it reads " + before + "'s result at the same stage)");
                 }
+            }
+        }
+    }
+
+    /**
+     * Settings that need another check enabled after theirs (spf's reject-unless-dmarc needs dmarc): without
+     * it the policy would accept what the operator meant to refuse, so it is an error of the file.
+     */
+    private static void checkNeeds(Ctx c, List<ConfiguredCheck> list, Map<String, Map.Entry<String, NeedsLaterCheck>> needing,
+            String domain) throws ConfigException {
+        List<String> names = list.stream().map(ConfiguredCheck::name).toList();
+        for (Map.Entry<String, Map.Entry<String, NeedsLaterCheck>> e : needing.entrySet()) {
+            int at = names.indexOf(e.getKey());
+            for (NeedsLaterCheck.Need need : e.getValue().getValue().needs()) {
+                if (names.indexOf(need.check()) > at) continue;
+                throw c.error(e.getValue().getKey() + "/" + need.key(),
+                        need.problem() + (domain == null ? "" : " (in the policy of domain " + domain + ")"));
             }
         }
     }

@@ -14,7 +14,8 @@ import org.mxfront.relay.DownstreamSettings;
 public record Settings(ServerSettings server, SmtpSettings smtp, PolicyServerSettings policyServer,
         MilterSettings milter, DownstreamSettings downstream, List<String> relayNetworks,
         String stateDirectory, RepliesSettings replies, ObjectNode checks, Map<String, DomainSettings> domains,
-        MetricsSettings metrics, LoggingSettings logging, org.mxfront.dns.DnsConfig dns, ConsoleSettings console) {
+        MetricsSettings metrics, LoggingSettings logging, org.mxfront.dns.DnsConfig dns,
+        org.mxfront.store.StoreSettings policyStore, ConsoleSettings console) {
 
     /** Log output. */
     public record LoggingSettings(LogFormat format) {}

@@ -388,17 +388,19 @@ public final class ConsoleServer implements AutoCloseable {
         m.put("what", what);
         String action = first(params, "action");
         if (action != null && !action.isEmpty()) {
-            if (!action.equals("list") && !change) return status(HttpResponseStatus.METHOD_NOT_ALLOWED, "use the form's buttons");
+            // the checks' admin hook: a read-only action (list) may be a GET, anything else needs the CSRF-checked POST
+            if (!backend.readOnly(what, action) && !change) return status(HttpResponseStatus.METHOD_NOT_ALLOWED, "use the form's buttons");
             Map<String, List<String>> clean = new HashMap<>(params);
             clean.remove("_csrf");
             try {
-                m.put("output", what.equals("greylist") ? backend.greylist(clean) : backend.ratelimit(clean));
+                m.put("output", backend.admin(what, clean));
                 if (change) AUDIT.info("console {}: user={} action={} params={}", what, p.name(), action, clean);
             } catch (IllegalArgumentException | java.util.NoSuchElementException e) {
                 m.put("error", e.getMessage());
             }
         }
         m.put("params", flat(params));
+        m.put("enabled", backend.adminNames().contains(what));
         return page("admin", s, m);
     }
 

@@ -1,14 +1,14 @@
 // What the daemon knows of a front door: the SMTP proxy, the Postfix policy-delegation server and
-// (next) the milter server all look the same from Daemon. A door owns its sockets, its threads and
-// its protocol; it reaches the checks only through the policy engine of the configuration it holds.
+// the milter server all look the same from Daemon. A door owns its sockets, its threads, its protocol
+// and what only it uses (the SMTP door its downstream relay); it reaches the checks only through the
+// policy engine of the context it holds. Its kind is registered as a DoorType.
 package org.mxfront.door;
 
 import java.io.IOException;
 import java.time.Duration;
-import org.mxfront.config.DaemonConfig;
 
-/** A way for mail to reach the policy engine. */
-public interface Door extends AutoCloseable {
+/** A way for mail to reach the policy engine; {@code S} is the door's settings record. */
+public interface Door<S> extends AutoCloseable {
 
     /** Short name for logs, readiness and the {@code door} metric label: {@code smtp}, {@code policy}. */
     String name();
@@ -21,9 +21,10 @@ public interface Door extends AutoCloseable {
 
     /**
      * Puts a reloaded configuration in force for sessions that start from now on; sessions in flight
-     * finish under the one they started with. Listen addresses change only on restart.
+     * finish under the one they started with. The door says (one WARN) which of its settings change
+     * only on restart (its listen address, say) when they differ.
      */
-    void update(DaemonConfig next);
+    void update(DoorContext<S> next);
 
     /** Graceful stop, first half: refuse newcomers, wait up to {@code grace} for work in flight. */
     void drain(Duration grace);

@@ -1,9 +1,9 @@
 // The operator's HTTP endpoint on Netty (HTTP/1.1): /metrics for Prometheus, /healthz (process up),
-// /readyz (listening, downstream reachable, stores reachable), and two admin actions answered only
-// to loopback clients: /explain (dry-run of the policy in the running daemon), POST /reload, and
-// /greylist (the greylisting store's list/allow/delete, for `mxfront greylist` while the daemon
-// holds the embedded store's file), and /ratelimit (the rate-limit buckets' list/reset, for
-// `mxfront ratelimit`).
+// /readyz (listening, downstream reachable, stores reachable), and admin actions answered only to
+// loopback clients: /explain (dry-run of the policy in the running daemon), POST /reload, and each
+// configured check's admin actions under the name it gives them (/greylist: the greylisting store's
+// list/allow/delete, for `mxfront greylist` while the daemon holds the embedded store's file;
+// /ratelimit: the rate-limit buckets' list/reset, for `mxfront ratelimit`). No check is named here.
 // Config: metrics.listen (default 127.0.0.1:9725; empty turns it off).
 package org.mxfront.metrics;
 
@@ -30,14 +30,23 @@ public final class AdminHttpServer implements AutoCloseable {
         /** Re-reads the configuration; returns (ok, text). */
         Map.Entry<Boolean, String> reload();
 
-        /** A greylisting store action (list, allow, delete) from query parameters; throws IllegalArgumentException on bad input. */
-        default String greylist(Map<String, List<String>> params) {
-            throw new IllegalArgumentException("greylisting is not available");
+        /** The names of the admin actions the running configuration's checks offer ({@code greylist}, {@code ratelimit}). */
+        default java.util.Set<String> adminNames() {
+            return java.util.Set.of();
         }
 
-        /** A rate-limit store action (list, reset) from query parameters; throws IllegalArgumentException on bad input. */
-        default String ratelimit(Map<String, List<String>> params) {
-            throw new IllegalArgumentException("rate limits are not available");
+        /**
+         * A check's admin action (greylist list/allow/delete, ratelimit list/reset, ...) from query
+         * parameters, for a name in {@link #adminNames()}. Throws IllegalArgumentException on bad input,
+         * NoSuchElementException for an entry that is not there.
+         */
+        default String admin(String name, Map<String, List<String>> params) {
+            throw new IllegalArgumentException("no admin action '" + name + "'");
+        }
+
+        /** Whether that action only reads (served on GET); the others need POST. */
+        default boolean readOnly(String name, String action) {
+            return action.equals("list");
         }
     }
 
@@ -96,25 +105,23 @@ public final class AdminHttpServer implements AutoCloseable {
                 Map.Entry<Boolean, String> r = admin.reload();
                 return text(r.getKey() ? HttpResponseStatus.OK : HttpResponseStatus.UNPROCESSABLE_ENTITY, r.getValue() + "\n");
             }
-            case "/greylist" -> {
-                if (!local) return text(HttpResponseStatus.FORBIDDEN, "greylist is answered to loopback clients only\n");
-                String action = q.parameters().getOrDefault("action", List.of("list")).get(0);
-                if (!action.equals("list") && !HttpMethod.POST.equals(method)) {
-                    return text(HttpResponseStatus.METHOD_NOT_ALLOWED, "use POST for " + action + "\n");
-                }
-                return text(HttpResponseStatus.OK, admin.greylist(q.parameters()));
-            }
-            case "/ratelimit" -> {
-                if (!local) return text(HttpResponseStatus.FORBIDDEN, "ratelimit is answered to loopback clients only\n");
-                String action = q.parameters().getOrDefault("action", List.of("list")).get(0);
-                if (!action.equals("list") && !HttpMethod.POST.equals(method)) {
-                    return text(HttpResponseStatus.METHOD_NOT_ALLOWED, "use POST for " + action + "\n");
-                }
-                return text(HttpResponseStatus.OK, admin.ratelimit(q.parameters()));
-            }
             default -> {
-                return text(HttpResponseStatus.NOT_FOUND,
-                        "try /metrics, /healthz, /readyz, /explain, POST /reload, /greylist, /ratelimit\n");
+                // a check's admin actions, by the name it gives them: /greylist, /ratelimit, ...
+                String name = path.substring(1);
+                if (!name.matches("[a-z][a-z0-9-]*")) {
+                    return text(HttpResponseStatus.NOT_FOUND,
+                            "try /metrics, /healthz, /readyz, /explain, POST /reload, or a check's admin actions (/greylist, /ratelimit)\n");
+                }
+                if (!local) return text(HttpResponseStatus.FORBIDDEN, name + " is answered to loopback clients only\n");
+                String action = q.parameters().getOrDefault("action", List.of("list")).get(0);
+                if (!admin.readOnly(name, action) && !HttpMethod.POST.equals(method)) {
+                    return text(HttpResponseStatus.METHOD_NOT_ALLOWED, "use POST for " + action + "\n");
+                }
+                if (!admin.adminNames().contains(name)) {
+                    return text(HttpResponseStatus.NOT_FOUND, "no check of the running configuration offers '" + name
+                            + "' (offered: " + String.join(", ", new java.util.TreeSet<>(admin.adminNames())) + ")\n");
+                }
+                return text(HttpResponseStatus.OK, admin.admin(name, q.parameters()));
             }
         }
     }

@@ -8,67 +8,65 @@ import io.netty.handler.timeout.IdleStateHandler;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.mxfront.config.DaemonConfig;
 import org.mxfront.config.Settings.MilterSettings;
 import org.mxfront.door.Door;
+import org.mxfront.door.DoorContext;
+import org.mxfront.door.DoorType;
+import org.mxfront.door.DoorEngine;
 import org.mxfront.door.NettyListener;
 import org.mxfront.metrics.MxMeters;
+import org.mxfront.policy.Fact;
 import org.mxfront.policy.PolicyEngine;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** The milter door. */
-public final class MilterDoor implements Door {
+public final class MilterDoor implements Door<MilterDoorSettings> {
     private static final Logger LOG = LoggerFactory.getLogger(MilterDoor.class);
 
-    /** Checks that never run at this door, and why (Postfix holds the connection, not mxfront). */
-    static final Map<String, String> NEVER = never();
+    /** This door's kind, for the registry (org.mxfront.Doors). */
+    public static final DoorType<MilterDoorSettings> TYPE = new DoorType<>("milter", MilterDoorSettings::of, MilterDoor::new);
 
-    private static Map<String, String> never() {
-        Map<String, String> m = new LinkedHashMap<>();
-        m.put("connection-limit", "Postfix holds the connection (use smtpd_client_connection_count_limit)");
-        m.put("early-talker", "Postfix holds the connection (use postscreen's pregreet test)");
-        return Map.copyOf(m);
+    /** Postfix holds the connection; the message and the right to edit headers reach this door. */
+    static DoorEngine checks() {
+        return new DoorEngine("milter", Set.of(Fact.MESSAGE, Fact.HEADER_EDIT),
+                Map.of(Fact.CONNECTION, "Postfix holds the connection (use smtpd_client_connection_count_limit, postscreen)"));
     }
 
-    private final DaemonConfig config;
+    private final DoorEngine checks = checks();
+    private final InetSocketAddress listen;
     private final MilterSettings settings;
     private final MilterMeters meters;
     private final AtomicInteger connections = new AtomicInteger();
     private final ExecutorService executor = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("milter-", 0).factory());
     private final NettyListener listener = new NettyListener("milter");
     private volatile PolicyEngine engine;
-    private volatile DaemonConfig current;
+    private volatile MilterSettings current;
 
-    public MilterDoor(DaemonConfig config, MxMeters meters) {
-        this.config = config;
-        this.current = config;
-        this.settings = config.settings().milter();
+    public MilterDoor(DoorContext<MilterDoorSettings> ctx, MxMeters meters) {
+        this.listen = ctx.settings().listen();
+        this.settings = ctx.settings().section();
+        this.current = settings;
         this.meters = new MilterMeters(meters);
-        this.engine = usable(config);
+        this.engine = usable(checks, ctx);
         this.meters.gauge(connections::get);
     }
 
-    /** The engine without the checks this door does not run, each named in one INFO/WARN line. */
-    static PolicyEngine usable(DaemonConfig c) {
-        Set<String> skip = new TreeSet<>(NEVER.keySet());
-        List<String> configured = c.settings().milter().skipChecks();
-        if (configured != null) skip.addAll(configured);
-        PolicyEngine full = c.engine();
+    /** The engine without the checks this door cannot run, nor those milter.skip-checks names, each in one WARN. */
+    static PolicyEngine usable(DoorEngine checks, DoorContext<MilterDoorSettings> c) {
+        PolicyEngine full = checks.usable(c.engine());
+        List<String> configured = c.settings().section().skipChecks();
+        if (configured == null || configured.isEmpty()) return full;
+        Set<String> skip = Set.copyOf(configured);
         List<String> present = full.checkNames().stream().filter(skip::contains).toList();
-        for (String name : present) {
-            LOG.warn("milter door: check {} is skipped at this door: {}", name,
-                    NEVER.getOrDefault(name, "milter.skip-checks says so"));
-        }
+        for (String name : present) LOG.warn("milter door: check {} is skipped at this door: milter.skip-checks says so", name);
         return present.isEmpty() ? full : full.withChecks(cc -> !skip.contains(cc.name()));
     }
 
@@ -95,7 +93,7 @@ public final class MilterDoor implements Door {
                 connections.decrementAndGet();
             }
         };
-        InetSocketAddress at = config.milterListen();
+        InetSocketAddress at = listen;
         listener.bind(at, "milter", ch -> {
             ch.pipeline().addLast(new IdleStateHandler(0, 0, idle, TimeUnit.MILLISECONDS));
             ch.pipeline().addLast(MilterResponseEncoder.INSTANCE);
@@ -106,7 +104,7 @@ public final class MilterDoor implements Door {
     }
 
     private MilterSession newSession() {
-        return new MilterSession(() -> engine, current.settings().milter().contentReject());
+        return new MilterSession(() -> engine, current.contentReject());
     }
 
     @Override
@@ -115,9 +113,10 @@ public final class MilterDoor implements Door {
     }
 
     @Override
-    public void update(DaemonConfig next) {
-        engine = usable(next);
-        current = next;
+    public void update(DoorContext<MilterDoorSettings> next) {
+        if (!next.settings().listen().equals(listen)) LOG.warn("reload: milter.listen changes only on restart");
+        engine = usable(checks, next);
+        current = next.settings().section();
     }
 
     @Override

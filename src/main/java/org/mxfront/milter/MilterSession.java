@@ -14,6 +14,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.function.Supplier;
 import org.mxfront.address.PathParser;
+import org.mxfront.codes.Reply;
 import org.mxfront.config.Settings.ContentReject;
 import org.mxfront.mail.Mailbox;
 import org.mxfront.mail.TlsInfo;
@@ -355,9 +356,13 @@ public final class MilterSession implements AutoCloseable {
                 }
             }
             out.add(MilterReplies.CONTINUE);
-            p.queueId(macros.get("i"));
-            p.engine().decisionLog().accepted("END-OF-MESSAGE", p.facts(), null,
-                    " size=" + m.bytes + " nrcpt=" + p.recipients().size() + " door=milter queue_id=" + macros.getOrDefault("i", ""));
+            // The reply slot says what was decided, in the SMTP door's shape: Postfix answers its client
+            // "250 2.0.0 Ok: queued as QUEUEID" once the milter continues (queue id from the {i} macro).
+            String qid = macros.getOrDefault("i", "");
+            Reply said = new Reply(250, "2.0.0", List.of(qid.isEmpty() ? "Ok: accepted (milter)" : "Ok: queued as " + qid));
+            p.queueId(qid);
+            p.engine().decisionLog().accepted("END-OF-MESSAGE", p.facts(), said,
+                    " size=" + m.bytes + " nrcpt=" + p.recipients().size() + " door=milter queue_id=" + qid);
         } else if (contentReject == ContentReject.DISCARD && d.reply() != null && d.reply().permanentFailure()) {
             out.add(new MilterResponse.Discard());
             DECISIONS.info("discard: END-OF-MESSAGE from {}: check={} session={} door=milter queue_id={}",

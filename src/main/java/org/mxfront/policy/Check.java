@@ -2,6 +2,7 @@
 package org.mxfront.policy;
 
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -14,6 +15,16 @@ import java.util.Set;
 public interface Check {
     /** The stages this check wants to see; the engine calls it at no other. */
     Set<Stage> stages();
+
+    /**
+     * What this check needs from the door beyond the envelope. A door that cannot supply all of it
+     * runs the policy without this check (one startup WARN). By default: the message, for a check that
+     * looks at nothing but message content; nothing otherwise (a check with an envelope stage as well,
+     * such as message-size's SIZE=, still has something to do without the message).
+     */
+    default Set<Fact> needs() {
+        return Policy.CONTENT_STAGES.containsAll(stages()) ? Set.of(Fact.MESSAGE) : Set.of();
+    }
 
     /** The verdict at one stage. Returns {@link Verdict#CONTINUE} when the check has no opinion. */
     Verdict evaluate(Stage stage, Facts facts);
@@ -53,6 +64,27 @@ public interface Check {
      * others refused (the dictionary-attack guard counts unknown recipients). Must not block for long.
      */
     default void refusalApplied(Stage stage, Facts facts, Verdict verdict) {}
+
+    /**
+     * The admin actions this check offers on what it keeps (its store), if any: the CLI, the HTTP admin
+     * endpoint and the console reach them by {@link CheckAdmin#name()} through the engine.
+     */
+    default Optional<CheckAdmin> admin() {
+        return Optional.empty();
+    }
+
+    /**
+     * Whether a recipient's safe entry (see {@link Safelist}) lifts this check's negative verdict
+     * {@code v} for that recipient. False by default: relay, recipient validation, size, attachments
+     * and viruses are never lifted. Checks about the sender's or client's reputation (greylisting,
+     * DNSBL except zones marked {@code safelist-exempt}, rDNS, HELO, SPF/DMARC, sender-keyed rate
+     * limits, the sender domain, the operator's block lists) return true. {@code v} is null when the
+     * engine asks whether any of the check's verdicts may be lifted (to keep recipients that differ in
+     * exemption out of one transaction when the check looks at the message).
+     */
+    default boolean liftedBySafeEntry(Verdict v) {
+        return false;
+    }
 
     /**
      * A line {@code mxfront explain} prints of a check's own result for the transaction it just ran

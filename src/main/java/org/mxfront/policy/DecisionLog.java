@@ -101,8 +101,9 @@ public final class DecisionLog {
             if (reply.enhanced() != null) sb.append(' ').append(reply.enhanced());
             String first = reply.lines().get(0);
             int colon = first.indexOf(": ");
-            // "XM-RJCT06: text" is logged as "XM-RJCT06 text" so that the id is one field.
-            sb.append(' ').append(colon > 0 ? first.substring(0, colon) + first.substring(colon + 1) : first);
+            // "XM-RJCT06: text" is logged as "XM-RJCT06 text" so that the id is one field; an accepting reply
+            // keeps its text as the MTA wrote it ("250 2.0.0 Ok: queued as QUEUEID").
+            sb.append(' ').append(colon > 0 && reply.code() >= 400 ? first.substring(0, colon) + first.substring(colon + 1) : first);
         }
         sb.append("; from=<").append(f.sender() == null ? "" : f.sender().address()).append('>');
         if (f.recipient() != null) sb.append(" to=<").append(f.recipient().address()).append('>');

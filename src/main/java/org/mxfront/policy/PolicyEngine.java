@@ -7,10 +7,18 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.SortedSet;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BiConsumer;
 import java.util.function.Predicate;
 import java.util.function.UnaryOperator;
 import org.mxfront.codes.Code;
@@ -40,6 +48,8 @@ public final class PolicyEngine {
     private final DecisionLog decisionLog;
     private final MeterRegistry registry;
     private final ClientEnricher enricher;
+    private final DomainDirectory directory;
+    private final boolean hasSafelist;
     private final Map<String, Counter> counters = new ConcurrentHashMap<>();
     private final Map<String, Timer> timers = new ConcurrentHashMap<>();
 
@@ -60,6 +70,19 @@ public final class PolicyEngine {
     public PolicyEngine(Policy defaultPolicy, Map<String, Policy> domainPolicies, Networks relayNetworks,
             ReplyCatalogue catalogue, String hostname, boolean delayReject, DecisionLog decisionLog,
             MeterRegistry registry, ClientEnricher enricher) {
+        this(defaultPolicy, domainPolicies, relayNetworks, catalogue, hostname, delayReject, decisionLog, registry, enricher,
+                DomainDirectory.NONE);
+    }
+
+    /**
+     * As above, with local domains from a directory (the policy store) besides {@code domainPolicies}:
+     * a domain the directory names takes the directory's policy.
+     */
+    public PolicyEngine(Policy defaultPolicy, Map<String, Policy> domainPolicies, Networks relayNetworks,
+            ReplyCatalogue catalogue, String hostname, boolean delayReject, DecisionLog decisionLog,
+            MeterRegistry registry, ClientEnricher enricher, DomainDirectory directory) {
+        this.directory = directory;
+        this.hasSafelist = defaultPolicy.checks().stream().anyMatch(cc -> cc.check() instanceof Safelist);
         this.enricher = enricher;
         this.defaultPolicy = defaultPolicy;
         this.domainPolicies = Map.copyOf(domainPolicies);
@@ -94,7 +117,61 @@ public final class PolicyEngine {
         Map<String, Policy> domains = new LinkedHashMap<>();
         domainPolicies.forEach((d, p) -> domains.put(d, filter.apply(p)));
         return new PolicyEngine(filter.apply(defaultPolicy), domains, relayNetworks, catalogue, hostname, delayReject,
-                decisionLog, registry, enricher);
+                decisionLog, registry, enricher, directory.map(filter));
+    }
+
+    /** The first configured check of a kind: the default policy's, else the first domain's; empty when none is. */
+    public <T extends Check> Optional<T> find(Class<T> kind) {
+        for (Policy p : policies()) {
+            for (ConfiguredCheck cc : p.checks()) if (kind.isInstance(cc.check())) return Optional.of(kind.cast(cc.check()));
+        }
+        return Optional.empty();
+    }
+
+    /** The admin actions of that name a configured check offers (the default policy's first). */
+    public Optional<CheckAdmin> admin(String name) {
+        for (Policy p : policies()) {
+            for (ConfiguredCheck cc : p.checks()) {
+                Optional<CheckAdmin> a = cc.check().admin();
+                if (a.isPresent() && a.get().name().equals(name)) return a;
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** The names of the admin actions the configured checks offer, sorted. */
+    public SortedSet<String> adminNames() {
+        SortedSet<String> names = new TreeSet<>();
+        for (Policy p : policies()) for (ConfiguredCheck cc : p.checks()) cc.check().admin().ifPresent(a -> names.add(a.name()));
+        return names;
+    }
+
+    /** The default policy, then the domains'. */
+    private List<Policy> policies() {
+        List<Policy> all = new ArrayList<>();
+        all.add(defaultPolicy);
+        all.addAll(domainPolicies.values());
+        return all;
+    }
+
+    /**
+     * The engine as a door that supplies only {@code supplied} runs it: without the checks that need
+     * more. Reports each check it leaves out to {@code skipped} (name and the facts it misses), once per
+     * name, in policy order.
+     */
+    public PolicyEngine forDoor(Set<Fact> supplied, BiConsumer<String, Set<Fact>> skipped) {
+        Map<String, Set<Fact>> missing = new LinkedHashMap<>();
+        for (Policy p : policies()) {
+            for (ConfiguredCheck cc : p.checks()) {
+                Set<Fact> m = EnumSet.noneOf(Fact.class);
+                m.addAll(cc.check().needs());
+                m.removeAll(supplied);
+                if (!m.isEmpty()) missing.putIfAbsent(cc.name(), Set.copyOf(m));
+            }
+        }
+        if (missing.isEmpty()) return this;
+        missing.forEach(skipped);
+        return withChecks(cc -> supplied.containsAll(cc.check().needs()));
     }
 
     ClientInfo client(InetAddress address, int port, int connectionsFromAddress) {
@@ -148,10 +225,14 @@ public final class PolicyEngine {
     public Map<String, Policy> domainPolicies() { return domainPolicies; }
 
     /** The names of the checks configured in any policy, sorted (a door warns about those it cannot run). */
-    public java.util.SortedSet<String> checkNames() {
-        java.util.SortedSet<String> names = new java.util.TreeSet<>();
+    public SortedSet<String> checkNames() {
+        SortedSet<String> names = new TreeSet<>();
         for (ConfiguredCheck cc : defaultPolicy.checks()) names.add(cc.name());
         for (Policy p : domainPolicies.values()) for (ConfiguredCheck cc : p.checks()) names.add(cc.name());
+        for (String d : directory.names()) {
+            Policy p = directory.policy(d);
+            if (p != null) for (ConfiguredCheck cc : p.checks()) names.add(cc.name());
+        }
         return names;
     }
     /** True when CONNECT and HELO refusals are held for RCPT ({@code server.delay-reject}). */
@@ -160,12 +241,69 @@ public final class PolicyEngine {
 
     /** The policy for a recipient: its domain's when the domain is local, the default one otherwise. */
     public Policy policyFor(Mailbox recipient) {
-        Policy p = domainPolicies.get(recipient.domain());
+        Policy p = directory.policy(recipient.domain());
+        if (p == null) p = domainPolicies.get(recipient.domain());
         return p != null ? p : defaultPolicy;
     }
 
     public boolean isLocalDomain(String domain) {
-        return domainPolicies.containsKey(domain.toLowerCase(Locale.ROOT));
+        String d = domain.toLowerCase(Locale.ROOT);
+        return domainPolicies.containsKey(d) || directory.policy(d) != null;
+    }
+
+    /** The local domains from outside the file (the policy store). */
+    public DomainDirectory directory() { return directory; }
+
+    /** Whether the default policy has a source of recipients' safe entries. */
+    boolean hasSafelist() { return hasSafelist; }
+
+    /**
+     * The safe entry exempting the recipient of {@code facts} under {@code policy} (described), or null.
+     * A log-only safelist check is not asked: its entries are not applied.
+     */
+    String safeEntry(Policy policy, Facts facts) {
+        if (!hasSafelist || facts.recipient() == null) return null;
+        for (ConfiguredCheck cc : policy.checks()) {
+            if (cc.mode() != Mode.ENFORCE || !(cc.check() instanceof Safelist s)) continue;
+            try {
+                String e = s.safeEntry(facts);
+                if (e != null) return e;
+            } catch (RuntimeException ex) {
+                LOG.error("check {} failed to look up safe entries for {}", cc.name(), facts.client().logName(), ex);
+            }
+        }
+        return null;
+    }
+
+    /** The check of the default policy (or of {@code policy}) that made a decision, or null. */
+    Check checkNamed(Policy policy, String name) {
+        for (ConfiguredCheck cc : policy.checks()) if (cc.name().equals(name)) return cc.check();
+        for (ConfiguredCheck cc : defaultPolicy.checks()) if (cc.name().equals(name)) return cc.check();
+        return null;
+    }
+
+    /** Whether a recipient's safe entry lifts decision {@code d} (made by a check that yields to safe entries). */
+    boolean liftable(Policy policy, Decision d) {
+        if (d.proceed() || d.disconnect()) return false;
+        Check c = checkNamed(policy, d.check());
+        try {
+            return c != null && c.liftedBySafeEntry(d.verdict());
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
+    /** Whether any check of {@code policy} that reads the message may be lifted by a safe entry. */
+    boolean contentLiftable(Policy policy) {
+        for (ConfiguredCheck cc : policy.checks()) {
+            if (cc.check().stages().stream().noneMatch(Policy.CONTENT_STAGES::contains)) continue;
+            try {
+                if (cc.check().liftedBySafeEntry(null)) return true;
+            } catch (RuntimeException e) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The longest pause before the greeting that a check of the default policy asks for this client. */
@@ -202,6 +340,15 @@ public final class PolicyEngine {
     /** As above; at END_OF_DATA a message-reading check's verdict comes from the reader opened for the message. */
     Decision evaluate(Policy policy, Stage stage, Facts facts, Map<ConfiguredCheck, MessageCheck.MessageReader> readers,
             java.util.function.Consumer<Finding> tracer) {
+        return evaluate(policy, stage, facts, readers, tracer, null);
+    }
+
+    /**
+     * As above; {@code safe} names the safe entry exempting the recipient(s), or is null: a negative
+     * verdict of a check that yields to safe entries is then logged ("lifted") and not applied.
+     */
+    Decision evaluate(Policy policy, Stage stage, Facts facts, Map<ConfiguredCheck, MessageCheck.MessageReader> readers,
+            java.util.function.Consumer<Finding> tracer, String safe) {
         for (ConfiguredCheck cc : policy.checks()) {
             if (!cc.check().stages().contains(stage)) continue;
             Verdict v;
@@ -215,6 +362,13 @@ public final class PolicyEngine {
                 v = new Verdict.Defer(Code.INTERNAL, Map.of());
             } finally {
                 timer(cc.name()).record(System.nanoTime() - t0, java.util.concurrent.TimeUnit.NANOSECONDS);
+            }
+            if (safe != null && v.negative() && !(v instanceof Verdict.Disconnect) && lifted(cc.check(), v)) {
+                LOG.info("safe entry lifts {} ({}) at {} for {}: {}", cc.name(), catalogue.id(v.code()), stageName(stage),
+                        facts.client().logName(), safe);
+                if (tracer != null) tracer.accept(new Finding(stage, cc.name() + " (lifted by safe entry: " + safe + ")",
+                        cc.mode(), Verdict.CONTINUE, null));
+                continue;
             }
             if (tracer != null) tracer.accept(new Finding(stage, cc.name(), cc.mode(), v,
                     v.negative() ? render(v.code(), v.vars(), facts) : null));
@@ -244,6 +398,14 @@ public final class PolicyEngine {
             }
         }
         return Decision.PROCEED;
+    }
+
+    private static boolean lifted(Check c, Verdict v) {
+        try {
+            return c.liftedBySafeEntry(v);
+        } catch (RuntimeException e) {
+            return false;
+        }
     }
 
     private Decision negative(ConfiguredCheck cc, Stage stage, Facts facts, Verdict v) {

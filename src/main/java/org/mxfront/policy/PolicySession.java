@@ -5,7 +5,12 @@
 // Mixed content policies: the first accepted recipient fixes the transaction's content policy.
 // A later recipient whose domain has a different content policy gets 452 4.5.3 (XM-RJCT52), so the
 // client sends it in a separate transaction, as RFC 5321 lets it do with any 452; each message is
-// then scanned under exactly one policy.
+// then scanned under exactly one policy. Recipients that differ in a safe entry (policy store lists)
+// are kept apart the same way when the content policy has a check a safe entry lifts.
+//
+// Safe entries: with a Safelist check in the default policy, a refusal at CONNECT, HELO or MAIL by a
+// check that yields to safe entries is held for RCPT (as smtpd_delay_reject does), whatever the
+// door or delay-reject says, so that each recipient's own safe entry can lift it.
 package org.mxfront.policy;
 
 import java.util.ArrayList;
@@ -23,6 +28,12 @@ public final class PolicySession {
     private final PolicyEngine engine;
     private Facts facts;
     private Decision pending;
+    /** A MAIL refusal held for RCPT because a recipient's safe entry may lift it. */
+    private Decision mailPending;
+    /** The safe entry of the transaction's first accepted recipient, or null. */
+    private String transactionSafe;
+    private Mailbox lastRecipient;
+    private String lastRecipientSafe;
     private Policy contentPolicy;
     private final List<Mailbox> recipients = new ArrayList<>();
     private final Map<ConfiguredCheck, MessageCheck.MessageReader> readers = new java.util.LinkedHashMap<>();
@@ -64,7 +75,7 @@ public final class PolicySession {
     }
 
     private Decision run(Policy policy, Stage stage) {
-        return engine.evaluate(policy, stage, facts, readers, tracer);
+        return engine.evaluate(policy, stage, facts, readers, tracer, null);
     }
 
     PolicySession(PolicyEngine engine, ClientInfo client) {
@@ -124,7 +135,7 @@ public final class PolicySession {
     public boolean mayBlock(Stage stage, Mailbox recipient) {
         return switch (stage) {
             case CONNECT, HELO, MAIL -> engine.mayBlock(engine.defaultPolicy(), stage, facts, readers);
-            case RCPT -> pending == null && engine.mayBlock(engine.policyFor(recipient), stage, facts, readers);
+            case RCPT -> (pending == null || engine.hasSafelist()) && engine.mayBlock(engine.policyFor(recipient), stage, facts, readers);
             case HEADERS, END_OF_DATA -> engine.mayBlock(content(), stage, facts, readers);
         };
     }
@@ -140,6 +151,11 @@ public final class PolicySession {
 
     private Decision early(Stage stage, Decision d) {
         if (d.proceed()) return d;
+        if (engine.hasSafelist() && engine.liftable(engine.defaultPolicy(), d)) {
+            // a recipient's safe entry may lift it: held for RCPT, whatever delay-reject says
+            if (pending == null) pending = d;
+            return Decision.PROCEED;
+        }
         // The refusal sticks with or without delay-reject: a client that ignores a refused greeting or
         // HELO (or sends a better HELO) still gets it at every RCPT.
         if (pending == null && !d.disconnect()) pending = d;
@@ -175,7 +191,12 @@ public final class PolicySession {
     public Decision mail(Mailbox sender, long declaredSize) {
         resetTransaction();
         facts = facts.withSender(sender, declaredSize);
-        return applied(Stage.MAIL, run(engine.defaultPolicy(), Stage.MAIL));
+        Decision d = run(engine.defaultPolicy(), Stage.MAIL);
+        if (engine.hasSafelist() && engine.liftable(engine.defaultPolicy(), d)) {
+            mailPending = d;
+            return Decision.PROCEED;
+        }
+        return applied(Stage.MAIL, d);
     }
 
     /**
@@ -184,13 +205,23 @@ public final class PolicySession {
      */
     public Decision rcpt(Mailbox recipient) {
         Facts f = facts.withRecipients(recipients).withRecipient(recipient);
-        if (pending != null) {
-            engine.applied(pending, Stage.RCPT, f);
-            return pending;
-        }
         Policy policy = engine.policyFor(recipient);
-        Decision d = engine.evaluate(policy, Stage.RCPT, f, readers, tracer);
-        if (d.proceed() && contentPolicy != null && !contentPolicy.contentKey().equals(policy.contentKey())) {
+        String safe = engine.safeEntry(policy, f);
+        lastRecipient = recipient;
+        lastRecipientSafe = safe;
+        for (Decision held : new Decision[] {pending, mailPending}) {
+            if (held == null) continue;
+            if (safe != null && engine.liftable(policy, held)) {
+                org.slf4j.LoggerFactory.getLogger(PolicySession.class).info("safe entry lifts {} ({}) for {} to <{}>: {}",
+                        held.check(), engine.catalogue().id(held.verdict().code()), f.client().logName(), recipient.address(), safe);
+                continue;
+            }
+            engine.applied(held, Stage.RCPT, f);
+            return held;
+        }
+        Decision d = engine.evaluate(policy, Stage.RCPT, f, readers, tracer, safe);
+        if (d.proceed() && contentPolicy != null && (!contentPolicy.contentKey().equals(policy.contentKey())
+                || (transactionSafe != null) != (safe != null) && engine.contentLiftable(policy))) {
             Verdict v = new Verdict.Defer(Code.MIXED_CONTENT_POLICY, Map.of("recipient", recipient.address()));
             d = new Decision(v, "content-policy", engine.render(v.code(), v.vars(), f));
         }
@@ -200,7 +231,11 @@ public final class PolicySession {
 
     /** Records a recipient accepted by the policy and by the downstream. */
     public void recipientAccepted(Mailbox recipient) {
-        if (contentPolicy == null) contentPolicy = engine.policyFor(recipient);
+        if (contentPolicy == null) {
+            contentPolicy = engine.policyFor(recipient);
+            transactionSafe = recipient.equals(lastRecipient) ? lastRecipientSafe
+                    : engine.safeEntry(contentPolicy, facts.withRecipient(recipient));
+        }
         recipients.add(recipient);
         facts = facts.withRecipients(recipients);
     }
@@ -215,7 +250,7 @@ public final class PolicySession {
     /** HEADERS stage, under the transaction's content policy. */
     public Decision headers(HeaderSection headers) {
         facts = facts.withHeaders(headers);
-        return applied(Stage.HEADERS, run(content(), Stage.HEADERS));
+        return applied(Stage.HEADERS, engine.evaluate(content(), Stage.HEADERS, facts, readers, tracer, transactionSafe));
     }
 
     /**
@@ -252,7 +287,7 @@ public final class PolicySession {
     /** END_OF_DATA stage, under the transaction's content policy. */
     public Decision endOfData(long messageBytes) {
         facts = facts.withMessageBytes(messageBytes);
-        return applied(Stage.END_OF_DATA, run(content(), Stage.END_OF_DATA));
+        return applied(Stage.END_OF_DATA, engine.evaluate(content(), Stage.END_OF_DATA, facts, readers, tracer, transactionSafe));
     }
 
     /** Closes the message readers (spool files, scanner connections). */
@@ -288,6 +323,10 @@ public final class PolicySession {
         closeMessage();
         recipients.clear();
         contentPolicy = null;
+        mailPending = null;
+        transactionSafe = null;
+        lastRecipient = null;
+        lastRecipientSafe = null;
         facts = facts.withSender(null, 0);
     }
 }

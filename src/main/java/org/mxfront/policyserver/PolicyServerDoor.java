@@ -8,25 +8,32 @@ import io.netty.handler.timeout.IdleStateHandler;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
-import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import org.mxfront.config.DaemonConfig;
 import org.mxfront.config.Settings.PolicyServerSettings;
 import org.mxfront.door.Door;
+import org.mxfront.door.DoorContext;
+import org.mxfront.door.DoorType;
+import org.mxfront.door.DoorEngine;
 import org.mxfront.door.NettyListener;
 import org.mxfront.metrics.MxMeters;
 import org.mxfront.policy.Decision;
+import org.mxfront.policy.Fact;
 import org.mxfront.policy.PolicyEngine;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** The policy-delegation door. */
-public final class PolicyServerDoor implements Door {
+public final class PolicyServerDoor implements Door<PolicyDoorSettings> {
     private static final Logger LOG = LoggerFactory.getLogger(PolicyServerDoor.class);
 
-    private final DaemonConfig config;
+    /** This door's kind, for the registry (org.mxfront.Doors). */
+    public static final DoorType<PolicyDoorSettings> TYPE = new DoorType<>("policy", PolicyDoorSettings::of, PolicyServerDoor::new);
+
+    private final InetSocketAddress listen;
     private final PolicyServerSettings settings;
     private final PolicyMeters meters;
     private final Traffic traffic;
@@ -35,30 +42,21 @@ public final class PolicyServerDoor implements Door {
     private final ExecutorService executor = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("policy-", 0).factory());
     private final NettyListener listener = new NettyListener("policy");
     private volatile PolicyEngine engine;
-    /** The checks skipped now, so that a reload warns only when they change. */
-    private List<String> skipped = List.of();
+    /** Postfix sends attributes: neither the connection nor the message reaches this door. */
+    private final DoorEngine checks = new DoorEngine("policy", Set.of(), Map.of(
+            Fact.CONNECTION, "Postfix holds the connection (use smtpd_client_connection_count_limit, postscreen)",
+            Fact.MESSAGE, "no message content reaches a policy service",
+            Fact.HEADER_EDIT, "a policy service cannot add headers (use the milter door)"));
 
-    public PolicyServerDoor(DaemonConfig config, MxMeters meters) {
-        this.config = config;
-        this.settings = config.settings().policyServer();
+    public PolicyServerDoor(DoorContext<PolicyDoorSettings> ctx, MxMeters meters) {
+        this.listen = ctx.settings().listen();
+        this.settings = ctx.settings().section();
         this.meters = new PolicyMeters(meters);
         this.traffic = new Traffic(settings.maxConnections());
         this.instances = new InstanceTable(settings.maxInstances(), settings.instanceTimeout());
-        this.engine = usable(config.engine());
+        this.engine = checks.usable(ctx.engine());
         this.mapper = new PolicyMapper(() -> engine, instances);
         this.meters.gauges(traffic::connections, instances::size);
-    }
-
-    /** The engine without the checks this door cannot run, each named in one WARN (again after a reload only if they changed). */
-    private synchronized PolicyEngine usable(PolicyEngine full) {
-        List<String> now = DoorChecks.skippedIn(full);
-        if (!now.equals(skipped)) {
-            for (String name : now) {
-                LOG.warn("policy door: check {} is skipped at this door: {}", name, DoorChecks.SKIPPED.get(name));
-            }
-            skipped = now;
-        }
-        return now.isEmpty() ? full : DoorChecks.restrict(full);
     }
 
     @Override
@@ -69,7 +67,7 @@ public final class PolicyServerDoor implements Door {
         int maxLine = settings.maxLineLength();
         int maxAttributes = settings.maxAttributes();
         long idle = settings.idleTimeout().toMillis();
-        InetSocketAddress at = config.policyListen();
+        InetSocketAddress at = listen;
         listener.bind(at, "policy-server", ch -> {
             PolicyMapper.Connection connection = mapper.connection();
             ch.pipeline().addLast(new IdleStateHandler(0, 0, idle, TimeUnit.MILLISECONDS),
@@ -104,8 +102,11 @@ public final class PolicyServerDoor implements Door {
     }
 
     @Override
-    public void update(DaemonConfig next) {
-        engine = usable(next.engine());
+    public void update(DoorContext<PolicyDoorSettings> next) {
+        if (!next.settings().equals(new PolicyDoorSettings(listen, settings))) {
+            LOG.warn("reload: policy-server settings change only on restart");
+        }
+        engine = checks.usable(next.engine());
     }
 
     @Override

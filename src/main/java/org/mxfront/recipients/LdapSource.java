@@ -1,24 +1,24 @@
 // The `ldap` recipient source: one search per address against a directory (Zimbra's is the
-// documented example), through an UnboundID connection pool with a short response timeout, a
-// maximum connection age and background health checks (the pool has no idle timeout of its own).
+// documented example), through an UnboundID connection pool with a maximum connection age and
+// background health checks (the pool has no idle timeout of its own); each lookup has one deadline,
+// response-timeout, for checkout, search and a retry together.
 // Any LDAP failure is "unavailable" (a tempfail at RCPT), never "no such user".
 package org.mxfront.recipients;
 
 import com.unboundid.ldap.sdk.BindRequest;
 import com.unboundid.ldap.sdk.GetEntryLDAPConnectionPoolHealthCheck;
+import com.unboundid.ldap.sdk.LDAPConnection;
 import com.unboundid.ldap.sdk.LDAPConnectionOptions;
 import com.unboundid.ldap.sdk.LDAPConnectionPool;
 import com.unboundid.ldap.sdk.LDAPException;
 import com.unboundid.ldap.sdk.LDAPSearchException;
 import com.unboundid.ldap.sdk.LDAPURL;
-import com.unboundid.ldap.sdk.OperationType;
 import com.unboundid.ldap.sdk.ResultCode;
 import com.unboundid.ldap.sdk.SearchRequest;
 import com.unboundid.ldap.sdk.SearchResult;
 import com.unboundid.ldap.sdk.SearchScope;
 import com.unboundid.ldap.sdk.SimpleBindRequest;
 import com.unboundid.ldap.sdk.SingleServerSet;
-import java.util.EnumSet;
 import javax.net.SocketFactory;
 import javax.net.ssl.SSLSocketFactory;
 
@@ -73,7 +73,6 @@ public final class LdapSource implements RecipientSource {
         p.setConnectionPoolName("mxfront-recipients-ldap");
         p.setMaxConnectionAgeMillis(s.maxConnectionAge().toMillis());
         p.setHealthCheckIntervalMillis(s.healthCheckInterval().toMillis());
-        p.setRetryFailedOperationsDueToInvalidConnections(EnumSet.of(OperationType.SEARCH));
         p.setMaxWaitTimeMillis(rt);
         pool = p;
         return p;
@@ -92,19 +91,54 @@ public final class LdapSource implements RecipientSource {
             return new Lookup.Unavailable("bad filter for <" + localPart + "@" + domain + ">: " + e.getMessage());
         }
         req.setSizeLimit(1);
-        req.setResponseTimeoutMillis(settings.responseTimeout().toMillis());
+        // One deadline for the whole lookup: checkout (a new connection's connect and bind included),
+        // the search, and one retry on a fresh connection when a pooled one turned out dead. The
+        // pool's own retry and its health check after an exception would each wait the response
+        // timeout again (a frozen directory cost 4 times response-timeout per RCPT), so the pool is
+        // driven by hand: a connection that failed is discarded, never checked in the caller's time.
+        long rt = settings.responseTimeout().toMillis();
+        long deadline = System.nanoTime() + rt * 1_000_000L;
+        LDAPConnectionPool p;
         try {
-            SearchResult r = pool().search(req);
-            return r.getEntryCount() > 0 ? new Lookup.Found("directory entry") : new Lookup.NotFound("no directory entry");
-        } catch (LDAPSearchException e) {
-            if (e.getResultCode() == ResultCode.SIZE_LIMIT_EXCEEDED && e.getEntryCount() > 0) {
-                return new Lookup.Found("directory entries");
-            }
-            // anything else, a missing base DN included (a typo must never refuse everyone): no answer
-            return new Lookup.Unavailable("ldap " + settings.url() + ": " + e.getResultCode() + " " + e.getMessage());
+            p = pool();
         } catch (LDAPException e) {
             return new Lookup.Unavailable("ldap " + settings.url() + ": " + e.getMessage());
         }
+        String why = "no answer within " + rt + " ms";
+        for (int attempt = 1; attempt <= 2; attempt++) {
+            LDAPConnection c;
+            try {
+                c = p.getConnection();
+            } catch (LDAPException e) {
+                return new Lookup.Unavailable("ldap " + settings.url() + ": " + e.getMessage());
+            }
+            long left = (deadline - System.nanoTime()) / 1_000_000L;
+            if (left <= 0) {
+                p.releaseConnection(c);
+                break;
+            }
+            req.setResponseTimeoutMillis(left);
+            try {
+                SearchResult r = c.search(req);
+                p.releaseConnection(c);
+                return r.getEntryCount() > 0 ? new Lookup.Found("directory entry") : new Lookup.NotFound("no directory entry");
+            } catch (LDAPSearchException e) {
+                if (ResultCode.isConnectionUsable(e.getResultCode())) {
+                    p.releaseConnection(c);
+                    if (e.getResultCode() == ResultCode.SIZE_LIMIT_EXCEEDED && e.getEntryCount() > 0) {
+                        return new Lookup.Found("directory entries");
+                    }
+                    // the directory answered with an error, a missing base DN included (a typo must
+                    // never refuse everyone): no answer
+                    return new Lookup.Unavailable("ldap " + settings.url() + ": " + e.getResultCode() + " " + e.getMessage());
+                }
+                // timed out or the connection broke: drop it, no health check and no replacement now
+                p.discardConnection(c);
+                why = e.getResultCode() + " " + e.getMessage();
+                if (e.getResultCode() == ResultCode.TIMEOUT) break;
+            }
+        }
+        return new Lookup.Unavailable("ldap " + settings.url() + ": " + why);
     }
 
     @Override

@@ -20,7 +20,7 @@ import org.mxfront.address.PathParser;
 import org.mxfront.address.Xtext;
 import org.mxfront.codes.Code;
 import org.mxfront.codes.Reply;
-import org.mxfront.config.DaemonConfig;
+import org.mxfront.door.DoorContext;
 import org.mxfront.config.Settings;
 import org.mxfront.mail.Mailbox;
 import org.mxfront.mail.TlsInfo;
@@ -93,7 +93,7 @@ public final class SmtpConversation {
         int move(InetAddress from, InetAddress to);
     }
 
-    private final DaemonConfig config;
+    private final DoorContext<SmtpDoorSettings> config;
     private final Settings.SmtpSettings smtp;
     private final Downstream relay;
     private final Transport transport;
@@ -130,10 +130,10 @@ public final class SmtpConversation {
     /** Set by the door: when the current command or DATA phase must be over (System.nanoTime()). */
     volatile long deadline;
 
-    public SmtpConversation(DaemonConfig config, Downstream relay, Transport transport, ClientCounts counts,
+    public SmtpConversation(DoorContext<SmtpDoorSettings> config, Downstream relay, Transport transport, ClientCounts counts,
             MxMeters meters, InetAddress address, int port, int connectionsFromAddress) {
         this.config = config;
-        this.smtp = config.settings().smtp();
+        this.smtp = config.settings().section();
         this.relay = relay;
         this.transport = transport;
         this.counts = counts;
@@ -330,7 +330,7 @@ public final class SmtpConversation {
         if (ds != null && ds.contains("8BITMIME")) lines.add("8BITMIME");
         if (ds != null && ds.contains("DSN")) lines.add("DSN");
         if (smtp.enhancedStatusCodes()) lines.add("ENHANCEDSTATUSCODES");
-        if (config.tls() != null && policy.facts().client().tls() == null) lines.add(SmtpVerbs.STARTTLS);
+        if (config.settings().tls() != null && policy.facts().client().tls() == null) lines.add(SmtpVerbs.STARTTLS);
         if (ds != null && ds.contains("SMTPUTF8")) lines.add("SMTPUTF8");
         lines.add("CHUNKING");
         transport.send(new Reply(250, null, lines).wire(false));
@@ -871,7 +871,7 @@ public final class SmtpConversation {
     }
 
     private void xclient(String arg) throws IOException {
-        if (!config.trustedProxies().contains(transport.realRemote())) {
+        if (!config.settings().trustedProxies().contains(transport.realRemote())) {
             decision(policy.refuse(Stage.CONNECT, Verdict.reject(Code.PROXY_NOT_ALLOWED,
                     Map.of("command", SmtpVerbs.XCLIENT)), "xclient"));
             return;
@@ -926,12 +926,12 @@ public final class SmtpConversation {
 
     /** With tls.security-level encrypt, before STARTTLS: true for every verb but the few RFC 3207 lets through. */
     private boolean tlsRequiredFirst(String verb) {
-        return config.tls() != null && config.tls().level() == TlsSettings.SecurityLevel.ENCRYPT
+        return config.settings().tls() != null && config.settings().tls().level() == TlsSettings.SecurityLevel.ENCRYPT
                 && policy.facts().client().tls() == null && !SmtpVerbs.BEFORE_STARTTLS.contains(verb);
     }
 
     private void starttls(String arg) throws IOException {
-        ServerTls tls = config.tls();
+        ServerTls tls = config.settings().tls();
         if (tls == null) {
             error(502, "5.5.1", "Error: STARTTLS not implemented");
             return;

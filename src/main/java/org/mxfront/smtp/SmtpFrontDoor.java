@@ -18,15 +18,16 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.mxfront.codes.Code;
 import org.mxfront.codes.Reply;
-import org.mxfront.config.DaemonConfig;
 import org.mxfront.door.Door;
+import org.mxfront.door.DoorContext;
+import org.mxfront.door.DoorType;
 import org.mxfront.mail.MeterNames;
 import org.mxfront.mail.TlsInfo;
 import org.mxfront.metrics.MxMeters;
 import org.mxfront.net.Networks;
 import org.mxfront.policy.Decision;
 import javax.net.ssl.SSLSession;
-import org.mxfront.relay.Downstream;
+import org.mxfront.relay.DownstreamRelay;
 import org.mxfront.tls.EngineSocket;
 import org.mxfront.tls.ServerTls;
 import org.slf4j.Logger;
@@ -41,14 +42,21 @@ import org.subethamail.smtp.server.Session;
 import org.subethamail.smtp.server.SessionHandler;
 
 /** The SMTP front door. One per listening address. */
-public final class SmtpFrontDoor implements Door {
+public final class SmtpFrontDoor implements Door<SmtpDoorSettings> {
     private static final Logger LOG = LoggerFactory.getLogger(SmtpFrontDoor.class);
+
+    /** This door's kind, for the registry (org.mxfront.Doors): it builds its own downstream relay. */
+    public static final DoorType<SmtpDoorSettings> TYPE = new DoorType<>("smtp", SmtpDoorSettings::of,
+            (ctx, meters) -> new SmtpFrontDoor(ctx, new DownstreamRelay(ctx.settings().downstream(),
+                    ctx.settings().downstreamSettings(), ctx.hostname(), meters), meters));
     /** How long a timed-out session may take to hear XM-RJCT50 before its socket is closed under it. */
     private static final long FORCE_CLOSE_NANOS = 5_000_000_000L;
 
-    private final DaemonConfig config;
-    private volatile DaemonConfig current;
-    private final Downstream relay;
+    private final DoorContext<SmtpDoorSettings> config;
+    private volatile DoorContext<SmtpDoorSettings> current;
+    private final DownstreamRelay relay;
+    private volatile long downstreamCheckedAt;
+    private volatile boolean downstreamOk;
     private final SMTPServer server;
     private final Map<Session, Connection> connections = new ConcurrentHashMap<>();
     private final Map<InetAddress, AtomicInteger> perAddress = new ConcurrentHashMap<>();
@@ -58,15 +66,15 @@ public final class SmtpFrontDoor implements Door {
     private volatile boolean running = true;
     private volatile boolean draining;
 
-    public SmtpFrontDoor(DaemonConfig config, Downstream relay, MxMeters meters) {
+    public SmtpFrontDoor(DoorContext<SmtpDoorSettings> config, DownstreamRelay relay, MxMeters meters) {
         this.config = config;
         this.current = config;
         this.relay = relay;
         this.meters = meters;
         meters.gauge(MeterNames.CONNECTIONS_ACTIVE, "Connections open now", active::get);
-        var s = config.settings().smtp();
-        this.server = SMTPServer.port(config.listen().getPort())
-                .bindAddress(config.listen().getAddress())
+        var s = config.settings().section();
+        this.server = SMTPServer.port(config.settings().listen().getPort())
+                .bindAddress(config.settings().listen().getAddress())
                 .hostName(config.hostname())
                 // SubEtha's default backlog of 50 overflows in bursts; the kernel caps this at somaxconn.
                 .backlog(1024)
@@ -131,11 +139,16 @@ public final class SmtpFrontDoor implements Door {
 
     /**
      * Puts a new configuration in force for connections accepted from now on; connections in
-     * flight finish under the one they started with. The listen address, the trusted proxies of
-     * the PROXY header and the downstream settings keep their start-up values until a restart.
+     * flight finish under the one they started with. The listen address and the downstream keep
+     * their start-up values until a restart.
      */
     @Override
-    public void update(DaemonConfig next) {
+    public void update(DoorContext<SmtpDoorSettings> next) {
+        SmtpDoorSettings was = config.settings(), now = next.settings();
+        if (!now.listen().equals(was.listen()) || !now.downstream().equals(was.downstream())
+                || !now.downstreamSettings().equals(was.downstreamSettings())) {
+            LOG.warn("reload: smtp.listen and downstream change only on restart");
+        }
         current = next;
     }
 
@@ -144,23 +157,30 @@ public final class SmtpFrontDoor implements Door {
 
     @Override
     public String notReady() {
-        return accepting() ? null : "smtp: not accepting connections";
+        if (!accepting()) return "smtp: not accepting connections";
+        long now = System.nanoTime();
+        if (now - downstreamCheckedAt > 5_000_000_000L) {
+            downstreamOk = relay.reachable();
+            downstreamCheckedAt = now;
+        }
+        return downstreamOk ? null : "downstream: " + config.settings().downstream() + " not reachable";
     }
 
     @Override
     public void start() {
         server.start();
         sweeper.start();
-        LOG.info("mxfront listening on {}:{} as {}, relaying to {}, STARTTLS {}", config.listen().getAddress().getHostAddress(),
-                port(), config.hostname(), config.downstream() == null ? "nothing" : Networks.text(config.downstream()),
-                config.tls() == null ? "off (no certificate)" : "on (" + config.tls().provider() + ", " + config.tls().level() + ")");
+        SmtpDoorSettings s = config.settings();
+        LOG.info("mxfront listening on {}:{} as {}, relaying to {}, STARTTLS {}", s.listen().getAddress().getHostAddress(),
+                port(), config.hostname(), Networks.text(s.downstream()),
+                s.tls() == null ? "off (no certificate)" : "on (" + s.tls().provider() + ", " + s.tls().level() + ")");
+        // learns the downstream's extensions in the background
+        Thread.ofVirtual().name("downstream-probe").start(relay::probe);
     }
 
     @Override
     public int port() { return server.getPortAllocated(); }
 
-    /** The configuration new connections get. */
-    public DaemonConfig currentConfig() { return current; }
 
     /** True while the listener runs and is not draining. */
     public boolean accepting() { return running && !draining && server.isRunning(); }
@@ -189,6 +209,7 @@ public final class SmtpFrontDoor implements Door {
         running = false;
         sweeper.interrupt();
         server.stop();
+        relay.close();
     }
 
 
@@ -267,7 +288,7 @@ public final class SmtpFrontDoor implements Door {
             InetAddress a = session.getRemoteAddress().getAddress();
             int total = active.incrementAndGet();
             int fromAddress = perAddress.computeIfAbsent(a, k -> new AtomicInteger()).incrementAndGet();
-            DaemonConfig cfg = current;
+            DoorContext<SmtpDoorSettings> cfg = current;
             Connection conn = new Connection(session);
             SmtpConversation c = new SmtpConversation(cfg, relay, conn, SmtpFrontDoor.this::moveClient, meters, a,
                     session.getRemoteAddress().getPort(), fromAddress);
@@ -283,7 +304,7 @@ public final class SmtpFrontDoor implements Door {
             Decision d;
             if (draining) {
                 d = c.refuse(Code.SHUTTING_DOWN, "shutdown");
-            } else if (total > cfg.settings().smtp().maxConnections()) {
+            } else if (total > cfg.settings().section().maxConnections()) {
                 d = c.refuse(Code.SERVER_BUSY, "max-connections");
             } else {
                 d = c.connect();
@@ -293,7 +314,7 @@ public final class SmtpFrontDoor implements Door {
             onSessionEnd(session);
             // SubEtha writes "code message" itself: hand it the last line, send the others first.
             Reply r = d.reply();
-            List<String> lines = r.wireLines(cfg.settings().smtp().enhancedStatusCodes());
+            List<String> lines = r.wireLines(cfg.settings().section().enhancedStatusCodes());
             try {
                 for (int i = 0; i < lines.size() - 1; i++) session.sendResponse(lines.get(i));
             } catch (IOException e) {
@@ -337,7 +358,7 @@ public final class SmtpFrontDoor implements Door {
      */
     private ProxyHandler.ProxyResult proxyHeader(InputStream in, java.io.OutputStream out, Session s) throws IOException {
         InetAddress real = s.getRealRemoteAddress().getAddress();
-        if (!current.trustedProxies().contains(real) || !(in instanceof BufferedInputStream bin)) {
+        if (!current.settings().trustedProxies().contains(real) || !(in instanceof BufferedInputStream bin)) {
             return ProxyHandler.ProxyResult.NOP;
         }
         // A trusted host may also talk SMTP directly (XCLIENT, say): a header must arrive within 3 s.

@@ -90,7 +90,7 @@ public final class RateLimitBench {
                           per-sender-domain: {key: [sender-domain], rate: "%s"}
                     """.formatted(perClient, perDomain) + storeYaml, new SimpleMeterRegistry());
             config.resources().start(); // as the daemon does at start: the store connects before the first check
-            RateLimitCheck fromConfig = RateLimitCheck.find(config.engine()).orElseThrow();
+            RateLimitCheck fromConfig = config.engine().find(RateLimitCheck.class).orElseThrow();
             check = store.equals("memory")
                     ? new RateLimitCheck(fromConfig.config(), new org.mxfront.checks.CheckContext("mx.test", List.of(),
                             java.util.Set.of(), Clock.systemUTC(), new SimpleMeterRegistry()), new MapStore())

@@ -45,6 +45,18 @@ class CommandLineTest {
     }
 
     @Test
+    void checkConfigRefusesSpfDeferringToADmarcCheckThatDoesNotRun() throws Exception {
+        Path f = tmp.resolve("spf.yml");
+        Files.writeString(f, "checks:\n  relay: {}\n  spf: {}\n");
+        Cli.Run r = run("check-config", f.toString());
+        assertEquals(1, r.exit());
+        assertTrue(r.err().startsWith(f + ":3: checks.spf.fail: reject-unless-dmarc leaves the refusal to the dmarc check"), r.err());
+        assertTrue(r.err().contains("enable dmarc after spf (checks: dmarc: {}), or set fail: reject"), r.err());
+        Files.writeString(f, "checks:\n  relay: {}\n  spf: {}\n  dmarc: {}\n");
+        assertEquals(0, run("check-config", f.toString()).exit());
+    }
+
+    @Test
     void checkConfigPrintsAddressesTheAdministratorsWay() throws Exception {
         Path f = tmp.resolve("doors.yml");
         Files.writeString(f, "smtp:\n  listen: 127.0.0.1:2625\ndownstream: {address: '[::1]:10099'}\n"

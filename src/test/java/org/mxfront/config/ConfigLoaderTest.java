@@ -364,7 +364,26 @@ class ConfigLoaderTest {
                 new Bad("list file missing", H + "checks:\n  sender-blocklist: {files: [/nonexistent/senders]}\n", 4,
                         "checks.sender-blocklist", "cannot read list file /nonexistent/senders: /nonexistent/senders"),
                 new Bad("spf action unknown", H + "dns: {resolvers: [\"127.0.0.1:53\"]}\nchecks:\n  spf: {fail: bounce}\n", 5,
-                        "checks.spf.fail", "invalid value 'bounce' (expected one of: accept, tag, reject, reject-unless-dmarc, tempfail)"));
+                        "checks.spf.fail", "invalid value 'bounce' (expected one of: accept, tag, reject, reject-unless-dmarc, tempfail)"),
+                new Bad("spf reject-unless-dmarc without dmarc (the default fail action)",
+                        H + "dns: {resolvers: [\"127.0.0.1:53\"]}\nchecks:\n  relay: {}\n  spf: {}\n", 6, "checks.spf.fail", SPF_NEEDS_DMARC),
+                new Bad("spf reject-unless-dmarc written, dmarc disabled",
+                        H + "dns: {resolvers: [\"127.0.0.1:53\"]}\nchecks:\n  spf:\n    fail: reject-unless-dmarc\n  dmarc: {enabled: false}\n",
+                        6, "checks.spf.fail", SPF_NEEDS_DMARC),
+                new Bad("spf reject-unless-dmarc, dmarc switched off for one domain",
+                        H + "dns: {resolvers: [\"127.0.0.1:53\"]}\nchecks:\n  spf: {}\n  dmarc: {}\ndomains:\n  example.org:\n"
+                                + "    checks:\n      dmarc: {enabled: false}\n", 5, "checks.spf.fail",
+                        SPF_NEEDS_DMARC + " (in the policy of domain example.org)"));
+    }
+
+    static final String SPF_NEEDS_DMARC = "reject-unless-dmarc leaves the refusal to the dmarc check when the sender domain"
+            + " publishes DMARC, and no enabled dmarc check runs after spf, so that mail would be accepted: enable dmarc after"
+            + " spf (checks: dmarc: {}), or set fail: reject";
+
+    @Test
+    void spfRejectUnlessDmarcWithDmarcAfterItOrAPlainRejectIsFine() throws Exception {
+        parse(H + "dns: {resolvers: [\"127.0.0.1:53\"]}\nchecks:\n  spf: {}\n  dmarc: {}\n");
+        parse(H + "dns: {resolvers: [\"127.0.0.1:53\"]}\nchecks:\n  spf: {fail: reject}\n");
     }
 
     @ParameterizedTest(name = "{0}")

@@ -53,6 +53,10 @@ class CalloutMxIT {
             r.addAll(c.command("RCPT TO:<alice@viamx.test>"));
             r.addAll(c.command("RCPT TO:<nobody@viamx.test>"));
             r.addAll(c.command("RCPT TO:<x@nullmx.test>"));
+            // postmaster (any case) and abuse are accepted without asking: the target does not list them
+            r.addAll(c.command("RCPT TO:<Postmaster@viamx.test>"));
+            r.addAll(c.command("RCPT TO:<abuse@viamx.test>"));
+            r.addAll(c.command("RCPT TO:<postmaster@nullmx.test>"));
             r.addAll(c.command("RSET"));
             r.addAll(c.command("MAIL FROM:<nobody@senders.test>"));
         }
@@ -61,6 +65,7 @@ class CalloutMxIT {
                 "550 5.1.1 [127.0.0.51] [mx.test]",
                 "451-4.4.1 XM-RJCT79: Could not complete recipient callout for <x@nullmx.test>, please try again later.",
                 "451 4.4.1 [127.0.0.51] [mx.test]",
+                "250 2.1.5 Ok", "250 2.1.5 Ok", "250 2.1.5 Ok",
                 "250 2.0.0 Ok",
                 "550-5.1.7 XM-RJCT80: Sender address rejected: Sender Verify Failed for <nobody@senders.test>.",
                 "550 5.1.7 [127.0.0.51] [mx.test]"), r);

@@ -87,9 +87,19 @@ class LdapRecipientsIT {
     void aDirectoryDownOrFrozenIsATempfailAndRecovers() throws Exception {
         assertEquals(List.of("250 2.1.5 Ok"), rcpt("127.0.0.33", "alice@zim.test")); // now cached
         slapd.get().signal("STOP");
-        try {
-            assertEquals(List.of("451-4.4.3 XM-RJCT78: Recipient <frozen@zim.test> cannot be verified now, please try again later.",
-                    "451 4.4.3 [127.0.0.33] [mx.test]"), rcpt("127.0.0.33", "frozen@zim.test"));
+        try (SmtpClient c = FrontDoorIT.hello(mx, "127.0.0.33", "client.sender.example")) {
+            c.command("MAIL FROM:<a@sender.example>");
+            // One deadline per lookup (response-timeout: 1s): the first RCPT times out on a pooled
+            // connection, the second on a new one; neither waits for retries or health checks.
+            for (String r : List.of("frozen@zim.test", "frozen2@zim.test")) {
+                long t0 = System.nanoTime();
+                List<String> reply = c.command("RCPT TO:<" + r + ">");
+                long ms = (System.nanoTime() - t0) / 1_000_000;
+                System.out.println("[ldap frozen] RCPT TO:<" + r + "> answered in " + ms + " ms: " + reply);
+                assertEquals(List.of("451-4.4.3 XM-RJCT78: Recipient <" + r + "> cannot be verified now, please try again later.",
+                        "451 4.4.3 [127.0.0.33] [mx.test]"), reply);
+                assertTrue(ms < 2500, "answered within response-timeout (1 s) and a margin, not after retries: " + ms + " ms");
+            }
         } finally {
             slapd.get().signal("CONT");
         }

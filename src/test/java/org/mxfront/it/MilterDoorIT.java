@@ -201,8 +201,18 @@ class MilterDoorIT {
                 + "Content-Transfer-Encoding: base64\r\n\r\n"
                 + Corpus.base64(("%PDF-1.4\n" + "y".repeat(200_000)).getBytes(StandardCharsets.US_ASCII))
                 + "--b1--\r\n";
-        List<String> r = send("127.0.0.4", "clean@sender.example", message.getBytes(StandardCharsets.US_ASCII));
-        assertTrue(r.get(0).startsWith("250 2.0.0 Ok: queued as "), r.toString());
+        List<String> r;
+        try (DecisionLines lines = new DecisionLines()) {
+            r = send("127.0.0.4", "clean@sender.example", message.getBytes(StandardCharsets.US_ASCII));
+            assertTrue(r.get(0).startsWith("250 2.0.0 Ok: queued as "), r.toString());
+            // The decision line says what was decided in the reply slot, in the SMTP door's shape: Postfix's reply and queue id.
+            String qid = r.get(0).substring("250 2.0.0 Ok: queued as ".length()).trim();
+            List<String> accepts = lines.startingWith("accept: END-OF-MESSAGE from unknown[127.0.0.4]: ");
+            assertEquals(1, accepts.size(), accepts.toString());
+            assertTrue(accepts.get(0).startsWith("accept: END-OF-MESSAGE from unknown[127.0.0.4]: 250 2.0.0 Ok: queued as " + qid
+                    + "; from=<clean@sender.example> to=<bob@example.com> helo=<client.sender.example> session="), accepts.get(0));
+            assertTrue(accepts.get(0).endsWith(" nrcpt=1 door=milter queue_id=" + qid), accepts.get(0));
+        }
         // smtp-sink writes its dump as the message arrives: wait for the whole of it, not just its header
         Ports.await(() -> sink.messages().stream().anyMatch(m -> m.contains("Subject: milter clean\n") && m.endsWith("--b1--\n\n")),
                 Duration.ofSeconds(30), "the whole clean message at the sink");

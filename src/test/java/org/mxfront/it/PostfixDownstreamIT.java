@@ -25,7 +25,7 @@ class PostfixDownstreamIT {
         String body = "From: a@sender.example\r\nTo: bob@example.com\r\nSubject: through postfix\r\nMessage-ID: <pf1@sender.example>\r\n"
                 + "\r\nfirst line\r\n.dotted line\r\n\r\nlast line\r\n";
         String queued;
-        try (SmtpClient c = FrontDoorIT.hello(mx, "127.0.0.2", "client.sender.example")) {
+        try (DecisionLines lines = new DecisionLines(); SmtpClient c = FrontDoorIT.hello(mx, "127.0.0.2", "client.sender.example")) {
             c.command("MAIL FROM:<a@sender.example>");
             assertEquals(List.of("250 2.1.5 Ok"), c.command("RCPT TO:<bob@example.com>"));
             c.command("DATA");
@@ -33,6 +33,11 @@ class PostfixDownstreamIT {
             assertEquals(1, r.size());
             assertTrue(r.get(0).startsWith("250 2.0.0 Ok: queued as "), r.toString());
             queued = r.get(0).substring("250 2.0.0 Ok: queued as ".length()).trim();
+            // The decision line's reply slot is Postfix's reply (docs/logging.md), the same shape as the milter door's.
+            List<String> accepts = lines.startingWith("accept: END-OF-MESSAGE from unknown[127.0.0.2]: ");
+            assertEquals(1, accepts.size(), accepts.toString());
+            assertTrue(accepts.get(0).startsWith("accept: END-OF-MESSAGE from unknown[127.0.0.2]: 250 2.0.0 Ok: queued as " + queued
+                    + "; from=<a@sender.example> to=<bob@example.com> helo=<client.sender.example> session="), accepts.get(0));
         }
         String dump = sink.awaitMessageContaining("Message-ID: <pf1@sender.example>");
         assertTrue(dump.endsWith("\nfirst line\n.dotted line\n\nlast line\n\n"), dump);

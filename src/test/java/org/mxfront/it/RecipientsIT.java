@@ -99,6 +99,15 @@ class RecipientsIT {
     }
 
     @Test
+    void postmasterAndAbuseOfEveryLocalDomainAreAcceptedWithoutALookup() throws Exception {
+        // Not in the table: RFC 5321 4.5.1 (postmaster, any case) and exempt-local-parts' default (abuse).
+        assertEquals(List.of("250 2.1.5 Ok", "250 2.1.5 Ok", "250 2.1.5 Ok", "250 2.1.5 Ok"),
+                rcpt("127.0.3.27", "Postmaster@vtab.test", "POSTMASTER@tab.test", "abuse@vtab.test", "abuse@catchall.test"));
+        assertEquals(List.of("550-5.1.1 XM-RJCT02: Virtual mail recipient <postmaster2@vtab.test> does not exist.",
+                "550 5.1.1 [127.0.3.27] [mx.test]"), rcpt("127.0.3.27", "postmaster2@vtab.test"));
+    }
+
+    @Test
     void theTableIsReadAgainWhenItChanges() throws Exception {
         assertEquals("550-5.1.1 XM-RJCT01: Account <carol@tab.test> does not exist.", rcpt("127.0.0.22", "carol@tab.test").get(0));
         Files.writeString(TABLE, Files.readString(TABLE) + "carol@tab.test   OK\n");

@@ -60,7 +60,7 @@ class MilterChannelTest {
         EmbeddedChannel ch = new EmbeddedChannel();
         ch.pipeline().addLast(MilterResponseEncoder.INSTANCE);
         MilterRequestDecoder.addTo(ch.pipeline(), 1 << 20);
-        var engine = MilterDoor.usable(config);
+        var engine = MilterDoor.usable(MilterDoor.checks(), MilterDoor.TYPE.context(config));
         ch.pipeline().addLast(new MilterConnectionHandler(executor, () -> new MilterSession(() -> engine, ContentReject.REJECT),
                 new MilterMeters(new MxMeters(registry)), new MilterConnectionHandler.Admission() {
                     public boolean admit() { return true; }

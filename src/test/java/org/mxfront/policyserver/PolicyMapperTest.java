@@ -29,6 +29,7 @@ import org.mxfront.policy.DecisionLog;
 import org.mxfront.policy.Facts;
 import org.mxfront.policy.Mode;
 import org.mxfront.policy.Policy;
+import org.mxfront.door.DoorEngine;
 import org.mxfront.policy.PolicyEngine;
 import org.mxfront.policy.Stage;
 import org.mxfront.policy.Verdict;
@@ -267,9 +268,12 @@ class PolicyMapperTest {
                   virus: {enabled: false}
                 """.formatted(tmp);
         PolicyEngine full = new ConfigLoader().parse("t.yml", yaml, new SimpleMeterRegistry()).engine();
-        assertEquals(List.of("connection-limit"), DoorChecks.skippedIn(full));
-        PolicyEngine engine = DoorChecks.restrict(full);
-        assertEquals(List.of(), DoorChecks.skippedIn(engine));
+        DoorEngine door = new DoorEngine("policy", java.util.Set.of(), java.util.Map.of());
+        PolicyEngine engine = door.usable(full);
+        assertEquals(List.of("connection-limit"), door.skipped());
+        assertEquals(List.of("helo", "relay"), List.copyOf(engine.checkNames()));
+        org.junit.jupiter.api.Assertions.assertSame(full, new DoorEngine("smtp", java.util.EnumSet.allOf(org.mxfront.policy.Fact.class),
+                java.util.Map.of()).usable(full), "a door that supplies everything runs the engine as it is");
         PolicyMapper m = new PolicyMapper(() -> engine, new InstanceTable(10, Duration.ofMinutes(1)));
         assertEquals("550 5.7.1 XM-RJCT06: Unauthorized relay attempt [192.0.2.7] [mx.test]",
                 answer(m, rcpt("h.1", "someone@elsewhere.example")));

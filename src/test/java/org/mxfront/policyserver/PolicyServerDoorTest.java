@@ -56,7 +56,7 @@ class PolicyServerDoorTest {
 
     @Test
     void answersReloadsDrains() throws Exception {
-        PolicyServerDoor door = new PolicyServerDoor(config("mx1.test", "5m"), new MxMeters(new SimpleMeterRegistry()));
+        PolicyServerDoor door = new PolicyServerDoor(PolicyServerDoor.TYPE.context(config("mx1.test", "5m")), new MxMeters(new SimpleMeterRegistry()));
         try (door) {
             door.start();
             assertNull(door.notReady());
@@ -64,7 +64,7 @@ class PolicyServerDoorTest {
                 s.setSoTimeout(5000);
                 assertEquals("action=550 5.7.1 XM-RJCT06: Unauthorized relay attempt [192.0.2.7] [mx1.test]\n\n",
                         ask(s, relayRequest("m.1")));
-                door.update(config("mx2.test", "5m"));
+                door.update(PolicyServerDoor.TYPE.context(config("mx2.test", "5m")));
                 // the message in flight keeps its engine; a new one gets the reloaded configuration
                 assertEquals("action=550 5.7.1 XM-RJCT06: Unauthorized relay attempt [192.0.2.7] [mx1.test]\n\n",
                         ask(s, relayRequest("m.1")));
@@ -80,7 +80,7 @@ class PolicyServerDoorTest {
 
     @Test
     void anIdleConnectionIsClosed() throws Exception {
-        try (PolicyServerDoor door = new PolicyServerDoor(config("mx1.test", "300ms"), new MxMeters(new SimpleMeterRegistry()))) {
+        try (PolicyServerDoor door = new PolicyServerDoor(PolicyServerDoor.TYPE.context(config("mx1.test", "300ms")), new MxMeters(new SimpleMeterRegistry()))) {
             door.start();
             try (Socket s = new Socket("127.0.0.1", door.port())) {
                 s.setSoTimeout(5000);

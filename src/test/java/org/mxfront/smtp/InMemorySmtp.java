@@ -35,7 +35,7 @@ final class InMemorySmtp implements SmtpConversation.Transport {
     InMemorySmtp(String clientIp, String yaml) throws Exception {
         DaemonConfig config = new ConfigLoader().parse("test.yml", "server: {hostname: mx.test}\n" + yaml,
                 new SimpleMeterRegistry());
-        conversation = new SmtpConversation(config, downstream, this, (from, to) -> 1,
+        conversation = new SmtpConversation(SmtpFrontDoor.TYPE.context(config), downstream, this, (from, to) -> 1,
                 new MxMeters(new SimpleMeterRegistry()), InetAddress.getByName(clientIp), 40000, 1);
         if (conversation.connect() != null) throw new IllegalStateException("refused at connect");
     }

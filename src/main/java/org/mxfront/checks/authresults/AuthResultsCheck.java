@@ -15,6 +15,7 @@ import org.mxfront.checks.spf.SpfCheck;
 import org.mxfront.dkim.DkimResult;
 import org.mxfront.dmarc.DmarcResult;
 import org.mxfront.policy.AddedHeader;
+import org.mxfront.policy.Fact;
 import org.mxfront.policy.Facts;
 import org.mxfront.policy.HeaderRemoval;
 import org.mxfront.policy.MessageCheck;
@@ -34,6 +35,9 @@ public final class AuthResultsCheck implements MessageCheck {
 
     @Override
     public Set<Stage> stages() { return Set.of(Stage.END_OF_DATA); }
+
+    @Override
+    public Set<Fact> needs() { return Set.of(Fact.MESSAGE, Fact.HEADER_EDIT); }
 
     @Override
     public Verdict evaluate(Stage stage, Facts facts) {

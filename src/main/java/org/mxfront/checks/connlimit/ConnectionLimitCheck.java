@@ -7,6 +7,7 @@ import java.util.Set;
 import org.mxfront.checks.CheckContext;
 import org.mxfront.codes.Code;
 import org.mxfront.policy.Check;
+import org.mxfront.policy.Fact;
 import org.mxfront.policy.Facts;
 import org.mxfront.policy.Stage;
 import org.mxfront.policy.Verdict;
@@ -21,6 +22,10 @@ public final class ConnectionLimitCheck implements Check {
 
     @Override
     public Set<Stage> stages() { return Set.of(Stage.CONNECT); }
+
+    /** Postfix holds the connection behind the milter and policy doors: only the SMTP door counts it. */
+    @Override
+    public Set<Fact> needs() { return Set.of(Fact.CONNECTION); }
 
     /** Never waits: the count is in the facts. */
     @Override

@@ -28,6 +28,7 @@ import org.mxfront.dns.DnsResolver;
 import org.mxfront.dns.OnDnsFailure;
 import org.mxfront.policy.AddedHeader;
 import org.mxfront.policy.DecisionLog;
+import org.mxfront.policy.Fact;
 import org.mxfront.policy.Facts;
 import org.mxfront.policy.HeaderSection;
 import org.mxfront.policy.MessageCheck;
@@ -63,6 +64,13 @@ public final class DmarcCheck implements MessageCheck {
 
     @Override
     public Set<Stage> stages() { return Set.of(Stage.END_OF_DATA); }
+
+    /** The From: header, and the right to add the quarantine header when on-quarantine says so. */
+    @Override
+    public Set<Fact> needs() {
+        return config.onQuarantine() == DmarcConfig.QuarantineAction.HEADER ? Set.of(Fact.MESSAGE, Fact.HEADER_EDIT)
+                : Set.of(Fact.MESSAGE);
+    }
 
     @Override
     public List<Explained> explain(SessionState state) {
@@ -161,5 +169,11 @@ public final class DmarcCheck implements MessageCheck {
             if (domain.equals(s) || domain.endsWith("." + s)) return true;
         }
         return false;
+    }
+
+    /** A recipient's safe entry lifts DMARC refusals (README, "Policy for many domains": the precedence table). */
+    @Override
+    public boolean liftedBySafeEntry(Verdict v) {
+        return true;
     }
 }

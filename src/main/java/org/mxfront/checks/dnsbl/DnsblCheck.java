@@ -62,14 +62,15 @@ public final class DnsblCheck implements Check {
         static Rules of(DnsblConfig.Zone z) {
             List<Rule> out = new ArrayList<>();
             for (DnsblConfig.Answer a : z.answers()) {
-                out.add(new Rule(a.addresses().stream().map(AddressRange::parse).toList(), a.replyCode(), a.weight()));
+                out.add(new Rule(a.addresses().stream().map(AddressRange::parse).toList(), a.replyCode(), a.weight(),
+                        a.safelistExempt()));
             }
             return new Rules(z.name(), List.copyOf(out));
         }
     }
 
     /** One answer entry: its address ranges, its reply code (null for allow-lists) and its weight. */
-    record Rule(List<AddressRange> ranges, Code code, int weight) {
+    record Rule(List<AddressRange> ranges, Code code, int weight, boolean safelistExempt) {
         boolean matches(List<InetAddress> addresses) {
             for (AddressRange r : ranges) {
                 for (InetAddress a : addresses) if (r.contains(a)) return true;
@@ -267,11 +268,21 @@ public final class DnsblCheck implements Check {
      * the heaviest matching entry (the first one on a tie). Below it, a failed lookup gives 451
      * 4.4.3 when on-dns-failure is tempfail.
      */
+    /** The verdict variable that marks a refusal a recipient's safe entry does not lift. */
+    static final String SAFELIST_EXEMPT = "safelist_exempt";
+
+    /** A DNSBL refusal yields to a recipient's safe entry unless it comes from a safelist-exempt answer. */
+    @Override
+    public boolean liftedBySafeEntry(Verdict v) {
+        return v == null || !v.vars().containsKey(SAFELIST_EXEMPT);
+    }
+
     static Verdict decide(List<Rules> zones, List<ZoneAnswer> answers, int threshold, OnDnsFailure onFailure) {
         int score = 0;
         Rule best = null;
         Rules bestZone = null;
         boolean failed = false;
+        boolean exempt = false;
         for (int i = 0; i < zones.size(); i++) {
             Rules z = zones.get(i);
             ZoneAnswer a = answers.get(i);
@@ -280,6 +291,7 @@ public final class DnsblCheck implements Check {
             for (Rule m : z.rules()) {
                 if (!m.matches(a.addresses())) continue;
                 score += m.weight();
+                if (m.weight() > 0 && m.safelistExempt()) exempt = true;
                 if (m.weight() > 0 && (best == null || m.weight() > best.weight())) {
                     best = m;
                     bestZone = z;
@@ -287,7 +299,9 @@ public final class DnsblCheck implements Check {
             }
         }
         if (best != null && score >= threshold) {
-            return new Verdict.Reject(best.code(), Map.of("zone", bestZone.name()));
+            // a listing in a safelist-exempt answer (the PBL) keeps the refusal for safelisted recipients too
+            return new Verdict.Reject(best.code(), exempt ? Map.of("zone", bestZone.name(), SAFELIST_EXEMPT, "true")
+                    : Map.of("zone", bestZone.name()));
         }
         if (failed && onFailure == OnDnsFailure.TEMPFAIL) return new Verdict.Defer(Code.DNS_TEMPFAIL, Map.of());
         return Verdict.CONTINUE;

@@ -64,7 +64,7 @@ public record DnsblConfig(List<Zone> zones, EnforceAt enforceAt, Integer thresho
         return List.of(new Zone("zen.spamhaus.org", null, null, null, List.of(
                 new Answer(List.of("127.0.0.2-127.0.0.3"), "sbl-listed", null),
                 new Answer(List.of("127.0.0.4-127.0.0.7"), "xbl-listed", null),
-                new Answer(List.of("127.0.0.10-127.0.0.11"), "pbl-listed", null))));
+                new Answer(List.of("127.0.0.10-127.0.0.11"), "pbl-listed", null, true))));
     }
 
     /**
@@ -104,9 +104,17 @@ public record DnsblConfig(List<Zone> zones, EnforceAt enforceAt, Integer thresho
      * @param code      the reply code key when this answer refuses the client ({@code sbl-listed},
      *                  {@code own-rbl-listed}, ...); not needed for negative weights (allow-lists)
      * @param weight    added to the client's score (default 1; negative for DNSWL allow-lists)
+     * @param safelistExempt true when a recipient's safe entry (policy store lists) does not lift a
+     *                  refusal for this answer (Spamhaus PBL: "safelisting the sender will not allow
+     *                  an exception"); default false
      */
-    public record Answer(List<String> addresses, String code, Integer weight) {
+    public record Answer(List<String> addresses, String code, Integer weight, Boolean safelistExempt) {
+        public Answer(List<String> addresses, String code, Integer weight) {
+            this(addresses, code, weight, null);
+        }
+
         public Answer {
+            if (safelistExempt == null) safelistExempt = false;
             if (addresses == null || addresses.isEmpty()) throw new IllegalArgumentException("addresses: missing value");
             addresses = List.copyOf(addresses);
             for (String a : addresses) AddressRange.parse(a);

@@ -12,6 +12,7 @@ import java.util.Set;
 import org.mxfront.checks.CheckContext;
 import org.mxfront.codes.Code;
 import org.mxfront.policy.Check;
+import org.mxfront.policy.Fact;
 import org.mxfront.policy.Facts;
 import org.mxfront.policy.SessionState;
 import org.mxfront.policy.Stage;
@@ -27,6 +28,10 @@ public final class EarlyTalkerCheck implements Check {
 
     @Override
     public Set<Stage> stages() { return Set.of(Stage.CONNECT); }
+
+    /** Only a door that greets the client itself can hold the greeting back. */
+    @Override
+    public Set<Fact> needs() { return Set.of(Fact.CONNECTION); }
 
     @Override
     public Duration greetingPause(Facts facts) {

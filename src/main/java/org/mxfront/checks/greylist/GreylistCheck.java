@@ -19,10 +19,12 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
 import org.mxfront.checks.CheckContext;
 import org.mxfront.codes.Code;
+import org.mxfront.greylist.GreylistAdmin;
 import org.mxfront.greylist.GreylistEntry;
 import org.mxfront.greylist.GreylistStore.Kind;
 import org.mxfront.greylist.GreylistStore;
@@ -34,6 +36,7 @@ import org.mxfront.mail.MeterNames;
 import org.mxfront.metrics.MxMeters;
 import org.mxfront.net.Networks;
 import org.mxfront.policy.Check;
+import org.mxfront.policy.CheckAdmin;
 import org.mxfront.policy.Facts;
 import org.mxfront.policy.Stage;
 import org.mxfront.policy.Verdict;
@@ -89,17 +92,18 @@ public final class GreylistCheck implements Check {
         }
     }
 
-    /** The greylist check of a configuration: the default policy's, else the first domain's; empty when off. */
-    public static java.util.Optional<GreylistCheck> find(org.mxfront.policy.PolicyEngine engine) {
-        List<org.mxfront.policy.Policy> policies = new ArrayList<>();
-        policies.add(engine.defaultPolicy());
-        policies.addAll(engine.domainPolicies().values());
-        for (org.mxfront.policy.Policy p : policies) {
-            for (org.mxfront.policy.ConfiguredCheck cc : p.checks()) {
-                if (cc.check() instanceof GreylistCheck g) return java.util.Optional.of(g);
+    /** {@code greylist list|allow|delete}: the store's tuples and allowed clients. */
+    @Override
+    public Optional<CheckAdmin> admin() {
+        return Optional.of(new CheckAdmin() {
+            @Override
+            public String name() { return "greylist"; }
+
+            @Override
+            public String run(Map<String, List<String>> params) {
+                return GreylistAdmin.run(store, params, config.ipv4Prefix(), config.ipv6Prefix(), System.currentTimeMillis());
             }
-        }
-        return java.util.Optional.empty();
+        });
     }
 
     /** The store this check uses (shared with every other greylist check on the same settings). */
@@ -298,5 +302,11 @@ public final class GreylistCheck implements Check {
             cidrs.add(l);
         }
         return Networks.parse(cidrs);
+    }
+
+    /** A recipient's safe entry lifts greylisting (README, "Policy for many domains": the precedence table). */
+    @Override
+    public boolean liftedBySafeEntry(Verdict v) {
+        return true;
     }
 }

@@ -101,4 +101,10 @@ public final class HeloCheck implements Check {
     private static Verdict reject(Code code, String helo) {
         return new Verdict.Reject(code, Map.of("helo", helo));
     }
+
+    /** A recipient's safe entry lifts the HELO check (README, "Policy for many domains": the precedence table). */
+    @Override
+    public boolean liftedBySafeEntry(Verdict v) {
+        return true;
+    }
 }

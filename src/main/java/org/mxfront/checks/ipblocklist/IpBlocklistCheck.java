@@ -53,4 +53,10 @@ public final class IpBlocklistCheck implements Check {
     public Verdict evaluate(Stage stage, Facts f) {
         return blocked.contains(f.client().address()) ? Verdict.reject(Code.OPS_BLOCKLIST, Map.of()) : Verdict.CONTINUE;
     }
+
+    /** A recipient's safe entry lifts the operator's IP block list (README, "Policy for many domains": the precedence table). */
+    @Override
+    public boolean liftedBySafeEntry(Verdict v) {
+        return true;
+    }
 }

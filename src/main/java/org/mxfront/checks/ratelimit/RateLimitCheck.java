@@ -37,10 +37,8 @@ import org.mxfront.mail.MeterNames;
 import org.mxfront.metrics.MxMeters;
 import org.mxfront.net.Networks;
 import org.mxfront.policy.Check;
-import org.mxfront.policy.ConfiguredCheck;
+import org.mxfront.policy.CheckAdmin;
 import org.mxfront.policy.Facts;
-import org.mxfront.policy.Policy;
-import org.mxfront.policy.PolicyEngine;
 import org.mxfront.policy.Stage;
 import org.mxfront.policy.Verdict;
 import org.mxfront.ratelimit.Gcra;
@@ -106,17 +104,18 @@ public final class RateLimitCheck implements Check {
         if (byStage.isEmpty()) throw new IllegalArgumentException("rules: at least one enabled rule is needed");
     }
 
-    /** The rate-limit check of a configuration: the default policy's, else the first domain's; empty when off. */
-    public static Optional<RateLimitCheck> find(PolicyEngine engine) {
-        List<Policy> policies = new ArrayList<>();
-        policies.add(engine.defaultPolicy());
-        policies.addAll(engine.domainPolicies().values());
-        for (Policy p : policies) {
-            for (ConfiguredCheck cc : p.checks()) {
-                if (cc.check() instanceof RateLimitCheck r) return Optional.of(r);
+    /** {@code ratelimit list|reset}: the store's buckets. */
+    @Override
+    public Optional<CheckAdmin> admin() {
+        return Optional.of(new CheckAdmin() {
+            @Override
+            public String name() { return "ratelimit"; }
+
+            @Override
+            public String run(Map<String, List<String>> params) {
+                return RateLimitAdmin.run(store, params);
             }
-        }
-        return Optional.empty();
+        });
     }
 
     public RateLimitConfig config() { return config; }
@@ -258,5 +257,14 @@ public final class RateLimitCheck implements Check {
         counters.computeIfAbsent(rule + "|" + outcome, k -> Counter.builder(DECISIONS_METER)
                 .description("Rate-limit decisions by rule and outcome").tag("rule", rule).tag("outcome", outcome)
                 .register(registry)).increment();
+    }
+
+    /** A recipient's safe entry lifts a refusal by a rule keyed on the sender or its domain, never one keyed on the client alone. */
+    @Override
+    public boolean liftedBySafeEntry(Verdict v) {
+        if (v == null) return false;
+        RateLimitConfig.Rule rule = config.rules().get(v.vars().get("rule"));
+        return rule != null && rule.key().stream()
+                .anyMatch(k -> k == RateLimitConfig.KeyPart.SENDER || k == RateLimitConfig.KeyPart.SENDER_DOMAIN);
     }
 }

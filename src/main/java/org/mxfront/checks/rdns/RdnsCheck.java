@@ -76,4 +76,10 @@ public final class RdnsCheck implements Check {
     private CompletableFuture<ReverseName> reverse(Facts f) {
         return f.state().computeIfAbsent(KEY, () -> dns.reverse(f.client().address()));
     }
+
+    /** A recipient's safe entry lifts the rDNS check (README, "Policy for many domains": the precedence table). */
+    @Override
+    public boolean liftedBySafeEntry(Verdict v) {
+        return true;
+    }
 }

@@ -3,7 +3,8 @@
 // or a callout to the domain's own server (XM-RJCT08, the seed's "Spamcatcher" recipients). The
 // `downstream` source leaves the answer to Postfix (the SMTP door translates its 5.1.1). A source
 // that cannot answer never refuses for good: 451 (XM-RJCT78 directory, XM-RJCT79 callout) or, for a
-// callout with on-failure: accept, the recipient passes. Only local domains are looked up.
+// callout with on-failure: accept, the recipient passes. Only local domains are looked up, and not
+// their postmaster@ and abuse@ (exempt-local-parts) nor the bare <postmaster>: those are always accepted.
 package org.mxfront.checks.recipients;
 
 import java.nio.file.Path;
@@ -93,6 +94,8 @@ public final class RecipientsCheck implements Check {
         if (source == null || r == null || r.isBarePostmaster()) return Verdict.CONTINUE;
         String domain = r.domain().toLowerCase(Locale.ROOT);
         if (!localDomains.contains(domain)) return Verdict.CONTINUE;
+        // RFC 5321 4.5.1: every domain that takes mail takes postmaster (any case); abuse@ too by default.
+        if (config.exemptLocalParts().contains(r.plainLocalPart())) return Verdict.CONTINUE;
         String local = r.localPart();
         if (local.length() >= 2 && local.startsWith("\"") && local.endsWith("\"")) local = local.substring(1, local.length() - 1);
         Lookup l = source.lookup(local, domain);

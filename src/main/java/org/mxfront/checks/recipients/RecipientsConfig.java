@@ -1,11 +1,14 @@
 // Settings of the recipients check (checks.recipients in mxfront.yml), normally set per local
 // domain under domains: NAME: checks: recipients: {source: ...}. Defaults: source downstream
 // (Postfix decides, as before this check), table re-checked every 1s, ldap with Zimbra's filter,
-// callout on-failure tempfail, cache 10m for found and 2m for unknown addresses.
+// callout on-failure tempfail, cache 10m for found and 2m for unknown addresses, postmaster@ and abuse@
+// of every local domain accepted without a lookup.
 package org.mxfront.checks.recipients;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.mxfront.recipients.LdapSettings;
 
@@ -17,9 +20,12 @@ import org.mxfront.recipients.LdapSettings;
  * @param ldap     the ldap source's settings
  * @param callout  the callout source's settings
  * @param cache    answers kept (ldap and callout; the table is in memory already)
+ * @param exemptLocalParts these local parts at every local domain are accepted without a lookup
+ *                 (default postmaster and abuse, as the dictionary guard and greylisting: RFC 5321
+ *                 4.5.1 requires postmaster, case-insensitively); an empty list looks them up too
  */
 public record RecipientsConfig(Source source, Boolean virtual, TableSettings table, LdapSettings ldap,
-        CalloutSettings callout, CacheSettings cache) {
+        CalloutSettings callout, CacheSettings cache, List<String> exemptLocalParts) {
 
     /** Where recipients are looked up. */
     public enum Source {
@@ -98,6 +104,8 @@ public record RecipientsConfig(Source source, Boolean virtual, TableSettings tab
         if (ldap == null) ldap = new LdapSettings(null, null, null, null, null, null, null, null, null, null);
         if (callout == null) callout = new CalloutSettings(null, null, null, null, null, null);
         if (cache == null) cache = new CacheSettings(null, null, null);
+        exemptLocalParts = exemptLocalParts == null ? List.of("postmaster", "abuse")
+                : exemptLocalParts.stream().map(p -> p.toLowerCase(Locale.ROOT)).toList();
         if (source == Source.TABLE && (table.file() == null || table.file().isBlank())) {
             throw new IllegalArgumentException("source table needs table.file");
         }

@@ -31,4 +31,10 @@ public final class SenderBlocklistCheck implements Check {
         return list.match(f.sender().address()) == null ? Verdict.CONTINUE
                 : Verdict.reject(Code.SENDER_BLOCKLISTED, Map.of("sender", f.sender().address()));
     }
+
+    /** A recipient's safe entry lifts the operator's sender block list (README, "Policy for many domains": the precedence table). */
+    @Override
+    public boolean liftedBySafeEntry(Verdict v) {
+        return true;
+    }
 }

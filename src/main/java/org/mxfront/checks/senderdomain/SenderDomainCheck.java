@@ -85,4 +85,10 @@ public final class SenderDomainCheck implements Check {
         }
         return false;
     }
+
+    /** A recipient's safe entry lifts the sender-domain check (README, "Policy for many domains": the precedence table). */
+    @Override
+    public boolean liftedBySafeEntry(Verdict v) {
+        return true;
+    }
 }

@@ -124,4 +124,10 @@ public final class SpfCheck implements Check {
             case DmarcDiscovery.Found.Failed x -> true; // unknown: leave it to the dmarc check, never a 5xx on a DNS fault
         };
     }
+
+    /** A recipient's safe entry lifts SPF refusals (README, "Policy for many domains": the precedence table). */
+    @Override
+    public boolean liftedBySafeEntry(Verdict v) {
+        return true;
+    }
 }

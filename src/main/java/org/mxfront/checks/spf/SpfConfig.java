@@ -3,6 +3,12 @@
 // asks: fail -> reject-unless-dmarc, softfail -> tag, temperror -> tempfail, the rest accept.
 package org.mxfront.checks.spf;
 
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.mxfront.checks.NeedsLaterCheck;
+
 /**
  * @param fail                action for {@code fail} (default reject-unless-dmarc)
  * @param softfail            action for {@code softfail} (default tag)
@@ -15,7 +21,7 @@ package org.mxfront.checks.spf;
  * @param exemptRelayNetworks clients in relay-networks are not checked (default true)
  */
 public record SpfConfig(SpfAction fail, SpfAction softfail, SpfAction neutral, SpfAction none, SpfAction temperror,
-        SpfAction permerror, String tag, Boolean relayed, Boolean exemptRelayNetworks) {
+        SpfAction permerror, String tag, Boolean relayed, Boolean exemptRelayNetworks) implements NeedsLaterCheck {
     public SpfConfig {
         if (fail == null) fail = SpfAction.REJECT_UNLESS_DMARC;
         if (softfail == null) softfail = SpfAction.TAG;
@@ -29,5 +35,26 @@ public record SpfConfig(SpfAction fail, SpfAction softfail, SpfAction neutral, S
         }
         if (relayed == null) relayed = false;
         if (exemptRelayNetworks == null) exemptRelayNetworks = true;
+    }
+
+    /** reject-unless-dmarc defers to the dmarc check: without it, a fail from a domain that publishes DMARC is accepted. */
+    @Override
+    public List<Need> needs() {
+        Map<String, SpfAction> actions = new LinkedHashMap<>();
+        actions.put("fail", fail);
+        actions.put("softfail", softfail);
+        actions.put("neutral", neutral);
+        actions.put("none", none);
+        actions.put("temperror", temperror);
+        actions.put("permerror", permerror);
+        List<Need> needs = new ArrayList<>();
+        actions.forEach((key, action) -> {
+            if (action == SpfAction.REJECT_UNLESS_DMARC) {
+                needs.add(new Need(key, "dmarc", "reject-unless-dmarc leaves the refusal to the dmarc check when the sender"
+                        + " domain publishes DMARC, and no enabled dmarc check runs after spf, so that mail would be accepted:"
+                        + " enable dmarc after spf (checks: dmarc: {}), or set " + key + ": reject"));
+            }
+        });
+        return needs;
     }
 }

@@ -50,7 +50,8 @@ class GreylistConfigTest {
     @Test
     void offByDefault() throws Exception {
         DaemonConfig c = parse("");
-        assertFalse(GreylistCheck.find(c.engine()).isPresent());
+        assertFalse(c.engine().find(GreylistCheck.class).isPresent());
+        assertFalse(c.engine().admin("greylist").isPresent(), "no admin actions without the check");
     }
 
     @Test
@@ -84,9 +85,13 @@ class GreylistConfigTest {
             s.mail(new Mailbox("a", "x.example", false), 0);
             Decision d = s.rcpt(new Mailbox("bob", "example.com", false));
             assertTrue(d.proceed(), "log-only applies nothing");
-            var store = GreylistCheck.find(c.engine()).orElseThrow().store();
+            var store = c.engine().find(GreylistCheck.class).orElseThrow().store();
             assertEquals(List.of("192.0.2.0/24|a@x.example|bob@example.com"),
                     store.list(Kind.TUPLE, "", 10, System.currentTimeMillis()).stream().map(l -> l.key()).toList());
+            // the same store through the admin hook the CLI and the HTTP endpoint use
+            assertEquals(java.util.Set.of("greylist"), c.engine().adminNames());
+            String listed = c.engine().admin("greylist").orElseThrow().run(java.util.Map.of("action", List.of("list")));
+            assertTrue(listed.contains("192.0.2.0/24|a@x.example|bob@example.com"), listed);
         }
     }
 
@@ -97,7 +102,7 @@ class GreylistConfigTest {
             String report = Explainer.explain(c.engine(), new Explainer.Request(InetAddress.getByName("192.0.2.7"), "client.example",
                     "a@x.example", List.of("bob@example.com"), null), true);
             assertTrue(report.contains("451 4.7.1 XM-RJCT23: Greylisted, please try again in 300 seconds."), report);
-            var store = GreylistCheck.find(c.engine()).orElseThrow().store();
+            var store = c.engine().find(GreylistCheck.class).orElseThrow().store();
             assertEquals(0, store.list(Kind.TUPLE, "", 10, System.currentTimeMillis()).size());
         }
     }

@@ -41,7 +41,7 @@ class RateLimitCheckTest {
         String indented = yaml.lines().map(l -> "    " + l).collect(java.util.stream.Collectors.joining("\n"));
         var cfg = new ConfigLoader(clock).parse("test.yml", "server:\n  hostname: mx.test\nchecks:\n  rate-limit:\n"
                 + "    enabled: true\n" + indented + "\n", registry);
-        RateLimitCheck c = RateLimitCheck.find(cfg.engine()).orElseThrow();
+        RateLimitCheck c = cfg.engine().find(RateLimitCheck.class).orElseThrow();
         store = c.store();
         return c;
     }

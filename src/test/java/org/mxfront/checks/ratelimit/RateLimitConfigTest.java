@@ -25,7 +25,7 @@ class RateLimitConfigTest {
 
     static RateLimitConfig load(String rule) throws ConfigException {
         var c = new ConfigLoader().parse("test.yml", HEAD + rule, new SimpleMeterRegistry());
-        return RateLimitCheck.find(c.engine()).orElseThrow().config();
+        return c.engine().find(RateLimitCheck.class).orElseThrow().config();
     }
 
     @Test

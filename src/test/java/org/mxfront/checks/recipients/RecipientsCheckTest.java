@@ -8,6 +8,7 @@ import static org.mxfront.checks.CheckFixtures.context;
 import static org.mxfront.checks.CheckFixtures.mailbox;
 import static org.mxfront.checks.CheckFixtures.outsider;
 
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.mxfront.codes.Code;
@@ -38,7 +39,7 @@ class RecipientsCheckTest {
     private static RecipientsConfig config(String source, boolean virtual, RecipientsConfig.OnFailure onFailure) {
         return new RecipientsConfig(RecipientsConfig.Source.valueOf(source), virtual,
                 new RecipientsConfig.TableSettings("t.txt", null, null), null,
-                new RecipientsConfig.CalloutSettings(null, null, null, null, null, onFailure), null);
+                new RecipientsConfig.CalloutSettings(null, null, null, null, null, onFailure), null, null);
     }
 
     private static Verdict verdict(RecipientsConfig c, Fake f, String rcpt) {
@@ -65,6 +66,22 @@ class RecipientsCheckTest {
         assertEquals(Verdict.CONTINUE, verdict(config("TABLE", false, null), f, "\"Bob Smith\"@example.com"));
         assertEquals("Bob Smith@example.com", f.asked);
         assertEquals(Verdict.CONTINUE, verdict(config("TABLE", false, null), f, "postmaster"));
+    }
+
+    @Test
+    void postmasterAndAbuseAreExemptByDefaultAndTheListIsConfigurable() {
+        Fake f = new Fake();
+        assertEquals(Verdict.CONTINUE, verdict(config("LDAP", false, null), f, "PostMaster@example.com"));
+        assertEquals(Verdict.CONTINUE, verdict(config("CALLOUT", false, null), f, "abuse@example.com"));
+        assertEquals(null, f.asked, "exempt recipients are not looked up");
+        RecipientsConfig none = new RecipientsConfig(RecipientsConfig.Source.TABLE, false,
+                new RecipientsConfig.TableSettings("t.txt", null, null), null, null, null, List.of());
+        assertEquals(Verdict.reject(Code.INVALID_USERNAME, Map.of("recipient", "postmaster@example.com")),
+                verdict(none, f, "postmaster@example.com"));
+        RecipientsConfig own = new RecipientsConfig(RecipientsConfig.Source.TABLE, false,
+                new RecipientsConfig.TableSettings("t.txt", null, null), null, null, null, List.of("Hostmaster"));
+        assertEquals(Verdict.CONTINUE, verdict(own, f, "hostmaster@example.com"));
+        assertEquals(Verdict.reject(Code.INVALID_USERNAME, Map.of("recipient", "abuse@example.com")), verdict(own, f, "abuse@example.com"));
     }
 
     @Test

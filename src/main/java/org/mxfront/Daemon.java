@@ -27,6 +27,7 @@ import org.mxfront.config.DaemonConfig;
 import org.mxfront.console.Authenticator;
 import org.mxfront.console.ConsoleBackend;
 import org.mxfront.console.ConsoleServer;
+import org.mxfront.console.Journal;
 import org.mxfront.console.LdapLogin;
 import org.mxfront.console.UsersFile;
 import org.mxfront.explain.Explainer;
@@ -52,6 +53,7 @@ public final class Daemon implements AutoCloseable, ConsoleBackend {
     private final JvmGcMetrics gcMetrics = new JvmGcMetrics();
     private AdminHttpServer http;
     private ConsoleServer console;
+    private Journal journal;
 
     /** A running door with its kind, which finds its settings in a reloaded configuration. */
     private record Opened<S>(DoorType<S> type, Door<S> door) {
@@ -110,12 +112,18 @@ public final class Daemon implements AutoCloseable, ConsoleBackend {
                     registry instanceof PrometheusMeterRegistry p ? p : null, this).start();
             LOG.info("metrics and admin endpoint on {}:{}", config.metricsListen().getAddress().getHostAddress(), http.port());
         }
+        if (config.journal() != null) {
+            journal = new Journal(config.journal().store().dataSource(), config.engine().decisionLog().feed(),
+                    config.journal().keep(), registry, java.time.Clock.systemUTC()).start();
+            LOG.info("decision journal in {} (kept {})", config.journal().store().description(), config.journal().keep());
+        }
         if (config.console() != null) {
             DaemonConfig.Console c = config.console();
             List<Authenticator> sources = new ArrayList<>();
             if (c.usersFile() != null) sources.add(new UsersFile(c.usersFile()));
             if (c.ldapLogin()) sources.add(LdapLogin.from(this::config, c));
-            console = new ConsoleServer(c, this, config.engine().decisionLog().feed(), Authenticator.chain(sources)).start();
+            console = new ConsoleServer(c, this, config.engine().decisionLog().feed(), Authenticator.chain(sources), journal)
+                    .start();
             LOG.info("console on {}://{}:{}", c.tls() == null ? "http" : "https", c.listen().getAddress().getHostAddress(),
                     console.port());
         }
@@ -262,6 +270,7 @@ public final class Daemon implements AutoCloseable, ConsoleBackend {
         for (Opened<?> o : doors) o.door().close();
         if (http != null) http.close();
         if (console != null) console.close();
+        if (journal != null) journal.close();
         config.resources().close();
         gcMetrics.close();
         LOG.info("mxfront stopped");

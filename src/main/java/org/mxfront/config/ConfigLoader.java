@@ -363,7 +363,16 @@ public final class ConfigLoader {
         return new DaemonConfig(c.name, s, hostname, smtpOn ? listen : null, policyOn ? policyListen : null,
                 milterOn ? milterListen : null,
                 smtpOn ? downstream : null, relay, proxies, Path.of(state), engine, metrics, tls, resources,
-                c.require(cs.enabled(), "/console/enabled") ? console : null);
+                c.require(cs.enabled(), "/console/enabled") ? console : null, journal(c, s.journal(), storeService));
+    }
+
+    /** The journal's settings, validated whether it is on or off; on only with the policy store. */
+    private static DaemonConfig.JournalConfig journal(Ctx c, Settings.JournalSettings js, PolicyStoreService store)
+            throws ConfigException {
+        c.require(js, "/journal");
+        boolean on = c.require(js.enabled(), "/journal/enabled");
+        c.positiveDuration(js.keep(), "/journal/keep");
+        return on && store != null ? new DaemonConfig.JournalConfig(store.store(), js.keep()) : null;
     }
 
     /** The daemon's one decision feed among its shared resources. */

@@ -26,11 +26,20 @@ import org.mxfront.policy.PolicyEngine;
  * @param resources       the long-lived objects its checks use (stores): shared with the configurations
  *                        reloaded from it, closed when the daemon stops
  * @param console         the web console, or null when it is off
+ * @param journal         the decision journal, or null when it is off (or the policy store is)
  */
 public record DaemonConfig(String source, Settings settings, String hostname, InetSocketAddress listen,
         InetSocketAddress policyListen, InetSocketAddress milterListen, InetSocketAddress downstream, Networks relayNetworks, Networks trustedProxies, Path stateDirectory,
         PolicyEngine engine, InetSocketAddress metricsListen, org.mxfront.tls.ServerTls tls, SharedResources resources,
-        Console console) {
+        Console console, JournalConfig journal) {
+
+    /**
+     * The decision journal: where (the policy store's database) and for how long.
+     *
+     * @param store the policy store whose database holds it
+     * @param keep  retention
+     */
+    public record JournalConfig(org.mxfront.store.PolicyStore store, java.time.Duration keep) {}
 
     /**
      * The web console's settings, validated.

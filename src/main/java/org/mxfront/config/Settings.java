@@ -15,7 +15,15 @@ public record Settings(ServerSettings server, SmtpSettings smtp, PolicyServerSet
         MilterSettings milter, DownstreamSettings downstream, List<String> relayNetworks,
         String stateDirectory, RepliesSettings replies, ObjectNode checks, Map<String, DomainSettings> domains,
         MetricsSettings metrics, LoggingSettings logging, org.mxfront.dns.DnsConfig dns,
-        org.mxfront.store.StoreSettings policyStore, ConsoleSettings console) {
+        org.mxfront.store.StoreSettings policyStore, ConsoleSettings console, JournalSettings journal) {
+
+    /**
+     * The decision journal (the console's message trace), in the policy store's database.
+     *
+     * @param enabled write every decision to the journal when the policy store is enabled
+     * @param keep    how long decisions are kept (pruned hourly)
+     */
+    public record JournalSettings(Boolean enabled, Duration keep) {}
 
     /** Log output. */
     public record LoggingSettings(LogFormat format) {}

@@ -74,6 +74,8 @@ public final class ConsoleServer implements AutoCloseable {
     private final ConsoleBackend backend;
     private final DecisionFeed feed;
     private final Authenticator auth;
+    /** Null: the trace searches the in-memory feed only. */
+    private final Journal journal;
     private final Sessions sessions;
     private final LoginLimiter limiter;
     private final boolean secure;
@@ -82,6 +84,13 @@ public final class ConsoleServer implements AutoCloseable {
     private final HttpListener listener;
 
     public ConsoleServer(DaemonConfig.Console settings, ConsoleBackend backend, DecisionFeed feed, Authenticator auth) {
+        this(settings, backend, feed, auth, null);
+    }
+
+    /** @param journal the decision journal the trace searches, or null for the in-memory feed only */
+    public ConsoleServer(DaemonConfig.Console settings, ConsoleBackend backend, DecisionFeed feed, Authenticator auth,
+            Journal journal) {
+        this.journal = journal;
         this.backend = backend;
         this.feed = feed;
         this.auth = auth;
@@ -327,15 +336,32 @@ public final class ConsoleServer implements AutoCloseable {
         m.put("q", q);
         String error = null;
         List<DecisionEvent> hits = List.of();
+        String source = "memory";
+        String note = null;
         if (!q.empty()) {
             try {
                 Predicate<DecisionEvent> pred = q.predicate();
-                hits = feed.recent(e -> p.sees(e) && pred.test(e)).reversed();
-                if (hits.size() > 500) hits = hits.subList(0, 500);
+                boolean done = false;
+                if (journal != null) {
+                    try {
+                        hits = journal.search(q, p);
+                        source = "journal";
+                        done = true;
+                    } catch (java.sql.SQLException e) {
+                        LOG.warn("console: the journal does not answer a trace search: {}", e.getMessage());
+                        note = "The journal does not answer (" + e.getMessage() + "): these are the decisions held in memory.";
+                    }
+                }
+                if (!done) {
+                    hits = feed.recent(e -> p.sees(e) && pred.test(e)).reversed();
+                    if (hits.size() > Journal.MAX_HITS) hits = hits.subList(0, Journal.MAX_HITS);
+                }
             } catch (IllegalArgumentException e) {
                 error = e.getMessage();
             }
         }
+        m.put("source", source);
+        m.put("note", note);
         m.put("searched", !q.empty());
         m.put("error", error);
         m.put("hits", hits.stream().map(ConsoleServer::event).toList());
@@ -345,7 +371,15 @@ public final class ConsoleServer implements AutoCloseable {
 
     private FullHttpResponse session(Sessions.Session s, String id) {
         Principal p = s.principal();
-        List<DecisionEvent> events = feed.recent(e -> e.session().equals(id) && p.sees(e));
+        List<DecisionEvent> events = List.of();
+        if (journal != null) {
+            try {
+                events = journal.session(id, p);
+            } catch (java.sql.SQLException e) {
+                LOG.warn("console: the journal does not answer for session {}: {}", id, e.getMessage());
+            }
+        }
+        if (events.isEmpty()) events = feed.recent(e -> e.session().equals(id) && p.sees(e));
         if (events.isEmpty()) return notFound(s);
         Map<String, Object> m = new HashMap<>();
         m.put("id", id);

@@ -1,8 +1,8 @@
 -- The decision journal (the console's message trace), version 1, in the policy store's database
 -- with a schema history of its own (journal_schema_history), so its versions never interleave with
 -- the store's. Plain SQL that PostgreSQL 15 and H2 (MODE=PostgreSQL) both accept. Times are epoch
--- milliseconds; ids are random 63-bit numbers made by each writer (several MX hosts share one
--- PostgreSQL). The indexes serve the trace's searches: time range, session id, queue id, sender
+-- milliseconds; ids are made by each writer from the time, 12 random bits of its own and a counter
+-- (several MX hosts share one PostgreSQL). The indexes serve the trace's searches: time range, session id, queue id, sender
 -- (address and domain), client address, HELO, code, check; recipients and their domains (the
 -- tenant filter) in the child table.
 CREATE TABLE decision_journal (

@@ -115,7 +115,7 @@ public final class Daemon implements AutoCloseable, ConsoleBackend {
         if (config.journal() != null) {
             journal = new Journal(config.journal().store().dataSource(), config.engine().decisionLog().feed(),
                     config.journal().keep(), registry, java.time.Clock.systemUTC()).start();
-            LOG.info("decision journal in {} (kept {})", config.journal().store().description(), config.journal().keep());
+            LOG.info("decision journal in {} (kept {} days)", config.journal().store().description(), config.journal().keep().toDays());
         }
         if (config.console() != null) {
             DaemonConfig.Console c = config.console();

@@ -49,10 +49,13 @@ class ConsoleBrowserIT {
                     "op operator - " + Passwords.hash("op-password".toCharArray()),
                     "alice domain-admin example.com " + Passwords.hash("alice-password".toCharArray()),
                     "bob@example.com user - " + Passwords.hash("bob-password".toCharArray()), ""));
+            // the policy store (embedded) holds the decision journal the trace searches
             return """
+                    state-directory: %s
+                    policy-store: {enabled: true}
                     domains: {example.com: {}, example.org: {}}
                     console: {enabled: true, listen: 127.0.0.1:0, users-file: %s}
-                    """.formatted(users);
+                    """.formatted(dir.resolve("state"), users);
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
@@ -199,9 +202,18 @@ class ConsoleBrowserIT {
         ChromeDriver b = browser();
         b.get(url("/trace"));
         b.findElement(By.id("q-sender")).sendKeys(sender);
-        b.findElement(By.id("search")).click();
-        WebElement hit = new WebDriverWait(b, Duration.ofSeconds(5)).until(
-                ExpectedConditions.presenceOfElementLocated(By.cssSelector("#hits tbody tr")));
+        // the journal is written in batches off the mail path: search again until the row is there
+        WebElement hit = new WebDriverWait(b, Duration.ofSeconds(10)).until(d -> {
+            d.findElement(By.id("search")).click();
+            try {
+                Thread.sleep(300);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            List<WebElement> rows = d.findElements(By.cssSelector("#hits tbody tr"));
+            return rows.isEmpty() ? null : rows.get(0);
+        });
+        assertTrue(b.findElement(By.id("hit-count")).getText().contains("in the journal"), b.findElement(By.id("hit-count")).getText());
         assertEquals("relay", hit.findElement(By.cssSelector("td.check")).getText());
         assertTrue(hit.findElement(By.cssSelector("td.reply")).getText().contains("550 5.7.1 XM-RJCT06: Unauthorized relay attempt"),
                 hit.getText());
@@ -233,8 +245,12 @@ class ConsoleBrowserIT {
         }
         login("op", "op-password");
         ChromeDriver b = browser();
-        b.get(url("/trace?helo=" + java.net.URLEncoder.encode(XSS_HELO, java.nio.charset.StandardCharsets.UTF_8)));
-        WebElement helo = b.findElement(By.cssSelector("#hits td.helo"));
+        String traceUrl = url("/trace?helo=" + java.net.URLEncoder.encode(XSS_HELO, java.nio.charset.StandardCharsets.UTF_8));
+        WebElement helo = new WebDriverWait(b, Duration.ofSeconds(10)).until(d -> {
+            d.get(traceUrl);
+            List<WebElement> cells = d.findElements(By.cssSelector("#hits td.helo"));
+            return cells.isEmpty() ? null : cells.get(0);
+        });
         assertEquals(XSS_HELO, helo.getText());
         assertTrue(b.findElement(By.cssSelector("#hits td.sender")).getText().contains("<img src=x onerror=alert(2)>"));
         assertEquals(0, b.findElements(By.cssSelector("#hits img, main script")).size(), "no element made from mail");
@@ -257,8 +273,11 @@ class ConsoleBrowserIT {
         deliver("127.0.0.2", "client.sender.example", "someone@sender.example", other);
         deliver("127.0.0.2", "client.sender.example", "someone@sender.example", "dave@example.com");
         login("op", "op-password");
-        browser().get(url("/trace?recipient=" + other));
-        String session = browser().findElement(By.cssSelector("#hits td a")).getText();
+        String session = new WebDriverWait(browser(), Duration.ofSeconds(10)).until(d -> {
+            d.get(url("/trace?recipient=" + other));
+            List<WebElement> links = d.findElements(By.cssSelector("#hits td a"));
+            return links.isEmpty() ? null : links.get(0).getText();
+        });
         login("alice", "alice-password");
         ChromeDriver b = browser();
         assertTrue(b.findElement(By.id("who")).getText().contains("alice (domain-admin)"));
@@ -276,8 +295,10 @@ class ConsoleBrowserIT {
         }
         b.get(url("/trace?recipient=" + other));
         assertEquals(0, b.findElements(By.cssSelector("#hits tbody tr")).size());
-        b.get(url("/trace?recipient=dave@example.com"));
-        assertFalse(b.findElements(By.cssSelector("#hits tbody tr")).isEmpty());
+        new WebDriverWait(b, Duration.ofSeconds(10)).until(d -> {
+            d.get(url("/trace?recipient=dave@example.com"));
+            return !d.findElements(By.cssSelector("#hits tbody tr")).isEmpty();
+        });
         b.get(url("/"));
         assertEquals("Dashboard", h1());
     }

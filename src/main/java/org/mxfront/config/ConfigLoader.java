@@ -349,7 +349,7 @@ public final class ConfigLoader {
         int buffer = cs.buffer();
         // one feed per daemon (a reload keeps it and its subscribers); the ring's size is fixed at start
         DecisionFeed feed = resources.get(new FeedKey(), () -> new DecisionFeed(buffer));
-        DaemonConfig.Console console = console(c, cs);
+        DaemonConfig.Console console = console(c, cs, storeService);
         org.mxfront.policy.DomainDirectory directory = org.mxfront.policy.DomainDirectory.NONE;
         if (storeService != null) {
             Policy plain = policy(c, "store", checks, null, ctx);
@@ -379,7 +379,7 @@ public final class ConfigLoader {
     private record FeedKey() {}
 
     /** The console's settings, validated whether it is on or off. */
-    private DaemonConfig.Console console(Ctx c, Settings.ConsoleSettings cs) throws ConfigException {
+    private DaemonConfig.Console console(Ctx c, Settings.ConsoleSettings cs, PolicyStoreService store) throws ConfigException {
         boolean on = c.require(cs.enabled(), "/console/enabled");
         InetSocketAddress listen = c.hostPort(c.require(cs.listen(), "/console/listen"), "/console/listen");
         boolean plain = c.require(cs.plainHttp(), "/console/plain-http");
@@ -397,7 +397,7 @@ public final class ConfigLoader {
         boolean ldap = c.require(cs.ldapLogin(), "/console/ldap-login");
         return new DaemonConfig.Console(listen, tls, users, cs.sessionTimeout(), loginLimit, ldap,
                 cs.ldapOperators() == null ? List.of() : List.copyOf(cs.ldapOperators()),
-                cs.ldapDomainAdmins() == null ? List.of() : List.copyOf(cs.ldapDomainAdmins()));
+                cs.ldapDomainAdmins() == null ? List.of() : List.copyOf(cs.ldapDomainAdmins()), store);
     }
 
     /**

@@ -52,8 +52,9 @@ public record DaemonConfig(String source, Settings settings, String hostname, In
      * @param ldapLogin      LDAP bind logins through the recipients check's directory
      * @param ldapOperators  attribute values that make an LDAP user an operator
      * @param ldapDomainAdmins attribute values that make an LDAP user a domain admin of its domain
+     * @param store          the policy store (its lists are edited on the console's Lists page), or null when off
      */
     public record Console(InetSocketAddress listen, org.mxfront.tls.ServerTls tls, Path usersFile,
             java.time.Duration sessionTimeout, int loginLimit, boolean ldapLogin, java.util.List<String> ldapOperators,
-            java.util.List<String> ldapDomainAdmins) {}
+            java.util.List<String> ldapDomainAdmins, org.mxfront.store.PolicyStoreService store) {}
 }

@@ -52,7 +52,14 @@ class ConsoleBrowserIT {
             // the policy store (embedded) holds the decision journal the trace searches
             return """
                     state-directory: %s
-                    policy-store: {enabled: true}
+                    policy-store: {enabled: true, poll-interval: 200ms}
+                    checks:
+                      connection-limit: {}
+                      helo: {}
+                      relay: {}
+                      recipient-limit: {}
+                      message-size: {}
+                      policy-lists: {enabled: true}
                     domains: {example.com: {}, example.org: {}}
                     console: {enabled: true, listen: 127.0.0.1:0, users-file: %s}
                     """.formatted(dir.resolve("state"), users);
@@ -304,6 +311,61 @@ class ConsoleBrowserIT {
     }
 
     @Test
+    void aSafeEntryAddedInTheBrowserLetsTheNextMessageThrough() throws Exception {
+        List<String> refused = List.of("501-5.5.2 XM-RJCT25: Helo command rejected: invalid name <<bad>>.",
+                "501 5.5.2 [127.0.0.8] [mx.test]");
+        try (SmtpClient c = mx.client("127.0.0.8")) {
+            c.reply();
+            c.command("EHLO <bad>");
+            assertEquals(List.of("250 2.1.0 Ok"), c.command("MAIL FROM:<someone@sender.example>"));
+            assertEquals(refused, c.command("RCPT TO:<bob@example.com>"));
+        }
+        login("op", "op-password");
+        ChromeDriver b = browser();
+        b.get(url("/lists"));
+        new org.openqa.selenium.support.ui.Select(b.findElement(By.id("e-list"))).selectByValue("safe");
+        new org.openqa.selenium.support.ui.Select(b.findElement(By.id("e-scope"))).selectByValue("user");
+        b.findElement(By.id("e-key")).sendKeys("bob@example.com");
+        new org.openqa.selenium.support.ui.Select(b.findElement(By.id("e-kind"))).selectByValue("ip");
+        b.findElement(By.id("e-value")).sendKeys("127.0.0.8");
+        b.findElement(By.id("e-comment")).sendKeys("our partner's old server");
+        b.findElement(By.id("e-add")).click();
+        assertTrue(b.findElement(By.id("lists-done")).getText().startsWith("Added safe entry"),
+                b.findElement(By.tagName("main")).getText());
+        // the page lists the store's snapshot in memory: the entry shows once the poller has read it
+        new WebDriverWait(b, Duration.ofSeconds(10)).until(d -> {
+            d.get(url("/lists"));
+            return d.findElement(By.id("entries")).getText().contains("127.0.0.8/32");
+        });
+        shot("lists");
+        // in force once the store's poller has read it (poll-interval 200ms here)
+        long t0 = System.nanoTime();
+        List<String> rcpt = List.of();
+        while (System.nanoTime() - t0 < 10_000_000_000L) {
+            try (SmtpClient c = mx.client("127.0.0.8")) {
+                c.reply();
+                c.command("EHLO <bad>");
+                c.command("MAIL FROM:<someone@sender.example>");
+                rcpt = c.command("RCPT TO:<bob@example.com>");
+                if (rcpt.equals(List.of("250 2.1.5 Ok"))) {
+                    assertEquals(List.of("354 End data with <CR><LF>.<CR><LF>"), c.command("DATA"));
+                    List<String> r = c.command("From: someone@sender.example\r\nSubject: safe\r\n\r\nhello\r\n.");
+                    assertTrue(r.get(0).startsWith("250 2.0.0"), r.toString());
+                    break;
+                }
+                assertEquals(refused, rcpt);
+            }
+            Thread.sleep(200);
+        }
+        assertEquals(List.of("250 2.1.5 Ok"), rcpt, "the safe entry lifted the HELO refusal");
+        // the domain admin of example.com sees it (bob is in her domain); the Lists page filters by role
+        login("alice", "alice-password");
+        b.get(url("/lists"));
+        assertTrue(b.findElement(By.id("entries")).getText().contains("127.0.0.8/32"));
+        assertTrue(b.findElements(By.cssSelector("#e-scope option[value=operator]")).isEmpty(), "no operator scope for her");
+    }
+
+    @Test
     void eachRoleLogsInAndSeesItsPages() throws Exception {
         login("op", "op-password");
         ChromeDriver b = browser();
@@ -334,7 +396,8 @@ class ConsoleBrowserIT {
         browser().findElement(By.id("user")).sendKeys("op");
         browser().findElement(By.id("password")).sendKeys("wrong");
         browser().findElement(By.id("login")).click();
-        assertEquals("Wrong name or password.", browser().findElement(By.id("login-error")).getText());
+        assertEquals("Wrong name or password.", new WebDriverWait(browser(), Duration.ofSeconds(10))
+                .until(ExpectedConditions.presenceOfElementLocated(By.id("login-error"))).getText());
         shot("login");
         browser().get(url("/codes#XM-RJCT06"));
         assertTrue(browser().findElement(By.id("XM-RJCT06")).getText().contains("Unauthorized relay attempt"));

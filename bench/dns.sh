@@ -3,11 +3,10 @@
 # with three zones and runs org.mxfront.bench.DnsBench against it. Not part of mvn verify.
 # Usage: bench/dns.sh   (needs the rbldnsd package; .ci/test installs it)
 set -euo pipefail
-here=$(cd "$(dirname "$0")/.." && pwd)
-. "$here/bin/jdk.sh"
+. "$(dirname "$0")/lib.sh"
 cd "$here"
-mvn -B -q -ntp -o test-compile 2>/dev/null || mvn -B -q -ntp test-compile
-cp=$(mvn -B -q -ntp -o dependency:build-classpath -Dmdep.outputFile=/dev/stdout 2>/dev/null)
+bench_build
+cp=$(cat target/bench.cp)
 dir=$(mktemp -d); chmod 755 "$dir"
 trap 'kill $(cat "$dir/pid" 2>/dev/null) 2>/dev/null || true; rm -rf "$dir"' EXIT
 for z in z1 z2 z3; do printf ':127.0.0.2:listed\n127.0.0.2\n127.0.0.4\n' > "$dir/$z"; chmod 644 "$dir/$z"; done
@@ -16,4 +15,4 @@ user=(); [ "$(id -u)" -eq 0 ] && user=(-u nobody)
 /usr/sbin/rbldnsd -n -b "127.0.0.1/$port" -w "$dir" "${user[@]}" z1.bench:ip4set:z1 z2.bench:ip4set:z2 z3.bench:ip4set:z3 \
   >"$dir/log" 2>&1 & echo $! > "$dir/pid"
 sleep 1
-java -cp "target/classes:target/test-classes:$cp" org.mxfront.bench.DnsBench "$port"
+java "${bench_java_opts[@]}" -cp "target/classes:target/test-classes:$cp" org.mxfront.bench.DnsBench "$port"

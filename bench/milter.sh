@@ -8,15 +8,15 @@
 # on a shared, noisy machine the ratio of CPU per message is the figure other people's load cannot
 # move (it is the throughput ratio a dedicated machine would see while the CPU is the limit).
 # Loopback only; needs root, postfix, curl. Usage:
-#   bench/milter.sh [MESSAGES] [SESSIONS] [BYTES]     (defaults 3000 20 5000)
+#   bench/milter.sh [MESSAGES] [SESSIONS] [BYTES]     (defaults 3000 20 5000; ROUNDS=3 warm rows)
 # WARMUP_MESSAGES (default 8000) go through the milter, unmeasured, between the first row (mxfront
 # just started) and the warm rows.
 set -euo pipefail
-here=$(cd "$(dirname "$0")/.." && pwd)
-. "$here/bin/jdk.sh"
+. "$(dirname "$0")/lib.sh"
 cd "$here"
 N=${1:-3000}; S=${2:-20}; L=${3:-5000}
-[ -f target/mxfront.jar ] || mvn -q -B -o package -DskipTests
+big=50; smoke && big=2   # the concurrent 10 MB messages of the heap run
+bench_jar
 tmp=$(mktemp -d /tmp/milterbench.XXXX); chmod 755 "$tmp"
 free_port() { python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])'; }
 SINK=$(free_port); PLAIN=$(free_port); MILT=$(free_port); MPORT=$(free_port); HTTP=$(free_port)
@@ -98,15 +98,15 @@ cold_m=$(run $MILT); cold_p=$(run $PLAIN)
 row "mxfront just started" "$cold_p" "$cold_m"
 # warm-up: the JIT takes several thousand milter conversations to settle
 [ "${WARMUP_MESSAGES:-8000}" -gt 0 ] && smtp-source -s $S -m "${WARMUP_MESSAGES:-8000}" -l $L -f bench@sender.example -t bob@example.com 127.0.0.1:$MILT
-for r in 1 2 3; do
+for r in $(seq 1 "${ROUNDS:-3}"); do
   p=$(run $PLAIN); m=$(run $MILT)
   row "warm $r" "$p" "$m"
 done
 echo
 echo "heap before the 10 MB run: $(heap) MiB"
-( smtp-source -s 50 -m 50 -l 10000000 -f big@sender.example -t bob@example.com 127.0.0.1:$MILT ) &
-big=$!; peak=0
-while kill -0 $big 2>/dev/null; do h=$(heap); [ "$h" -gt "$peak" ] && peak=$h; sleep 0.5; done
-wait $big && echo "50 x 10 MB through the milter: all accepted" || echo "50 x 10 MB: smtp-source failed"
-echo "heap peak during 50 concurrent 10 MB messages: $peak MiB (-Xmx512m); after: $(heap) MiB"
+( smtp-source -s $big -m $big -l 10000000 -f big@sender.example -t bob@example.com 127.0.0.1:$MILT ) &
+bigpid=$!; peak=0
+while kill -0 $bigpid 2>/dev/null; do h=$(heap); [ "$h" -gt "$peak" ] && peak=$h; sleep 0.5; done
+wait $bigpid && echo "$big x 10 MB through the milter: all accepted" || { echo "$big x 10 MB: smtp-source failed"; exit 1; }
+echo "heap peak during $big concurrent 10 MB messages: $peak MiB (-Xmx512m); after: $(heap) MiB"
 curl -s 127.0.0.1:$HTTP/metrics | grep -E '^mxfront_milter_messages_total' || true

@@ -11,16 +11,16 @@
 # p50/p99, which then include queueing), latency at a fixed offered load of RATE requests/s (default
 # 1000, below postgrey's capacity, so both are measured unsaturated), and the server's CPU time per
 # request (user + system from /proc; its inverse is the requests/s one core would give).
-# Usage: bench/policy.sh [CONNECTIONS] [REQUESTS] [POOL]   (defaults 50 50000 2000; WARMUP=20 RATE=1000)
+# Usage: bench/policy.sh [CONNECTIONS] [REQUESTS] [POOL]   (defaults 50 50000 2000; WARMUP=20 RATE=1000,
+# RATE_SECONDS=10: the fixed-load runs last that long; SERVERS=mxfront measures mxfront alone)
 # Bounded: fixed request counts (each run at most 120 s), loopback only; stops what it started. Root.
 set -euo pipefail
-here=$(cd "$(dirname "$0")/.." && pwd)
-. "$here/bin/jdk.sh"
+. "$(dirname "$0")/lib.sh"
 cd "$here"
 connections=${1:-50}; requests=${2:-50000}; pool=${3:-2000}; warmup=${WARMUP:-20}
 [ "$(id -u)" -eq 0 ] || { echo "needs root (postgrey and rbldnsd drop privileges)" >&2; exit 1; }
-[ -f target/mxfront.jar ] || mvn -q -B -o -DskipTests package
-mvn -B -q -o test-compile dependency:build-classpath -Dmdep.outputFile=target/bench.cp -Dmdep.includeScope=test >/dev/null
+bench_jar
+bench_build
 work=$(mktemp -d /tmp/mxfront-policy-bench.XXXXXX); chmod 755 "$work"
 pids=()
 cleanup() {
@@ -80,7 +80,7 @@ start_mxfront() {
 stop_mxfront() { kill "$mx_pid"; wait "$mx_pid" 2>/dev/null || true; }
 
 pg=$(free_port)
-mkdir -p "$work/postgrey"; chown postgrey "$work/postgrey"
+mkdir -p "$work/postgrey"; [[ " ${SERVERS:-postgrey} " != *" postgrey "* ]] || chown postgrey "$work/postgrey"
 : > "$work/empty"; chmod 644 "$work/empty"
 pg_pid=""
 start_postgrey() { # the same rules: 1 s delay, each address its own client, no auto-allowing, no lists
@@ -94,7 +94,7 @@ stop_postgrey() { kill "$pg_pid"; wait "$pg_pid" 2>/dev/null || true; }
 echo "# $(nproc) cores, $(java -version 2>&1 | head -1), postgrey $(dpkg-query -W -f '${Version}' postgrey), rbldnsd $(dpkg-query -W -f '${Version}' rbldnsd)"
 echo "# load average before the run: $(cut -d" " -f1-3 /proc/loadavg)"
 echo "# $connections connections, $requests requests per measured run, pool of $pool tuples, warm-up ${warmup}s"
-rate=${RATE:-1000}
+rate=${RATE:-1000}; rate_seconds=${RATE_SECONDS:-10}
 declare -A warm_line cold_line
 pid_of() { [ "$1" = mxfront ] && echo "$mx_pid" || echo "$pg_pid"; }
 for server in ${SERVERS:-postgrey mxfront}; do
@@ -106,12 +106,12 @@ for server in ${SERVERS:-postgrey mxfront}; do
   [ "$warmup" -gt 0 ] && echo "$server warm-up: $(load "$port" 100000000 "$warmup" warmup)"
   warm_line[$server]=$(measure "$port" "$(pid_of $server)" "$requests" warm)
   echo "$server warm, saturation:      ${warm_line[$server]}"
-  echo "$server warm, at $rate/s:       $(measure "$port" "$(pid_of $server)" $((rate * 10)) warmrate "$rate")"
+  echo "$server warm, at $rate/s:       $(measure "$port" "$(pid_of $server)" $((rate * rate_seconds)) warmrate "$rate")"
   stop_$server
   start_$server
   cold_line[$server]=$(measure "$port" "$(pid_of $server)" "$requests" cold)
   echo "$server after restart, saturation: ${cold_line[$server]}"
-  echo "$server after restart, at $rate/s:  $(measure "$port" "$(pid_of $server)" $((rate * 10)) coldrate "$rate")"
+  echo "$server after restart, at $rate/s:  $(measure "$port" "$(pid_of $server)" $((rate * rate_seconds)) coldrate "$rate")"
   stop_$server
 done
 [ -z "${SERVERS:-}" ] || exit 0

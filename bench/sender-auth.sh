@@ -4,10 +4,8 @@
 # a loopback NSD) against the engine without it, warm and right after start. About a minute.
 # Needs nsd and python3-dkim (.ci/test installs both). Usage: bench/sender-auth.sh  (prints Markdown)
 set -euo pipefail
-here=$(cd "$(dirname "$0")/.." && pwd)
-. "$here/bin/jdk.sh"
+. "$(dirname "$0")/lib.sh"
 cd "$here"
-mvn -q -B -o test-compile dependency:build-classpath -Dmdep.outputFile=target/bench.cp >/dev/null 2>&1 \
-  || mvn -q -B test-compile dependency:build-classpath -Dmdep.outputFile=target/bench.cp >/dev/null
-exec "$JAVA_HOME/bin/java" -Xmx512m -XX:+UseG1GC \
+bench_build
+exec "$JAVA_HOME/bin/java" -Xmx512m -XX:+UseG1GC "${bench_java_opts[@]}" \
   -cp "target/test-classes:target/classes:$(cat target/bench.cp)" org.mxfront.bench.SenderAuthBench

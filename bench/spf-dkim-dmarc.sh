@@ -7,11 +7,10 @@
 # empty cache: what an operator sees right after a restart). About a minute.
 # Usage: bench/spf-dkim-dmarc.sh [ROUNDS] [MESSAGES]   (defaults 3, 2000; needs nsd, python3-dkim, openssl)
 set -euo pipefail
-here=$(cd "$(dirname "$0")/.." && pwd)
-. "$here/bin/jdk.sh"
+. "$(dirname "$0")/lib.sh"
 cd "$here"
-mvn -B -q -ntp -o test-compile 2>/dev/null || mvn -B -q -ntp test-compile
-cp=$(mvn -B -q -ntp -o dependency:build-classpath -Dmdep.outputFile=/dev/stdout 2>/dev/null)
+bench_build
+cp=$(cat target/bench.cp)
 dir=$(mktemp -d); chmod 755 "$dir"
 trap 'kill $(cat "$dir/nsd.pid" 2>/dev/null) 2>/dev/null || true; rm -rf "$dir"' EXIT
 openssl genrsa -out "$dir/key.pem" 2048 2>/dev/null

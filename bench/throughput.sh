@@ -20,8 +20,7 @@
 # Bounded: every run is a fixed number of messages (the warm-up a fixed time) to 127.0.0.1 and the
 # script stops what it started.
 set -euo pipefail
-here=$(cd "$(dirname "$0")/.." && pwd)
-. "$here/bin/jdk.sh"
+. "$(dirname "$0")/lib.sh"
 sessions=${1:-20}; messages=${2:-5000}; bytes=${3:-4096}; shift 3 2>/dev/null || shift $#
 extra=("$@")
 work=$(mktemp -d /tmp/mxfront-bench.XXXXXX); chmod 755 "$work"
@@ -33,7 +32,7 @@ cleanup() {
 }
 trap cleanup EXIT
 free_port() { python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])'; }
-wait_port() { for _ in $(seq 1 100); do (exec 3<>/dev/tcp/127.0.0.1/"$1") 2>/dev/null && return 0; sleep 0.1; done; echo "port $1 never opened" >&2; return 1; }
+wait_port() { for _ in $(seq 1 300); do (exec 3<>/dev/tcp/127.0.0.1/"$1") 2>/dev/null && return 0; sleep 0.1; done; echo "port $1 never opened" >&2; return 1; }
 user=(); [ "$(id -u)" -eq 0 ] && user=(-u nobody)
 
 sink=$(free_port)
@@ -41,7 +40,7 @@ smtp-sink "${user[@]}" 127.0.0.1:"$sink" 1024 & pids+=($!)
 wait_port "$sink"
 
 jar=${MXFRONT_JAR:-$here/target/mxfront.jar}
-[ -f "$jar" ] || (cd "$here" && mvn -q -B -DskipTests package)
+[ -f "$jar" ] || bench_jar
 declare -A jvm_pid
 start_mxfront() { # name jar port -> starts it, records its pid
   local name=$1 jarfile=$2 port=$3

@@ -8,8 +8,7 @@
 # the CPU one handshake costs it. Bounded: fixed message counts to 127.0.0.1; stops what it started.
 # Usage: bench/tls.sh [SESSIONS] [MESSAGES] [BYTES]   Environment: ROUNDS (3), WARMUP seconds (30).
 set -euo pipefail
-here=$(cd "$(dirname "$0")/.." && pwd)
-. "$here/bin/jdk.sh"
+. "$(dirname "$0")/lib.sh"
 sessions=${1:-20}; messages=${2:-2000}; bytes=${3:-4096}
 work=$(mktemp -d /tmp/mxfront-tls-bench.XXXXXX); chmod 755 "$work"
 pids=()
@@ -20,13 +19,12 @@ cleanup() {
 }
 trap cleanup EXIT
 free_port() { python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])'; }
-wait_port() { for _ in $(seq 1 100); do (exec 3<>/dev/tcp/127.0.0.1/"$1") 2>/dev/null && return 0; sleep 0.1; done; echo "port $1 never opened" >&2; return 1; }
+wait_port() { for _ in $(seq 1 300); do (exec 3<>/dev/tcp/127.0.0.1/"$1") 2>/dev/null && return 0; sleep 0.1; done; echo "port $1 never opened" >&2; return 1; }
 user=(); [ "$(id -u)" -eq 0 ] && user=(-u nobody)
 
 cd "$here"
-[ -f target/mxfront.jar ] || mvn -q -B -DskipTests package
-mvn -B -q -o test-compile dependency:build-classpath -Dmdep.outputFile=target/bench.cp -Dmdep.includeScope=test >/dev/null 2>&1 \
-  || mvn -B -q test-compile dependency:build-classpath -Dmdep.outputFile=target/bench.cp -Dmdep.includeScope=test >/dev/null
+bench_jar
+bench_build
 cp="target/test-classes:target/classes:$(cat target/bench.cp)"
 openssl req -x509 -newkey rsa:2048 -nodes -days 30 -keyout "$work/key.pem" -out "$work/cert.pem" \
   -subj /CN=mx.bench -addext subjectAltName=DNS:mx.bench >/dev/null 2>&1

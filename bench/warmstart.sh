@@ -5,18 +5,18 @@
 # the JVM was launched are counted (smtp-source -c). Runs alternate without/with the cache; the
 # direct smtp-source -> smtp-sink rate measured in the same run is the baseline of the ratios.
 # Usage: bench/warmstart.sh [SESSIONS] [BYTES]      (default 20 4096)
-# Environment: DURATION seconds per run (default 30), ROUNDS pairs of runs (default 2),
+# Environment: DURATION seconds per run (default 30, at least 5), ROUNDS pairs of runs (default 2),
+# TRAIN_MESSAGES for the cache's training run (bin/aot-train's default),
 # MXFRONT_JAR (default target/mxfront.jar), JAVA (default $JAVA_HOME/bin/java from bin/jdk.sh),
 # CACHE_OPTS: extra JVM flags for the runs with the cache.
 # Bounded: every run stops after DURATION seconds, loopback only, and the script stops what it started.
 set -euo pipefail
-here=$(cd "$(dirname "$0")/.." && pwd)
-. "$here/bin/jdk.sh"
+. "$(dirname "$0")/lib.sh"
 sessions=${1:-20}; bytes=${2:-4096}
 duration=${DURATION:-30}; rounds=${ROUNDS:-2}
 java=${JAVA:-$JAVA_HOME/bin/java}
 jar=${MXFRONT_JAR:-$here/target/mxfront.jar}
-[ -f "$jar" ] || (cd "$here" && mvn -q -B -DskipTests package)
+[ -f "$jar" ] || bench_jar
 work=$(mktemp -d /tmp/mxfront-warmstart.XXXXXX); chmod 755 "$work"
 pids=()
 cleanup() { for p in "${pids[@]}"; do kill -- "$p" 2>/dev/null || true; done; rm -rf "$work"; }
@@ -29,7 +29,7 @@ major=$("$java" -version 2>&1 | sed -n 's/.*version "\([0-9]*\).*/\1/p' | head -
 # The cache for this JVM and jar, made as the package makes it.
 cache=$work/mxfront.aot; flag=-XX:AOTCache=$cache
 if [ "$major" -lt 25 ]; then cache=$work/mxfront.jsa; flag=-XX:SharedArchiveFile=$cache; fi
-"$here/bin/aot-train" "$java" "$jar" "$cache" >&2
+"$here/bin/aot-train" "$java" "$jar" "$cache" ${TRAIN_MESSAGES:-} >&2
 
 sink=$(free_port)
 smtp-sink "${user[@]}" 127.0.0.1:"$sink" 1024 & pids+=($!)
@@ -55,7 +55,7 @@ while True:
 if buf.strip(): print(f"{time.time() - t0:.3f} {int(buf)} {cpu():.2f}")
 ' || true
 }
-T0=$(date +%s.%N) load "$sink" 10 > "$work/direct.txt"
+T0=$(date +%s.%N) load "$sink" $((duration < 10 ? duration : 10)) > "$work/direct.txt"
 direct=$(awk 'END { printf "%.0f", $2 / $1 }' "$work/direct.txt")
 
 run_one() { # name flag... -> $work/NAME.txt (counter lines since the JVM's launch), NAME.start (ms to listen)

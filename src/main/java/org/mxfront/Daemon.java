@@ -54,6 +54,8 @@ public final class Daemon implements AutoCloseable, ConsoleBackend {
     private AdminHttpServer http;
     private ConsoleServer console;
     private Journal journal;
+    /** The policy store's API, or null when the store is off. */
+    private final org.mxfront.api.PolicyApi policyApi;
 
     /** A running door with its kind, which finds its settings in a reloaded configuration. */
     private record Opened<S>(DoorType<S> type, Door<S> door) {
@@ -84,6 +86,11 @@ public final class Daemon implements AutoCloseable, ConsoleBackend {
             Opened<?> o = Opened.open(t, config, meters);
             if (o != null) doors.add(o);
         }
+        this.policyApi = config.engine().directory() instanceof org.mxfront.config.StoreDomains sd
+                ? new org.mxfront.api.PolicyApi(sd.service(),
+                        () -> current.engine().directory() instanceof org.mxfront.config.StoreDomains c ? c : sd,
+                        d -> current.engine().isLocalDomain(d))
+                : null;
         for (var binder : List.of(new JvmMemoryMetrics(), gcMetrics, new JvmThreadMetrics(), new ClassLoaderMetrics(),
                 new ProcessorMetrics(), new UptimeMetrics(), new FileDescriptorMetrics())) {
             binder.bindTo(registry);
@@ -228,6 +235,15 @@ public final class Daemon implements AutoCloseable, ConsoleBackend {
         } catch (java.net.UnknownHostException e) {
             throw new IllegalArgumentException("client-ip must be an address");
         }
+    }
+
+    @Override
+    public Map.Entry<Integer, String> api(String method, String path, Map<String, List<String>> params, String authorization,
+            byte[] body) {
+        org.mxfront.api.PolicyApi a = policyApi;
+        if (a == null) return null;
+        org.mxfront.api.PolicyApi.Response r = a.handle(new org.mxfront.api.PolicyApi.Request(method, path, params, authorization, body));
+        return Map.entry(r.status(), r.json());
     }
 
     @Override

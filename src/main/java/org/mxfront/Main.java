@@ -1,4 +1,5 @@
-// The mxfront command line (picocli): run, check-config, codes, explain, reload, greylist, ratelimit. Wiring only.
+// The mxfront command line (picocli): run, check-config, codes, explain, reload, greylist, ratelimit,
+// admin, domains, lists, policy (the policy store: PolicyCommands). Wiring only.
 package org.mxfront;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -6,6 +7,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import org.mxfront.checks.ratelimit.RateLimitCheck;
 import org.mxfront.config.ConfigException;
 import org.mxfront.config.ConfigLoader;
 import org.mxfront.config.DaemonConfig;
@@ -20,7 +22,8 @@ import picocli.CommandLine.Parameters;
 @Command(name = "mxfront", mixinStandardHelpOptions = true, version = "mxfront 0.1.0",
         description = "Mail policy daemon in front of Postfix.",
         subcommands = {Main.Run.class, Main.CheckConfig.class, Main.Codes.class, ExplainCommand.class, ConsoleUserCommand.class,
-                ReloadCommand.class, GreylistCommand.class, RateLimitCommand.class})
+                ReloadCommand.class, GreylistCommand.class, RateLimitCommand.class, PolicyCommands.Admin.class,
+                PolicyCommands.Domains.class, PolicyCommands.Lists.class, PolicyCommands.Policy.class, SpamCommand.class})
 public final class Main implements Runnable {
     @Override
     public void run() {
@@ -93,6 +96,13 @@ public final class Main implements Runnable {
                 System.out.println(file + ": OK (" + c.engine().defaultPolicy().checks().size() + " checks, listen "
                         + doors(c) + ")");
                 System.out.println(localDomains(c));
+                if (c.listen() != null) {
+                    for (String rule : saslRules(c)) {
+                        System.out.println(file + ": warning: checks.rate-limit.rules." + rule + ": the SMTP door has no"
+                                + " SMTP AUTH, so sasl-user/sasl-domain are never known there; the rule counts only at the"
+                                + " policy-server and milter doors");
+                    }
+                }
                 return 0;
             } catch (ConfigException e) {
                 System.err.println(e.getMessage());
@@ -111,6 +121,19 @@ public final class Main implements Runnable {
             sb.append(": ").append(String.join(", ", names.subList(0, Math.min(20, names.size()))));
             if (names.size() > 20) sb.append(", and ").append(names.size() - 20).append(" more");
             return sb.toString();
+        }
+
+        /** Rate-limit rules keyed on the SMTP AUTH user, in any policy: the SMTP door never knows that user. */
+        private static java.util.Set<String> saslRules(DaemonConfig c) {
+            java.util.Set<String> names = new java.util.TreeSet<>();
+            java.util.List<org.mxfront.policy.Policy> policies = new java.util.ArrayList<>(c.engine().domainPolicies().values());
+            policies.add(c.engine().defaultPolicy());
+            for (org.mxfront.policy.Policy p : policies) {
+                for (org.mxfront.policy.ConfiguredCheck cc : p.checks()) {
+                    if (cc.check() instanceof RateLimitCheck r) names.addAll(r.saslRules());
+                }
+            }
+            return names;
         }
 
         private static String doors(DaemonConfig c) {

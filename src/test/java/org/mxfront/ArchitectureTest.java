@@ -28,7 +28,8 @@ import org.junit.jupiter.api.Test;
  * <ol>
  *   <li><b>app</b> ({@code org.mxfront} itself): the daemon and the command line, which wire everything.</li>
  *   <li><b>doors</b>: {@code smtp}, {@code policyserver}, {@code milter}, {@code explain} (which drives the engine
- *       without a socket), and {@code console} (the web console, a door for people). Doors are equals: none uses another.</li>
+ *       without a socket), {@code api} (the policy store's JSON API, transport-free), and {@code console} (the web
+ *       console, a door for people). Doors are equals: none uses another.</li>
  *   <li><b>door</b>: the interface the daemon knows doors by.</li>
  *   <li><b>config</b>: the YAML, bound into checks, policies and door settings.</li>
  *   <li><b>checks</b>: {@code checks} and its subpackages, one per check, each implementing the engine's
@@ -39,7 +40,9 @@ import org.junit.jupiter.api.Test;
  *       vocabulary and the base.</li>
  *   <li><b>helpers</b>: {@code dns}, {@code greylist}, {@code content}, {@code relay}, {@code address},
  *       {@code metrics}, {@code tls}, {@code dkim}, {@code spf}, {@code dmarc}, {@code lists}, {@code ratelimit},
- *       {@code redis}, {@code recipients}, {@code store} (the policy store: domains and lists in a database): what checks and doors use, none of them knowing a check or the
+ *       {@code redis}, {@code recipients}, {@code admin}, {@code store} (the policy store: domains and lists in a database),
+ *       {@code spam} (the rspamd and spamd clients):
+ *       what checks and doors use, none of them knowing a check or the
  *       engine.</li>
  *   <li><b>vocabulary</b>: {@code mail}: the words every layer shares (an envelope address, the client, its
  *       TLS session, the meter names).</li>
@@ -50,13 +53,13 @@ import org.junit.jupiter.api.Test;
 class ArchitectureTest {
     private static final List<Set<String>> LAYERS = List.of(
             Set.of(""),
-            Set.of("smtp", "policyserver", "milter", "explain", "console"),
+            Set.of("smtp", "policyserver", "milter", "explain", "api", "console"),
             Set.of("door"),
             Set.of("config"),
             Set.of("checks"),
             Set.of("policy"),
-            Set.of("dns", "greylist", "content", "relay", "address", "metrics", "tls", "dkim", "spf", "dmarc", "lists",
-                    "ratelimit", "redis", "recipients", "store"),
+            Set.of("dns", "greylist", "content", "relay", "address", "metrics", "tls", "dkim", "spf", "dmarc", "lists", "admin",
+                    "ratelimit", "redis", "recipients", "store", "spam"),
             Set.of("mail"),
             Set.of("codes", "net"));
     private static final int DOORS = 1;

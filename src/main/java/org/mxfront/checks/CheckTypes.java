@@ -24,6 +24,8 @@ import org.mxfront.checks.helo.HeloCheck;
 import org.mxfront.checks.helo.HeloConfig;
 import org.mxfront.checks.hops.ReceivedHopsCheck;
 import org.mxfront.checks.hops.ReceivedHopsConfig;
+import org.mxfront.checks.mailboxquota.MailboxQuotaCheck;
+import org.mxfront.checks.mailboxquota.MailboxQuotaConfig;
 import org.mxfront.checks.rcptlimit.RecipientLimitCheck;
 import org.mxfront.checks.ratelimit.RateLimitCheck;
 import org.mxfront.checks.ratelimit.RateLimitConfig;
@@ -56,6 +58,8 @@ import org.mxfront.checks.phishing.PhishingConfig;
 import org.mxfront.checks.senderblocklist.SenderBlocklistCheck;
 import org.mxfront.checks.senderblocklist.SenderBlocklistConfig;
 import org.mxfront.checks.spf.SpfConfig;
+import org.mxfront.checks.spam.SpamCheck;
+import org.mxfront.checks.spam.SpamConfig;
 import org.mxfront.checks.virus.VirusCheck;
 import org.mxfront.checks.virus.VirusConfig;
 import org.mxfront.checks.dictguard.DictionaryGuardCheck;
@@ -86,6 +90,8 @@ public final class CheckTypes {
             new CheckType<>("headers", HeaderConfig.class, HeaderCheck::new),
             new CheckType<>("attachments", AttachmentConfig.class, AttachmentCheck::new),
             new CheckType<>("virus", VirusConfig.class, VirusCheck::new),
+            // spam classification by rspamd or spamd (issue 23)
+            new CheckType<>("spam", SpamConfig.class, SpamCheck::new),
             new CheckType<>("dkim", DkimConfig.class, DkimCheck::new),
             new CheckType<>("greylist", GreylistConfig.class, GreylistCheck::new),
             // sender authentication and the operators' lists (issue 14)
@@ -103,7 +109,9 @@ public final class CheckTypes {
             new CheckType<>("recipients", RecipientsConfig.class, RecipientsCheck::new),
             new CheckType<>("sender-verify", SenderVerifyConfig.class, SenderVerifyCheck::new),
             // the policy store's block and safe lists (issue 22)
-            new CheckType<>("policy-lists", PolicyListsConfig.class, PolicyListsCheck::new));
+            new CheckType<>("policy-lists", PolicyListsConfig.class, PolicyListsCheck::new),
+            // account states: full mailboxes from Dovecot's quota-status service (issue 24)
+            new CheckType<>("mailbox-quota", MailboxQuotaConfig.class, MailboxQuotaCheck::new));
 
     public static final Map<String, CheckType<?>> BY_NAME =
             ALL.stream().collect(Collectors.toUnmodifiableMap(CheckType::name, Function.identity()));

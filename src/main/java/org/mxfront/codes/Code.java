@@ -38,7 +38,7 @@ public enum Code {
     PBL_LISTED(19, 550, "5.7.1", "IP address listed in PBL", "IP address {client_ip} is listed in the Spamhaus PBL."),
     INVALID_HOSTED_RECIPIENT(20, 550, "5.1.1", "Invalid hosted recipient", "Recipient <{recipient}> does not exist."),
     DOMAIN_NO_HOSTING(21, 550, "5.1.2", "Domain has no hosting",
-            "Domain {domain} points its MX at us but has no mail hosting here."),
+            "Lowest numbered MX record points to local host: {domain} points its MX at us but has no mail hosting here."),
     OWN_RBL_LISTED(22, 550, "5.7.1", "IP listed in our RBL", "IP address {client_ip} is listed in {zone}."),
 
     GREYLISTED(23, 451, "4.7.1", "Greylisted", "Greylisted, please try again in {retry} seconds."),
@@ -137,7 +137,29 @@ public enum Code {
     DOMAIN_BLOCKLISTED(82, 550, "5.7.1", "The sender is Blocklisted at the domain level",
             "Sender <{sender}> is blocklisted by the domain {domain}."),
     USER_BLOCKLISTED(83, 550, "5.7.1", "The sender is Blocklisted at the user level",
-            "Sender <{sender}> is blocklisted by the recipient <{recipient}>.");
+            "Sender <{sender}> is blocklisted by the recipient <{recipient}>."),
+    // spam classification by rspamd or spamd, and the Spamcop DNSBL preset (issue 23)
+    SPAM_REJECTED(84, 550, "5.7.1", "Message classified as spam",
+            "Message classified as spam (score {score} / {threshold})."),
+    SPAM_DEFERRED(85, 451, "4.7.1", "Message deferred as possible spam",
+            "Message deferred as possible spam (score {score}), please try again later."),
+    SPAMCOP_LISTED(86, 550, "5.7.1", "The sending server is Blocklisted by Spamcop",
+            "The sending server {client_ip} is Blocklisted by Spamcop, see https://spamcop.net/bl.shtml"
+                    + " (an address is removed after 24 hours without new reports)."),
+    // account states, sending quotas, unknown local senders (issue 24)
+    USER_SUSPENDED(87, 554, "5.7.1", "USER IS SUSPENDED", "Recipient <{recipient}>: USER IS SUSPENDED."),
+    MAILBOX_OVER_QUOTA(88, 452, "4.2.2", "Mailbox exceeded its storage allocation (quota exceeded, temporary)",
+            "Mailbox of <{recipient}> has exceeded its storage allocation (quota exceeded), please try again later."),
+    MAILBOX_OVER_QUOTA_PERMANENT(89, 552, "5.2.2", "Mailbox exceeded its storage allocation",
+            "Requested mail action aborted: the mailbox of <{recipient}> exceeded its storage allocation."),
+    HOURLY_DOMAIN_SENDING_QUOTA_EXCEEDED(90, 550, "5.4.5", "Hourly domain sending quota exceeded",
+            "Hourly domain sending quota exceeded, try again later."),
+    HOURLY_SENDING_QUOTA_EXCEEDED(91, 550, "5.4.6", "Hourly sending quota exceeded",
+            "Hourly sending quota exceeded, try again later."),
+    UNLISTED_SENDER(92, 550, "5.1.0", "Sender domain is hosted here, but the sender address does not exist",
+            "Sender address rejected: domain {domain} is hosted here, but the address <{sender}> you sent from does not exist."),
+    ACCOUNT_IN_MAINTENANCE(93, 450, "4.2.1", "Mailbox temporarily disabled (account in maintenance)",
+            "Mailbox of <{recipient}> is temporarily disabled (maintenance), please try again later.");
 
     /** Whether an entry is emitted. Defunct and internal entries are listed but never used by checks. */
     public enum Status { ACTIVE, DEFUNCT, INTERNAL }

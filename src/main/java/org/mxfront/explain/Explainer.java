@@ -70,6 +70,7 @@ public final class Explainer {
                 d = rd;
             }
         }
+        explained(out, s.facts().state(), engine, true);
         if (accepted == 0) return finish(out, "RCPT", d.proceed() ? null : d, enhanced, "no recipient accepted");
         if (r.message() == null) return finish(out, "RCPT", null, enhanced, "accepted so far (no message given)");
         s.openMessage();
@@ -133,6 +134,14 @@ public final class Explainer {
      * each check's {@link Check#explain} hook, once per check name, in policy order.
      */
     static void authentication(List<String> out, SessionState state, PolicyEngine engine) {
+        explained(out, state, engine, false);
+    }
+
+    /**
+     * The checks' own lines ({@link Check#explain}): those of the RCPT stage (which list entry decided
+     * for each recipient) right after the recipients, when {@code rcpt}; the others after the message.
+     */
+    static void explained(List<String> out, SessionState state, PolicyEngine engine, boolean rcpt) {
         Set<String> seen = new HashSet<>();
         List<Policy> policies = new ArrayList<>();
         policies.add(engine.defaultPolicy());
@@ -141,6 +150,7 @@ public final class Explainer {
             for (ConfiguredCheck cc : p.checks()) {
                 if (!seen.add(cc.name())) continue;
                 for (Check.Explained e : cc.check().explain(state)) {
+                    if ((e.stage() == Stage.RCPT) != rcpt) continue;
                     out.add(String.format("%-14s %-18s %s", stage(e.stage()), cc.name(), e.text()));
                 }
             }

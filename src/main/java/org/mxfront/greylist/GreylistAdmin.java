@@ -3,6 +3,9 @@
 // endpoint (used when the daemon holds the embedded store's file).
 package org.mxfront.greylist;
 
+import static org.mxfront.admin.AdminParams.one;
+import static org.mxfront.admin.AdminParams.required;
+
 import inet.ipaddr.IPAddress;
 import inet.ipaddr.IPAddressString;
 import java.time.Duration;
@@ -106,16 +109,6 @@ public final class GreylistAdmin {
         return d;
     }
 
-    private static String one(Map<String, List<String>> p, String k, String def) {
-        List<String> v = p.get(k);
-        return v == null || v.isEmpty() || v.get(0).isEmpty() ? def : v.get(0);
-    }
-
-    private static String required(Map<String, List<String>> p, String k) {
-        String v = one(p, k, null);
-        if (v == null) throw new IllegalArgumentException(k + " is required");
-        return v;
-    }
 
     /** 30s, 5m, 2h, 35d; a bare number is seconds. */
     public static Duration duration(String s) {

@@ -17,26 +17,19 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import org.mxfront.mail.MeterNames;
+import org.mxfront.redis.ManagedStore;
 import org.mxfront.metrics.MxMeters;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** A lazily opened, self-healing, metered store. Thread-safe. */
-public final class ManagedGreylistStore implements GreylistStore {
+public final class ManagedGreylistStore extends ManagedStore<GreylistStore> implements GreylistStore {
     private static final Logger LOG = LoggerFactory.getLogger(ManagedGreylistStore.class);
     private static final long MAX_BACKOFF_NANOS = TimeUnit.SECONDS.toNanos(10);
 
-    private final String type;
-    private final String where;
-    private final Supplier<GreylistStore> opener;
     private final Clock clock;
     private final Duration purgeInterval;
     private final MeterRegistry registry;
-    private final Object lock = new Object();
-    private volatile GreylistStore store;
-    private volatile boolean closed;
-    private long retryAt;
-    private long backoff = TimeUnit.MILLISECONDS.toNanos(500);
     private volatile boolean failing;
     private final AtomicLong failures = new AtomicLong();
     private volatile long lastFailureLog;
@@ -46,9 +39,7 @@ public final class ManagedGreylistStore implements GreylistStore {
 
     ManagedGreylistStore(String type, String where, Supplier<GreylistStore> opener, Clock clock,
             Duration purgeInterval, MeterRegistry registry) {
-        this.type = type;
-        this.where = where;
-        this.opener = opener;
+        super("greylist store", type, where, opener, Duration.ofMillis(500), Duration.ofNanos(MAX_BACKOFF_NANOS));
         this.clock = clock;
         this.purgeInterval = purgeInterval;
         this.registry = registry;
@@ -88,33 +79,31 @@ public final class ManagedGreylistStore implements GreylistStore {
         }
     }
 
-    /** The open store, opening it if needed (at most once per back-off period after a failure). */
-    private GreylistStore open() {
-        GreylistStore s = store;
-        if (s != null) return s;
-        synchronized (lock) {
-            if (store != null) return store;
-            if (closed) throw new GreylistStoreException("greylist store " + where + " is closed");
-            long now = System.nanoTime();
-            if (retryAt != 0 && now - retryAt < 0) {
-                throw new GreylistStoreException("greylist store " + where + " unavailable, next attempt to open it in "
-                        + TimeUnit.NANOSECONDS.toMillis(retryAt - now) + " ms");
-            }
-            try {
-                s = opener.get();
-            } catch (RuntimeException e) {
-                retryAt = now + backoff;
-                backoff = Math.min(backoff * 2, MAX_BACKOFF_NANOS);
-                failed(e);
-                throw e instanceof GreylistStoreException g ? g : new GreylistStoreException(e.getMessage(), e);
-            }
-            retryAt = 0;
-            backoff = TimeUnit.MILLISECONDS.toNanos(500);
-            store = s;
-            LOG.info("greylist store {} opened ({} entries)", s.describe(), safeSize(s));
-            if (s instanceof EmbeddedGreylistStore) startPurger();
-            return s;
-        }
+    @Override
+    protected RuntimeException failure(String message, Throwable cause) {
+        return new GreylistStoreException(message, cause);
+    }
+
+    @Override
+    protected boolean isFailure(RuntimeException e) {
+        return e instanceof GreylistStoreException;
+    }
+
+    @Override
+    protected void openFailed(RuntimeException e) {
+        failed(e);
+    }
+
+    @Override
+    protected void opened(GreylistStore s) {
+        LOG.info("greylist store {} opened ({} entries)", s.describe(), safeSize(s));
+        if (s instanceof EmbeddedGreylistStore) startPurger();
+    }
+
+    /** A broken embedded store (its file failed) is dropped and opened again after the back-off. */
+    @Override
+    protected void operationFailed(GreylistStore s, RuntimeException e) {
+        if (s instanceof EmbeddedGreylistStore em && em.broken()) drop(em);
     }
 
     private static String safeSize(GreylistStore s) {
@@ -144,45 +133,12 @@ public final class ManagedGreylistStore implements GreylistStore {
         });
     }
 
-    /** Runs one operation, timing it and tracking failures. */
     private <T> T call(String op, java.util.function.Function<GreylistStore, T> f) {
-        long t0 = System.nanoTime();
-        try {
-            GreylistStore s = open();
-            T r;
-            try {
-                r = f.apply(s);
-            } catch (GreylistStoreException e) {
-                if (s instanceof EmbeddedGreylistStore em && em.broken()) drop(em);
-                throw e;
-            } catch (RuntimeException e) {
-                throw new GreylistStoreException(where + ": " + e, e);
-            }
-            recovered();
-            return r;
-        } catch (GreylistStoreException e) {
-            failed(e);
-            throw e;
-        } finally {
-            timer(op).record(System.nanoTime() - t0, TimeUnit.NANOSECONDS);
-        }
+        return call(timer(op), f);
     }
 
-    private void drop(GreylistStore s) {
-        synchronized (lock) {
-            if (store == s) {
-                store = null;
-                retryAt = System.nanoTime() + backoff;
-            }
-        }
-        try {
-            s.close();
-        } catch (RuntimeException e) {
-            // it is broken already
-        }
-    }
-
-    private void failed(RuntimeException e) {
+    @Override
+    protected void failed(RuntimeException e) {
         failures.incrementAndGet();
         long now = System.nanoTime();
         if (!failing || now - lastFailureLog > TimeUnit.MINUTES.toNanos(1)) {
@@ -193,7 +149,8 @@ public final class ManagedGreylistStore implements GreylistStore {
         failing = true;
     }
 
-    private void recovered() {
+    @Override
+    protected void recovered() {
         if (failing) {
             failing = false;
             LOG.info("greylist store {} works again after {} failures", where, failures.get());
@@ -272,14 +229,10 @@ public final class ManagedGreylistStore implements GreylistStore {
 
     @Override
     public void close() {
-        synchronized (lock) {
-            closed = true;
+        if (closeStore(() -> {
             if (purger != null) purger.interrupt();
-            if (store != null) {
-                store.close();
-                LOG.info("greylist store {} closed", where);
-                store = null;
-            }
+        })) {
+            LOG.info("greylist store {} closed", where);
         }
     }
 }

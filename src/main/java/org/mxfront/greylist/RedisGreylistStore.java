@@ -15,12 +15,11 @@ import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import org.mxfront.redis.RedisLink;
+import org.mxfront.redis.RedisStore;
 
 /** The Redis store (plain, Sentinel or Cluster). Thread-safe: Lettuce connections are. */
-public final class RedisGreylistStore implements GreylistStore {
+public final class RedisGreylistStore extends RedisStore implements GreylistStore {
     private final String prefix;
-    private final RedisLink link;
     private final RedisClusterCommands<String, String> redis;
 
     /**
@@ -34,12 +33,8 @@ public final class RedisGreylistStore implements GreylistStore {
      * @throws GreylistStoreException when Redis cannot be reached now
      */
     public RedisGreylistStore(String uri, boolean cluster, Duration timeout, String prefix) {
+        super(uri, cluster, timeout, e -> new GreylistStoreException(e.getMessage(), e));
         this.prefix = prefix;
-        try {
-            this.link = new RedisLink(uri, cluster, timeout);
-        } catch (RuntimeException e) {
-            throw new GreylistStoreException(e.getMessage(), e);
-        }
         this.redis = link.commands();
     }
 
@@ -139,16 +134,5 @@ public final class RedisGreylistStore implements GreylistStore {
 
     private GreylistStoreException failure(String what, RuntimeException e) {
         return new GreylistStoreException(link.describe() + ": " + what + " failed: " + e.getMessage(), e);
-    }
-
-    @Override
-    public String type() { return "redis"; }
-
-    @Override
-    public String describe() { return link.describe(); }
-
-    @Override
-    public void close() {
-        link.close();
     }
 }

@@ -4,16 +4,21 @@
 // configured check's admin actions under the name it gives them (/greylist: the greylisting store's
 // list/allow/delete, for `mxfront greylist` while the daemon holds the embedded store's file;
 // /ratelimit: the rate-limit buckets' list/reset, for `mxfront ratelimit`). No check is named here.
+// /api/v1/: the policy store's JSON API, token-authenticated (api/PolicyApi).
 // Config: metrics.listen (default 127.0.0.1:9725; empty turns it off).
 package org.mxfront.metrics;
 
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.netty.buffer.Unpooled;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 
@@ -48,6 +53,15 @@ public final class AdminHttpServer implements AutoCloseable {
         default boolean readOnly(String name, String action) {
             return action.equals("list");
         }
+
+        /**
+         * The policy store's JSON API (paths under /api/): status and JSON body, or null when the
+         * store is off. Authentication is the API's own (bearer tokens), for any client address.
+         */
+        default Map.Entry<Integer, String> api(String method, String path, Map<String, List<String>> params,
+                String authorization, byte[] body) {
+            return null;
+        }
     }
 
     private static final int MAX_BODY = 10 * 1024 * 1024;
@@ -60,7 +74,9 @@ public final class AdminHttpServer implements AutoCloseable {
         this.registry = registry;
         this.admin = admin;
         this.listener = new HttpListener(listen, null, MAX_BODY, "mxfront-http",
-                (r, ch) -> route(r.query(), r.method(), r.body(), r.local()), null);
+                (r, ch) -> r.query().path().startsWith("/api/")
+                        ? api(r.query(), r.method(), r.headers().get(HttpHeaderNames.AUTHORIZATION), r.body())
+                        : route(r.query(), r.method(), r.body(), r.local()), null);
     }
 
     public AdminHttpServer start() throws InterruptedException {
@@ -124,6 +140,16 @@ public final class AdminHttpServer implements AutoCloseable {
                 return text(HttpResponseStatus.OK, admin.admin(name, q.parameters()));
             }
         }
+    }
+
+    private FullHttpResponse api(QueryStringDecoder q, HttpMethod method, String authorization, byte[] body) {
+        Map.Entry<Integer, String> r = admin.api(method.name(), q.path(), q.parameters(), authorization, body);
+        if (r == null) r = Map.entry(404, "{\"error\":\"the policy store is not enabled (policy-store: {enabled: true})\"}");
+        FullHttpResponse resp = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(r.getKey()),
+                Unpooled.wrappedBuffer(r.getValue().getBytes(StandardCharsets.UTF_8)));
+        if (!r.getValue().isEmpty()) resp.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/json");
+        resp.headers().set(HttpHeaderNames.CACHE_CONTROL, "no-store");
+        return resp;
     }
 
     private static FullHttpResponse text(HttpResponseStatus status, String body) {

@@ -7,20 +7,16 @@ package org.mxfront.milter;
 import io.netty.handler.timeout.IdleStateHandler;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.mxfront.config.Settings.MilterSettings;
-import org.mxfront.door.Door;
+import org.mxfront.door.NettyDoor;
 import org.mxfront.door.DoorContext;
 import org.mxfront.door.DoorType;
 import org.mxfront.door.DoorEngine;
-import org.mxfront.door.NettyListener;
 import org.mxfront.metrics.MxMeters;
 import org.mxfront.policy.Fact;
 import org.mxfront.policy.PolicyEngine;
@@ -28,7 +24,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** The milter door. */
-public final class MilterDoor implements Door<MilterDoorSettings> {
+public final class MilterDoor extends NettyDoor<MilterDoorSettings> {
     private static final Logger LOG = LoggerFactory.getLogger(MilterDoor.class);
 
     /** This door's kind, for the registry (org.mxfront.Doors). */
@@ -45,12 +41,11 @@ public final class MilterDoor implements Door<MilterDoorSettings> {
     private final MilterSettings settings;
     private final MilterMeters meters;
     private final AtomicInteger connections = new AtomicInteger();
-    private final ExecutorService executor = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("milter-", 0).factory());
-    private final NettyListener listener = new NettyListener("milter");
     private volatile PolicyEngine engine;
     private volatile MilterSettings current;
 
     public MilterDoor(DoorContext<MilterDoorSettings> ctx, MxMeters meters) {
+        super("milter");
         this.listen = ctx.settings().listen();
         this.settings = ctx.settings().section();
         this.current = settings;
@@ -108,11 +103,6 @@ public final class MilterDoor implements Door<MilterDoorSettings> {
     }
 
     @Override
-    public int port() {
-        return listener.port();
-    }
-
-    @Override
     public void update(DoorContext<MilterDoorSettings> next) {
         if (!next.settings().listen().equals(listen)) LOG.warn("reload: milter.listen changes only on restart");
         engine = usable(checks, next);
@@ -120,18 +110,7 @@ public final class MilterDoor implements Door<MilterDoorSettings> {
     }
 
     @Override
-    public void drain(Duration grace) {
-        listener.drain(grace, connections::get);
-    }
-
-    @Override
-    public String notReady() {
-        return listener.notReady();
-    }
-
-    @Override
-    public void close() {
-        listener.close();
-        executor.shutdownNow();
+    protected int inFlight() {
+        return connections.get();
     }
 }

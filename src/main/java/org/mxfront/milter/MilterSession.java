@@ -41,6 +41,7 @@ import org.mxfront.policy.HeaderCollector;
 import org.mxfront.policy.HeaderRemoval;
 import org.mxfront.policy.PolicyEngine;
 import org.mxfront.policy.PolicySession;
+import org.mxfront.policy.ReplacedHeader;
 import org.mxfront.policy.Stage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -278,6 +279,7 @@ public final class MilterSession implements AutoCloseable {
         long size = 0;
         String declared = parsed.params().get("SIZE");
         if (declared != null && declared.matches("\\d{1,18}")) size = Long.parseLong(declared);
+        p.facts().state().authenticatedUser(macros.get("auth_authen")); // sent with MAIL (Postfix's milter_mail_macros)
         return Answer.of(MilterReplies.render(p.mail(sender, size)));
     }
 
@@ -346,13 +348,23 @@ public final class MilterSession implements AutoCloseable {
                 // forged fields claiming our authserv-id go first, so the indexes are Postfix's own
                 for (int[] r : m.removals) out.add(new MilterResponse.ChangeHeader(r[1], m.removalNames.get(r[0]), ""));
             }
+            if ((actions & MilterProtocol.SMFIF_CHGHDRS) != 0) {
+                // fields a check rewrites in place (the spam check's subject): the first of that name
+                for (ReplacedHeader r : ReplacedHeader.take(p.facts().state())) {
+                    String v = (protocol & MilterProtocol.SMFIP_HDR_LEADSPC) != 0 ? " " + r.value() : r.value();
+                    out.add(new MilterResponse.ChangeHeader(1, r.name(), v));
+                }
+            }
             if ((actions & MilterProtocol.SMFIF_ADDHDRS) != 0) {
+                // several fields asked at one index keep their order: SMFIR_INSHEADER at index, index+1, ...
+                Map<Integer, Integer> atIndex = new HashMap<>();
                 for (AddedHeader h : AddedHeader.take(p.facts().state())) {
+                    int index = h.index() + atIndex.merge(h.index(), 1, Integer::sum) - 1;
                     // libmilter folds with a bare LF; Postfix splits the value at LF into lines (a CR would stay in the line)
                     // and with SMFIP_HDR_LEADSPC agreed, it writes "name:" + value as given: the space is ours to send
                     String v = h.value().replace("\r\n", "\n");
                     if ((protocol & MilterProtocol.SMFIP_HDR_LEADSPC) != 0) v = " " + v;
-                    out.add(new MilterResponse.InsertHeader(h.index(), h.name(), v));
+                    out.add(new MilterResponse.InsertHeader(index, h.name(), v));
                 }
             }
             out.add(MilterReplies.CONTINUE);

@@ -100,6 +100,16 @@ public interface Check {
         return List.of();
     }
 
+    /**
+     * Whether this check's MAIL stage judges a local domain's own senders: it then runs at MAIL under
+     * the policy of the sender's domain when that domain is local (that domain's settings: its recipient
+     * source knows its addresses), and not under the default policy. False (the default) for every
+     * check whose MAIL stage is about the client or the sender from outside.
+     */
+    default boolean judgesOwnSenders() {
+        return false;
+    }
+
     /** The largest message this check lets through; the front door stops reading into the downstream beyond it. */
     default long maxMessageBytes() {
         return Long.MAX_VALUE;

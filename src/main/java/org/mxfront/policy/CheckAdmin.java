@@ -17,6 +17,17 @@ public interface CheckAdmin {
      */
     String run(Map<String, List<String>> params);
 
+    /** Actions under {@code name}, run by {@code run}; {@code list} reads, every other action changes. */
+    static CheckAdmin of(String name, java.util.function.Function<Map<String, List<String>>, String> run) {
+        return new CheckAdmin() {
+            @Override
+            public String name() { return name; }
+
+            @Override
+            public String run(Map<String, List<String>> params) { return run.apply(params); }
+        };
+    }
+
     /** Whether an action only reads (the endpoint serves it on GET; the others need POST). */
     default boolean readOnly(String action) {
         return action.equals("list");

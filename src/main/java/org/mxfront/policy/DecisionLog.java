@@ -112,6 +112,7 @@ public final class DecisionLog {
         if (check != null) sb.append(" check=").append(check);
         sb.append(" session=").append(f.state().id());
         sb.append(" tls=").append(f.client().tls() == null ? "none" : f.client().tls().protocol());
+        f.state().notes().forEach((k, v) -> sb.append(' ').append(k).append('=').append(v));
         return sb.toString();
     }
 }

@@ -40,6 +40,9 @@ public final class PolicyEngine {
     private static final Logger LOG = LoggerFactory.getLogger(PolicyEngine.class);
 
     private final Policy defaultPolicy;
+    /** The default policy without the checks that judge own senders (they run under the sender's domain policy). */
+    private final Policy mailPolicy;
+    private final boolean judgesSenders;
     private final Map<String, Policy> domainPolicies;
     private final Networks relayNetworks;
     private final ReplyCatalogue catalogue;
@@ -82,6 +85,10 @@ public final class PolicyEngine {
             ReplyCatalogue catalogue, String hostname, boolean delayReject, DecisionLog decisionLog,
             MeterRegistry registry, ClientEnricher enricher, DomainDirectory directory) {
         this.directory = directory;
+        this.mailPolicy = new Policy(defaultPolicy.name(), defaultPolicy.checks().stream()
+                .filter(cc -> !cc.check().judgesOwnSenders()).toList(), defaultPolicy.contentKey());
+        this.judgesSenders = java.util.stream.Stream.concat(java.util.stream.Stream.of(defaultPolicy), domainPolicies.values().stream())
+                .flatMap(p -> p.checks().stream()).anyMatch(cc -> cc.check().judgesOwnSenders());
         this.hasSafelist = defaultPolicy.checks().stream().anyMatch(cc -> cc.check() instanceof Safelist);
         this.enricher = enricher;
         this.defaultPolicy = defaultPolicy;
@@ -239,6 +246,26 @@ public final class PolicyEngine {
     public boolean delayReject() { return delayReject; }
     public DecisionLog decisionLog() { return decisionLog; }
 
+    /** The default policy's checks that run at MAIL for every sender (those judging own senders left out). */
+    Policy mailPolicy() { return mailPolicy; }
+
+    /**
+     * At MAIL, for a sender in a local domain: that domain's checks that judge its own senders
+     * ({@link Check#judgesOwnSenders}); null when the sender's domain is not local or has none.
+     */
+    Policy senderPolicy(Mailbox sender) {
+        if (!judgesSenders || sender == null || sender.isNullSender()) return null;
+        String d = sender.domain().toLowerCase(Locale.ROOT);
+        Policy p = directory.policy(d);
+        if (p == null) p = domainPolicies.get(d);
+        if (p == null) return null;
+        List<ConfiguredCheck> own = p.checks().stream().filter(cc -> cc.check().judgesOwnSenders()).toList();
+        return own.isEmpty() ? null : new Policy(p.name(), own, p.contentKey());
+    }
+
+    /** Whether any policy has a check that judges its own senders at MAIL. */
+    boolean judgesSenders() { return judgesSenders; }
+
     /** The policy for a recipient: its domain's when the domain is local, the default one otherwise. */
     public Policy policyFor(Mailbox recipient) {
         Policy p = directory.policy(recipient.domain());
@@ -329,6 +356,19 @@ public final class PolicyEngine {
     }
 
     /**
+     * Renders a negative verdict: a Defer of a permanent (5xx) entry in its temporary form (550 5.4.6 as
+     * 450 4.4.6); a Reject with the reply code it may override (the spam check's 551).
+     */
+    public Reply render(Verdict v, Facts f) {
+        Code code = v.code();
+        if (v instanceof Verdict.Defer && code.smtpCode() >= 500) {
+            return catalogue.render(code, code.smtpCode() - 100, "4" + code.enhanced().substring(1), v.vars(), f.client().ip(),
+                    hostname);
+        }
+        return catalogue.render(code, v.replyCode(), code.enhanced(), v.vars(), f.client().ip(), hostname);
+    }
+
+    /**
      * Runs one stage of a policy.
      *
      * @return the first enforcing negative verdict, or {@link Decision#PROCEED}
@@ -371,7 +411,7 @@ public final class PolicyEngine {
                 continue;
             }
             if (tracer != null) tracer.accept(new Finding(stage, cc.name(), cc.mode(), v,
-                    v.negative() ? render(v.code(), v.vars(), facts) : null));
+                    v.negative() ? render(v, facts) : null));
             switch (v) {
                 case Verdict.Continue c -> { }
                 case Verdict.Accept a -> {
@@ -409,9 +449,9 @@ public final class PolicyEngine {
     }
 
     private Decision negative(ConfiguredCheck cc, Stage stage, Facts facts, Verdict v) {
-        Reply reply = render(v.code(), v.vars(), facts);
+        Reply reply = render(v, facts);
         if (cc.mode() == Mode.LOG_ONLY) {
-            count(v.code(), stage, cc.name(), "log-only");
+            count(v, stage, cc.name(), "log-only");
             decisionLog.write("reject_warning", stageName(stage), facts, reply, cc.name());
             return null;
         }
@@ -420,7 +460,7 @@ public final class PolicyEngine {
 
     /** Logs and counts a decision that the front door is applying now. */
     void applied(Decision d, Stage stage, Facts facts) {
-        count(d.verdict().code(), stage, d.check(), "enforce");
+        count(d.verdict(), stage, d.check(), "enforce");
         String action = switch (d.verdict()) {
             case Verdict.Disconnect x -> "disconnect";
             case Verdict.Defer x -> "defer";
@@ -436,11 +476,13 @@ public final class PolicyEngine {
         }
     }
 
-    private void count(Code code, Stage stage, String check, String mode) {
-        String key = code.name() + '|' + stage + '|' + check + '|' + mode;
+    private void count(Verdict v, Stage stage, String check, String mode) {
+        Code code = v.code();
+        boolean permanent = code.smtpCode() >= 500 && !(v instanceof Verdict.Defer);
+        String key = code.name() + '|' + permanent + '|' + stage + '|' + check + '|' + mode;
         counters.computeIfAbsent(key, k -> Counter.builder(MeterNames.REJECTIONS)
                 .description("Negative policy decisions by reply code, class, stage and check")
-                .tag("code", catalogue.id(code)).tag("class", code.smtpCode() >= 500 ? "permanent" : "temporary")
+                .tag("code", catalogue.id(code)).tag("class", permanent ? "permanent" : "temporary")
                 .tag("stage", stage.name().toLowerCase(Locale.ROOT))
                 .tag("check", check == null ? "none" : check).tag("mode", mode).register(registry)).increment();
     }

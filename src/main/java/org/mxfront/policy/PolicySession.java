@@ -134,7 +134,9 @@ public final class PolicySession {
      */
     public boolean mayBlock(Stage stage, Mailbox recipient) {
         return switch (stage) {
-            case CONNECT, HELO, MAIL -> engine.mayBlock(engine.defaultPolicy(), stage, facts, readers);
+            case CONNECT, HELO -> engine.mayBlock(engine.defaultPolicy(), stage, facts, readers);
+            // the sender is not known yet: a domain's own-sender checks (a directory lookup) may run
+            case MAIL -> engine.judgesSenders() || engine.mayBlock(engine.mailPolicy(), stage, facts, readers);
             case RCPT -> (pending == null || engine.hasSafelist()) && engine.mayBlock(engine.policyFor(recipient), stage, facts, readers);
             case HEADERS, END_OF_DATA -> engine.mayBlock(content(), stage, facts, readers);
         };
@@ -190,8 +192,14 @@ public final class PolicySession {
     /** MAIL stage: starts a transaction. */
     public Decision mail(Mailbox sender, long declaredSize) {
         resetTransaction();
+        facts.state().clearNotes();
         facts = facts.withSender(sender, declaredSize);
-        Decision d = run(engine.defaultPolicy(), Stage.MAIL);
+        Decision d = run(engine.mailPolicy(), Stage.MAIL);
+        if (d.proceed()) {
+            // a local domain's own checks on its senders (unlisted senders): that domain's settings
+            Policy own = engine.senderPolicy(sender);
+            if (own != null) d = run(own, Stage.MAIL);
+        }
         if (engine.hasSafelist() && engine.liftable(engine.defaultPolicy(), d)) {
             mailPending = d;
             return Decision.PROCEED;
@@ -214,6 +222,10 @@ public final class PolicySession {
             if (safe != null && engine.liftable(policy, held)) {
                 org.slf4j.LoggerFactory.getLogger(PolicySession.class).info("safe entry lifts {} ({}) for {} to <{}>: {}",
                         held.check(), engine.catalogue().id(held.verdict().code()), f.client().logName(), recipient.address(), safe);
+                if (tracer != null) {
+                    tracer.accept(new Finding(Stage.RCPT, held.check() + " (lifted by safe entry: " + safe + ")", Mode.ENFORCE,
+                            Verdict.CONTINUE, null));
+                }
                 continue;
             }
             engine.applied(held, Stage.RCPT, f);
@@ -223,7 +235,7 @@ public final class PolicySession {
         if (d.proceed() && contentPolicy != null && (!contentPolicy.contentKey().equals(policy.contentKey())
                 || (transactionSafe != null) != (safe != null) && engine.contentLiftable(policy))) {
             Verdict v = new Verdict.Defer(Code.MIXED_CONTENT_POLICY, Map.of("recipient", recipient.address()));
-            d = new Decision(v, "content-policy", engine.render(v.code(), v.vars(), f));
+            d = new Decision(v, "content-policy", engine.render(v, f));
         }
         if (!d.proceed()) engine.applied(d, Stage.RCPT, f);
         return d;
@@ -260,7 +272,9 @@ public final class PolicySession {
     public void openMessage() {
         closeMessage();
         AddedHeader.take(facts.state()); // none left over from a message refused after a check asked for one
+        ReplacedHeader.take(facts.state());
         HeaderRemoval.clear(facts.state());
+        facts.state().clearNotes();
         for (ConfiguredCheck cc : content().checks()) {
             if (cc.check() instanceof MessageCheck mc && cc.check().stages().contains(Stage.END_OF_DATA)) {
                 readers.put(cc, mc.open(facts));
@@ -304,7 +318,7 @@ public final class PolicySession {
 
     /** Logs and counts a refusal the front door makes itself (protocol errors, downstream faults). */
     public Decision refuse(Stage stage, Verdict verdict, String reason) {
-        Decision d = new Decision(verdict, reason, engine.render(verdict.code(), verdict.vars(), facts));
+        Decision d = new Decision(verdict, reason, engine.render(verdict, facts));
         engine.applied(d, stage, facts);
         return d;
     }

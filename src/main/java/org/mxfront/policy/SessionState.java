@@ -18,7 +18,9 @@ public final class SessionState {
     private final String id = newId();
     private final Map<Object, Object> values = new HashMap<>();
     private final java.util.Set<String> tags = new java.util.TreeSet<>();
+    private final java.util.Map<String, String> notes = new java.util.LinkedHashMap<>();
     private boolean dryRun;
+    private String authenticatedUser;
 
     /**
      * This connection's id: in every decision log line ({@code session=}) and in the Received header
@@ -67,6 +69,40 @@ public final class SessionState {
 
     public boolean hasTag(String name) {
         return tags.contains(name);
+    }
+
+    /**
+     * Adds {@code key=value} to the decision log lines of the current message (the spam check's score
+     * and symbols on the line of the refusal or the acceptance). Keys are lower-case words with
+     * underscores; the value is written without spaces. Forgotten when the next transaction starts.
+     */
+    public void note(String key, String value) {
+        notes.put(key, value.replaceAll("[\\s\\p{Cntrl}]", "_"));
+    }
+
+    /** The notes of the current message, in the order given. */
+    public java.util.Map<String, String> notes() {
+        return java.util.Collections.unmodifiableMap(notes);
+    }
+
+    /** Forgets the notes (a new transaction starts). */
+    public void clearNotes() {
+        notes.clear();
+    }
+
+    /**
+     * The client authenticated (SMTP AUTH) as this user: Postfix's {@code sasl_username} at the policy
+     * door, the {@code {auth_authen}} macro at the milter door; null when it did not (always at the SMTP
+     * door, an inbound MX without AUTH). Rate-limit keys {@code sasl-user}/{@code sasl-domain} and the
+     * unlisted-sender rule read it.
+     */
+    public String authenticatedUser() {
+        return authenticatedUser;
+    }
+
+    /** Sets (or, with null or empty, clears) the authenticated user. */
+    public void authenticatedUser(String user) {
+        authenticatedUser = user == null || user.isEmpty() ? null : user;
     }
 
     /** This session is a dry run ({@code mxfront explain}): checks must not change shared state. */

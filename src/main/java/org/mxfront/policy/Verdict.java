@@ -12,18 +12,32 @@ public sealed interface Verdict {
     /** Stop evaluating this stage and let the conversation go on (an allow-list hit). */
     record Accept(String reason) implements Verdict {}
 
-    /** Permanent refusal (5xx). */
-    record Reject(Code code, Map<String, String> vars) implements Verdict {
+    /**
+     * Permanent refusal (5xx).
+     *
+     * @param smtpCode the reply code to print instead of the entry's (a 5xx, same enhanced code), or 0
+     *                 for the entry's own: an operator may choose 551 for the spam refusal, as seed 003 does
+     */
+    record Reject(Code code, Map<String, String> vars, int smtpCode) implements Verdict {
         public Reject {
             if (code.smtpCode() < 500) throw new IllegalArgumentException(code + " is not a 5xx code");
+            if (smtpCode != 0 && (smtpCode < 500 || smtpCode > 599)) throw new IllegalArgumentException(smtpCode + " is not a 5xx code");
             vars = Map.copyOf(vars);
+        }
+
+        public Reject(Code code, Map<String, String> vars) {
+            this(code, vars, 0);
         }
     }
 
-    /** Temporary refusal (4xx): the client should try again later. */
+    /**
+     * Temporary refusal (4xx): the client should try again later. A 5xx entry here is sent in its
+     * temporary form (550 5.4.6 as 450 4.4.6): an operator made a permanent refusal temporary
+     * (a rate-limit rule's {@code temporary: true}).
+     */
     record Defer(Code code, Map<String, String> vars) implements Verdict {
         public Defer {
-            if (code.smtpCode() >= 500) throw new IllegalArgumentException(code + " is not a 4xx code");
+            if (code.smtpCode() == 421) throw new IllegalArgumentException(code + " closes the connection: a Disconnect");
             vars = Map.copyOf(vars);
         }
     }
@@ -59,6 +73,13 @@ public sealed interface Verdict {
             case Continue c -> Map.of();
             case Accept a -> Map.of();
         };
+    }
+
+    /** The SMTP reply code to print: the entry's own unless a Reject overrides it. */
+    default int replyCode() {
+        if (this instanceof Reject r && r.smtpCode() != 0) return r.smtpCode();
+        Code c = code();
+        return c == null ? 0 : c.smtpCode();
     }
 
     /** True for Reject, Defer and Disconnect. */

@@ -61,6 +61,7 @@ final class MessageState {
             d = session.helo(r.helo());
         }
         if (d.proceed() && stage.compareTo(Stage.MAIL) >= 0 && !mailDone) {
+            session.facts().state().authenticatedUser(r.saslUsername());
             d = session.mail(PolicyMapper.mailbox(r.sender()), r.size());
             mailDone = d.proceed();
         }

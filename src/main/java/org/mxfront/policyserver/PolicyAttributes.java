@@ -30,6 +30,8 @@ public final class PolicyAttributes {
     public static final String ACTION = "action";
     /** TLS protocol of the client's session (TLSv1.3), empty in clear. */
     public static final String ENCRYPTION_PROTOCOL = "encryption_protocol";
+    /** The SASL login name of an authenticated client (Postfix 2.2+), empty when it did not authenticate. */
+    public static final String SASL_USERNAME = "sasl_username";
     public static final String ENCRYPTION_CIPHER = "encryption_cipher";
     public static final String ENCRYPTION_KEYSIZE = "encryption_keysize";
 

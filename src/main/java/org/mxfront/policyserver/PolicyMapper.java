@@ -31,7 +31,7 @@ import org.slf4j.LoggerFactory;
  * </ul>
  * The client's TLS session (Postfix's {@code encryption_*} attributes) reaches the engine as after
  * STARTTLS, so tls-required works here. Connections per address are unknown (0): connection-limit has
- * no opinion, and is skipped anyway ({@link DoorChecks}).
+ * no opinion, and is skipped anyway (org.mxfront.door.DoorEngine: it needs what this door cannot supply).
  * A refusal at CONNECT, HELO or MAIL stage sticks to the message: every later request of it gets it.
  */
 public final class PolicyMapper {

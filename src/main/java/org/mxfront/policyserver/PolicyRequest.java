@@ -49,6 +49,9 @@ public record PolicyRequest(Map<String, String> attributes) {
         return new TlsInfo(protocol, get(PolicyAttributes.ENCRYPTION_CIPHER), (int) number(PolicyAttributes.ENCRYPTION_KEYSIZE, 65535));
     }
 
+    /** The SASL login name, empty when the client did not authenticate. */
+    public String saslUsername() { return get(PolicyAttributes.SASL_USERNAME); }
+
     public int clientPort() { return (int) number(PolicyAttributes.CLIENT_PORT, 65535); }
 
     /** The {@code size} attribute; 0 when absent or not a number. */

@@ -7,18 +7,14 @@ package org.mxfront.policyserver;
 import io.netty.handler.timeout.IdleStateHandler;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.mxfront.config.Settings.PolicyServerSettings;
-import org.mxfront.door.Door;
+import org.mxfront.door.NettyDoor;
 import org.mxfront.door.DoorContext;
 import org.mxfront.door.DoorType;
 import org.mxfront.door.DoorEngine;
-import org.mxfront.door.NettyListener;
 import org.mxfront.metrics.MxMeters;
 import org.mxfront.policy.Decision;
 import org.mxfront.policy.Fact;
@@ -27,7 +23,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** The policy-delegation door. */
-public final class PolicyServerDoor implements Door<PolicyDoorSettings> {
+public final class PolicyServerDoor extends NettyDoor<PolicyDoorSettings> {
     private static final Logger LOG = LoggerFactory.getLogger(PolicyServerDoor.class);
 
     /** This door's kind, for the registry (org.mxfront.Doors). */
@@ -39,8 +35,6 @@ public final class PolicyServerDoor implements Door<PolicyDoorSettings> {
     private final Traffic traffic;
     private final InstanceTable instances;
     private final PolicyMapper mapper;
-    private final ExecutorService executor = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("policy-", 0).factory());
-    private final NettyListener listener = new NettyListener("policy");
     private volatile PolicyEngine engine;
     /** Postfix sends attributes: neither the connection nor the message reaches this door. */
     private final DoorEngine checks = new DoorEngine("policy", Set.of(), Map.of(
@@ -49,6 +43,7 @@ public final class PolicyServerDoor implements Door<PolicyDoorSettings> {
             Fact.HEADER_EDIT, "a policy service cannot add headers (use the milter door)"));
 
     public PolicyServerDoor(DoorContext<PolicyDoorSettings> ctx, MxMeters meters) {
+        super("policy");
         this.listen = ctx.settings().listen();
         this.settings = ctx.settings().section();
         this.meters = new PolicyMeters(meters);
@@ -97,11 +92,6 @@ public final class PolicyServerDoor implements Door<PolicyDoorSettings> {
     }
 
     @Override
-    public int port() {
-        return listener.port();
-    }
-
-    @Override
     public void update(DoorContext<PolicyDoorSettings> next) {
         if (!next.settings().equals(new PolicyDoorSettings(listen, settings))) {
             LOG.warn("reload: policy-server settings change only on restart");
@@ -110,18 +100,7 @@ public final class PolicyServerDoor implements Door<PolicyDoorSettings> {
     }
 
     @Override
-    public void drain(Duration grace) {
-        listener.drain(grace, traffic::inFlight);
-    }
-
-    @Override
-    public String notReady() {
-        return listener.notReady();
-    }
-
-    @Override
-    public void close() {
-        listener.close();
-        executor.shutdownNow();
+    protected int inFlight() {
+        return traffic.inFlight();
     }
 }

@@ -18,36 +18,27 @@ import java.util.function.Function;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import org.mxfront.mail.MeterNames;
+import org.mxfront.redis.ManagedStore;
 import org.mxfront.metrics.MxMeters;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** A lazily opened, self-healing, metered store. Thread-safe. */
-public final class ManagedRateLimitStore implements RateLimitStore {
+public final class ManagedRateLimitStore extends ManagedStore<RateLimitStore> implements RateLimitStore {
     private static final Logger LOG = LoggerFactory.getLogger(ManagedRateLimitStore.class);
     /** Store operations (seconds), by store type and operation. */
     public static final String STORE_LATENCY = MeterNames.RATELIMIT_STORE_LATENCY;
     private static final long MAX_BACKOFF_NANOS = TimeUnit.SECONDS.toNanos(10);
 
-    private final String type;
-    private final String where;
-    private final Supplier<RateLimitStore> opener;
     private final MeterRegistry registry;
-    private final Object lock = new Object();
     private final LongSupplier localMicros;
-    private volatile RateLimitStore store;
-    private volatile boolean closed;
-    private long retryAt;
-    private long backoff = TimeUnit.MILLISECONDS.toNanos(200);
     private volatile boolean failing;
     private final AtomicLong failures = new AtomicLong();
     private final Timer acquireTimer;
 
     ManagedRateLimitStore(String type, String where, Supplier<RateLimitStore> opener, LongSupplier localMicros,
             MeterRegistry registry) {
-        this.type = type;
-        this.where = where;
-        this.opener = opener;
+        super("rate-limit store", type, where, opener, Duration.ofMillis(200), Duration.ofNanos(MAX_BACKOFF_NANOS));
         this.localMicros = localMicros;
         this.registry = registry;
         this.acquireTimer = timer("acquire");
@@ -87,55 +78,23 @@ public final class ManagedRateLimitStore implements RateLimitStore {
         }
     }
 
-    private RateLimitStore open() {
-        RateLimitStore s = store;
-        if (s != null) return s;
-        synchronized (lock) {
-            if (store != null) return store;
-            if (closed) throw new RateLimitStoreException("rate-limit store " + where + " is closed", null);
-            long now = System.nanoTime();
-            if (retryAt != 0 && now - retryAt < 0) {
-                throw new RateLimitStoreException("rate-limit store " + where + " unavailable, next attempt to open it in "
-                        + TimeUnit.NANOSECONDS.toMillis(retryAt - now) + " ms", null);
-            }
-            try {
-                s = opener.get();
-            } catch (RuntimeException e) {
-                retryAt = now + backoff;
-                backoff = Math.min(backoff * 2, MAX_BACKOFF_NANOS);
-                throw e instanceof RateLimitStoreException r ? r : new RateLimitStoreException(e.getMessage(), e);
-            }
-            retryAt = 0;
-            backoff = TimeUnit.MILLISECONDS.toNanos(200);
-            store = s;
-            LOG.info("rate-limit store {} opened", s.describe());
-            return s;
-        }
+    @Override
+    protected RuntimeException failure(String message, Throwable cause) {
+        return new RateLimitStoreException(message, cause);
     }
 
-    private <T> T call(Timer timer, Function<RateLimitStore, T> f) {
-        long t0 = System.nanoTime();
-        try {
-            RateLimitStore s = open();
-            T r;
-            try {
-                r = f.apply(s);
-            } catch (RateLimitStoreException e) {
-                throw e;
-            } catch (RuntimeException e) {
-                throw new RateLimitStoreException(where + ": " + e, e);
-            }
-            recovered();
-            return r;
-        } catch (RateLimitStoreException e) {
-            failed(e);
-            throw e;
-        } finally {
-            timer.record(System.nanoTime() - t0, TimeUnit.NANOSECONDS);
-        }
+    @Override
+    protected boolean isFailure(RuntimeException e) {
+        return e instanceof RateLimitStoreException;
     }
 
-    private void failed(RuntimeException e) {
+    @Override
+    protected void opened(RateLimitStore s) {
+        LOG.info("rate-limit store {} opened", s.describe());
+    }
+
+    @Override
+    protected void failed(RuntimeException e) {
         failures.incrementAndGet();
         synchronized (lock) {
             if (failing) return;
@@ -145,7 +104,8 @@ public final class ManagedRateLimitStore implements RateLimitStore {
                 where, e.getMessage());
     }
 
-    private void recovered() {
+    @Override
+    protected void recovered() {
         if (!failing) return;
         long n;
         synchronized (lock) {
@@ -196,12 +156,6 @@ public final class ManagedRateLimitStore implements RateLimitStore {
 
     @Override
     public void close() {
-        synchronized (lock) {
-            closed = true;
-            if (store != null) {
-                store.close();
-                store = null;
-            }
-        }
+        closeStore(() -> {});
     }
 }

@@ -4,6 +4,9 @@
 // needs nothing but the daemon's address).
 package org.mxfront.ratelimit;
 
+import static org.mxfront.admin.AdminParams.one;
+import static org.mxfront.admin.AdminParams.required;
+
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -71,16 +74,5 @@ public final class RateLimitAdmin {
     public static String reset(RateLimitStore store, String key) {
         if (!store.reset(key.trim())) throw new java.util.NoSuchElementException("no bucket " + key.trim());
         return "reset " + key.trim() + "\n";
-    }
-
-    private static String one(Map<String, List<String>> p, String k, String def) {
-        List<String> v = p.get(k);
-        return v == null || v.isEmpty() || v.get(0).isEmpty() ? def : v.get(0);
-    }
-
-    private static String required(Map<String, List<String>> p, String k) {
-        String v = one(p, k, null);
-        if (v == null) throw new IllegalArgumentException(k + " is required");
-        return v;
     }
 }

@@ -19,10 +19,10 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.mxfront.redis.RedisLink;
+import org.mxfront.redis.RedisStore;
 
 /** The Redis store (plain, Sentinel or Cluster). Thread-safe. */
-public final class RedisRateLimitStore implements RateLimitStore {
+public final class RedisRateLimitStore extends RedisStore implements RateLimitStore {
     /**
      * KEYS: the buckets; ARGV[1]: 1 for a dry run; then per bucket: interval T, tolerance tau (both
      * microseconds), cost. Returns {allowed, index of the first limited bucket (1-based, 0 if none),
@@ -66,7 +66,6 @@ public final class RedisRateLimitStore implements RateLimitStore {
             """;
 
     private final String prefix;
-    private final RedisLink link;
     private final RedisClusterCommands<String, String> redis;
     private final String sha;
 
@@ -76,12 +75,8 @@ public final class RedisRateLimitStore implements RateLimitStore {
      * @throws RateLimitStoreException when Redis cannot be reached now
      */
     public RedisRateLimitStore(String uri, boolean cluster, Duration timeout, String prefix) {
+        super(uri, cluster, timeout, e -> new RateLimitStoreException(e.getMessage(), e));
         this.prefix = prefix;
-        try {
-            this.link = new RedisLink(uri, cluster, timeout);
-        } catch (RuntimeException e) {
-            throw new RateLimitStoreException(e.getMessage(), e);
-        }
         this.redis = link.commands();
         this.sha = redis.digest(SCRIPT);
     }
@@ -175,16 +170,5 @@ public final class RedisRateLimitStore implements RateLimitStore {
         } catch (RuntimeException e) {
             throw new RateLimitStoreException(link.describe() + ": TIME failed: " + e.getMessage(), e);
         }
-    }
-
-    @Override
-    public String type() { return "redis"; }
-
-    @Override
-    public String describe() { return link.describe(); }
-
-    @Override
-    public void close() {
-        link.close();
     }
 }

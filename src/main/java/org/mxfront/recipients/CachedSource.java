@@ -1,5 +1,6 @@
-// A recipient source behind two Caffeine caches' worth of TTLs: an address that exists is
-// remembered for positive-ttl, one that does not for negative-ttl; "unavailable" is never kept, so
+// A recipient source behind two Caffeine caches' worth of TTLs: an active address is remembered
+// for positive-ttl, one that does not exist or whose account is not active (suspended, full) for
+// negative-ttl, so that a reactivated account takes mail again soon; "unavailable" is never kept, so
 // a directory that comes back is asked again at once. Counts hits, misses, results and latency.
 package org.mxfront.recipients;
 
@@ -34,7 +35,7 @@ public final class CachedSource implements RecipientSource {
         this.cache = Caffeine.newBuilder().maximumSize(maxEntries).ticker(ticker).expireAfter(new Expiry<String, Lookup>() {
             @Override
             public long expireAfterCreate(String key, Lookup value, long currentTime) {
-                return value instanceof Lookup.Found ? pos : neg;
+                return value instanceof Lookup.Found f && f.state() == AccountState.ACTIVE ? pos : neg;
             }
 
             @Override
@@ -62,7 +63,7 @@ public final class CachedSource implements RecipientSource {
             l = inner.lookup(localPart, domain);
             meters.latency(System.nanoTime() - t0);
             long ttl = switch (l) {
-                case Lookup.Found f -> positiveNanos;
+                case Lookup.Found f -> f.state() == AccountState.ACTIVE ? positiveNanos : negativeNanos;
                 case Lookup.NotFound n -> negativeNanos;
                 case Lookup.Unavailable u -> 0;
             };

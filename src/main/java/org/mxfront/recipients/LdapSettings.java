@@ -6,6 +6,9 @@ import com.unboundid.ldap.sdk.Filter;
 import com.unboundid.ldap.sdk.LDAPException;
 import com.unboundid.ldap.sdk.LDAPURL;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
 
 /**
  * Where and how to ask the directory.
@@ -21,10 +24,31 @@ import java.time.Duration;
  * @param responseTimeout       the most one search may wait (UnboundID's default is 5 minutes: far too long at RCPT)
  * @param maxConnectionAge      a connection older than this is replaced (load balancers and firewalls drop old ones)
  * @param healthCheckInterval   how often idle connections are checked (a read of the root DSE)
+ * @param statusAttribute       the account-status attribute read in the same search (Zimbra's
+ *                              {@code zimbraAccountStatus}); empty: no status, every entry found is active
+ * @param statusValues          its values (lower-case) and the state each means; a value not listed is active
  */
 public record LdapSettings(String url, String bindDn, String bindPassword, String baseDn, String filter,
         Integer poolSize, Duration connectTimeout, Duration responseTimeout, Duration maxConnectionAge,
-        Duration healthCheckInterval) {
+        Duration healthCheckInterval, String statusAttribute, Map<String, AccountState> statusValues) {
+    /**
+     * Zimbra's account states: {@code closed} and {@code pending} accounts bounce mail in Zimbra, so they
+     * are suspended here; {@code maintenance} queues it (a 4xx here); {@code locked} and {@code lockout}
+     * only stop logins (Zimbra delivers), so they stay active.
+     */
+    public static final Map<String, AccountState> ZIMBRA_STATUS_VALUES = Map.of(
+            "active", AccountState.ACTIVE, "locked", AccountState.ACTIVE, "lockout", AccountState.ACTIVE,
+            "closed", AccountState.SUSPENDED, "pending", AccountState.SUSPENDED,
+            "maintenance", AccountState.MAINTENANCE);
+
+    /** The settings before account states (the status attribute and values take Zimbra's defaults). */
+    public LdapSettings(String url, String bindDn, String bindPassword, String baseDn, String filter,
+            Integer poolSize, Duration connectTimeout, Duration responseTimeout, Duration maxConnectionAge,
+            Duration healthCheckInterval) {
+        this(url, bindDn, bindPassword, baseDn, filter, poolSize, connectTimeout, responseTimeout, maxConnectionAge,
+                healthCheckInterval, null, null);
+    }
+
     /** Zimbra's recipient rule: an enabled account's address, alias or the domain's catch-all. */
     public static final String ZIMBRA_FILTER = "(&(|(zimbraMailDeliveryAddress=%s)(zimbraMailAlias=%s)"
             + "(zimbraMailCatchAllAddress=@%d))(zimbraMailStatus=enabled))";
@@ -40,6 +64,20 @@ public record LdapSettings(String url, String bindDn, String bindPassword, Strin
         if (responseTimeout == null) responseTimeout = Duration.ofSeconds(2);
         if (maxConnectionAge == null) maxConnectionAge = Duration.ofMinutes(10);
         if (healthCheckInterval == null) healthCheckInterval = Duration.ofSeconds(30);
+        if (statusAttribute == null) statusAttribute = "zimbraAccountStatus";
+        statusAttribute = statusAttribute.strip();
+        if (statusValues == null) statusValues = ZIMBRA_STATUS_VALUES;
+        Map<String, AccountState> values = new HashMap<>();
+        for (Map.Entry<String, AccountState> e : statusValues.entrySet()) {
+            if (e.getKey() == null || e.getKey().isBlank() || e.getValue() == null) {
+                throw new IllegalArgumentException("ldap.status-values: each entry is VALUE: active|suspended|maintenance|over-quota");
+            }
+            values.put(e.getKey().strip().toLowerCase(Locale.ROOT), e.getValue());
+        }
+        statusValues = Map.copyOf(values);
+        if (!statusAttribute.isEmpty() && !statusAttribute.matches("[A-Za-z][A-Za-z0-9-]*|[0-9]+(\\.[0-9]+)+")) {
+            throw new IllegalArgumentException("ldap.status-attribute: '" + statusAttribute + "' is not an attribute name");
+        }
         try {
             new LDAPURL(url);
         } catch (LDAPException e) {

@@ -2,7 +2,8 @@
 // documented example), through an UnboundID connection pool with a maximum connection age and
 // background health checks (the pool has no idle timeout of its own); each lookup has one deadline,
 // response-timeout, for checkout, search and a retry together.
-// Any LDAP failure is "unavailable" (a tempfail at RCPT), never "no such user".
+// Any LDAP failure is "unavailable" (a tempfail at RCPT), never "no such user". The entry's
+// account-status attribute (zimbraAccountStatus) comes back in the same search and gives its state.
 package org.mxfront.recipients;
 
 import com.unboundid.ldap.sdk.BindRequest;
@@ -16,9 +17,11 @@ import com.unboundid.ldap.sdk.LDAPURL;
 import com.unboundid.ldap.sdk.ResultCode;
 import com.unboundid.ldap.sdk.SearchRequest;
 import com.unboundid.ldap.sdk.SearchResult;
+import com.unboundid.ldap.sdk.SearchResultEntry;
 import com.unboundid.ldap.sdk.SearchScope;
 import com.unboundid.ldap.sdk.SimpleBindRequest;
 import com.unboundid.ldap.sdk.SingleServerSet;
+import java.util.Locale;
 import javax.net.SocketFactory;
 import javax.net.ssl.SSLSocketFactory;
 
@@ -85,8 +88,9 @@ public final class LdapSource implements RecipientSource {
     public Lookup lookup(String localPart, String domain) {
         SearchRequest req;
         try {
+            String attr = settings.statusAttribute();
             req = new SearchRequest(settings.baseDn(), SearchScope.SUB,
-                    LdapSettings.expand(settings.filter(), localPart, domain), "1.1");
+                    LdapSettings.expand(settings.filter(), localPart, domain), attr.isEmpty() ? "1.1" : attr);
         } catch (LDAPException e) {
             return new Lookup.Unavailable("bad filter for <" + localPart + "@" + domain + ">: " + e.getMessage());
         }
@@ -121,12 +125,12 @@ public final class LdapSource implements RecipientSource {
             try {
                 SearchResult r = c.search(req);
                 p.releaseConnection(c);
-                return r.getEntryCount() > 0 ? new Lookup.Found("directory entry") : new Lookup.NotFound("no directory entry");
+                return r.getEntryCount() > 0 ? found(r.getSearchEntries().get(0)) : new Lookup.NotFound("no directory entry");
             } catch (LDAPSearchException e) {
                 if (ResultCode.isConnectionUsable(e.getResultCode())) {
                     p.releaseConnection(c);
                     if (e.getResultCode() == ResultCode.SIZE_LIMIT_EXCEEDED && e.getEntryCount() > 0) {
-                        return new Lookup.Found("directory entries");
+                        return found(e.getSearchEntries().get(0));
                     }
                     // the directory answered with an error, a missing base DN included (a typo must
                     // never refuse everyone): no answer
@@ -139,6 +143,15 @@ public final class LdapSource implements RecipientSource {
             }
         }
         return new Lookup.Unavailable("ldap " + settings.url() + ": " + why);
+    }
+
+    /** An entry found: its account state from the status attribute (absent or a value not configured: active). */
+    private Lookup.Found found(SearchResultEntry entry) {
+        String attr = settings.statusAttribute();
+        String value = attr.isEmpty() ? null : entry.getAttributeValue(attr);
+        if (value == null) return new Lookup.Found("directory entry");
+        AccountState state = settings.statusValues().getOrDefault(value.strip().toLowerCase(Locale.ROOT), AccountState.ACTIVE);
+        return new Lookup.Found("directory entry, " + attr + "=" + value, state);
     }
 
     @Override

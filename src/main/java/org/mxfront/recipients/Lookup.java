@@ -4,8 +4,17 @@ package org.mxfront.recipients;
 
 /** The answer of a {@link RecipientSource} for one address. */
 public sealed interface Lookup {
-    /** The address exists (or a catch-all takes it). */
-    record Found(String how) implements Lookup {}
+    /** The address exists (or a catch-all takes it), in an account state (active unless the source knows better). */
+    record Found(String how, AccountState state) implements Lookup {
+        public Found {
+            if (state == null) state = AccountState.ACTIVE;
+        }
+
+        /** An active account. */
+        public Found(String how) {
+            this(how, AccountState.ACTIVE);
+        }
+    }
 
     /** The address does not exist: the source answered and said so. */
     record NotFound(String detail) implements Lookup {}
@@ -16,7 +25,7 @@ public sealed interface Lookup {
     /** The metric tag of this answer. */
     default String tag() {
         return switch (this) {
-            case Found f -> "found";
+            case Found f -> f.state() == AccountState.ACTIVE ? "found" : f.state().word().replace('-', '_');
             case NotFound n -> "not_found";
             case Unavailable u -> "error";
         };

@@ -4,6 +4,8 @@
 // The file is read at start (a bad file is a configuration error naming its line), re-read on a
 // configuration reload (SIGHUP builds a new source), and re-read when it changes: a lookup stats it
 // at most once per check-interval. A file that turns bad or vanishes keeps the last good table.
+// An optional second column gives an account's state (`bob@example.com suspended`, `over-quota`,
+// `maintenance`, `active`); any other second word (a Postfix map's `OK`) is ignored, as before.
 package org.mxfront.recipients;
 
 import java.io.IOException;
@@ -14,9 +16,11 @@ import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,7 +30,7 @@ public final class TableSource implements RecipientSource {
     private static final Logger LOG = LoggerFactory.getLogger(TableSource.class);
 
     /** One read of the file: exact addresses (lower-case) and catch-all domains, with what identified the file. */
-    record Table(Set<String> addresses, Set<String> catchAll, Object stamp) {}
+    record Table(Set<String> addresses, Set<String> catchAll, Map<String, AccountState> states, Object stamp) {}
 
     private final Path file;
     private final String delimiter;
@@ -74,10 +78,12 @@ public final class TableSource implements RecipientSource {
         Table t = table;
         String local = localPart.toLowerCase(Locale.ROOT);
         String d = domain.toLowerCase(Locale.ROOT);
-        if (t.addresses().contains(local + "@" + d)) return new Lookup.Found("address");
+        String a = local + "@" + d;
+        if (t.addresses().contains(a)) return new Lookup.Found("address", t.states().get(a));
         if (!delimiter.isEmpty()) {
             int i = local.indexOf(delimiter);
-            if (i > 0 && t.addresses().contains(local.substring(0, i) + "@" + d)) return new Lookup.Found("address without extension");
+            String base = i > 0 ? local.substring(0, i) + "@" + d : null;
+            if (base != null && t.addresses().contains(base)) return new Lookup.Found("address without extension", t.states().get(base));
         }
         if (t.catchAll().contains(d)) return new Lookup.Found("catch-all @" + d);
         return new Lookup.NotFound("not in " + file.getFileName());
@@ -124,29 +130,39 @@ public final class TableSource implements RecipientSource {
 
     /**
      * Parses the file: one entry per line, {@code user@domain} or {@code @domain}; {@code #} starts a
-     * comment; anything after the first word is ignored (so a Postfix map source file, {@code user@dom OK}, works).
+     * comment; a second word that names an account state ({@code suspended}, {@code over-quota},
+     * {@code maintenance}, {@code active}) gives the address's state, anything else after the first word is
+     * ignored (so a Postfix map source file, {@code user@dom OK}, works).
      */
     static Table read(Path f) throws IOException {
         Object stamp = stamp(f);
         List<String> lines = Files.readAllLines(f, StandardCharsets.UTF_8);
         Set<String> addresses = new HashSet<>();
         Set<String> catchAll = new HashSet<>();
+        Map<String, AccountState> states = new HashMap<>();
         for (int i = 0; i < lines.size(); i++) {
             String line = lines.get(i);
             int hash = line.indexOf('#');
             if (hash >= 0) line = line.substring(0, hash);
             line = line.strip();
             if (line.isEmpty()) continue;
-            String entry = line.split("\\s+", 2)[0].toLowerCase(Locale.ROOT);
+            String[] words = line.split("\\s+", 3);
+            String entry = words[0].toLowerCase(Locale.ROOT);
             int at = entry.lastIndexOf('@');
             String domain = at < 0 ? "" : entry.substring(at + 1);
             if (at < 0 || domain.isEmpty() || !domain.matches("[a-z0-9]([a-z0-9.-]*[a-z0-9])?")) {
                 throw new IllegalArgumentException(f + ":" + (i + 1) + ": '" + entry
                         + "' is neither user@domain nor @domain");
             }
-            if (at == 0) catchAll.add(domain);
-            else addresses.add(entry);
+            if (at == 0) {
+                catchAll.add(domain);
+                continue;
+            }
+            addresses.add(entry);
+            AccountState state = words.length > 1 ? AccountState.byWord(words[1].toLowerCase(Locale.ROOT)) : null;
+            if (state != null && state != AccountState.ACTIVE) states.put(entry, state);
+            else states.remove(entry);
         }
-        return new Table(Set.copyOf(addresses), Set.copyOf(catchAll), stamp);
+        return new Table(Set.copyOf(addresses), Set.copyOf(catchAll), Map.copyOf(states), stamp);
     }
 }

@@ -106,35 +106,9 @@ public final class SmtpFrontDoor implements Door<SmtpDoorSettings> {
                 }
                 SmtpConversation c = conn.conversation;
                 c.command(commandString);
-                if (c.inData()) pumpData(conn);
+                if (c.inData()) SmtpFraming.pumpData(c, (BufferedInputStream) conn.session.getRawInput());
             }
         });
-    }
-
-    /** After 354: the raw message bytes go to the conversation until the final dot; what follows stays for the command loop. */
-    private static void pumpData(Connection conn) throws IOException {
-        SmtpConversation c = conn.conversation;
-        BufferedInputStream in = (BufferedInputStream) conn.session.getRawInput();
-        byte[] chunk = new byte[DataReader.CHUNK];
-        try {
-            while (c.inData()) {
-                in.mark(DataReader.CHUNK);
-                int n = in.read(chunk, 0, DataReader.CHUNK);
-                if (n < 0) {
-                    c.clientGone();
-                    return;
-                }
-                int used = c.data(chunk, 0, n);
-                if (used < n) {
-                    in.reset();
-                    long skip = used;
-                    while (skip > 0) skip -= in.skip(skip);
-                }
-            }
-        } catch (IOException e) {
-            c.clientGone();
-            throw e;
-        }
     }
 
     /**
@@ -216,7 +190,7 @@ public final class SmtpFrontDoor implements Door<SmtpDoorSettings> {
     // ---- sessions -------------------------------------------------------------------------------
 
     /** One accepted connection: the SubEtha session, its conversation, and the sweeper's marks. */
-    private final class Connection implements SmtpConversation.Transport {
+    private final class Connection implements SmtpState.Transport {
         final Session session;
         SmtpConversation conversation;
         volatile boolean timedOut;
@@ -399,7 +373,7 @@ public final class SmtpFrontDoor implements Door<SmtpDoorSettings> {
             for (Connection c : connections.values()) {
                 SmtpConversation conv = c.conversation;
                 if (!c.timedOut) {
-                    if (now - conv.deadline > 0) {
+                    if (now - conv.deadline() > 0) {
                         c.timedOut = true;
                         c.forceCloseAt = now + FORCE_CLOSE_NANOS;
                         LOG.info("timeout: {} exceeded its deadline", conv.clientAddress().getHostAddress());

@@ -75,10 +75,13 @@ public final class PolicyStore implements AutoCloseable {
         this.description = jdbcUrl.replaceAll("password=[^&;]*", "password=***");
     }
 
-    /** The JDBC URL of the embedded store under {@code stateDirectory}. */
+    /**
+     * The JDBC URL of the embedded store under {@code stateDirectory}. AUTO_SERVER lets
+     * {@code mxfront admin} open it on the host while the daemon holds it.
+     */
     public static String embeddedUrl(Path stateDirectory) {
         return "jdbc:h2:file:" + stateDirectory.toAbsolutePath().resolve("policy-store")
-                + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH";
+                + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;AUTO_SERVER=TRUE";
     }
 
     public String description() { return description; }

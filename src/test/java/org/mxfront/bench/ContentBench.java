@@ -42,9 +42,9 @@ import org.mxfront.policy.Verdict;
 
 /** {@code main}: prints a Markdown report. */
 public final class ContentBench {
-    static final int ROUNDS = 8;
-    static final int WARMUP = 4;
-    static final int SESSIONS = 50;
+    static final int ROUNDS = Smoke.n(8, 1);
+    static final int WARMUP = Smoke.n(4, 0);
+    static final int SESSIONS = Smoke.n(50, 2);
 
     public static void main(String[] args) throws Exception {
         // the report goes to stdout; one decision line per message would drown it

@@ -28,7 +28,7 @@ import org.xbill.DNS.Type;
 public final class DnsBench {
     private DnsBench() {}
 
-    static final int CONNECTIONS = 2000;
+    static final int CONNECTIONS = Smoke.n(2000, 100);
 
     public static void main(String[] args) throws Exception {
         int port = Integer.parseInt(args[0]);
@@ -42,8 +42,8 @@ public final class DnsBench {
         PolicyEngine dnsbl = engine("  dnsbl:\n    health-check: 0\n" + zones, port);
 
         // Warm up the JIT on addresses outside the measured ranges.
-        perConnection(baseline, 10, 2000);
-        perConnection(dnsbl, 10, 2000);
+        perConnection(baseline, 10, CONNECTIONS);
+        perConnection(dnsbl, 10, CONNECTIONS);
 
         double base = perConnection(baseline, 1, CONNECTIONS);
         double cold = perConnection(dnsbl, 3, CONNECTIONS);   // 127.3.x.y: never looked up before
@@ -60,7 +60,7 @@ public final class DnsBench {
 
         DnsResolver resolver = new DnsResolver(DnsConfig.of(List.of("127.0.0.1:" + port), null, null, null),
                 new SimpleMeterRegistry(), java.time.Clock.systemUTC());
-        int n = 20_000;
+        int n = Smoke.n(20_000, 200);
         double coldRate = throughput(resolver, n, 64);
         throughput(resolver, n, 64);
         double warmRate = throughput(resolver, n, 64);

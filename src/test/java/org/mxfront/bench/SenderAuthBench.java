@@ -31,7 +31,7 @@ import org.mxfront.policy.PolicySession;
 /** {@code main}: prints a Markdown report. */
 public final class SenderAuthBench {
     static final byte[] CRLF = {'\r', '\n'};
-    static final int ROUNDS = 7;
+    static final int ROUNDS = Smoke.n(7, 1);
 
     public static void main(String[] args) throws Exception {
         ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME))
@@ -68,8 +68,8 @@ public final class SenderAuthBench {
             System.out.println("|---|---|---|---|---|---|---|");
             for (Map.Entry<String, byte[]> m : messages.entrySet()) {
                 boolean big = m.getValue().length > 100_000;
-                int warmup = big ? 60 : 3000;
-                int n = big ? 15 : 600;
+                int warmup = Smoke.n(big ? 60 : 3000, 1);
+                int n = Smoke.n(big ? 15 : 600, big ? 2 : 20);
                 check(run(dkim, m.getValue()), true);
                 mean(base, m.getValue(), warmup);
                 mean(dkim, m.getValue(), warmup);
@@ -97,7 +97,7 @@ public final class SenderAuthBench {
             java.security.MessageDigest sha = java.security.MessageDigest.getInstance("SHA-256");
             for (int size : new int[] {4 * 1024, 1024 * 1024}) {
                 byte[] m = message(size);
-                int n = size > 100_000 ? 200 : 20_000;
+                int n = Smoke.n(size > 100_000 ? 200 : 20_000, 10);
                 for (int i = 0; i < n; i++) sha.digest(m);
                 double[] t = new double[ROUNDS];
                 for (int round = 0; round < ROUNDS; round++) {

@@ -77,6 +77,25 @@ class CommandLineTest {
     }
 
     @Test
+    void checkConfigSaysTheSmtpDoorKnowsNoAuthenticatedUser() throws Exception {
+        Path f = tmp.resolve("sasl.yml");
+        Files.writeString(f, "server: {hostname: mx.test}\nchecks:\n  rate-limit:\n    rules:\n"
+                + "      quota: {key: [sasl-user], rate: 100/1h, reply: hourly-sending-quota-exceeded}\n"
+                + "      per-client: {rate: 100/1h}\n");
+        Cli.Run r = run("check-config", f.toString());
+        assertEquals(0, r.exit(), r.err());
+        assertTrue(r.out().contains(f + ": warning: checks.rate-limit.rules.quota: the SMTP door has no SMTP AUTH, so"
+                + " sasl-user/sasl-domain are never known there; the rule counts only at the policy-server and milter doors\n"), r.out());
+        assertTrue(!r.out().contains("rules.per-client"), r.out());
+        Files.writeString(f, "smtp: {enabled: false}\npolicy-server: {enabled: true, listen: \"127.0.0.1:10040\"}\n"
+                + "server: {hostname: mx.test}\nchecks:\n  rate-limit:\n    rules:\n"
+                + "      quota: {key: [sasl-user], rate: 100/1h}\n");
+        r = run("check-config", f.toString());
+        assertEquals(0, r.exit(), r.err());
+        assertTrue(!r.out().contains("warning"), "no SMTP door, no warning: " + r.out());
+    }
+
+    @Test
     void missingFileIsAnError() {
         Cli.Run r = run("check-config", tmp.resolve("nope.yml").toString());
         assertEquals(1, r.exit());

@@ -28,7 +28,8 @@ class CodeTest {
     @Test
     void numbersRunFromOneWithoutGaps() {
         Set<Integer> numbers = Arrays.stream(Code.values()).map(Code::number).collect(Collectors.toSet());
-        for (int n = 1; n <= Code.values().length; n++) assertTrue(numbers.contains(n), "missing number " + n);
+        int max = numbers.stream().mapToInt(Integer::intValue).max().orElse(0);
+        for (int n = 1; n <= max; n++) assertTrue(numbers.contains(n), "missing number " + n);
     }
 
     @Test

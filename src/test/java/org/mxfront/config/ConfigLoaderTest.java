@@ -274,8 +274,8 @@ class ConfigLoaderTest {
                         "expected ADDRESS:PORT (e.g. 127.0.0.1:2525 or [::1]:2525), got '10050'"),
                 new Bad("small milter max-packet-length", H + "milter:\n  max-packet-length: 1000\n", 4,
                         "milter.max-packet-length", "must be at least 65536"),
-                new Bad("unknown check in milter skip-checks", H + "milter:\n  skip-checks: [helo, spam]\n", 4,
-                        "milter.skip-checks[1]", "unknown check 'spam' (known: "
+                new Bad("unknown check in milter skip-checks", H + "milter:\n  skip-checks: [helo, bayes]\n", 4,
+                        "milter.skip-checks[1]", "unknown check 'bayes' (known: "
                         + String.join(", ", new java.util.TreeSet<>(org.mxfront.checks.CheckTypes.BY_NAME.keySet())) + ")"),
                 new Bad("bad milter content-reject", H + "milter:\n  content-reject: bounce\n", 4, "milter.content-reject",
                         "invalid value 'bounce' (expected one of: reject, discard)"),
@@ -304,6 +304,17 @@ class ConfigLoaderTest {
                         "checks.helo.reject-localhost", "invalid value 'maybe' (expected true or false)"),
                 new Bad("enabled not a boolean", H + "checks:\n  helo:\n    enabled: maybe\n", 5, "checks.helo.enabled",
                         "must be true or false"),
+                new Bad("unknown spam backend", H + "checks:\n  spam:\n    backend: spamassassin\n", 5, "checks.spam.backend",
+                        "invalid value 'spamassassin' (expected one of: rspamd, spamd)"),
+                new Bad("spam reply code not a refusal", H + "checks:\n  spam:\n    reply-code: 250\n", 4, "checks.spam",
+                        "reply-code must be 550, 551 or 554"),
+                new Bad("unknown spam action", H + "checks:\n  spam:\n    actions: {maybe: reject}\n", 4, "checks.spam",
+                        "actions: unknown action 'maybe' (known: reject, soft-reject, rewrite-subject, add-header, greylist, no-action)"),
+                new Bad("rspamd url not http", H + "checks:\n  spam:\n    rspamd: {url: \"https://127.0.0.1:11333\"}\n", 5,
+                        "checks.spam.rspamd", "url: expected http://HOST:PORT, got 'https://127.0.0.1:11333'"),
+                new Bad("unknown spam key", H + "checks:\n  spam:\n    treshold: 5\n", 5, "checks.spam.treshold",
+                        "unknown key (known keys here: actions, backend, connect-timeout, headers, log-symbols, max-bytes,"
+                                + " on-failure, reply-code, rspamd, spamd, subject-prefix, thresholds, timeout)"),
                 new Bad("bad whole number", H + "smtp:\n  max-connections: 1.5\n", 4, "smtp.max-connections",
                         "invalid value '1.5' (expected a whole number)"),
                 new Bad("zero max-connections", H + "smtp:\n  max-connections: 0\n", 4, "smtp.max-connections", "must be at least 1"),

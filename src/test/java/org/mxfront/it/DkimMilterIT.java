@@ -45,17 +45,12 @@ class DkimMilterIT {
                 @   IN NS  ns.test.
                 ns  IN A   127.0.0.1
                 """ + "sel._domainkey.bank.test. IN TXT " + quoted(KEY.record()) + "\n"));
-        mx = Mxfront.start(sink.port, """
-                smtp: {enabled: false}
-                milter: {enabled: true, listen: "127.0.0.1:0"}
-                state-directory: %s
-                dns:
-                  resolvers: ["127.0.0.1:%d"]
+        mx = Mxfront.start(sink.port, DoorYaml.milterOnly() + DoorYaml.stateAndResolver(tmp.resolve("state"), nsd.port) + """
                 checks:
                   relay: {}
                   dkim:
                     must-be-signed: [bank.test]
-                """.formatted(tmp.resolve("state"), nsd.port));
+                """);
         postfix = PostfixInstance.start(tmp, sink.port, MilterDoorIT.mainCf(mx.daemon.milterPort(), sink.port));
     }
 

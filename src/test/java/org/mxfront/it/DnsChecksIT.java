@@ -42,6 +42,10 @@ class DnsChecksIT {
             nullmx           IN MX  0 .
             nomail           IN TXT "v=spf1 -all"
             hosted-elsewhere IN MX  10 mx.test.
+            lowest-is-us     IN MX  10 mx.test.
+                             IN MX  20 mx.other.test.
+            backup-is-us     IN MX  10 mx.other.test.
+                             IN MX  20 mx.test.
             other            IN MX  10 mx.other.test.
             host2.client     IN A   127.0.0.2
             host3.client     IN A   127.0.0.99
@@ -147,8 +151,16 @@ class DnsChecksIT {
     void recipientDomainPointingItsMxAtUsHasNoHosting() throws Exception {
         try (SmtpClient c = FrontDoorIT.hello(mx.get(), "127.0.0.2", "client.good.test")) {
             c.command("MAIL FROM:<a@good.test>");
-            assertEquals(List.of("550-5.1.2 XM-RJCT21: Domain hosted-elsewhere.test points its MX at us but has no mail hosting here.",
-                    "550 5.1.2 [127.0.0.2] [mx.test]"), c.command("RCPT TO:<someone@hosted-elsewhere.test>"));
+            assertEquals(List.of("550-5.1.2 XM-RJCT21: Lowest numbered MX record points to local host: hosted-elsewhere.test points its"
+                    + " MX at us but has no mail hosting here.", "550 5.1.2 [127.0.0.2] [mx.test]"),
+                    c.command("RCPT TO:<someone@hosted-elsewhere.test>"));
+            // seed 001's case: the lowest-numbered MX is us, a higher one elsewhere
+            assertEquals(List.of("550-5.1.2 XM-RJCT21: Lowest numbered MX record points to local host: lowest-is-us.test points its"
+                    + " MX at us but has no mail hosting here.", "550 5.1.2 [127.0.0.2] [mx.test]"),
+                    c.command("RCPT TO:<someone@lowest-is-us.test>"));
+            // listed as a backup only: not ours to explain, the relay check decides
+            assertEquals(List.of("550-5.7.1 XM-RJCT06: Unauthorized relay attempt", "550 5.7.1 [127.0.0.2] [mx.test]"),
+                    c.command("RCPT TO:<someone@backup-is-us.test>"));
             assertEquals(List.of("550-5.7.1 XM-RJCT06: Unauthorized relay attempt", "550 5.7.1 [127.0.0.2] [mx.test]"),
                     c.command("RCPT TO:<someone@other.test>"));
             assertEquals(List.of("250 2.1.5 Ok"), c.command("RCPT TO:<bob@example.com>"));

@@ -18,7 +18,7 @@ class DnsblIT {
     @RegisterExtension
     static final SinkFixture sink = new SinkFixture();
     @RegisterExtension
-    static final RbldnsdFixture rbl = new RbldnsdFixture(Map.of(
+    static final RbldnsdFixture rbl = new RbldnsdFixture(datasets(
             "sbl", ":127.0.0.2:Listed in the test SBL\n127.0.0.2\n127.0.0.30\n",
             "sbl6", ":127.0.0.2:Listed in the test SBL\n2001:db8::2\n",
             "xbl", ":127.0.0.4:Listed in the test XBL\n127.0.0.4\n",
@@ -29,13 +29,25 @@ class DnsblIT {
             "allow", ":127.0.0.3:Allowed\n127.0.0.2\n127.0.0.8\n",
             // A zone that refuses our resolver for one client, and keeps its RFC 5782 test point.
             "blocked", ":127.255.255.254:Query via public resolver refused\n127.0.0.20\n",
-            "blockedtp", ":127.0.0.2:Test point\n127.0.0.2\n"),
+            "blockedtp", ":127.0.0.2:Test point\n127.0.0.2\n",
+            // the shipped Spamcop preset, and the README's Senderscore example (answers in 127.0.4.0/24)
+            "spamcop", ":127.0.0.2:Listed by Spamcop (test)\n127.0.0.2\n127.0.0.41\n",
+            "senderscore", ":127.0.4.2:Listed by Senderscore (test)\n127.0.0.42\n",
+            "senderscoretp", ":127.0.4.2:Test point\n127.0.0.2\n"),
             List.of("zen.test:ip4set:sbl", "zen.test:ip6trie:sbl6", "zen.test:ip4set:xbl", "zen.test:ip4set:pbl",
                     "relays.test:ip4set:relays", "own.test:ip4set:own", "generic.test:ip4set:generic",
-                    "allow.test:ip4set:allow", "blocked.test:ip4set:blocked", "blocked.test:ip4set:blockedtp"),
+                    "allow.test:ip4set:allow", "blocked.test:ip4set:blocked", "blocked.test:ip4set:blockedtp",
+                    "spamcop.test:ip4set:spamcop", "senderscore.test:ip4set:senderscore", "senderscore.test:ip4set:senderscoretp"),
             "2.0.0.127.zen.test");
     @RegisterExtension
     static final MxfrontFixture mx = MxfrontFixture.relayingTo(sink).with(() -> config(rbl.port(), "", ""), rbl);
+
+    /** The rbldnsd datasets, name then content (more than Map.of takes). */
+    static Map<String, String> datasets(String... nameContent) {
+        Map<String, String> m = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < nameContent.length; i += 2) m.put(nameContent[i], nameContent[i + 1]);
+        return m;
+    }
 
     /** mxfront with the test zones; the extras are laid into the dnsbl check's and the server's settings. */
     static String config(int dnsPort, String dnsblExtra, String serverExtra) {
@@ -65,6 +77,10 @@ class DnsblIT {
                         answers: [{ addresses: [127.0.0.2], code: own-rbl-listed }]
                       - zone: generic.test
                       - zone: blocked.test
+                      - { preset: spamcop, zone: spamcop.test }
+                      - zone: senderscore.test
+                        name: "Senderscore's Blocklist (remediation: https://senderscore.org/rtbl/)"
+                        answers: [{ addresses: [127.0.4.0/24], code: rbl-listed }]
                   relay: {}
                 """.formatted(serverExtra, dnsPort, dnsblExtra.indent(4).stripTrailing());
     }
@@ -80,6 +96,20 @@ class DnsblIT {
     void sblListedClientIsRefusedAtRcpt() throws Exception {
         assertEquals(List.of("550-5.7.1 XM-RJCT04: IP address 127.0.0.2 is listed in the Spamhaus SBL.",
                 "550 5.7.1 [127.0.0.2] [mx.test]"), rcpt(mx.get(), "127.0.0.2", "bob@example.com"));
+    }
+
+    @Test
+    void spamcopPresetRefusesWithTheSeedsWordingAndLookupLink() throws Exception {
+        assertEquals(List.of("550-5.7.1 XM-RJCT86: The sending server 127.0.0.41 is Blocklisted by Spamcop, see"
+                        + " https://spamcop.net/bl.shtml (an address is removed after 24 hours without new reports).",
+                "550 5.7.1 [127.0.0.41] [mx.test]"), rcpt(mx.get(), "127.0.0.41", "bob@example.com"));
+    }
+
+    @Test
+    void senderscoreExampleOfTheReadme() throws Exception {
+        assertEquals(List.of("550-5.7.1 XM-RJCT57: IP address 127.0.0.42 is listed in Senderscore's Blocklist (remediation:"
+                        + " https://senderscore.org/rtbl/).", "550 5.7.1 [127.0.0.42] [mx.test]"),
+                rcpt(mx.get(), "127.0.0.42", "bob@example.com"));
     }
 
     @Test

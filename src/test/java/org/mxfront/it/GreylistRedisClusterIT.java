@@ -34,18 +34,7 @@ class GreylistRedisClusterIT {
     }
 
     static String yaml() {
-        return """
-                checks:
-                  relay: {}
-                  greylist:
-                    delay: 2s
-                    ipv4-prefix: 32
-                    allow-clients-file: ""
-                    store:
-                      type: redis
-                      redis-uri: redis://127.0.0.1:%d
-                      redis-cluster: true
-                """.formatted(cluster.ports.get(0));
+        return "checks:\n  relay: {}\n" + DoorYaml.GREYLIST_2S + DoorYaml.redisStore("redis://127.0.0.1:" + cluster.ports.get(0), true);
     }
 
     @Test

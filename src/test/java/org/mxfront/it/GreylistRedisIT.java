@@ -33,18 +33,7 @@ class GreylistRedisIT {
     static final MxfrontFixture b = MxfrontFixture.relayingTo(sink).with(GreylistRedisIT::yaml, redis);
 
     static String yaml() {
-        return """
-                checks:
-                  relay: {}
-                  greylist:
-                    delay: 2s
-                    ipv4-prefix: 32
-                    allow-clients-file: ""
-                    store:
-                      type: redis
-                      redis-uri: %s
-                      timeout: 500ms
-                """.formatted(redis.uri());
+        return "checks:\n  relay: {}\n" + DoorYaml.GREYLIST_2S + DoorYaml.redisStore(redis.uri(), false);
     }
 
     @Test

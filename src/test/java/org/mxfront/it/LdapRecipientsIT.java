@@ -1,7 +1,11 @@
 // The recipients check's ldap source against a real OpenLDAP slapd on loopback, loaded with
 // Zimbra-style entries: addresses and aliases found case-insensitively, a locked account and an
 // unknown address refused with XM-RJCT20, a domain catch-all, a filter-breaking local part escaped,
-// and the directory killed or frozen: 451 4.4.3 XM-RJCT78 (never a 5xx) until it is back.
+// and the directory killed or frozen: 451 4.4.3 XM-RJCT78 (never a 5xx) until it is back. Account
+// states from zimbraAccountStatus, read in the same search (issue 24): active and locked take mail,
+// closed and pending get 554 5.7.1 XM-RJCT87 "USER IS SUSPENDED", maintenance 450 4.2.1 XM-RJCT93;
+// a sender in zim.test the directory does not know gets 550 5.1.0 XM-RJCT92 at MAIL (unlisted-sender: all),
+// looked up in zim.test's own source (the top-level source stays downstream).
 package org.mxfront.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -46,12 +50,63 @@ class LdapRecipientsIT {
             zimbraMailDeliveryAddress: inbox@catch.test
             zimbraMailCatchAllAddress: @catch.test
             zimbraMailStatus: enabled
+
+            dn: uid=active,dc=test
+            objectClass: inetOrgPerson
+            objectClass: zimbraMailRecipient
+            uid: active
+            cn: active
+            sn: S
+            zimbraMailDeliveryAddress: active@zim.test
+            zimbraMailStatus: enabled
+            zimbraAccountStatus: active
+
+            dn: uid=locked,dc=test
+            objectClass: inetOrgPerson
+            objectClass: zimbraMailRecipient
+            uid: locked
+            cn: locked
+            sn: S
+            zimbraMailDeliveryAddress: locked@zim.test
+            zimbraMailStatus: enabled
+            zimbraAccountStatus: locked
+
+            dn: uid=closed,dc=test
+            objectClass: inetOrgPerson
+            objectClass: zimbraMailRecipient
+            uid: closed
+            cn: closed
+            sn: S
+            zimbraMailDeliveryAddress: closed@zim.test
+            zimbraMailStatus: enabled
+            zimbraAccountStatus: closed
+
+            dn: uid=maintenance,dc=test
+            objectClass: inetOrgPerson
+            objectClass: zimbraMailRecipient
+            uid: maintenance
+            cn: maintenance
+            sn: S
+            zimbraMailDeliveryAddress: maintenance@zim.test
+            zimbraMailStatus: enabled
+            zimbraAccountStatus: maintenance
+
+            dn: uid=pending,dc=test
+            objectClass: inetOrgPerson
+            objectClass: zimbraMailRecipient
+            uid: pending
+            cn: pending
+            sn: S
+            zimbraMailDeliveryAddress: pending@zim.test
+            zimbraMailStatus: enabled
+            zimbraAccountStatus: pending
             """);
     @RegisterExtension
     static final MxfrontFixture mx = MxfrontFixture.relayingTo(sink).with(() -> """
             checks:
               relay: {}
               recipients:
+                unlisted-sender: all
                 ldap: {url: "%s", base-dn: "dc=test", response-timeout: 1s, health-check-interval: 1s}
                 cache: {positive-ttl: 10m, negative-ttl: 0s}
             domains:
@@ -81,6 +136,27 @@ class LdapRecipientsIT {
         assertEquals("550-5.1.1 XM-RJCT20: Recipient <dave@zim.test> does not exist.", rcpt("127.0.0.32", "dave@zim.test").get(0));
         // "*" would match every entry if it reached the filter unescaped
         assertEquals("550-5.1.1 XM-RJCT20: Recipient <*@zim.test> does not exist.", rcpt("127.0.0.32", "*@zim.test").get(0));
+    }
+
+    @Test
+    void zimbraAccountStatusRefusesSuspendedAndMaintenanceAccounts() throws Exception {
+        assertEquals(List.of("250 2.1.5 Ok", "250 2.1.5 Ok"), rcpt("127.0.0.34", "active@zim.test", "locked@zim.test"));
+        assertEquals(List.of("554-5.7.1 XM-RJCT87: Recipient <closed@zim.test>: USER IS SUSPENDED.", "554 5.7.1 [127.0.0.34] [mx.test]"),
+                rcpt("127.0.0.34", "closed@zim.test"));
+        assertEquals(List.of("554-5.7.1 XM-RJCT87: Recipient <pending@zim.test>: USER IS SUSPENDED.", "554 5.7.1 [127.0.0.34] [mx.test]"),
+                rcpt("127.0.0.34", "pending@zim.test"));
+        assertEquals(List.of("450-4.2.1 XM-RJCT93: Mailbox of <maintenance@zim.test> is temporarily disabled (maintenance), please try"
+                + " again later.", "450 4.2.1 [127.0.0.34] [mx.test]"), rcpt("127.0.0.34", "maintenance@zim.test"));
+    }
+
+    @Test
+    void anUnlistedSenderInOurDomainIsRefusedAtMail() throws Exception {
+        try (SmtpClient c = FrontDoorIT.hello(mx, "127.0.0.35", "client.sender.example")) {
+            assertEquals(List.of("550-5.1.0 XM-RJCT92: Sender address rejected: domain zim.test is hosted here, but the address"
+                    + " <ghost@zim.test> you sent from does not exist.", "550 5.1.0 [127.0.0.35] [mx.test]"),
+                    c.command("MAIL FROM:<ghost@zim.test>"));
+            assertEquals(List.of("250 2.1.0 Ok"), c.command("MAIL FROM:<alice@zim.test>"));
+        }
     }
 
     @Test

@@ -54,21 +54,11 @@ class MilterDoorIT {
     }
 
     static String yaml(int dnsPort, String clamdAddress) {
-        return """
-                smtp: {enabled: false}
-                milter: {enabled: true, listen: "127.0.0.1:0"}
-                state-directory: %s
-                dns:
-                  resolvers: ["127.0.0.1:%d"]
+        return DoorYaml.milterOnly() + DoorYaml.stateAndResolver(tmp.resolve("state"), dnsPort) + """
                 checks:
                   connection-limit: {}
                   helo: {}
-                  dnsbl:
-                    zones:
-                      - zone: zen.test
-                        name: Spamhaus ZEN (test)
-                        answers:
-                          - { addresses: [127.0.0.2-127.0.0.3], code: sbl-listed }
+                """ + DoorYaml.ZEN_DNSBL + """
                   relay: {}
                   message-size: {}
                   received-hops: {}
@@ -80,7 +70,7 @@ class MilterDoorIT {
                     scan-timeout: 20s
                     max-stream-bytes: 2097152
                     on-failure: tempfail
-                """.formatted(tmp.resolve("state"), dnsPort, clamdAddress);
+                """.formatted(clamdAddress);
     }
 
     @BeforeAll

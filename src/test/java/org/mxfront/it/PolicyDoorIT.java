@@ -52,27 +52,13 @@ class PolicyDoorIT {
     }
 
     static String yaml(int port, int dnsPort) {
-        return """
-                smtp: {enabled: false}
-                policy-server: {enabled: true, listen: "127.0.0.1:%d"}
-                state-directory: %s
-                dns:
-                  resolvers: ["127.0.0.1:%d"]
+        return DoorYaml.policyOnly(port) + DoorYaml.stateAndResolver(tmp.resolve("state"), dnsPort) + """
                 checks:
                   connection-limit: {}
                   helo: {}
-                  dnsbl:
-                    zones:
-                      - zone: zen.test
-                        name: Spamhaus ZEN (test)
-                        answers:
-                          - { addresses: [127.0.0.2-127.0.0.3], code: sbl-listed }
+                """ + DoorYaml.ZEN_DNSBL + """
                   relay: {}
-                  greylist:
-                    delay: 2s
-                    ipv4-prefix: 32
-                    allow-clients-file: ""
-                """.formatted(port, tmp.resolve("state"), dnsPort);
+                """ + DoorYaml.GREYLIST_2S;
     }
 
     @BeforeAll

@@ -50,6 +50,19 @@ final class PostfixInstance implements AutoCloseable {
     }
 
     static PostfixInstance start(Path tmp, int sinkPort, BareNewline bareNewline, List<String> mainCf) throws Exception {
+        return start(tmp, sinkPort, bareNewline, mainCf, List.of());
+    }
+
+    /**
+     * With extra master.cf lines appended (more smtpd listeners with their own {@code -o} settings, e.g.
+     * one asking a milter and another a policy service).
+     */
+    static PostfixInstance start(Path tmp, int sinkPort, List<String> mainCf, List<String> masterCf) throws Exception {
+        return start(tmp, sinkPort, BareNewline.DEPLOYMENT_GUIDE, mainCf, masterCf);
+    }
+
+    static PostfixInstance start(Path tmp, int sinkPort, BareNewline bareNewline, List<String> mainCf, List<String> masterCf)
+            throws Exception {
         Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rwxr-xr-x"));
         Path dir = Files.createDirectories(tmp.resolve("pf"));
         PostfixInstance pf = new PostfixInstance(Ports.free(), dir);
@@ -62,6 +75,7 @@ final class PostfixInstance implements AutoCloseable {
         for (String line : Files.readAllLines(Path.of("/etc/postfix/master.cf"), StandardCharsets.UTF_8)) {
             master.add(line.startsWith("smtp      inet") ? "127.0.0.1:" + pf.port + " inet n - n - - smtpd" : line);
         }
+        master.addAll(masterCf);
         Files.write(pf.etc.resolve("master.cf"), master, StandardCharsets.UTF_8);
         List<String> settings = new ArrayList<>(List.of(
                 "compatibility_level=3.6",

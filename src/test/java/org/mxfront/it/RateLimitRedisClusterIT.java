@@ -44,11 +44,7 @@ class RateLimitRedisClusterIT {
                     rules:
                       per-client: {rate: 3/1h}
                       per-sender-domain: {key: [sender-domain], rate: 5/1h}
-                    store:
-                      type: redis
-                      redis-uri: redis://127.0.0.1:%d
-                      redis-cluster: true
-                """.formatted(cluster.ports.get(0));
+                """ + DoorYaml.redisStore("redis://127.0.0.1:" + cluster.ports.get(0), true);
     }
 
     @Test

@@ -45,11 +45,7 @@ class RateLimitRedisIT {
                         count: messages
                         rate: 30/5m
                         burst: 3
-                    store:
-                      type: redis
-                      redis-uri: %s
-                      timeout: 500ms
-                """.formatted(redis.uri());
+                """ + DoorYaml.redisStore(redis.uri(), false);
     }
 
     @Test

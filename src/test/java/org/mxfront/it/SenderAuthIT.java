@@ -243,7 +243,7 @@ class SenderAuthIT {
         try (DatagramSocket dead = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
                 Mxfront m = Mxfront.start(sink.port(), """
                         dns: {resolvers: ["127.0.0.1:%d"], timeout: 500ms}
-                        checks: {spf: {}, relay: {}}
+                        checks: {spf: {fail: reject}, relay: {}}
                         """.formatted(dead.getLocalPort()))) {
             try (SmtpClient c = FrontDoorIT.hello(m, CLIENT, "client.pass.test")) {
                 assertEquals(List.of("250 2.1.0 Ok"), c.command("MAIL FROM:<alice@pass.test>"));

@@ -1,6 +1,7 @@
 // A private OpenLDAP slapd (Debian packages slapd and ldap-utils) on a free loopback port, with its
 // own slapd.conf and mdb database in the test's directory, a small Zimbra-style test schema
-// (zimbraMailDeliveryAddress, zimbraMailAlias, zimbraMailCatchAllAddress, zimbraMailStatus with
+// (zimbraMailDeliveryAddress, zimbraMailAlias, zimbraMailCatchAllAddress, zimbraMailStatus and
+// zimbraAccountStatus with
 // Zimbra's matching rules, test OIDs), and entries loaded with ldapadd. Never the system's slapd.
 // It can be killed and started again on the same port (directory down, back).
 package org.mxfront.it;
@@ -32,8 +33,12 @@ final class Slapd implements AutoCloseable {
             attributetype ( 1.3.6.1.4.1.99999.15.1.4 NAME 'zimbraMailStatus'
             	EQUALITY caseIgnoreMatch
             	SYNTAX 1.3.6.1.4.1.1466.115.121.1.15{64} SINGLE-VALUE )
+            attributetype ( 1.3.6.1.4.1.99999.15.1.5 NAME 'zimbraAccountStatus'
+            	EQUALITY caseIgnoreMatch
+            	SYNTAX 1.3.6.1.4.1.1466.115.121.1.15{64} SINGLE-VALUE )
             objectclass ( 1.3.6.1.4.1.99999.15.2.1 NAME 'zimbraMailRecipient' SUP top AUXILIARY
-            	MAY ( zimbraMailDeliveryAddress $ zimbraMailAlias $ zimbraMailCatchAllAddress $ zimbraMailStatus ) )
+            	MAY ( zimbraMailDeliveryAddress $ zimbraMailAlias $ zimbraMailCatchAllAddress $ zimbraMailStatus $
+            	zimbraAccountStatus ) )
             """;
 
     final int port;

@@ -561,6 +561,68 @@ class PolicyEngineTest {
     @Test
     void verdictConstructorsCheckTheReplyClass() {
         assertThrows(IllegalArgumentException.class, () -> new Verdict.Reject(Code.GREYLISTED, Map.of()));
-        assertThrows(IllegalArgumentException.class, () -> new Verdict.Defer(Code.RELAY_DENIED, Map.of()));
+        assertThrows(IllegalArgumentException.class, () -> new Verdict.Defer(Code.TIMEOUT, Map.of()));
+    }
+
+    @Test
+    void aDeferredPermanentEntryIsSentInItsTemporaryForm() {
+        PolicyEngine e = engine();
+        Facts f = Facts.connect(new org.mxfront.mail.ClientInfo(java.net.InetAddress.getLoopbackAddress(), 25, null, false, 1));
+        assertEquals("450-4.4.6 XM-RJCT91: Hourly sending quota exceeded, try again later.\r\n450 4.4.6 [127.0.0.1] [mx.test]",
+                e.render(new Verdict.Defer(Code.HOURLY_SENDING_QUOTA_EXCEEDED, Map.of()), f).wire(true));
+        assertEquals("550-5.4.6 XM-RJCT91: Hourly sending quota exceeded, try again later.\r\n550 5.4.6 [127.0.0.1] [mx.test]",
+                e.render(new Verdict.Reject(Code.HOURLY_SENDING_QUOTA_EXCEEDED, Map.of()), f).wire(true));
+        // and so it goes on the wire from a check
+        PolicySession s = engine(false, policy("default", "k0", enforce("quota", Stage.MAIL,
+                new Verdict.Defer(Code.HOURLY_SENDING_QUOTA_EXCEEDED, Map.of()), new ArrayList<>())), Map.of())
+                .newSession(OUTSIDER, 1234, 1);
+        s.connect();
+        Decision d = s.mail(new Mailbox("a", "sender.example", false), 0);
+        assertEquals(List.of("450-4.4.6 XM-RJCT91: Hourly sending quota exceeded, try again later.", "450 4.4.6 ["
+                + Networks.text(OUTSIDER) + "] [mx.test]"), d.reply().wireLines(true));
+        assertEquals(1.0, registry.get(org.mxfront.mail.MeterNames.REJECTIONS).tag("code", "XM-RJCT91").tag("class", "temporary").counter().count());
+    }
+
+    /** A check that judges its own domain's senders at MAIL, naming the policy it ran under. */
+    record OwnSenders(String name, List<String> calls) implements Check {
+        @Override
+        public Set<Stage> stages() { return Set.of(Stage.MAIL); }
+
+        @Override
+        public boolean judgesOwnSenders() { return true; }
+
+        @Override
+        public Verdict evaluate(Stage stage, Facts facts) {
+            calls.add(name + "@" + facts.sender().domain());
+            return name.equals("strict") ? Verdict.reject(Code.UNLISTED_SENDER, Map.of("sender", facts.sender().address(),
+                    "domain", facts.sender().domain())) : Verdict.CONTINUE;
+        }
+    }
+
+    @Test
+    void checksJudgingOwnSendersRunAtMailUnderTheSenderDomainsPolicyOnly() {
+        List<String> calls = new ArrayList<>();
+        ConfiguredCheck other = enforce("other", Stage.MAIL, Verdict.CONTINUE, calls);
+        Policy def = policy("default", "k0", other, new ConfiguredCheck("recipients", Mode.ENFORCE, new OwnSenders("default", calls)));
+        Policy lax = policy("example.com", "k1", other, new ConfiguredCheck("recipients", Mode.ENFORCE, new OwnSenders("lax", calls)));
+        Policy strict = policy("example.org", "k2", other,
+                new ConfiguredCheck("recipients", Mode.ENFORCE, new OwnSenders("strict", calls)));
+        PolicyEngine e = engine(true, def, Map.of("example.com", lax, "example.org", strict));
+        PolicySession s = e.newSession(OUTSIDER, 1234, 1);
+        s.connect();
+        assertTrue(s.mail(new Mailbox("a", "sender.example", false), 0).proceed());
+        assertEquals(List.of("other@MAIL"), calls, "not a local sender: only the default policy's other checks");
+        calls.clear();
+        assertTrue(s.mail(new Mailbox("a", "example.com", false), 0).proceed());
+        assertEquals(List.of("other@MAIL", "lax@example.com"), calls, "example.com's own instance, not the default's");
+        calls.clear();
+        Decision d = s.mail(new Mailbox("ghost", "example.org", false), 0);
+        assertEquals(List.of("other@MAIL", "strict@example.org"), calls);
+        assertEquals("550-5.1.0 XM-RJCT92: Sender address rejected: domain example.org is hosted here, but the address"
+                + " <ghost@example.org> you sent from does not exist.", d.reply().wireLines(true).get(0));
+        calls.clear();
+        assertTrue(s.mail(Mailbox.NULL_SENDER, 0).proceed());
+        assertEquals(List.of("other@MAIL"), calls);
+        assertTrue(s.mayBlock(Stage.MAIL, null), "a domain's own-sender check may look its directory up");
     }
 }

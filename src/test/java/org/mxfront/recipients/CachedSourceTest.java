@@ -24,6 +24,7 @@ class CachedSourceTest {
                 asked.incrementAndGet();
                 return switch (local) {
                     case "bob" -> new Lookup.Found("x");
+                    case "susan" -> new Lookup.Found("x", AccountState.SUSPENDED);
                     case "down" -> new Lookup.Unavailable("x");
                     default -> new Lookup.NotFound("x");
                 };
@@ -48,5 +49,13 @@ class CachedSourceTest {
         assertEquals(3, r.get(SourceMeters.LOOKUPS).tag("result", "found").counter().count());
         assertEquals(3, r.get(SourceMeters.LOOKUPS).tag("result", "not_found").counter().count());
         assertEquals(2, r.get(SourceMeters.LOOKUPS).tag("result", "error").counter().count());
+        // a suspended account is kept for the negative TTL only: reactivated, it takes mail again soon
+        c.lookup("susan", "x.test");
+        c.lookup("susan", "x.test");
+        assertEquals(6, asked.get());
+        now.addAndGet(Duration.ofSeconds(11).toNanos());
+        c.lookup("susan", "x.test");
+        assertEquals(7, asked.get());
+        assertEquals(3, r.get(SourceMeters.LOOKUPS).tag("result", "suspended").counter().count());
     }
 }

@@ -29,6 +29,11 @@ class LdapSourceTest {
                 "zimbraMailAlias: al@zim.test", "zimbraMailStatus: enabled");
         server.add("dn: uid=dave,dc=test", "objectClass: top", "uid: dave", "zimbraMailDeliveryAddress: dave@zim.test",
                 "zimbraMailStatus: locked");
+        for (String status : new String[] {"active", "locked", "closed", "maintenance", "pending", "Weird"}) {
+            server.add("dn: uid=" + status + ",dc=test", "objectClass: top", "uid: " + status,
+                    "zimbraMailDeliveryAddress: " + status + "@zim.test", "zimbraMailStatus: enabled",
+                    "zimbraAccountStatus: " + status);
+        }
         server.add("dn: uid=c,dc=test", "objectClass: top", "uid: c", "zimbraMailCatchAllAddress: @catch.test",
                 "zimbraMailStatus: enabled");
         server.startListening();
@@ -52,6 +57,37 @@ class LdapSourceTest {
             assertInstanceOf(Lookup.Found.class, s.lookup("anyone", "catch.test"));
             assertInstanceOf(Lookup.NotFound.class, s.lookup("dave", "zim.test"));
             assertInstanceOf(Lookup.NotFound.class, s.lookup("*", "zim.test"));
+        }
+    }
+
+    private static AccountState state(LdapSource s, String local) {
+        return assertInstanceOf(Lookup.Found.class, s.lookup(local, "zim.test")).state();
+    }
+
+    @Test
+    void zimbraAccountStatusGivesTheStateInTheSameSearch() {
+        try (LdapSource s = new LdapSource(settings())) {
+            assertEquals(AccountState.ACTIVE, state(s, "alice"), "no status attribute: active");
+            assertEquals(AccountState.ACTIVE, state(s, "active"));
+            assertEquals(AccountState.ACTIVE, state(s, "locked"), "Zimbra delivers to locked accounts");
+            assertEquals(AccountState.SUSPENDED, state(s, "closed"));
+            assertEquals(AccountState.SUSPENDED, state(s, "pending"));
+            assertEquals(AccountState.MAINTENANCE, state(s, "maintenance"));
+            assertEquals(AccountState.ACTIVE, state(s, "weird"), "a value not configured: active");
+        }
+        LdapSettings d = settings();
+        LdapSettings mapped = new LdapSettings(d.url(), "", "", "dc=test", null, 2, d.connectTimeout(), d.responseTimeout(),
+                null, null, "zimbraAccountStatus", java.util.Map.of("Locked", AccountState.SUSPENDED,
+                        "maintenance", AccountState.OVER_QUOTA));
+        try (LdapSource s = new LdapSource(mapped)) {
+            assertEquals(AccountState.SUSPENDED, state(s, "locked"));
+            assertEquals(AccountState.OVER_QUOTA, state(s, "maintenance"));
+            assertEquals(AccountState.ACTIVE, state(s, "closed"), "the operator's map replaces Zimbra's");
+        }
+        LdapSettings none = new LdapSettings(d.url(), "", "", "dc=test", null, 2, d.connectTimeout(), d.responseTimeout(),
+                null, null, "", null);
+        try (LdapSource s = new LdapSource(none)) {
+            assertEquals(AccountState.ACTIVE, state(s, "closed"), "status-attribute empty: not read");
         }
     }
 

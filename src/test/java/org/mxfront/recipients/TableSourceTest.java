@@ -38,6 +38,18 @@ class TableSourceTest {
     }
 
     @Test
+    void aSecondColumnGivesTheAccountState() throws Exception {
+        TableSource t = table("bob@example.com suspended\nfred@example.com over-quota\nmaud@example.com maintenance\n"
+                + "ann@example.com OK\ncarl@example.com active\n", "+");
+        assertEquals(AccountState.SUSPENDED, assertInstanceOf(Lookup.Found.class, t.lookup("bob", "example.com")).state());
+        assertEquals(AccountState.SUSPENDED, assertInstanceOf(Lookup.Found.class, t.lookup("bob+x", "example.com")).state());
+        assertEquals(AccountState.OVER_QUOTA, assertInstanceOf(Lookup.Found.class, t.lookup("fred", "example.com")).state());
+        assertEquals(AccountState.MAINTENANCE, assertInstanceOf(Lookup.Found.class, t.lookup("maud", "example.com")).state());
+        assertEquals(AccountState.ACTIVE, assertInstanceOf(Lookup.Found.class, t.lookup("ann", "example.com")).state());
+        assertEquals(AccountState.ACTIVE, assertInstanceOf(Lookup.Found.class, t.lookup("carl", "example.com")).state());
+    }
+
+    @Test
     void withoutADelimiterExtensionsAreAddressesOfTheirOwn() throws Exception {
         TableSource t = table("bob@example.com\n", "");
         assertInstanceOf(Lookup.NotFound.class, t.lookup("bob+news", "example.com"));

@@ -1,10 +1,13 @@
 // Drives an SmtpConversation without a socket, the way Netty's EmbeddedChannel drives a codec: the
 // test writes the bytes a client would send, split into pieces of any size, and reads the replies.
-// Command lines are cut at CRLF as SubEtha cuts them; after 354 the bytes go to the conversation's
-// DATA side as they are. The downstream is one of the test's own (a unit test; the ITs use real ones).
+// feed() cuts command lines at CRLF as SubEtha does and, after 354, gives the bytes to the DATA side as
+// they are, in pieces of any size; feedFramed() uses the production framing instead (SubEtha's own
+// line reader and SmtpFraming's pump). The downstream is one of the test's own (a unit test; the ITs use real ones).
 package org.mxfront.smtp;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.BufferedInputStream;
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -22,8 +25,9 @@ import org.mxfront.relay.Downstream;
 import org.mxfront.relay.DownstreamException;
 import org.mxfront.relay.DownstreamReply;
 import org.mxfront.tls.ServerTls;
+import org.subethamail.smtp.internal.io.CRLFTerminatedReader;
 
-final class InMemorySmtp implements SmtpConversation.Transport {
+final class InMemorySmtp implements SmtpState.Transport {
     final SmtpConversation conversation;
     final FakeDownstream downstream = new FakeDownstream();
     /** Every reply line sent, in order; an error-delay pause shows as a line "(pause PT1S)" where it happened. */
@@ -50,6 +54,25 @@ final class InMemorySmtp implements SmtpConversation.Transport {
 
     List<String> feed(String text) throws IOException {
         return feed(text, Integer.MAX_VALUE);
+    }
+
+    /**
+     * Feeds the bytes through the production framing instead of this class's own line cutting:
+     * SubEtha's CRLFTerminatedReader reads the command lines (as its Session does, over the same
+     * BufferedInputStream) and SmtpFraming.pumpData the message bytes, handing back by mark/reset
+     * what follows the final dot. Stops at the end of the input or when the conversation closes.
+     */
+    List<String> feedFramed(byte[] bytes) throws IOException {
+        int before = replies.size();
+        BufferedInputStream in = new BufferedInputStream(new ByteArrayInputStream(bytes));
+        CRLFTerminatedReader reader = new CRLFTerminatedReader(in);
+        while (!closed) {
+            String line = reader.readLine();
+            if (line == null) break;
+            conversation.command(line);
+            if (conversation.inData()) SmtpFraming.pumpData(conversation, in);
+        }
+        return List.copyOf(replies.subList(before, replies.size()));
     }
 
     private void feedPiece(byte[] b, int off, int len) throws IOException {

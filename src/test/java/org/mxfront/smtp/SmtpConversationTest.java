@@ -1,6 +1,7 @@
 // The SMTP conversation as a state machine, with no socket: whole dialogues fed in pieces of every
 // size (one byte, awkward splits, everything at once, pipelined), replies compared line by line.
-// The ITs run the same conversation on a real socket against real downstreams.
+// Plain transcripts live as files in src/test/resources/dialogues (DialogueTest); the ITs run the
+// same conversation on a real socket against real downstreams.
 package org.mxfront.smtp;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -120,33 +121,6 @@ class SmtpConversationTest {
             + "checks:\n  helo: {}\n  tls-required: {sender-domains: [bank.example]}\n  relay: {}\n"
             + "domains:\n  example.com: {}\n  secure.example: {checks: {tls-required: {recipients: true}}}\n";
 
-    @Test
-    void commandsPipelinedAfterTheDotAreAnsweredInOrder() throws Exception {
-        InMemorySmtp smtp = new InMemorySmtp(OUTSIDER, "");
-        smtp.feed("EHLO client.example.net\r\n");
-        List<String> r = smtp.feed("MAIL FROM:<a@sender.example>\r\nRCPT TO:<bob@example.com>\r\nDATA\r\n"
-                + "x\r\n.\r\nMAIL FROM:<b@sender.example>\r\nRSET\r\nNOOP\r\n");
-        assertEquals(List.of("250 2.1.0 Ok", "250 2.1.5 Ok", "354 End data with <CR><LF>.<CR><LF>",
-                "250 2.0.0 Ok: queued as ABC123", "250 2.1.0 Ok", "250 2.0.0 Ok", "250 2.0.0 Ok"), r);
-    }
-
-    @Test
-    void relayRefusalHasTheCataloguesTwoLines() throws Exception {
-        InMemorySmtp smtp = new InMemorySmtp(OUTSIDER, "");
-        smtp.feed("EHLO client.example.net\r\nMAIL FROM:<a@sender.example>\r\n");
-        assertEquals(List.of("550-5.7.1 XM-RJCT06: Unauthorized relay attempt", "550 5.7.1 [192.0.2.7] [mx.test]"),
-                smtp.feed("RCPT TO:<someone@elsewhere.example>\r\n"));
-        assertFalse(smtp.downstream.events.contains("rcpt someone@elsewhere.example"), "nothing reached the downstream");
-    }
-
-    @Test
-    void withoutEnhancedStatusCodesTheSeedsExactShape() throws Exception {
-        InMemorySmtp smtp = new InMemorySmtp(OUTSIDER, "smtp: {enhanced-status-codes: false}\n");
-        smtp.feed("HELO client.example.net\r\nMAIL FROM:<a@sender.example>\r\n");
-        assertEquals(List.of("550-XM-RJCT06: Unauthorized relay attempt", "550 [192.0.2.7] [mx.test]"),
-                smtp.feed("RCPT TO:<someone@elsewhere.example>\r\n"));
-    }
-
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"a\nb", "a\rb", "a\n.\r\nb", "a\r\n.\nb"})
     void aBareNewlineRefusesTheWholeMessage(String body) throws Exception {
@@ -169,17 +143,6 @@ class SmtpConversationTest {
                 "552 5.3.4 [192.0.2.7] [mx.test]"), r);
         assertTrue(smtp.downstream.message().length() <= 2048 + 100, "forwarding stopped at the limit");
         assertFalse(smtp.downstream.events.contains("finish"));
-    }
-
-    @Test
-    void tooManyErrorsEndTheConnection() throws Exception {
-        InMemorySmtp smtp = new InMemorySmtp(OUTSIDER, "smtp: {hard-error-limit: 3}\n");
-        List<String> r = smtp.feed("FOO\r\nBAR baz\r\nRCPT TO:<bob@example.com>\r\nNOOP\r\n");
-        assertEquals(List.of("500 5.5.2 Error: command not recognized", "500 5.5.2 Error: command not recognized",
-                "503 5.5.1 Error: need MAIL command",
-                "421-4.7.0 XM-RJCT51: Too many errors, closing connection.", "421 4.7.0 [192.0.2.7] [mx.test]"), r,
-                "the third error is the last; NOOP is never read");
-        assertTrue(smtp.closed);
     }
 
     @Test

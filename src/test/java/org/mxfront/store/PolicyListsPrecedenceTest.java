@@ -183,4 +183,18 @@ class PolicyListsPrecedenceTest {
         assertEquals("550-5.7.1 XM-RJCT06: Unauthorized relay attempt",
                 rcpt("198.51.100.7", "mail.example.net", "x@example.net", "bob@hosted.example").get(0));
     }
+
+    @Test
+    void explainNamesTheEntryThatDecidedAndWhatItLifted() throws Exception {
+        add(ListEntry.Scope.USER, "bob@example.com", ListEntry.Action.SAFE, ListEntry.Kind.SENDER, "x@example.net");
+        add(ListEntry.Scope.DOMAIN, "example.com", ListEntry.Action.BLOCK, ListEntry.Kind.SENDER, "x@example.net");
+        String out = org.mxfront.explain.Explainer.explain(config.engine(), new org.mxfront.explain.Explainer.Request(
+                InetAddress.getByName("198.51.100.7"), "localhost", "x@example.net", List.of("bob@example.com", "carol@example.com"),
+                null), true);
+        assertTrue(out.contains("<bob@example.com>: user bob@example.com safe sender x@example.net (#"), out);
+        assertTrue(out.contains("by alice)"), out);
+        assertTrue(out.contains("<carol@example.com>: domain example.com block sender x@example.net (#"), out);
+        assertTrue(out.contains("helo (lifted by safe entry: user bob@example.com safe sender x@example.net"), out);
+        assertTrue(out.contains("XM-RJCT27"), out);
+    }
 }

@@ -5,33 +5,25 @@ package org.mxfront.checks.connlimit;
 import java.util.Map;
 import java.util.Set;
 import org.mxfront.checks.CheckContext;
+import org.mxfront.checks.MemoryCheck;
 import org.mxfront.codes.Code;
-import org.mxfront.policy.Check;
 import org.mxfront.policy.Fact;
 import org.mxfront.policy.Facts;
 import org.mxfront.policy.Stage;
 import org.mxfront.policy.Verdict;
 
 /** Per-address concurrent connection limit, at CONNECT. */
-public final class ConnectionLimitCheck implements Check {
+public final class ConnectionLimitCheck extends MemoryCheck {
     private final ConnectionLimitConfig config;
 
     public ConnectionLimitCheck(ConnectionLimitConfig config, CheckContext ctx) {
+        super(Stage.CONNECT);
         this.config = config;
     }
-
-    @Override
-    public Set<Stage> stages() { return Set.of(Stage.CONNECT); }
 
     /** Postfix holds the connection behind the milter and policy doors: only the SMTP door counts it. */
     @Override
     public Set<Fact> needs() { return Set.of(Fact.CONNECTION); }
-
-    /** Never waits: the count is in the facts. */
-    @Override
-    public boolean mayBlock(Stage stage, Facts facts) {
-        return false;
-    }
 
     @Override
     public Verdict evaluate(Stage stage, Facts f) {

@@ -18,6 +18,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import org.mxfront.checks.CheckContext;
+import org.mxfront.checks.FirstFailureReader;
 import org.mxfront.codes.Code;
 import org.mxfront.dkim.DkimKeySource;
 import org.mxfront.dkim.DkimResult;
@@ -84,24 +85,17 @@ public final class DkimCheck implements MessageCheck {
     public MessageReader open(Facts facts) {
         DkimResults.clear(facts.state());
         DkimVerifier.Message message = verifier.begin();
-        return new MessageReader() {
-            RuntimeException broken;
-
+        return new FirstFailureReader() {
             @Override
-            public void write(byte[] buf, int off, int len) {
-                if (broken != null) return;
-                try {
-                    message.write(buf, off, len);
-                } catch (RuntimeException e) {
-                    broken = e;
-                }
+            protected void accept(byte[] buf, int off, int len) {
+                message.write(buf, off, len);
             }
 
             @Override
             public Verdict finish(Facts f) {
                 List<DkimResult> results;
                 try {
-                    if (broken != null) throw broken;
+                    if (failure() instanceof RuntimeException broken) throw broken;
                     results = message.finish();
                 } catch (RuntimeException e) {
                     // A verifier bug must not cost the message: no results (as if the check had not

@@ -76,9 +76,26 @@ public record DnsblConfig(List<Zone> zones, EnforceAt enforceAt, Integer thresho
      * @param healthCheck whether the zone's RFC 5782 test points are checked (default true)
      * @param answers     answer addresses and what they mean; default: any 127.0.0.0/8 answer is
      *                    {@code rbl-listed} with weight 1
+     * @param preset      a shipped list whose zone, name and answers are the defaults of the fields
+     *                    left out: {@code spamcop} (bl.spamcop.net, 127.0.0.2: 550 5.7.1 XM-RJCT86 with
+     *                    the seed's wording and Spamcop's lookup page)
      */
-    public record Zone(String zone, String name, Duration timeout, Boolean healthCheck, List<Answer> answers) {
+    public record Zone(String zone, String name, Duration timeout, Boolean healthCheck, List<Answer> answers, String preset) {
+        public Zone(String zone, String name, Duration timeout, Boolean healthCheck, List<Answer> answers) {
+            this(zone, name, timeout, healthCheck, answers, null);
+        }
+
         public Zone {
+            if (preset != null) {
+                switch (preset.trim().toLowerCase(Locale.ROOT)) {
+                    case "spamcop" -> {
+                        if (zone == null) zone = "bl.spamcop.net";
+                        if (name == null) name = "Spamcop";
+                        if (answers == null) answers = List.of(new Answer(List.of("127.0.0.2"), "spamcop-listed", null));
+                    }
+                    default -> throw new IllegalArgumentException("preset: unknown list '" + preset + "' (known: spamcop)");
+                }
+            }
             if (zone == null || zone.isBlank()) throw new IllegalArgumentException("zone: missing value");
             zone = zone.trim().toLowerCase(Locale.ROOT);
             if (zone.endsWith(".")) zone = zone.substring(0, zone.length() - 1);

@@ -10,8 +10,8 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
 import org.mxfront.checks.CheckContext;
+import org.mxfront.checks.MemoryCheck;
 import org.mxfront.codes.Code;
-import org.mxfront.policy.Check;
 import org.mxfront.policy.Fact;
 import org.mxfront.policy.Facts;
 import org.mxfront.policy.SessionState;
@@ -19,15 +19,13 @@ import org.mxfront.policy.Stage;
 import org.mxfront.policy.Verdict;
 
 /** Refuses clients that talk before the greeting, at CONNECT. */
-public final class EarlyTalkerCheck implements Check {
+public final class EarlyTalkerCheck extends MemoryCheck {
     private final EarlyTalkerConfig config;
 
     public EarlyTalkerCheck(EarlyTalkerConfig config, CheckContext ctx) {
+        super(Stage.CONNECT);
         this.config = config;
     }
-
-    @Override
-    public Set<Stage> stages() { return Set.of(Stage.CONNECT); }
 
     /** Only a door that greets the client itself can hold the greeting back. */
     @Override
@@ -36,12 +34,6 @@ public final class EarlyTalkerCheck implements Check {
     @Override
     public Duration greetingPause(Facts facts) {
         return exempt(facts) ? Duration.ZERO : config.pause();
-    }
-
-    /** Never waits: the pregreet tag is in the session. */
-    @Override
-    public boolean mayBlock(Stage stage, Facts facts) {
-        return false;
     }
 
     @Override

@@ -95,15 +95,8 @@ public final class GreylistCheck implements Check {
     /** {@code greylist list|allow|delete}: the store's tuples and allowed clients. */
     @Override
     public Optional<CheckAdmin> admin() {
-        return Optional.of(new CheckAdmin() {
-            @Override
-            public String name() { return "greylist"; }
-
-            @Override
-            public String run(Map<String, List<String>> params) {
-                return GreylistAdmin.run(store, params, config.ipv4Prefix(), config.ipv6Prefix(), System.currentTimeMillis());
-            }
-        });
+        return Optional.of(CheckAdmin.of("greylist",
+                p -> GreylistAdmin.run(store, p, config.ipv4Prefix(), config.ipv6Prefix(), System.currentTimeMillis())));
     }
 
     /** The store this check uses (shared with every other greylist check on the same settings). */

@@ -6,30 +6,21 @@
 package org.mxfront.checks.headers;
 
 import java.util.Map;
-import java.util.Set;
 import org.mxfront.checks.CheckContext;
+import org.mxfront.checks.MemoryCheck;
 import org.mxfront.codes.Code;
-import org.mxfront.policy.Check;
 import org.mxfront.policy.Facts;
 import org.mxfront.policy.HeaderSection;
 import org.mxfront.policy.Stage;
 import org.mxfront.policy.Verdict;
 
 /** Header section limits, at HEADERS. */
-public final class HeaderCheck implements Check {
+public final class HeaderCheck extends MemoryCheck {
     private final HeaderConfig config;
 
     public HeaderCheck(HeaderConfig config, CheckContext ctx) {
+        super(Stage.HEADERS);
         this.config = config;
-    }
-
-    @Override
-    public Set<Stage> stages() { return Set.of(Stage.HEADERS); }
-
-    /** Never waits: the header section is in the facts. */
-    @Override
-    public boolean mayBlock(Stage stage, Facts facts) {
-        return false;
     }
 
     @Override

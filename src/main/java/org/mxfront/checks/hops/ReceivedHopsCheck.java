@@ -3,29 +3,20 @@
 package org.mxfront.checks.hops;
 
 import java.util.Map;
-import java.util.Set;
 import org.mxfront.checks.CheckContext;
+import org.mxfront.checks.MemoryCheck;
 import org.mxfront.codes.Code;
-import org.mxfront.policy.Check;
 import org.mxfront.policy.Facts;
 import org.mxfront.policy.Stage;
 import org.mxfront.policy.Verdict;
 
 /** Received-header hop limit, at HEADERS. */
-public final class ReceivedHopsCheck implements Check {
+public final class ReceivedHopsCheck extends MemoryCheck {
     private final int max;
 
     public ReceivedHopsCheck(ReceivedHopsConfig config, CheckContext ctx) {
+        super(Stage.HEADERS);
         this.max = config.max();
-    }
-
-    @Override
-    public Set<Stage> stages() { return Set.of(Stage.HEADERS); }
-
-    /** Never waits: the header section is in the facts. */
-    @Override
-    public boolean mayBlock(Stage stage, Facts facts) {
-        return false;
     }
 
     @Override

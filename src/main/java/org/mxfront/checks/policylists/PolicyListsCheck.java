@@ -6,6 +6,7 @@
 package org.mxfront.checks.policylists;
 
 import java.time.Clock;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -16,6 +17,7 @@ import org.mxfront.policy.Check;
 import org.mxfront.policy.Facts;
 import org.mxfront.mail.Mailbox;
 import org.mxfront.policy.Safelist;
+import org.mxfront.policy.SessionState;
 import org.mxfront.policy.Stage;
 import org.mxfront.policy.Verdict;
 import org.mxfront.store.ListEntry;
@@ -50,13 +52,33 @@ public final class PolicyListsCheck implements Check, Safelist {
         return false;
     }
 
+    /** The session-state key of what decided for each recipient (for explain). */
+    private record Decided() {}
+
     /** The entry deciding for the recipient of {@code f}, or null. */
     public ListEntry decide(Facts f) {
         Mailbox r = f.recipient();
         if (r == null) return null;
         String sender = f.sender() == null || f.sender().isNullSender() ? null : f.sender().address().toLowerCase(Locale.ROOT);
         String rcpt = r.domain().isEmpty() ? null : r.address().toLowerCase(Locale.ROOT);
-        return snapshot.get().decide(f.client().address(), sender, rcpt, r.domain().isEmpty() ? null : r.domain(), clock.instant());
+        ListEntry e = snapshot.get().decide(f.client().address(), sender, rcpt, r.domain().isEmpty() ? null : r.domain(), clock.instant());
+        Map<String, String> seen = f.state().computeIfAbsent(new Decided(), java.util.LinkedHashMap::new);
+        synchronized (seen) {
+            seen.put(r.address(), e == null ? "no list entry" : e.describe());
+        }
+        return e;
+    }
+
+    /** For {@code mxfront explain}: the entry that decided for each recipient (scope, entry, who added it). */
+    @Override
+    public List<Explained> explain(SessionState state) {
+        Map<String, String> seen = state.get(new Decided());
+        if (seen == null) return List.of();
+        List<Explained> out = new java.util.ArrayList<>();
+        synchronized (seen) {
+            seen.forEach((rcpt, e) -> out.add(new Explained(Stage.RCPT, "<" + rcpt + ">: " + e)));
+        }
+        return out;
     }
 
     @Override

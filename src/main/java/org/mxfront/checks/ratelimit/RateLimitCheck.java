@@ -5,7 +5,10 @@
 // count, or the first over its limit decides and nothing counts. Over the limit: the rule's reply
 // (450 4.7.1 XM-RJCT40; 421 XM-RJCT76 for connections, which closes), after its tarpit delay if it
 // has one, or only the delay (action: delay). A store failure never refuses mail: the check fails
-// open, counts outcome store_error, and the store logs once per outage. Relay networks are exempt.
+// open, counts outcome store_error, and the store logs once per outage. Relay networks are exempt,
+// except from rules keyed on the authenticated user (sasl-user, sasl-domain: the seed's hourly
+// sending quotas, 550 5.4.6 XM-RJCT91 / 550 5.4.5 XM-RJCT90, or their 4xx form with temporary: true):
+// those count whoever authenticated, wherever from.
 package org.mxfront.checks.ratelimit;
 
 import inet.ipaddr.IPAddress;
@@ -107,18 +110,19 @@ public final class RateLimitCheck implements Check {
     /** {@code ratelimit list|reset}: the store's buckets. */
     @Override
     public Optional<CheckAdmin> admin() {
-        return Optional.of(new CheckAdmin() {
-            @Override
-            public String name() { return "ratelimit"; }
-
-            @Override
-            public String run(Map<String, List<String>> params) {
-                return RateLimitAdmin.run(store, params);
-            }
-        });
+        return Optional.of(CheckAdmin.of("ratelimit", p -> RateLimitAdmin.run(store, p)));
     }
 
     public RateLimitConfig config() { return config; }
+
+    /** The names of this check's enabled rules keyed on the authenticated user (for check-config's warning). */
+    public Set<String> saslRules() {
+        Set<String> names = new java.util.TreeSet<>();
+        config.rules().forEach((n, rule) -> {
+            if (rule.enabled() && rule.saslKey()) names.add(n);
+        });
+        return names;
+    }
 
     /** The store this check uses (shared with every rate-limit check on the same settings). */
     public RateLimitStore store() { return store; }
@@ -134,14 +138,15 @@ public final class RateLimitCheck implements Check {
     public Verdict evaluate(Stage stage, Facts f) {
         List<Armed> armed = byStage.get(stage);
         if (armed == null) return Verdict.CONTINUE;
-        if (config.exemptRelayNetworks() && f.client().relayPermitted() || allowClients.contains(f.client().address())) {
-            for (Armed a : armed) count(a.name(), "exempt");
-            return Verdict.CONTINUE;
-        }
+        boolean exempt = config.exemptRelayNetworks() && f.client().relayPermitted() || allowClients.contains(f.client().address());
         List<Armed> used = new ArrayList<>(armed.size());
         List<Bucket> buckets = new ArrayList<>(armed.size());
         List<String> dedupe = new ArrayList<>(armed.size());
         for (Armed a : armed) {
+            if (exempt && !a.rule().saslKey()) {
+                count(a.name(), "exempt");
+                continue;
+            }
             String value = keyValue(a.rule(), f);
             if (value == null) continue; // the key does not apply (the null sender for a sender key)
             String key = a.bucketPrefix() + ":" + value;
@@ -191,7 +196,7 @@ public final class RateLimitCheck implements Check {
         Map<String, String> vars = Map.of("rule", a.name(), "retry", Long.toString(retry));
         Code c = a.reply();
         if (c.smtpCode() == 421) return new Verdict.Disconnect(c, vars);
-        return c.smtpCode() < 500 ? Verdict.defer(c, vars) : Verdict.reject(c, vars);
+        return c.smtpCode() < 500 || r.temporary() ? Verdict.defer(c, vars) : Verdict.reject(c, vars);
     }
 
     private static String stageName(Stage s) {
@@ -231,12 +236,21 @@ public final class RateLimitCheck implements Check {
                 case SENDER_DOMAIN -> f.sender() == null || f.sender().isNullSender() ? null : f.sender().domain().toLowerCase(Locale.ROOT);
                 case RECIPIENT -> f.recipient() == null ? null : f.recipient().address().toLowerCase(Locale.ROOT);
                 case RECIPIENT_DOMAIN -> f.recipient() == null ? null : f.recipient().domain().toLowerCase(Locale.ROOT);
+                case SASL_USER -> f.state().authenticatedUser() == null ? null : f.state().authenticatedUser().toLowerCase(Locale.ROOT);
+                case SASL_DOMAIN -> saslDomain(f.state().authenticatedUser());
             };
             if (v == null) return null;
             if (!b.isEmpty()) b.append('|');
             b.append(v);
         }
         return b.toString();
+    }
+
+    /** The domain of a SASL login {@code user@domain}; null when there is no login or it has no domain. */
+    static String saslDomain(String user) {
+        if (user == null) return null;
+        int at = user.lastIndexOf('@');
+        return at < 0 || at == user.length() - 1 ? null : user.substring(at + 1).toLowerCase(Locale.ROOT);
     }
 
     /** The client's network as text: {@code 192.0.2.7} at /32, {@code 2001:db8:1:2::/64}, {@code 192.0.2.0/24}. */

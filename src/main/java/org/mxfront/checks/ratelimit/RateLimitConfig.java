@@ -34,11 +34,18 @@ public record RateLimitConfig(Boolean exemptRelayNetworks, List<String> allowCli
         @JsonProperty("sender") SENDER,
         @JsonProperty("sender-domain") SENDER_DOMAIN,
         @JsonProperty("recipient") RECIPIENT,
-        @JsonProperty("recipient-domain") RECIPIENT_DOMAIN;
+        @JsonProperty("recipient-domain") RECIPIENT_DOMAIN,
+        /** The SMTP AUTH login (policy door: sasl_username; milter door: {auth_authen}); not known at the SMTP door. */
+        @JsonProperty("sasl-user") SASL_USER,
+        /** The domain of the SMTP AUTH login ({@code bob@example.com}: example.com). */
+        @JsonProperty("sasl-domain") SASL_DOMAIN;
 
         boolean recipientPart() { return this == RECIPIENT || this == RECIPIENT_DOMAIN; }
 
         boolean senderPart() { return this == SENDER || this == SENDER_DOMAIN; }
+
+        /** Known only when the client authenticated: at the policy and milter doors, from MAIL on. */
+        public boolean saslPart() { return this == SASL_USER || this == SASL_DOMAIN; }
     }
 
     /** What a rule counts. */
@@ -75,14 +82,20 @@ public record RateLimitConfig(Boolean exemptRelayNetworks, List<String> allowCli
      *                   at connect, recipients at rcpt, bytes at end-of-data, messages at mail (at rcpt when
      *                   the key names the recipient)
      * @param reply      the catalogue entry (config key) of the refusal: default {@code rate-exceeded}
-     *                   (450 4.7.1 XM-RJCT40), {@code connection-rate-exceeded} (421) for connections
+     *                   (450 4.7.1 XM-RJCT40), {@code connection-rate-exceeded} (421) for connections; the
+     *                   seed's hourly sending quotas: {@code hourly-sending-quota-exceeded}
+     *                   ({@code Code.HOURLY_SENDING_QUOTA_EXCEEDED}, 550 5.4.6) per user and
+     *                   {@code hourly-domain-sending-quota-exceeded} ({@code Code.HOURLY_DOMAIN_SENDING_QUOTA_EXCEEDED},
+     *                   550 5.4.5) per domain
      * @param tarpit     a delay before the reply when over the limit (default 0s, at most 60s)
      * @param action     {@code refuse} (default) or {@code delay}: only the tarpit delay, then carry on
      * @param ipv4Prefix the client-ip part as an IPv4 network of this many bits (default 32)
      * @param ipv6Prefix the client-ip part as an IPv6 network of this many bits (default 64)
+     * @param temporary  true: a 5xx reply entry is sent in its temporary form (550 5.4.6 as 450 4.4.6), kinder
+     *                   to the sender's queue (default false)
      */
     public record Rule(Boolean enabled, List<KeyPart> key, Count count, String rate, Long burst, RuleStage stage,
-            String reply, Duration tarpit, Action action, Integer ipv4Prefix, Integer ipv6Prefix) {
+            String reply, Duration tarpit, Action action, Integer ipv4Prefix, Integer ipv6Prefix, Boolean temporary) {
         private static final Pattern RATE = Pattern.compile("\\s*(\\d+)\\s*([kKmMgG]?)\\s*/\\s*(\\d*)\\s*(s|m|h|d)\\s*");
 
         public Rule {
@@ -98,6 +111,7 @@ public record RateLimitConfig(Boolean exemptRelayNetworks, List<String> allowCli
             if (action == null) action = Action.REFUSE;
             if (ipv4Prefix == null) ipv4Prefix = 32;
             if (ipv6Prefix == null) ipv6Prefix = 64;
+            if (temporary == null) temporary = false;
 
             if (burst < 1) throw new IllegalArgumentException("burst must be at least 1");
             if (key.stream().distinct().count() != key.size()) throw new IllegalArgumentException("key names a part twice");
@@ -134,11 +148,22 @@ public record RateLimitConfig(Boolean exemptRelayNetworks, List<String> allowCli
                     throw new IllegalArgumentException("key " + p.name().toLowerCase(Locale.ROOT).replace('_', '-')
                             + " is known at stage rcpt only");
                 }
-                if ((p.senderPart() || p == KeyPart.HELO) && stage == RuleStage.CONNECT) {
+                if ((p.senderPart() || p.saslPart() || p == KeyPart.HELO) && stage == RuleStage.CONNECT) {
                     throw new IllegalArgumentException("key " + p.name().toLowerCase(Locale.ROOT).replace('_', '-')
                             + " is not known at stage connect");
                 }
             }
+        }
+
+        /** The rule before {@code temporary} existed (tests, benchmarks). */
+        public Rule(Boolean enabled, List<KeyPart> key, Count count, String rate, Long burst, RuleStage stage,
+                String reply, Duration tarpit, Action action, Integer ipv4Prefix, Integer ipv6Prefix) {
+            this(enabled, key, count, rate, burst, stage, reply, tarpit, action, ipv4Prefix, ipv6Prefix, null);
+        }
+
+        /** Whether the rule counts per authenticated user or domain (such rules ignore exempt-relay-networks). */
+        public boolean saslKey() {
+            return key.stream().anyMatch(KeyPart::saslPart);
         }
 
         private static RuleStage defaultStage(Count count, List<KeyPart> key) {

@@ -3,31 +3,22 @@
 package org.mxfront.checks.rcptlimit;
 
 import java.util.Map;
-import java.util.Set;
 import org.mxfront.checks.CheckContext;
+import org.mxfront.checks.MemoryCheck;
 import org.mxfront.codes.Code;
-import org.mxfront.policy.Check;
 import org.mxfront.policy.Facts;
 import org.mxfront.policy.Stage;
 import org.mxfront.policy.Verdict;
 
 /** Recipients-per-message limit, at RCPT. */
-public final class RecipientLimitCheck implements Check {
+public final class RecipientLimitCheck extends MemoryCheck {
     private final int max;
     private final Verdict tooMany;
 
     public RecipientLimitCheck(RecipientLimitConfig config, CheckContext ctx) {
+        super(Stage.RCPT);
         this.max = config.max();
         this.tooMany = new Verdict.Defer(Code.TOO_MANY_RECIPIENTS, Map.of("limit", Integer.toString(max)));
-    }
-
-    @Override
-    public Set<Stage> stages() { return Set.of(Stage.RCPT); }
-
-    /** Never waits: a count. */
-    @Override
-    public boolean mayBlock(Stage stage, Facts facts) {
-        return false;
     }
 
     @Override

@@ -5,6 +5,14 @@
 // that cannot answer never refuses for good: 451 (XM-RJCT78 directory, XM-RJCT79 callout) or, for a
 // callout with on-failure: accept, the recipient passes. Only local domains are looked up, and not
 // their postmaster@ and abuse@ (exempt-local-parts) nor the bare <postmaster>: those are always accepted.
+// An account that exists but is not active (the LDAP status attribute, the table's second column)
+// is refused: suspended 554 5.7.1 XM-RJCT87, maintenance 450 4.2.1 XM-RJCT93, over quota 452 4.2.2
+// XM-RJCT88 (or 552 5.2.2 XM-RJCT89 with over-quota: permanent).
+// At MAIL, a sender in a local domain that the source does not know gets 550 5.1.0 XM-RJCT92 (seed
+// 002's "your domain exists here, but the full email address you sent from does not"; Postfix's
+// reject_unlisted_sender), by default only when the client authenticated. The engine runs this at MAIL
+// under the sender's domain's policy (judgesOwnSenders), so the sender is looked up in that domain's
+// own source; a lookup that fails lets the sender through.
 package org.mxfront.checks.recipients;
 
 import java.nio.file.Path;
@@ -86,10 +94,20 @@ public final class RecipientsCheck implements Check {
     }
 
     @Override
-    public Set<Stage> stages() { return Set.of(Stage.RCPT); }
+    public Set<Stage> stages() {
+        return config.unlistedSender() == RecipientsConfig.UnlistedSender.OFF || source == null ? Set.of(Stage.RCPT)
+                : Set.of(Stage.MAIL, Stage.RCPT);
+    }
+
+    /** Unlisted senders are judged with the source of the sender's own domain (its policy runs this at MAIL). */
+    @Override
+    public boolean judgesOwnSenders() {
+        return stages().contains(Stage.MAIL);
+    }
 
     @Override
     public Verdict evaluate(Stage stage, Facts f) {
+        if (stage == Stage.MAIL) return sender(f);
         Mailbox r = f.recipient();
         if (source == null || r == null || r.isBarePostmaster()) return Verdict.CONTINUE;
         String domain = r.domain().toLowerCase(Locale.ROOT);
@@ -101,10 +119,46 @@ public final class RecipientsCheck implements Check {
         Lookup l = source.lookup(local, domain);
         Map<String, String> vars = Map.of("recipient", r.address());
         return switch (l) {
-            case Lookup.Found found -> Verdict.CONTINUE;
+            case Lookup.Found found -> switch (found.state()) {
+                case ACTIVE -> Verdict.CONTINUE;
+                case SUSPENDED -> Verdict.reject(Code.USER_SUSPENDED, vars);
+                case MAINTENANCE -> Verdict.defer(Code.ACCOUNT_IN_MAINTENANCE, vars);
+                case OVER_QUOTA -> overQuota(config.overQuota(), vars);
+            };
             case Lookup.NotFound nf -> Verdict.reject(unknownCode(), vars);
             case Lookup.Unavailable u -> unavailable(r, u, vars);
         };
+    }
+
+    /** MAIL: a sender in one of our domains must exist there (for authenticated clients, or all with unlisted-sender: all). */
+    private Verdict sender(Facts f) {
+        Mailbox s = f.sender();
+        if (source == null || s == null || s.isNullSender()) return Verdict.CONTINUE;
+        if (config.unlistedSender() == RecipientsConfig.UnlistedSender.OFF) return Verdict.CONTINUE;
+        String user = f.state().authenticatedUser();
+        if (config.unlistedSender() == RecipientsConfig.UnlistedSender.AUTHENTICATED && user == null) return Verdict.CONTINUE;
+        String domain = s.domain().toLowerCase(Locale.ROOT);
+        if (!localDomains.contains(domain)) return Verdict.CONTINUE;
+        String local = s.localPart();
+        if (local.length() >= 2 && local.startsWith("\"") && local.endsWith("\"")) local = local.substring(1, local.length() - 1);
+        return switch (source.lookup(local, domain)) {
+            case Lookup.Found found -> Verdict.CONTINUE;
+            case Lookup.NotFound nf -> {
+                LOG.info("recipients: sender <{}> is not listed in {} ({}), authenticated as {}", s.address(), domain, nf.detail(),
+                        user == null ? "nobody" : user);
+                yield Verdict.reject(Code.UNLISTED_SENDER, Map.of("sender", s.address(), "domain", domain));
+            }
+            case Lookup.Unavailable u -> {
+                LOG.warn("recipients: {} lookup for sender <{}> failed ({}); sender accepted", source.kind(), s.address(), u.why());
+                yield Verdict.CONTINUE;
+            }
+        };
+    }
+
+    /** A full mailbox: 452 4.2.2 XM-RJCT88 (temporary, RFC 3463's meaning of X.2.2) or 552 5.2.2 XM-RJCT89. */
+    public static Verdict overQuota(RecipientsConfig.OverQuota reply, Map<String, String> vars) {
+        return reply == RecipientsConfig.OverQuota.PERMANENT ? Verdict.reject(Code.MAILBOX_OVER_QUOTA_PERMANENT, vars)
+                : Verdict.defer(Code.MAILBOX_OVER_QUOTA, vars);
     }
 
     private Code unknownCode() {

@@ -23,9 +23,42 @@ import org.mxfront.recipients.LdapSettings;
  * @param exemptLocalParts these local parts at every local domain are accepted without a lookup
  *                 (default postmaster and abuse, as the dictionary guard and greylisting: RFC 5321
  *                 4.5.1 requires postmaster, case-insensitively); an empty list looks them up too
+ * @param overQuota the reply for a full mailbox: {@code temporary} (452 4.2.2 XM-RJCT88, the default) or
+ *                  {@code permanent} (552 5.2.2 XM-RJCT89)
+ * @param unlistedSender senders in a local domain that the source does not know, refused at MAIL with 550
+ *                  5.1.0 XM-RJCT92 (Postfix's reject_unlisted_sender): {@code authenticated} (default: only
+ *                  clients that did SMTP AUTH), {@code all}, or {@code off}
  */
 public record RecipientsConfig(Source source, Boolean virtual, TableSettings table, LdapSettings ldap,
-        CalloutSettings callout, CacheSettings cache, List<String> exemptLocalParts) {
+        CalloutSettings callout, CacheSettings cache, List<String> exemptLocalParts, OverQuota overQuota,
+        UnlistedSender unlistedSender) {
+
+    /** Which senders in a local domain must exist in the domain's recipient source. */
+    public enum UnlistedSender {
+        @JsonProperty("authenticated") AUTHENTICATED,
+        @JsonProperty("all") ALL,
+        @JsonProperty("off") OFF
+    }
+
+    /** The reply for a mailbox over its quota. */
+    public enum OverQuota {
+        /** 452 4.2.2 XM-RJCT88: the sender's queue retries (RFC 3463: X.2.2 is temporary). */
+        @JsonProperty("temporary") TEMPORARY,
+        /** 552 5.2.2 XM-RJCT89: bounced at once. */
+        @JsonProperty("permanent") PERMANENT
+    }
+
+    /** Without the account-state settings (their defaults). */
+    public RecipientsConfig(Source source, Boolean virtual, TableSettings table, LdapSettings ldap,
+            CalloutSettings callout, CacheSettings cache) {
+        this(source, virtual, table, ldap, callout, cache, null, null, null);
+    }
+
+    /** With exempt local parts, without the account-state settings (their defaults). */
+    public RecipientsConfig(Source source, Boolean virtual, TableSettings table, LdapSettings ldap,
+            CalloutSettings callout, CacheSettings cache, List<String> exemptLocalParts) {
+        this(source, virtual, table, ldap, callout, cache, exemptLocalParts, null, null);
+    }
 
     /** Where recipients are looked up. */
     public enum Source {
@@ -106,6 +139,8 @@ public record RecipientsConfig(Source source, Boolean virtual, TableSettings tab
         if (cache == null) cache = new CacheSettings(null, null, null);
         exemptLocalParts = exemptLocalParts == null ? List.of("postmaster", "abuse")
                 : exemptLocalParts.stream().map(p -> p.toLowerCase(Locale.ROOT)).toList();
+        if (overQuota == null) overQuota = OverQuota.TEMPORARY;
+        if (unlistedSender == null) unlistedSender = UnlistedSender.AUTHENTICATED;
         if (source == Source.TABLE && (table.file() == null || table.file().isBlank())) {
             throw new IllegalArgumentException("source table needs table.file");
         }

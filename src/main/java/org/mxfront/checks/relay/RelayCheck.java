@@ -8,30 +8,22 @@ package org.mxfront.checks.relay;
 import java.util.Map;
 import java.util.Set;
 import org.mxfront.checks.CheckContext;
+import org.mxfront.checks.MemoryCheck;
 import org.mxfront.codes.Code;
 import org.mxfront.mail.Mailbox;
-import org.mxfront.policy.Check;
 import org.mxfront.policy.Facts;
 import org.mxfront.policy.Stage;
 import org.mxfront.policy.Verdict;
 
 /** Relay authorization, at RCPT. */
-public final class RelayCheck implements Check {
+public final class RelayCheck extends MemoryCheck {
     private final RelayConfig config;
     private final Set<String> localDomains;
 
     public RelayCheck(RelayConfig config, CheckContext ctx) {
+        super(Stage.RCPT);
         this.config = config;
         this.localDomains = ctx.localDomains();
-    }
-
-    @Override
-    public Set<Stage> stages() { return Set.of(Stage.RCPT); }
-
-    /** Never waits: the local domains and relay networks are in memory. */
-    @Override
-    public boolean mayBlock(Stage stage, Facts facts) {
-        return false;
     }
 
     @Override

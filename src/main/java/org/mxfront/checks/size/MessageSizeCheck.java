@@ -4,31 +4,22 @@
 package org.mxfront.checks.size;
 
 import java.util.Map;
-import java.util.Set;
 import org.mxfront.checks.CheckContext;
+import org.mxfront.checks.MemoryCheck;
 import org.mxfront.codes.Code;
-import org.mxfront.policy.Check;
 import org.mxfront.policy.Facts;
 import org.mxfront.policy.Stage;
 import org.mxfront.policy.Verdict;
 
 /** Message size limit, at MAIL (declared) and END_OF_DATA (counted). */
-public final class MessageSizeCheck implements Check {
+public final class MessageSizeCheck extends MemoryCheck {
     private final long max;
     private final Verdict tooLarge;
 
     public MessageSizeCheck(MessageSizeConfig config, CheckContext ctx) {
+        super(Stage.MAIL, Stage.END_OF_DATA);
         this.max = config.maxBytes();
         this.tooLarge = new Verdict.Reject(Code.MESSAGE_TOO_LARGE, Map.of("limit", Long.toString(max)));
-    }
-
-    @Override
-    public Set<Stage> stages() { return Set.of(Stage.MAIL, Stage.END_OF_DATA); }
-
-    /** Never waits: a comparison. */
-    @Override
-    public boolean mayBlock(Stage stage, Facts facts) {
-        return false;
     }
 
     @Override

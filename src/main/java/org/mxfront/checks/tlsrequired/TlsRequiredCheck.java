@@ -5,31 +5,22 @@ package org.mxfront.checks.tlsrequired;
 
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.mxfront.checks.CheckContext;
+import org.mxfront.checks.MemoryCheck;
 import org.mxfront.codes.Code;
-import org.mxfront.policy.Check;
 import org.mxfront.policy.Facts;
 import org.mxfront.policy.Stage;
 import org.mxfront.policy.Verdict;
 
 /** TLS required by sender domain or by recipient domain. */
-public final class TlsRequiredCheck implements Check {
+public final class TlsRequiredCheck extends MemoryCheck {
     private final List<String> senderDomains;
     private final boolean recipients;
 
     public TlsRequiredCheck(TlsRequiredConfig config, CheckContext ctx) {
+        super(Stage.MAIL, Stage.RCPT);
         this.senderDomains = config.senderDomains();
         this.recipients = config.recipients();
-    }
-
-    @Override
-    public Set<Stage> stages() { return Set.of(Stage.MAIL, Stage.RCPT); }
-
-    /** Never waits: the TLS session and the sender are in the facts. */
-    @Override
-    public boolean mayBlock(Stage stage, Facts facts) {
-        return false;
     }
 
     @Override

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.Set;
 import org.mxfront.checks.CheckContext;
+import org.mxfront.checks.FirstFailureReader;
 import org.mxfront.codes.Code;
 import org.mxfront.content.ContentMeters;
 import org.mxfront.content.FileNames;
@@ -52,17 +53,10 @@ public final class VirusCheck implements MessageCheck {
     @Override
     public MessageReader open(Facts facts) {
         Spool spool = new Spool(config.spoolMemoryBytes(), spoolDir);
-        return new MessageReader() {
-            IOException spoolFailure;
-
+        return new FirstFailureReader() {
             @Override
-            public void write(byte[] buf, int off, int len) {
-                if (spoolFailure != null) return;
-                try {
-                    spool.write(buf, off, len);
-                } catch (IOException e) {
-                    spoolFailure = e;
-                }
+            protected void accept(byte[] buf, int off, int len) throws IOException {
+                spool.write(buf, off, len);
             }
 
             /** The spool is memory, then a local file: writing never waits on the network. */
@@ -75,7 +69,7 @@ public final class VirusCheck implements MessageCheck {
             public Verdict finish(Facts f) {
                 long t0 = System.nanoTime();
                 long size = spool.size();
-                if (spoolFailure != null) return failed(f, "cannot spool the message: " + spoolFailure, size, -1);
+                if (failure() != null) return failed(f, "cannot spool the message: " + failure(), size, -1);
                 if (size > config.maxStreamBytes()) return tooLarge(f, size);
                 ClamdClient.Result r;
                 try (InputStream in = spool.openStream()) {

@@ -3,7 +3,8 @@
 // /64; connections get 421 XM-RJCT76 (a Disconnect); relay networks and allow-clients are exempt; a
 // messages-at-rcpt rule counts a message once per key; the null sender is not counted by a sender
 // rule; bytes are weighted; a dry run counts nothing; a store failure fails open and is counted;
-// action delay waits and carries on.
+// action delay waits and carries on. Hourly sending quotas per SMTP AUTH user and domain (issue 24):
+// the seed's 550 5.4.6 / 5.4.5 lines, not exempt for relay networks, a 4xx form with temporary: true.
 package org.mxfront.checks.ratelimit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -225,4 +226,47 @@ class RateLimitCheckTest {
         assertEquals("test.yml:4: checks.rate-limit: rules: at least one enabled rule is needed", e.getMessage());
         assertThrows(ConfigException.class, () -> check("rules: {a: {rate: 1/1h, enabled: false}}"));
     }
+
+    static Facts authenticated(String ip, boolean relay, String user, String sender, String rcpt) {
+        Facts f = Facts.connect(CheckFixtures.client(ip, relay, 1)).withHelo("client.example.net");
+        f.state().authenticatedUser(user);
+        return f.withSender(CheckFixtures.mailbox(sender), 0).withRecipient(CheckFixtures.mailbox(rcpt));
+    }
+
+    @Test
+    void hourlySendingQuotasPerAuthenticatedUserAndDomainCountEvenFromRelayNetworks() throws Exception {
+        RateLimitCheck c = check("""
+                rules:
+                  per-domain: {key: [sasl-domain], rate: 3/1h, stage: rcpt, reply: hourly-domain-sending-quota-exceeded}
+                  per-user: {key: [sasl-user], rate: 2/1h, stage: rcpt, reply: hourly-sending-quota-exceeded}
+                  per-client: {rate: 1/1h}
+                """);
+        // a relay-networks client (Postfix's mynetworks): per-client is exempt, the sasl rules are not
+        for (int i = 0; i < 2; i++) {
+            assertEquals(Verdict.CONTINUE, c.evaluate(Stage.RCPT, authenticated("127.0.0.1", true, "Bob@example.com", "bob@example.com", "x@else.example")));
+        }
+        Verdict v = c.evaluate(Stage.RCPT, authenticated("127.0.0.1", true, "bob@example.com", "bob@example.com", "x@else.example"));
+        assertInstanceOf(Verdict.Reject.class, v);
+        assertEquals(List.of("550-5.4.6 XM-RJCT91: Hourly sending quota exceeded, try again later.", "550 5.4.6 [127.0.0.1] [mx.test]"),
+                wire(v, "127.0.0.1"));
+        // another user of the domain: its own per-user count, but the domain's third message of the hour...
+        assertEquals(Verdict.CONTINUE, c.evaluate(Stage.RCPT, authenticated("127.0.0.1", true, "ann@example.com", "ann@example.com", "x@else.example")));
+        Verdict d = c.evaluate(Stage.RCPT, authenticated("127.0.0.1", true, "carl@example.com", "carl@example.com", "x@else.example"));
+        assertEquals(List.of("550-5.4.5 XM-RJCT90: Hourly domain sending quota exceeded, try again later.", "550 5.4.5 [127.0.0.1] [mx.test]"),
+                wire(d, "127.0.0.1"));
+        // ...while a user of another domain and a client that did not authenticate are not affected by them
+        assertEquals(Verdict.CONTINUE, c.evaluate(Stage.RCPT, authenticated("127.0.0.1", true, "dan@other.example", "dan@other.example", "x@else.example")));
+        assertEquals(Verdict.CONTINUE, c.evaluate(Stage.RCPT, authenticated("127.0.0.1", true, null, "eve@example.com", "x@else.example")));
+        assertEquals(4.0, counted("per-domain", "allowed"), "bob's two, ann's, dan's (another bucket); carl's was refused");
+    }
+
+    @Test
+    void aQuotaRuleMayReplyInTheTemporaryForm() throws Exception {
+        RateLimitCheck c = check("rules: {per-user: {key: [sasl-user], rate: 1/1h, reply: hourly-sending-quota-exceeded, temporary: true}}");
+        assertEquals(Set.of(Stage.MAIL), c.stages());
+        assertEquals(Verdict.CONTINUE, c.evaluate(Stage.MAIL, authenticated("192.0.2.7", false, "bob@example.com", "bob@example.com", "x@y.example")));
+        Verdict v = c.evaluate(Stage.MAIL, authenticated("192.0.2.7", false, "bob@example.com", "bob@example.com", "x@y.example"));
+        assertEquals(new Verdict.Defer(org.mxfront.codes.Code.HOURLY_SENDING_QUOTA_EXCEEDED, v.vars()), v);
+    }
+
 }

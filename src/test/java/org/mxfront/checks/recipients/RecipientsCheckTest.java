@@ -1,6 +1,8 @@
 // Covers RecipientsCheck: the code per source (01, 02 virtual, 20 ldap, 08 callout), only local
 // domains looked up, and a source that cannot answer: 451 (78 or 79) or, for a callout with
-// on-failure: accept, no opinion. Never a 5xx for "unavailable".
+// on-failure: accept, no opinion. Never a 5xx for "unavailable". Account states (issue 24): suspended
+// 87, maintenance 93, over quota 88 or 89; unlisted senders at MAIL (92), for authenticated clients
+// by default.
 package org.mxfront.checks.recipients;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -14,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.mxfront.codes.Code;
 import org.mxfront.policy.Stage;
 import org.mxfront.policy.Verdict;
+import org.mxfront.recipients.AccountState;
 import org.mxfront.recipients.Lookup;
 import org.mxfront.recipients.RecipientSource;
 
@@ -30,6 +33,9 @@ class RecipientsCheckTest {
             asked = local + "@" + domain;
             return switch (local) {
                 case "bob", "Bob Smith" -> new Lookup.Found("x");
+                case "susan" -> new Lookup.Found("x", AccountState.SUSPENDED);
+                case "maud" -> new Lookup.Found("x", AccountState.MAINTENANCE);
+                case "fred" -> new Lookup.Found("x", AccountState.OVER_QUOTA);
                 case "down" -> new Lookup.Unavailable("directory down");
                 default -> new Lookup.NotFound("x");
             };
@@ -92,6 +98,41 @@ class RecipientsCheckTest {
                 verdict(config("CALLOUT", false, RecipientsConfig.OnFailure.TEMPFAIL), new Fake(), "down@example.com"));
         assertEquals(Verdict.CONTINUE,
                 verdict(config("CALLOUT", false, RecipientsConfig.OnFailure.ACCEPT), new Fake(), "down@example.com"));
+    }
+
+    @Test
+    void accountStatesRefuseWithTheirCodes() {
+        RecipientsConfig c = config("LDAP", false, null);
+        assertEquals(Verdict.reject(Code.USER_SUSPENDED, Map.of("recipient", "susan@example.com")), verdict(c, new Fake(), "susan@example.com"));
+        assertEquals(Verdict.defer(Code.ACCOUNT_IN_MAINTENANCE, Map.of("recipient", "maud@example.com")), verdict(c, new Fake(), "maud@example.com"));
+        assertEquals(Verdict.defer(Code.MAILBOX_OVER_QUOTA, Map.of("recipient", "fred@example.com")), verdict(c, new Fake(), "fred@example.com"));
+        RecipientsConfig permanent = new RecipientsConfig(c.source(), false, c.table(), c.ldap(), c.callout(), null, null,
+                RecipientsConfig.OverQuota.PERMANENT, null);
+        assertEquals(Verdict.reject(Code.MAILBOX_OVER_QUOTA_PERMANENT, Map.of("recipient", "fred@example.com")),
+                verdict(permanent, new Fake(), "fred@example.com"));
+    }
+
+    private static Verdict mail(RecipientsConfig.UnlistedSender mode, String user, String sender) {
+        RecipientsConfig c = config("LDAP", false, null);
+        c = new RecipientsConfig(c.source(), false, c.table(), c.ldap(), c.callout(), null, null, null, mode);
+        RecipientsCheck check = new RecipientsCheck(c, context(), new Fake());
+        org.mxfront.policy.Facts f = outsider().withSender(mailbox(sender), 0);
+        f.state().authenticatedUser(user);
+        return check.stages().contains(Stage.MAIL) ? check.evaluate(Stage.MAIL, f) : Verdict.CONTINUE;
+    }
+
+    @Test
+    void unlistedSendersInOurDomainsAreRefusedAtMailForAuthenticatedClientsByDefault() {
+        Verdict refused = Verdict.reject(Code.UNLISTED_SENDER, Map.of("sender", "ghost@example.com", "domain", "example.com"));
+        assertEquals(refused, mail(null, "bob@example.com", "ghost@example.com"));
+        assertEquals(Verdict.CONTINUE, mail(null, null, "ghost@example.com"), "not authenticated: not checked by default");
+        assertEquals(refused, mail(RecipientsConfig.UnlistedSender.ALL, null, "ghost@example.com"));
+        assertEquals(Verdict.CONTINUE, mail(RecipientsConfig.UnlistedSender.OFF, "bob@example.com", "ghost@example.com"));
+        assertEquals(Verdict.CONTINUE, mail(null, "bob@example.com", "bob@example.com"));
+        assertEquals(Verdict.CONTINUE, mail(null, "bob@example.com", "susan@example.com"), "a suspended account still exists");
+        assertEquals(Verdict.CONTINUE, mail(null, "bob@example.com", "ghost@elsewhere.example"), "not our domain");
+        assertEquals(Verdict.CONTINUE, mail(null, "bob@example.com", "down@example.com"), "no answer: let it through");
+        assertEquals(Verdict.CONTINUE, mail(null, "bob@example.com", ""), "the null sender");
     }
 
     @Test

@@ -72,4 +72,22 @@ class RecipientsConfigTest {
         e = assertThrows(ConfigException.class, () -> parse("checks:\n  sender-verify:\n    enabled: true\n    targets: {a.example: nohost}\n"));
         assertEquals("test.yml:5: checks.sender-verify: 'nohost' is not HOST:PORT", e.getMessage());
     }
+
+    @Test
+    void accountStateSettingsBindFromYaml() throws Exception {
+        DaemonConfig d = parse("checks:\n  recipients:\n    source: ldap\n    over-quota: permanent\n    unlisted-sender: all\n"
+                + "    ldap: {status-attribute: accountStatus, status-values: {Locked: suspended, full: over-quota}}\n"
+                + "domains:\n  example.org: {}\n");
+        RecipientsCheck c = d.engine().find(RecipientsCheck.class).orElseThrow();
+        assertEquals(RecipientsConfig.OverQuota.PERMANENT, c.config().overQuota());
+        assertEquals(RecipientsConfig.UnlistedSender.ALL, c.config().unlistedSender());
+        assertEquals("accountStatus", c.config().ldap().statusAttribute());
+        assertEquals(java.util.Map.of("locked", org.mxfront.recipients.AccountState.SUSPENDED,
+                "full", org.mxfront.recipients.AccountState.OVER_QUOTA), c.config().ldap().statusValues());
+        ConfigException e = assertThrows(ConfigException.class, () -> parse(
+                "checks:\n  recipients:\n    ldap: {status-values: {locked: frozen}}\n"));
+        assertTrue(e.getMessage().startsWith("test.yml:6: checks.recipients.ldap.status-values.locked: invalid value 'frozen'"), e.getMessage());
+        e = assertThrows(ConfigException.class, () -> parse("checks:\n  recipients:\n    unlisted-sender: sometimes\n"));
+        assertTrue(e.getMessage().startsWith("test.yml:6: checks.recipients.unlisted-sender"), e.getMessage());
+    }
 }

@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# Spam-check benchmark (docs/benchmarks.md, "Spam classification"): a private rspamd (the tests'
+# settings: Bayes on a private redis-server, no network modules) and an mxfront JVM with the spam
+# check on for example.com and off for example.net, relaying to smtp-sink. SpamBench sends the same
+# messages to rspamd alone (HTTP /checkv2, with the headers mxfront sends) and through mxfront
+# (SMTP), and reads the CPU time of rspamd's processes and of mxfront's JVM from /proc: mxfront's own
+# CPU per message in the loop against rspamd's. Loopback only; needs rspamd, redis-server, postfix
+# (smtp-sink); as root rspamd runs as _rspamd. The SMTP clients pose as 203.0.113.7 (XCLIENT), the
+# address rspamd is told in both paths. Usage: bench/spam.sh [MESSAGES] [CONCURRENCY] [WARMUP_SECONDS]
+#   (defaults 2000 8 60). Prints a Markdown report.
+set -euo pipefail
+here=$(cd "$(dirname "$0")/.." && pwd)
+. "$here/bin/jdk.sh"
+cd "$here"
+N=${1:-2000}; C=${2:-8}; W=${3:-60}
+mvn -q -B package -DskipTests >/dev/null
+mvn -q -B test-compile dependency:build-classpath -Dmdep.outputFile=target/bench.cp >/dev/null
+tmp=$(mktemp -d /tmp/spambench.XXXX); chmod 755 "$tmp"
+free_port() { python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])'; }
+SINK=$(free_port); REDIS=$(free_port); RN=$(free_port); RC=$(free_port); MX=$(free_port); HTTP=$(free_port)
+pids=()
+cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; sleep 1; rm -rf "$tmp"; }
+trap cleanup EXIT
+
+redis-server --port $REDIS --bind 127.0.0.1 --save '' --appendonly no --daemonize no > $tmp/redis.log 2>&1 & pids+=($!)
+smtp-sink -u nobody 127.0.0.1:$SINK 256 & pids+=($!)
+d=$tmp/rspamd; mkdir -p $d/local.d $d/override.d $d/db $d/run
+printf 'bind_socket = "127.0.0.1:%s";\ncount = 1;\n' $RN > $d/local.d/worker-normal.inc
+printf 'bind_socket = "127.0.0.1:%s";\ncount = 1;\npassword = "bench";\nsecure_ip = "192.0.2.1";\nstatic_dir = "${WWWDIR}";\n' $RC > $d/override.d/worker-controller.inc
+printf 'enabled = false;\n' > $d/local.d/worker-proxy.inc
+printf 'dns { nameserver = ["127.0.0.1:1"]; timeout = 0.2s; retransmits = 1; }\n' > $d/local.d/options.inc
+printf 'type = "file"; filename = "%s/rspamd.log"; level = "warning";\n' $d > $d/local.d/logging.inc
+printf 'servers = "127.0.0.1:%s";\n' $REDIS > $d/local.d/redis.conf
+printf 'backend = "redis";\nservers = "127.0.0.1:%s";\nmin_learns = 1;\nautolearn = false;\n' $REDIS > $d/local.d/classifier-bayes.conf
+printf 'greylist = 11;\n' > $d/local.d/actions.conf
+for m in greylist rbl asn; do printf 'enabled = false;\n' > $d/local.d/$m.conf; done
+user=()
+if [ "$(id -u)" -eq 0 ]; then chown -R _rspamd $d; user=(-u _rspamd -g _rspamd); fi
+rspamd -f "${user[@]}" -c /etc/rspamd/rspamd.conf --var=LOCAL_CONFDIR=$d --var=DBDIR=$d/db --var=RUNDIR=$d/run \
+  --var=LOGDIR=$d > $d/out 2>&1 & RSPAMD=$!; pids+=($RSPAMD)
+
+cat > $tmp/mxfront.yml <<EOT
+server: {hostname: mx.bench}
+smtp: {listen: "127.0.0.1:$MX", max-connections: 256, trusted-proxies: [127.0.0.1/32]}
+downstream: {address: "127.0.0.1:$SINK"}
+metrics: {listen: "127.0.0.1:$HTTP"}
+state-directory: $tmp/state
+checks:
+  relay: {}
+  message-size: {}
+  spam:
+    rspamd: {url: "http://127.0.0.1:$RN"}
+    timeout: 20s
+domains:
+  example.com: {}
+  example.net:
+    checks:
+      spam: {enabled: false}
+EOT
+"$JAVA_HOME/bin/java" -Xmx512m -Dlogback.configurationFile=bench/logback-quiet.xml -jar target/mxfront.jar run \
+  --config $tmp/mxfront.yml > $tmp/mx.log 2>&1 & MXPID=$!; pids+=($MXPID)
+for i in $(seq 120); do
+  curl -sf 127.0.0.1:$HTTP/metrics >/dev/null 2>&1 && curl -sf 127.0.0.1:$RN/ping >/dev/null 2>&1 && break; sleep 0.5
+done
+curl -sf 127.0.0.1:$RN/ping >/dev/null || { echo "rspamd did not start:"; cat $d/out; exit 1; }
+"$JAVA_HOME/bin/java" -Xmx256m -cp "target/test-classes:target/classes:$(cat target/bench.cp)" org.mxfront.bench.SpamBench \
+  $RN $MX $RSPAMD $MXPID $N $C $W

@@ -1,0 +1,226 @@
+// Benchmark of the spam check (docs/benchmarks.md, "Spam classification"); not a test, run by
+// bench/spam.sh, which starts rspamd and an mxfront JVM (spam check on for example.com, off for
+// example.net). The same messages go (A) to rspamd alone over HTTP /checkv2 with the headers mxfront
+// sends, (B) through mxfront to example.net (no classification: the baseline at the final dot) and
+// (C) through mxfront to example.com (rspamd in the loop). CPU time of rspamd's processes and of the
+// mxfront JVM is read from /proc before and after each phase. Loopback only, bounded loops.
+package org.mxfront.bench;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Random;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** {@code main(rspamdPort, mxfrontPort, rspamdPid, mxfrontPid, messages, concurrency)}: prints a Markdown report. */
+public final class SpamBench {
+    static final String[] WORDS = ("meeting budget review invoice quarter report team project schedule customer order shipment"
+            + " delivery contract proposal draft agenda minutes office travel hotel flight conference client partner payment"
+            + " account balance statement reminder update release version feature request support ticket issue question answer"
+            + " thanks regards tomorrow monday tuesday wednesday thursday friday morning afternoon evening week month year").split(" ");
+
+    /** The client's address as rspamd is told it: a documentation address, not loopback. */
+    static final String CLIENT = "203.0.113.7";
+
+    record Phase(String name, int messages, double seconds, long[] latencyNanos, double rspamdCpuMs, double mxCpuMs) {
+        double perSecond() { return messages / seconds; }
+
+        double percentileMs(double p) {
+            long[] s = latencyNanos.clone();
+            Arrays.sort(s);
+            return s[Math.min(s.length - 1, (int) Math.ceil(p / 100 * s.length) - 1)] / 1e6;
+        }
+    }
+
+    public static void main(String[] args) throws Exception {
+        int rspamdPort = Integer.parseInt(args[0]);
+        int mxPort = Integer.parseInt(args[1]);
+        long rspamdPid = Long.parseLong(args[2]);
+        long mxPid = Long.parseLong(args[3]);
+        int n = Integer.parseInt(args[4]);
+        int c = Integer.parseInt(args[5]);
+        List<byte[]> messages = messages(200);
+        double avg = messages.stream().mapToInt(m -> m.length).average().orElse(0);
+        // warm-up (unmeasured) until mxfront's JIT has settled: rounds of all three until warmSeconds passed
+        int warmSeconds = args.length > 6 ? Integer.parseInt(args[6]) : 60;
+        long warmEnd = System.nanoTime() + warmSeconds * 1_000_000_000L;
+        int warmRounds = 0;
+        while (System.nanoTime() < warmEnd || warmRounds < 1) {
+            rspamdAlone(rspamdPort, messages, 200, c, rspamdPid, mxPid);
+            throughMxfront(mxPort, "example.net", messages, 400, c, rspamdPid, mxPid);
+            throughMxfront(mxPort, "example.com", messages, 200, c, rspamdPid, mxPid);
+            warmRounds++;
+        }
+        Phase a = rspamdAlone(rspamdPort, messages, n, c, rspamdPid, mxPid);
+        Phase b = throughMxfront(mxPort, "example.net", messages, n, c, rspamdPid, mxPid);
+        Phase cc = throughMxfront(mxPort, "example.com", messages, n, c, rspamdPid, mxPid);
+        System.out.printf(Locale.ROOT, "## Spam classification (JDK %s, %d cores; %d messages of %.0f bytes on average, %d at a time,"
+                + " after %d s of warm-up; load average %.1f)%n%n", Runtime.version(), Runtime.getRuntime().availableProcessors(), n, avg, c,
+                warmSeconds, java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+        System.out.println("| measurement | messages/s | p50 | p99 | rspamd CPU per message | mxfront CPU per message |");
+        System.out.println("|---|---|---|---|---|---|");
+        for (Phase p : List.of(a, b, cc)) {
+            System.out.printf(Locale.ROOT, "| %s | %.0f | %.2f ms | %.2f ms | %s | %s |%n", p.name, p.perSecond(), p.percentileMs(50),
+                    p.percentileMs(99), p.rspamdCpuMs < 0 ? "-" : String.format(Locale.ROOT, "%.3f ms", p.rspamdCpuMs / p.messages),
+                    p.mxCpuMs < 0 ? "-" : String.format(Locale.ROOT, "%.3f ms", p.mxCpuMs / p.messages));
+        }
+        double rsPer = cc.rspamdCpuMs / cc.messages;
+        double mxPer = cc.mxCpuMs / cc.messages;
+        double addedPer = (cc.mxCpuMs - b.mxCpuMs) / cc.messages;
+        System.out.println();
+        System.out.printf(Locale.ROOT, "- added at the final dot by rspamd in the loop: p50 %+.2f ms, p99 %+.2f ms (C against B)%n",
+                cc.percentileMs(50) - b.percentileMs(50), cc.percentileMs(99) - b.percentileMs(99));
+        System.out.printf(Locale.ROOT, "- throughput in the loop against rspamd alone: %.2fx%n", cc.perSecond() / a.perSecond());
+        System.out.printf(Locale.ROOT, "- mxfront's CPU per message in the loop (everything: SMTP, relay, spam check): %.3f ms = %.1f%% of rspamd's %.3f ms%n",
+                mxPer, 100 * mxPer / rsPer, rsPer);
+        System.out.printf(Locale.ROOT, "- of which the spam check (C minus B): %.3f ms = %.1f%% of rspamd's%n", addedPer, 100 * addedPer / rsPer);
+    }
+
+    /** Plausible business mail, each different: 2-6 KB of text. */
+    static List<byte[]> messages(int count) {
+        Random r = new Random(23);
+        List<byte[]> out = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            StringBuilder body = new StringBuilder();
+            int lines = 30 + r.nextInt(60);
+            for (int l = 0; l < lines; l++) {
+                StringBuilder line = new StringBuilder();
+                while (line.length() < 60) line.append(line.isEmpty() ? "" : " ").append(WORDS[r.nextInt(WORDS.length)]);
+                body.append(line).append("\r\n");
+            }
+            String m = "From: Alice Example <alice@sender.example>\r\nTo: Bob <bob@example.com>\r\nSubject: "
+                    + WORDS[r.nextInt(WORDS.length)] + " " + WORDS[r.nextInt(WORDS.length)] + " " + i + "\r\n"
+                    + "Date: Mon, 07 Dec 2026 09:00:00 +0000\r\nMessage-ID: <bench." + i + "@sender.example>\r\nMIME-Version: 1.0\r\n"
+                    + "Content-Type: text/plain; charset=utf-8\r\n\r\nHi Bob,\r\n\r\n" + body + "\r\nAlice\r\n";
+            out.add(m.getBytes(StandardCharsets.UTF_8));
+        }
+        return out;
+    }
+
+    /** CPU time (user + system) of a process and its descendants, in ms; -1 when /proc cannot say. */
+    static double cpuMs(long pid) {
+        double total = 0;
+        List<Long> all = new ArrayList<>();
+        all.add(pid);
+        ProcessHandle.of(pid).ifPresent(h -> h.descendants().forEach(d -> all.add(d.pid())));
+        for (long p : all) {
+            try {
+                String stat = Files.readString(Path.of("/proc/" + p + "/stat"));
+                String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                total += (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 10.0; // utime, stime in 1/100 s
+            } catch (IOException | RuntimeException e) {
+                if (p == pid) return -1;
+            }
+        }
+        return total;
+    }
+
+    static Phase rspamdAlone(int port, List<byte[]> messages, int n, int c, long rspamdPid, long mxPid) throws Exception {
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
+        URI uri = URI.create("http://127.0.0.1:" + port + "/checkv2");
+        long[] lat = new long[n];
+        AtomicInteger next = new AtomicInteger();
+        double r0 = cpuMs(rspamdPid);
+        long t0 = System.nanoTime();
+        List<Thread> threads = new ArrayList<>();
+        for (int t = 0; t < c; t++) {
+            threads.add(Thread.ofVirtual().start(() -> {
+                int i;
+                while ((i = next.getAndIncrement()) < n) {
+                    HttpRequest req = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30))
+                            .header("IP", CLIENT).header("Helo", "client.sender.example").header("From", "alice@sender.example")
+                            .header("Rcpt", "bob@example.com").header("Queue-Id", "BENCH" + i)
+                            .POST(HttpRequest.BodyPublishers.ofByteArray(messages.get(i % messages.size()))).build();
+                    long s = System.nanoTime();
+                    try {
+                        HttpResponse<String> resp = http.send(req, HttpResponse.BodyHandlers.ofString());
+                        if (resp.statusCode() != 200 || !resp.body().contains("\"action\"")) throw new IllegalStateException(resp.body());
+                    } catch (Exception e) {
+                        throw new IllegalStateException("rspamd: " + e, e);
+                    }
+                    lat[i] = System.nanoTime() - s;
+                }
+            }));
+        }
+        for (Thread t : threads) t.join();
+        double secs = (System.nanoTime() - t0) / 1e9;
+        return new Phase("A: rspamd alone (HTTP /checkv2)", n, secs, lat, cpuMs(rspamdPid) - r0, -1);
+    }
+
+    static Phase throughMxfront(int port, String domain, List<byte[]> messages, int n, int c, long rspamdPid, long mxPid)
+            throws Exception {
+        long[] lat = new long[n];
+        AtomicInteger next = new AtomicInteger();
+        double r0 = cpuMs(rspamdPid);
+        double m0 = cpuMs(mxPid);
+        long t0 = System.nanoTime();
+        List<Thread> threads = new ArrayList<>();
+        for (int t = 0; t < c; t++) {
+            threads.add(Thread.ofVirtual().start(() -> {
+                try (Socket s = new Socket("127.0.0.1", port)) {
+                    s.setSoTimeout(30_000);
+                    BufferedReader in = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.ISO_8859_1));
+                    OutputStream out = s.getOutputStream();
+                    expect(in, "220");
+                    send(out, "EHLO client.sender.example\r\n");
+                    expect(in, "250");
+                    // an outside client, as rspamd sees it in A (loopback would make rspamd skip work)
+                    send(out, "XCLIENT ADDR=" + CLIENT + "\r\n");
+                    expect(in, "220");
+                    send(out, "EHLO client.sender.example\r\n");
+                    expect(in, "250");
+                    int i;
+                    while ((i = next.getAndIncrement()) < n) {
+                        send(out, "MAIL FROM:<alice@sender.example>\r\n");
+                        expect(in, "250");
+                        send(out, "RCPT TO:<bob@" + domain + ">\r\n");
+                        expect(in, "250");
+                        send(out, "DATA\r\n");
+                        expect(in, "354");
+                        out.write(messages.get(i % messages.size())); // no line starts with a dot
+                        long st = System.nanoTime();
+                        send(out, ".\r\n");
+                        expect(in, "250");
+                        lat[i] = System.nanoTime() - st;
+                    }
+                    send(out, "QUIT\r\n");
+                } catch (IOException e) {
+                    throw new IllegalStateException("mxfront: " + e, e);
+                }
+            }));
+        }
+        for (Thread t : threads) t.join();
+        double secs = (System.nanoTime() - t0) / 1e9;
+        String name = domain.equals("example.net") ? "B: through mxfront, spam check off (baseline)" : "C: through mxfront, rspamd in the loop";
+        return new Phase(name, n, secs, lat, cpuMs(rspamdPid) - r0, cpuMs(mxPid) - m0);
+    }
+
+    static void send(OutputStream out, String s) throws IOException {
+        out.write(s.getBytes(StandardCharsets.ISO_8859_1));
+        out.flush();
+    }
+
+    /** Reads one (multi-line) reply and checks its code. */
+    static void expect(BufferedReader in, String code) throws IOException {
+        String line;
+        do {
+            line = in.readLine();
+            if (line == null) throw new IOException("connection closed, expected " + code);
+        } while (line.length() > 3 && line.charAt(3) == '-');
+        if (!line.startsWith(code)) throw new IOException("expected " + code + ", got " + line);
+    }
+}

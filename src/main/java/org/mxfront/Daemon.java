@@ -128,6 +128,7 @@ public final class Daemon implements AutoCloseable, ConsoleBackend {
             DaemonConfig.Console c = config.console();
             List<Authenticator> sources = new ArrayList<>();
             if (c.usersFile() != null) sources.add(new UsersFile(c.usersFile()));
+            if (c.store() != null) sources.add(new org.mxfront.console.StoreLogin(c.store()));
             if (c.ldapLogin()) sources.add(LdapLogin.from(this::config, c));
             console = new ConsoleServer(c, this, config.engine().decisionLog().feed(), Authenticator.chain(sources), journal)
                     .start();

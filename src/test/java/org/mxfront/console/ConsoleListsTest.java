@@ -46,9 +46,28 @@ class ConsoleListsTest {
             public String explain(Map<String, List<String>> p, byte[] m) { return ""; }
             public Map.Entry<Boolean, String> reload() { return Map.entry(true, "ok"); }
         };
+        // a store user (the policy API's users table) logs in with one of their API tokens
+        var store = config.console().store().store();
+        store.putUser("test", new org.mxfront.store.PolicyStore.User("carol", "domain-admin", List.of("example.org"), null,
+                java.time.Instant.now()));
+        store.putUser("test", new org.mxfront.store.PolicyStore.User("dave", "operator", List.of(), null, java.time.Instant.now()));
+        var carolToken = org.mxfront.store.Tokens.create();
+        store.addToken("test", new org.mxfront.store.PolicyStore.Token(carolToken.id(), "carol", carolToken.hash(),
+                java.time.Instant.now(), null));
+        var daveToken = org.mxfront.store.Tokens.create();
+        store.addToken("test", new org.mxfront.store.PolicyStore.Token(daveToken.id(), "dave", daveToken.hash(),
+                java.time.Instant.now(), null));
         try (ConsoleServer server = new ConsoleServer(config.console(), backend, config.engine().decisionLog().feed(),
-                new UsersFile(users)).start()) {
+                Authenticator.chain(List.of(new UsersFile(users), new StoreLogin(config.console().store())))).start()) {
             t.server = server;
+            String[] carol = t.login("carol", carolToken.token());
+            assertTrue(t.get("/", carol[0]).body().contains("carol (domain-admin)"));
+            assertEquals(200, t.get("/domains/example.org", carol[0]).statusCode());
+            assertEquals(404, t.get("/domains/example.com", carol[0]).statusCode());
+            var page = t.get("/login", null);
+            assertEquals(401, t.post("/login", ConsoleServerTest.cookieValue(page, "mxlogin"), Map.of("_csrf",
+                    ConsoleServerTest.hidden(page.body(), "_csrf"), "user", "carol", "password", daveToken.token())).statusCode(),
+                    "another user's token is no password for carol");
             String[] alice = t.login("alice", "alice-password");
             for (Map<String, String> form : List.of(
                     Map.of("scope", "domain", "key", "example.org"),

@@ -86,6 +86,9 @@ public final class PolicyStore implements AutoCloseable {
 
     public String description() { return description; }
 
+    /** The pool, for the decision journal's own tables (console/Journal: its own Flyway history, its own SQL). */
+    public javax.sql.DataSource dataSource() { return ds; }
+
     /** Brings the schema to this version of mxfront (Flyway; a no-op when it is current). */
     public void migrate() {
         Flyway.configure().dataSource(ds).locations("classpath:db/policystore").table("policy_schema_history")

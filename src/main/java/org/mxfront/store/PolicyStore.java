@@ -95,6 +95,18 @@ public final class PolicyStore implements AutoCloseable {
         return pool;
     }
 
+    /**
+     * The pool, for the decision journal's own tables (console/Journal: its own Flyway history, its own
+     * SQL); opened now if it was not.
+     */
+    public javax.sql.DataSource dataSource() {
+        try {
+            return ds();
+        } catch (SQLException e) {
+            throw new IllegalStateException(e.getMessage(), e);
+        }
+    }
+
     /** Brings the schema to this version of mxfront (Flyway; a no-op when it is current). */
     public void migrate() {
         HikariDataSource ds;

@@ -9,7 +9,7 @@
 # CPU per message in the loop against rspamd's. Loopback only; needs rspamd, redis-server, postfix
 # (smtp-sink); as root rspamd runs as _rspamd. The SMTP clients pose as 203.0.113.7 (XCLIENT), the
 # address rspamd is told in both paths. Usage: bench/spam.sh [MESSAGES] [CONCURRENCY] [WARMUP_SECONDS]
-#   (defaults 2000 32 60; the figures in docs/benchmarks.md: 2000 32 240). Prints a Markdown report.
+#   (defaults 2000 32 60; the figures in docs/benchmarks.md: 2000 32 120). Prints a Markdown report.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 cd "$here"

@@ -14,6 +14,7 @@
 # exactly N messages and no second pass: "lukewarm", a daemon shortly after a restart (use ROUNDS=1:
 # later rounds are warmer; repeat the whole run for a median; add the AOT cache with
 # MXFRONT_JAVA_OPTS=-XX:AOTCache=target/mxfront.aot after `mvn -Paot package`). MXFRONT_JAVA_OPTS: extra JVM flags for mxfront.
+# MXFRONT_EXTRA_YAML: settings appended to the measured mxfront's configuration only (the journal: see below).
 # MXFRONT_JAR: the jar to measure (default target/mxfront.jar). BASELINE_JAR: another build of mxfront
 # (say, the last release) run beside it as "baseline", same load, same rounds: a before/after in one run.
 # For each mxfront the CPU it used per message (user + system, from /proc) is reported too.
@@ -65,6 +66,9 @@ checks:
   message-size: {}
   received-hops: {}
 YML
+    # MXFRONT_EXTRA_YAML: more top-level settings for the measured mxfront only (not the baseline), e.g.
+    # "policy-store: { enabled: true }" to measure the decision journal against BASELINE_JAR=target/mxfront.jar
+    if [ "$name" = mxfront ] && [ -n "${MXFRONT_EXTRA_YAML:-}" ]; then printf '%s\n' "$MXFRONT_EXTRA_YAML" >> "$work/$name.yml"; fi
     java -jar "$jarfile" check-config "$work/$name.yml" >/dev/null 2>&1 && break
   done
   # The JVM's defaults (G1), as systemd/mxfront.service runs it.

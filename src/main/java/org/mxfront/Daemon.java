@@ -1,5 +1,5 @@
 // Wiring only: from a loaded configuration, build the doors that it enables (each registered kind in
-// Doors) and the admin HTTP endpoint, start them, reload on request, and stop them in order
+// Doors), the admin HTTP endpoint and the web console, start them, reload on request, and stop them in order
 // (gracefully). Doors are known only through DoorType and Door, checks' admin actions only through
 // the engine's admin hook. No framework container.
 package org.mxfront;
@@ -24,6 +24,12 @@ import java.util.Map;
 import org.mxfront.config.ConfigException;
 import org.mxfront.config.ConfigLoader;
 import org.mxfront.config.DaemonConfig;
+import org.mxfront.console.Authenticator;
+import org.mxfront.console.ConsoleBackend;
+import org.mxfront.console.ConsoleServer;
+import org.mxfront.console.Journal;
+import org.mxfront.console.LdapLogin;
+import org.mxfront.console.UsersFile;
 import org.mxfront.explain.Explainer;
 import org.mxfront.metrics.AdminHttpServer;
 import org.mxfront.metrics.MxMeters;
@@ -35,7 +41,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** A running mxfront. */
-public final class Daemon implements AutoCloseable, AdminHttpServer.Admin {
+public final class Daemon implements AutoCloseable, ConsoleBackend {
     private static final Logger LOG = LoggerFactory.getLogger(Daemon.class);
 
     private final DaemonConfig config;
@@ -46,6 +52,8 @@ public final class Daemon implements AutoCloseable, AdminHttpServer.Admin {
     private volatile DaemonConfig current;
     private final JvmGcMetrics gcMetrics = new JvmGcMetrics();
     private AdminHttpServer http;
+    private ConsoleServer console;
+    private Journal journal;
     /** The policy store's API, or null when the store is off. */
     private final org.mxfront.api.PolicyApi policyApi;
 
@@ -104,12 +112,31 @@ public final class Daemon implements AutoCloseable, AdminHttpServer.Admin {
     /** Starts listening. */
     public Daemon start() throws IOException, InterruptedException {
         Files.createDirectories(config.stateDirectory());
+        // The policy store's first snapshot (from the database, else the local file) before any door
+        // listens: a domain of the store must not be refused as foreign while it loads.
+        if (config.engine().directory() instanceof org.mxfront.config.StoreDomains sd) sd.service().start();
         for (Opened<?> o : doors) o.door().start();
         config.resources().start();
         if (config.metricsListen() != null) {
             http = new AdminHttpServer(config.metricsListen(),
                     registry instanceof PrometheusMeterRegistry p ? p : null, this).start();
             LOG.info("metrics and admin endpoint on {}:{}", config.metricsListen().getAddress().getHostAddress(), http.port());
+        }
+        if (config.journal() != null) {
+            journal = new Journal(config.journal().store().dataSource(), config.engine().decisionLog().feed(),
+                    config.journal().keep(), registry, java.time.Clock.systemUTC()).start();
+            LOG.info("decision journal in {} (kept {} days)", config.journal().store().description(), config.journal().keep().toDays());
+        }
+        if (config.console() != null) {
+            DaemonConfig.Console c = config.console();
+            List<Authenticator> sources = new ArrayList<>();
+            if (c.usersFile() != null) sources.add(new UsersFile(c.usersFile()));
+            if (c.store() != null) sources.add(new org.mxfront.console.StoreLogin(c.store()));
+            if (c.ldapLogin()) sources.add(LdapLogin.from(this::config, c));
+            console = new ConsoleServer(c, this, config.engine().decisionLog().feed(), Authenticator.chain(sources), journal)
+                    .start();
+            LOG.info("console on {}://{}:{}", c.tls() == null ? "http" : "https", c.listen().getAddress().getHostAddress(),
+                    console.port());
         }
         return this;
     }
@@ -129,10 +156,41 @@ public final class Daemon implements AutoCloseable, AdminHttpServer.Admin {
         return -1;
     }
 
+    /** The console's port, or -1 when it is off. */
+    public int consolePort() { return console == null ? -1 : console.port(); }
+
     /** The admin HTTP port, or -1 when it is off. */
     public int httpPort() { return http == null ? -1 : http.port(); }
 
+    @Override
     public DaemonConfig config() { return current; }
+
+    @Override
+    public List<DoorState> doors() {
+        List<DoorState> out = new ArrayList<>();
+        for (Opened<?> o : doors) {
+            Door<?> d = o.door();
+            String why = d.notReady();
+            String state = why == null || why.startsWith("downstream") ? "listening"
+                    : why.contains("draining") ? "draining" : "not listening";
+            String gauge = switch (d.name()) {
+                case "smtp" -> org.mxfront.mail.MeterNames.CONNECTIONS_ACTIVE;
+                case "policy" -> org.mxfront.mail.MeterNames.POLICY_CONNECTIONS;
+                default -> "mxfront." + d.name() + ".connections.active";
+            };
+            var g = registry.find(gauge).gauge();
+            out.add(new DoorState(d.name(), d.port(), state, g == null ? 0 : (long) g.value()));
+        }
+        return out;
+    }
+
+    @Override
+    public String downstream() {
+        if (current.downstream() == null) return "none (the SMTP door is off)";
+        String why = notReady();
+        boolean down = why != null && why.contains("downstream");
+        return (down ? "NOT reachable: " : "reachable: ") + org.mxfront.net.Networks.text(current.downstream());
+    }
 
 
     /**
@@ -231,6 +289,8 @@ public final class Daemon implements AutoCloseable, AdminHttpServer.Admin {
         }
         for (Opened<?> o : doors) o.door().close();
         if (http != null) http.close();
+        if (console != null) console.close();
+        if (journal != null) journal.close();
         config.resources().close();
         gcMetrics.close();
         LOG.info("mxfront stopped");

@@ -21,7 +21,7 @@ import picocli.CommandLine.Parameters;
 /** Entry point. */
 @Command(name = "mxfront", mixinStandardHelpOptions = true, version = "mxfront 0.1.0",
         description = "Mail policy daemon in front of Postfix.",
-        subcommands = {Main.Run.class, Main.CheckConfig.class, Main.Codes.class, ExplainCommand.class,
+        subcommands = {Main.Run.class, Main.CheckConfig.class, Main.Codes.class, ExplainCommand.class, ConsoleUserCommand.class,
                 ReloadCommand.class, GreylistCommand.class, RateLimitCommand.class, PolicyCommands.Admin.class,
                 PolicyCommands.Domains.class, PolicyCommands.Lists.class, PolicyCommands.Policy.class, SpamCommand.class})
 public final class Main implements Runnable {

@@ -28,7 +28,8 @@ import org.junit.jupiter.api.Test;
  * <ol>
  *   <li><b>app</b> ({@code org.mxfront} itself): the daemon and the command line, which wire everything.</li>
  *   <li><b>doors</b>: {@code smtp}, {@code policyserver}, {@code milter}, {@code explain} (which drives the engine
- *       without a socket), {@code api} (the policy store's JSON API, transport-free). Doors are equals: none uses another.</li>
+ *       without a socket), {@code api} (the policy store's JSON API, transport-free), and {@code console} (the web
+ *       console, a door for people). Doors are equals: none uses another.</li>
  *   <li><b>door</b>: the interface the daemon knows doors by.</li>
  *   <li><b>config</b>: the YAML, bound into checks, policies and door settings.</li>
  *   <li><b>checks</b>: {@code checks} and its subpackages, one per check, each implementing the engine's
@@ -52,7 +53,7 @@ import org.junit.jupiter.api.Test;
 class ArchitectureTest {
     private static final List<Set<String>> LAYERS = List.of(
             Set.of(""),
-            Set.of("smtp", "policyserver", "milter", "explain", "api"),
+            Set.of("smtp", "policyserver", "milter", "explain", "api", "console"),
             Set.of("door"),
             Set.of("config"),
             Set.of("checks"),

@@ -63,6 +63,7 @@ import org.mxfront.mail.ClientEnricher;
 import org.mxfront.net.Networks;
 import org.mxfront.policy.Check;
 import org.mxfront.policy.ConfiguredCheck;
+import org.mxfront.policy.DecisionFeed;
 import org.mxfront.policy.DecisionLog;
 import org.mxfront.policy.Mode;
 import org.mxfront.policy.Policy;
@@ -234,7 +235,7 @@ public final class ConfigLoader {
         c.require(smtp.enhancedStatusCodes(), "/smtp/enhanced-status-codes");
         Networks proxies = c.networks(smtp.trustedProxies(), "/smtp/trusted-proxies");
         c.require(smtp.receivedHeader(), "/smtp/received-header");
-        ServerTls tls = tls(c, smtp.tls());
+        ServerTls tls = tls(c, smtp.tls(), "/smtp/tls");
         InetSocketAddress policyListen = c.hostPort(c.require(ps.listen(), "/policy-server/listen"),
                 "/policy-server/listen");
         c.positive(ps.maxConnections(), "/policy-server/max-connections");
@@ -343,19 +344,60 @@ public final class ConfigLoader {
             perDomain.put(e.getKey().toLowerCase(Locale.ROOT),
                     policy(c, e.getKey(), checks, over, ctx));
         }
+        Settings.ConsoleSettings cs = c.require(s.console(), "/console");
+        c.positive(cs.buffer(), "/console/buffer");
+        int buffer = cs.buffer();
+        // one feed per daemon (a reload keeps it and its subscribers); the ring's size is fixed at start
+        DecisionFeed feed = resources.get(new FeedKey(), () -> new DecisionFeed(buffer));
+        DaemonConfig.Console console = console(c, cs, storeService);
         org.mxfront.policy.DomainDirectory directory = org.mxfront.policy.DomainDirectory.NONE;
         if (storeService != null) {
             Policy plain = policy(c, "store", checks, null, ctx);
             directory = new StoreDomains(storeService, (domain, json) -> storedPolicy(domain, json, checks, ctx), plain);
         }
         PolicyEngine engine = new PolicyEngine(def, perDomain, relay, catalogue, hostname, srv.delayReject(),
-                new DecisionLog(), registry, dnsConfig.clientNames() ? new ReverseNameEnricher(dns) : ClientEnricher.NONE,
+                new DecisionLog(feed), registry, dnsConfig.clientNames() ? new ReverseNameEnricher(dns) : ClientEnricher.NONE,
                 directory);
         String ml = s.metrics() == null ? null : s.metrics().listen();
         InetSocketAddress metrics = ml == null || ml.isBlank() ? null : c.hostPort(ml, "/metrics/listen");
         return new DaemonConfig(c.name, s, hostname, smtpOn ? listen : null, policyOn ? policyListen : null,
                 milterOn ? milterListen : null,
-                smtpOn ? downstream : null, relay, proxies, Path.of(state), engine, metrics, tls, resources);
+                smtpOn ? downstream : null, relay, proxies, Path.of(state), engine, metrics, tls, resources,
+                c.require(cs.enabled(), "/console/enabled") ? console : null, journal(c, s.journal(), storeService));
+    }
+
+    /** The journal's settings, validated whether it is on or off; on only with the policy store. */
+    private static DaemonConfig.JournalConfig journal(Ctx c, Settings.JournalSettings js, PolicyStoreService store)
+            throws ConfigException {
+        c.require(js, "/journal");
+        boolean on = c.require(js.enabled(), "/journal/enabled");
+        c.positiveDuration(js.keep(), "/journal/keep");
+        return on && store != null ? new DaemonConfig.JournalConfig(store.store(), js.keep()) : null;
+    }
+
+    /** The daemon's one decision feed among its shared resources. */
+    private record FeedKey() {}
+
+    /** The console's settings, validated whether it is on or off. */
+    private DaemonConfig.Console console(Ctx c, Settings.ConsoleSettings cs, PolicyStoreService store) throws ConfigException {
+        boolean on = c.require(cs.enabled(), "/console/enabled");
+        InetSocketAddress listen = c.hostPort(c.require(cs.listen(), "/console/listen"), "/console/listen");
+        boolean plain = c.require(cs.plainHttp(), "/console/plain-http");
+        ServerTls tls = tls(c, cs.tls(), "/console/tls");
+        if (on && tls == null && !plain && !listen.getAddress().isLoopbackAddress()) {
+            throw c.error("/console/listen", "plain HTTP on " + listen.getAddress().getHostAddress()
+                    + ", which is not loopback: give console.tls a certificate, or set console.plain-http: true");
+        }
+        String uf = cs.usersFile() == null ? "" : cs.usersFile().trim();
+        Path base = c.name.equals(EMBEDDED) ? Path.of("") : Path.of(c.name).toAbsolutePath().getParent();
+        Path users = uf.isEmpty() ? null : base.resolve(uf);
+        c.positiveDuration(cs.sessionTimeout(), "/console/session-timeout");
+        c.positive(cs.loginLimit(), "/console/login-limit");
+        int loginLimit = cs.loginLimit();
+        boolean ldap = c.require(cs.ldapLogin(), "/console/ldap-login");
+        return new DaemonConfig.Console(listen, tls, users, cs.sessionTimeout(), loginLimit, ldap,
+                cs.ldapOperators() == null ? List.of() : List.copyOf(cs.ldapOperators()),
+                cs.ldapDomainAdmins() == null ? List.of() : List.copyOf(cs.ldapDomainAdmins()), store);
     }
 
     /**
@@ -428,19 +470,19 @@ public final class ConfigLoader {
     }
 
     /** The SMTP door's TLS; certificate files are read now, so that a broken one is an error of this file. */
-    private ServerTls tls(Ctx c, TlsSettings t) throws ConfigException {
+    private ServerTls tls(Ctx c, TlsSettings t, String at) throws ConfigException {
         if (t == null) return null;
         List<TlsSettings.Certificate> certs = t.certificates() == null ? List.of() : t.certificates();
         for (int i = 0; i < certs.size(); i++) {
             TlsSettings.Certificate cert = certs.get(i);
-            if (cert == null || cert.chain() == null) throw c.error("/smtp/tls/certificates/" + i + "/chain", "missing value");
-            if (cert.key() == null) throw c.error("/smtp/tls/certificates/" + i + "/key", "missing value");
+            if (cert == null || cert.chain() == null) throw c.error(at + "/certificates/" + i + "/chain", "missing value");
+            if (cert.key() == null) throw c.error(at + "/certificates/" + i + "/key", "missing value");
         }
         Path base = c.name.equals(EMBEDDED) ? Path.of("") : Path.of(c.name).toAbsolutePath().getParent();
         try {
             return ServerTls.load(t, base);
         } catch (IllegalArgumentException e) {
-            throw c.error(certs.isEmpty() ? "/smtp/tls" : "/smtp/tls/certificates", e.getMessage());
+            throw c.error(certs.isEmpty() ? at : at + "/certificates", e.getMessage());
         }
     }
 

@@ -25,7 +25,36 @@ import org.mxfront.policy.PolicyEngine;
  * @param tls             the SMTP door's STARTTLS, or null when no certificate is configured
  * @param resources       the long-lived objects its checks use (stores): shared with the configurations
  *                        reloaded from it, closed when the daemon stops
+ * @param console         the web console, or null when it is off
+ * @param journal         the decision journal, or null when it is off (or the policy store is)
  */
 public record DaemonConfig(String source, Settings settings, String hostname, InetSocketAddress listen,
         InetSocketAddress policyListen, InetSocketAddress milterListen, InetSocketAddress downstream, Networks relayNetworks, Networks trustedProxies, Path stateDirectory,
-        PolicyEngine engine, InetSocketAddress metricsListen, org.mxfront.tls.ServerTls tls, SharedResources resources) {}
+        PolicyEngine engine, InetSocketAddress metricsListen, org.mxfront.tls.ServerTls tls, SharedResources resources,
+        Console console, JournalConfig journal) {
+
+    /**
+     * The decision journal: where (the policy store's database) and for how long.
+     *
+     * @param store the policy store whose database holds it
+     * @param keep  retention
+     */
+    public record JournalConfig(org.mxfront.store.PolicyStore store, java.time.Duration keep) {}
+
+    /**
+     * The web console's settings, validated.
+     *
+     * @param listen         where it listens
+     * @param tls            HTTPS, or null for plain HTTP (loopback, or plain-http: true)
+     * @param usersFile      the local accounts file, or null
+     * @param sessionTimeout idle login lifetime
+     * @param loginLimit     failed logins per user and per client per 15 minutes
+     * @param ldapLogin      LDAP bind logins through the recipients check's directory
+     * @param ldapOperators  attribute values that make an LDAP user an operator
+     * @param ldapDomainAdmins attribute values that make an LDAP user a domain admin of its domain
+     * @param store          the policy store (its lists are edited on the console's Lists page), or null when off
+     */
+    public record Console(InetSocketAddress listen, org.mxfront.tls.ServerTls tls, Path usersFile,
+            java.time.Duration sessionTimeout, int loginLimit, boolean ldapLogin, java.util.List<String> ldapOperators,
+            java.util.List<String> ldapDomainAdmins, org.mxfront.store.PolicyStoreService store) {}
+}

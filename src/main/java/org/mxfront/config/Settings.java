@@ -15,7 +15,15 @@ public record Settings(ServerSettings server, SmtpSettings smtp, PolicyServerSet
         MilterSettings milter, DownstreamSettings downstream, List<String> relayNetworks,
         String stateDirectory, RepliesSettings replies, ObjectNode checks, Map<String, DomainSettings> domains,
         MetricsSettings metrics, LoggingSettings logging, org.mxfront.dns.DnsConfig dns,
-        org.mxfront.store.StoreSettings policyStore) {
+        org.mxfront.store.StoreSettings policyStore, ConsoleSettings console, JournalSettings journal) {
+
+    /**
+     * The decision journal (the console's message trace), in the policy store's database.
+     *
+     * @param enabled write every decision to the journal when the policy store is enabled
+     * @param keep    how long decisions are kept (pruned hourly)
+     */
+    public record JournalSettings(Boolean enabled, Duration keep) {}
 
     /** Log output. */
     public record LoggingSettings(LogFormat format) {}
@@ -94,6 +102,25 @@ public record Settings(ServerSettings server, SmtpSettings smtp, PolicyServerSet
 
     /** A local domain: its overrides of the checks' settings. */
     public record DomainSettings(ObjectNode checks) {}
+
+    /**
+     * The web console (issue 25).
+     *
+     * @param enabled        on or off (off by default)
+     * @param listen         ADDRESS:PORT it binds
+     * @param plainHttp      allow plain HTTP on an address that is not loopback (without a certificate)
+     * @param tls            certificate(s) for HTTPS, as smtp.tls writes them (protocols, ciphers too)
+     * @param usersFile      local accounts (`mxfront console-user` prints a line for it)
+     * @param sessionTimeout a login lasts this long without use
+     * @param buffer         decisions held in memory for the live view, the dashboard and the recent trace
+     * @param loginLimit     failed logins per user and per client address allowed per 15 minutes
+     * @param ldapLogin      log in by LDAP bind against the recipients check's directory
+     * @param ldapOperators  values of the entry's attributes that make an LDAP login an operator (group DNs, ...)
+     * @param ldapDomainAdmins values that make an LDAP login a domain admin of the address's domain
+     */
+    public record ConsoleSettings(Boolean enabled, String listen, Boolean plainHttp, org.mxfront.tls.TlsSettings tls,
+            String usersFile, Duration sessionTimeout, Integer buffer, Integer loginLimit, Boolean ldapLogin,
+            List<String> ldapOperators, List<String> ldapDomainAdmins) {}
 
     /** The metrics endpoint (served from issue 6 on); bound here so the key is known. */
     public record MetricsSettings(String listen) {}

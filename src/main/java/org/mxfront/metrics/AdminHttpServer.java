@@ -9,30 +9,14 @@
 package org.mxfront.metrics;
 
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.Unpooled;
-import io.netty.channel.Channel;
-import io.netty.channel.ChannelFutureListener;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.SimpleChannelInboundHandler;
-import io.netty.channel.nio.NioEventLoopGroup;
-import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
-import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpMethod;
-import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpResponseStatus;
-import io.netty.handler.codec.http.HttpServerCodec;
-import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
-import io.netty.util.concurrent.DefaultThreadFactory;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -82,77 +66,32 @@ public final class AdminHttpServer implements AutoCloseable {
 
     private static final int MAX_BODY = 10 * 1024 * 1024;
 
-    private final InetSocketAddress listen;
     private final PrometheusMeterRegistry registry;
     private final Admin admin;
-    private final EventLoopGroup group = new NioEventLoopGroup(1, new DefaultThreadFactory("mxfront-http", true));
-    private Channel channel;
+    private final HttpListener listener;
 
     public AdminHttpServer(InetSocketAddress listen, PrometheusMeterRegistry registry, Admin admin) {
-        this.listen = listen;
         this.registry = registry;
         this.admin = admin;
+        this.listener = new HttpListener(listen, null, MAX_BODY, "mxfront-http",
+                (r, ch) -> r.query().path().startsWith("/api/")
+                        ? api(r.query(), r.method(), r.headers().get(HttpHeaderNames.AUTHORIZATION), r.body())
+                        : route(r.query(), r.method(), r.body(), r.local()), null);
     }
 
     public AdminHttpServer start() throws InterruptedException {
-        channel = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
-                .childHandler(new ChannelInitializer<SocketChannel>() {
-                    @Override
-                    protected void initChannel(SocketChannel ch) {
-                        ch.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(MAX_BODY), new Handler());
-                    }
-                }).bind(listen).sync().channel();
+        listener.start();
         return this;
     }
 
     /** The bound port. */
     public int port() {
-        return ((InetSocketAddress) channel.localAddress()).getPort();
+        return listener.port();
     }
 
     @Override
     public void close() {
-        if (channel != null) channel.close();
-        group.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS);
-    }
-
-    private final class Handler extends SimpleChannelInboundHandler<FullHttpRequest> {
-        @Override
-        protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
-            QueryStringDecoder q = new QueryStringDecoder(req.uri());
-            HttpMethod method = req.method();
-            byte[] body = new byte[req.content().readableBytes()];
-            req.content().readBytes(body);
-            boolean keepAlive = HttpUtil.isKeepAlive(req);
-            boolean local = ((InetSocketAddress) ctx.channel().remoteAddress()).getAddress().isLoopbackAddress();
-            String authorization = req.headers().get(HttpHeaderNames.AUTHORIZATION);
-            // Scrapes, readiness probes and explains may take a moment: keep them off the event loop.
-            Thread.ofVirtual().name("mxfront-http-req").start(() -> {
-                FullHttpResponse resp;
-                try {
-                    resp = q.path().startsWith("/api/") ? api(q, method, authorization, body) : route(q, method, body, local);
-                } catch (IllegalArgumentException e) {
-                    resp = text(HttpResponseStatus.BAD_REQUEST, e.getMessage() + "\n");
-                } catch (java.util.NoSuchElementException e) {
-                    // An admin action on an entry that is not there (ratelimit reset, greylist delete).
-                    resp = text(HttpResponseStatus.NOT_FOUND, e.getMessage() + "\n");
-                } catch (RuntimeException e) {
-                    resp = text(HttpResponseStatus.INTERNAL_SERVER_ERROR, "error: " + e + "\n");
-                }
-                HttpUtil.setContentLength(resp, resp.content().readableBytes());
-                if (keepAlive) {
-                    resp.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
-                    ctx.writeAndFlush(resp);
-                } else {
-                    ctx.writeAndFlush(resp).addListener(ChannelFutureListener.CLOSE);
-                }
-            });
-        }
-
-        @Override
-        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-            ctx.close();
-        }
+        listener.close();
     }
 
     private FullHttpResponse route(QueryStringDecoder q, HttpMethod method, byte[] body, boolean local) {
@@ -214,9 +153,6 @@ public final class AdminHttpServer implements AutoCloseable {
     }
 
     private static FullHttpResponse text(HttpResponseStatus status, String body) {
-        FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status,
-                Unpooled.wrappedBuffer(body.getBytes(StandardCharsets.UTF_8)));
-        r.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8");
-        return r;
+        return HttpListener.text(status, body);
     }
 }

@@ -156,7 +156,7 @@ public final class MilterSession implements AutoCloseable {
             case Macros m -> false;
             case Connect c -> {
                 close();
-                policy = engines.get().newSession(address(c), c.port(), verifiedName(c), 0);
+                policy = engines.get().newSession(address(c), c.port(), verifiedName(c), 0).door("milter");
                 policy.prepare();
                 prepared = c;
                 yield policy.mayBlock(Stage.CONNECT, null);
@@ -193,6 +193,7 @@ public final class MilterSession implements AutoCloseable {
 
     private Answer macros(Macros m) {
         for (Map.Entry<String, String> e : m.values().entrySet()) macros.put(bare(e.getKey()), e.getValue());
+        if (policy != null) policy.queueId(macros.get("i"));
         return Answer.NONE;
     }
 
@@ -213,7 +214,7 @@ public final class MilterSession implements AutoCloseable {
     private Answer connect(Connect c) {
         if (prepared != c) {
             close();
-            policy = engines.get().newSession(address(c), c.port(), verifiedName(c), 0);
+            policy = engines.get().newSession(address(c), c.port(), verifiedName(c), 0).door("milter");
         }
         prepared = null;
         heloDecision = null;
@@ -367,14 +368,13 @@ public final class MilterSession implements AutoCloseable {
                 }
             }
             out.add(MilterReplies.CONTINUE);
-            if (DECISIONS.isInfoEnabled()) {
-                // The reply slot says what was decided, in the SMTP door's shape: Postfix answers its client
-                // "250 2.0.0 Ok: queued as QUEUEID" once the milter continues (queue id from the {i} macro).
-                String qid = macros.getOrDefault("i", "");
-                Reply said = new Reply(250, "2.0.0", List.of(qid.isEmpty() ? "Ok: accepted (milter)" : "Ok: queued as " + qid));
-                DECISIONS.info(DecisionLog.format("accept", "END-OF-MESSAGE", p.facts(), said, null) + " size=" + m.bytes
-                        + " nrcpt=" + p.recipients().size() + " door=milter queue_id=" + qid);
-            }
+            // The reply slot says what was decided, in the SMTP door's shape: Postfix answers its client
+            // "250 2.0.0 Ok: queued as QUEUEID" once the milter continues (queue id from the {i} macro).
+            String qid = macros.getOrDefault("i", "");
+            Reply said = new Reply(250, "2.0.0", List.of(qid.isEmpty() ? "Ok: accepted (milter)" : "Ok: queued as " + qid));
+            p.queueId(qid);
+            p.engine().decisionLog().accepted("END-OF-MESSAGE", p.facts(), said,
+                    " size=" + m.bytes + " nrcpt=" + p.recipients().size() + " door=milter queue_id=" + qid);
         } else if (contentReject == ContentReject.DISCARD && d.reply() != null && d.reply().permanentFailure()) {
             out.add(new MilterResponse.Discard());
             DECISIONS.info("discard: END-OF-MESSAGE from {}: check={} session={} door=milter queue_id={}",

@@ -244,7 +244,7 @@ public final class PolicyEngine {
     }
     /** True when CONNECT and HELO refusals are held for RCPT ({@code server.delay-reject}). */
     public boolean delayReject() { return delayReject; }
-    DecisionLog decisionLog() { return decisionLog; }
+    public DecisionLog decisionLog() { return decisionLog; }
 
     /** The default policy's checks that run at MAIL for every sender (those judging own senders left out). */
     Policy mailPolicy() { return mailPolicy; }

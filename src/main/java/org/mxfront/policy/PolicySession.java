@@ -41,6 +41,19 @@ public final class PolicySession {
     private java.util.function.Consumer<Finding> tracer;
     private boolean refuseAtOnce;
     private boolean prefetched;
+    private String door;
+
+    /** Names the door running this session, for the decision feed ({@code smtp}, {@code policy}, {@code milter}). */
+    public PolicySession door(String name) {
+        this.door = name;
+        facts.state().put(DecisionLog.DOOR, name);
+        return this;
+    }
+
+    /** Postfix's queue id, once the door learns it (for the decision feed and the message trace). */
+    public void queueId(String id) {
+        if (id != null && !id.isEmpty()) facts.state().put(DecisionLog.QUEUE_ID, id);
+    }
 
     /**
      * Applies CONNECT and HELO refusals when they are found, whatever {@code delay-reject} says: for a
@@ -158,6 +171,7 @@ public final class PolicySession {
     /** Replaces the client (XCLIENT from a trusted proxy): facts, and the verdicts drawn from them, start over. */
     public Decision changeClient(java.net.InetAddress address, int port, String helo, int connectionsFromAddress) {
         facts = Facts.connect(engine.client(address, port, connectionsFromAddress));
+        if (door != null) facts.state().put(DecisionLog.DOOR, door);
         pending = null;
         prefetched = false;
         resetTransaction();

@@ -23,6 +23,8 @@ public final class PolicyAttributes {
     public static final String RECIPIENT = "recipient";
     /** Empty before MAIL FROM (CONNECT, EHLO/HELO, VRFY, ETRN); unique per message afterwards. */
     public static final String INSTANCE = "instance";
+    /** Postfix's queue id, once smtpd has a queue file (after the first accepted RCPT); for the decision feed. */
+    public static final String QUEUE_ID = "queue_id";
     /** MAIL FROM's SIZE= (0 when none) until END-OF-MESSAGE, the actual size there. */
     public static final String SIZE = "size";
     public static final String ACTION = "action";

@@ -146,6 +146,7 @@ public final class PolicyMapper {
 
     private Decision decide(PolicyRequest r, Stage stage, MessageState m) {
         State state = r.state();
+        m.session().queueId(r.get(PolicyAttributes.QUEUE_ID));
         Decision d = m.upTo(stage, r);
         if (!d.proceed()) return d;
         PolicySession s = m.session();
@@ -165,7 +166,8 @@ public final class PolicyMapper {
     }
 
     private MessageState newMessage(InetAddress client, PolicyRequest r) {
-        return new MessageState(engine.get().newSession(client, r.clientPort(), r.verifiedClientName(), 0).refuseAtOnce());
+        return new MessageState(engine.get().newSession(client, r.clientPort(), r.verifiedClientName(), 0).refuseAtOnce()
+                .door("policy"));
     }
 
     /**

@@ -245,10 +245,9 @@ final class DataCommands {
 
     /** A message was accepted downstream: one decision log line. */
     private static void accepted(SmtpState s, long bytes, DownstreamReply dr) {
-        if (DECISIONS.isInfoEnabled()) {
-            Reply r = new Reply(dr.code(), dr.enhanced(), List.of(dr.text()));
-            DECISIONS.info(DecisionLog.format("accept", "END-OF-MESSAGE", s.policy.facts(), r, null) + " size=" + bytes
-                    + " nrcpt=" + s.policy.recipients().size());
-        }
+        // the line, and the same decision to the feed (the console's live view, dashboard and journal)
+        Reply r = new Reply(dr.code(), dr.enhanced(), List.of(dr.text()));
+        s.policy.engine().decisionLog().accepted("END-OF-MESSAGE", s.policy.facts(), r,
+                " size=" + bytes + " nrcpt=" + s.policy.recipients().size());
     }
 }

@@ -116,7 +116,7 @@ final class SmtpState {
         this.transport = transport;
         this.counts = counts;
         this.meters = meters;
-        this.policy = config.engine().newSession(address, port, connectionsFromAddress);
+        this.policy = config.engine().newSession(address, port, connectionsFromAddress).door("smtp");
         armCommandDeadline();
     }
 

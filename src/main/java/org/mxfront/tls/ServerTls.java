@@ -108,6 +108,11 @@ public final class ServerTls {
     /** The leaf certificates served, first the default one. */
     public List<X509Certificate> leaves() { return leaves; }
 
+    /** A Netty handler for one accepted channel (the console's HTTPS); the handshake starts at once. */
+    public io.netty.handler.ssl.SslHandler newHandler(ByteBufAllocator alloc) {
+        return context.newHandler(alloc);
+    }
+
     /** Which TLS library serves the handshakes: "BoringSSL" or "JDK". */
     public String provider() {
         return context instanceof io.netty.handler.ssl.OpenSslContext ? "BoringSSL" : "JDK";

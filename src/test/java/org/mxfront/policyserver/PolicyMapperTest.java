@@ -62,10 +62,12 @@ class PolicyMapperTest {
         return new Fake("rec", Set.of(Stage.values()), answer, calls);
     }
 
+    final org.mxfront.policy.DecisionFeed feed = new org.mxfront.policy.DecisionFeed(100);
+
     PolicyMapper mapper(Check check, int maxInstances) {
         Policy p = new Policy("default", List.of(new ConfiguredCheck("rec", Mode.ENFORCE, check)), List.of());
         PolicyEngine engine = new PolicyEngine(p, Map.of(), Networks.parse(List.of("127.0.0.1/32")), ReplyCatalogue.defaults(),
-                "mx.test", true, new DecisionLog(), new SimpleMeterRegistry());
+                "mx.test", true, new DecisionLog(feed), new SimpleMeterRegistry());
         return new PolicyMapper(() -> engine, new InstanceTable(maxInstances, Duration.ofMinutes(10), ticker));
     }
 
@@ -132,6 +134,17 @@ class PolicyMapperTest {
         assertEquals("550 5.7.1 XM-RJCT30: You cannot say you are me. I am me. [192.0.2.7] [mx.test]",
                 answer(m, rcpt("c.1", "carol@example.com")));
         assertEquals(List.of(), calls, "a refused message runs no check again");
+    }
+
+    @Test
+    void aRefusalIsPublishedWithThePolicyDoorAndPostfixsQueueId() {
+        PolicyMapper m = mapper(recorder((s, f) -> s == Stage.RCPT ? Verdict.reject(Code.RELAY_DENIED, Map.of()) : Verdict.CONTINUE), 100);
+        answer(m, request("RCPT", "q.1", "recipient", "bob@elsewhere.example", "queue_id", "4Xg2kq0Hc1z"));
+        var e = feed.recent(x -> true).get(0);
+        assertEquals("policy", e.door());
+        assertEquals("4Xg2kq0Hc1z", e.queueId());
+        assertEquals("XM-RJCT06", e.code());
+        assertEquals(List.of("bob@elsewhere.example"), e.recipients());
     }
 
     @Test

@@ -1,0 +1,262 @@
+// The console over real HTTP on loopback, without a browser (ConsoleBrowserIT drives Chromium):
+// security headers on every response, the public code page, logins (Argon2id accounts, CSRF,
+// rate limit), roles filtering pages and searches server-side (404 for another domain), HTML
+// escaping of what came from mail, the SSE live stream. The backend is a stub of the daemon; the
+// configuration is a real loaded one.
+package org.mxfront.console;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.mxfront.config.ConfigLoader;
+import org.mxfront.config.DaemonConfig;
+import org.mxfront.policy.DecisionEvent;
+import org.mxfront.policy.DecisionFeed;
+
+class ConsoleServerTest {
+    static final String XSS_HELO = "<script>alert(1)</script>";
+    static final String XSS_SENDER = "\"><img src=x onerror=alert(2)>@evil.example";
+
+    @TempDir
+    Path dir;
+    DecisionFeed feed;
+    ConsoleServer server;
+    DaemonConfig config;
+    HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).connectTimeout(Duration.ofSeconds(5)).build();
+
+    @BeforeEach
+    void start() throws Exception {
+        Path users = dir.resolve("users");
+        Files.writeString(users, String.join("\n",
+                "op operator - " + Passwords.hash("op-password".toCharArray()),
+                "alice domain-admin example.com " + Passwords.hash("alice-password".toCharArray()),
+                "bob@example.org user - " + Passwords.hash("bob-password".toCharArray()), ""));
+        config = new ConfigLoader().parse(dir.resolve("t.yml").toString(), """
+                smtp: {listen: 127.0.0.1:0}
+                downstream: {address: 127.0.0.1:1}
+                state-directory: %s
+                domains: {example.com: {}, example.org: {}}
+                console: {enabled: true, listen: 127.0.0.1:0, users-file: users, login-limit: 3}
+                """.formatted(dir), new SimpleMeterRegistry());
+        feed = config.engine().decisionLog().feed();
+        ConsoleBackend backend = new ConsoleBackend() {
+            public DaemonConfig config() { return config; }
+            public List<DoorState> doors() { return List.of(new DoorState("smtp", 25, "listening", 3)); }
+            public String downstream() { return "reachable: 127.0.0.1:1"; }
+            public String notReady() { return null; }
+            public String explain(Map<String, List<String>> p, byte[] m) { return "explained " + p + "\n"; }
+            public Map.Entry<Boolean, String> reload() { return Map.entry(true, "ok"); }
+        };
+        server = new ConsoleServer(config.console(), backend, feed, new UsersFile(users)).start();
+    }
+
+    @AfterEach
+    void stop() {
+        server.close();
+        config.resources().close();
+    }
+
+    String url(String path) {
+        return "http://127.0.0.1:" + server.port() + path;
+    }
+
+    HttpResponse<String> get(String path, String cookie) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url(path)));
+        if (cookie != null) b.header("Cookie", cookie);
+        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    HttpResponse<String> post(String path, String cookie, Map<String, String> form) throws Exception {
+        StringBuilder body = new StringBuilder();
+        form.forEach((k, v) -> body.append(body.isEmpty() ? "" : "&").append(k).append('=')
+                .append(URLEncoder.encode(v, StandardCharsets.UTF_8)));
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url(path)))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(body.toString()));
+        if (cookie != null) b.header("Cookie", cookie);
+        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    static String hidden(String html, String name) {
+        Matcher m = Pattern.compile("name=\"" + name + "\" value=\"([^\"]+)\"").matcher(html);
+        assertTrue(m.find(), "no " + name + " in " + html);
+        return m.group(1);
+    }
+
+    static String cookieValue(HttpResponse<?> r, String name) {
+        for (String c : r.headers().allValues("set-cookie")) if (c.startsWith(name + "=")) return c.substring(0, c.indexOf(';'));
+        return null;
+    }
+
+    /** Logs in; returns "mxconsole=..." and the CSRF token of the dashboard. */
+    String[] login(String user, String password) throws Exception {
+        HttpResponse<String> page = get("/login", null);
+        String csrf = hidden(page.body(), "_csrf");
+        HttpResponse<String> r = post("/login", cookieValue(page, "mxlogin"), Map.of("_csrf", csrf, "user", user, "password", password));
+        assertEquals(303, r.statusCode(), r.body());
+        String session = cookieValue(r, Sessions.COOKIE);
+        assertNotNull(session);
+        HttpResponse<String> dash = get("/", session);
+        assertEquals(200, dash.statusCode());
+        return new String[] {session, hidden(dash.body(), "_csrf")};
+    }
+
+    static DecisionEvent refusal(String session, String rcpt, String helo, String sender) {
+        return new DecisionEvent(System.currentTimeMillis(), "smtp", "reject", "RCPT", "192.0.2.7", "unknown", helo, sender,
+                List.of(rcpt), "XM-RJCT06", "relay",
+                List.of("550 5.7.1 XM-RJCT06: Unauthorized relay attempt", "550 5.7.1 [192.0.2.7] [mx.test]"), session, "",
+                List.of());
+    }
+
+    @Test
+    void everyResponseCarriesTheSecurityHeaders() throws Exception {
+        for (String path : List.of("/codes", "/login", "/", "/nowhere", "/static/console.js", "/static/../x")) {
+            HttpResponse<String> r = get(path, null);
+            assertEquals(ConsoleServer.CSP, r.headers().firstValue("content-security-policy").orElse(null), path);
+            assertEquals("nosniff", r.headers().firstValue("x-content-type-options").orElse(null), path);
+            assertEquals("no-referrer", r.headers().firstValue("referrer-policy").orElse(null), path);
+            assertTrue(ConsoleServer.CSP.contains("frame-ancestors 'none'"));
+            assertFalse(ConsoleServer.CSP.contains("unsafe-inline"));
+        }
+    }
+
+    @Test
+    void theCodePageIsPublicWithOneAnchorPerCode() throws Exception {
+        HttpResponse<String> r = get("/codes", null);
+        assertEquals(200, r.statusCode());
+        assertTrue(r.body().contains("<tr id=\"XM-RJCT06\""), r.body());
+        assertTrue(r.body().contains("Unauthorized relay attempt"));
+        assertFalse(r.body().contains("<script>"), "no inline script");
+    }
+
+    @Test
+    void pagesNeedALoginAndWrongPasswordsAreRefused() throws Exception {
+        assertEquals("/login", get("/", null).headers().firstValue("location").orElse(null));
+        assertEquals(401, get("/api/dashboard", null).statusCode());
+        HttpResponse<String> page = get("/login", null);
+        String cookie = cookieValue(page, "mxlogin");
+        assertTrue(page.headers().allValues("set-cookie").get(0).toLowerCase().contains("httponly"));
+        assertTrue(page.headers().allValues("set-cookie").get(0).contains("SameSite=Strict"));
+        HttpResponse<String> r = post("/login", cookie, Map.of("_csrf", hidden(page.body(), "_csrf"), "user", "op", "password", "wrong"));
+        assertEquals(401, r.statusCode());
+        assertTrue(r.body().contains("Wrong name or password."));
+        assertEquals(null, cookieValue(r, Sessions.COOKIE));
+        // a login form posted from elsewhere (no matching CSRF cookie) is refused
+        assertEquals(403, post("/login", null, Map.of("_csrf", "x", "user", "op", "password", "op-password")).statusCode());
+    }
+
+    @Test
+    void sessionCookieIsHttpOnlyAndSameSiteStrict() throws Exception {
+        HttpResponse<String> page = get("/login", null);
+        HttpResponse<String> r = post("/login", cookieValue(page, "mxlogin"),
+                Map.of("_csrf", hidden(page.body(), "_csrf"), "user", "op", "password", "op-password"));
+        String set = r.headers().allValues("set-cookie").stream().filter(c -> c.startsWith("mxconsole=")).findFirst().orElseThrow();
+        assertTrue(set.toLowerCase().contains("httponly") && set.contains("SameSite=Strict") && set.contains("Path=/"), set);
+        assertFalse(set.contains("Secure"), "plain HTTP on loopback: no Secure flag, " + set);
+    }
+
+    @Test
+    void loginsAreRateLimitedPerUser() throws Exception {
+        for (int i = 0; i < 3; i++) {
+            HttpResponse<String> page = get("/login", null);
+            assertEquals(401, post("/login", cookieValue(page, "mxlogin"),
+                    Map.of("_csrf", hidden(page.body(), "_csrf"), "user", "op", "password", "wrong" + i)).statusCode());
+        }
+        HttpResponse<String> page = get("/login", null);
+        HttpResponse<String> r = post("/login", cookieValue(page, "mxlogin"),
+                Map.of("_csrf", hidden(page.body(), "_csrf"), "user", "op", "password", "op-password"));
+        assertEquals(429, r.statusCode(), "even the right password waits once the limit is reached");
+        assertTrue(r.body().contains("Too many failed logins"));
+    }
+
+    @Test
+    void postsWithoutTheCsrfTokenAreRefused() throws Exception {
+        String[] s = login("op", "op-password");
+        assertEquals(403, post("/greylist", s[0], Map.of("action", "allow", "client", "192.0.2.1")).statusCode());
+        assertEquals(403, post("/logout", s[0], Map.of("_csrf", "forged")).statusCode());
+        assertEquals(303, post("/logout", s[0], Map.of("_csrf", s[1])).statusCode());
+        assertEquals("/login", get("/", s[0]).headers().firstValue("location").orElse(null), "logged out");
+    }
+
+    @Test
+    void aDomainAdminSeesOnlyTheirDomains() throws Exception {
+        feed.publish(refusal("SESSIONCOM01", "x@example.com", "a.example", "s@a.example"));
+        feed.publish(refusal("SESSIONORG01", "bob@example.org", "b.example", "s@b.example"));
+        String[] s = login("alice", "alice-password");
+        assertEquals(200, get("/domains/example.com", s[0]).statusCode());
+        assertEquals(404, get("/domains/example.org", s[0]).statusCode());
+        assertEquals(404, get("/domains/EXAMPLE.ORG", s[0]).statusCode());
+        assertEquals(404, get("/trace?domain=example.org", s[0]).statusCode());
+        assertEquals(404, get("/trace/session/SESSIONORG01", s[0]).statusCode());
+        assertEquals(200, get("/trace/session/SESSIONCOM01", s[0]).statusCode());
+        assertEquals(404, get("/greylist", s[0]).statusCode());
+        assertEquals(404, get("/ratelimit", s[0]).statusCode());
+        String domains = get("/domains", s[0]).body();
+        assertTrue(domains.contains("example.com") && !domains.contains("example.org"), domains);
+        String trace = get("/trace?code=XM-RJCT06", s[0]).body();
+        assertTrue(trace.contains("SESSIONCOM01") && !trace.contains("SESSIONORG01"), trace);
+        String dash = get("/api/dashboard", s[0]).body();
+        var totals = new com.fasterxml.jackson.databind.ObjectMapper().readTree(dash).get("totals");
+        assertEquals(1, totals.get("refused").asInt(), dash);
+        // the operator sees both
+        String[] op = login("op", "op-password");
+        String all = get("/trace?code=XM-RJCT06", op[0]).body();
+        assertTrue(all.contains("SESSIONCOM01") && all.contains("SESSIONORG01"));
+        // a user sees mail to their address only, and no domain pages
+        String[] bob = login("bob@example.org", "bob-password");
+        String mine = get("/trace?code=XM-RJCT06", bob[0]).body();
+        assertTrue(mine.contains("SESSIONORG01") && !mine.contains("SESSIONCOM01"), mine);
+        assertEquals(404, get("/domains", bob[0]).statusCode());
+        assertEquals(404, get("/explain", bob[0]).statusCode());
+    }
+
+    @Test
+    void whatCameFromMailIsEscaped() throws Exception {
+        feed.publish(refusal("SESSIONXSS01", "x@example.com", XSS_HELO, XSS_SENDER));
+        String[] s = login("op", "op-password");
+        String trace = get("/trace?session=SESSIONXSS01", s[0]).body();
+        assertFalse(trace.contains(XSS_HELO), trace);
+        assertFalse(trace.contains("<img src=x"), trace);
+        assertTrue(trace.contains("&lt;script&gt;alert(1)&lt;/script&gt;"), trace);
+        String session = get("/trace/session/SESSIONXSS01", s[0]).body();
+        assertFalse(session.contains(XSS_HELO) || session.contains("<img src=x"), session);
+    }
+
+    @Test
+    void theLiveStreamSendsNewDecisionsAsEvents() throws Exception {
+        String[] s = login("op", "op-password");
+        HttpResponse<java.io.InputStream> r = http.send(HttpRequest.newBuilder(URI.create(url("/live/stream?outcome=refused")))
+                .header("Cookie", s[0]).build(), HttpResponse.BodyHandlers.ofInputStream());
+        assertEquals("text/event-stream; charset=utf-8", r.headers().firstValue("content-type").orElse(null));
+        try (BufferedReader in = new BufferedReader(new InputStreamReader(r.body(), StandardCharsets.UTF_8))) {
+            Thread.sleep(200); // subscribed
+            feed.publish(refusal("SESSIONLIVE1", "x@example.com", "h.example", "s@h.example"));
+            String line;
+            while ((line = in.readLine()) != null && !line.contains("SESSIONLIVE1")) { /* earlier lines */ }
+            assertNotNull(line, "the event arrived");
+            assertTrue(line.startsWith("data: {"), line);
+        }
+    }
+}

@@ -6,20 +6,8 @@ import java.nio.file.Path;
 
 /** A {@link ClamdInstance} with the given StreamMaxLength (e.g. "2M"). */
 final class ClamdFixture extends Fixture<ClamdInstance> {
-    private final String streamMaxLength;
-
     ClamdFixture(String streamMaxLength) {
-        this.streamMaxLength = streamMaxLength;
-    }
-
-    @Override
-    ClamdInstance start(Path dir) throws Exception {
-        return ClamdInstance.start(dir, streamMaxLength);
-    }
-
-    @Override
-    String missing() {
-        return missingProgram("/usr/sbin/clamd", "clamav-daemon");
+        super(dir -> ClamdInstance.start(dir, streamMaxLength), () -> missingProgram("/usr/sbin/clamd", "clamav-daemon"));
     }
 
     int port() { return get().port; }

@@ -15,6 +15,7 @@ import java.util.ArrayDeque;
 import java.util.Comparator;
 import java.util.Deque;
 import java.util.List;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
@@ -29,18 +30,37 @@ abstract class Fixture<T extends AutoCloseable> implements BeforeAllCallback, Be
     private static final ExtensionContext.Namespace NS = ExtensionContext.Namespace.create(Fixture.class);
 
     private final List<Fixture<?>> dependencies;
+    private final Starter<T> starter;
+    private final Supplier<String> missing;
     private T running;
 
+    /** How a fixture starts its thing in a directory of its own. */
+    @FunctionalInterface
+    interface Starter<T> {
+        T start(Path dir) throws Exception;
+    }
+
+    /** For a subclass that overrides {@link #start} (and {@link #missing} if it can be missing). */
     Fixture(Fixture<?>... dependencies) {
+        this(null, () -> null, dependencies);
+    }
+
+    /** Started by {@code starter}, skipped when {@code missing} gives a reason (see {@link #missing()}). */
+    Fixture(Starter<T> starter, Supplier<String> missing, Fixture<?>... dependencies) {
+        this.starter = starter;
+        this.missing = missing;
         this.dependencies = List.of(dependencies);
     }
 
     /** Starts the thing in a directory of its own (created for it, readable by the users daemons drop to). */
-    abstract T start(Path dir) throws Exception;
+    T start(Path dir) throws Exception {
+        if (starter == null) throw new IllegalStateException(getClass().getSimpleName() + " overrides neither start nor passes a starter");
+        return starter.start(dir);
+    }
 
     /** Null when the fixture can run on this machine, else why not: the tests are then skipped. */
     String missing() {
-        return null;
+        return missing.get();
     }
 
     /** For {@link #missing()}: null if the program is installed, else the Debian package to install. */

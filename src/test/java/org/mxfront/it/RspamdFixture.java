@@ -2,25 +2,10 @@
 // takes seconds to start: ITs share one per class.
 package org.mxfront.it;
 
-import java.nio.file.Path;
-
 /** A {@link RspamdInstance} whose Redis is the given fixture's. */
 final class RspamdFixture extends Fixture<RspamdInstance> {
-    private final RedisFixture redis;
-
     RspamdFixture(RedisFixture redis) {
-        super(redis);
-        this.redis = redis;
-    }
-
-    @Override
-    RspamdInstance start(Path dir) throws Exception {
-        return RspamdInstance.start(dir, redis.port());
-    }
-
-    @Override
-    String missing() {
-        return missingProgram("/usr/bin/rspamd", "rspamd");
+        super(dir -> RspamdInstance.start(dir, redis.port()), () -> missingProgram("/usr/bin/rspamd", "rspamd"), redis);
     }
 
     String url() { return get().url(); }

@@ -1,26 +1,17 @@
 // smtp-sink as a JUnit fixture: the downstream of most ITs (see Fixture for the lifecycle).
 package org.mxfront.it;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 
 /** An {@link SmtpSink}, with fault options if given ({@code -f data}, {@code -q connect} ...). */
 final class SinkFixture extends Fixture<SmtpSink> {
-    private final String[] faultOptions;
-
     SinkFixture(String... faultOptions) {
-        this.faultOptions = faultOptions.clone();
+        super(startWith(faultOptions.clone()), () -> missingProgram("/usr/sbin/smtp-sink", "postfix"));
     }
 
-    @Override
-    SmtpSink start(Path dir) throws Exception {
-        return SmtpSink.start(dir, faultOptions);
-    }
-
-    @Override
-    String missing() {
-        return missingProgram("/usr/sbin/smtp-sink", "postfix");
+    private static Starter<SmtpSink> startWith(String[] faultOptions) {
+        return dir -> SmtpSink.start(dir, faultOptions);
     }
 
     int port() { return get().port; }

@@ -13,6 +13,8 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 class DnsblIT {
     @RegisterExtension
@@ -92,54 +94,25 @@ class DnsblIT {
         }
     }
 
-    @Test
-    void sblListedClientIsRefusedAtRcpt() throws Exception {
-        assertEquals(List.of("550-5.7.1 XM-RJCT04: IP address 127.0.0.2 is listed in the Spamhaus SBL.",
-                "550 5.7.1 [127.0.0.2] [mx.test]"), rcpt(mx.get(), "127.0.0.2", "bob@example.com"));
-    }
-
-    @Test
-    void spamcopPresetRefusesWithTheSeedsWordingAndLookupLink() throws Exception {
-        assertEquals(List.of("550-5.7.1 XM-RJCT86: The sending server 127.0.0.41 is Blocklisted by Spamcop, see"
-                        + " https://spamcop.net/bl.shtml (an address is removed after 24 hours without new reports).",
-                "550 5.7.1 [127.0.0.41] [mx.test]"), rcpt(mx.get(), "127.0.0.41", "bob@example.com"));
-    }
-
-    @Test
-    void senderscoreExampleOfTheReadme() throws Exception {
-        assertEquals(List.of("550-5.7.1 XM-RJCT57: IP address 127.0.0.42 is listed in Senderscore's Blocklist (remediation:"
-                        + " https://senderscore.org/rtbl/).", "550 5.7.1 [127.0.0.42] [mx.test]"),
-                rcpt(mx.get(), "127.0.0.42", "bob@example.com"));
-    }
-
-    @Test
-    void xblListedClientIsRefused() throws Exception {
-        assertEquals(List.of("550-5.7.1 XM-RJCT05: IP address 127.0.0.4 is listed in the Spamhaus XBL.",
-                "550 5.7.1 [127.0.0.4] [mx.test]"), rcpt(mx.get(), "127.0.0.4", "bob@example.com"));
-    }
-
-    @Test
-    void pblListedClientIsRefused() throws Exception {
-        assertEquals(List.of("550-5.7.1 XM-RJCT19: IP address 127.0.0.10 is listed in the Spamhaus PBL.",
-                "550 5.7.1 [127.0.0.10] [mx.test]"), rcpt(mx.get(), "127.0.0.10", "bob@example.com"));
-    }
-
-    @Test
-    void ownRblListedClientIsRefused() throws Exception {
-        assertEquals(List.of("550-5.7.1 XM-RJCT22: IP address 127.0.0.5 is listed in the mx.test RBL.",
-                "550 5.7.1 [127.0.0.5] [mx.test]"), rcpt(mx.get(), "127.0.0.5", "bob@example.com"));
-    }
-
-    @Test
-    void openRelayListedClientIsRefused() throws Exception {
-        assertEquals(List.of("550-5.7.1 XM-RJCT03: IP address 127.0.0.6 is listed as an open relay in the mx.test open relay list.",
-                "550 5.7.1 [127.0.0.6] [mx.test]"), rcpt(mx.get(), "127.0.0.6", "bob@example.com"));
-    }
-
-    @Test
-    void otherListsGiveTheGenericRblCode() throws Exception {
-        assertEquals(List.of("550-5.7.1 XM-RJCT57: IP address 127.0.0.7 is listed in generic.test.",
-                "550 5.7.1 [127.0.0.7] [mx.test]"), rcpt(mx.get(), "127.0.0.7", "bob@example.com"));
+    /**
+     * One refusal a list (client address, then the first reply line; the second is always
+     * {@code 550 5.7.1 [client] [mx.test]}): SBL at RCPT, the Spamcop preset with the seed's wording
+     * and lookup link, the README's Senderscore example, XBL, PBL, our own RBL, an open-relay list,
+     * and a list without answers of its own (the generic RBL code).
+     */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', quoteCharacter = '"', textBlock = """
+            127.0.0.2  | 550-5.7.1 XM-RJCT04: IP address 127.0.0.2 is listed in the Spamhaus SBL.
+            127.0.0.41 | 550-5.7.1 XM-RJCT86: The sending server 127.0.0.41 is Blocklisted by Spamcop, see https://spamcop.net/bl.shtml (an address is removed after 24 hours without new reports).
+            127.0.0.42 | 550-5.7.1 XM-RJCT57: IP address 127.0.0.42 is listed in Senderscore's Blocklist (remediation: https://senderscore.org/rtbl/).
+            127.0.0.4  | 550-5.7.1 XM-RJCT05: IP address 127.0.0.4 is listed in the Spamhaus XBL.
+            127.0.0.10 | 550-5.7.1 XM-RJCT19: IP address 127.0.0.10 is listed in the Spamhaus PBL.
+            127.0.0.5  | 550-5.7.1 XM-RJCT22: IP address 127.0.0.5 is listed in the mx.test RBL.
+            127.0.0.6  | 550-5.7.1 XM-RJCT03: IP address 127.0.0.6 is listed as an open relay in the mx.test open relay list.
+            127.0.0.7  | 550-5.7.1 XM-RJCT57: IP address 127.0.0.7 is listed in generic.test.
+            """)
+    void listedClientIsRefusedAtRcpt(String client, String firstLine) throws Exception {
+        assertEquals(List.of(firstLine, "550 5.7.1 [" + client + "] [mx.test]"), rcpt(mx.get(), client, "bob@example.com"));
     }
 
     @Test

@@ -38,7 +38,8 @@ public final class ManagedGreylistStore extends ManagedStore<GreylistStore> impl
 
     ManagedGreylistStore(String type, String where, Supplier<GreylistStore> opener, Clock clock,
             Duration purgeInterval, MeterRegistry registry) {
-        super("greylist store", type, where, opener, Duration.ofMillis(500), Duration.ofNanos(MAX_BACKOFF_NANOS));
+        super("greylist store", type, where, opener, Duration.ofMillis(500), Duration.ofNanos(MAX_BACKOFF_NANOS),
+                GreylistStoreException.class, GreylistStoreException::new);
         this.clock = clock;
         this.purgeInterval = purgeInterval;
         this.registry = registry;
@@ -76,16 +77,6 @@ public final class ManagedGreylistStore extends ManagedStore<GreylistStore> impl
         } catch (GreylistStoreException e) {
             // logged by open(); the check fails open until the store can be opened
         }
-    }
-
-    @Override
-    protected RuntimeException failure(String message, Throwable cause) {
-        return new GreylistStoreException(message, cause);
-    }
-
-    @Override
-    protected boolean isFailure(RuntimeException e) {
-        return e instanceof GreylistStoreException;
     }
 
     @Override

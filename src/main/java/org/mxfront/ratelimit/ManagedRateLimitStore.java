@@ -36,7 +36,8 @@ public final class ManagedRateLimitStore extends ManagedStore<RateLimitStore> im
 
     ManagedRateLimitStore(String type, String where, Supplier<RateLimitStore> opener, LongSupplier localMicros,
             MeterRegistry registry) {
-        super("rate-limit store", type, where, opener, Duration.ofMillis(200), Duration.ofNanos(MAX_BACKOFF_NANOS));
+        super("rate-limit store", type, where, opener, Duration.ofMillis(200), Duration.ofNanos(MAX_BACKOFF_NANOS),
+                RateLimitStoreException.class, RateLimitStoreException::new);
         this.localMicros = localMicros;
         this.registry = registry;
         this.acquireTimer = timer("acquire");
@@ -74,16 +75,6 @@ public final class ManagedRateLimitStore extends ManagedStore<RateLimitStore> im
         } catch (RateLimitStoreException e) {
             failed(e); // the check fails open until the store can be opened
         }
-    }
-
-    @Override
-    protected RuntimeException failure(String message, Throwable cause) {
-        return new RateLimitStoreException(message, cause);
-    }
-
-    @Override
-    protected boolean isFailure(RuntimeException e) {
-        return e instanceof RateLimitStoreException;
     }
 
     @Override

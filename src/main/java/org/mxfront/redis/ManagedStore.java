@@ -8,6 +8,7 @@ package org.mxfront.redis;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -17,6 +18,8 @@ public abstract class ManagedStore<S extends AutoCloseable> {
     protected final String where;
     private final String label;
     private final Supplier<S> opener;
+    private final Class<? extends RuntimeException> failureType;
+    private final BiFunction<String, Throwable, ? extends RuntimeException> failure;
     private final long firstBackoff;
     private final long maxBackoff;
     protected final Object lock = new Object();
@@ -30,23 +33,31 @@ public abstract class ManagedStore<S extends AutoCloseable> {
      * @param type   {@code embedded} or {@code redis}
      * @param where  its file or (password hidden) URI
      * @param opener opens the real store; throws when it cannot
+     * @param failureType the store's own exception
+     * @param failure makes one, from a message and a cause (null for none)
      */
-    protected ManagedStore(String label, String type, String where, Supplier<S> opener, Duration firstBackoff,
-            Duration maxBackoff) {
+    protected <E extends RuntimeException> ManagedStore(String label, String type, String where, Supplier<S> opener,
+            Duration firstBackoff, Duration maxBackoff, Class<E> failureType, BiFunction<String, Throwable, E> failure) {
         this.label = label;
         this.type = type;
         this.where = where;
         this.opener = opener;
+        this.failureType = failureType;
+        this.failure = failure;
         this.firstBackoff = firstBackoff.toNanos();
         this.maxBackoff = maxBackoff.toNanos();
         this.backoff = this.firstBackoff;
     }
 
     /** The store's own exception, with {@code cause} (null for none). */
-    protected abstract RuntimeException failure(String message, Throwable cause);
+    protected final RuntimeException failure(String message, Throwable cause) {
+        return failure.apply(message, cause);
+    }
 
     /** Whether {@code e} is the store's own exception already. */
-    protected abstract boolean isFailure(RuntimeException e);
+    protected final boolean isFailure(RuntimeException e) {
+        return failureType.isInstance(e);
+    }
 
     /** The store was opened (called under the lock): log it, start what runs beside it. */
     protected abstract void opened(S s);

@@ -116,10 +116,8 @@ final class SpamCommand implements Runnable {
                             password, c.connectTimeout(), c.timeout());
                 }
                 case SPAMD -> {
-                    String a = c.spamd().address();
-                    int colon = a.lastIndexOf(':');
-                    String host = a.substring(0, colon).replace("[", "").replace("]", "");
-                    yield new SpamdClient(new InetSocketAddress(host, Integer.parseInt(a.substring(colon + 1))), c.spamd().user(),
+                    InetSocketAddress a = org.mxfront.net.HostPort.unresolved(c.spamd().address());
+                    yield new SpamdClient(new InetSocketAddress(a.getHostString(), a.getPort()), c.spamd().user(),
                             c.connectTimeout(), c.timeout());
                 }
             };

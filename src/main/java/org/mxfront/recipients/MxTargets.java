@@ -9,6 +9,7 @@ import java.util.Comparator;
 import java.util.Map;
 import org.mxfront.dns.DnsResolver;
 import org.mxfront.dns.DnsResult;
+import org.mxfront.net.HostPort;
 import org.xbill.DNS.ARecord;
 import org.xbill.DNS.MXRecord;
 import org.xbill.DNS.Type;
@@ -43,18 +44,7 @@ public final class MxTargets {
 
     /** Parses {@code host:port} (an IPv6 address in brackets) without a DNS lookup for an address literal. */
     public static InetSocketAddress hostPort(String s) {
-        int colon = s.lastIndexOf(':');
-        if (colon <= 0) throw new IllegalArgumentException("'" + s + "' is not HOST:PORT");
-        String host = s.substring(0, colon);
-        if (host.startsWith("[") && host.endsWith("]")) host = host.substring(1, host.length() - 1);
-        int p;
-        try {
-            p = Integer.parseInt(s.substring(colon + 1));
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("'" + s + "' has no port number");
-        }
-        if (p < 1 || p > 65535) throw new IllegalArgumentException("'" + s + "': port must be 1-65535");
-        return InetSocketAddress.createUnresolved(host, p);
+        return HostPort.unresolved(s);
     }
 
     public Target find(String domain) {

@@ -10,6 +10,7 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.mxfront.net.HostPort;
 import org.mxfront.spam.SpamAction;
 
 /**
@@ -114,19 +115,11 @@ public record SpamConfig(Backend backend, Rspamd rspamd, Spamd spamd, Duration c
         }
 
         static java.net.InetSocketAddress hostPort(String s) {
-            String t = s.strip();
-            int colon = t.lastIndexOf(':');
-            if (colon <= 0) throw new IllegalArgumentException("address: expected HOST:PORT, got '" + s + "'");
-            String host = t.substring(0, colon);
-            if (host.startsWith("[") && host.endsWith("]")) host = host.substring(1, host.length() - 1);
-            int port;
             try {
-                port = Integer.parseInt(t.substring(colon + 1));
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("address: bad port in '" + s + "'");
+                return HostPort.unresolved(s);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("address: " + e.getMessage(), e);
             }
-            if (port < 1 || port > 65535) throw new IllegalArgumentException("address: port out of range in '" + s + "'");
-            return java.net.InetSocketAddress.createUnresolved(host, port);
         }
     }
 

@@ -18,6 +18,7 @@ import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.locks.LockSupport;
+import org.mxfront.net.HostPort;
 
 /** Talks to one clamd. Thread-safe: every scan has its own connection. */
 public final class ClamdClient {
@@ -62,18 +63,7 @@ public final class ClamdClient {
         String t = s.strip();
         if (t.startsWith("unix:")) t = t.substring(5);
         if (t.startsWith("/")) return UnixDomainSocketAddress.of(t);
-        int colon = t.lastIndexOf(':');
-        if (colon <= 0) throw new IllegalArgumentException("expected HOST:PORT or unix:/path, got '" + s + "'");
-        String host = t.substring(0, colon);
-        if (host.startsWith("[") && host.endsWith("]")) host = host.substring(1, host.length() - 1);
-        int port;
-        try {
-            port = Integer.parseInt(t.substring(colon + 1));
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("bad port in '" + s + "'");
-        }
-        if (port < 1 || port > 65535) throw new IllegalArgumentException("port out of range in '" + s + "'");
-        return InetSocketAddress.createUnresolved(host, port);
+        return HostPort.unresolved(t, "HOST:PORT or unix:/path");
     }
 
     /**

@@ -166,15 +166,7 @@ final class DataReader {
     /** Appends bytes that contain no CR or LF, in the middle of a line. */
     private void appendRun(byte[] src, int off, int count, LineSink sink) throws IOException {
         while (count > 0) {
-            if (len == line.length) {
-                if (len >= MAX_LINE_PIECE) {
-                    sink.line(line, len, false, continued);
-                    continued = true;
-                    len = 0;
-                } else {
-                    line = java.util.Arrays.copyOf(line, Math.min(line.length * 2, MAX_LINE_PIECE));
-                }
-            }
+            if (len == line.length) makeRoom(sink);
             int k = Math.min(count, line.length - len);
             System.arraycopy(src, off, line, len, k);
             len += k;
@@ -185,15 +177,18 @@ final class DataReader {
 
     private void append(byte b, LineSink sink) throws IOException {
         atLineStart = false;
-        if (len == line.length) {
-            if (len >= MAX_LINE_PIECE) {
-                sink.line(line, len, false, continued);
-                continued = true;
-                len = 0;
-            } else {
-                line = java.util.Arrays.copyOf(line, Math.min(line.length * 2, MAX_LINE_PIECE));
-            }
-        }
+        if (len == line.length) makeRoom(sink);
         line[len++] = b;
+    }
+
+    /** The line buffer is full: grow it, or once it holds MAX_LINE_PIECE bytes hand them on as a piece. */
+    private void makeRoom(LineSink sink) throws IOException {
+        if (len >= MAX_LINE_PIECE) {
+            sink.line(line, len, false, continued);
+            continued = true;
+            len = 0;
+        } else {
+            line = java.util.Arrays.copyOf(line, Math.min(line.length * 2, MAX_LINE_PIECE));
+        }
     }
 }

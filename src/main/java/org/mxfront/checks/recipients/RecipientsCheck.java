@@ -16,12 +16,12 @@
 package org.mxfront.checks.recipients;
 
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import com.github.benmanes.caffeine.cache.Ticker;
+import org.mxfront.checks.CalloutSources;
 import org.mxfront.checks.CheckContext;
 import org.mxfront.codes.Code;
 import org.mxfront.mail.Mailbox;
@@ -30,11 +30,9 @@ import org.mxfront.policy.Facts;
 import org.mxfront.policy.Stage;
 import org.mxfront.policy.Verdict;
 import org.mxfront.recipients.CachedSource;
-import org.mxfront.recipients.Callout;
 import org.mxfront.recipients.CalloutSource;
 import org.mxfront.recipients.LdapSource;
 import org.mxfront.recipients.Lookup;
-import org.mxfront.recipients.MxTargets;
 import org.mxfront.recipients.RecipientSource;
 import org.mxfront.recipients.SourceMeters;
 import org.mxfront.recipients.TableSource;
@@ -78,16 +76,10 @@ public final class RecipientsCheck implements Check {
                             new SourceMeters(ctx.registry(), "ldap"), Ticker.systemTicker()), CachedSource::warmUp);
             case CALLOUT -> {
                 RecipientsConfig.CalloutSettings o = c.callout();
-                Callout callout = ctx.resources().get(List.of("callout", ctx.hostname(), o.connectTimeout(), o.commandTimeout(),
-                        o.maxIdle()), () -> new Callout(new Callout.Settings(ctx.hostname(), o.connectTimeout(),
-                        o.commandTimeout(), o.maxIdle())));
-                Map<String, java.net.InetSocketAddress> targets = new LinkedHashMap<>();
-                for (Map.Entry<String, String> e : o.targets().entrySet()) {
-                    targets.put(e.getKey().toLowerCase(Locale.ROOT), MxTargets.hostPort(e.getValue()));
-                }
-                MxTargets mx = new MxTargets(targets, ctx.dns(), o.port());
+                CalloutSource callout = CalloutSources.of(ctx, o.targets(), o.port(), o.connectTimeout(), o.commandTimeout(),
+                        o.maxIdle());
                 yield ctx.resources().get(List.of("recipients-callout", o, cs),
-                        () -> new CachedSource(new CalloutSource(callout, mx), cs.positiveTtl(), cs.negativeTtl(),
+                        () -> new CachedSource(callout, cs.positiveTtl(), cs.negativeTtl(),
                                 cs.maxEntries(), new SourceMeters(ctx.registry(), "callout"), Ticker.systemTicker()));
             }
         };

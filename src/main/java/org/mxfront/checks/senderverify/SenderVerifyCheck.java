@@ -6,12 +6,11 @@
 package org.mxfront.checks.senderverify;
 
 import com.github.benmanes.caffeine.cache.Ticker;
-import java.net.InetSocketAddress;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import org.mxfront.checks.CalloutSources;
 import org.mxfront.checks.CheckContext;
 import org.mxfront.checks.recipients.RecipientsConfig.OnFailure;
 import org.mxfront.codes.Code;
@@ -21,10 +20,8 @@ import org.mxfront.policy.Facts;
 import org.mxfront.policy.Stage;
 import org.mxfront.policy.Verdict;
 import org.mxfront.recipients.CachedSource;
-import org.mxfront.recipients.Callout;
 import org.mxfront.recipients.CalloutSource;
 import org.mxfront.recipients.Lookup;
-import org.mxfront.recipients.MxTargets;
 import org.mxfront.recipients.RecipientSource;
 import org.mxfront.recipients.SourceMeters;
 import org.slf4j.Logger;
@@ -50,15 +47,9 @@ public final class SenderVerifyCheck implements Check {
     }
 
     private static RecipientSource open(SenderVerifyConfig c, CheckContext ctx) {
-        Callout callout = ctx.resources().get(List.of("callout", ctx.hostname(), c.connectTimeout(), c.commandTimeout(),
-                c.maxIdle()), () -> new Callout(new Callout.Settings(ctx.hostname(), c.connectTimeout(), c.commandTimeout(),
-                c.maxIdle())));
-        Map<String, InetSocketAddress> targets = new LinkedHashMap<>();
-        for (Map.Entry<String, String> e : c.targets().entrySet()) {
-            targets.put(e.getKey().toLowerCase(Locale.ROOT), MxTargets.hostPort(e.getValue()));
-        }
-        MxTargets mx = new MxTargets(targets, ctx.dns(), c.port());
-        return ctx.resources().get(List.of("sender-verify", c), () -> new CachedSource(new CalloutSource(callout, mx),
+        CalloutSource callout = CalloutSources.of(ctx, c.targets(), c.port(), c.connectTimeout(), c.commandTimeout(),
+                c.maxIdle());
+        return ctx.resources().get(List.of("sender-verify", c), () -> new CachedSource(callout,
                 c.positiveTtl(), c.negativeTtl(), c.maxEntries(), new SourceMeters(ctx.registry(), "sender-verify"),
                 Ticker.systemTicker()));
     }

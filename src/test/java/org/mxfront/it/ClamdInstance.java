@@ -3,7 +3,6 @@
 // test file (no signature download is possible here). clamd takes seconds to load: we wait for it.
 package org.mxfront.it;
 
-import java.io.IOException;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -11,7 +10,6 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
 import org.mxfront.content.Corpus;
 
 final class ClamdInstance implements AutoCloseable {
@@ -67,22 +65,11 @@ final class ClamdInstance implements AutoCloseable {
     }
 
     String log() {
-        try {
-            Path l = dir.resolve("clamd.log");
-            return Files.exists(l) ? Files.readString(l) : "";
-        } catch (IOException e) {
-            return e.toString();
-        }
+        return Processes.log(dir.resolve("clamd.log"));
     }
 
     @Override
     public void close() {
-        process.destroy();
-        try {
-            if (!process.waitFor(10, TimeUnit.SECONDS)) process.destroyForcibly();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            process.destroyForcibly();
-        }
+        Processes.stop(process);
     }
 }

@@ -12,7 +12,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 final class Dovecot implements AutoCloseable {
     /** The password of every test user. */
@@ -120,17 +119,11 @@ final class Dovecot implements AutoCloseable {
     }
 
     String log() {
-        try {
-            Path l = dir.resolve("dovecot.log");
-            return Files.exists(l) ? Files.readString(l) : "";
-        } catch (IOException e) {
-            return e.toString();
-        }
+        return Processes.log(dir.resolve("dovecot.log"));
     }
 
     @Override
-    public void close() throws InterruptedException {
-        process.destroy(); // SIGTERM: the master stops its services
-        if (!process.waitFor(10, TimeUnit.SECONDS)) process.destroyForcibly();
+    public void close() {
+        Processes.stop(process); // SIGTERM: the master stops its services
     }
 }

@@ -90,12 +90,7 @@ final class RspamdInstance implements AutoCloseable {
     String controllerUrl() { return "http://127.0.0.1:" + controllerPort; }
 
     String log() {
-        try {
-            Path l = dir.resolve("rspamd.log");
-            return Files.exists(l) ? Files.readString(l) : "";
-        } catch (IOException e) {
-            return e.toString();
-        }
+        return Processes.log(dir.resolve("rspamd.log"));
     }
 
     /** SIGKILL to rspamd's main process and its workers: the classifier is gone, mid-flight or not. */
@@ -122,15 +117,7 @@ final class RspamdInstance implements AutoCloseable {
     @Override
     public void close() {
         if (process == null) return;
-        List<ProcessHandle> workers = process.descendants().toList();
-        process.destroy();
-        try {
-            if (!process.waitFor(10, TimeUnit.SECONDS)) process.destroyForcibly();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            process.destroyForcibly();
-        }
-        workers.forEach(ProcessHandle::destroyForcibly);
+        Processes.stop(process);
         process = null;
     }
 }

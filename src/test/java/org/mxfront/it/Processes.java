@@ -1,0 +1,39 @@
+// Stopping the daemons the ITs start (clamd, spamd, rspamd, Dovecot, nsd, rbldnsd) and reading their
+// logs for a failure message: the same SIGTERM, bounded wait, SIGKILL each of them had written out.
+package org.mxfront.it;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** Helpers for the processes of the real-server fixtures. */
+final class Processes {
+    private Processes() {}
+
+    /**
+     * SIGTERM, SIGKILL when it has not exited within 10 s, then SIGKILL to what it had started (workers a
+     * killed master leaves behind). Interrupted: kills at once and keeps the interrupt.
+     */
+    static void stop(Process process) {
+        List<ProcessHandle> children = process.descendants().toList();
+        process.destroy();
+        try {
+            if (!process.waitFor(10, TimeUnit.SECONDS)) process.destroyForcibly();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            process.destroyForcibly();
+        }
+        children.forEach(ProcessHandle::destroyForcibly);
+    }
+
+    /** A daemon's log file, "" when it has written none, the error when it cannot be read. */
+    static String log(Path file) {
+        try {
+            return Files.exists(file) ? Files.readString(file) : "";
+        } catch (IOException e) {
+            return e.toString();
+        }
+    }
+}

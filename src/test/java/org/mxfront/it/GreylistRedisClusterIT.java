@@ -10,36 +10,25 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 class GreylistRedisClusterIT {
     @TempDir
     static Path tmp;
-    static SmtpSink sink;
-    static RedisClusterServers cluster;
-
-    @BeforeAll
-    static void start() throws Exception {
-        sink = SmtpSink.start(tmp);
-        cluster = RedisClusterServers.start(tmp);
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        if (cluster != null) cluster.close();
-        if (sink != null) sink.close();
-    }
+    @RegisterExtension
+    static final SinkFixture sink = new SinkFixture();
+    @RegisterExtension
+    static final RedisClusterFixture cluster = new RedisClusterFixture();
 
     static String yaml() {
-        return "checks:\n  relay: {}\n" + DoorYaml.GREYLIST_2S + DoorYaml.redisStore("redis://127.0.0.1:" + cluster.ports.get(0), true);
+        return "checks:\n  relay: {}\n" + DoorYaml.GREYLIST_2S + DoorYaml.redisStore(cluster.uri(), true);
     }
 
     @Test
     void greylistingWorksOnARedisCluster() throws Exception {
-        try (Mxfront a = Mxfront.start(sink.port, yaml()); Mxfront b = Mxfront.start(sink.port, yaml())) {
+        try (Mxfront a = Mxfront.start(sink.port(), yaml()); Mxfront b = Mxfront.start(sink.port(), yaml())) {
             // several clients, so that their records land in different slots and nodes
             for (int i = 2; i <= 6; i++) {
                 assertEquals(GreylistIT.greylisted(2, "127.0.0." + i),

@@ -8,33 +8,18 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.lettuce.core.cluster.SlotHash;
-import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.mxfront.Cli;
 
 class RateLimitRedisClusterIT {
-    @TempDir
-    static Path tmp;
-    static SmtpSink sink;
-    static RedisClusterServers cluster;
-
-    @BeforeAll
-    static void start() throws Exception {
-        sink = SmtpSink.start(tmp);
-        cluster = RedisClusterServers.start(tmp);
-    }
-
-    @AfterAll
-    static void stop() {
-        if (cluster != null) cluster.close();
-        if (sink != null) sink.close();
-    }
+    @RegisterExtension
+    static final SinkFixture sink = new SinkFixture();
+    @RegisterExtension
+    static final RedisClusterFixture cluster = new RedisClusterFixture();
 
     static String yaml() {
         return """
@@ -44,7 +29,7 @@ class RateLimitRedisClusterIT {
                     rules:
                       per-client: {rate: 3/1h}
                       per-sender-domain: {key: [sender-domain], rate: 5/1h}
-                """ + DoorYaml.redisStore("redis://127.0.0.1:" + cluster.ports.get(0), true);
+                """ + DoorYaml.redisStore(cluster.uri(), true);
     }
 
     @Test
@@ -52,7 +37,7 @@ class RateLimitRedisClusterIT {
         Set<Integer> slots = new HashSet<>();
         for (int i = 2; i <= 7; i++) slots.add(SlotHash.getSlot("mxfront:ratelimit:per-client/3/3600s/3:127.0.0." + i));
         assertEquals(6, slots.size(), "the clients' buckets are in different slots");
-        try (Mxfront a = Mxfront.start(sink.port, yaml()); Mxfront b = Mxfront.start(sink.port, yaml())) {
+        try (Mxfront a = Mxfront.start(sink.port(), yaml()); Mxfront b = Mxfront.start(sink.port(), yaml())) {
             for (int i = 2; i <= 7; i++) {
                 String ip = "127.0.0." + i;
                 assertEquals(List.of("250 2.1.0 Ok"), RateLimiting.mail(a, ip, "x" + i + "@s" + i + ".example"));
@@ -78,7 +63,7 @@ class RateLimitRedisClusterIT {
             for (int i = 2; i <= 7; i++) {
                 assertTrue(list.out().contains("\nper-client/3/3600s/3:127.0.0." + i + "\t0\t"), list.out());
             }
-            assertTrue(list.out().endsWith("6 buckets (redis redis://127.0.0.1:" + cluster.ports.get(0) + " (cluster))\n"), list.out());
+            assertTrue(list.out().endsWith("6 buckets (redis " + cluster.uri() + " (cluster))\n"), list.out());
             Cli.Run reset = Cli.run("ratelimit", "reset", "per-client/3/3600s/3:127.0.0.5", "--server", "127.0.0.1:" + a.httpPort());
             assertEquals("reset per-client/3/3600s/3:127.0.0.5\n", reset.out());
             assertEquals(List.of("250 2.1.0 Ok"), RateLimiting.mail(b, "127.0.0.5", "z@s5.example"));

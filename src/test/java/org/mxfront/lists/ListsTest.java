@@ -19,8 +19,7 @@ class ListsTest {
 
     @Test
     void addressesAndDomains() throws Exception {
-        Path f = dir.resolve("l");
-        Files.writeString(f, "# comment\n\nBad.Guy@Example.org   # trailing comment\n@exact.test\nsuffix.test\n<x@y.test>\n");
+        Path f = Files.writeString(dir.resolve("l"), "# comment\n\nBad.Guy@Example.org   # trailing comment\n@exact.test\nsuffix.test\n<x@y.test>\n");
         AddressList l = AddressList.read(List.of(f));
         assertEquals(4, l.size());
         assertEquals("bad.guy@example.org", l.match("bad.guy@EXAMPLE.org"));
@@ -35,8 +34,7 @@ class ListsTest {
 
     @Test
     void aBadLineIsNamed() throws Exception {
-        Path f = dir.resolve("bad");
-        Files.writeString(f, "ok.test\nnot a domain\n");
+        Path f = Files.writeString(dir.resolve("bad"), "ok.test\nnot a domain\n");
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> AddressList.read(List.of(f)));
         assertEquals(f + ":2: 'not a domain': one address or domain a line", e.getMessage());
         IllegalArgumentException missing = assertThrows(IllegalArgumentException.class,

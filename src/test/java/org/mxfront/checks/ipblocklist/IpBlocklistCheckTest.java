@@ -23,8 +23,7 @@ class IpBlocklistCheckTest {
 
     @Test
     void blocksListedNetworks() throws Exception {
-        Path f = dir.resolve("ips");
-        Files.writeString(f, "# ours\n192.0.2.0/24\n2001:db8::/32 # v6\n");
+        Path f = Files.writeString(dir.resolve("ips"), "# ours\n192.0.2.0/24\n2001:db8::/32 # v6\n");
         IpBlocklistCheck c = new IpBlocklistCheck(new IpBlocklistConfig(List.of(f.toString()), List.of("198.51.100.7")), context());
         for (String ip : List.of("192.0.2.99", "2001:db8::1", "198.51.100.7", "::ffff:192.0.2.1")) {
             assertEquals(Verdict.reject(Code.OPS_BLOCKLIST, Map.of()), c.evaluate(Stage.CONNECT, Facts.connect(client(ip, false, 1))), ip);

@@ -24,8 +24,7 @@ class PhishingCheckTest {
 
     @Test
     void envelopeAndHeaders() throws Exception {
-        Path f = dir.resolve("p");
-        Files.writeString(f, "pay@bank-login.test\n");
+        Path f = Files.writeString(dir.resolve("p"), "pay@bank-login.test\n");
         PhishingCheck c = new PhishingCheck(new PhishingConfig(List.of(f.toString()), null), context());
         Verdict listed = Verdict.reject(Code.PHISHING_ADDRESS, Map.of("address", "pay@bank-login.test"));
         assertEquals(listed, c.evaluate(Stage.MAIL, outsider().withSender(mailbox("pay@bank-login.test"), 0)));

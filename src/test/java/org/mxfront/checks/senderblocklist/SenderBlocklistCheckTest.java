@@ -23,8 +23,7 @@ class SenderBlocklistCheckTest {
 
     @Test
     void addressesAndDomains() throws Exception {
-        Path f = dir.resolve("s");
-        Files.writeString(f, "spam@one.test\ntwo.test\n");
+        Path f = Files.writeString(dir.resolve("s"), "spam@one.test\ntwo.test\n");
         SenderBlocklistCheck c = new SenderBlocklistCheck(new SenderBlocklistConfig(List.of(f.toString())), context());
         assertEquals(Verdict.reject(Code.SENDER_BLOCKLISTED, Map.of("sender", "spam@one.test")),
                 c.evaluate(Stage.MAIL, outsider().withSender(mailbox("spam@one.test"), 0)));

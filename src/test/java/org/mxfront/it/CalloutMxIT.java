@@ -20,12 +20,7 @@ class CalloutMxIT {
     static final PostfixFixture postfix = new PostfixFixture(sink, List.of(
             "virtual_mailbox_domains=viamx.test, senders.test", "virtual_mailbox_maps=inline:{alice@viamx.test=x, alice@senders.test=x}"));
     @RegisterExtension
-    static final NsdFixture nsd = new NsdFixture(Map.of("test", """
-            $ORIGIN test.
-            $TTL 300
-            @            IN SOA ns.test. hostmaster.test. 1 3600 600 86400 120
-            @            IN NS  ns.test.
-            ns           IN A   127.0.0.1
+    static final NsdFixture nsd = new NsdFixture(Map.of("test", Nsd.zoneHead("test") + """
             viamx        IN MX  10 mx.viamx.test.
             viamx        IN MX  20 backup.viamx.test.
             mx.viamx     IN A   127.0.0.1

@@ -38,13 +38,7 @@ class ContentIT {
                   received-hops: {}
                   headers: {max-line-length: 998}
                   attachments: {}
-                  virus:
-                    clamd: "%s"
-                    connect-timeout: 2s
-                    scan-timeout: 20s
-                    max-stream-bytes: 2097152
-                    on-failure: %s
-                """.formatted(clamdAddress, onFailure);
+                """ + DoorYaml.virus(clamdAddress, onFailure);
     }
 
     /** Sends one message from 127.0.0.2 and returns the reply to the final dot. */

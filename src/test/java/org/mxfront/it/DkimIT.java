@@ -65,12 +65,7 @@ class DkimIT {
 
     /** The test. zone: the key records as TXT, each split into strings of at most 250 characters. */
     static String zone() {
-        StringBuilder z = new StringBuilder("""
-                $ORIGIN test.
-                $TTL 300
-                @   IN SOA ns.test. hostmaster.test. 1 3600 600 86400 120
-                @   IN NS  ns.test.
-                ns  IN A   127.0.0.1
+        StringBuilder z = new StringBuilder(Nsd.zoneHead("test") + """
                 """);
         for (Map.Entry<String, String> e : RECORDS.entrySet()) {
             z.append(e.getKey()).append(". IN TXT");

@@ -38,12 +38,7 @@ class DkimMilterIT {
         assumeTrue(PostfixInstance.available(), "needs root and Debian's postfix package (.ci/test installs it)");
         dkimpy = new Dkimpy(tmp);
         sink = SmtpSink.start(tmp);
-        nsd = Nsd.start(tmp, Map.of("test", """
-                $ORIGIN test.
-                $TTL 300
-                @   IN SOA ns.test. hostmaster.test. 1 3600 600 86400 120
-                @   IN NS  ns.test.
-                ns  IN A   127.0.0.1
+        nsd = Nsd.start(tmp, Map.of("test", Nsd.zoneHead("test") + """
                 """ + "sel._domainkey.bank.test. IN TXT " + quoted(KEY.record()) + "\n"));
         mx = Mxfront.start(sink.port, DoorYaml.milterOnly() + DoorYaml.stateAndResolver(tmp.resolve("state"), nsd.port) + """
                 checks:

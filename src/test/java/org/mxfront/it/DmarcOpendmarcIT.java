@@ -78,11 +78,7 @@ class DmarcOpendmarcIT {
         z.put("test", z.get("test") + "strict IN TXT \"v=spf1 ip4:127.0.0.2 -all\"\n"
                 + "s1._domainkey.sub.relaxed IN TXT" + chunks(SenderAuthIT.KEY.record()) + "\n");
         z.put("example.com", z.get("example.com") + "_dmarc IN TXT \"v=DMARC1; p=reject\"\n");
-        z.put("github.io", """
-                $ORIGIN github.io.
-                $TTL 300
-                @          IN SOA ns.test. hostmaster.test. 1 3600 600 86400 120
-                @          IN NS  ns.test.
+        z.put("github.io", Nsd.zoneHead("github.io") + """
                 foo        IN TXT "v=spf1 ip4:127.0.0.2 -all"
                 _dmarc.bar IN TXT "v=DMARC1; p=reject"
                 """);

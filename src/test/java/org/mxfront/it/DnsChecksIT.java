@@ -23,19 +23,8 @@ import org.slf4j.LoggerFactory;
 class DnsChecksIT {
     @TempDir
     static Path tmp;
-    @RegisterExtension
-    static final SinkFixture sink = new SinkFixture();
-    @RegisterExtension
-    static final NsdFixture nsd = new NsdFixture(zones());
-    @RegisterExtension
-    static final MxfrontFixture mx = MxfrontFixture.relayingTo(sink).with(() -> config(""), nsd);
 
-    static final String TEST_ZONE = """
-            $ORIGIN test.
-            $TTL 300
-            @                IN SOA ns.test. hostmaster.test. 1 3600 600 86400 120
-            @                IN NS  ns.test.
-            ns               IN A   127.0.0.1
+    static final String TEST_ZONE = Nsd.zoneHead("test") + """
             good             IN MX  10 mx.good.test.
             mx.good          IN A   127.0.0.1
             aonly            IN A   127.0.0.1
@@ -51,14 +40,17 @@ class DnsChecksIT {
             host3.client     IN A   127.0.0.99
             """;
 
-    static final String REVERSE_ZONE = """
-            $ORIGIN 0.0.127.in-addr.arpa.
-            $TTL 300
-            @   IN SOA ns.test. hostmaster.test. 1 3600 600 86400 120
-            @   IN NS  ns.test.
+    static final String REVERSE_ZONE = Nsd.zoneHead("0.0.127.in-addr.arpa") + """
             2   IN PTR host2.client.test.
             3   IN PTR host3.client.test.
             """;
+
+    @RegisterExtension
+    static final SinkFixture sink = new SinkFixture();
+    @RegisterExtension
+    static final NsdFixture nsd = new NsdFixture(zones());
+    @RegisterExtension
+    static final MxfrontFixture mx = MxfrontFixture.relayingTo(sink).with(() -> config(""), nsd);
 
     /** The forward zone first: the server is ready once it answers for it. */
     static Map<String, String> zones() {

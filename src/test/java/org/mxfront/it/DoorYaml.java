@@ -33,6 +33,18 @@ final class DoorYaml {
                       - { addresses: [127.0.0.2-127.0.0.3], code: sbl-listed }
             """;
 
+    /** Under checks: the virus check on the clamd at {@code address}, with the given on-failure. */
+    static String virus(String address, String onFailure) {
+        return """
+                  virus:
+                    clamd: "%s"
+                    connect-timeout: 2s
+                    scan-timeout: 20s
+                    max-stream-bytes: 2097152
+                    on-failure: %s
+                """.formatted(address, onFailure);
+    }
+
     /** Under checks: greylisting with a 2 s delay, /32 client networks and no allow-list file. */
     static final String GREYLIST_2S = """
               greylist:

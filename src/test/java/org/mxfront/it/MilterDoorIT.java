@@ -64,13 +64,7 @@ class MilterDoorIT {
                   received-hops: {}
                   headers: {}
                   attachments: {}
-                  virus:
-                    clamd: "%s"
-                    connect-timeout: 2s
-                    scan-timeout: 20s
-                    max-stream-bytes: 2097152
-                    on-failure: tempfail
-                """.formatted(clamdAddress);
+                """ + DoorYaml.virus(clamdAddress, "tempfail");
     }
 
     @BeforeAll

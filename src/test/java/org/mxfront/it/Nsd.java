@@ -22,6 +22,15 @@ public final class Nsd implements AutoCloseable {
     }
 
     /**
+     * The head of a test zone file: $ORIGIN, $TTL 300, an SOA and an NS naming ns.test. (and, in the
+     * zone test. itself, ns's address 127.0.0.1); the records follow.
+     */
+    static String zoneHead(String origin) {
+        return "$ORIGIN " + origin + ".\n$TTL 300\n@ IN SOA ns.test. hostmaster.test. 1 3600 600 86400 120\n@ IN NS ns.test.\n"
+                + (origin.equals("test") ? "ns IN A 127.0.0.1\n" : "");
+    }
+
+    /**
      * Starts nsd in the foreground.
      *
      * @param zones zone name -> zone file text

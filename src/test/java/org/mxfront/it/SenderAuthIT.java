@@ -26,19 +26,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class SenderAuthIT {
     /** The signer's key, published at s1._domainkey.signed.test; messages signed by dkimpy (python3-dkim). */
     static final TestKeys.Key KEY = TestKeys.rsa(2048);
-    @RegisterExtension
-    static final SinkFixture sink = new SinkFixture();
-    @RegisterExtension
-    static final NsdFixture nsd = new NsdFixture(zones());
-    @RegisterExtension
-    static final MxfrontFixture mx = MxfrontFixture.relayingTo(sink).with(SenderAuthIT::config, nsd);
 
-    static final String TEST_ZONE = """
-            $ORIGIN test.
-            $TTL 300
-            @            IN SOA ns.test. hostmaster.test. 1 3600 600 86400 120
-            @            IN NS  ns.test.
-            ns           IN A   127.0.0.1
+    static final String TEST_ZONE = Nsd.zoneHead("test") + """
             pass         IN TXT "v=spf1 ip4:127.0.0.2 ip4:127.0.0.3 -all"
             fail         IN TXT "v=spf1 ip4:192.0.2.1 -all"
             soft         IN TXT "v=spf1 ~all"
@@ -71,13 +60,16 @@ class SenderAuthIT {
             spdom        IN TXT "v=spf1 -all"
             """;
 
-    static final String LOCAL_ZONE = """
-            $ORIGIN example.com.
-            $TTL 300
-            @   IN SOA ns.test. hostmaster.test. 1 3600 600 86400 120
-            @   IN NS  ns.test.
+    static final String LOCAL_ZONE = Nsd.zoneHead("example.com") + """
             @   IN TXT "v=spf1 ip4:127.0.0.3 ?all"
             """;
+
+    @RegisterExtension
+    static final SinkFixture sink = new SinkFixture();
+    @RegisterExtension
+    static final NsdFixture nsd = new NsdFixture(zones());
+    @RegisterExtension
+    static final MxfrontFixture mx = MxfrontFixture.relayingTo(sink).with(SenderAuthIT::config, nsd);
 
     static String signedZone() {
         StringBuilder z = new StringBuilder("""

@@ -207,10 +207,7 @@ public final class PolicyApi {
         DomainBody b = body(r, DomainBody.class);
         String name = EntryValues.domain("name", b.name());
         if (api.service.store().domain(name).isPresent()) throw new ApiError(409, "name", "domain exists");
-        String settings = api.settings(name, b.settings());
-        api.service.store().putDomain(who.name(), name, settings);
-        api.applied();
-        return new Response(201, domainJson(api.service.store().domain(name).orElseThrow()).toString());
+        return api.putDomain(who, name, b, 201);
     }
 
     private static Response setDomain(PolicyApi api, Principal who, List<String> p, Request r) throws Exception {
@@ -218,10 +215,15 @@ public final class PolicyApi {
         if (!who.ownsDomain(name) || api.service.store().domain(name).isEmpty()) throw new ApiError(404, null, "no such domain");
         DomainBody b = body(r, DomainBody.class);
         if (b.name() != null && !b.name().equalsIgnoreCase(name)) throw new ApiError(400, "name", "does not match the path");
-        String settings = api.settings(name, b.settings());
-        api.service.store().putDomain(who.name(), name, settings);
-        api.applied();
-        return new Response(200, domainJson(api.service.store().domain(name).orElseThrow()).toString());
+        return api.putDomain(who, name, b, 200);
+    }
+
+    /** Creates or replaces the domain with the body's (checked) settings and answers with it. */
+    private Response putDomain(Principal who, String name, DomainBody b, int status) throws Exception {
+        String settings = settings(name, b.settings());
+        service.store().putDomain(who.name(), name, settings);
+        applied();
+        return new Response(status, domainJson(service.store().domain(name).orElseThrow()).toString());
     }
 
     private static Response deleteDomain(PolicyApi api, Principal who, List<String> p, Request r) throws Exception {

@@ -224,7 +224,7 @@ public final class ConfigLoader {
             throw c.error("/smtp/enabled", "no door is enabled: enable smtp, policy-server, milter or several");
         }
         // Every door's settings are validated, on or off, so that switching one on later cannot fail.
-        InetSocketAddress listen = c.hostPort(c.require(smtp.listen(), "/smtp/listen"), "/smtp/listen");
+        InetSocketAddress listen = c.requiredHostPort(smtp.listen(), "/smtp/listen");
         c.positive(smtp.maxConnections(), "/smtp/max-connections");
         c.positive(smtp.softErrorLimit(), "/smtp/soft-error-limit");
         c.positive(smtp.hardErrorLimit(), "/smtp/hard-error-limit");
@@ -236,15 +236,14 @@ public final class ConfigLoader {
         Networks proxies = c.networks(smtp.trustedProxies(), "/smtp/trusted-proxies");
         c.require(smtp.receivedHeader(), "/smtp/received-header");
         ServerTls tls = tls(c, smtp.tls(), "/smtp/tls");
-        InetSocketAddress policyListen = c.hostPort(c.require(ps.listen(), "/policy-server/listen"),
-                "/policy-server/listen");
+        InetSocketAddress policyListen = c.requiredHostPort(ps.listen(), "/policy-server/listen");
         c.positive(ps.maxConnections(), "/policy-server/max-connections");
         c.positiveDuration(ps.idleTimeout(), "/policy-server/idle-timeout");
         c.positive(ps.maxLineLength(), "/policy-server/max-line-length");
         c.positive(ps.maxAttributes(), "/policy-server/max-attributes");
         c.positive(ps.maxInstances(), "/policy-server/max-instances");
         c.positiveDuration(ps.instanceTimeout(), "/policy-server/instance-timeout");
-        InetSocketAddress milterListen = c.hostPort(c.require(ms.listen(), "/milter/listen"), "/milter/listen");
+        InetSocketAddress milterListen = c.requiredHostPort(ms.listen(), "/milter/listen");
         c.positive(ms.maxConnections(), "/milter/max-connections");
         c.positiveDuration(ms.idleTimeout(), "/milter/idle-timeout");
         c.positive(ms.maxPacketLength(), "/milter/max-packet-length");
@@ -266,7 +265,7 @@ public final class ConfigLoader {
         InetSocketAddress downstream = null;
         if (smtpOn || ds != null) {
             c.require(ds, "/downstream");
-            downstream = c.hostPort(c.require(ds.address(), "/downstream/address"), "/downstream/address");
+            downstream = c.requiredHostPort(ds.address(), "/downstream/address");
             c.positiveDuration(ds.connectTimeout(), "/downstream/connect-timeout");
             c.positiveDuration(ds.commandTimeout(), "/downstream/command-timeout");
             c.positiveDuration(ds.dataTimeout(), "/downstream/data-timeout");
@@ -381,7 +380,7 @@ public final class ConfigLoader {
     /** The console's settings, validated whether it is on or off. */
     private DaemonConfig.Console console(Ctx c, Settings.ConsoleSettings cs, PolicyStoreService store) throws ConfigException {
         boolean on = c.require(cs.enabled(), "/console/enabled");
-        InetSocketAddress listen = c.hostPort(c.require(cs.listen(), "/console/listen"), "/console/listen");
+        InetSocketAddress listen = c.requiredHostPort(cs.listen(), "/console/listen");
         boolean plain = c.require(cs.plainHttp(), "/console/plain-http");
         ServerTls tls = tls(c, cs.tls(), "/console/tls");
         if (on && tls == null && !plain && !listen.getAddress().isLoopbackAddress()) {
@@ -698,6 +697,10 @@ public final class ConfigLoader {
 
         void positiveDuration(Duration d, String pointer) throws ConfigException {
             if (require(d, pointer).isNegative() || d.isZero()) throw error(pointer, "must be longer than zero");
+        }
+
+        InetSocketAddress requiredHostPort(String s, String pointer) throws ConfigException {
+            return hostPort(require(s, pointer), pointer);
         }
 
         InetSocketAddress hostPort(String s, String pointer) throws ConfigException {

@@ -46,9 +46,7 @@ public sealed interface MilterResponse {
 
         @Override
         public void writeData(ByteBuf out) {
-            out.writeInt(index);
-            writeString(out, name);
-            writeString(out, value);
+            writeHeaderAt(out, index, name, value);
         }
     }
 
@@ -61,9 +59,7 @@ public sealed interface MilterResponse {
 
         @Override
         public void writeData(ByteBuf out) {
-            out.writeInt(index);
-            writeString(out, name);
-            writeString(out, value);
+            writeHeaderAt(out, index, name, value);
         }
     }
 
@@ -101,6 +97,13 @@ public sealed interface MilterResponse {
                 writeString(out, list);
             }
         }
+    }
+
+    /** INSHEADER's and CHGHEADER's data: the index, then name and value as NUL-terminated strings. */
+    private static void writeHeaderAt(ByteBuf out, int index, String name, String value) {
+        out.writeInt(index);
+        writeString(out, name);
+        writeString(out, value);
     }
 
     private static void writeString(ByteBuf out, String s) {

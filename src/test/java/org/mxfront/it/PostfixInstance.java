@@ -66,11 +66,7 @@ final class PostfixInstance implements AutoCloseable {
         Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rwxr-xr-x"));
         Path dir = Files.createDirectories(tmp.resolve("pf"));
         PostfixInstance pf = new PostfixInstance(Ports.free(), dir);
-        Files.createDirectories(pf.etc);
-        Files.createDirectories(dir.resolve("queue"));
-        Path data = Files.createDirectories(dir.resolve("data"));
-        run("chown", "postfix", data.toString());
-        Files.copy(Path.of("/usr/share/postfix/main.cf.debian"), pf.etc.resolve("main.cf"));
+        Path data = layOut(dir, pf.etc);
         List<String> master = new ArrayList<>();
         for (String line : Files.readAllLines(Path.of("/etc/postfix/master.cf"), StandardCharsets.UTF_8)) {
             master.add(line.startsWith("smtp      inet") ? "127.0.0.1:" + pf.port + " inet n - n - - smtpd" : line);
@@ -131,6 +127,19 @@ final class PostfixInstance implements AutoCloseable {
                 return false;
             }
         }, max, "Postfix's queue to empty");
+    }
+
+    /**
+     * An instance's directories under {@code dir}: {@code etc} with Debian's main.cf to start from, the
+     * queue, and the data directory (returned) owned by postfix.
+     */
+    static Path layOut(Path dir, Path etc) throws IOException, InterruptedException {
+        Files.createDirectories(etc);
+        Files.createDirectories(dir.resolve("queue"));
+        Path data = Files.createDirectories(dir.resolve("data"));
+        run("chown", "postfix", data.toString());
+        Files.copy(Path.of("/usr/share/postfix/main.cf.debian"), etc.resolve("main.cf"));
+        return data;
     }
 
     /** Runs a Postfix command; fails with its output when it exits non-zero. */

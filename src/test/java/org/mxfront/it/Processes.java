@@ -1,5 +1,6 @@
-// Stopping the daemons the ITs start (clamd, spamd, rspamd, Dovecot, nsd, rbldnsd) and reading their
-// logs for a failure message: the same SIGTERM, bounded wait, SIGKILL each of them had written out.
+// Stopping the daemons the ITs start (clamd, spamd, rspamd, Dovecot, nsd, rbldnsd; killing redis-server
+// and slapd) and reading their logs for a failure message: the same SIGTERM, bounded wait, SIGKILL each
+// of them had written out.
 package org.mxfront.it;
 
 import java.io.IOException;
@@ -26,6 +27,12 @@ final class Processes {
             process.destroyForcibly();
         }
         children.forEach(ProcessHandle::destroyForcibly);
+    }
+
+    /** SIGKILL at once (the server is "down"), waiting up to 10 s for it to be gone. */
+    static void kill(Process process) throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor(10, TimeUnit.SECONDS);
     }
 
     /** A daemon's log file, "" when it has written none, the error when it cannot be read. */

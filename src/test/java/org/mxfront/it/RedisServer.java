@@ -9,7 +9,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 final class RedisServer implements AutoCloseable {
     final int port;
@@ -80,8 +79,7 @@ final class RedisServer implements AutoCloseable {
 
     /** Kills the server at once (SIGKILL): the store is down. */
     void kill() throws InterruptedException {
-        process.destroyForcibly();
-        process.waitFor(10, TimeUnit.SECONDS);
+        Processes.kill(process);
     }
 
     @Override

@@ -29,11 +29,7 @@ final class SendingPostfix implements AutoCloseable {
         Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rwxr-xr-x"));
         Path dir = Files.createDirectories(tmp.resolve("sender-pf"));
         SendingPostfix pf = new SendingPostfix(dir);
-        Files.createDirectories(pf.etc);
-        Files.createDirectories(dir.resolve("queue"));
-        Path data = Files.createDirectories(dir.resolve("data"));
-        run("chown", "postfix", data.toString());
-        Files.copy(Path.of("/usr/share/postfix/main.cf.debian"), pf.etc.resolve("main.cf"));
+        Path data = PostfixInstance.layOut(dir, pf.etc);
         List<String> master = new ArrayList<>();
         for (String line : Files.readAllLines(Path.of("/etc/postfix/master.cf"), StandardCharsets.UTF_8)) {
             // no smtpd listener: this instance only sends

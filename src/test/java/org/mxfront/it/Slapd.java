@@ -142,8 +142,7 @@ final class Slapd implements AutoCloseable {
 
     /** Kills slapd at once (SIGKILL): the directory is down. */
     void kill() throws InterruptedException {
-        process.destroyForcibly();
-        process.waitFor(10, TimeUnit.SECONDS);
+        Processes.kill(process);
     }
 
     @Override

@@ -64,7 +64,9 @@ public final class PolicyStore implements AutoCloseable {
         c.setConnectionTimeout(ms);
         c.setValidationTimeout(Math.max(250, ms / 2));
         c.setInitializationFailTimeout(-1);
-        c.setMaximumPoolSize(poolSize);
+        // Flyway migrates with two connections at once (one holds its lock): a pool of one would time out
+        // on every attempt and leave the daemon in an outage for good (PolicyStoreMigrationTest)
+        c.setMaximumPoolSize(Math.max(2, poolSize));
         c.setMinimumIdle(1);
         c.setPoolName("policy-store");
         if (jdbcUrl.startsWith("jdbc:postgresql:")) {

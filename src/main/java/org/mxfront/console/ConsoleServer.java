@@ -166,9 +166,7 @@ public final class ConsoleServer implements AutoCloseable {
             return status(HttpResponseStatus.METHOD_NOT_ALLOWED, "use GET or POST");
         }
         Map<String, List<String>> q = r.query().parameters();
-        if (path.equals("/")) return page("dashboard", s, Map.of("doors", p.operator() ? backend.doors() : List.of(),
-                "downstream", p.operator() ? backend.downstream() : "", "published", feed.published(),
-                "journalDropped", feed.dropped(), "source", backend.config().source()));
+        if (path.equals("/")) return page("dashboard", s, dashboardModel(p));
         if (path.equals("/api/dashboard")) return json(Dashboard.figures(feed, p, System.currentTimeMillis()));
         if (path.equals("/live")) return page("live", s, Map.of("filter", TraceQuery.of(q)));
         if (path.equals("/live/stream")) return live(r, ch, p, TraceQuery.of(q));
@@ -183,6 +181,20 @@ public final class ConsoleServer implements AutoCloseable {
         if (path.equals("/explain")) return explainPage(s, Map.of(), null);
         if (path.equals("/lists")) return lists(s, null, null);
         return notFound(s);
+    }
+
+    /** The dashboard's server-side part: doors, downstream, configuration, store and journal (operators). */
+    private Map<String, Object> dashboardModel(Principal p) {
+        Map<String, Object> m = new HashMap<>();
+        m.put("doors", p.operator() ? backend.doors() : List.of());
+        m.put("downstream", p.operator() ? backend.downstream() : "");
+        m.put("published", feed.published());
+        m.put("feedDropped", feed.dropped());
+        m.put("source", backend.config().source());
+        m.put("store", store == null ? "off" : (store.up() ? "reachable" : "NOT reachable (the last snapshot stays in force)")
+                + ", version " + store.current().version());
+        m.put("journal", journal == null ? "off" : journal.written() + " decisions written, " + journal.droppedRows() + " dropped");
+        return m;
     }
 
     // ---- public pages --------------------------------------------------------------------------

@@ -9,12 +9,11 @@
 # address rspamd is told in both paths. Usage: bench/spam.sh [MESSAGES] [CONCURRENCY] [WARMUP_SECONDS]
 #   (defaults 2000 8 60). Prints a Markdown report.
 set -euo pipefail
-here=$(cd "$(dirname "$0")/.." && pwd)
-. "$here/bin/jdk.sh"
+. "$(dirname "$0")/lib.sh"
 cd "$here"
 N=${1:-2000}; C=${2:-8}; W=${3:-60}
-mvn -q -B package -DskipTests >/dev/null
-mvn -q -B test-compile dependency:build-classpath -Dmdep.outputFile=target/bench.cp >/dev/null
+bench_jar
+bench_build
 tmp=$(mktemp -d /tmp/spambench.XXXX); chmod 755 "$tmp"
 free_port() { python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])'; }
 SINK=$(free_port); REDIS=$(free_port); RN=$(free_port); RC=$(free_port); MX=$(free_port); HTTP=$(free_port)
@@ -63,5 +62,5 @@ for i in $(seq 120); do
   curl -sf 127.0.0.1:$HTTP/metrics >/dev/null 2>&1 && curl -sf 127.0.0.1:$RN/ping >/dev/null 2>&1 && break; sleep 0.5
 done
 curl -sf 127.0.0.1:$RN/ping >/dev/null || { echo "rspamd did not start:"; cat $d/out; exit 1; }
-"$JAVA_HOME/bin/java" -Xmx256m -cp "target/test-classes:target/classes:$(cat target/bench.cp)" org.mxfront.bench.SpamBench \
+"$JAVA_HOME/bin/java" -Xmx256m "${bench_java_opts[@]}" -cp "target/test-classes:target/classes:$(cat target/bench.cp)" org.mxfront.bench.SpamBench \
   $RN $MX $RSPAMD $MXPID $N $C $W

@@ -18,7 +18,6 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import org.mxfront.mail.MeterNames;
 import org.mxfront.redis.ManagedStore;
-import org.mxfront.metrics.MxMeters;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

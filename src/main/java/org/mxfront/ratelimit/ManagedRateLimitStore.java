@@ -14,12 +14,10 @@ import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Function;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import org.mxfront.mail.MeterNames;
 import org.mxfront.redis.ManagedStore;
-import org.mxfront.metrics.MxMeters;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

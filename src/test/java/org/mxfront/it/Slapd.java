@@ -112,6 +112,32 @@ final class Slapd implements AutoCloseable {
         }
         Process p = new ProcessBuilder("kill", "-" + sig, Long.toString(process.pid())).redirectErrorStream(true).start();
         if (p.waitFor() != 0) throw new IOException("kill -" + sig + " failed");
+        if (sig.equals("STOP")) awaitStopped();
+    }
+
+    /**
+     * kill(2) returns before the threads of the target have stopped; on a loaded machine slapd could still
+     * answer one more search (a frozen-directory test then saw "no such user" instead of a timeout). Waits
+     * until every thread of slapd is in state T (stopped), as /proc shows it.
+     */
+    private void awaitStopped() throws Exception {
+        Path tasks = Path.of("/proc", Long.toString(process.pid()), "task");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (System.nanoTime() < deadline) {
+            boolean all = true;
+            try (var threads = Files.list(tasks)) {
+                for (Path t : (Iterable<Path>) threads::iterator) {
+                    String stat = Files.readString(t.resolve("stat"));
+                    char state = stat.charAt(stat.lastIndexOf(')') + 2);
+                    if (state != 'T' && state != 't') all = false;
+                }
+            } catch (IOException gone) {
+                all = false; // a thread ended while listing: look again
+            }
+            if (all) return;
+            Thread.sleep(10);
+        }
+        throw new IOException("slapd (pid " + process.pid() + ") did not stop within 5 s of SIGSTOP");
     }
 
     /** Kills slapd at once (SIGKILL): the directory is down. */

@@ -33,7 +33,6 @@ import org.mxfront.greylist.ManagedGreylistStore;
 import org.mxfront.mail.ClientInfo;
 import org.mxfront.mail.Mailbox;
 import org.mxfront.mail.MeterNames;
-import org.mxfront.metrics.MxMeters;
 import org.mxfront.net.Networks;
 import org.mxfront.policy.Check;
 import org.mxfront.policy.CheckAdmin;

@@ -37,7 +37,6 @@ import org.mxfront.checks.ratelimit.RateLimitConfig.RuleStage;
 import org.mxfront.codes.Code;
 import org.mxfront.mail.Mailbox;
 import org.mxfront.mail.MeterNames;
-import org.mxfront.metrics.MxMeters;
 import org.mxfront.net.Networks;
 import org.mxfront.policy.Check;
 import org.mxfront.policy.CheckAdmin;

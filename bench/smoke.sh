@@ -30,6 +30,7 @@ declare -A how=(
   [jmh.sh]="-f 1 -wi 0 -i 1 -w 100ms -r 200ms"
   [milter.sh]="WARMUP_MESSAGES=0 ROUNDS=1 :: 200 5 1000"
   [policy.sh]="SERVERS=mxfront WARMUP=0 RATE=200 RATE_SECONDS=1 :: 5 300 100"
+  [policy-store.sh]="DOMAINS=200 ENTRIES=2000 SAMPLES=3 ROUNDS=1 WARMUP=0 :: 5 200"
   [ratelimit.sh]="0.2"
   [recipients.sh]="200"
   [sender-auth.sh]=""
@@ -49,7 +50,7 @@ done
 # One at a time by default; SMOKE_JOBS=2 runs two at once (most of a tiny run is JVM starts and waiting, and every
 # script uses ports and directories of its own; on a loaded machine JVM starts then get slow). The longest first.
 jobs=${SMOKE_JOBS:-1}
-order=(warmstart.sh recipients.sh spam.sh policy.sh ratelimit.sh milter.sh tls.sh greylist.sh dns.sh throughput.sh
+order=(warmstart.sh recipients.sh spam.sh policy-store.sh policy.sh ratelimit.sh milter.sh tls.sh greylist.sh dns.sh throughput.sh
   sender-auth.sh jmh.sh spf-dkim-dmarc.sh idle_connections.py content.sh latency.py)
 sorted=()
 for s in "${order[@]}"; do for t in "${scripts[@]}"; do [ "$s" = "$t" ] && sorted+=("$s"); done; done

@@ -112,6 +112,9 @@ public final class Daemon implements AutoCloseable, ConsoleBackend {
     /** Starts listening. */
     public Daemon start() throws IOException, InterruptedException {
         Files.createDirectories(config.stateDirectory());
+        // The policy store's first snapshot (from the database, else the local file) before any door
+        // listens: a domain of the store must not be refused as foreign while it loads.
+        if (config.engine().directory() instanceof org.mxfront.config.StoreDomains sd) sd.service().start();
         for (Opened<?> o : doors) o.door().start();
         config.resources().start();
         if (config.metricsListen() != null) {

@@ -1,10 +1,11 @@
 // The policy store's data held in memory: immutable, built once per version and swapped whole, so
-// that the data plane reads domains and list entries without a lock and without SQL. Lookups are
-// hash probes: a sender address, each of a sender domain's parents, and the client address masked
-// to each prefix length that some entry uses (few: /32, /24, /128, /64 in practice).
+// that the data plane reads domains and list entries without a lock and without SQL. Entries are
+// grouped by scope (the operator's, one group per domain, one per user address): a RCPT looks up at
+// most three groups (most recipients have no group of their own, one hash probe), and within a group
+// the sender address, each of the sender domain's parents, and the client address masked to each
+// prefix length that group uses. A change copies the outer maps and only the groups it touches.
 package org.mxfront.store;
 
-import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -12,74 +13,131 @@ import java.time.Instant;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
 /** One version of the store's domains and lists. Thread-safe (immutable). */
 public final class PolicySnapshot {
-    public static final PolicySnapshot EMPTY = new PolicySnapshot(0, Map.of(), Map.of(), Map.of(), new TreeMap<>(), new TreeMap<>());
+    /** The entries of one scope key (the operator, a domain, an address): immutable. */
+    private record Group(Map<String, ListEntry> byKey, int[] v4, int[] v6) {
+        static final Group EMPTY = new Group(Map.of(), new int[0], new int[0]);
+
+        /** This group with {@code remove} and {@code add} applied (either may be null); null when it is left empty. */
+        Group with(ListEntry remove, ListEntry add) {
+            Map<String, ListEntry> m = new HashMap<>(byKey);
+            if (remove != null) m.remove(key(remove));
+            if (add != null) m.put(key(add), add);
+            return of(m);
+        }
+
+        /** A group of a map nobody else holds; null for an empty one. */
+        static Group of(Map<String, ListEntry> m) {
+            if (m.isEmpty()) return null;
+            TreeMap<Integer, Boolean> l4 = new TreeMap<>();
+            TreeMap<Integer, Boolean> l6 = new TreeMap<>();
+            for (ListEntry e : m.values()) {
+                if (e.kind() != ListEntry.Kind.IP) continue;
+                int slash = e.value().indexOf('/');
+                (e.value().indexOf(':') >= 0 ? l6 : l4).put(Integer.parseInt(e.value().substring(slash + 1)), true);
+            }
+            return new Group(m, l4.descendingKeySet().stream().mapToInt(Integer::intValue).toArray(),
+                    l6.descendingKeySet().stream().mapToInt(Integer::intValue).toArray());
+        }
+    }
+
+    public static final PolicySnapshot EMPTY = new PolicySnapshot(0, Shards.empty(), Shards.empty(), null, Shards.empty(), Shards.empty());
 
     private final long version;
-    private final Map<String, StoredDomain> domains;
-    private final Map<Long, ListEntry> entries;
-    private final Map<String, ListEntry> index;
-    /** Prefix lengths in use, with how many entries use each (longest first when probed). */
-    private final TreeMap<Integer, Integer> v4Lengths;
-    private final TreeMap<Integer, Integer> v6Lengths;
-    private final int[] v4Probe;
-    private final int[] v6Probe;
+    private final Shards<String, StoredDomain> domains;
+    private final Shards<Long, ListEntry> entries;
+    private final Group operator;
+    private final Shards<String, Group> domainGroups;
+    private final Shards<String, Group> userGroups;
 
-    private PolicySnapshot(long version, Map<String, StoredDomain> domains, Map<Long, ListEntry> entries,
-            Map<String, ListEntry> index, TreeMap<Integer, Integer> v4, TreeMap<Integer, Integer> v6) {
+    private PolicySnapshot(long version, Shards<String, StoredDomain> domains, Shards<Long, ListEntry> entries, Group operator,
+            Shards<String, Group> domainGroups, Shards<String, Group> userGroups) {
         this.version = version;
         this.domains = domains;
         this.entries = entries;
-        this.index = index;
-        this.v4Lengths = v4;
-        this.v6Lengths = v6;
-        this.v4Probe = v4.descendingKeySet().stream().mapToInt(Integer::intValue).toArray();
-        this.v6Probe = v6.descendingKeySet().stream().mapToInt(Integer::intValue).toArray();
+        this.operator = operator;
+        this.domainGroups = domainGroups;
+        this.userGroups = userGroups;
     }
 
     /** A snapshot of everything. */
     public static PolicySnapshot of(long version, Collection<StoredDomain> domains, Collection<ListEntry> entries) {
-        return EMPTY.apply(version, domains, List.of(), entries, List.of());
+        // built in bulk: one map per scope key, filled, then frozen
+        Shards<String, StoredDomain>.Editor d = Shards.<String, StoredDomain>empty().edit();
+        for (StoredDomain s : domains) d.put(s.name(), s);
+        Shards<Long, ListEntry>.Editor byId = Shards.<Long, ListEntry>empty().edit();
+        Map<String, Map<String, ListEntry>> dom = new HashMap<>();
+        Map<String, Map<String, ListEntry>> usr = new HashMap<>();
+        Map<String, ListEntry> op = new HashMap<>();
+        for (ListEntry e : entries) {
+            byId.put(e.id(), e);
+            Map<String, ListEntry> g = switch (e.scope()) {
+                case OPERATOR -> op;
+                case DOMAIN -> dom.computeIfAbsent(e.scopeKey(), k -> new HashMap<>(4));
+                case USER -> usr.computeIfAbsent(e.scopeKey(), k -> new HashMap<>(4));
+            };
+            g.put(key(e), e);
+        }
+        Shards<String, Group>.Editor dg = Shards.<String, Group>empty().edit();
+        dom.forEach((k, m) -> dg.put(k, freeze(m)));
+        Shards<String, Group>.Editor ug = Shards.<String, Group>empty().edit();
+        usr.forEach((k, m) -> ug.put(k, freeze(m)));
+        return new PolicySnapshot(version, d.build(), byId.build(), op.isEmpty() ? null : freeze(op),
+                dg.build(), ug.build());
+    }
+
+    private static Group freeze(Map<String, ListEntry> m) {
+        return Group.of(m);
     }
 
     /** This snapshot with the changes of one poll applied: a new object; this one stays as it was. */
     public PolicySnapshot apply(long newVersion, Collection<StoredDomain> putDomains, Collection<String> removedDomains,
             Collection<ListEntry> putEntries, Collection<Long> removedEntries) {
-        Map<String, StoredDomain> d = new HashMap<>(domains);
-        for (String r : removedDomains) d.remove(r);
-        for (StoredDomain s : putDomains) d.put(s.name(), s);
-        Map<Long, ListEntry> e = new HashMap<>(entries);
-        Map<String, ListEntry> idx = new HashMap<>(index);
-        TreeMap<Integer, Integer> v4 = new TreeMap<>(v4Lengths);
-        TreeMap<Integer, Integer> v6 = new TreeMap<>(v6Lengths);
-        for (Long id : removedEntries) remove(e.remove(id), idx, v4, v6);
-        for (ListEntry le : putEntries) {
-            remove(e.put(le.id(), le), idx, v4, v6);
-            idx.put(key(le), le);
-            if (le.kind() == ListEntry.Kind.IP) count(le, v4, v6, 1);
+        Shards<String, StoredDomain> d = domains;
+        if (!putDomains.isEmpty() || !removedDomains.isEmpty()) {
+            Shards<String, StoredDomain>.Editor ed = domains.edit();
+            for (String r : removedDomains) ed.remove(r);
+            for (StoredDomain s : putDomains) ed.put(s.name(), s);
+            d = ed.build();
         }
-        return new PolicySnapshot(newVersion, Collections.unmodifiableMap(d), Collections.unmodifiableMap(e),
-                Collections.unmodifiableMap(idx), v4, v6);
+        if (putEntries.isEmpty() && removedEntries.isEmpty()) {
+            return new PolicySnapshot(newVersion, d, entries, operator, domainGroups, userGroups);
+        }
+        Shards<Long, ListEntry>.Editor byId = entries.edit();
+        Group[] op = {operator};
+        Shards<String, Group>.Editor dg = domainGroups.edit();
+        Shards<String, Group>.Editor ug = userGroups.edit();
+        for (Long id : removedEntries) {
+            ListEntry old = byId.remove(id);
+            if (old != null) change(old, null, op, dg, ug);
+        }
+        for (ListEntry e : putEntries) {
+            ListEntry old = byId.put(e.id(), e);
+            if (old != null) change(old, null, op, dg, ug);
+            change(null, e, op, dg, ug);
+        }
+        return new PolicySnapshot(newVersion, d, byId.build(), op[0], dg.build(), ug.build());
     }
 
-    private static void remove(ListEntry old, Map<String, ListEntry> idx, TreeMap<Integer, Integer> v4,
-            TreeMap<Integer, Integer> v6) {
-        if (old == null) return;
-        idx.remove(key(old));
-        if (old.kind() == ListEntry.Kind.IP) count(old, v4, v6, -1);
+    private static void change(ListEntry remove, ListEntry add, Group[] op, Shards<String, Group>.Editor dg,
+            Shards<String, Group>.Editor ug) {
+        ListEntry e = remove != null ? remove : add;
+        switch (e.scope()) {
+            case OPERATOR -> op[0] = (op[0] == null ? Group.EMPTY : op[0]).with(remove, add);
+            case DOMAIN -> put(dg, e.scopeKey(), remove, add);
+            case USER -> put(ug, e.scopeKey(), remove, add);
+        }
     }
 
-    private static void count(ListEntry e, TreeMap<Integer, Integer> v4, TreeMap<Integer, Integer> v6, int delta) {
-        int slash = e.value().indexOf('/');
-        int len = Integer.parseInt(e.value().substring(slash + 1));
-        TreeMap<Integer, Integer> m = e.value().indexOf(':') >= 0 ? v6 : v4;
-        m.merge(len, delta, Integer::sum);
-        if (m.get(len) <= 0) m.remove(len);
+    private static void put(Shards<String, Group>.Editor groups, String key, ListEntry remove, ListEntry add) {
+        Group g = groups.get(key);
+        Group next = (g == null ? Group.EMPTY : g).with(remove, add);
+        if (next == null) groups.remove(key);
+        else groups.put(key, next);
     }
 
     public long version() { return version; }
@@ -101,46 +159,63 @@ public final class PolicySnapshot {
      * @param recipientDomain the recipient's domain, lower-case (null: operator scope only)
      */
     public ListEntry decide(InetAddress client, String sender, String recipient, String recipientDomain, Instant now) {
-        if (entries.isEmpty()) return null;
-        byte[] ip = client == null ? null : bytes(client);
-        String senderDomain = sender == null ? null : domainOf(sender);
-        if (recipient != null) {
-            ListEntry e = scope(ListEntry.Scope.USER, recipient, ip, sender, senderDomain, now);
-            if (e != null) return e;
-        }
-        if (recipientDomain != null) {
-            ListEntry e = scope(ListEntry.Scope.DOMAIN, recipientDomain, ip, sender, senderDomain, now);
-            if (e != null) return e;
-        }
-        return scope(ListEntry.Scope.OPERATOR, "", ip, sender, senderDomain, now);
+        Group u = recipient == null ? null : userGroups.get(recipient);
+        Group dm = recipientDomain == null ? null : domainGroups.get(recipientDomain);
+        if (u == null && dm == null && operator == null) return null;
+        Probe p = new Probe(client == null ? null : bytes(client), sender);
+        ListEntry e = scope(u, p, now);
+        if (e == null) e = scope(dm, p, now);
+        if (e == null) e = scope(operator, p, now);
+        return e;
     }
 
-    private ListEntry scope(ListEntry.Scope scope, String scopeKey, byte[] ip, String sender, String senderDomain, Instant now) {
-        ListEntry e = match(scope, scopeKey, ListEntry.Action.BLOCK, ip, sender, senderDomain, now);
-        return e != null ? e : match(scope, scopeKey, ListEntry.Action.SAFE, ip, sender, senderDomain, now);
+    /** What a RCPT looks up, with the client's networks computed once for all groups. */
+    private static final class Probe {
+        final byte[] ip;
+        final String sender;
+        final String senderDomain;
+        private final String[] networks;
+
+        Probe(byte[] ip, String sender) {
+            this.ip = ip;
+            this.sender = sender == null || sender.isEmpty() ? null : sender;
+            int at = this.sender == null ? -1 : this.sender.lastIndexOf('@');
+            this.senderDomain = at < 0 ? null : this.sender.substring(at + 1);
+            this.networks = ip == null ? null : new String[ip.length * 8 + 1];
+        }
+
+        String network(int len) {
+            String n = networks[len];
+            if (n == null) networks[len] = n = PolicySnapshot.network(ip, len);
+            return n;
+        }
     }
 
-    private ListEntry match(ListEntry.Scope scope, String scopeKey, ListEntry.Action action, byte[] ip, String sender,
-            String senderDomain, Instant now) {
-        String prefix = scope.ordinal() + "\0" + scopeKey + "\0" + action.ordinal() + "\0";
-        if (ip != null) {
-            int[] probe = ip.length == 4 ? v4Probe : v6Probe;
-            for (int len : probe) {
-                ListEntry e = live(index.get(prefix + ListEntry.Kind.IP.ordinal() + "\0" + network(ip, len)), now);
+    private static ListEntry scope(Group g, Probe p, Instant now) {
+        if (g == null) return null;
+        ListEntry e = match(g, ListEntry.Action.BLOCK, p, now);
+        return e != null ? e : match(g, ListEntry.Action.SAFE, p, now);
+    }
+
+    private static ListEntry match(Group g, ListEntry.Action action, Probe p, Instant now) {
+        if (p.ip != null) {
+            int[] lens = p.ip.length == 4 ? g.v4() : g.v6();
+            for (int len : lens) {
+                ListEntry e = live(g.byKey().get(prefix(action, ListEntry.Kind.IP) + p.network(len)), now);
                 if (e != null) return e;
             }
         }
-        if (sender != null && !sender.isEmpty()) {
-            ListEntry e = live(index.get(prefix + ListEntry.Kind.SENDER.ordinal() + "\0" + sender), now);
+        if (p.sender != null) {
+            ListEntry e = live(g.byKey().get(prefix(action, ListEntry.Kind.SENDER) + p.sender), now);
             if (e != null) return e;
         }
-        if (senderDomain != null && !senderDomain.isEmpty()) {
-            String dk = prefix + ListEntry.Kind.SENDER_DOMAIN.ordinal() + "\0";
-            ListEntry e = live(index.get(dk + senderDomain), now);
+        if (p.senderDomain != null && !p.senderDomain.isEmpty()) {
+            String dk = prefix(action, ListEntry.Kind.SENDER_DOMAIN);
+            ListEntry e = live(g.byKey().get(dk + p.senderDomain), now);
             if (e != null) return e;
             // ".example.net" matches example.net and every name under it
-            for (String d = senderDomain; ; ) {
-                e = live(index.get(dk + "." + d), now);
+            for (String d = p.senderDomain; ; ) {
+                e = live(g.byKey().get(dk + "." + d), now);
                 if (e != null) return e;
                 int dot = d.indexOf('.');
                 if (dot < 0) break;
@@ -150,10 +225,26 @@ public final class PolicySnapshot {
         return null;
     }
 
+    private static final String[] PREFIXES = new String[ListEntry.Action.values().length * ListEntry.Kind.values().length];
+
+    static {
+        for (ListEntry.Action a : ListEntry.Action.values()) {
+            for (ListEntry.Kind k : ListEntry.Kind.values()) {
+                PREFIXES[a.ordinal() * ListEntry.Kind.values().length + k.ordinal()] = String.valueOf((char) ('A' + a.ordinal()))
+                        + (char) ('a' + k.ordinal());
+            }
+        }
+    }
+
+    private static String prefix(ListEntry.Action a, ListEntry.Kind k) {
+        return PREFIXES[a.ordinal() * ListEntry.Kind.values().length + k.ordinal()];
+    }
+
     private static ListEntry live(ListEntry e, Instant now) {
         return e != null && e.live(now) ? e : null;
     }
 
+    /** An entry's key within its group: action and kind, then the value (an IP network as hex digits and length). */
     static String key(ListEntry e) {
         String v = e.value();
         if (e.kind() == ListEntry.Kind.IP) {
@@ -164,7 +255,7 @@ public final class PolicySnapshot {
                 throw new IllegalArgumentException("not an address: " + v);
             }
         }
-        return e.scope().ordinal() + "\0" + e.scopeKey() + "\0" + e.action().ordinal() + "\0" + e.kind().ordinal() + "\0" + v;
+        return prefix(e.action(), e.kind()) + v;
     }
 
     private static byte[] bytes(InetAddress a) {
@@ -194,15 +285,5 @@ public final class PolicySnapshot {
         String l = Integer.toString(len);
         for (int i = 0; i < l.length(); i++) out[n++] = l.charAt(i);
         return new String(out, 0, n);
-    }
-
-    private static String domainOf(String address) {
-        int at = address.lastIndexOf('@');
-        return at < 0 ? null : address.substring(at + 1);
-    }
-
-    /** Whether the address is an IPv4 one (after unmapping). */
-    static boolean isV4(InetAddress a) {
-        return a instanceof Inet4Address || isV4Mapped(a.getAddress());
     }
 }

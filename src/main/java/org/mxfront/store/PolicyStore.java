@@ -25,8 +25,11 @@ import org.flywaydb.core.Flyway;
 
 /** A connection pool and the store's queries. Thread-safe. */
 public final class PolicyStore implements AutoCloseable {
-    private final HikariDataSource ds;
+    private final HikariConfig poolConfig;
     private final String description;
+    /** Created at the first query: building a configuration (check-config) opens no connection. */
+    private HikariDataSource pool;
+    private boolean closed;
 
     /** A change read from the store since some version. */
     public record Delta(long version, List<StoredDomain> domains, List<String> removedDomains, List<ListEntry> entries,
@@ -61,7 +64,9 @@ public final class PolicyStore implements AutoCloseable {
         c.setConnectionTimeout(ms);
         c.setValidationTimeout(Math.max(250, ms / 2));
         c.setInitializationFailTimeout(-1);
-        c.setMaximumPoolSize(poolSize);
+        // Flyway migrates with two connections at once (one holds its lock): a pool of one would time out
+        // on every attempt and leave the daemon in an outage for good (PolicyStoreMigrationTest)
+        c.setMaximumPoolSize(Math.max(2, poolSize));
         c.setMinimumIdle(1);
         c.setPoolName("policy-store");
         if (jdbcUrl.startsWith("jdbc:postgresql:")) {
@@ -71,7 +76,7 @@ public final class PolicyStore implements AutoCloseable {
             c.addDataSourceProperty("socketTimeout", Math.max(5, s * 5));
             c.addDataSourceProperty("loginTimeout", s);
         }
-        this.ds = new HikariDataSource(c);
+        this.poolConfig = c;
         this.description = jdbcUrl.replaceAll("password=[^&;]*", "password=***");
     }
 
@@ -86,11 +91,32 @@ public final class PolicyStore implements AutoCloseable {
 
     public String description() { return description; }
 
-    /** The pool, for the decision journal's own tables (console/Journal: its own Flyway history, its own SQL). */
-    public javax.sql.DataSource dataSource() { return ds; }
+    private synchronized HikariDataSource ds() throws SQLException {
+        if (closed) throw new SQLException("the policy store is closed");
+        if (pool == null) pool = new HikariDataSource(poolConfig);
+        return pool;
+    }
+
+    /**
+     * The pool, for the decision journal's own tables (console/Journal: its own Flyway history, its own
+     * SQL); opened now if it was not.
+     */
+    public javax.sql.DataSource dataSource() {
+        try {
+            return ds();
+        } catch (SQLException e) {
+            throw new IllegalStateException(e.getMessage(), e);
+        }
+    }
 
     /** Brings the schema to this version of mxfront (Flyway; a no-op when it is current). */
     public void migrate() {
+        HikariDataSource ds;
+        try {
+            ds = ds();
+        } catch (SQLException e) {
+            throw new IllegalStateException(e.getMessage(), e);
+        }
         Flyway.configure().dataSource(ds).locations("classpath:db/policystore").table("policy_schema_history")
                 .load().migrate();
     }
@@ -99,7 +125,7 @@ public final class PolicyStore implements AutoCloseable {
 
     /** The current change sequence value. */
     public long version() throws SQLException {
-        try (Connection c = ds.getConnection(); Statement s = c.createStatement();
+        try (Connection c = ds().getConnection(); Statement s = c.createStatement();
                 ResultSet rs = s.executeQuery("SELECT version FROM policy_version WHERE id = 1")) {
             rs.next();
             return rs.getLong(1);
@@ -114,7 +140,7 @@ public final class PolicyStore implements AutoCloseable {
 
     /** What changed after {@code since} (everything when negative), up to the version it returns. */
     public Delta changesSince(long since) throws SQLException {
-        try (Connection c = ds.getConnection()) {
+        try (Connection c = ds().getConnection()) {
             c.setAutoCommit(false);
             c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
             try {
@@ -179,7 +205,7 @@ public final class PolicyStore implements AutoCloseable {
 
     /** One domain, or empty. */
     public Optional<StoredDomain> domain(String name) throws SQLException {
-        try (Connection c = ds.getConnection(); PreparedStatement p = c.prepareStatement(
+        try (Connection c = ds().getConnection(); PreparedStatement p = c.prepareStatement(
                 "SELECT name, settings, created_by, created_at FROM policy_domain WHERE name = ?")) {
             p.setString(1, name);
             try (ResultSet rs = p.executeQuery()) {
@@ -191,7 +217,7 @@ public final class PolicyStore implements AutoCloseable {
 
     /** One list entry, or empty. */
     public Optional<ListEntry> entry(long id) throws SQLException {
-        try (Connection c = ds.getConnection(); PreparedStatement p = c.prepareStatement(
+        try (Connection c = ds().getConnection(); PreparedStatement p = c.prepareStatement(
                 "SELECT " + ENTRY_COLUMNS + " FROM list_entry WHERE id = ?")) {
             p.setLong(1, id);
             try (ResultSet rs = p.executeQuery()) {
@@ -203,7 +229,7 @@ public final class PolicyStore implements AutoCloseable {
     /** Audit records, newest first, after paging. */
     public List<AuditRecord> audit(int offset, int limit) throws SQLException {
         List<AuditRecord> out = new ArrayList<>();
-        try (Connection c = ds.getConnection(); PreparedStatement p = c.prepareStatement(
+        try (Connection c = ds().getConnection(); PreparedStatement p = c.prepareStatement(
                 "SELECT id, changed_at, actor, action, object, before_value, after_value FROM audit ORDER BY id DESC LIMIT ? OFFSET ?")) {
             p.setInt(1, limit);
             p.setInt(2, offset);
@@ -223,7 +249,7 @@ public final class PolicyStore implements AutoCloseable {
     }
 
     private <T> T change(Work<T> work) throws SQLException {
-        try (Connection c = ds.getConnection()) {
+        try (Connection c = ds().getConnection()) {
             c.setAutoCommit(false);
             try {
                 long v;
@@ -351,6 +377,60 @@ public final class PolicyStore implements AutoCloseable {
         });
     }
 
+    /**
+     * Adds many entries in one change (one version, one audit record): imports and benchmarks. Values
+     * must have been validated (EntryValues). Returns how many were stored.
+     */
+    public int addEntries(String actor, List<ListEntry> entries) throws SQLException {
+        return change((c, v) -> {
+            OffsetDateTime now = now();
+            try (PreparedStatement p = c.prepareStatement("INSERT INTO list_entry (scope, scope_key, action, kind, entry_value, "
+                    + "expires_at, comment, created_by, created_at, version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                int n = 0;
+                for (ListEntry e : entries) {
+                    p.setString(1, e.scope().key());
+                    p.setString(2, e.scopeKey());
+                    p.setString(3, e.action().key());
+                    p.setString(4, e.kind().key());
+                    p.setString(5, e.value());
+                    if (e.expiresAt() == null) p.setNull(6, Types.TIMESTAMP_WITH_TIMEZONE);
+                    else p.setObject(6, OffsetDateTime.ofInstant(e.expiresAt(), ZoneOffset.UTC));
+                    p.setString(7, e.comment());
+                    p.setString(8, actor);
+                    p.setObject(9, now);
+                    p.setLong(10, v);
+                    p.addBatch();
+                    if (++n % 5000 == 0) p.executeBatch();
+                }
+                p.executeBatch();
+            }
+            audit(c, actor, "entry.bulk-create", entries.size() + " entries", null, null);
+            return entries.size();
+        });
+    }
+
+    /** Adds many domains (without settings) in one change: imports and benchmarks. */
+    public int addDomains(String actor, List<String> names) throws SQLException {
+        return change((c, v) -> {
+            OffsetDateTime now = now();
+            try (PreparedStatement p = c.prepareStatement(
+                    "INSERT INTO policy_domain (name, settings, created_by, created_at, version) VALUES (?, '{}', ?, ?, ?)")) {
+                int n = 0;
+                for (String d : names) {
+                    p.setString(1, d);
+                    p.setString(2, actor);
+                    p.setObject(3, now);
+                    p.setLong(4, v);
+                    p.addBatch();
+                    if (++n % 5000 == 0) p.executeBatch();
+                }
+                p.executeBatch();
+            }
+            audit(c, actor, "domain.bulk-create", names.size() + " domains", null, null);
+            return names.size();
+        });
+    }
+
     /** Removes a list entry; false when there was none. */
     public boolean removeEntry(String actor, long id) throws SQLException {
         return change((c, v) -> {
@@ -406,7 +486,7 @@ public final class PolicyStore implements AutoCloseable {
     }
 
     public Optional<User> user(String name) throws SQLException {
-        try (Connection c = ds.getConnection(); PreparedStatement p = c.prepareStatement(
+        try (Connection c = ds().getConnection(); PreparedStatement p = c.prepareStatement(
                 "SELECT name, role, domains, address, created_at FROM admin_user WHERE name = ?")) {
             p.setString(1, name);
             try (ResultSet rs = p.executeQuery()) {
@@ -437,7 +517,7 @@ public final class PolicyStore implements AutoCloseable {
     }
 
     public Optional<Token> token(String id) throws SQLException {
-        try (Connection c = ds.getConnection(); PreparedStatement p = c.prepareStatement(
+        try (Connection c = ds().getConnection(); PreparedStatement p = c.prepareStatement(
                 "SELECT id, user_name, hash, created_at, expires_at FROM api_token WHERE id = ?")) {
             p.setString(1, id);
             try (ResultSet rs = p.executeQuery()) {
@@ -457,8 +537,9 @@ public final class PolicyStore implements AutoCloseable {
     }
 
     @Override
-    public void close() {
-        ds.close();
+    public synchronized void close() {
+        closed = true;
+        if (pool != null) pool.close();
     }
 
     @Override

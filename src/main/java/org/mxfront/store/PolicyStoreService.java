@@ -23,6 +23,8 @@ public final class PolicyStoreService implements AutoCloseable {
     public static final String OUTAGES = "mxfront.policy.store.outages";
     public static final String UP = "mxfront.policy.store.up";
     public static final String VERSION = "mxfront.policy.store.version";
+    /** The longest pause between two writes of the local snapshot file (it is also written when the daemon stops). */
+    public static final Duration SNAPSHOT_FILE_INTERVAL = Duration.ofSeconds(30);
 
     private final PolicyStore store;
     private final SnapshotFile file;
@@ -36,6 +38,9 @@ public final class PolicyStoreService implements AutoCloseable {
     private volatile boolean started;
     private volatile boolean closed;
     private Thread poller;
+    /** The newest snapshot not yet written to the local file (the writer thread takes it). */
+    private final java.util.concurrent.atomic.AtomicReference<PolicySnapshot> unwritten = new java.util.concurrent.atomic.AtomicReference<>();
+    private Thread writer;
 
     public PolicyStoreService(PolicyStore store, SnapshotFile file, Duration pollInterval, MeterRegistry registry) {
         this.store = store;
@@ -85,7 +90,30 @@ public final class PolicyStoreService implements AutoCloseable {
                         + "YAML configuration alone until it answers", store.description(), file.path(), fe.toString());
             }
         }
+        writer = Thread.ofPlatform().daemon().name("policy-store-snapshot-writer").start(this::writeSnapshots);
         poller = Thread.ofPlatform().daemon().name("policy-store-poller").start(this::poll);
+    }
+
+    private void writeSnapshots() {
+        while (!closed) {
+            PolicySnapshot s = unwritten.getAndSet(null);
+            if (s == null) {
+                java.util.concurrent.locks.LockSupport.parkNanos(1_000_000_000L);
+                continue;
+            }
+            long t0 = System.nanoTime();
+            try {
+                file.write(s);
+            } catch (IOException | RuntimeException e) {
+                LOG.warn("policy store: cannot write the local snapshot {}: {}", file.path(), e.toString());
+            }
+            // a pause of five times the write before the next one (a million entries cost seconds of CPU),
+            // at most SNAPSHOT_FILE_INTERVAL: the file is never more than that behind; written at close too
+            long until = System.nanoTime() + Math.min(SNAPSHOT_FILE_INTERVAL.toNanos(), 5 * (System.nanoTime() - t0));
+            while (!closed && System.nanoTime() < until) {
+                java.util.concurrent.locks.LockSupport.parkNanos(until - System.nanoTime());
+            }
+        }
     }
 
     private void poll() {
@@ -143,11 +171,8 @@ public final class PolicyStoreService implements AutoCloseable {
             }
         }
         if (persist && before.version() != next.version()) {
-            try {
-                file.write(next);
-            } catch (IOException | RuntimeException e) {
-                LOG.warn("policy store: cannot write the local snapshot {}: {}", file.path(), e.toString());
-            }
+            // written off the poller's thread (a million entries take seconds): only the newest is written
+            if (unwritten.getAndSet(next) == null && writer != null) java.util.concurrent.locks.LockSupport.unpark(writer);
         }
     }
 
@@ -157,8 +182,18 @@ public final class PolicyStoreService implements AutoCloseable {
             inOutage = true;
             outages.increment();
             LOG.error("policy store: {} is unreachable ({}); the snapshot of version {} stays in force", store.description(),
-                    e.toString(), current.version());
+                    cause(e), current.version());
         }
+    }
+
+    /**
+     * The innermost cause on one line (Flyway wraps the driver's exception in a multi-line message;
+     * the driver's own words, e.g. "The server does not support SSL.", are what the operator needs).
+     */
+    static String cause(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) root = root.getCause();
+        return root.toString().replaceAll("\\s+", " ").trim();
     }
 
     private void recovered() {
@@ -173,6 +208,23 @@ public final class PolicyStoreService implements AutoCloseable {
     public void close() {
         closed = true;
         if (poller != null) poller.interrupt();
+        // the newest snapshot reaches the file before the store closes (the next start may need it)
+        PolicySnapshot last = unwritten.getAndSet(null);
+        if (writer != null) {
+            java.util.concurrent.locks.LockSupport.unpark(writer);
+            try {
+                writer.join(30_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        if (last != null) {
+            try {
+                file.write(last);
+            } catch (IOException | RuntimeException e) {
+                LOG.warn("policy store: cannot write the local snapshot {}: {}", file.path(), e.toString());
+            }
+        }
         store.close();
     }
 }

@@ -70,6 +70,10 @@ class DnsTimeoutIT {
                     assertEquals(List.of("250 2.1.5 Ok"), c.command("RCPT TO:<alice@example.com>"));
                 }
             }
+            // The resolver counts a timeout when its own timer fires, which on a loaded machine can be a
+            // moment after the check stopped waiting and the RCPT was answered.
+            Ports.await(() -> DnsblIT.counter(m, "zen.test", "timeout") >= 2.0, Duration.ofSeconds(5),
+                    "two timeouts counted");
             assertEquals(2.0, DnsblIT.counter(m, "zen.test", "timeout"));
             // Two timeouts in a row: the zone is suspended, the next client is not made to wait for it.
             assertEquals(0.0, DnsblIT.zoneActive(m, "zen.test"));

@@ -262,7 +262,7 @@ class SpamRspamdIT {
     @Test
     @Order(8)
     void aRecipientsSafeEntryLiftsTheRefusalForThatRecipientOnly() throws Exception {
-        String yaml = yaml(rspamd.url(), "accept", "").replace("checks:\n", "checks:\n  policy-lists: {}\n")
+        String yaml = yaml(rspamd.url(), "accept", "").replaceFirst("checks:\n", "checks:\n  policy-lists: {}\n")
                 + "policy-store: { enabled: true }\nstate-directory: " + tmp.resolve("state") + "\n";
         try (Mxfront m = Mxfront.start(sink.port(), yaml)) {
             org.mxfront.store.PolicyStoreService store =
@@ -273,7 +273,8 @@ class SpamRspamdIT {
             Ports.await(() -> store.current().entries().size() == 1, Duration.ofSeconds(10), "the safe entry in the snapshot");
             assertTrue(send(m, "bob@example.com", gtube("rspamd safelisted")).get(0).startsWith("250 2.0.0 Ok"));
             String body = SmtpSink.body(sink.awaitMessageContaining("Subject: rspamd safelisted\n"));
-            assertTrue(body.startsWith("X-Spamd-Result: default: True [15.00 / 15.00];\n\tGTUBE(0.00)[]\n"), body);
+            assertTrue(body.startsWith("X-Spamd-Result: default: True [15.00 / 15.00];\n\tGTUBE(0.00)[]\nX-Spam-Status: Yes, score=15.00\n"
+                    + "X-Rspamd-Action: reject\nX-Spam: Yes\n"), body);
             assertEquals(List.of("550-5.7.1 XM-RJCT84: Message classified as spam (score 15.0 / 15).", "550 5.7.1 [127.0.0.2] [mx.test]"),
                     send(m, "carol@example.com", gtube("rspamd not safelisted")));
         }

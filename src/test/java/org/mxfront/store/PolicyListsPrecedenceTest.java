@@ -197,4 +197,24 @@ class PolicyListsPrecedenceTest {
         assertTrue(out.contains("helo (lifted by safe entry: user bob@example.com safe sender x@example.net"), out);
         assertTrue(out.contains("XM-RJCT27"), out);
     }
+
+    @Test
+    void validatingAConfigurationOpensNoStore() throws Exception {
+        Path other = dir.resolve("other");
+        String yaml = "state-directory: " + other + "\npolicy-store: { enabled: true }\n"
+                + "checks: { relay: {}, policy-lists: {} }\n";
+        SharedResources r = new SharedResources();
+        try {
+            new ConfigLoader(java.time.Clock.systemUTC(), r).parse("check.yml", yaml, new SimpleMeterRegistry());
+            assertTrue(!java.nio.file.Files.exists(other.resolve("policy-store.mv.db")), "check-config created the database");
+        } finally {
+            r.close();
+        }
+        ConfigException e = org.junit.jupiter.api.Assertions.assertThrows(ConfigException.class, () -> new ConfigLoader().parse("t.yml",
+                "policy-store: { enabled: true, url: \"postgresql://db.example:5432/mx?password=secret\" }", new SimpleMeterRegistry()));
+        assertEquals("t.yml:1: policy-store.url: no password in the configuration: use password-file or password-env", e.getMessage());
+        e = org.junit.jupiter.api.Assertions.assertThrows(ConfigException.class, () -> new ConfigLoader().parse("t.yml",
+                "checks: { policy-lists: {} }", new SimpleMeterRegistry()));
+        assertTrue(e.getMessage().contains("policy-lists: needs the policy store (policy-store: {enabled: true})"), e.getMessage());
+    }
 }

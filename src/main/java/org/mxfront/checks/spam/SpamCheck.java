@@ -209,20 +209,17 @@ public final class SpamCheck implements MessageCheck {
         Map<String, String> vars = new LinkedHashMap<>();
         vars.put("score", oneDecimal(r.score()));
         vars.put("threshold", shortNumber(threshold));
-        switch (outcome) {
-            case REJECT -> {
-                return new Verdict.Reject(Code.SPAM_REJECTED, vars, config.replyCode() == 550 ? 0 : config.replyCode());
+        // headers in every case: a refusal lifted for a safelisted recipient delivers the message flagged
+        addHeaders(f, r, threshold, outcome != SpamConfig.Outcome.PASS);
+        return switch (outcome) {
+            case REJECT -> new Verdict.Reject(Code.SPAM_REJECTED, vars, config.replyCode() == 550 ? 0 : config.replyCode());
+            case TEMPFAIL -> Verdict.defer(Code.SPAM_DEFERRED, vars);
+            case REWRITE_SUBJECT -> {
+                rewriteSubject(f, r);
+                yield Verdict.CONTINUE;
             }
-            case TEMPFAIL -> {
-                return Verdict.defer(Code.SPAM_DEFERRED, vars);
-            }
-            default -> {
-                boolean flagged = outcome == SpamConfig.Outcome.HEADER || outcome == SpamConfig.Outcome.REWRITE_SUBJECT;
-                addHeaders(f, r, threshold, flagged);
-                if (outcome == SpamConfig.Outcome.REWRITE_SUBJECT) rewriteSubject(f, r);
-                return Verdict.CONTINUE;
-            }
-        }
+            case HEADER, PASS -> Verdict.CONTINUE;
+        };
     }
 
     private void addHeaders(Facts f, SpamResult r, double threshold, boolean flagged) {

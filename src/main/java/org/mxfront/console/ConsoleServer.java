@@ -162,13 +162,12 @@ public final class ConsoleServer implements AutoCloseable {
             }
             if (path.equals("/explain")) return explain(s, f);
             if (path.equals("/lists")) return listChange(s, f);
+            if (path.startsWith("/domains/")) return domainChange(s, path.substring("/domains/".length()), f);
         } else if (!r.method().equals(HttpMethod.GET) && !r.method().equals(HttpMethod.HEAD)) {
             return status(HttpResponseStatus.METHOD_NOT_ALLOWED, "use GET or POST");
         }
         Map<String, List<String>> q = r.query().parameters();
-        if (path.equals("/")) return page("dashboard", s, Map.of("doors", p.operator() ? backend.doors() : List.of(),
-                "downstream", p.operator() ? backend.downstream() : "", "published", feed.published(),
-                "journalDropped", feed.dropped(), "source", backend.config().source()));
+        if (path.equals("/")) return page("dashboard", s, dashboardModel(p));
         if (path.equals("/api/dashboard")) return json(Dashboard.figures(feed, p, System.currentTimeMillis()));
         if (path.equals("/live")) return page("live", s, Map.of("filter", TraceQuery.of(q)));
         if (path.equals("/live/stream")) return live(r, ch, p, TraceQuery.of(q));
@@ -183,6 +182,20 @@ public final class ConsoleServer implements AutoCloseable {
         if (path.equals("/explain")) return explainPage(s, Map.of(), null);
         if (path.equals("/lists")) return lists(s, null, null);
         return notFound(s);
+    }
+
+    /** The dashboard's server-side part: doors, downstream, configuration, store and journal (operators). */
+    private Map<String, Object> dashboardModel(Principal p) {
+        Map<String, Object> m = new HashMap<>();
+        m.put("doors", p.operator() ? backend.doors() : List.of());
+        m.put("downstream", p.operator() ? backend.downstream() : "");
+        m.put("published", feed.published());
+        m.put("feedDropped", feed.dropped());
+        m.put("source", backend.config().source());
+        m.put("store", store == null ? "off" : (store.up() ? "reachable" : "NOT reachable (the last snapshot stays in force)")
+                + ", version " + store.current().version());
+        m.put("journal", journal == null ? "off" : journal.written() + " decisions written, " + journal.droppedRows() + " dropped");
+        return m;
     }
 
     // ---- public pages --------------------------------------------------------------------------
@@ -405,20 +418,71 @@ public final class ConsoleServer implements AutoCloseable {
     private FullHttpResponse domains(Sessions.Session s) {
         Principal p = s.principal();
         if (p.role() == Role.USER) return notFound(s);
-        List<String> names = new ArrayList<>(new TreeSet<>(backend.config().engine().domainPolicies().keySet()));
+        TreeSet<String> all = new TreeSet<>(backend.config().engine().domainPolicies().keySet());
+        if (store != null) all.addAll(store.current().domains().keySet());
+        List<String> names = new ArrayList<>(all);
         names.removeIf(d -> !p.seesDomain(d));
         return page("domains", s, Map.of("domains", names));
     }
 
     private FullHttpResponse domain(Sessions.Session s, String name) {
+        return domain(s, name, null, null, null);
+    }
+
+    /** A domain's page: the checks in force; a stored domain's settings, editable (the API's validation). */
+    private FullHttpResponse domain(Sessions.Session s, String name, String settingsText, String error, String done) {
         Principal p = s.principal();
         String d = name.toLowerCase(Locale.ROOT);
-        Policy policy = backend.config().engine().domainPolicies().get(d);
-        if (policy == null || !p.seesDomain(d)) return notFound(s);
+        if (!p.seesDomain(d)) return notFound(s);
+        org.mxfront.store.StoredDomain stored = store == null ? null : store.current().domain(d);
+        Policy policy = stored != null ? backend.config().engine().directory().policy(d)
+                : backend.config().engine().domainPolicies().get(d);
+        if (policy == null && stored == null) return notFound(s);
         List<Map<String, Object>> checks = new ArrayList<>();
-        for (ConfiguredCheck c : policy.checks()) checks.add(Map.of("name", c.name(), "mode", c.mode().name().toLowerCase(Locale.ROOT)));
+        if (policy != null) {
+            for (ConfiguredCheck c : policy.checks()) checks.add(Map.of("name", c.name(), "mode", c.mode().name().toLowerCase(Locale.ROOT)));
+        }
         long refused = feed.recent(e -> e.recipientDomains().contains(d) && e.outcome().equals("refused")).size();
-        return page("domain", s, Map.of("domain", d, "checks", checks, "refused", refused));
+        Map<String, Object> m = new HashMap<>();
+        m.put("domain", d);
+        m.put("checks", checks);
+        m.put("refused", refused);
+        m.put("stored", stored != null);
+        m.put("settings", settingsText != null ? settingsText : stored != null ? stored.settings() : "");
+        m.put("error", error);
+        m.put("done", done);
+        return page("domain", s, m);
+    }
+
+    /** Saves a stored domain's settings after the config loader's validation (as the API does); errors name the key. */
+    private FullHttpResponse domainChange(Sessions.Session s, String name, Form f) {
+        Principal p = s.principal();
+        String d = name.toLowerCase(Locale.ROOT);
+        if (store == null || !p.seesDomain(d) || store.current().domain(d) == null) return notFound(s);
+        String text = Optional.ofNullable(f.value("settings")).orElse("").strip();
+        if (text.isEmpty()) text = "{}";
+        String json;
+        try {
+            com.fasterxml.jackson.databind.JsonNode node = this.json.readTree(text);
+            if (node == null || !node.isObject()) return domain(s, d, text, "settings: must be a JSON object", null);
+            json = node.toString();
+        } catch (IOException e) {
+            return domain(s, d, text, "settings: not JSON: " + (e instanceof com.fasterxml.jackson.core.JsonProcessingException j ? j.getOriginalMessage() : e.getMessage()), null);
+        }
+        if (!(backend.config().engine().directory() instanceof org.mxfront.config.StoreDomains sd)) return notFound(s);
+        try {
+            sd.validate(d, json);
+        } catch (org.mxfront.config.ConfigException e) {
+            String key = e.key() == null ? "" : e.key().replaceFirst("^domains\\." + java.util.regex.Pattern.quote(d) + "\\.?", "");
+            return domain(s, d, text, "settings" + (key.isEmpty() ? "" : "." + key) + ": " + e.problem(), null);
+        }
+        try {
+            store.store().putDomain(p.name(), d, json);
+        } catch (java.sql.SQLException e) {
+            return domain(s, d, text, "The policy store does not answer: " + e.getMessage(), null);
+        }
+        AUDIT.info("console domains: user={} set {} to {}", p.name(), d, json);
+        return domain(s, d, text, null, "Saved (in force within the store's poll interval).");
     }
 
     /** May the principal see and change entries of this scope and key? (domain admins: their domains and their addresses) */

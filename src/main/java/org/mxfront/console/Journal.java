@@ -79,6 +79,12 @@ public final class Journal implements AutoCloseable {
         return this;
     }
 
+    /** Decisions written since start. */
+    public long written() { return (long) rows.count(); }
+
+    /** Decisions dropped since start (the database was slow or down). */
+    public long droppedRows() { return (long) dropped.count(); }
+
     /** True once the schema is in place (searches before that fail). */
     public boolean ready() { return migrated; }
 

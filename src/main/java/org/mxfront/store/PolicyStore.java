@@ -64,7 +64,9 @@ public final class PolicyStore implements AutoCloseable {
         c.setConnectionTimeout(ms);
         c.setValidationTimeout(Math.max(250, ms / 2));
         c.setInitializationFailTimeout(-1);
-        c.setMaximumPoolSize(poolSize);
+        // Flyway migrates with two connections at once (one holds its lock): a pool of one would time out
+        // on every attempt and leave the daemon in an outage for good (PolicyStoreMigrationTest)
+        c.setMaximumPoolSize(Math.max(2, poolSize));
         c.setMinimumIdle(1);
         c.setPoolName("policy-store");
         if (jdbcUrl.startsWith("jdbc:postgresql:")) {
@@ -462,25 +464,37 @@ public final class PolicyStore implements AutoCloseable {
     // --- users and tokens --------------------------------------------------------------------------
 
     /** Creates a user (or replaces its role, domains and address). */
+    /**
+     * Creates a user or changes one in place: an existing user keeps its row, and so its API tokens
+     * (a delete and insert would drop them with the row). The audit records the user before and after.
+     */
     public void putUser(String actor, User u) throws SQLException {
         change((c, v) -> {
-            try (PreparedStatement p = c.prepareStatement("DELETE FROM admin_user WHERE name = ?")) {
+            String before = null;
+            try (PreparedStatement p = c.prepareStatement("SELECT role, domains, address FROM admin_user WHERE name = ?")) {
                 p.setString(1, u.name());
+                try (ResultSet rs = p.executeQuery()) {
+                    if (rs.next()) before = userText(rs.getString(1), rs.getString(2), rs.getString(3));
+                }
+            }
+            String sql = before == null
+                    ? "INSERT INTO admin_user (role, domains, address, name, created_at) VALUES (?, ?, ?, ?, ?)"
+                    : "UPDATE admin_user SET role = ?, domains = ?, address = ? WHERE name = ?";
+            try (PreparedStatement p = c.prepareStatement(sql)) {
+                p.setString(1, u.role());
+                p.setString(2, String.join(",", u.domains()));
+                p.setString(3, u.address());
+                p.setString(4, u.name());
+                if (before == null) p.setObject(5, now());
                 p.executeUpdate();
             }
-            try (PreparedStatement p = c.prepareStatement(
-                    "INSERT INTO admin_user (name, role, domains, address, created_at) VALUES (?, ?, ?, ?, ?)")) {
-                p.setString(1, u.name());
-                p.setString(2, u.role());
-                p.setString(3, String.join(",", u.domains()));
-                p.setString(4, u.address());
-                p.setObject(5, now());
-                p.executeUpdate();
-            }
-            audit(c, actor, "user.put", "user " + u.name(), null, u.role() + " " + String.join(",", u.domains())
-                    + (u.address() == null ? "" : " " + u.address()));
+            audit(c, actor, "user.put", "user " + u.name(), before, userText(u.role(), String.join(",", u.domains()), u.address()));
             return null;
         });
+    }
+
+    private static String userText(String role, String domains, String address) {
+        return role + " " + domains + (address == null ? "" : " " + address);
     }
 
     public Optional<User> user(String name) throws SQLException {

@@ -182,8 +182,18 @@ public final class PolicyStoreService implements AutoCloseable {
             inOutage = true;
             outages.increment();
             LOG.error("policy store: {} is unreachable ({}); the snapshot of version {} stays in force", store.description(),
-                    e.toString(), current.version());
+                    cause(e), current.version());
         }
+    }
+
+    /**
+     * The innermost cause on one line (Flyway wraps the driver's exception in a multi-line message;
+     * the driver's own words, e.g. "The server does not support SSL.", are what the operator needs).
+     */
+    static String cause(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) root = root.getCause();
+        return root.toString().replaceAll("\\s+", " ").trim();
     }
 
     private void recovered() {

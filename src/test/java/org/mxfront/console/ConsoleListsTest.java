@@ -99,6 +99,22 @@ class ConsoleListsTest {
             assertEquals(200, t.post("/lists", alice[0], Map.of("_csrf", alice[1], "action", "delete", "id",
                     Long.toString(alices.id()))).statusCode());
             assertTrue(config.console().store().store().entry(alices.id()).isEmpty());
+
+            // a stored domain's settings: its admin edits them with the config loader's validation; others get 404
+            store.putDomain("test", "example.org", "{}");
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            while (config.console().store().current().domain("example.org") == null && System.nanoTime() < deadline) Thread.sleep(50);
+            assertEquals(404, t.post("/domains/example.org", alice[0], Map.of("_csrf", alice[1], "settings", "{}")).statusCode());
+            var badSettings = t.post("/domains/example.org", carol[0], Map.of("_csrf", carol[1],
+                    "settings", "{\"checks\": {\"message-size\": {\"max-bytes\": \"lots\"}}}"));
+            assertEquals(200, badSettings.statusCode());
+            assertTrue(badSettings.body().contains("id=\"domain-error\">settings.checks.message-size.max-bytes:"), badSettings.body());
+            assertEquals("{}", store.domain("example.org").orElseThrow().settings(), "nothing stored");
+            var good = t.post("/domains/example.org", carol[0], Map.of("_csrf", carol[1],
+                    "settings", "{\"checks\": {\"message-size\": {\"max-bytes\": 1048576}}}"));
+            assertTrue(good.body().contains("id=\"domain-done\">Saved"), good.body());
+            assertEquals("{\"checks\":{\"message-size\":{\"max-bytes\":1048576}}}", store.domain("example.org").orElseThrow().settings());
+            assertEquals(403, t.post("/domains/example.org", carol[0], Map.of("settings", "{}")).statusCode(), "no CSRF token");
         } finally {
             config.resources().close();
         }

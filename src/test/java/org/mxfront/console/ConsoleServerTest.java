@@ -66,7 +66,9 @@ class ConsoleServerTest {
             public List<DoorState> doors() { return List.of(new DoorState("smtp", 25, "listening", 3)); }
             public String downstream() { return "reachable: 127.0.0.1:1"; }
             public String notReady() { return null; }
-            public String explain(Map<String, List<String>> p, byte[] m) { return "explained " + p + "\n"; }
+            public String explain(Map<String, List<String>> p, byte[] m) {
+                return "explained " + new java.util.TreeMap<>(p) + " message " + (m == null ? "none" : m.length + " bytes") + "\n";
+            }
             public Map.Entry<Boolean, String> reload() { return Map.entry(true, "ok"); }
         };
         server = new ConsoleServer(config.console(), backend, feed, new UsersFile(users)).start();
@@ -242,6 +244,30 @@ class ConsoleServerTest {
         assertTrue(trace.contains("&lt;script&gt;alert(1)&lt;/script&gt;"), trace);
         String session = get("/trace/session/SESSIONXSS01", s[0]).body();
         assertFalse(session.contains(XSS_HELO) || session.contains("<img src=x"), session);
+    }
+
+    @Test
+    void theExplainFormTakesAMessageFile() throws Exception {
+        String[] s = login("alice", "alice-password");
+        String boundary = "----mxfront" + System.nanoTime();
+        String message = "From: a@sender.example\r\nSubject: hi\r\n\r\nbody\r\n";
+        StringBuilder b = new StringBuilder();
+        for (String[] f : new String[][] {{"_csrf", s[1]}, {"client-ip", "192.0.2.7"}, {"helo", "client.example"},
+                {"from", "a@sender.example"}, {"rcpt", "bob@example.com"}}) {
+            b.append("--").append(boundary).append("\r\nContent-Disposition: form-data; name=\"").append(f[0])
+                    .append("\"\r\n\r\n").append(f[1]).append("\r\n");
+        }
+        b.append("--").append(boundary).append("\r\nContent-Disposition: form-data; name=\"message\"; filename=\"m.eml\"\r\n")
+                .append("Content-Type: message/rfc822\r\n\r\n").append(message).append("\r\n--").append(boundary).append("--\r\n");
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url("/explain")))
+                .header("Content-Type", "multipart/form-data; boundary=" + boundary).header("Cookie", s[0])
+                .POST(HttpRequest.BodyPublishers.ofString(b.toString())).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, r.statusCode());
+        assertTrue(r.body().contains("message " + message.length() + " bytes"), r.body());
+        assertTrue(r.body().contains("rcpt=[bob@example.com]"), r.body());
+        // a domain admin explains only for their domains' recipients
+        HttpResponse<String> other = post("/explain", s[0], Map.of("_csrf", s[1], "client-ip", "192.0.2.7", "rcpt", "x@example.org"));
+        assertTrue(other.body().contains("rcpt x@example.org: not one of your domains"), other.body());
     }
 
     @Test

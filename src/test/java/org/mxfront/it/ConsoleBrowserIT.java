@@ -171,6 +171,10 @@ class ConsoleBrowserIT {
         assertTrue(b.findElement(By.id("top-domains")).getText().contains("spam.example"));
         String doors = b.findElement(By.id("doors")).getText();
         assertTrue(doors.contains("smtp") && doors.contains("listening") && doors.contains("reachable"), doors);
+        assertTrue(b.findElement(By.id("store-status")).getText().startsWith("reachable, version"),
+                b.findElement(By.id("store-status")).getText());
+        assertTrue(b.findElement(By.id("journal-status")).getText().contains("decisions written, 0 dropped"),
+                b.findElement(By.id("journal-status")).getText());
         shot("dashboard");
     }
 

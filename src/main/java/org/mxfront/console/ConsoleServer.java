@@ -162,6 +162,7 @@ public final class ConsoleServer implements AutoCloseable {
             }
             if (path.equals("/explain")) return explain(s, f);
             if (path.equals("/lists")) return listChange(s, f);
+            if (path.equals("/domains")) return domainsChange(s, f);
             if (path.startsWith("/domains/")) return domainChange(s, path.substring("/domains/".length()), f);
         } else if (!r.method().equals(HttpMethod.GET) && !r.method().equals(HttpMethod.HEAD)) {
             return status(HttpResponseStatus.METHOD_NOT_ALLOWED, "use GET or POST");
@@ -416,13 +417,93 @@ public final class ConsoleServer implements AutoCloseable {
     // ---- domains and admin ---------------------------------------------------------------------
 
     private FullHttpResponse domains(Sessions.Session s) {
+        return domains(s, Map.of());
+    }
+
+    /** The domains the viewer sees; operators also get the add and remove forms for stored domains. */
+    private FullHttpResponse domains(Sessions.Session s, Map<String, Object> extra) {
         Principal p = s.principal();
         if (p.role() == Role.USER) return notFound(s);
         TreeSet<String> all = new TreeSet<>(backend.config().engine().domainPolicies().keySet());
         if (store != null) all.addAll(store.current().domains().keySet());
-        List<String> names = new ArrayList<>(all);
-        names.removeIf(d -> !p.seesDomain(d));
-        return page("domains", s, Map.of("domains", names));
+        List<Map<String, Object>> rows = new ArrayList<>();
+        for (String d : all) {
+            if (!p.seesDomain(d)) continue;
+            rows.add(Map.of("name", d, "stored", store != null && store.current().domain(d) != null));
+        }
+        Map<String, Object> m = new HashMap<>(extra);
+        m.put("domains", rows);
+        m.put("canEditStore", p.operator() && store != null
+                && backend.config().engine().directory() instanceof org.mxfront.config.StoreDomains);
+        return page("domains", s, m);
+    }
+
+    /**
+     * Adds or removes a stored domain (operators only; others get the 404 the rest of the console
+     * gives), with the API's validation (EntryValues.domain, StoreDomains.validate) and the store's audit.
+     */
+    private FullHttpResponse domainsChange(Sessions.Session s, Form f) {
+        Principal p = s.principal();
+        if (!p.operator() || store == null
+                || !(backend.config().engine().directory() instanceof org.mxfront.config.StoreDomains sd)) return notFound(s);
+        String action = Optional.ofNullable(f.value("action")).orElse("");
+        String rawName = Optional.ofNullable(f.value("name")).orElse("").strip();
+        String text = Optional.ofNullable(f.value("settings")).orElse("").strip();
+        Map<String, Object> keep = new HashMap<>();
+        keep.put("newName", rawName);
+        keep.put("newSettings", text);
+        String name;
+        try {
+            name = org.mxfront.store.EntryValues.domain("name", rawName);
+        } catch (IllegalArgumentException e) {
+            keep.put("nameError", e.getMessage());
+            return domains(s, keep);
+        }
+        try {
+            if (action.equals("remove")) {
+                if (!store.store().removeDomain(p.name(), name)) {
+                    keep.put("nameError", "name: no such stored domain");
+                    return domains(s, keep);
+                }
+                AUDIT.info("console domains: user={} removed {}", p.name(), name);
+                store.refresh();
+                return domains(s, Map.of("done", "Removed " + name + "."));
+            }
+            if (!action.equals("add")) return domains(s, Map.of("error", "Unknown action."));
+            if (store.store().domain(name).isPresent()) {
+                keep.put("nameError", "name: domain exists");
+                return domains(s, keep);
+            }
+            String json;
+            try {
+                com.fasterxml.jackson.databind.JsonNode node = this.json.readTree(text.isEmpty() ? "{}" : text);
+                if (node == null || !node.isObject()) throw new IllegalArgumentException("settings: must be a JSON object");
+                json = node.toString();
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                keep.put("settingsError", "settings: not JSON: " + e.getOriginalMessage());
+                return domains(s, keep);
+            } catch (IllegalArgumentException e) {
+                keep.put("settingsError", e.getMessage());
+                return domains(s, keep);
+            }
+            try {
+                sd.validate(name, json);
+            } catch (org.mxfront.config.ConfigException e) {
+                String key = e.key() == null ? "" : e.key().replaceFirst("^domains\\." + java.util.regex.Pattern.quote(name) + "\\.?", "");
+                keep.put("settingsError", "settings" + (key.isEmpty() ? "" : "." + key) + ": " + e.problem());
+                return domains(s, keep);
+            }
+            store.store().putDomain(p.name(), name, json);
+            AUDIT.info("console domains: user={} added {} with {}", p.name(), name, json);
+            store.refresh();
+            return domains(s, Map.of("done", "Added " + name + "."));
+        } catch (java.sql.SQLException e) {
+            LOG.warn("console domains: the policy store does not answer: {}", e.getMessage());
+            return domains(s, Map.of("error", "The policy store does not answer: " + e.getMessage()));
+        } catch (Exception e) {
+            // refresh failed: the change is stored; the poller brings it in
+            return domains(s, Map.of("done", "Saved (in force within the store's poll interval)."));
+        }
     }
 
     private FullHttpResponse domain(Sessions.Session s, String name) {

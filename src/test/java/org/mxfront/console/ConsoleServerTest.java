@@ -285,4 +285,81 @@ class ConsoleServerTest {
             assertTrue(line.startsWith("data: {"), line);
         }
     }
+
+    /** Restarts the console on a configuration with the embedded (H2) policy store; returns the store. */
+    org.mxfront.store.PolicyStore withStore() throws Exception {
+        server.close();
+        config.resources().close();
+        config = new ConfigLoader().parse(dir.resolve("s.yml").toString(), """
+                smtp: {listen: 127.0.0.1:0}
+                downstream: {address: 127.0.0.1:1}
+                state-directory: %s
+                policy-store: {enabled: true, poll-interval: 200ms}
+                domains: {example.com: {}, example.org: {}}
+                console: {enabled: true, listen: 127.0.0.1:0, users-file: users}
+                """.formatted(dir.resolve("state")), new SimpleMeterRegistry());
+        config.resources().start();
+        feed = config.engine().decisionLog().feed();
+        ConsoleBackend backend = new ConsoleBackend() {
+            public DaemonConfig config() { return config; }
+            public List<DoorState> doors() { return List.of(); }
+            public String downstream() { return ""; }
+            public String notReady() { return null; }
+            public String explain(Map<String, List<String>> p, byte[] m) { return ""; }
+            public Map.Entry<Boolean, String> reload() { return Map.entry(true, "ok"); }
+        };
+        server = new ConsoleServer(config.console(), backend, feed, new UsersFile(dir.resolve("users"))).start();
+        return config.console().store().store();
+    }
+
+    @Test
+    void operatorsAddAndRemoveStoredDomainsOthersCannot() throws Exception {
+        var store = withStore();
+        String[] op = login("op", "op-password");
+        String page = get("/domains", op[0]).body();
+        assertTrue(page.contains("id=\"add-domain\""), page);
+        // validation at the field: a bad name, bad settings (check-config's message), nothing stored
+        String badName = post("/domains", op[0], Map.of("_csrf", op[1], "action", "add", "name", "not a domain")).body();
+        assertTrue(badName.contains("id=\"new-domain-name-error\">name: not a domain name"), badName);
+        String badSettings = post("/domains", op[0], Map.of("_csrf", op[1], "action", "add", "name", "new.example",
+                "settings", "{\"checks\": {\"message-size\": {\"max-bytes\": \"lots\"}}}")).body();
+        assertTrue(badSettings.contains("id=\"new-domain-settings-error\">settings.checks.message-size.max-bytes:"), badSettings);
+        assertTrue(store.domain("new.example").isEmpty(), "nothing stored");
+        // a hostile name is shown as text
+        String hostile = post("/domains", op[0], Map.of("_csrf", op[1], "action", "add", "name", XSS_SENDER)).body();
+        assertFalse(hostile.contains("<img src=x"), hostile);
+        // no CSRF token: refused, nothing stored
+        assertEquals(403, post("/domains", op[0], Map.of("action", "add", "name", "new.example")).statusCode());
+        assertTrue(store.domain("new.example").isEmpty());
+        // added, audited, listed at once
+        var added = post("/domains", op[0], Map.of("_csrf", op[1], "action", "add", "name", "New.Example",
+                "settings", "{\"checks\": {\"message-size\": {\"max-bytes\": 1048576}}}"));
+        assertEquals(200, added.statusCode());
+        assertTrue(added.body().contains("id=\"domains-done\">Added new.example."), added.body());
+        assertTrue(added.body().contains("<a href=\"/domains/new.example\">"), added.body());
+        assertEquals("{\"checks\":{\"message-size\":{\"max-bytes\":1048576}}}", store.domain("new.example").orElseThrow().settings());
+        assertTrue(store.audit(0, 10).stream().anyMatch(a -> a.actor().equals("op") && a.object().equals("domain new.example")),
+                "audited in the store");
+        String dup = post("/domains", op[0], Map.of("_csrf", op[1], "action", "add", "name", "new.example")).body();
+        assertTrue(dup.contains("id=\"new-domain-name-error\">name: domain exists"), dup);
+        // a domain admin (even of that domain) and a user cannot add or remove
+        String[] alice = login("alice", "alice-password");
+        assertFalse(get("/domains", alice[0]).body().contains("id=\"add-domain\""));
+        assertEquals(404, post("/domains", alice[0], Map.of("_csrf", alice[1], "action", "add", "name", "alice.example")).statusCode());
+        assertEquals(404, post("/domains", alice[0], Map.of("_csrf", alice[1], "action", "remove", "name", "new.example")).statusCode());
+        String[] bob = login("bob@example.org", "bob-password");
+        assertEquals(404, post("/domains", bob[0], Map.of("_csrf", bob[1], "action", "add", "name", "bob.example")).statusCode());
+        assertTrue(store.domain("alice.example").isEmpty() && store.domain("bob.example").isEmpty());
+        assertTrue(store.domain("new.example").isPresent());
+        // removed by the operator, audited; a second removal names the field
+        assertEquals(403, post("/domains", op[0], Map.of("action", "remove", "name", "new.example")).statusCode());
+        assertTrue(store.domain("new.example").isPresent(), "no CSRF token: not removed");
+        var removed = post("/domains", op[0], Map.of("_csrf", op[1], "action", "remove", "name", "new.example"));
+        assertTrue(removed.body().contains("id=\"domains-done\">Removed new.example."), removed.body());
+        assertTrue(store.domain("new.example").isEmpty());
+        assertFalse(removed.body().contains("/domains/new.example\""), removed.body());
+        assertTrue(store.audit(0, 10).stream().anyMatch(a -> a.action().equals("domain.delete") && a.actor().equals("op")));
+        String again = post("/domains", op[0], Map.of("_csrf", op[1], "action", "remove", "name", "new.example")).body();
+        assertTrue(again.contains("id=\"new-domain-name-error\">name: no such stored domain"), again);
+    }
 }

@@ -195,6 +195,14 @@ public final class ConsoleServer implements AutoCloseable {
         m.put("source", backend.config().source());
         m.put("store", store == null ? "off" : (store.up() ? "reachable" : "NOT reachable (the last snapshot stays in force)")
                 + ", version " + store.current().version());
+        ConsoleBackend.Reload reload = backend.lastReload();
+        m.put("reload", reload == null ? "none since start"
+                : (reload.ok() ? "ok" : "FAILED (the previous configuration stays in force): " + reload.message()) + " at "
+                        + reload.at().truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
+        m.put("reloadFailed", reload != null && !reload.ok());
+        java.time.Instant changed = store == null ? null : store.changedAt();
+        m.put("policyChange", store == null ? "off" : "version " + store.current().version()
+                + (changed == null ? "" : ", taken in at " + changed.truncatedTo(java.time.temporal.ChronoUnit.SECONDS)));
         m.put("journal", journal == null ? "off" : journal.written() + " decisions written, " + journal.droppedRows() + " dropped");
         return m;
     }

@@ -44,6 +44,8 @@ class ConsoleServerTest {
     DecisionFeed feed;
     ConsoleServer server;
     DaemonConfig config;
+    /** What the stub daemon reports as its last reload. */
+    volatile ConsoleBackend.Reload lastReload;
     HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).connectTimeout(Duration.ofSeconds(5)).build();
 
     @BeforeEach
@@ -70,6 +72,7 @@ class ConsoleServerTest {
                 return "explained " + new java.util.TreeMap<>(p) + " message " + (m == null ? "none" : m.length + " bytes") + "\n";
             }
             public Map.Entry<Boolean, String> reload() { return Map.entry(true, "ok"); }
+            public Reload lastReload() { return lastReload; }
         };
         server = new ConsoleServer(config.console(), backend, feed, new UsersFile(users)).start();
     }
@@ -357,9 +360,30 @@ class ConsoleServerTest {
         var removed = post("/domains", op[0], Map.of("_csrf", op[1], "action", "remove", "name", "new.example"));
         assertTrue(removed.body().contains("id=\"domains-done\">Removed new.example."), removed.body());
         assertTrue(store.domain("new.example").isEmpty());
+        String dash = get("/", op[0]).body();
+        assertTrue(dash.contains("id=\"store-status\">reachable, version 2<"), dash);
+        assertTrue(Pattern.compile("id=\"policy-change\">version 2, taken in at 20\\d\\d-\\d\\d-\\d\\dT").matcher(dash).find(), dash);
         assertFalse(removed.body().contains("/domains/new.example\""), removed.body());
         assertTrue(store.audit(0, 10).stream().anyMatch(a -> a.action().equals("domain.delete") && a.actor().equals("op")));
         String again = post("/domains", op[0], Map.of("_csrf", op[1], "action", "remove", "name", "new.example")).body();
         assertTrue(again.contains("id=\"new-domain-name-error\">name: no such stored domain"), again);
+    }
+
+    @Test
+    void theDashboardShowsTheLastReloadAndTheStoreStatus() throws Exception {
+        String[] op = login("op", "op-password");
+        String dash = get("/", op[0]).body();
+        assertTrue(dash.contains("id=\"reload-status\">none since start<"), dash);
+        assertTrue(dash.contains("id=\"store-status\">off<") && dash.contains("id=\"policy-change\">off<"), dash);
+        lastReload = new ConsoleBackend.Reload(java.time.Instant.parse("2026-12-07T04:00:00.123Z"), false,
+                "mxfront.yml:3: smtp.lisen: unknown key <b>");
+        dash = get("/", op[0]).body();
+        assertTrue(dash.contains("id=\"reload-status\" class=\"error\">FAILED (the previous configuration stays in force): "
+                + "mxfront.yml:3: smtp.lisen: unknown key &lt;b&gt; at 2026-12-07T04:00:00Z<"), dash);
+        lastReload = new ConsoleBackend.Reload(java.time.Instant.parse("2026-12-07T04:01:00Z"), true, "reloaded mxfront.yml");
+        assertTrue(get("/", op[0]).body().contains("id=\"reload-status\">ok at 2026-12-07T04:01:00Z<"));
+        // a domain admin sees no daemon status
+        String[] alice = login("alice", "alice-password");
+        assertFalse(get("/", alice[0]).body().contains("reload-status"));
     }
 }

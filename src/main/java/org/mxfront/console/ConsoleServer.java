@@ -169,7 +169,12 @@ public final class ConsoleServer implements AutoCloseable {
         }
         Map<String, List<String>> q = r.query().parameters();
         if (path.equals("/")) return page("dashboard", s, dashboardModel(p));
-        if (path.equals("/api/dashboard")) return json(Dashboard.figures(feed, p, System.currentTimeMillis()));
+        if (path.equals("/api/dashboard")) {
+            Dashboard.Span span = Dashboard.Span.of(first(q, "span"));
+            // the last day from the journal when it is on (the ring holds only the newest decisions)
+            return json(Dashboard.figures(feed, p, System.currentTimeMillis(), span,
+                    span == Dashboard.Span.DAY && journal != null && journal.ready() ? journal::counts : null));
+        }
         if (path.equals("/live")) return page("live", s, Map.of("filter", TraceQuery.of(q)));
         if (path.equals("/live/stream")) return live(r, ch, p, TraceQuery.of(q));
         if (path.equals("/trace")) return trace(s, TraceQuery.of(q), r.headers().contains("HX-Request"));

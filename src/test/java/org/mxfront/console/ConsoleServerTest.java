@@ -46,6 +46,7 @@ class ConsoleServerTest {
     DaemonConfig config;
     /** What the stub daemon reports as its last reload. */
     volatile ConsoleBackend.Reload lastReload;
+    ConsoleBackend storeBackend;
     HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).connectTimeout(Duration.ofSeconds(5)).build();
 
     @BeforeEach
@@ -311,6 +312,7 @@ class ConsoleServerTest {
             public String explain(Map<String, List<String>> p, byte[] m) { return ""; }
             public Map.Entry<Boolean, String> reload() { return Map.entry(true, "ok"); }
         };
+        storeBackend = backend;
         server = new ConsoleServer(config.console(), backend, feed, new UsersFile(dir.resolve("users"))).start();
         return config.console().store().store();
     }
@@ -385,5 +387,84 @@ class ConsoleServerTest {
         // a domain admin sees no daemon status
         String[] alice = login("alice", "alice-password");
         assertFalse(get("/", alice[0]).body().contains("reload-status"));
+    }
+
+    static DecisionEvent at(long millis, String session, String rcpt, String outcomeAction) {
+        DecisionEvent r = refusal(session, rcpt, "h.example", "s@h.example");
+        return new DecisionEvent(millis, r.door(), outcomeAction, r.stage(), r.clientIp(), r.clientName(), r.helo(), r.sender(),
+                r.recipients(), outcomeAction.equals("reject") ? r.code() : "", outcomeAction.equals("reject") ? r.check() : "",
+                r.reply(), r.session(), r.queueId(), r.findings());
+    }
+
+    com.fasterxml.jackson.databind.JsonNode dashboard(String cookie, String span) throws Exception {
+        HttpResponse<String> r = get("/api/dashboard?span=" + span, cookie);
+        assertEquals(200, r.statusCode(), r.body());
+        return new com.fasterxml.jackson.databind.ObjectMapper().readTree(r.body());
+    }
+
+    @Test
+    void theLastDayIsShownPerQuarterHourBesideTheLastHour() throws Exception {
+        long now = System.currentTimeMillis();
+        long fiveHoursAgo = now - 5 * 3_600_000L;
+        feed.publish(at(fiveHoursAgo, "SESSIONDAY01", "x@example.com", "reject"));
+        feed.publish(at(now, "SESSIONNOW01", "y@example.org", "reject"));
+        String[] op = login("op", "op-password");
+        var hour = dashboard(op[0], "hour");
+        assertEquals(60, hour.get("labels").size());
+        assertEquals(1, hour.get("totals").get("refused").asInt(), "five hours ago is outside the last hour");
+        var day = dashboard(op[0], "day");
+        assertEquals("day", day.get("span").asText());
+        assertEquals(15, day.get("bucketMinutes").asInt());
+        assertEquals(96, day.get("labels").size());
+        assertEquals(96, day.get("refused").size());
+        assertEquals(2, day.get("totals").get("refused").asInt(), day.toString());
+        long start = (now / 900_000 - 95) * 900_000;
+        int bucket = (int) ((fiveHoursAgo - start) / 900_000);
+        assertEquals(1, day.get("refused").get(bucket).asInt(), day.toString());
+        assertEquals(1, day.get("refused").get(95).asInt(), day.toString());
+        assertEquals(java.time.Instant.ofEpochMilli(start + bucket * 900_000L).toString().substring(11, 16),
+                day.get("labels").get(bucket).asText());
+        assertEquals("memory", day.get("source").asText());
+        // a domain admin's day holds their domain only
+        String[] alice = login("alice", "alice-password");
+        var hers = dashboard(alice[0], "day");
+        assertEquals(1, hers.get("totals").get("refused").asInt(), hers.toString());
+        assertEquals(1, hers.get("refused").get(bucket).asInt());
+    }
+
+    @Test
+    void theLastDayComesFromTheJournalWhenItIsOn() throws Exception {
+        var store = withStore();
+        DecisionFeed journalled = new DecisionFeed(100);
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        try (Journal journal = new Journal(store.dataSource(), journalled, Duration.ofDays(14), registry,
+                java.time.Clock.systemUTC()).start()) {
+            // the console's own ring is empty: what the day shows was counted by the journal
+            server.close();
+            server = new ConsoleServer(config.console(), storeBackend, new DecisionFeed(100), new UsersFile(dir.resolve("users")),
+                    journal).start();
+            long now = System.currentTimeMillis();
+            long twentyHoursAgo = now - 20 * 3_600_000L;
+            journalled.publish(at(twentyHoursAgo, "JOURNALDAY01", "x@example.com", "reject"));
+            journalled.publish(at(twentyHoursAgo + 1000, "JOURNALDAY02", "x@example.org", "reject"));
+            journalled.publish(at(now - 60_000, "JOURNALDAY03", "x@example.com", "accept"));
+            journalled.publish(at(now - 2 * 86_400_000L, "JOURNALOLD01", "x@example.com", "reject"));
+            long deadline = System.nanoTime() + 20_000_000_000L;
+            while (journal.written() < 4 && System.nanoTime() < deadline) Thread.sleep(50);
+            assertEquals(4, journal.written());
+            String[] op = login("op", "op-password");
+            var day = dashboard(op[0], "day");
+            assertEquals("journal", day.get("source").asText(), day.toString());
+            long start = (now / 900_000 - 95) * 900_000;
+            int bucket = (int) ((twentyHoursAgo - start) / 900_000);
+            assertEquals(2, day.get("refused").get(bucket).asInt(), day.toString());
+            assertEquals(2, day.get("totals").get("refused").asInt(), "two days ago is outside the day: " + day);
+            assertEquals(1, day.get("totals").get("accepted").asInt(), day.toString());
+            assertEquals(0, dashboard(op[0], "hour").get("totals").get("accepted").asInt(), "the hour reads the ring");
+            String[] alice = login("alice", "alice-password");
+            var hers = dashboard(alice[0], "day");
+            assertEquals(1, hers.get("refused").get(bucket).asInt(), hers.toString());
+            assertEquals(1, hers.get("totals").get("accepted").asInt(), hers.toString());
+        }
     }
 }

@@ -684,7 +684,9 @@ public final class ConsoleServer implements AutoCloseable {
             Map<String, List<String>> clean = new HashMap<>(params);
             clean.remove("_csrf");
             try {
-                m.put("output", backend.admin(what, clean));
+                String output = backend.admin(what, clean);
+                m.put("output", output);
+                if (action.equals("list")) m.put("table", table(output));
                 if (change) AUDIT.info("console {}: user={} action={} params={}", what, p.name(), action, clean);
             } catch (IllegalArgumentException | java.util.NoSuchElementException e) {
                 m.put("error", e.getMessage());
@@ -693,6 +695,31 @@ public final class ConsoleServer implements AutoCloseable {
         m.put("params", flat(params));
         m.put("enabled", backend.adminNames().contains(what));
         return page("admin", s, m);
+    }
+
+    /**
+     * The admin hook's list (a tab-separated header, one row per line, a summary line: what
+     * `mxfront greylist list` prints) as a table, or null when a row does not fit the header (then the
+     * page shows the text as it came).
+     */
+    static Map<String, Object> table(String output) {
+        List<String> lines = new ArrayList<>(List.of(output.split("\n")));
+        if (lines.size() < 2 || !lines.get(0).contains("\t")) return null;
+        List<String> header = List.of(lines.remove(0).split("\t", -1));
+        String summary = lines.remove(lines.size() - 1);
+        if (summary.contains("\t")) return null;
+        List<List<String>> rows = new ArrayList<>();
+        for (String l : lines) {
+            List<String> cells = List.of(l.split("\t", -1));
+            if (cells.size() != header.size()) return null;
+            rows.add(cells);
+        }
+        Map<String, Object> t = new HashMap<>();
+        t.put("header", header);
+        t.put("rows", rows);
+        t.put("summary", summary);
+        t.put("keyColumn", header.indexOf("key"));
+        return t;
     }
 
     private FullHttpResponse explainPage(Sessions.Session s, Map<String, String> values, Map<String, Object> result) {

@@ -74,6 +74,16 @@ class ConsoleServerTest {
             }
             public Map.Entry<Boolean, String> reload() { return Map.entry(true, "ok"); }
             public Reload lastReload() { return lastReload; }
+            public java.util.Set<String> adminNames() { return java.util.Set.of("greylist", "ratelimit"); }
+            public String admin(String name, Map<String, List<String>> p) {
+                String action = p.get("action").get(0);
+                if (!action.equals("list")) return action + " " + p.get("key") + "\n";
+                if (name.equals("ratelimit")) return "key\tavailable\tfull-at\nper-client/100/3600s/100:192.0.2.7\t99\t2026-12-07T04:00:00Z\n1 buckets (memory)\n";
+                return "kind\tkey\tfirst-seen\tlast-seen\tpasses\texpires\n"
+                        + "tuple\t192.0.2.0|" + XSS_SENDER + "|bob@example.com\t2026-12-07T03:00:00Z\t2026-12-07T03:00:00Z\t0\t2026-12-08T03:00:00Z\n"
+                        + "client\t192.0.2.0\t2026-12-07T03:00:00Z\t2026-12-07T03:00:00Z\tmanual\t2027-01-11T03:00:00Z\n"
+                        + "2 entries (memory)\n";
+            }
         };
         server = new ConsoleServer(config.console(), backend, feed, new UsersFile(users)).start();
     }
@@ -466,5 +476,29 @@ class ConsoleServerTest {
             assertEquals(1, hers.get("refused").get(bucket).asInt(), hers.toString());
             assertEquals(1, hers.get("totals").get("accepted").asInt(), hers.toString());
         }
+    }
+
+    @Test
+    void greylistAndRateLimitListsAreTablesWithARowAction() throws Exception {
+        String[] op = login("op", "op-password");
+        String grey = get("/greylist?action=list&kind=all&match=", op[0]).body();
+        assertTrue(grey.contains("<table id=\"admin-table\">"), grey);
+        assertTrue(grey.contains("<th>kind</th><th>key</th><th>first-seen</th>"), grey);
+        assertTrue(grey.contains("<td>client</td><td>192.0.2.0</td>"), grey);
+        assertTrue(grey.contains("<input type=\"hidden\" name=\"key\" value=\"192.0.2.0\"><button type=\"submit\" name=\"action\" value=\"delete\">"), grey);
+        assertTrue(grey.contains("id=\"admin-summary\">2 entries (memory)<"), grey);
+        assertFalse(grey.contains("<img src=x"), "a sender from mail is text: " + grey);
+        assertTrue(grey.contains("&lt;img src=x onerror=alert(2)&gt;"), grey);
+        assertFalse(grey.contains("id=\"admin-output\""), grey);
+        String rate = get("/ratelimit?action=list", op[0]).body();
+        assertTrue(rate.contains("<td>per-client/100/3600s/100:192.0.2.7</td><td>99</td>"), rate);
+        assertTrue(rate.contains("value=\"reset\">Reset</button>"), rate);
+        // the row's button posts with the CSRF token; without it, refused
+        assertEquals(403, post("/greylist", op[0], Map.of("action", "delete", "key", "192.0.2.0")).statusCode());
+        String deleted = post("/greylist", op[0], Map.of("_csrf", op[1], "action", "delete", "key", "192.0.2.0")).body();
+        assertTrue(deleted.contains("id=\"admin-output\">delete [192.0.2.0]"), deleted);
+        // text that is no table stays text
+        assertEquals(null, ConsoleServer.table("allowed 192.0.2.0 until 2027-01-11T03:00:00Z\n"));
+        assertEquals(null, ConsoleServer.table("a\tb\nonly-one-cell\n1 entries\n"));
     }
 }

@@ -40,7 +40,6 @@
     fetch('/api/dashboard?span=' + span, { credentials: 'same-origin' }).then(function (r) { return r.json(); }).then(function (d) {
       document.getElementById('chart-minutes-title').textContent = d.bucketMinutes === 1 ? 'Per minute' : 'Per ' + d.bucketMinutes + ' minutes';
       document.getElementById('span-source').textContent = d.span === 'day' ? '(counted by the ' + d.source + ')' : '';
-      document.body.setAttribute('data-span', d.span);
       document.getElementById('t-accepted').textContent = d.totals.accepted;
       document.getElementById('t-refused').textContent = d.totals.refused;
       document.getElementById('t-deferred').textContent = d.totals.deferred;
@@ -58,6 +57,7 @@
       barChart('chart-checks', d.byCheck, '#2459c2');
       topTable('top-networks', d.topNetworks);
       topTable('top-domains', d.topSenderDomains);
+      document.body.setAttribute('data-span', d.span);
       document.body.setAttribute('data-dashboard', 'drawn');
     });
   }

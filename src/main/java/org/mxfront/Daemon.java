@@ -50,6 +50,8 @@ public final class Daemon implements AutoCloseable, ConsoleBackend {
     private final MxMeters meters;
     private final List<Opened<?>> doors = new ArrayList<>();
     private volatile DaemonConfig current;
+    /** The last reload's outcome, for the console's dashboard (null: none since start). */
+    private volatile Reload lastReload;
     private final JvmGcMetrics gcMetrics = new JvmGcMetrics();
     private AdminHttpServer http;
     private ConsoleServer console;
@@ -206,12 +208,19 @@ public final class Daemon implements AutoCloseable, ConsoleBackend {
             for (Opened<?> o : doors) o.update(next);
             meters.reload(true);
             LOG.info("reload: configuration from {} in force for new connections", next.source());
+            lastReload = new Reload(java.time.Instant.now(), true, "reloaded " + next.source());
             return Map.entry(true, "reloaded " + next.source());
         } catch (ConfigException e) {
             meters.reload(false);
             LOG.error("reload failed, the previous configuration stays in force: {}", e.getMessage());
+            lastReload = new Reload(java.time.Instant.now(), false, e.getMessage());
             return Map.entry(false, "reload failed, previous configuration stays: " + e.getMessage());
         }
+    }
+
+    @Override
+    public Reload lastReload() {
+        return lastReload;
     }
 
     @Override

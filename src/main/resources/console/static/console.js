@@ -35,8 +35,11 @@
     });
   }
 
+  var span = 'hour';
   function dashboard() {
-    fetch('/api/dashboard', { credentials: 'same-origin' }).then(function (r) { return r.json(); }).then(function (d) {
+    fetch('/api/dashboard?span=' + span, { credentials: 'same-origin' }).then(function (r) { return r.json(); }).then(function (d) {
+      document.getElementById('chart-minutes-title').textContent = d.bucketMinutes === 1 ? 'Per minute' : 'Per ' + d.bucketMinutes + ' minutes';
+      document.getElementById('span-source').textContent = d.span === 'day' ? '(counted by the ' + d.source + ')' : '';
       document.getElementById('t-accepted').textContent = d.totals.accepted;
       document.getElementById('t-refused').textContent = d.totals.refused;
       document.getElementById('t-deferred').textContent = d.totals.deferred;
@@ -54,6 +57,7 @@
       barChart('chart-checks', d.byCheck, '#2459c2');
       topTable('top-networks', d.topNetworks);
       topTable('top-domains', d.topSenderDomains);
+      document.body.setAttribute('data-span', d.span);
       document.body.setAttribute('data-dashboard', 'drawn');
     });
   }
@@ -109,6 +113,16 @@
     es.addEventListener('dropped', function (m) { serverDropped = JSON.parse(m.data).dropped; note(); });
   }
 
-  if (page === 'dashboard') { dashboard(); setInterval(dashboard, 15000); }
+  if (page === 'dashboard') {
+    ['span-hour', 'span-day'].forEach(function (id) {
+      document.getElementById(id).addEventListener('click', function (ev) {
+        span = ev.target.getAttribute('data-span');
+        document.getElementById('span-hour').setAttribute('aria-pressed', String(span === 'hour'));
+        document.getElementById('span-day').setAttribute('aria-pressed', String(span === 'day'));
+        dashboard();
+      });
+    });
+    dashboard(); setInterval(dashboard, 15000);
+  }
   if (page === 'live') live();
 })();

@@ -18,6 +18,14 @@ public interface ConsoleBackend extends AdminHttpServer.Admin {
     /** The downstream's health: a short text (reachable, not reachable, none). */
     String downstream();
 
+    /** The last configuration reload (SIGHUP, POST /reload), or null when there was none since start. */
+    default Reload lastReload() {
+        return null;
+    }
+
+    /** A reload's outcome: when, whether the new file is in force, and the message (the error when not). */
+    record Reload(java.time.Instant at, boolean ok, String message) {}
+
     /**
      * A door's state.
      *

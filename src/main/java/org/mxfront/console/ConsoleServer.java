@@ -162,13 +162,19 @@ public final class ConsoleServer implements AutoCloseable {
             }
             if (path.equals("/explain")) return explain(s, f);
             if (path.equals("/lists")) return listChange(s, f);
+            if (path.equals("/domains")) return domainsChange(s, f);
             if (path.startsWith("/domains/")) return domainChange(s, path.substring("/domains/".length()), f);
         } else if (!r.method().equals(HttpMethod.GET) && !r.method().equals(HttpMethod.HEAD)) {
             return status(HttpResponseStatus.METHOD_NOT_ALLOWED, "use GET or POST");
         }
         Map<String, List<String>> q = r.query().parameters();
         if (path.equals("/")) return page("dashboard", s, dashboardModel(p));
-        if (path.equals("/api/dashboard")) return json(Dashboard.figures(feed, p, System.currentTimeMillis()));
+        if (path.equals("/api/dashboard")) {
+            Dashboard.Span span = Dashboard.Span.of(first(q, "span"));
+            // the last day from the journal when it is on (the ring holds only the newest decisions)
+            return json(Dashboard.figures(feed, p, System.currentTimeMillis(), span,
+                    span == Dashboard.Span.DAY && journal != null && journal.ready() ? journal::counts : null));
+        }
         if (path.equals("/live")) return page("live", s, Map.of("filter", TraceQuery.of(q)));
         if (path.equals("/live/stream")) return live(r, ch, p, TraceQuery.of(q));
         if (path.equals("/trace")) return trace(s, TraceQuery.of(q), r.headers().contains("HX-Request"));
@@ -194,6 +200,14 @@ public final class ConsoleServer implements AutoCloseable {
         m.put("source", backend.config().source());
         m.put("store", store == null ? "off" : (store.up() ? "reachable" : "NOT reachable (the last snapshot stays in force)")
                 + ", version " + store.current().version());
+        ConsoleBackend.Reload reload = backend.lastReload();
+        m.put("reload", reload == null ? "none since start"
+                : (reload.ok() ? "ok" : "FAILED (the previous configuration stays in force): " + reload.message()) + " at "
+                        + reload.at().truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
+        m.put("reloadFailed", reload != null && !reload.ok());
+        java.time.Instant changed = store == null ? null : store.changedAt();
+        m.put("policyChange", store == null ? "off" : "version " + store.current().version()
+                + (changed == null ? "" : ", taken in at " + changed.truncatedTo(java.time.temporal.ChronoUnit.SECONDS)));
         m.put("journal", journal == null ? "off" : journal.written() + " decisions written, " + journal.droppedRows() + " dropped");
         return m;
     }
@@ -416,13 +430,93 @@ public final class ConsoleServer implements AutoCloseable {
     // ---- domains and admin ---------------------------------------------------------------------
 
     private FullHttpResponse domains(Sessions.Session s) {
+        return domains(s, Map.of());
+    }
+
+    /** The domains the viewer sees; operators also get the add and remove forms for stored domains. */
+    private FullHttpResponse domains(Sessions.Session s, Map<String, Object> extra) {
         Principal p = s.principal();
         if (p.role() == Role.USER) return notFound(s);
         TreeSet<String> all = new TreeSet<>(backend.config().engine().domainPolicies().keySet());
         if (store != null) all.addAll(store.current().domains().keySet());
-        List<String> names = new ArrayList<>(all);
-        names.removeIf(d -> !p.seesDomain(d));
-        return page("domains", s, Map.of("domains", names));
+        List<Map<String, Object>> rows = new ArrayList<>();
+        for (String d : all) {
+            if (!p.seesDomain(d)) continue;
+            rows.add(Map.of("name", d, "stored", store != null && store.current().domain(d) != null));
+        }
+        Map<String, Object> m = new HashMap<>(extra);
+        m.put("domains", rows);
+        m.put("canEditStore", p.operator() && store != null
+                && backend.config().engine().directory() instanceof org.mxfront.config.StoreDomains);
+        return page("domains", s, m);
+    }
+
+    /**
+     * Adds or removes a stored domain (operators only; others get the 404 the rest of the console
+     * gives), with the API's validation (EntryValues.domain, StoreDomains.validate) and the store's audit.
+     */
+    private FullHttpResponse domainsChange(Sessions.Session s, Form f) {
+        Principal p = s.principal();
+        if (!p.operator() || store == null
+                || !(backend.config().engine().directory() instanceof org.mxfront.config.StoreDomains sd)) return notFound(s);
+        String action = Optional.ofNullable(f.value("action")).orElse("");
+        String rawName = Optional.ofNullable(f.value("name")).orElse("").strip();
+        String text = Optional.ofNullable(f.value("settings")).orElse("").strip();
+        Map<String, Object> keep = new HashMap<>();
+        keep.put("newName", rawName);
+        keep.put("newSettings", text);
+        String name;
+        try {
+            name = org.mxfront.store.EntryValues.domain("name", rawName);
+        } catch (IllegalArgumentException e) {
+            keep.put("nameError", e.getMessage());
+            return domains(s, keep);
+        }
+        try {
+            if (action.equals("remove")) {
+                if (!store.store().removeDomain(p.name(), name)) {
+                    keep.put("nameError", "name: no such stored domain");
+                    return domains(s, keep);
+                }
+                AUDIT.info("console domains: user={} removed {}", p.name(), name);
+                store.refresh();
+                return domains(s, Map.of("done", "Removed " + name + "."));
+            }
+            if (!action.equals("add")) return domains(s, Map.of("error", "Unknown action."));
+            if (store.store().domain(name).isPresent()) {
+                keep.put("nameError", "name: domain exists");
+                return domains(s, keep);
+            }
+            String json;
+            try {
+                com.fasterxml.jackson.databind.JsonNode node = this.json.readTree(text.isEmpty() ? "{}" : text);
+                if (node == null || !node.isObject()) throw new IllegalArgumentException("settings: must be a JSON object");
+                json = node.toString();
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                keep.put("settingsError", "settings: not JSON: " + e.getOriginalMessage());
+                return domains(s, keep);
+            } catch (IllegalArgumentException e) {
+                keep.put("settingsError", e.getMessage());
+                return domains(s, keep);
+            }
+            try {
+                sd.validate(name, json);
+            } catch (org.mxfront.config.ConfigException e) {
+                String key = e.key() == null ? "" : e.key().replaceFirst("^domains\\." + java.util.regex.Pattern.quote(name) + "\\.?", "");
+                keep.put("settingsError", "settings" + (key.isEmpty() ? "" : "." + key) + ": " + e.problem());
+                return domains(s, keep);
+            }
+            store.store().putDomain(p.name(), name, json);
+            AUDIT.info("console domains: user={} added {} with {}", p.name(), name, json);
+            store.refresh();
+            return domains(s, Map.of("done", "Added " + name + "."));
+        } catch (java.sql.SQLException e) {
+            LOG.warn("console domains: the policy store does not answer: {}", e.getMessage());
+            return domains(s, Map.of("error", "The policy store does not answer: " + e.getMessage()));
+        } catch (Exception e) {
+            // refresh failed: the change is stored; the poller brings it in
+            return domains(s, Map.of("done", "Saved (in force within the store's poll interval)."));
+        }
     }
 
     private FullHttpResponse domain(Sessions.Session s, String name) {
@@ -590,7 +684,9 @@ public final class ConsoleServer implements AutoCloseable {
             Map<String, List<String>> clean = new HashMap<>(params);
             clean.remove("_csrf");
             try {
-                m.put("output", backend.admin(what, clean));
+                String output = backend.admin(what, clean);
+                m.put("output", output);
+                if (action.equals("list")) m.put("table", table(output));
                 if (change) AUDIT.info("console {}: user={} action={} params={}", what, p.name(), action, clean);
             } catch (IllegalArgumentException | java.util.NoSuchElementException e) {
                 m.put("error", e.getMessage());
@@ -599,6 +695,31 @@ public final class ConsoleServer implements AutoCloseable {
         m.put("params", flat(params));
         m.put("enabled", backend.adminNames().contains(what));
         return page("admin", s, m);
+    }
+
+    /**
+     * The admin hook's list (a tab-separated header, one row per line, a summary line: what
+     * `mxfront greylist list` prints) as a table, or null when a row does not fit the header (then the
+     * page shows the text as it came).
+     */
+    static Map<String, Object> table(String output) {
+        List<String> lines = new ArrayList<>(List.of(output.split("\n")));
+        if (lines.size() < 2 || !lines.get(0).contains("\t")) return null;
+        List<String> header = List.of(lines.remove(0).split("\t", -1));
+        String summary = lines.remove(lines.size() - 1);
+        if (summary.contains("\t")) return null;
+        List<List<String>> rows = new ArrayList<>();
+        for (String l : lines) {
+            List<String> cells = List.of(l.split("\t", -1));
+            if (cells.size() != header.size()) return null;
+            rows.add(cells);
+        }
+        Map<String, Object> t = new HashMap<>();
+        t.put("header", header);
+        t.put("rows", rows);
+        t.put("summary", summary);
+        t.put("keyColumn", header.indexOf("key"));
+        return t;
     }
 
     private FullHttpResponse explainPage(Sessions.Session s, Map<String, String> values, Map<String, Object> result) {

@@ -325,6 +325,47 @@ public final class Journal implements AutoCloseable {
         return out;
     }
 
+    /**
+     * Accepted, refused and deferred decisions the viewer may see, per bucket of bucketMillis from
+     * start (the dashboard's last day). The numbers are ours, never the viewer's, so they go into the SQL.
+     */
+    public long[][] counts(long start, long bucketMillis, int buckets, Principal viewer) throws SQLException {
+        long[][] out = new long[3][buckets];
+        List<Object> args = new ArrayList<>();
+        String bucket = "((j.at - " + start + ") / " + bucketMillis + ")";
+        StringBuilder where = new StringBuilder(" WHERE j.at >= " + start + " AND j.at < " + (start + buckets * bucketMillis));
+        switch (viewer.role()) {
+            case OPERATOR -> { }
+            case DOMAIN_ADMIN -> {
+                if (viewer.domains().isEmpty()) return out;
+                where.append(" AND j.id IN (SELECT r.journal_id FROM decision_rcpt r WHERE r.domain IN (")
+                        .append(String.join(", ", viewer.domains().stream().map(d -> "?").toList())).append("))");
+                args.addAll(viewer.domains());
+            }
+            case USER -> {
+                where.append(" AND j.id IN (SELECT r.journal_id FROM decision_rcpt r WHERE r.address = ?)");
+                args.add(viewer.address());
+            }
+        }
+        String sql = "SELECT " + bucket + ", j.outcome, COUNT(*) FROM decision_journal j" + where + " GROUP BY " + bucket + ", j.outcome";
+        try (Connection c = ds.getConnection(); PreparedStatement p = c.prepareStatement(sql)) {
+            for (int i = 0; i < args.size(); i++) p.setObject(i + 1, args.get(i));
+            try (ResultSet rs = p.executeQuery()) {
+                while (rs.next()) {
+                    long b = rs.getLong(1);
+                    int row = switch (rs.getString(2)) {
+                        case "accepted" -> 0;
+                        case "refused" -> 1;
+                        case "deferred" -> 2;
+                        default -> -1;
+                    };
+                    if (row >= 0 && b >= 0 && b < buckets) out[row][(int) b] += rs.getLong(3);
+                }
+            }
+        }
+        return out;
+    }
+
     /** Every decision of a session the viewer may see, oldest first. */
     public List<DecisionEvent> session(String id, Principal viewer) throws SQLException {
         List<DecisionEvent> all = query("SELECT " + COLUMNS.replaceAll("(\\w+)", "j.$1")

@@ -33,6 +33,8 @@ public final class PolicyStoreService implements AutoCloseable {
     private final List<Consumer<PolicySnapshot>> listeners = new CopyOnWriteArrayList<>();
     private volatile PolicySnapshot current = PolicySnapshot.EMPTY;
     private volatile boolean up;
+    /** When this host last took in a new version (null: not yet). */
+    private volatile java.time.Instant changedAt;
     private volatile boolean migrated;
     private volatile boolean inOutage;
     private volatile boolean started;
@@ -60,6 +62,9 @@ public final class PolicyStoreService implements AutoCloseable {
     public PolicySnapshot current() { return current; }
 
     public boolean up() { return up; }
+
+    /** When this host last took in a new version of the store (the console's "last policy change"), or null. */
+    public java.time.Instant changedAt() { return changedAt; }
 
     /** Called with each new snapshot after it is in force (on the poller's thread). */
     public void onChange(Consumer<PolicySnapshot> l) { listeners.add(l); }
@@ -160,6 +165,7 @@ public final class PolicyStoreService implements AutoCloseable {
         PolicySnapshot before = current;
         current = next;
         if (before.version() != next.version()) {
+            changedAt = java.time.Instant.now();
             LOG.info("policy store: version {} in force ({} domains, {} list entries)", next.version(), next.domains().size(),
                     next.entries().size());
         }

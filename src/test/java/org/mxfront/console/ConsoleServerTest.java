@@ -44,6 +44,9 @@ class ConsoleServerTest {
     DecisionFeed feed;
     ConsoleServer server;
     DaemonConfig config;
+    /** What the stub daemon reports as its last reload. */
+    volatile ConsoleBackend.Reload lastReload;
+    ConsoleBackend storeBackend;
     HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).connectTimeout(Duration.ofSeconds(5)).build();
 
     @BeforeEach
@@ -70,6 +73,17 @@ class ConsoleServerTest {
                 return "explained " + new java.util.TreeMap<>(p) + " message " + (m == null ? "none" : m.length + " bytes") + "\n";
             }
             public Map.Entry<Boolean, String> reload() { return Map.entry(true, "ok"); }
+            public Reload lastReload() { return lastReload; }
+            public java.util.Set<String> adminNames() { return java.util.Set.of("greylist", "ratelimit"); }
+            public String admin(String name, Map<String, List<String>> p) {
+                String action = p.get("action").get(0);
+                if (!action.equals("list")) return action + " " + p.get("key") + "\n";
+                if (name.equals("ratelimit")) return "key\tavailable\tfull-at\nper-client/100/3600s/100:192.0.2.7\t99\t2026-12-07T04:00:00Z\n1 buckets (memory)\n";
+                return "kind\tkey\tfirst-seen\tlast-seen\tpasses\texpires\n"
+                        + "tuple\t192.0.2.0|" + XSS_SENDER + "|bob@example.com\t2026-12-07T03:00:00Z\t2026-12-07T03:00:00Z\t0\t2026-12-08T03:00:00Z\n"
+                        + "client\t192.0.2.0\t2026-12-07T03:00:00Z\t2026-12-07T03:00:00Z\tmanual\t2027-01-11T03:00:00Z\n"
+                        + "2 entries (memory)\n";
+            }
         };
         server = new ConsoleServer(config.console(), backend, feed, new UsersFile(users)).start();
     }
@@ -284,5 +298,210 @@ class ConsoleServerTest {
             assertNotNull(line, "the event arrived");
             assertTrue(line.startsWith("data: {"), line);
         }
+    }
+
+    /** Restarts the console on a configuration with the embedded (H2) policy store; returns the store. */
+    org.mxfront.store.PolicyStore withStore() throws Exception {
+        server.close();
+        config.resources().close();
+        config = new ConfigLoader().parse(dir.resolve("s.yml").toString(), """
+                smtp: {listen: 127.0.0.1:0}
+                downstream: {address: 127.0.0.1:1}
+                state-directory: %s
+                policy-store: {enabled: true, poll-interval: 200ms}
+                domains: {example.com: {}, example.org: {}}
+                console: {enabled: true, listen: 127.0.0.1:0, users-file: users}
+                """.formatted(dir.resolve("state")), new SimpleMeterRegistry());
+        config.resources().start();
+        feed = config.engine().decisionLog().feed();
+        ConsoleBackend backend = new ConsoleBackend() {
+            public DaemonConfig config() { return config; }
+            public List<DoorState> doors() { return List.of(); }
+            public String downstream() { return ""; }
+            public String notReady() { return null; }
+            public String explain(Map<String, List<String>> p, byte[] m) { return ""; }
+            public Map.Entry<Boolean, String> reload() { return Map.entry(true, "ok"); }
+        };
+        storeBackend = backend;
+        server = new ConsoleServer(config.console(), backend, feed, new UsersFile(dir.resolve("users"))).start();
+        return config.console().store().store();
+    }
+
+    @Test
+    void operatorsAddAndRemoveStoredDomainsOthersCannot() throws Exception {
+        var store = withStore();
+        String[] op = login("op", "op-password");
+        String page = get("/domains", op[0]).body();
+        assertTrue(page.contains("id=\"add-domain\""), page);
+        // validation at the field: a bad name, bad settings (check-config's message), nothing stored
+        String badName = post("/domains", op[0], Map.of("_csrf", op[1], "action", "add", "name", "not a domain")).body();
+        assertTrue(badName.contains("id=\"new-domain-name-error\">name: not a domain name"), badName);
+        String badSettings = post("/domains", op[0], Map.of("_csrf", op[1], "action", "add", "name", "new.example",
+                "settings", "{\"checks\": {\"message-size\": {\"max-bytes\": \"lots\"}}}")).body();
+        assertTrue(badSettings.contains("id=\"new-domain-settings-error\">settings.checks.message-size.max-bytes:"), badSettings);
+        assertTrue(store.domain("new.example").isEmpty(), "nothing stored");
+        // a hostile name is shown as text
+        String hostile = post("/domains", op[0], Map.of("_csrf", op[1], "action", "add", "name", XSS_SENDER)).body();
+        assertFalse(hostile.contains("<img src=x"), hostile);
+        // no CSRF token: refused, nothing stored
+        assertEquals(403, post("/domains", op[0], Map.of("action", "add", "name", "new.example")).statusCode());
+        assertTrue(store.domain("new.example").isEmpty());
+        // added, audited, listed at once
+        var added = post("/domains", op[0], Map.of("_csrf", op[1], "action", "add", "name", "New.Example",
+                "settings", "{\"checks\": {\"message-size\": {\"max-bytes\": 1048576}}}"));
+        assertEquals(200, added.statusCode());
+        assertTrue(added.body().contains("id=\"domains-done\">Added new.example."), added.body());
+        assertTrue(added.body().contains("<a href=\"/domains/new.example\">"), added.body());
+        assertEquals("{\"checks\":{\"message-size\":{\"max-bytes\":1048576}}}", store.domain("new.example").orElseThrow().settings());
+        assertTrue(store.audit(0, 10).stream().anyMatch(a -> a.actor().equals("op") && a.object().equals("domain new.example")),
+                "audited in the store");
+        String dup = post("/domains", op[0], Map.of("_csrf", op[1], "action", "add", "name", "new.example")).body();
+        assertTrue(dup.contains("id=\"new-domain-name-error\">name: domain exists"), dup);
+        // a domain admin (even of that domain) and a user cannot add or remove
+        String[] alice = login("alice", "alice-password");
+        assertFalse(get("/domains", alice[0]).body().contains("id=\"add-domain\""));
+        assertEquals(404, post("/domains", alice[0], Map.of("_csrf", alice[1], "action", "add", "name", "alice.example")).statusCode());
+        assertEquals(404, post("/domains", alice[0], Map.of("_csrf", alice[1], "action", "remove", "name", "new.example")).statusCode());
+        String[] bob = login("bob@example.org", "bob-password");
+        assertEquals(404, post("/domains", bob[0], Map.of("_csrf", bob[1], "action", "add", "name", "bob.example")).statusCode());
+        assertTrue(store.domain("alice.example").isEmpty() && store.domain("bob.example").isEmpty());
+        assertTrue(store.domain("new.example").isPresent());
+        // removed by the operator, audited; a second removal names the field
+        assertEquals(403, post("/domains", op[0], Map.of("action", "remove", "name", "new.example")).statusCode());
+        assertTrue(store.domain("new.example").isPresent(), "no CSRF token: not removed");
+        var removed = post("/domains", op[0], Map.of("_csrf", op[1], "action", "remove", "name", "new.example"));
+        assertTrue(removed.body().contains("id=\"domains-done\">Removed new.example."), removed.body());
+        assertTrue(store.domain("new.example").isEmpty());
+        String dash = get("/", op[0]).body();
+        assertTrue(dash.contains("id=\"store-status\">reachable, version 2<"), dash);
+        assertTrue(Pattern.compile("id=\"policy-change\">version 2, taken in at 20\\d\\d-\\d\\d-\\d\\dT").matcher(dash).find(), dash);
+        assertFalse(removed.body().contains("/domains/new.example\""), removed.body());
+        assertTrue(store.audit(0, 10).stream().anyMatch(a -> a.action().equals("domain.delete") && a.actor().equals("op")));
+        String again = post("/domains", op[0], Map.of("_csrf", op[1], "action", "remove", "name", "new.example")).body();
+        assertTrue(again.contains("id=\"new-domain-name-error\">name: no such stored domain"), again);
+    }
+
+    @Test
+    void theDashboardShowsTheLastReloadAndTheStoreStatus() throws Exception {
+        String[] op = login("op", "op-password");
+        String dash = get("/", op[0]).body();
+        assertTrue(dash.contains("id=\"reload-status\">none since start<"), dash);
+        assertTrue(dash.contains("id=\"store-status\">off<") && dash.contains("id=\"policy-change\">off<"), dash);
+        lastReload = new ConsoleBackend.Reload(java.time.Instant.parse("2026-12-07T04:00:00.123Z"), false,
+                "mxfront.yml:3: smtp.lisen: unknown key <b>");
+        dash = get("/", op[0]).body();
+        assertTrue(dash.contains("id=\"reload-status\" class=\"error\">FAILED (the previous configuration stays in force): "
+                + "mxfront.yml:3: smtp.lisen: unknown key &lt;b&gt; at 2026-12-07T04:00:00Z<"), dash);
+        lastReload = new ConsoleBackend.Reload(java.time.Instant.parse("2026-12-07T04:01:00Z"), true, "reloaded mxfront.yml");
+        assertTrue(get("/", op[0]).body().contains("id=\"reload-status\">ok at 2026-12-07T04:01:00Z<"));
+        // a domain admin sees no daemon status
+        String[] alice = login("alice", "alice-password");
+        assertFalse(get("/", alice[0]).body().contains("reload-status"));
+    }
+
+    static DecisionEvent at(long millis, String session, String rcpt, String outcomeAction) {
+        DecisionEvent r = refusal(session, rcpt, "h.example", "s@h.example");
+        return new DecisionEvent(millis, r.door(), outcomeAction, r.stage(), r.clientIp(), r.clientName(), r.helo(), r.sender(),
+                r.recipients(), outcomeAction.equals("reject") ? r.code() : "", outcomeAction.equals("reject") ? r.check() : "",
+                r.reply(), r.session(), r.queueId(), r.findings());
+    }
+
+    com.fasterxml.jackson.databind.JsonNode dashboard(String cookie, String span) throws Exception {
+        HttpResponse<String> r = get("/api/dashboard?span=" + span, cookie);
+        assertEquals(200, r.statusCode(), r.body());
+        return new com.fasterxml.jackson.databind.ObjectMapper().readTree(r.body());
+    }
+
+    /** The index of the quarter-hour holding that time, by its label (HH:mm is unique within a day). */
+    static int bucketOf(com.fasterxml.jackson.databind.JsonNode day, long millis) {
+        String label = java.time.Instant.ofEpochMilli(millis / 900_000 * 900_000).toString().substring(11, 16);
+        for (int i = 0; i < day.get("labels").size(); i++) if (day.get("labels").get(i).asText().equals(label)) return i;
+        throw new AssertionError("no bucket " + label + " in " + day.get("labels"));
+    }
+
+    @Test
+    void theLastDayIsShownPerQuarterHourBesideTheLastHour() throws Exception {
+        long now = System.currentTimeMillis();
+        long fiveHoursAgo = now - 5 * 3_600_000L;
+        feed.publish(at(fiveHoursAgo, "SESSIONDAY01", "x@example.com", "reject"));
+        feed.publish(at(now, "SESSIONNOW01", "y@example.org", "reject"));
+        String[] op = login("op", "op-password");
+        var hour = dashboard(op[0], "hour");
+        assertEquals(60, hour.get("labels").size());
+        assertEquals(1, hour.get("totals").get("refused").asInt(), "five hours ago is outside the last hour");
+        var day = dashboard(op[0], "day");
+        assertEquals("day", day.get("span").asText());
+        assertEquals(15, day.get("bucketMinutes").asInt());
+        assertEquals(96, day.get("labels").size());
+        assertEquals(96, day.get("refused").size());
+        assertEquals(2, day.get("totals").get("refused").asInt(), day.toString());
+        int bucket = bucketOf(day, fiveHoursAgo);
+        assertEquals(1, day.get("refused").get(bucket).asInt(), day.toString());
+        assertEquals(1, day.get("refused").get(bucketOf(day, now)).asInt(), day.toString());
+        assertEquals("memory", day.get("source").asText());
+        // a domain admin's day holds their domain only
+        String[] alice = login("alice", "alice-password");
+        var hers = dashboard(alice[0], "day");
+        assertEquals(1, hers.get("totals").get("refused").asInt(), hers.toString());
+        assertEquals(1, hers.get("refused").get(bucket).asInt());
+    }
+
+    @Test
+    void theLastDayComesFromTheJournalWhenItIsOn() throws Exception {
+        var store = withStore();
+        DecisionFeed journalled = new DecisionFeed(100);
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        try (Journal journal = new Journal(store.dataSource(), journalled, Duration.ofDays(14), registry,
+                java.time.Clock.systemUTC()).start()) {
+            // the console's own ring is empty: what the day shows was counted by the journal
+            server.close();
+            server = new ConsoleServer(config.console(), storeBackend, new DecisionFeed(100), new UsersFile(dir.resolve("users")),
+                    journal).start();
+            long now = System.currentTimeMillis();
+            long twentyHoursAgo = now - 20 * 3_600_000L;
+            journalled.publish(at(twentyHoursAgo, "JOURNALDAY01", "x@example.com", "reject"));
+            journalled.publish(at(twentyHoursAgo, "JOURNALDAY02", "x@example.org", "reject"));
+            journalled.publish(at(now - 60_000, "JOURNALDAY03", "x@example.com", "accept"));
+            journalled.publish(at(now - 2 * 86_400_000L, "JOURNALOLD01", "x@example.com", "reject"));
+            long deadline = System.nanoTime() + 20_000_000_000L;
+            while (journal.written() < 4 && System.nanoTime() < deadline) Thread.sleep(50);
+            assertEquals(4, journal.written());
+            String[] op = login("op", "op-password");
+            var day = dashboard(op[0], "day");
+            assertEquals("journal", day.get("source").asText(), day.toString());
+            int bucket = bucketOf(day, twentyHoursAgo);
+            assertEquals(2, day.get("refused").get(bucket).asInt(), day.toString());
+            assertEquals(2, day.get("totals").get("refused").asInt(), "two days ago is outside the day: " + day);
+            assertEquals(1, day.get("totals").get("accepted").asInt(), day.toString());
+            assertEquals(0, dashboard(op[0], "hour").get("totals").get("accepted").asInt(), "the hour reads the ring");
+            String[] alice = login("alice", "alice-password");
+            var hers = dashboard(alice[0], "day");
+            assertEquals(1, hers.get("refused").get(bucket).asInt(), hers.toString());
+            assertEquals(1, hers.get("totals").get("accepted").asInt(), hers.toString());
+        }
+    }
+
+    @Test
+    void greylistAndRateLimitListsAreTablesWithARowAction() throws Exception {
+        String[] op = login("op", "op-password");
+        String grey = get("/greylist?action=list&kind=all&match=", op[0]).body();
+        assertTrue(grey.contains("<table id=\"admin-table\">"), grey);
+        assertTrue(grey.contains("<th>kind</th><th>key</th><th>first-seen</th>"), grey);
+        assertTrue(grey.contains("<td>client</td><td>192.0.2.0</td>"), grey);
+        assertTrue(grey.contains("<input type=\"hidden\" name=\"key\" value=\"192.0.2.0\"><button type=\"submit\" name=\"action\" value=\"delete\">"), grey);
+        assertTrue(grey.contains("id=\"admin-summary\">2 entries (memory)<"), grey);
+        assertFalse(grey.contains("<img src=x"), "a sender from mail is text: " + grey);
+        assertTrue(grey.contains("&lt;img src=x onerror=alert(2)&gt;"), grey);
+        assertFalse(grey.contains("id=\"admin-output\""), grey);
+        String rate = get("/ratelimit?action=list", op[0]).body();
+        assertTrue(rate.contains("<td>per-client/100/3600s/100:192.0.2.7</td><td>99</td>"), rate);
+        assertTrue(rate.contains("value=\"reset\">Reset</button>"), rate);
+        // the row's button posts with the CSRF token; without it, refused
+        assertEquals(403, post("/greylist", op[0], Map.of("action", "delete", "key", "192.0.2.0")).statusCode());
+        String deleted = post("/greylist", op[0], Map.of("_csrf", op[1], "action", "delete", "key", "192.0.2.0")).body();
+        assertTrue(deleted.contains("id=\"admin-output\">delete [192.0.2.0]"), deleted);
+        // text that is no table stays text
+        assertEquals(null, ConsoleServer.table("allowed 192.0.2.0 until 2027-01-11T03:00:00Z\n"));
+        assertEquals(null, ConsoleServer.table("a\tb\nonly-one-cell\n1 entries\n"));
     }
 }

@@ -175,7 +175,17 @@ class ConsoleBrowserIT {
                 b.findElement(By.id("store-status")).getText());
         assertTrue(b.findElement(By.id("journal-status")).getText().contains("decisions written, 0 dropped"),
                 b.findElement(By.id("journal-status")).getText());
+        assertEquals("none since start", b.findElement(By.id("reload-status")).getText());
         shot("dashboard");
+        // the last day: 96 quarter-hours, counted by the journal (it is on here); the same traffic is in it
+        b.findElement(By.id("span-day")).click();
+        new WebDriverWait(b, Duration.ofSeconds(10)).until(d -> "day".equals(
+                ((JavascriptExecutor) d).executeScript("return document.body.getAttribute('data-span')")));
+        assertEquals(96L, ((Number) js.executeScript("return Chart.getChart('chart-minutes').data.labels.length")).longValue());
+        assertEquals("Per 15 minutes", b.findElement(By.id("chart-minutes-title")).getText());
+        assertEquals("(counted by the journal)", b.findElement(By.id("span-source")).getText());
+        new WebDriverWait(b, Duration.ofSeconds(40)).until(d -> ((Number) ((JavascriptExecutor) d).executeScript(
+                "return Chart.getChart('chart-minutes').data.datasets[1].data.reduce((a, b) => a + b, 0)")).longValue() >= 2);
     }
 
     @Test

@@ -53,7 +53,8 @@ final class MxfrontProcess implements AutoCloseable {
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         MxfrontProcess mx = new MxfrontProcess(port, metricsPort, log, p);
         try {
-            Ports.await(() -> mx.metricsAnswer() && p.isAlive(), Duration.ofSeconds(30), "mxfront JVM up");
+            // Generous: a JVM starting a 55 MB jar on a loaded 2-core machine once took over 30 s (SoakIT).
+            Ports.await(() -> mx.metricsAnswer() && p.isAlive(), Duration.ofSeconds(90), "mxfront JVM up");
         } catch (AssertionError e) {
             p.destroyForcibly();
             throw new AssertionError(e.getMessage() + "; log:\n" + mx.logText(), e);

@@ -18,9 +18,12 @@ import java.util.Set;
 import java.util.SortedSet;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
 import java.util.function.UnaryOperator;
+import java.util.stream.Stream;
 import org.mxfront.codes.Code;
 import org.mxfront.codes.Reply;
 import org.mxfront.codes.ReplyCatalogue;
@@ -87,7 +90,7 @@ public final class PolicyEngine {
         this.directory = directory;
         this.mailPolicy = new Policy(defaultPolicy.name(), defaultPolicy.checks().stream()
                 .filter(cc -> !cc.check().judgesOwnSenders()).toList(), defaultPolicy.contentKey());
-        this.judgesSenders = java.util.stream.Stream.concat(java.util.stream.Stream.of(defaultPolicy), domainPolicies.values().stream())
+        this.judgesSenders = Stream.concat(Stream.of(defaultPolicy), domainPolicies.values().stream())
                 .flatMap(p -> p.checks().stream()).anyMatch(cc -> cc.check().judgesOwnSenders());
         this.hasSafelist = defaultPolicy.checks().stream().anyMatch(cc -> cc.check() instanceof Safelist);
         this.enricher = enricher;
@@ -379,7 +382,7 @@ public final class PolicyEngine {
 
     /** As above; at END_OF_DATA a message-reading check's verdict comes from the reader opened for the message. */
     Decision evaluate(Policy policy, Stage stage, Facts facts, Map<ConfiguredCheck, MessageCheck.MessageReader> readers,
-            java.util.function.Consumer<Finding> tracer) {
+            Consumer<Finding> tracer) {
         return evaluate(policy, stage, facts, readers, tracer, null);
     }
 
@@ -388,7 +391,7 @@ public final class PolicyEngine {
      * verdict of a check that yields to safe entries is then logged ("lifted") and not applied.
      */
     Decision evaluate(Policy policy, Stage stage, Facts facts, Map<ConfiguredCheck, MessageCheck.MessageReader> readers,
-            java.util.function.Consumer<Finding> tracer, String safe) {
+            Consumer<Finding> tracer, String safe) {
         for (ConfiguredCheck cc : policy.checks()) {
             if (!cc.check().stages().contains(stage)) continue;
             Verdict v;
@@ -401,7 +404,7 @@ public final class PolicyEngine {
                 LOG.error("check {} failed at {} for {}", cc.name(), stage, facts.client().logName(), e);
                 v = new Verdict.Defer(Code.INTERNAL, Map.of());
             } finally {
-                timer(cc.name()).record(System.nanoTime() - t0, java.util.concurrent.TimeUnit.NANOSECONDS);
+                timer(cc.name()).record(System.nanoTime() - t0, TimeUnit.NANOSECONDS);
             }
             if (safe != null && v.negative() && !(v instanceof Verdict.Disconnect) && lifted(cc.check(), v)) {
                 LOG.info("safe entry lifts {} ({}) at {} for {}: {}", cc.name(), catalogue.id(v.code()), stageName(stage),

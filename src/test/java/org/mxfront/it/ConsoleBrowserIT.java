@@ -197,7 +197,7 @@ class ConsoleBrowserIT {
         String sender = "live" + SEQ.incrementAndGet() + "@spam.example";
         relayAttempt("127.0.0.4", "live.spam.example", sender);
         long t0 = System.nanoTime();
-        new WebDriverWait(b, Duration.ofSeconds(2)).until(d -> d.findElements(By.cssSelector("#live td.sender")).stream()
+        new WebDriverWait(b, Duration.ofSeconds(10)).until(d -> d.findElements(By.cssSelector("#live td.sender")).stream()
                 .anyMatch(e -> e.getText().equals(sender)));
         long ms = (System.nanoTime() - t0) / 1_000_000;
         WebElement row = b.findElements(By.cssSelector("#live tbody tr")).get(0);
@@ -210,7 +210,7 @@ class ConsoleBrowserIT {
         Thread.sleep(700);
         assertFalse(b.findElements(By.cssSelector("#live td.sender")).stream().anyMatch(e -> e.getText().equals(held)));
         b.findElement(By.id("pause")).click();
-        new WebDriverWait(b, Duration.ofSeconds(2)).until(d -> d.findElements(By.cssSelector("#live td.sender")).stream()
+        new WebDriverWait(b, Duration.ofSeconds(10)).until(d -> d.findElements(By.cssSelector("#live td.sender")).stream()
                 .anyMatch(e -> e.getText().equals(held)));
         shot("live");
     }
@@ -344,8 +344,10 @@ class ConsoleBrowserIT {
         b.findElement(By.id("e-value")).sendKeys("127.0.0.8");
         b.findElement(By.id("e-comment")).sendKeys("our partner's old server");
         b.findElement(By.id("e-add")).click();
-        assertTrue(b.findElement(By.id("lists-done")).getText().startsWith("Added safe entry"),
-                b.findElement(By.tagName("main")).getText());
+        // the click submits a form: the answer is a new page, which may still be loading when click() returns
+        WebElement done = new WebDriverWait(b, Duration.ofSeconds(10)).until(
+                ExpectedConditions.presenceOfElementLocated(By.id("lists-done")));
+        assertTrue(done.getText().startsWith("Added safe entry"), b.findElement(By.tagName("main")).getText());
         // the page lists the store's snapshot in memory: the entry shows once the poller has read it
         new WebDriverWait(b, Duration.ofSeconds(10)).until(d -> {
             d.get(url("/lists"));

@@ -1,6 +1,7 @@
 // rspamd's HTTP protocol on Netty (HTTP/1.1; rspamd closes the connection after each answer, so one
 // connection per request): POST /checkv2 on the normal worker with the envelope as request headers
-// and the message as the body, streamed from the caller's spool in chunks with its Content-Length;
+// and the message as the body (up to 256 KB in one write with the head, larger ones streamed from
+// the caller's spool in chunks, with its Content-Length);
 // POST /learnspam|/learnham on the controller with its password. The answer is JSON: action, score,
 // required_score, symbols, messages, subject, milter. One total deadline per request (connect,
 // send, answer); anything that is not rspamd's JSON is a SpamProtocolException, so the check's
@@ -8,6 +9,8 @@
 // 1-2.8 ms of CPU per request here against about 0.3 ms for a plain socket (docs/benchmarks.md).
 package org.mxfront.spam;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.netty.bootstrap.Bootstrap;
@@ -25,6 +28,7 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.DefaultHttpRequest;
+import io.netty.handler.codec.http.EmptyHttpHeaders;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpChunkedInput;
 import io.netty.handler.codec.http.HttpClientCodec;
@@ -40,14 +44,13 @@ import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.ConnectException;
+import java.net.InetSocketAddress;
 import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -58,6 +61,8 @@ public final class RspamdClient implements SpamBackend {
     private static final ObjectMapper JSON = new ObjectMapper();
     /** rspamd's JSON answers are a few kilobytes; a larger one is not rspamd's. */
     private static final int MAX_ANSWER = 1 << 20;
+    /** Messages up to this size go in one write with the request head; larger ones stream in chunks. */
+    static final int WHOLE_BODY = 256 * 1024;
 
     private final URI check;
     private final URI controller;
@@ -96,7 +101,18 @@ public final class RspamdClient implements SpamBackend {
         header(req, "User", e.user());
         header(req, "Settings-ID", e.settingsId());
         req.headers().set(HttpHeaderNames.CONTENT_LENGTH, size);
-        Answer r = exchange(check, req, new HttpChunkedInput(new ChunkedStream(message, 64 * 1024)));
+        Answer r;
+        if (size <= WHOLE_BODY) {
+            // one write of head and body: no chunked writer on the connection (its flush scheduling and
+            // listeners cost more than the copy of a few kilobytes)
+            byte[] all = message.readNBytes((int) size);
+            if (all.length != size) throw new IOException("message ended after " + all.length + " of " + size + " bytes");
+            DefaultFullHttpRequest full = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, req.uri(),
+                    Unpooled.wrappedBuffer(all), req.headers(), EmptyHttpHeaders.INSTANCE);
+            r = exchange(check, full, null);
+        } else {
+            r = exchange(check, req, new HttpChunkedInput(new ChunkedStream(message, 64 * 1024)));
+        }
         if (r.status != 200) throw new SpamProtocolException("rspamd answered HTTP " + r.status + ": " + excerpt(r.body));
         return parse(r.body);
     }
@@ -151,21 +167,31 @@ public final class RspamdClient implements SpamBackend {
         int port = target.getPort() < 0 ? 80 : target.getPort();
         req.headers().set(HttpHeaderNames.HOST, host + ":" + port);
         req.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        // resolved here (an IP literal costs nothing; a name comes from the JDK's cache), not by
+        // Netty's resolver on the event loop
+        InetSocketAddress address = new InetSocketAddress(host, port);
+        if (address.isUnresolved()) throw new ConnectException("cannot resolve " + host);
         CompletableFuture<Answer> answer = new CompletableFuture<>();
         ChannelFuture cf = bootstrap.clone().handler(new ChannelInitializer<SocketChannel>() {
             @Override
             protected void initChannel(SocketChannel ch) {
-                ch.pipeline().addLast(new HttpClientCodec(), new HttpObjectAggregator(MAX_ANSWER), new ChunkedWriteHandler(),
-                        new SimpleChannelInboundHandler<FullHttpResponse>() {
+                ch.pipeline().addLast(new HttpClientCodec(), new HttpObjectAggregator(MAX_ANSWER));
+                if (body != null) ch.pipeline().addLast(new ChunkedWriteHandler());
+                ch.pipeline().addLast(new SimpleChannelInboundHandler<FullHttpResponse>() {
                             @Override
                             protected void channelRead0(ChannelHandlerContext ctx, FullHttpResponse r) {
-                                answer.complete(new Answer(r.status().code(), ByteBufUtil.getBytes(r.content())));
+                                Answer a = new Answer(r.status().code(), ByteBufUtil.getBytes(r.content()));
+                                // closed here, before the caller wakes, so the caller has nothing left to close
                                 ctx.close();
+                                answer.complete(a);
                             }
 
                             @Override
                             public void channelInactive(ChannelHandlerContext ctx) {
-                                answer.completeExceptionally(new SpamProtocolException("rspamd closed the connection without an answer"));
+                                // after an answer this is the normal end: no exception built for nothing
+                                if (!answer.isDone()) {
+                                    answer.completeExceptionally(new SpamProtocolException("rspamd closed the connection without an answer"));
+                                }
                             }
 
                             @Override
@@ -176,7 +202,7 @@ public final class RspamdClient implements SpamBackend {
                             }
                         });
             }
-        }).connect(host, port);
+        }).connect(address);
         Channel ch = cf.channel();
         cf.addListener(f -> {
             if (!f.isSuccess()) {
@@ -186,7 +212,7 @@ public final class RspamdClient implements SpamBackend {
                 return;
             }
             if (body == null) {
-                ch.writeAndFlush(req);
+                ch.writeAndFlush(req, ch.voidPromise()); // a failure reaches exceptionCaught
             } else {
                 ch.write(req);
                 ch.writeAndFlush(body);
@@ -204,55 +230,139 @@ public final class RspamdClient implements SpamBackend {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted");
         } finally {
-            ch.close();
+            if (ch.isOpen()) ch.close(); // a timeout or a fault; after an answer the event loop closed it already
         }
     }
 
-    /** Reads a /checkv2 answer. */
+    /**
+     * Reads a /checkv2 answer with Jackson's streaming parser (no tree: the answer's symbols and
+     * descriptions are read once and only what the check uses is kept).
+     */
     public static SpamResult parse(byte[] body) throws SpamProtocolException {
-        JsonNode root;
-        try {
-            root = JSON.readTree(body);
+        try (JsonParser p = JSON.getFactory().createParser(body)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) throw new SpamProtocolException("rspamd's answer is not a JSON object: " + excerpt(body));
+            String error = null;
+            String actionText = null;
+            Double score = null;
+            double required = 0;
+            String subject = null;
+            List<SpamResult.Symbol> symbols = new ArrayList<>();
+            List<SpamResult.Header> add = new ArrayList<>();
+            List<String> remove = new ArrayList<>();
+            String field;
+            while ((field = p.nextFieldName()) != null) {
+                JsonToken t = p.nextToken();
+                switch (field) {
+                    case "error" -> error = t == JsonToken.VALUE_NULL ? null : text(p, t);
+                    case "action" -> actionText = t == JsonToken.VALUE_NULL ? null : text(p, t);
+                    case "score" -> {
+                        if (t.isNumeric()) score = p.getDoubleValue();
+                        else p.skipChildren();
+                    }
+                    case "required_score" -> {
+                        if (t.isNumeric()) required = p.getDoubleValue();
+                        else p.skipChildren();
+                    }
+                    case "subject" -> subject = t == JsonToken.VALUE_NULL ? null : text(p, t);
+                    case "symbols" -> symbols(p, t, symbols);
+                    case "milter" -> milter(p, t, add, remove);
+                    default -> p.skipChildren();
+                }
+            }
+            if (error != null) throw new SpamProtocolException("rspamd: " + error);
+            SpamAction action = SpamAction.parse(actionText);
+            if (action == null) throw new SpamProtocolException("rspamd's answer has no known action: " + excerpt(body));
+            if (score == null) throw new SpamProtocolException("rspamd's answer has no score: " + excerpt(body));
+            return new SpamResult(action, score, required, symbols, subject, add, remove);
+        } catch (SpamProtocolException e) {
+            throw e;
         } catch (IOException e) {
             throw new SpamProtocolException("rspamd's answer is not JSON: " + excerpt(body));
         }
-        if (root == null || !root.isObject()) throw new SpamProtocolException("rspamd's answer is not a JSON object: " + excerpt(body));
-        if (root.hasNonNull("error")) throw new SpamProtocolException("rspamd: " + root.get("error").asText());
-        SpamAction action = SpamAction.parse(root.path("action").asText(null));
-        if (action == null) throw new SpamProtocolException("rspamd's answer has no known action: " + excerpt(body));
-        JsonNode score = root.get("score");
-        JsonNode required = root.get("required_score");
-        if (score == null || !score.isNumber()) throw new SpamProtocolException("rspamd's answer has no score: " + excerpt(body));
-        List<SpamResult.Symbol> symbols = new ArrayList<>();
-        JsonNode syms = root.path("symbols");
-        Iterator<Map.Entry<String, JsonNode>> it = syms.isObject() ? syms.fields() : java.util.Collections.emptyIterator();
-        while (it.hasNext()) {
-            Map.Entry<String, JsonNode> s = it.next();
-            List<String> opts = new ArrayList<>();
-            for (JsonNode o : s.getValue().path("options")) opts.add(o.asText());
-            symbols.add(new SpamResult.Symbol(s.getKey(), s.getValue().path("score").asDouble(0), opts));
-        }
-        List<SpamResult.Header> add = new ArrayList<>();
-        List<String> remove = new ArrayList<>();
-        JsonNode milter = root.path("milter");
-        Iterator<Map.Entry<String, JsonNode>> ah = milter.path("add_headers").isObject() ? milter.path("add_headers").fields()
-                : java.util.Collections.emptyIterator();
-        while (ah.hasNext()) {
-            Map.Entry<String, JsonNode> h = ah.next();
-            JsonNode v = h.getValue();
-            if (v.isArray()) for (JsonNode one : v) add.add(new SpamResult.Header(h.getKey(), headerValue(one)));
-            else add.add(new SpamResult.Header(h.getKey(), headerValue(v)));
-        }
-        Iterator<String> rh = milter.path("remove_headers").isObject() ? milter.path("remove_headers").fieldNames()
-                : java.util.Collections.emptyIterator();
-        rh.forEachRemaining(remove::add);
-        String subject = root.hasNonNull("subject") ? root.get("subject").asText() : null;
-        return new SpamResult(action, score.asDouble(), required != null && required.isNumber() ? required.asDouble() : 0,
-                symbols, subject, add, remove);
     }
 
-    private static String headerValue(JsonNode v) {
-        return v.isObject() ? v.path("value").asText("") : v.asText("");
+    /** "symbols": {"NAME": {"score": 2.5, "options": ["..."]}, ...}. */
+    private static void symbols(JsonParser p, JsonToken t, List<SpamResult.Symbol> out) throws IOException {
+        if (t != JsonToken.START_OBJECT) {
+            p.skipChildren();
+            return;
+        }
+        String name;
+        while ((name = p.nextFieldName()) != null) {
+            JsonToken v = p.nextToken();
+            double score = 0;
+            List<String> opts = new ArrayList<>();
+            if (v == JsonToken.START_OBJECT) {
+                String f;
+                while ((f = p.nextFieldName()) != null) {
+                    JsonToken x = p.nextToken();
+                    if (f.equals("score")) {
+                        score = x.isNumeric() ? p.getDoubleValue() : x == JsonToken.VALUE_STRING ? p.getValueAsDouble(0) : 0;
+                    } else if (f.equals("options") && x == JsonToken.START_ARRAY) {
+                        JsonToken o;
+                        while ((o = p.nextToken()) != JsonToken.END_ARRAY) opts.add(text(p, o));
+                    } else {
+                        p.skipChildren();
+                    }
+                }
+            } else {
+                p.skipChildren();
+            }
+            out.add(new SpamResult.Symbol(name, score, opts));
+        }
+    }
+
+    /** "milter": {"add_headers": {"X": {"value": "v"} | "v" | [...]}, "remove_headers": {"X": 1}}. */
+    private static void milter(JsonParser p, JsonToken t, List<SpamResult.Header> add, List<String> remove) throws IOException {
+        if (t != JsonToken.START_OBJECT) {
+            p.skipChildren();
+            return;
+        }
+        String f;
+        while ((f = p.nextFieldName()) != null) {
+            JsonToken x = p.nextToken();
+            if (f.equals("add_headers") && x == JsonToken.START_OBJECT) {
+                String name;
+                while ((name = p.nextFieldName()) != null) {
+                    JsonToken v = p.nextToken();
+                    if (v == JsonToken.START_ARRAY) {
+                        JsonToken one;
+                        while ((one = p.nextToken()) != JsonToken.END_ARRAY) add.add(new SpamResult.Header(name, headerValue(p, one)));
+                    } else {
+                        add.add(new SpamResult.Header(name, headerValue(p, v)));
+                    }
+                }
+            } else if (f.equals("remove_headers") && x == JsonToken.START_OBJECT) {
+                String name;
+                while ((name = p.nextFieldName()) != null) {
+                    p.nextToken();
+                    p.skipChildren();
+                    remove.add(name);
+                }
+            } else {
+                p.skipChildren();
+            }
+        }
+    }
+
+    /** A header's value: {"value": "v", "order": 0} or the value itself; "" for anything else. */
+    private static String headerValue(JsonParser p, JsonToken t) throws IOException {
+        if (t != JsonToken.START_OBJECT) return t == JsonToken.VALUE_NULL ? "" : text(p, t);
+        String value = "";
+        String f;
+        while ((f = p.nextFieldName()) != null) {
+            JsonToken x = p.nextToken();
+            if (f.equals("value") && x != JsonToken.VALUE_NULL) value = text(p, x);
+            else p.skipChildren();
+        }
+        return value;
+    }
+
+    /** A scalar's text; a container is skipped and reads as "" (as Jackson's asText() of a tree does). */
+    private static String text(JsonParser p, JsonToken t) throws IOException {
+        if (t.isScalarValue()) return p.getText();
+        p.skipChildren();
+        return "";
     }
 
     static String excerpt(byte[] body) {

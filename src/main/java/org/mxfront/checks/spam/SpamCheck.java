@@ -269,7 +269,11 @@ public final class SpamCheck implements MessageCheck {
             sb.append(";\r\n\t").append(s.name()).append('(').append(SpamResult.twoDecimals(s.score())).append(")[");
             String opts = String.join(",", s.options());
             if (opts.length() > 200) opts = opts.substring(0, 200);
-            sb.append(opts.replaceAll("[\\x00-\\x1f\\x7f]", "?")).append(']');
+            for (int i = 0; i < opts.length(); i++) {
+                char c = opts.charAt(i);
+                sb.append(c < 0x20 || c == 0x7f ? '?' : c);
+            }
+            sb.append(']');
         }
         return sb.toString();
     }

@@ -290,6 +290,73 @@ class SpamCheckTest {
         }
     }
 
+    @Test
+    void rspamdsAnswerReadByTheStreamingParserAsByATree() throws Exception {
+        // fields the check does not use (with containers inside) are skipped; an option that is not a
+        // string is its text; a header without a value is empty; required_score missing is 0
+        SpamResult r = RspamdClient.parse("""
+                {"thresholds":{"reject":15,"x":[1,{"a":[2]}]},"symbols":{"A":{"score":"1.5","options":[1,null,"o",{"x":1}],\
+                "description":"d"},"B":[],"C":{"name":"C","score":-2}},"action":"add header","score":6,"urls":[["u"]],\
+                "milter":{"add_headers":{"X-A":{"order":1},"X-B":null},"remove_headers":{"X-R":{"k":[1]}},"other":{}},\
+                "subject":"[SPAM] hi"}""".getBytes(StandardCharsets.UTF_8));
+        assertEquals(SpamAction.ADD_HEADER, r.action());
+        assertEquals(6.0, r.score());
+        assertEquals(0.0, r.required());
+        assertEquals(List.of(new SpamResult.Symbol("A", 1.5, List.of("1", "null", "o", "")), new SpamResult.Symbol("B", 0, List.of()),
+                new SpamResult.Symbol("C", -2, List.of())), r.symbols());
+        assertEquals(List.of(new SpamResult.Header("X-A", ""), new SpamResult.Header("X-B", "")), r.addHeaders());
+        assertEquals(List.of("X-R"), r.removeHeaders());
+        assertEquals("[SPAM] hi", r.subject());
+        for (String bad : List.of("{\"action\":\"reject\",\"score\":5", "{\"action\":{\"a\":1},\"score\":5}",
+                "{\"action\":\"reject\",\"score\":[5]}", "{\"action\":\"reject\",\"score\":\"5\"}", "", "{\"error\":{}}")) {
+            assertThrows(SpamProtocolException.class, () -> RspamdClient.parse(bad.getBytes(StandardCharsets.UTF_8)), bad);
+        }
+    }
+
+    @Test
+    void rspamdClientSendsSmallMessagesInOneWriteAndLargeOnesInChunksByteForByte() throws Exception {
+        byte[] large = new byte[300 * 1024 + 17];
+        for (int i = 0; i < large.length; i++) large[i] = (byte) ('a' + i % 26);
+        for (byte[] message : List.of(MESSAGE, large)) {
+            AtomicReference<byte[]> received = new AtomicReference<>();
+            AtomicReference<String> head = new AtomicReference<>();
+            try (ServerSocket server = new ServerSocket(0, 5, InetAddress.getLoopbackAddress())) {
+                Thread t = Thread.ofVirtual().start(() -> {
+                    try (Socket s = server.accept()) {
+                        InputStream in = new java.io.BufferedInputStream(s.getInputStream());
+                        StringBuilder h = new StringBuilder();
+                        while (!h.toString().endsWith("\r\n\r\n")) h.append((char) in.read());
+                        head.set(h.toString());
+                        int length = Integer.parseInt(h.toString().replaceAll("(?is).*content-length: *(\\d+).*", "$1"));
+                        received.set(in.readNBytes(length));
+                        String json = "{\"action\":\"no action\",\"score\":1.25,\"required_score\":15}";
+                        s.getOutputStream().write(("HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: " + json.length() + "\r\n\r\n"
+                                + json).getBytes(StandardCharsets.US_ASCII));
+                        s.getOutputStream().flush();
+                    } catch (IOException | RuntimeException e) {
+                        // the client's side tells
+                    }
+                });
+                RspamdClient c = new RspamdClient(java.net.URI.create("http://127.0.0.1:" + server.getLocalPort()), null, null,
+                        Duration.ofSeconds(2), Duration.ofSeconds(5));
+                try {
+                    SpamResult r = c.check(new SpamEnvelope("192.0.2.7", "helo.example", null, "a@example.net",
+                            List.of("bob@example.com", "carol@example.com"), "Q1", null, null),
+                            new java.io.ByteArrayInputStream(message), message.length);
+                    assertEquals(SpamAction.NO_ACTION, r.action());
+                    assertEquals(1.25, r.score());
+                } finally {
+                    c.close();
+                    t.join();
+                }
+            }
+            assertTrue(java.util.Arrays.equals(message, received.get()), "the body arrives as sent, " + message.length + " bytes");
+            assertTrue(head.get().startsWith("POST /checkv2 HTTP/1.1\r\n"), head.get());
+            assertTrue(head.get().contains("\r\nRcpt: bob@example.com\r\nRcpt: carol@example.com\r\n"), head.get());
+            assertTrue(head.get().toLowerCase(java.util.Locale.ROOT).contains("content-length: " + message.length + "\r\n"), head.get());
+        }
+    }
+
     final AtomicReference<String> lastRequest = new AtomicReference<>("");
 
     SpamResult spamd(String reply) throws Exception {

@@ -26,6 +26,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 
 /** {@code main(rspamdPort, mxfrontPort, rspamdPid, mxfrontPid, messages, concurrency)}: prints a Markdown report. */
 public final class SpamBench {
@@ -85,6 +86,26 @@ public final class SpamBench {
         report("Warm (" + n + " messages per phase after " + warmRounds + " rounds of warm-up, " + spamPath
                 + " of them through the spam check; load average " + oneDecimal(load1) + " before, " + oneDecimal(os.getSystemLoadAverage())
                 + " after)", warm);
+        System.out.println("### Side by side");
+        System.out.println();
+        System.out.println("| measurement | state | messages/s | p50 | p99 | rspamd CPU per message | mxfront CPU per message |");
+        System.out.println("|---|---|---|---|---|---|---|");
+        for (int i = 0; i < 7; i++) {
+            for (Phase[] pass : List.of(warm, cold)) {
+                Phase x = pass[i];
+                String state = pass == warm ? "warm" : "just restarted";
+                if (x.messages == 0) {
+                    System.out.printf(Locale.ROOT, "| %s | %s | - | - | - | %.2f ms/s | %.2f ms/s |%n", x.name, state,
+                            x.rspamdCpuMs / x.seconds, x.mxCpuMs / x.seconds);
+                } else {
+                    System.out.printf(Locale.ROOT, "| %s | %s | %.0f | %.2f ms | %.2f ms | %s | %s |%n", x.name, state, x.perSecond(),
+                            x.percentileMs(50), x.percentileMs(99),
+                            x.rspamdCpuMs < 0 ? "-" : String.format(Locale.ROOT, "%.3f ms", x.rspamdCpuMs / x.messages),
+                            x.mxCpuMs < 0 ? "-" : String.format(Locale.ROOT, "%.3f ms", x.mxCpuMs / x.messages));
+                }
+            }
+        }
+        System.out.println();
         System.out.println("(" + refused.get() + " messages were refused at the final dot by rspamd's verdict, warm-up included)");
     }
 
@@ -98,10 +119,26 @@ public final class SpamBench {
         Phase idle = idle(rspamdPid, mxPid, idleSeconds);
         Phase a = rspamdAlone(rspamdPort, messages, n, c, rspamdPid, mxPid);
         Phase b = throughMxfront(mxPort, "example.net", messages, n, c, rspamdPid, mxPid);
+        double loop0 = threadCpuMs(mxPid, "mxfront-rspamd");
         Phase cc = throughMxfront(mxPort, "example.com", messages, n, c, rspamdPid, mxPid);
+        clientLoopMs = threadCpuMs(mxPid, "mxfront-rspamd") - loop0;
         Phase d = throughMxfront(mxPort, "example.org", messages, n, c, rspamdPid, mxPid);
         Phase paced = throughMxfront(mxPort, "example.net", messages, n, c, rspamdPid, mxPid, cc.perSecond());
-        return new Phase[] {a, b, cc, d, paced, idle};
+        // B' again while rspamd classifies the same messages at the same rate, sent to it directly: the
+        // machine as busy as in C (rspamd's CPU on the same cores slows mxfront's code down too)
+        Thread load = Thread.ofPlatform().start(() -> {
+            try {
+                rspamdAlone(rspamdPort, messages, n, c, rspamdPid, mxPid, cc.perSecond());
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        Phase busy = throughMxfront(mxPort, "example.net", messages, n, c, -1, mxPid, cc.perSecond());
+        load.join();
+        busy = new Phase("B'': as B', while rspamd classifies the same messages sent to it directly at that rate", busy.messages(),
+                busy.seconds(), busy.latencyNanos(), -1, busy.mxCpuMs());
+        return new Phase[] {a, b, cc, d, paced, busy, idle,
+                new Phase("the rspamd client's event loop in C", cc.messages, cc.seconds, new long[0], -1, clientLoopMs)};
     }
 
     /** Nothing sent for a while: the CPU both processes spend per second of time, not per message. */
@@ -111,21 +148,21 @@ public final class SpamBench {
         long t0 = System.nanoTime();
         Thread.sleep(seconds * 1000L);
         double secs = (System.nanoTime() - t0) / 1e9;
-        return new Phase("idle", 0, secs, new long[0], cpuMs(rspamdPid) - r0, cpuMs(mxPid) - m0);
+        return new Phase("idle, " + seconds + " s (per second, not per message)", 0, secs, new long[0], cpuMs(rspamdPid) - r0, cpuMs(mxPid) - m0);
     }
 
     static void report(String title, Phase[] p) {
-        Phase a = p[0], b = p[1], cc = p[2], d = p[3], paced = p[4], idle = p[5];
+        Phase a = p[0], b = p[1], cc = p[2], d = p[3], paced = p[4], busy = p[5], idle = p[6];
         System.out.println("### " + title);
         System.out.println();
         System.out.println("| measurement | messages/s | p50 | p99 | rspamd CPU per message | mxfront CPU per message |");
         System.out.println("|---|---|---|---|---|---|");
-        for (Phase x : List.of(a, b, cc, d, paced)) {
+        for (Phase x : List.of(a, b, cc, d, paced, busy)) {
             System.out.printf(Locale.ROOT, "| %s | %.0f | %.2f ms | %.2f ms | %s | %s |%n", x.name, x.perSecond(), x.percentileMs(50),
                     x.percentileMs(99), x.rspamdCpuMs < 0 ? "-" : String.format(Locale.ROOT, "%.3f ms", x.rspamdCpuMs / x.messages),
                     x.mxCpuMs < 0 ? "-" : String.format(Locale.ROOT, "%.3f ms", x.mxCpuMs / x.messages));
         }
-        System.out.printf(Locale.ROOT, "| idle, %.0f s (per second, not per message) | - | - | - | %.2f ms/s | %.2f ms/s |%n", idle.seconds,
+        System.out.printf(Locale.ROOT, "| %s | - | - | - | %.2f ms/s | %.2f ms/s |%n", idle.name,
                 idle.rspamdCpuMs / idle.seconds, idle.mxCpuMs / idle.seconds);
         System.out.println();
         double rsPer = cc.rspamdCpuMs / cc.messages;
@@ -139,8 +176,13 @@ public final class SpamBench {
                 mxPer, 100 * mxPer / rsPer, rsPer);
         System.out.printf(Locale.ROOT, "- **the spam check's share (C minus B', the baseline at C's rate): %.3f ms = %.1f%% of rspamd's %.3f ms;"
                 + " goal under 10%%: %s**%n", share, 100 * share / rsPer, rsPer, 100 * share / rsPer < 10 ? "met" : "not met");
+        System.out.printf(Locale.ROOT, "- of which the rspamd client's own event loop thread (connect, write, read, close): %.3f ms = %.1f%% of rspamd's%n",
+                p[7].mxCpuMs / cc.messages, 100 * p[7].mxCpuMs / cc.messages / rsPer);
         System.out.printf(Locale.ROOT, "- the same against B at full speed (C minus B, as in earlier runs): %.3f ms = %.1f%%%n",
                 (cc.mxCpuMs - b.mxCpuMs) / cc.messages, 100 * (cc.mxCpuMs - b.mxCpuMs) / cc.messages / rsPer);
+        double busyShare = (cc.mxCpuMs - busy.mxCpuMs) / cc.messages;
+        System.out.printf(Locale.ROOT, "- against B'' (the same rate with rspamd as busy as in C): %.3f ms = %.1f%% of rspamd's%n",
+                busyShare, 100 * busyShare / rsPer);
         double dPer = d.rspamdCpuMs / d.messages;
         System.out.printf(Locale.ROOT, "- without headers (D minus B'): %.3f ms = %.1f%% of rspamd's %.3f ms%n",
                 (d.mxCpuMs - paced.mxCpuMs) / d.messages, 100 * (d.mxCpuMs - paced.mxCpuMs) / d.messages / dPer, dPer);
@@ -173,6 +215,29 @@ public final class SpamBench {
         return out;
     }
 
+    /** CPU of the rspamd client's event loop thread in the last C phase (the report reads it). */
+    static double clientLoopMs;
+
+    /** CPU time (user + system) of a process's threads whose name starts so, in ms; -1 when /proc cannot say. */
+    static double threadCpuMs(long pid, String prefix) {
+        double total = 0;
+        try (var tasks = Files.list(Path.of("/proc/" + pid + "/task"))) {
+            for (Path t : tasks.toList()) {
+                try {
+                    if (!Files.readString(t.resolve("comm")).startsWith(prefix.substring(0, Math.min(15, prefix.length())))) continue;
+                    String stat = Files.readString(t.resolve("stat"));
+                    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                    total += (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 10.0;
+                } catch (IOException | RuntimeException gone) {
+                    // a thread that ended meanwhile
+                }
+            }
+        } catch (IOException e) {
+            return -1;
+        }
+        return total;
+    }
+
     /** CPU time (user + system) of a process and its descendants, in ms; -1 when /proc cannot say. */
     static double cpuMs(long pid) {
         double total = 0;
@@ -192,6 +257,11 @@ public final class SpamBench {
     }
 
     static Phase rspamdAlone(int port, List<byte[]> messages, int n, int c, long rspamdPid, long mxPid) throws Exception {
+        return rspamdAlone(port, messages, n, c, rspamdPid, mxPid, 0);
+    }
+
+    /** The messages to rspamd directly, c at a time; with {@code rate} > 0 paced as in throughMxfront. */
+    static Phase rspamdAlone(int port, List<byte[]> messages, int n, int c, long rspamdPid, long mxPid, double rate) throws Exception {
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
         URI uri = URI.create("http://127.0.0.1:" + port + "/checkv2");
         long[] lat = new long[n];
@@ -203,6 +273,10 @@ public final class SpamBench {
             threads.add(Thread.ofVirtual().start(() -> {
                 int i;
                 while ((i = next.getAndIncrement()) < n) {
+                    if (rate > 0) {
+                        long due = t0 + (long) (i * 1e9 / rate) - System.nanoTime();
+                        if (due > 0) LockSupport.parkNanos(due);
+                    }
                     HttpRequest req = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30))
                             .header("IP", CLIENT).header("Helo", "client.sender.example").header("From", "alice@sender.example")
                             .header("Rcpt", "bob@example.com").header("Queue-Id", "BENCH" + i)

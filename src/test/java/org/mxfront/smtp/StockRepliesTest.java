@@ -37,8 +37,8 @@ class StockRepliesTest {
         assertEquals("501 5.5.2 Error: bare CR or LF in a command line; lines must end with CRLF\r\n",
                 send(f, "501 Syntax error at character position 4. CR and LF may only occur together as CRLF"));
         assertEquals("501 5.5.2 Error: invalid UTF-8 in a command line\r\n",
-                send(f, "501 Syntax error: invalid character encoding"));
-        assertEquals("501 5.5.2 Error: command line too long\r\n", send(f, "501 Syntax error: line too long"));
+                send(f, "501 Syntax error: invalid character encoding."));
+        assertEquals("501 5.5.2 Error: command line too long\r\n", send(f, "501 Input line length is too long!"));
         assertEquals("421 4.4.2 Error: timeout exceeded\r\n", send(f, "421 Timeout waiting for data from client."));
         assertEquals(5, smtp.conversation.errors(), "each 5xx stock reply counts as an error; the 421 timeout does not");
     }

@@ -22,14 +22,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.flywaydb.core.Flyway;
+import org.mxfront.util.Lazy;
 
 /** A connection pool and the store's queries. Thread-safe. */
 public final class PolicyStore implements AutoCloseable {
-    private final HikariConfig poolConfig;
     private final String description;
     /** Created at the first query: building a configuration (check-config) opens no connection. */
-    private HikariDataSource pool;
-    private boolean closed;
+    /** Opened at the first query. */
+    private final Lazy<HikariDataSource, SQLException> pool;
 
     /** A change read from the store since some version. */
     public record Delta(long version, List<StoredDomain> domains, List<String> removedDomains, List<ListEntry> entries,
@@ -76,7 +76,7 @@ public final class PolicyStore implements AutoCloseable {
             c.addDataSourceProperty("socketTimeout", Math.max(5, s * 5));
             c.addDataSourceProperty("loginTimeout", s);
         }
-        this.poolConfig = c;
+        this.pool = new Lazy<>(() -> new HikariDataSource(c), () -> new SQLException("the policy store is closed"));
         this.description = jdbcUrl.replaceAll("password=[^&;]*", "password=***");
     }
 
@@ -91,10 +91,8 @@ public final class PolicyStore implements AutoCloseable {
 
     public String description() { return description; }
 
-    private synchronized HikariDataSource ds() throws SQLException {
-        if (closed) throw new SQLException("the policy store is closed");
-        if (pool == null) pool = new HikariDataSource(poolConfig);
-        return pool;
+    private HikariDataSource ds() throws SQLException {
+        return pool.get();
     }
 
     /**
@@ -549,9 +547,8 @@ public final class PolicyStore implements AutoCloseable {
     }
 
     @Override
-    public synchronized void close() {
-        closed = true;
-        if (pool != null) pool.close();
+    public void close() {
+        pool.close();
     }
 
     @Override

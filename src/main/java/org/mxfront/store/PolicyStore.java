@@ -28,7 +28,6 @@ import org.mxfront.util.Lazy;
 public final class PolicyStore implements AutoCloseable {
     private final String description;
     /** Created at the first query: building a configuration (check-config) opens no connection. */
-    /** Opened at the first query. */
     private final Lazy<HikariDataSource, SQLException> pool;
 
     /** A change read from the store since some version. */
@@ -380,12 +379,9 @@ public final class PolicyStore implements AutoCloseable {
      * must have been validated (EntryValues). Returns how many were stored.
      */
     public int addEntries(String actor, List<ListEntry> entries) throws SQLException {
-        return change((c, v) -> {
-            OffsetDateTime now = now();
-            try (PreparedStatement p = c.prepareStatement("INSERT INTO list_entry (scope, scope_key, action, kind, entry_value, "
-                    + "expires_at, comment, created_by, created_at, version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-                int n = 0;
-                for (ListEntry e : entries) {
+        return bulk(actor, "INSERT INTO list_entry (scope, scope_key, action, kind, entry_value, expires_at, comment, "
+                + "created_by, created_at, version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", entries, "entry.bulk-create", "entries",
+                (p, e) -> {
                     p.setString(1, e.scope().key());
                     p.setString(2, e.scopeKey());
                     p.setString(3, e.action().key());
@@ -394,38 +390,47 @@ public final class PolicyStore implements AutoCloseable {
                     if (e.expiresAt() == null) p.setNull(6, Types.TIMESTAMP_WITH_TIMEZONE);
                     else p.setObject(6, OffsetDateTime.ofInstant(e.expiresAt(), ZoneOffset.UTC));
                     p.setString(7, e.comment());
-                    p.setString(8, actor);
-                    p.setObject(9, now);
-                    p.setLong(10, v);
-                    p.addBatch();
-                    if (++n % 5000 == 0) p.executeBatch();
-                }
-                p.executeBatch();
-            }
-            audit(c, actor, "entry.bulk-create", entries.size() + " entries", null, null);
-            return entries.size();
-        });
+                    return 8;
+                });
     }
 
     /** Adds many domains (without settings) in one change: imports and benchmarks. */
     public int addDomains(String actor, List<String> names) throws SQLException {
+        return bulk(actor, "INSERT INTO policy_domain (name, settings, created_by, created_at, version) VALUES (?, '{}', ?, ?, ?)",
+                names, "domain.bulk-create", "domains", (p, d) -> {
+                    p.setString(1, d);
+                    return 2;
+                });
+    }
+
+    /** Sets a row's own columns; returns the index of the first of the three every bulk row ends with. */
+    @FunctionalInterface
+    private interface Row<T> {
+        int bind(PreparedStatement p, T item) throws SQLException;
+    }
+
+    /**
+     * Inserts one row per item in one change (sent in batches of 5000), each row ending with
+     * (created_by, created_at, version), and one audit record for them all. Returns how many.
+     */
+    private <T> int bulk(String actor, String sql, List<T> items, String action, String noun, Row<T> row)
+            throws SQLException {
         return change((c, v) -> {
             OffsetDateTime now = now();
-            try (PreparedStatement p = c.prepareStatement(
-                    "INSERT INTO policy_domain (name, settings, created_by, created_at, version) VALUES (?, '{}', ?, ?, ?)")) {
+            try (PreparedStatement p = c.prepareStatement(sql)) {
                 int n = 0;
-                for (String d : names) {
-                    p.setString(1, d);
-                    p.setString(2, actor);
-                    p.setObject(3, now);
-                    p.setLong(4, v);
+                for (T item : items) {
+                    int i = row.bind(p, item);
+                    p.setString(i, actor);
+                    p.setObject(i + 1, now);
+                    p.setLong(i + 2, v);
                     p.addBatch();
                     if (++n % 5000 == 0) p.executeBatch();
                 }
                 p.executeBatch();
             }
-            audit(c, actor, "domain.bulk-create", names.size() + " domains", null, null);
-            return names.size();
+            audit(c, actor, action, items.size() + " " + noun, null, null);
+            return items.size();
         });
     }
 

@@ -30,6 +30,7 @@ import org.mxfront.greylist.GreylistStore.Kind;
 import org.mxfront.greylist.GreylistStore;
 import org.mxfront.greylist.GreylistStoreException;
 import org.mxfront.greylist.ManagedGreylistStore;
+import org.mxfront.lists.ListFile;
 import org.mxfront.mail.ClientInfo;
 import org.mxfront.mail.Mailbox;
 import org.mxfront.mail.MeterNames;
@@ -280,18 +281,13 @@ public final class GreylistCheck implements Check {
             }
         }
         List<String> cidrs = new ArrayList<>();
-        for (int i = 0; i < lines.size(); i++) {
-            String l = lines.get(i);
-            int hash = l.indexOf('#');
-            if (hash >= 0) l = l.substring(0, hash);
-            l = l.trim();
-            if (l.isEmpty()) continue;
+        for (ListFile.Entry l : ListFile.entries(lines)) {
             try {
-                Networks.parse(List.of(l));
+                Networks.parse(List.of(l.text()));
             } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("allow-clients-file " + spec + " line " + (i + 1) + ": " + e.getMessage());
+                throw new IllegalArgumentException("allow-clients-file " + spec + " line " + l.line() + ": " + e.getMessage());
             }
-            cidrs.add(l);
+            cidrs.add(l.text());
         }
         return Networks.parse(cidrs);
     }

@@ -347,17 +347,8 @@ public final class PolicyStore implements AutoCloseable {
         return change((c, v) -> {
             Instant now = Instant.now();
             long id;
-            try (PreparedStatement p = c.prepareStatement("INSERT INTO list_entry (scope, scope_key, action, kind, entry_value, "
-                    + "expires_at, comment, created_by, created_at, version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    new String[] {"id"})) {
-                p.setString(1, e.scope().key());
-                p.setString(2, e.scopeKey());
-                p.setString(3, e.action().key());
-                p.setString(4, e.kind().key());
-                p.setString(5, e.value());
-                if (e.expiresAt() == null) p.setNull(6, Types.TIMESTAMP_WITH_TIMEZONE);
-                else p.setObject(6, OffsetDateTime.ofInstant(e.expiresAt(), ZoneOffset.UTC));
-                p.setString(7, e.comment());
+            try (PreparedStatement p = c.prepareStatement(INSERT_ENTRY, new String[] {"id"})) {
+                bindEntry(p, e);
                 p.setString(8, actor);
                 p.setObject(9, OffsetDateTime.ofInstant(now, ZoneOffset.UTC));
                 p.setLong(10, v);
@@ -379,19 +370,23 @@ public final class PolicyStore implements AutoCloseable {
      * must have been validated (EntryValues). Returns how many were stored.
      */
     public int addEntries(String actor, List<ListEntry> entries) throws SQLException {
-        return bulk(actor, "INSERT INTO list_entry (scope, scope_key, action, kind, entry_value, expires_at, comment, "
-                + "created_by, created_at, version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", entries, "entry.bulk-create", "entries",
-                (p, e) -> {
-                    p.setString(1, e.scope().key());
-                    p.setString(2, e.scopeKey());
-                    p.setString(3, e.action().key());
-                    p.setString(4, e.kind().key());
-                    p.setString(5, e.value());
-                    if (e.expiresAt() == null) p.setNull(6, Types.TIMESTAMP_WITH_TIMEZONE);
-                    else p.setObject(6, OffsetDateTime.ofInstant(e.expiresAt(), ZoneOffset.UTC));
-                    p.setString(7, e.comment());
-                    return 8;
-                });
+        return bulk(actor, INSERT_ENTRY, entries, "entry.bulk-create", "entries", PolicyStore::bindEntry);
+    }
+
+    private static final String INSERT_ENTRY = "INSERT INTO list_entry (scope, scope_key, action, kind, entry_value, "
+            + "expires_at, comment, created_by, created_at, version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+
+    /** Sets an entry's own seven columns of {@link #INSERT_ENTRY}; returns 8, the index of created_by. */
+    private static int bindEntry(PreparedStatement p, ListEntry e) throws SQLException {
+        p.setString(1, e.scope().key());
+        p.setString(2, e.scopeKey());
+        p.setString(3, e.action().key());
+        p.setString(4, e.kind().key());
+        p.setString(5, e.value());
+        if (e.expiresAt() == null) p.setNull(6, Types.TIMESTAMP_WITH_TIMEZONE);
+        else p.setObject(6, OffsetDateTime.ofInstant(e.expiresAt(), ZoneOffset.UTC));
+        p.setString(7, e.comment());
+        return 8;
     }
 
     /** Adds many domains (without settings) in one change: imports and benchmarks. */

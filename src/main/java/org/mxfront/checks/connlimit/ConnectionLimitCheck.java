@@ -14,7 +14,6 @@ import org.mxfront.policy.Verdict;
 
 /** Per-address concurrent connection limit, at CONNECT. */
 public final class ConnectionLimitCheck extends MemoryCheck<ConnectionLimitConfig> {
-
     public ConnectionLimitCheck(ConnectionLimitConfig config, CheckContext ctx) {
         super(config, ctx, Stage.CONNECT);
     }

@@ -20,7 +20,6 @@ import org.mxfront.policy.Verdict;
 
 /** Refuses clients that talk before the greeting, at CONNECT. */
 public final class EarlyTalkerCheck extends MemoryCheck<EarlyTalkerConfig> {
-
     public EarlyTalkerCheck(EarlyTalkerConfig config, CheckContext ctx) {
         super(config, ctx, Stage.CONNECT);
     }

@@ -16,7 +16,6 @@ import org.mxfront.policy.Verdict;
 
 /** Header section limits, at HEADERS. */
 public final class HeaderCheck extends MemoryCheck<HeaderConfig> {
-
     public HeaderCheck(HeaderConfig config, CheckContext ctx) {
         super(config, ctx, Stage.HEADERS);
     }

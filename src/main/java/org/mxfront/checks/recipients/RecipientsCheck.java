@@ -42,7 +42,6 @@ import org.slf4j.LoggerFactory;
 public final class RecipientsCheck extends SourceCheck<RecipientsConfig> {
     private static final Logger LOG = LoggerFactory.getLogger(RecipientsCheck.class);
 
-
     public RecipientsCheck(RecipientsConfig config, CheckContext ctx) {
         this(config, ctx, open(config, ctx));
     }

@@ -16,7 +16,6 @@ import org.mxfront.policy.Verdict;
 
 /** Relay authorization, at RCPT. */
 public final class RelayCheck extends MemoryCheck<RelayConfig> {
-
     public RelayCheck(RelayConfig config, CheckContext ctx) {
         super(config, ctx, Stage.RCPT);
     }

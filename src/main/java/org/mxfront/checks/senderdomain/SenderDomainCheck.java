@@ -24,7 +24,6 @@ import org.xbill.DNS.Type;
 
 /** Sender domain resolvability, at MAIL. */
 public final class SenderDomainCheck extends DnsCheck<SenderDomainConfig> {
-
     public SenderDomainCheck(SenderDomainConfig config, CheckContext ctx) {
         super(config, ctx);
     }

@@ -30,7 +30,6 @@ import org.slf4j.LoggerFactory;
 public final class SenderVerifyCheck extends SourceCheck<SenderVerifyConfig> {
     private static final Logger LOG = LoggerFactory.getLogger(SenderVerifyCheck.class);
 
-
     public SenderVerifyCheck(SenderVerifyConfig config, CheckContext ctx) {
         this(config, ctx, open(config, ctx));
     }

@@ -51,6 +51,7 @@ import org.mxfront.codes.Code;
 import org.mxfront.codes.ReplyCatalogue;
 import org.mxfront.config.DaemonConfig;
 import org.mxfront.metrics.HttpListener;
+import org.mxfront.metrics.HttpService;
 import org.mxfront.policy.ConfiguredCheck;
 import org.mxfront.policy.DecisionEvent;
 import org.mxfront.policy.DecisionFeed;
@@ -59,7 +60,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** The console's HTTP server. */
-public final class ConsoleServer implements AutoCloseable {
+public final class ConsoleServer extends HttpService<ConsoleServer> {
     private static final Logger LOG = LoggerFactory.getLogger(ConsoleServer.class);
     private static final Logger AUDIT = LoggerFactory.getLogger("mxfront.audit");
     private static final int MAX_BODY = 10 * 1024 * 1024;
@@ -84,7 +85,6 @@ public final class ConsoleServer implements AutoCloseable {
     private final org.mxfront.store.PolicyStoreService store;
     private final Views views = new Views();
     private final ObjectMapper json = new ObjectMapper();
-    private final HttpListener listener;
 
     public ConsoleServer(DaemonConfig.Console settings, ConsoleBackend backend, DecisionFeed feed, Authenticator auth) {
         this(settings, backend, feed, auth, null);
@@ -93,6 +93,7 @@ public final class ConsoleServer implements AutoCloseable {
     /** @param journal the decision journal the trace searches, or null for the in-memory feed only */
     public ConsoleServer(DaemonConfig.Console settings, ConsoleBackend backend, DecisionFeed feed, Authenticator auth,
             Journal journal) {
+        super(settings.listen(), settings.tls(), MAX_BODY, "mxfront-console", ConsoleServer::securityHeaders);
         this.journal = journal;
         this.backend = backend;
         this.feed = feed;
@@ -101,23 +102,11 @@ public final class ConsoleServer implements AutoCloseable {
         this.limiter = new LoginLimiter(settings.loginLimit(), () -> System.currentTimeMillis() * 1000);
         this.secure = settings.tls() != null;
         this.store = settings.store();
-        this.listener = new HttpListener(settings.listen(), settings.tls(), MAX_BODY, "mxfront-console", this::handle,
-                ConsoleServer::securityHeaders);
-    }
-
-    public ConsoleServer start() throws InterruptedException {
-        listener.start();
-        return this;
-    }
-
-    /** The bound port. */
-    public int port() {
-        return listener.port();
     }
 
     @Override
     public void close() {
-        listener.close();
+        super.close();
         limiter.close();
     }
 
@@ -133,7 +122,8 @@ public final class ConsoleServer implements AutoCloseable {
 
     // ---- routing -------------------------------------------------------------------------------
 
-    private FullHttpResponse handle(HttpListener.Request r, Channel ch) throws Exception {
+    @Override
+    protected FullHttpResponse handle(HttpListener.Request r, Channel ch) throws Exception {
         String path = r.query().path();
         if (path.startsWith("/static/")) return resource("console/static/" + path.substring("/static/".length()));
         if (path.startsWith("/webjars/")) return webjar(path.substring("/webjars/".length()));

@@ -10,6 +10,7 @@ package org.mxfront.metrics;
 
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -23,7 +24,7 @@ import java.util.List;
 import java.util.Map;
 
 /** The metrics and admin HTTP server. */
-public final class AdminHttpServer implements AutoCloseable {
+public final class AdminHttpServer extends HttpService<AdminHttpServer> {
     /** What the daemon answers for the endpoints beyond /metrics and /healthz. */
     public interface Admin {
         /** Null when ready, else the reasons (one per line). */
@@ -68,30 +69,18 @@ public final class AdminHttpServer implements AutoCloseable {
 
     private final PrometheusMeterRegistry registry;
     private final Admin admin;
-    private final HttpListener listener;
 
     public AdminHttpServer(InetSocketAddress listen, PrometheusMeterRegistry registry, Admin admin) {
+        super(listen, null, MAX_BODY, "mxfront-http", null);
         this.registry = registry;
         this.admin = admin;
-        this.listener = new HttpListener(listen, null, MAX_BODY, "mxfront-http",
-                (r, ch) -> r.query().path().startsWith("/api/")
-                        ? api(r.query(), r.method(), r.headers().get(HttpHeaderNames.AUTHORIZATION), r.body())
-                        : route(r.query(), r.method(), r.body(), r.local()), null);
-    }
-
-    public AdminHttpServer start() throws InterruptedException {
-        listener.start();
-        return this;
-    }
-
-    /** The bound port. */
-    public int port() {
-        return listener.port();
     }
 
     @Override
-    public void close() {
-        listener.close();
+    protected FullHttpResponse handle(HttpListener.Request r, Channel ch) {
+        return r.query().path().startsWith("/api/")
+                ? api(r.query(), r.method(), r.headers().get(HttpHeaderNames.AUTHORIZATION), r.body())
+                : route(r.query(), r.method(), r.body(), r.local());
     }
 
     private FullHttpResponse route(QueryStringDecoder q, HttpMethod method, byte[] body, boolean local) {

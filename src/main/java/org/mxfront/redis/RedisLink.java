@@ -69,18 +69,14 @@ public final class RedisLink implements AutoCloseable {
         try {
             if (cluster) {
                 RedisClusterClient c = RedisClusterClient.create(resources, u);
-                c.setOptions(ClusterClientOptions.builder().autoReconnect(true).socketOptions(socket)
-                        .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-                        .timeoutOptions(TimeoutOptions.enabled(timeout)).build());
+                c.setOptions(options(ClusterClientOptions.builder(), socket, timeout).build());
                 this.client = c::shutdown;
                 StatefulRedisClusterConnection<String, String> conn = c.connect();
                 this.connection = conn;
                 this.current = conn.sync();
             } else {
                 RedisClient c = RedisClient.create(resources, u);
-                c.setOptions(ClientOptions.builder().autoReconnect(true).socketOptions(socket)
-                        .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-                        .timeoutOptions(TimeoutOptions.enabled(timeout)).build());
+                c.setOptions(options(ClientOptions.builder(), socket, timeout).build());
                 this.client = c::shutdown;
                 StatefulRedisConnection<String, String> conn = c.connect();
                 this.connection = conn;
@@ -93,6 +89,13 @@ public final class RedisLink implements AutoCloseable {
         }
         // Callers keep this object: through Sentinel every call goes to the connection of the moment.
         this.commands = u.getSentinels().isEmpty() || cluster ? current : commands(this);
+    }
+
+    /** What both kinds of client are given: reconnect on their own, refuse commands while disconnected, time every command out. */
+    private static <B extends ClientOptions.Builder> B options(B b, SocketOptions socket, Duration timeout) {
+        b.autoReconnect(true).socketOptions(socket).disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                .timeoutOptions(TimeoutOptions.enabled(timeout));
+        return b;
     }
 
     @SuppressWarnings("unchecked")

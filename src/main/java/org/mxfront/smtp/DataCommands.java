@@ -31,14 +31,7 @@ final class DataCommands {
             s.error(501, "5.5.4", "Syntax: DATA");
             return;
         }
-        if (s.message != null && s.message.chunked) {
-            s.error(503, "5.5.1", "Error: DATA after BDAT");
-            return;
-        }
-        if (s.sender == null) {
-            s.error(503, "5.5.1", "Error: need MAIL command");
-            return;
-        }
+        if (s.outOfSequence(SmtpVerbs.DATA)) return;
         if (s.acceptedRecipients == 0) {
             s.error(554, "5.5.1", "Error: no valid recipients");
             return;

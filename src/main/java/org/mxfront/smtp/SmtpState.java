@@ -153,6 +153,22 @@ final class SmtpState {
     }
 
     /**
+     * For RCPT and DATA, which need a transaction begun by MAIL and not one that BDAT has taken:
+     * refuses {@code verb} with 503 and returns true when it is out of sequence.
+     */
+    boolean outOfSequence(String verb) throws IOException {
+        if (message != null && message.chunked) {
+            error(503, "5.5.1", "Error: " + verb + " after BDAT");
+            return true;
+        }
+        if (sender == null) {
+            error(503, "5.5.1", "Error: need MAIL command");
+            return true;
+        }
+        return false;
+    }
+
+    /**
      * Sends an error reply, counted as Postfix counts them: past soft-error-limit it waits
      * error-delay first; when it reaches hard-error-limit, 421 4.7.0 XM-RJCT51 follows and the
      * connection ends. A delivered message forgives all errors before it.

@@ -346,13 +346,7 @@ public final class PolicyApi {
     }
 
     private static ObjectNode entryJson(ListEntry e) {
-        ObjectNode o = JSON.createObjectNode();
-        o.put("id", e.id());
-        o.put("scope", e.scope().key());
-        o.put("key", e.scopeKey());
-        o.put("action", e.action().key());
-        o.put("kind", e.kind().key());
-        o.put("value", e.value());
+        ObjectNode o = JSON.valueToTree(e.fields());
         o.put("expires_at", e.expiresAt() == null ? null : e.expiresAt().toString());
         o.put("comment", e.comment());
         o.put("created_by", e.createdBy());

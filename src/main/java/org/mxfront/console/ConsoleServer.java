@@ -599,13 +599,7 @@ public final class ConsoleServer extends HttpService<ConsoleServer> {
                     .sorted(java.util.Comparator.comparingLong(org.mxfront.store.ListEntry::id).reversed())
                     .limit(1000)
                     .forEach(e -> {
-                        Map<String, Object> row = new HashMap<>();
-                        row.put("id", e.id());
-                        row.put("scope", e.scope().key());
-                        row.put("key", e.scopeKey());
-                        row.put("action", e.action().key());
-                        row.put("kind", e.kind().key());
-                        row.put("value", e.value());
+                        Map<String, Object> row = new HashMap<>(e.fields());
                         row.put("expires", e.expiresAt() == null ? "never" : e.expiresAt().toString());
                         row.put("live", e.live(now));
                         row.put("comment", e.comment() == null ? "" : e.comment());

@@ -47,7 +47,7 @@ import org.junit.jupiter.api.Test;
  *   <li><b>vocabulary</b>: {@code mail}: the words every layer shares (an envelope address, the client, its
  *       TLS session, the meter names).</li>
  *   <li><b>base</b>: {@code codes} (the reply catalogue), {@code net} and {@code util} (small pieces with no mail
- *       in them that several helpers share: a lazily opened pool, a line-protocol socket).</li>
+ *       in them that several helpers share: a lazily opened pool, a periodic loop).</li>
  * </ol>
  * A new package must be given a layer here before it can be used.
  */

@@ -18,6 +18,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import org.mxfront.mail.MeterNames;
 import org.mxfront.redis.ManagedStore;
+import org.mxfront.util.Periodic;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -106,19 +107,12 @@ public final class ManagedGreylistStore extends ManagedStore<GreylistStore> impl
 
     private void startPurger() {
         if (purger != null) return;
-        purger = Thread.ofVirtual().name("greylist-purge").start(() -> {
-            while (!closed) {
-                try {
-                    Thread.sleep(purgeInterval);
-                } catch (InterruptedException e) {
-                    return;
-                }
-                try {
-                    int n = purge(clock.millis());
-                    if (n > 0) LOG.info("greylist store {}: {} expired entries removed", where, n);
-                } catch (GreylistStoreException e) {
-                    // counted and logged by call()
-                }
+        purger = Periodic.start(Thread.ofVirtual().name("greylist-purge"), purgeInterval, () -> closed, () -> {
+            try {
+                int n = purge(clock.millis());
+                if (n > 0) LOG.info("greylist store {}: {} expired entries removed", where, n);
+            } catch (GreylistStoreException e) {
+                // counted and logged by call()
             }
         });
     }

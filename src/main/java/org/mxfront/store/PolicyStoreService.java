@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
+import org.mxfront.util.Periodic;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -96,7 +97,7 @@ public final class PolicyStoreService implements AutoCloseable {
             }
         }
         writer = Thread.ofPlatform().daemon().name("policy-store-snapshot-writer").start(this::writeSnapshots);
-        poller = Thread.ofPlatform().daemon().name("policy-store-poller").start(this::poll);
+        poller = Periodic.start(Thread.ofPlatform().daemon().name("policy-store-poller"), pollInterval, () -> closed, this::poll);
     }
 
     private void writeSnapshots() {
@@ -122,17 +123,10 @@ public final class PolicyStoreService implements AutoCloseable {
     }
 
     private void poll() {
-        while (!closed) {
-            try {
-                Thread.sleep(pollInterval);
-            } catch (InterruptedException e) {
-                return;
-            }
-            try {
-                refresh();
-            } catch (Exception e) {
-                if (!closed) outage(e);
-            }
+        try {
+            refresh();
+        } catch (Exception e) {
+            if (!closed) outage(e);
         }
     }
 

@@ -97,6 +97,11 @@ final class PolicyCommands {
             return REFUSED;
         }
 
+        /** DELETE {@code path}; says "removed {@code what}" when it went. Returns the exit code. */
+        int remove(String path, Object what) throws Exception {
+            return run(() -> report(call("DELETE", path, null), d -> System.out.println("removed " + what)));
+        }
+
         int run(Callable<Integer> c) throws Exception {
             try {
                 return c.call();
@@ -316,8 +321,7 @@ final class PolicyCommands {
 
         @Override
         public Integer call() throws Exception {
-            return client.run(() -> client.report(client.call("DELETE", "/api/v1/domains/" + enc(name), null),
-                    d -> System.out.println("removed " + name)));
+            return client.remove("/api/v1/domains/" + enc(name), name);
         }
     }
 
@@ -402,8 +406,7 @@ final class PolicyCommands {
 
         @Override
         public Integer call() throws Exception {
-            return client.run(() -> client.report(client.call("DELETE", "/api/v1/entries/" + id, null),
-                    d -> System.out.println("removed " + id)));
+            return client.remove("/api/v1/entries/" + id, id);
         }
     }
 

@@ -417,9 +417,6 @@ public final class PolicyApi {
 
     // --- spam learning -----------------------------------------------------------------------------
 
-    /** At the start of a message: a header field name and its colon (RFC 5322 2.2; names as mail uses them), or an mbox "From " line. */
-    private static final Pattern HEADER_START = Pattern.compile("^(From |[A-Za-z0-9][A-Za-z0-9_.-]{0,199}:)");
-
     private static Response learn(PolicyApi api, Principal who, List<String> p, Request r) {
         if (who.role() != Principal.Role.OPERATOR) {
             throw new ApiError(403, null, "operators only: one Bayes filter serves every domain, so only operators teach it");
@@ -435,17 +432,16 @@ public final class PolicyApi {
         byte[] message = r.body() == null ? new byte[0] : r.body();
         if (r.body() != null && r.body().length > MAX_LEARN_BODY) throw new ApiError(413, "body", "larger than " + MAX_LEARN_BODY + " bytes");
         if (api.engine == null) throw new ApiError(409, null, "spam learning is not available here");
-        if (message.length == 0) throw new ApiError(400, "body", "the raw message (RFC 5322) is required");
-        String head = new String(message, 0, Math.min(message.length, 256), java.nio.charset.StandardCharsets.ISO_8859_1);
-        if (!HEADER_START.matcher(head).find()) throw new ApiError(400, "body", "not an RFC 5322 message (it does not start with a header field)");
+        String problem = SpamLearner.notAMessage(message);
+        if (problem != null) throw new ApiError(400, "body", problem);
         SpamLearner.Outcome o = SpamLearner.learn(api.engine.get(), domain, spam, message, who.name());
         return switch (o) {
             case SpamLearner.Learned l -> {
                 ObjectNode out = JSON.createObjectNode();
-                out.put("learned", !l.already());
+                out.put("learned", l.changed());
                 out.put("as", as);
                 out.put("backend", l.backend());
-                if (l.already()) out.put("note", "already learned as " + as + ": nothing changed");
+                if (!l.changed()) out.put("note", l.unchanged() + ": nothing changed");
                 out.put("answer", l.answer());
                 yield new Response(200, out.toString());
             }

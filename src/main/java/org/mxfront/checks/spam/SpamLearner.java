@@ -14,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
+import java.util.regex.Pattern;
 import org.mxfront.mail.Mailbox;
 import org.mxfront.policy.ConfiguredCheck;
 import org.mxfront.policy.Policy;
@@ -27,10 +28,23 @@ import org.slf4j.LoggerFactory;
 /** Learning through the configured classifier. Stateless; thread-safe. */
 public final class SpamLearner {
     private static final Logger LOG = LoggerFactory.getLogger(SpamLearner.class);
-    /** rspamd's controller answers an already learned message with HTTP 208 (Already Reported). */
+    /** rspamd's controller: an already learned message (HTTP 208, Already Reported; its statistics cache knows the Message-ID). */
     private static final String ALREADY = "rspamd controller answered HTTP 208";
+    /** rspamd's controller: the Bayes learn conditions skipped the message (HTTP 204: it already puts it in that class). */
+    private static final String SKIPPED = "rspamd controller answered HTTP 204";
+
+    /** At the start of a message: a header field name and its colon (RFC 5322 2.2; names as mail uses them), or an mbox "From " line. */
+    private static final Pattern HEADER_START = Pattern.compile("^(From |[A-Za-z0-9][A-Za-z0-9_.-]{0,199}:)");
 
     private SpamLearner() {}
+
+    /** Why these bytes are not a message to learn (empty, or not starting with a header field), or null when they may be one. */
+    public static String notAMessage(byte[] message) {
+        if (message == null || message.length == 0) return "the raw message (RFC 5322) is required";
+        String head = new String(message, 0, Math.min(message.length, 256), StandardCharsets.ISO_8859_1);
+        if (!HEADER_START.matcher(head).find()) return "not an RFC 5322 message (it does not start with a header field)";
+        return null;
+    }
 
     /** What a learning attempt came to. */
     public sealed interface Outcome permits Learned, NotConfigured, TooLarge, Failed {}
@@ -38,10 +52,13 @@ public final class SpamLearner {
     /**
      * The classifier took the message.
      *
-     * @param already true when it had learned this message in this class before (nothing changed)
-     * @param answer  the classifier's answer, for the operator
+     * @param unchanged null when it learned the message; else why nothing changed (it had learned this
+     *                  message in this class before, or its Bayes filter already puts it there)
+     * @param answer    the classifier's answer, for the operator
      */
-    public record Learned(String backend, boolean spam, boolean already, String answer) implements Outcome {}
+    public record Learned(String backend, boolean spam, String unchanged, String answer) implements Outcome {
+        public boolean changed() { return unchanged == null; }
+    }
 
     /** No spam check in the policy, or its learning settings cannot be used (an unreadable password file). */
     public record NotConfigured(String why) implements Outcome {}
@@ -85,7 +102,7 @@ public final class SpamLearner {
         }
         switch (o) {
             case Learned l -> LOG.info("spam learn: user={} as={} backend={} bytes={} result={} answer={}", actor, as, l.backend(),
-                    message.length, l.already() ? "already-learned" : "learned", clip(l.answer()));
+                    message.length, l.changed() ? "learned" : "unchanged", clip(l.unchanged() == null ? l.answer() : l.unchanged()));
             case NotConfigured n -> LOG.warn("spam learn: user={} as={} bytes={} result=not-configured why={}", actor, as,
                     message.length, n.why());
             case TooLarge t -> LOG.info("spam learn: user={} as={} bytes={} result=too-large max-bytes={}", actor, as,
@@ -105,13 +122,20 @@ public final class SpamLearner {
         } catch (IOException e) {
             return new NotConfigured(e.getMessage());
         }
+        String as = spam ? "spam" : "ham";
         try (backend) {
-            return new Learned(name, spam, false, backend.learn(spam, message));
+            String answer = backend.learn(spam, message);
+            // spamd's TELL: "DidSet: none" when the message was learned in that class before
+            return new Learned(name, spam, answer.startsWith("spamd: already learned") ? "already learned as " + as : null, answer);
         } catch (ConnectException | SocketTimeoutException e) {
             return new Failed(name, true, name + " does not answer: " + e.getMessage());
         } catch (IOException e) {
             String m = String.valueOf(e.getMessage());
-            if (m.startsWith(ALREADY)) return new Learned(name, spam, true, m.substring(ALREADY.length()).replaceFirst("^:\\s*", ""));
+            if (m.startsWith(ALREADY)) return new Learned(name, spam, "already learned as " + as, rest(m, ALREADY));
+            if (m.startsWith(SKIPPED)) {
+                return new Learned(name, spam, "rspamd's Bayes filter already classifies it as " + as + " (its learn conditions skipped it)",
+                        rest(m, SKIPPED));
+            }
             return new Failed(name, false, m);
         }
     }
@@ -138,6 +162,10 @@ public final class SpamLearner {
                         c.connectTimeout(), c.timeout());
             }
         };
+    }
+
+    private static String rest(String m, String prefix) {
+        return m.substring(prefix.length()).replaceFirst("^:\\s*", "");
     }
 
     private static String clip(String s) {

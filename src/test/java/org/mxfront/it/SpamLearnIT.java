@@ -279,6 +279,15 @@ class SpamLearnIT {
         assertTrue(done.body().matches("(?s).*<p class=\"muted\" id=\"spam-done\">Learned as spam by rspamd \\(\\d+ bytes\\)\\.</p>.*"),
                 done.body());
         assertEquals(before + 1, learned(), "rspamd's /stat learned count");
+        // the message pasted into the text area (LF line ends, as a browser may send them), as not spam
+        String pasted = new String(spam("console-pasted"), StandardCharsets.UTF_8).replace("\r\n", "\n");
+        HttpResponse<String> ham = HTTP.send(HttpRequest.newBuilder(URI.create(consoleUrl("/spam"))).header("Cookie", op[0])
+                .header("Content-Type", "application/x-www-form-urlencoded").POST(HttpRequest.BodyPublishers.ofString("_csrf=" + op[1]
+                        + "&as=ham&message-text=" + URLEncoder.encode(pasted, StandardCharsets.UTF_8))).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, ham.statusCode(), ham.body());
+        assertTrue(ham.body().contains("id=\"spam-done\">Learned as not spam by rspamd"), ham.body());
+        assertEquals(before + 2, learned(), "rspamd's /stat learned count");
         HttpResponse<String> big = report(op[0], op[1], "ham", Corpus.plain("big", "x".repeat(MAX_BYTES + 1)));
         assertEquals(413, big.statusCode());
         assertTrue(big.body().contains("id=\"spam-error\">Not learned: the message is larger than the spam check&#39;s max-bytes (100000 bytes)")
@@ -292,7 +301,7 @@ class SpamLearnIT {
         assertEquals(404, report(alice[0], alice[1], "ham", spam("console-alice")).statusCode());
         String[] bob = login("bob@example.com", "bob-password");
         assertEquals(404, report(bob[0], bob[1], "ham", spam("console-bob")).statusCode());
-        assertEquals(before + 1, learned(), "nothing learned for the domain admin or the user");
+        assertEquals(before + 2, learned(), "nothing learned for the domain admin or the user");
     }
 
     @Test

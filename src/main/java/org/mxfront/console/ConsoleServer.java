@@ -829,6 +829,7 @@ public final class ConsoleServer implements AutoCloseable {
         HttpResponseStatus status = HttpResponseStatus.OK;
         switch (o) {
             case org.mxfront.checks.spam.SpamLearner.Learned l -> {
+                values.remove("message-text"); // done: an empty form, so that a second click does not report it again
                 m.put("done", l.changed() ? "Learned as " + what + " by " + l.backend() + " (" + message.length + " bytes)."
                         : "Not learned again: " + l.unchanged() + "; nothing changed.");
                 m.put("answer", l.answer());

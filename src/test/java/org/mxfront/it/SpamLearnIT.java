@@ -54,14 +54,15 @@ class SpamLearnIT {
     @RegisterExtension
     static final RspamdFixture rspamd = new RspamdFixture(redis);
     @RegisterExtension
-    static final MxfrontFixture mx = MxfrontFixture.relayingTo(sink).with(SpamLearnIT::yaml, rspamd);
+    static final MxfrontFixture mx = MxfrontFixture.relayingTo(sink).with(() -> yaml(rspamd), rspamd);
 
     /** The file rspamd.password-file names (read at each learning request). */
     static Path password;
     static final HttpClient HTTP = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER)
             .connectTimeout(Duration.ofSeconds(5)).build();
 
-    static String yaml() {
+    /** The spam check on that rspamd with its controller's password, the embedded policy store (tokens), the console (three roles). */
+    static String yaml(RspamdFixture rspamd) {
         try {
             Path dir = Files.createTempDirectory("mxfront-spamlearn-it");
             password = dir.resolve("rspamd-password");
@@ -89,8 +90,12 @@ class SpamLearnIT {
         }
     }
 
-    /** The learned count of rspamd's controller (/stat "learned"). */
     static long learned() throws Exception {
+        return learned(rspamd);
+    }
+
+    /** The learned count of that rspamd's controller (/stat "learned"). */
+    static long learned(RspamdFixture rspamd) throws Exception {
         try (RspamdClient admin = new RspamdClient(URI.create(rspamd.url()), URI.create(rspamd.controllerUrl()), RspamdInstance.PASSWORD,
                 Duration.ofSeconds(2), Duration.ofSeconds(10))) {
             JsonNode stat = admin.stat();

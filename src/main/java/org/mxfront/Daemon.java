@@ -60,8 +60,8 @@ public final class Daemon implements AutoCloseable, ConsoleBackend {
     private final org.mxfront.api.PolicyApi policyApi;
 
     /** A running door with its kind, which finds its settings in a reloaded configuration. */
-    private record Opened<S>(DoorType<S> type, Door<S> door) {
-        static <S> Opened<S> open(DoorType<S> type, DaemonConfig c, MxMeters meters) {
+    private record Opened<S extends org.mxfront.config.DoorSettings>(DoorType<?, S> type, Door<S> door) {
+        static <S extends org.mxfront.config.DoorSettings> Opened<S> open(DoorType<?, S> type, DaemonConfig c, MxMeters meters) {
             Door<S> d = type.open(c, meters);
             return d == null ? null : new Opened<>(type, d);
         }
@@ -84,7 +84,7 @@ public final class Daemon implements AutoCloseable, ConsoleBackend {
         this.registry = registry;
         this.meters = new MxMeters(registry);
         this.current = config;
-        for (DoorType<?> t : Doors.ALL) {
+        for (DoorType<?, ?> t : Doors.ALL) {
             Opened<?> o = Opened.open(t, config, meters);
             if (o != null) doors.add(o);
         }
@@ -203,7 +203,7 @@ public final class Daemon implements AutoCloseable, ConsoleBackend {
     public Map.Entry<Boolean, String> reload() {
         try {
             // the same shared resources: a reload keeps the open greylisting store
-            DaemonConfig next = new ConfigLoader(java.time.Clock.systemUTC(), config.resources()).load(configFile, registry);
+            DaemonConfig next = new ConfigLoader(Doors.ALL, java.time.Clock.systemUTC(), config.resources()).load(configFile, registry);
             current = next;
             for (Opened<?> o : doors) o.update(next);
             meters.reload(true);

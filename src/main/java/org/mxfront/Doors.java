@@ -12,7 +12,7 @@ import org.mxfront.smtp.SmtpFrontDoor;
 public final class Doors {
     private Doors() {}
 
-    public static final List<DoorType<?>> ALL = List.of(
+    public static final List<DoorType<?, ?>> ALL = List.of(
             SmtpFrontDoor.TYPE,
             PolicyServerDoor.TYPE,
             MilterDoor.TYPE);

@@ -53,7 +53,7 @@ final class ExplainCommand implements Callable<Integer> {
         if (server != null) return remote(body);
         DaemonConfig c;
         try {
-            c = new ConfigLoader().load(config, new SimpleMeterRegistry());
+            c = new ConfigLoader(Doors.ALL).load(config, new SimpleMeterRegistry());
         } catch (ConfigException e) {
             System.err.println(e.getMessage());
             return 1;

@@ -60,7 +60,7 @@ public final class Main implements Runnable {
             PrometheusMeterRegistry registry = Daemon.newRegistry();
             DaemonConfig cfg;
             try {
-                cfg = new ConfigLoader().load(config, registry);
+                cfg = new ConfigLoader(Doors.ALL).load(config, registry);
             } catch (ConfigException e) {
                 System.err.println("mxfront: " + e.getMessage());
                 return 78; // EX_CONFIG
@@ -92,7 +92,7 @@ public final class Main implements Runnable {
         @Override
         public Integer call() {
             try {
-                DaemonConfig c = new ConfigLoader().load(file, new SimpleMeterRegistry());
+                DaemonConfig c = new ConfigLoader(Doors.ALL).load(file, new SimpleMeterRegistry());
                 System.out.println(file + ": OK (" + c.engine().defaultPolicy().checks().size() + " checks, listen "
                         + doors(c) + ")");
                 System.out.println(localDomains(c));
@@ -136,21 +136,11 @@ public final class Main implements Runnable {
             return names;
         }
 
+        /** The doors that are on, as {@code smtp 127.0.0.1:2525, downstream 127.0.0.1:10025, milter [::1]:10050}. */
         private static String doors(DaemonConfig c) {
-            StringBuilder sb = new StringBuilder();
             // Addresses as an administrator writes them (127.0.0.1:2525, [::1]:25), as the log lines do.
-            if (c.listen() != null) {
-                sb.append("smtp ").append(Networks.text(c.listen())).append(", downstream ").append(Networks.text(c.downstream()));
-            }
-            if (c.policyListen() != null) {
-                if (!sb.isEmpty()) sb.append(", ");
-                sb.append("policy-server ").append(Networks.text(c.policyListen()));
-            }
-            if (c.milterListen() != null) {
-                if (!sb.isEmpty()) sb.append(", ");
-                sb.append("milter ").append(Networks.text(c.milterListen()));
-            }
-            return sb.toString();
+            return Doors.ALL.stream().map(t -> t.settings(c)).filter(s -> s != null && s.enabled())
+                    .map(org.mxfront.config.DoorSettings::describe).collect(java.util.stream.Collectors.joining(", "));
         }
     }
 
@@ -165,7 +155,7 @@ public final class Main implements Runnable {
         public Integer call() {
             ReplyCatalogue cat;
             try {
-                cat = new ConfigLoader().load(config, new SimpleMeterRegistry()).engine().catalogue();
+                cat = new ConfigLoader(Doors.ALL).load(config, new SimpleMeterRegistry()).engine().catalogue();
             } catch (ConfigException e) {
                 System.err.println(e.getMessage());
                 return 1;

@@ -13,8 +13,8 @@ import org.mxfront.policy.PolicyEngine;
  * @param source          the file it came from ({@code <embedded defaults>} when none)
  * @param settings        the bound settings
  * @param hostname        our host name (resolved when the file leaves it empty)
+ * @param doors           each door's validated settings (on or off) by door name, in the registry's order
  * @param listen          the SMTP door's listen address, or null when that door is off
- * @param policyListen    the policy-delegation door's listen address, or null when that door is off
  * @param milterListen    the milter door's listen address, or null when that door is off
  * @param downstream      the downstream MTA's address, or null when the SMTP door is off
  * @param relayNetworks   clients that may relay
@@ -28,8 +28,8 @@ import org.mxfront.policy.PolicyEngine;
  * @param console         the web console, or null when it is off
  * @param journal         the decision journal, or null when it is off (or the policy store is)
  */
-public record DaemonConfig(String source, Settings settings, String hostname, InetSocketAddress listen,
-        InetSocketAddress policyListen, InetSocketAddress milterListen, InetSocketAddress downstream, Networks relayNetworks, Networks trustedProxies, Path stateDirectory,
+public record DaemonConfig(String source, Settings settings, String hostname,
+        java.util.Map<String, DoorSettings> doors, InetSocketAddress listen, InetSocketAddress milterListen, InetSocketAddress downstream, Networks relayNetworks, Networks trustedProxies, Path stateDirectory,
         PolicyEngine engine, InetSocketAddress metricsListen, org.mxfront.tls.ServerTls tls, SharedResources resources,
         Console console, JournalConfig journal) {
 

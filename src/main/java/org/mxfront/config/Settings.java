@@ -11,7 +11,7 @@ import java.util.Map;
 import org.mxfront.relay.DownstreamSettings;
 
 /** The bound configuration, before the policies are built. */
-public record Settings(ServerSettings server, SmtpSettings smtp, PolicyServerSettings policyServer,
+public record Settings(ServerSettings server, SmtpSettings smtp,
         MilterSettings milter, DownstreamSettings downstream, List<String> relayNetworks,
         String stateDirectory, RepliesSettings replies, ObjectNode checks, Map<String, DomainSettings> domains,
         MetricsSettings metrics, LoggingSettings logging, org.mxfront.dns.DnsConfig dns,
@@ -50,21 +50,6 @@ public record Settings(ServerSettings server, SmtpSettings smtp, PolicyServerSet
             Duration commandTimeout, Duration dataTimeout, Integer softErrorLimit, Integer hardErrorLimit,
             Duration errorDelay, List<String> trustedProxies, BareNewline bareNewline, org.mxfront.tls.TlsSettings tls,
             Boolean receivedHeader) {}
-
-    /**
-     * The policy-delegation door: Postfix's check_policy_service talks to it.
-     *
-     * @param enabled         on or off (off by default)
-     * @param listen          ADDRESS:PORT it binds
-     * @param maxConnections  Postfix connections served at once
-     * @param idleTimeout     an idle connection is closed after this long (Postfix reconnects)
-     * @param maxLineLength   longest attribute line, in bytes; a longer one closes the connection
-     * @param maxAttributes   most attributes in one request; more closes the connection
-     * @param maxInstances    messages (Postfix's {@code instance}) whose state is kept at once
-     * @param instanceTimeout how long one message's state is kept after its last request
-     */
-    public record PolicyServerSettings(Boolean enabled, String listen, Integer maxConnections, Duration idleTimeout,
-            Integer maxLineLength, Integer maxAttributes, Integer maxInstances, Duration instanceTimeout) {}
 
     /**
      * The milter door: Postfix's smtpd_milters talks to it (milter protocol 6).

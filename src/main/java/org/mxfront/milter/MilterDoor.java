@@ -28,7 +28,8 @@ public final class MilterDoor extends NettyDoor<MilterDoorSettings> {
     private static final Logger LOG = LoggerFactory.getLogger(MilterDoor.class);
 
     /** This door's kind, for the registry (org.mxfront.Doors). */
-    public static final DoorType<MilterDoorSettings> TYPE = new DoorType<>("milter", MilterDoorSettings::of, MilterDoor::new);
+    public static final DoorType<Record, MilterDoorSettings> TYPE = new DoorType<>("milter", null, null, MilterDoor::new,
+            MilterDoorSettings::of);
 
     /** Postfix holds the connection; the message and the right to edit headers reach this door. */
     static DoorEngine checks() {

@@ -18,7 +18,13 @@ import org.mxfront.tls.ServerTls;
  * @param downstreamSettings downstream: as validated
  */
 public record SmtpDoorSettings(InetSocketAddress listen, SmtpSettings section, Networks trustedProxies, ServerTls tls,
-        InetSocketAddress downstream, DownstreamSettings downstreamSettings) {
+        InetSocketAddress downstream, DownstreamSettings downstreamSettings) implements org.mxfront.config.DoorSettings {
+    @Override
+    public boolean enabled() { return true; }
+
+    @Override
+    public String describe() { return "smtp " + Networks.text(listen) + ", downstream " + Networks.text(downstream); }
+
     /** This door's settings in a configuration, or null when the door is off there. */
     public static SmtpDoorSettings of(DaemonConfig c) {
         return c.listen() == null ? null : new SmtpDoorSettings(c.listen(), c.settings().smtp(), c.trustedProxies(), c.tls(),

@@ -46,9 +46,9 @@ public final class SmtpFrontDoor implements Door<SmtpDoorSettings> {
     private static final Logger LOG = LoggerFactory.getLogger(SmtpFrontDoor.class);
 
     /** This door's kind, for the registry (org.mxfront.Doors): it builds its own downstream relay. */
-    public static final DoorType<SmtpDoorSettings> TYPE = new DoorType<>("smtp", SmtpDoorSettings::of,
+    public static final DoorType<Record, SmtpDoorSettings> TYPE = new DoorType<>("smtp", null, null,
             (ctx, meters) -> new SmtpFrontDoor(ctx, new DownstreamRelay(ctx.settings().downstream(),
-                    ctx.settings().downstreamSettings(), ctx.hostname(), meters), meters));
+                    ctx.settings().downstreamSettings(), ctx.hostname(), meters), meters), SmtpDoorSettings::of);
     /** How long a timed-out session may take to hear XM-RJCT50 before its socket is closed under it. */
     private static final long FORCE_CLOSE_NANOS = 5_000_000_000L;
 

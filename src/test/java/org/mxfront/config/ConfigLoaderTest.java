@@ -20,19 +20,22 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.mxfront.Doors;
 import org.mxfront.codes.Code;
 import org.mxfront.mail.Mailbox;
 import org.mxfront.policy.ConfiguredCheck;
 import org.mxfront.policy.Mode;
 import org.mxfront.policy.Policy;
 import org.mxfront.policy.PolicyEngine;
+import org.mxfront.policyserver.PolicyServerDoor;
 
 class ConfigLoaderTest {
     /** Every check kind, as the loader lists them (grows as checks are added). */
     static final String KNOWN_CHECKS = String.join(", ", org.mxfront.checks.CheckTypes.BY_NAME.keySet().stream().sorted().toList());
     /** The top-level keys before "state-directory", as the loader lists them. */
-    static final String TOP_LEVEL_KEYS = String.join(", ", java.util.Arrays.stream(Settings.class.getRecordComponents())
-            .map(c -> c.getName().replaceAll("([A-Z])", "-$1").toLowerCase(java.util.Locale.ROOT))
+    static final String TOP_LEVEL_KEYS = String.join(", ", Stream.concat(java.util.Arrays.stream(Settings.class.getRecordComponents())
+            .map(c -> c.getName().replaceAll("([A-Z])", "-$1").toLowerCase(java.util.Locale.ROOT)),
+                    Doors.ALL.stream().filter(t -> t.sections() != null).flatMap(t -> t.keys().stream()))
             .filter(n -> n.compareTo("state-directory") < 0).sorted().toList());
 
     /**
@@ -45,7 +48,7 @@ class ConfigLoaderTest {
             "attachments"); // virus is in the defaults but disabled
 
     static DaemonConfig parse(String yaml) throws ConfigException {
-        return new ConfigLoader().parse("test.yml", yaml, new SimpleMeterRegistry());
+        return new ConfigLoader(Doors.ALL).parse("test.yml", yaml, new SimpleMeterRegistry());
     }
 
     static InetAddress ip(String literal) throws UnknownHostException {
@@ -118,9 +121,9 @@ class ConfigLoaderTest {
         DaemonConfig c = parse(H + "smtp: {enabled: false}\npolicy-server: {enabled: true}\n");
         assertEquals(null, c.listen(), "the SMTP door is off");
         assertEquals(null, c.downstream(), "downstream: belongs to the SMTP door");
-        assertEquals(10040, c.policyListen().getPort());
+        assertEquals(10040, PolicyServerDoor.TYPE.context(c).settings().listen().getPort());
         DaemonConfig d = parse(H);
-        assertEquals(null, d.policyListen(), "the policy door is off by default");
+        assertEquals(null, PolicyServerDoor.TYPE.context(d), "the policy door is off by default");
         assertEquals(2525, d.listen().getPort(), "the SMTP door is on by default");
         assertEquals(null, d.milterListen(), "the milter door is off by default");
         DaemonConfig m = parse(H + "smtp: {enabled: false}\nmilter: {enabled: true}\n");
@@ -418,7 +421,7 @@ class ConfigLoaderTest {
     void missingFileIsAnError(@TempDir Path dir) {
         Path missing = dir.resolve("missing.yml");
         ConfigException e = assertThrows(ConfigException.class,
-                () -> new ConfigLoader().load(missing, new SimpleMeterRegistry()));
+                () -> new ConfigLoader(Doors.ALL).load(missing, new SimpleMeterRegistry()));
         assertEquals(missing.toString(), e.file());
         assertEquals(0, e.line());
         assertEquals("no such file", e.problem());

@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.mxfront.Doors;
 import org.mxfront.codes.Reply;
 import org.mxfront.config.ConfigLoader;
 import org.mxfront.config.DaemonConfig;
@@ -45,7 +46,7 @@ class MilterChannelTest {
 
     DaemonConfig load(String yaml) {
         try {
-            return new ConfigLoader().parse("test.yml", yaml, registry);
+            return new ConfigLoader(Doors.ALL).parse("test.yml", yaml, registry);
         } catch (Exception e) {
             throw new AssertionError(e);
         }

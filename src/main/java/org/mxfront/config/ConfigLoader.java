@@ -84,8 +84,6 @@ public final class ConfigLoader {
     /** The classpath resource holding the defaults (a copy of config/mxfront.yml). */
     public static final String DEFAULTS_RESOURCE = "/mxfront.yml";
 
-    /** The smallest milter.max-packet-length: a full body chunk of Postfix (65535 bytes) and its command byte. */
-    static final int MIN_MILTER_PACKET = 65536;
     public static final String EMBEDDED = "<embedded defaults>";
 
     private final ObjectMapper mapper;
@@ -251,15 +249,13 @@ public final class ConfigLoader {
         c.require(srv.delayReject(), "/server/delay-reject");
         Settings.SmtpSettings smtp = c.require(s.smtp(), "/smtp");
         boolean smtpOn = c.require(smtp.enabled(), "/smtp/enabled");
-        Settings.MilterSettings ms = c.require(s.milter(), "/milter");
-        boolean milterOn = c.require(ms.enabled(), "/milter/enabled");
         // Every door validates its own sections, on or off, so that switching one on later cannot fail.
         Map<String, DoorSettings> doorSettings = new LinkedHashMap<>();
         for (Map.Entry<DoorSection<?, ?>, Record> e : sections.entrySet()) {
             doorSettings.put(e.getKey().name(), validate(c, e.getKey(), e.getValue()));
         }
-        boolean policyOn = doorSettings.values().stream().anyMatch(DoorSettings::enabled);
-        if (!smtpOn && !policyOn && !milterOn) {
+        boolean othersOn = doorSettings.values().stream().anyMatch(DoorSettings::enabled);
+        if (!smtpOn && !othersOn) {
             throw c.error("/smtp/enabled", "no door is enabled: enable smtp, policy-server, milter or several");
         }
         // Every door's settings are validated, on or off, so that switching one on later cannot fail.
@@ -275,23 +271,6 @@ public final class ConfigLoader {
         Networks proxies = c.networks(smtp.trustedProxies(), "/smtp/trusted-proxies");
         c.require(smtp.receivedHeader(), "/smtp/received-header");
         ServerTls tls = c.tls(smtp.tls(), "/smtp/tls");
-        InetSocketAddress milterListen = c.requiredHostPort(ms.listen(), "/milter/listen");
-        c.positive(ms.maxConnections(), "/milter/max-connections");
-        c.positiveDuration(ms.idleTimeout(), "/milter/idle-timeout");
-        c.positive(ms.maxPacketLength(), "/milter/max-packet-length");
-        if (ms.maxPacketLength() < MIN_MILTER_PACKET) {
-            // Postfix sends body chunks of up to 65535 bytes and headers up to header_size_limit
-            throw c.error("/milter/max-packet-length", "must be at least " + MIN_MILTER_PACKET);
-        }
-        c.require(ms.contentReject(), "/milter/content-reject");
-        List<String> milterSkips = ms.skipChecks() == null ? List.of() : ms.skipChecks();
-        for (int i = 0; i < milterSkips.size(); i++) {
-            String n = milterSkips.get(i);
-            if (n == null || !CheckTypes.BY_NAME.containsKey(n)) {
-                throw c.error("/milter/skip-checks/" + i, "unknown check '" + n + "' (known: "
-                        + String.join(", ", new java.util.TreeSet<>(CheckTypes.BY_NAME.keySet())) + ")");
-            }
-        }
         // downstream: is the SMTP door's alone; without that door it may be left out.
         DownstreamSettings ds = s.downstream();
         InetSocketAddress downstream = null;
@@ -393,7 +372,6 @@ public final class ConfigLoader {
         String ml = s.metrics() == null ? null : s.metrics().listen();
         InetSocketAddress metrics = ml == null || ml.isBlank() ? null : c.hostPort(ml, "/metrics/listen");
         return new DaemonConfig(c.name(), s, hostname, java.util.Collections.unmodifiableMap(doorSettings), smtpOn ? listen : null,
-                milterOn ? milterListen : null,
                 smtpOn ? downstream : null, relay, proxies, Path.of(state), engine, metrics, tls, resources,
                 c.require(cs.enabled(), "/console/enabled") ? console : null, journal(c, s.journal(), storeService));
     }

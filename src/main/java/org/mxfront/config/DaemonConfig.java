@@ -15,7 +15,6 @@ import org.mxfront.policy.PolicyEngine;
  * @param hostname        our host name (resolved when the file leaves it empty)
  * @param doors           each door's validated settings (on or off) by door name, in the registry's order
  * @param listen          the SMTP door's listen address, or null when that door is off
- * @param milterListen    the milter door's listen address, or null when that door is off
  * @param downstream      the downstream MTA's address, or null when the SMTP door is off
  * @param relayNetworks   clients that may relay
  * @param trustedProxies  clients whose PROXY header and XCLIENT command the SMTP door believes
@@ -29,7 +28,7 @@ import org.mxfront.policy.PolicyEngine;
  * @param journal         the decision journal, or null when it is off (or the policy store is)
  */
 public record DaemonConfig(String source, Settings settings, String hostname,
-        java.util.Map<String, DoorSettings> doors, InetSocketAddress listen, InetSocketAddress milterListen, InetSocketAddress downstream, Networks relayNetworks, Networks trustedProxies, Path stateDirectory,
+        java.util.Map<String, DoorSettings> doors, InetSocketAddress listen, InetSocketAddress downstream, Networks relayNetworks, Networks trustedProxies, Path stateDirectory,
         PolicyEngine engine, InetSocketAddress metricsListen, org.mxfront.tls.ServerTls tls, SharedResources resources,
         Console console, JournalConfig journal) {
 

@@ -12,7 +12,7 @@ import org.mxfront.relay.DownstreamSettings;
 
 /** The bound configuration, before the policies are built. */
 public record Settings(ServerSettings server, SmtpSettings smtp,
-        MilterSettings milter, DownstreamSettings downstream, List<String> relayNetworks,
+        DownstreamSettings downstream, List<String> relayNetworks,
         String stateDirectory, RepliesSettings replies, ObjectNode checks, Map<String, DomainSettings> domains,
         MetricsSettings metrics, LoggingSettings logging, org.mxfront.dns.DnsConfig dns,
         org.mxfront.store.StoreSettings policyStore, ConsoleSettings console, JournalSettings journal) {
@@ -50,28 +50,6 @@ public record Settings(ServerSettings server, SmtpSettings smtp,
             Duration commandTimeout, Duration dataTimeout, Integer softErrorLimit, Integer hardErrorLimit,
             Duration errorDelay, List<String> trustedProxies, BareNewline bareNewline, org.mxfront.tls.TlsSettings tls,
             Boolean receivedHeader) {}
-
-    /**
-     * The milter door: Postfix's smtpd_milters talks to it (milter protocol 6).
-     *
-     * @param enabled          on or off (off by default)
-     * @param listen           ADDRESS:PORT it binds
-     * @param maxConnections   Postfix connections served at once (one per SMTP client of Postfix)
-     * @param idleTimeout      a connection silent this long is closed (Postfix then applies
-     *                         milter_default_action)
-     * @param maxPacketLength  the largest milter packet accepted, in bytes; a longer one closes the connection
-     * @param skipChecks       names of configured checks this door does not run
-     * @param contentReject    what a 5xx at end of message becomes: {@code reject} or {@code discard}
-     *                         (accepted, then dropped by Postfix without delivery)
-     */
-    public record MilterSettings(Boolean enabled, String listen, Integer maxConnections, Duration idleTimeout,
-            Integer maxPacketLength, List<String> skipChecks, ContentReject contentReject) {}
-
-    /** What the milter door does with a permanent refusal at end of message. */
-    public enum ContentReject {
-        @JsonProperty("reject") REJECT,
-        @JsonProperty("discard") DISCARD
-    }
 
     /** What to do with a bare CR or LF in message data. */
     public enum BareNewline {

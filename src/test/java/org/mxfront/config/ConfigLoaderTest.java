@@ -23,6 +23,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.mxfront.Doors;
 import org.mxfront.codes.Code;
 import org.mxfront.mail.Mailbox;
+import org.mxfront.milter.MilterDoor;
+import org.mxfront.milter.MilterSettings;
 import org.mxfront.policy.ConfiguredCheck;
 import org.mxfront.policy.Mode;
 import org.mxfront.policy.Policy;
@@ -125,13 +127,14 @@ class ConfigLoaderTest {
         DaemonConfig d = parse(H);
         assertEquals(null, PolicyServerDoor.TYPE.context(d), "the policy door is off by default");
         assertEquals(2525, d.listen().getPort(), "the SMTP door is on by default");
-        assertEquals(null, d.milterListen(), "the milter door is off by default");
+        assertEquals(null, MilterDoor.TYPE.context(d), "the milter door is off by default");
         DaemonConfig m = parse(H + "smtp: {enabled: false}\nmilter: {enabled: true}\n");
-        assertEquals(10050, m.milterListen().getPort());
+        MilterSettings milter = MilterDoor.TYPE.context(m).settings().section();
+        assertEquals(10050, MilterDoor.TYPE.context(m).settings().listen().getPort());
         assertEquals(null, m.downstream(), "the milter door needs no downstream");
-        assertEquals(1048576, m.settings().milter().maxPacketLength());
-        assertEquals(Duration.ofMinutes(10), m.settings().milter().idleTimeout());
-        assertEquals(Settings.ContentReject.REJECT, m.settings().milter().contentReject());
+        assertEquals(1048576, milter.maxPacketLength());
+        assertEquals(Duration.ofMinutes(10), milter.idleTimeout());
+        assertEquals(MilterSettings.ContentReject.REJECT, milter.contentReject());
     }
 
     record Dur(String text, Duration expected) {}

@@ -14,7 +14,6 @@ import java.util.Map;
 import org.mxfront.Doors;
 import org.mxfront.config.ConfigLoader;
 import org.mxfront.config.DaemonConfig;
-import org.mxfront.config.Settings.ContentReject;
 import org.mxfront.metrics.MxMeters;
 
 /** Runs a dialogue through the milter door. */
@@ -33,7 +32,7 @@ public final class MilterDialogue {
         EmbeddedChannel ch = new EmbeddedChannel();
         ch.pipeline().addLast(MilterResponseEncoder.INSTANCE);
         MilterRequestDecoder.addTo(ch.pipeline(), 1 << 20);
-        ch.pipeline().addLast(new MilterConnectionHandler(Runnable::run, () -> new MilterSession(() -> engine, ContentReject.REJECT),
+        ch.pipeline().addLast(new MilterConnectionHandler(Runnable::run, () -> new MilterSession(() -> engine, MilterSettings.ContentReject.REJECT),
                 new MilterMeters(new MxMeters(new SimpleMeterRegistry())), new MilterConnectionHandler.Admission() {
                     public boolean admit() { return true; }
 

@@ -188,10 +188,11 @@ public final class Daemon implements AutoCloseable, ConsoleBackend {
 
     @Override
     public String downstream() {
-        if (current.downstream() == null) return "none (the SMTP door is off)";
-        String why = notReady();
-        boolean down = why != null && why.contains("downstream");
-        return (down ? "NOT reachable: " : "reachable: ") + org.mxfront.net.Networks.text(current.downstream());
+        for (Opened<?> o : doors) {
+            String d = o.door().downstream();
+            if (d != null) return d;
+        }
+        return "none (the SMTP door is off)";
     }
 
 
@@ -244,7 +245,7 @@ public final class Daemon implements AutoCloseable, ConsoleBackend {
             String from = first(p, "from");
             DaemonConfig c = current;
             return Explainer.explain(c.engine(), new Explainer.Request(client, first(p, "helo"),
-                    from == null ? "" : from, rcpt, message), c.settings().smtp().enhancedStatusCodes());
+                    from == null ? "" : from, rcpt, message), Doors.enhancedStatusCodes(c));
         } catch (java.net.UnknownHostException e) {
             throw new IllegalArgumentException("client-ip must be an address");
         }

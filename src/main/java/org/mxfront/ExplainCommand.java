@@ -63,7 +63,7 @@ final class ExplainCommand implements Callable<Integer> {
             return 2;
         }
         System.out.print(Explainer.explain(c.engine(), new Explainer.Request(InetAddress.getByName(clientIp), helo, from,
-                rcpt, body), c.settings().smtp().enhancedStatusCodes()));
+                rcpt, body), Doors.enhancedStatusCodes(c)));
         return 0;
     }
 

@@ -12,6 +12,7 @@ import org.mxfront.config.ConfigException;
 import org.mxfront.config.ConfigLoader;
 import org.mxfront.config.DaemonConfig;
 import org.mxfront.net.Networks;
+import org.mxfront.smtp.SmtpFrontDoor;
 import org.mxfront.codes.ReplyCatalogue;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -96,7 +97,7 @@ public final class Main implements Runnable {
                 System.out.println(file + ": OK (" + c.engine().defaultPolicy().checks().size() + " checks, listen "
                         + doors(c) + ")");
                 System.out.println(localDomains(c));
-                if (c.listen() != null) {
+                if (c.doorOn(SmtpFrontDoor.TYPE.name())) {
                     for (String rule : saslRules(c)) {
                         System.out.println(file + ": warning: checks.rate-limit.rules." + rule + ": the SMTP door has no"
                                 + " SMTP AUTH, so sasl-user/sasl-domain are never known there; the rule counts only at the"

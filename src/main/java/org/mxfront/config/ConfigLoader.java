@@ -40,6 +40,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.EnumMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -71,13 +72,11 @@ import org.mxfront.policy.Mode;
 import org.mxfront.policy.Policy;
 import org.mxfront.policy.PolicyEngine;
 import org.mxfront.policy.Stage;
-import org.mxfront.relay.DownstreamSettings;
 import org.mxfront.store.PolicyStore;
 import org.mxfront.store.PolicyStoreService;
 import org.mxfront.store.SnapshotFile;
 import org.mxfront.store.StoreSettings;
 import org.mxfront.tls.ServerTls;
-import org.mxfront.tls.TlsSettings;
 
 /** Reads and validates configuration files. */
 public final class ConfigLoader {
@@ -159,13 +158,12 @@ public final class ConfigLoader {
         // A user's checks (their order is the evaluation order) and local domains replace the defaults'.
         if (user.has("checks")) merged.remove("checks");
         if (user.has("domains")) merged.remove("domains");
-        movedKeys(c, user);
+        for (DoorSection<?, ?> d : doors) d.older(user, c);
         merge(merged, (ObjectNode) user);
         knownKeys(c, merged);
         // each door's sections are its own: taken out of the tree and bound onto its record
         Map<DoorSection<?, ?>, Record> sections = new LinkedHashMap<>();
         for (DoorSection<?, ?> d : doors) {
-            if (d.sections() == null) continue;
             ObjectNode own = mapper.createObjectNode();
             for (String k : d.keys()) {
                 if (merged.has(k)) own.set(k, merged.remove(k));
@@ -180,7 +178,7 @@ public final class ConfigLoader {
     private void knownKeys(Ctx c, ObjectNode merged) throws ConfigException {
         Set<String> known = new TreeSet<>();
         for (RecordComponent rc : Settings.class.getRecordComponents()) known.add(DoorSection.KEBAB.translate(rc.getName()));
-        for (DoorSection<?, ?> d : doors) if (d.sections() != null) known.addAll(d.keys());
+        for (DoorSection<?, ?> d : doors) known.addAll(d.keys());
         Iterator<String> names = merged.fieldNames();
         while (names.hasNext()) {
             String k = names.next();
@@ -214,30 +212,6 @@ public final class ConfigLoader {
         }
     }
 
-    /** The SMTP listener's keys that lived under {@code server:} before the doors had sections of their own. */
-    private static final List<String> MOVED_TO_SMTP = List.of("listen", "max-connections", "enhanced-status-codes",
-            "command-timeout", "data-timeout", "max-errors", "trusted-proxies", "bare-newline");
-
-    /** A file written for an older mxfront gets told where its keys went, not just "unknown key". */
-    private static void movedKeys(Ctx c, JsonNode user) throws ConfigException {
-        JsonNode server = user.get("server");
-        if (server == null || !server.isObject()) return;
-        for (String k : MOVED_TO_SMTP) {
-            if (k.equals("max-errors") && server.has(k)) throw c.error("/server/" + k, MAX_ERRORS_REPLACED);
-            if (server.has(k)) throw c.error("/server/" + k, "this key is now under smtp: (write smtp: {" + k + ": ...})");
-        }
-        JsonNode smtp = user.get("smtp");
-        if (smtp != null && smtp.isObject() && smtp.has("max-errors")) throw c.error("/smtp/max-errors", MAX_ERRORS_REPLACED);
-    }
-
-    /**
-     * smtp.max-errors counted every refusal for the whole connection; its successors count since the
-     * last delivered message, with a soft and a hard limit as Postfix does. Not kept as an alias: the
-     * old value (10) would now be a hard limit half Postfix's, the very cut-off the change removes.
-     */
-    private static final String MAX_ERRORS_REPLACED = "max-errors was replaced by smtp: {soft-error-limit: 10, "
-            + "hard-error-limit: 20, error-delay: 1s} (errors now count since the last delivered message)";
-
     private DaemonConfig build(Ctx c, Settings s, Map<DoorSection<?, ?>, Record> sections, MeterRegistry registry) throws ConfigException {
         Settings.ServerSettings srv = c.require(s.server(), "/server");
         String hostname = srv.hostname() == null ? "" : srv.hostname().trim();
@@ -247,42 +221,14 @@ public final class ConfigLoader {
         }
         c.positiveDuration(srv.shutdownGrace(), "/server/shutdown-grace");
         c.require(srv.delayReject(), "/server/delay-reject");
-        Settings.SmtpSettings smtp = c.require(s.smtp(), "/smtp");
-        boolean smtpOn = c.require(smtp.enabled(), "/smtp/enabled");
         // Every door validates its own sections, on or off, so that switching one on later cannot fail.
         Map<String, DoorSettings> doorSettings = new LinkedHashMap<>();
         for (Map.Entry<DoorSection<?, ?>, Record> e : sections.entrySet()) {
             doorSettings.put(e.getKey().name(), validate(c, e.getKey(), e.getValue()));
         }
-        boolean othersOn = doorSettings.values().stream().anyMatch(DoorSettings::enabled);
-        if (!smtpOn && !othersOn) {
-            throw c.error("/smtp/enabled", "no door is enabled: enable smtp, policy-server, milter or several");
-        }
-        // Every door's settings are validated, on or off, so that switching one on later cannot fail.
-        InetSocketAddress listen = c.requiredHostPort(smtp.listen(), "/smtp/listen");
-        c.positive(smtp.maxConnections(), "/smtp/max-connections");
-        c.positive(smtp.softErrorLimit(), "/smtp/soft-error-limit");
-        c.positive(smtp.hardErrorLimit(), "/smtp/hard-error-limit");
-        c.nonNegativeDuration(smtp.errorDelay(), "/smtp/error-delay");
-        c.positiveDuration(smtp.commandTimeout(), "/smtp/command-timeout");
-        c.positiveDuration(smtp.dataTimeout(), "/smtp/data-timeout");
-        c.require(smtp.bareNewline(), "/smtp/bare-newline");
-        c.require(smtp.enhancedStatusCodes(), "/smtp/enhanced-status-codes");
-        Networks proxies = c.networks(smtp.trustedProxies(), "/smtp/trusted-proxies");
-        c.require(smtp.receivedHeader(), "/smtp/received-header");
-        ServerTls tls = c.tls(smtp.tls(), "/smtp/tls");
-        // downstream: is the SMTP door's alone; without that door it may be left out.
-        DownstreamSettings ds = s.downstream();
-        InetSocketAddress downstream = null;
-        if (smtpOn || ds != null) {
-            c.require(ds, "/downstream");
-            downstream = c.requiredHostPort(ds.address(), "/downstream/address");
-            c.positiveDuration(ds.connectTimeout(), "/downstream/connect-timeout");
-            c.positiveDuration(ds.commandTimeout(), "/downstream/command-timeout");
-            c.positiveDuration(ds.dataTimeout(), "/downstream/data-timeout");
-            c.positiveDuration(ds.idleTimeout(), "/downstream/idle-timeout");
-            c.require(ds.maxIdle(), "/downstream/max-idle");
-            c.require(ds.forwardClient(), "/downstream/forward-client");
+        if (!doors.isEmpty() && doorSettings.values().stream().noneMatch(DoorSettings::enabled)) {
+            List<String> names = doors.stream().map(d -> d.keys().get(0)).toList();
+            throw c.error("/" + names.get(0) + "/enabled", "no door is enabled: enable " + String.join(", ", names) + " or several");
         }
         Networks relay = c.networks(s.relayNetworks(), "/relay-networks");
         String state = c.require(s.stateDirectory(), "/state-directory");
@@ -317,7 +263,6 @@ public final class ConfigLoader {
             localDomains.add(lower);
         }
         List<InetAddress> ours = new ArrayList<>();
-        if (smtpOn && !listen.getAddress().isAnyLocalAddress()) ours.add(listen.getAddress());
         for (DoorSettings d : doorSettings.values()) if (d.enabled()) ours.addAll(d.ourAddresses());
         // One resolver (and answer cache) per loaded configuration: cheap to build, it sends nothing
         // until a DNS check or dns.client-names asks.
@@ -371,8 +316,8 @@ public final class ConfigLoader {
                 directory);
         String ml = s.metrics() == null ? null : s.metrics().listen();
         InetSocketAddress metrics = ml == null || ml.isBlank() ? null : c.hostPort(ml, "/metrics/listen");
-        return new DaemonConfig(c.name(), s, hostname, java.util.Collections.unmodifiableMap(doorSettings), smtpOn ? listen : null,
-                smtpOn ? downstream : null, relay, proxies, Path.of(state), engine, metrics, tls, resources,
+        return new DaemonConfig(c.name(), s, hostname, Collections.unmodifiableMap(doorSettings), relay, Path.of(state),
+                engine, metrics, resources,
                 c.require(cs.enabled(), "/console/enabled") ? console : null, journal(c, s.journal(), storeService));
     }
 

@@ -5,6 +5,7 @@
 // through CheckType.
 package org.mxfront.config;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import java.util.Arrays;
 import java.util.List;
@@ -31,6 +32,14 @@ public interface DoorSection<R extends Record, S extends DoorSettings> {
      * door's settings. Problems are thrown through {@code file} ({@code file:line: key: problem}).
      */
     S validate(R sections, ConfigFile file) throws ConfigException;
+
+    /**
+     * Before anything is bound: tells a file written for an older mxfront where the door's keys went
+     * (an error naming the new place), rather than letting them fail as unknown keys.
+     *
+     * @param user the operator's file as written, before the defaults are laid under it
+     */
+    default void older(JsonNode user, ConfigFile file) throws ConfigException {}
 
     /** The top-level keys it owns, as written in the file: its record's components in kebab case, the first holds {@code enabled}. */
     default List<String> keys() {

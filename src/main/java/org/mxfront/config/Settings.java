@@ -1,4 +1,4 @@
-// The configuration file's shape (apart from the checks, which each check binds itself).
+// The configuration file's shape apart from the checks and the doors, which each bind their own sections.
 // Every field has its default in config/mxfront.yml, which is also embedded in the jar: a user
 // file only needs the keys it changes.
 package org.mxfront.config;
@@ -8,11 +8,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.mxfront.relay.DownstreamSettings;
 
 /** The bound configuration, before the policies are built. */
-public record Settings(ServerSettings server, SmtpSettings smtp,
-        DownstreamSettings downstream, List<String> relayNetworks,
+public record Settings(ServerSettings server, List<String> relayNetworks,
         String stateDirectory, RepliesSettings replies, ObjectNode checks, Map<String, DomainSettings> domains,
         MetricsSettings metrics, LoggingSettings logging, org.mxfront.dns.DnsConfig dns,
         org.mxfront.store.StoreSettings policyStore, ConsoleSettings console, JournalSettings journal) {
@@ -36,29 +34,6 @@ public record Settings(ServerSettings server, SmtpSettings smtp,
 
     /** What every door shares: our name, when early refusals are applied, how long a stop may take. */
     public record ServerSettings(String hostname, Boolean delayReject, Duration shutdownGrace) {}
-
-    /**
-     * The SMTP door: the listener on port 25 in front of the downstream MTA.
-     *
-     * @param softErrorLimit errors (since the last delivered message) past which each further error
-     *                       reply waits errorDelay first (Postfix: smtpd_soft_error_limit)
-     * @param hardErrorLimit the error (since the last delivered message) after whose reply the
-     *                       connection ends with 421 4.7.0 XM-RJCT51 (Postfix: smtpd_hard_error_limit)
-     * @param errorDelay     the pause before each error reply past the soft limit (Postfix: smtpd_error_sleep_time)
-     */
-    public record SmtpSettings(Boolean enabled, String listen, Integer maxConnections, Boolean enhancedStatusCodes,
-            Duration commandTimeout, Duration dataTimeout, Integer softErrorLimit, Integer hardErrorLimit,
-            Duration errorDelay, List<String> trustedProxies, BareNewline bareNewline, org.mxfront.tls.TlsSettings tls,
-            Boolean receivedHeader) {}
-
-    /** What to do with a bare CR or LF in message data. */
-    public enum BareNewline {
-        /** 554 5.5.2 for the whole message: nothing reaches the downstream (the default). */
-        @JsonProperty("reject") REJECT,
-        /** Turn it into CRLF before dot-stuffing, then relay. */
-        @JsonProperty("normalize") NORMALIZE
-    }
-
 
     /** Reply texts. */
     public record RepliesSettings(String prefix, Map<String, String> texts) {}

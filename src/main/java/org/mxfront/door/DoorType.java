@@ -5,8 +5,8 @@
 // stops doors through this and the Door interface alone, naming none of them.
 package org.mxfront.door;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.util.function.BiFunction;
-import java.util.function.Function;
 import org.mxfront.config.ConfigException;
 import org.mxfront.config.ConfigFile;
 import org.mxfront.config.DaemonConfig;
@@ -21,19 +21,18 @@ import org.mxfront.metrics.MxMeters;
  * @param sections  the record its top-level sections bind to (one component per key it owns)
  * @param validator validates the bound sections (on or off) into the door's settings
  * @param factory   builds the door from its first context and the daemon's meters
- * @param legacy    (while doors move) the settings of a door whose sections ConfigLoader still binds, else null
  */
 public record DoorType<R extends Record, S extends DoorSettings>(String name, Class<R> sections, Validator<R, S> validator,
-        BiFunction<DoorContext<S>, MxMeters, Door<S>> factory, Function<DaemonConfig, S> legacy) implements DoorSection<R, S> {
-
-    public DoorType(String name, Class<R> sections, Validator<R, S> validator, BiFunction<DoorContext<S>, MxMeters, Door<S>> factory) {
-        this(name, sections, validator, factory, null);
-    }
+        BiFunction<DoorContext<S>, MxMeters, Door<S>> factory) implements DoorSection<R, S> {
 
     /** A door's validation hook: problems are thrown through the file ({@code file:line: key: problem}). */
     @FunctionalInterface
     public interface Validator<R, S> {
+        /** See {@link DoorSection#validate}. */
         S validate(R sections, ConfigFile file) throws ConfigException;
+
+        /** See {@link DoorSection#older}. */
+        default void older(JsonNode user, ConfigFile file) throws ConfigException {}
     }
 
     @Override
@@ -41,10 +40,15 @@ public record DoorType<R extends Record, S extends DoorSettings>(String name, Cl
         return validator.validate(bound, file);
     }
 
+    @Override
+    public void older(JsonNode user, ConfigFile file) throws ConfigException {
+        validator.older(user, file);
+    }
+
     /** The door's validated settings in a configuration, on or off. */
     @SuppressWarnings("unchecked")
     public S settings(DaemonConfig c) {
-        return legacy != null ? legacy.apply(c) : (S) c.doors().get(name);
+        return (S) c.doors().get(name);
     }
 
     /** The door's context in a configuration; null when the door is off in it. */

@@ -1,6 +1,8 @@
 // Loads mxfront.yml: the embedded defaults (config/mxfront.yml, packed into the jar) with the
 // operator's file laid over them, bound to records with unknown keys as errors, validated, and
-// turned into a policy engine. Every error names the file, the line and the key.
+// turned into a policy engine. Every error names the file, the line and the key. The doors' sections
+// are bound here too, generically: each door (a DoorSection in the list the loader is given) names
+// its sections' record and validates them itself, as each check does through CheckType.
 //
 // Merge rules: maps merge key by key; lists and scalars replace; a `checks:` map in the operator's
 // file replaces the default list entirely (so that its order is the evaluation order), and so does a

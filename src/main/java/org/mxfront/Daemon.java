@@ -24,6 +24,7 @@ import java.util.Map;
 import org.mxfront.config.ConfigException;
 import org.mxfront.config.ConfigLoader;
 import org.mxfront.config.DaemonConfig;
+import org.mxfront.config.DoorSettings;
 import org.mxfront.console.Authenticator;
 import org.mxfront.console.ConsoleBackend;
 import org.mxfront.console.ConsoleServer;
@@ -60,8 +61,8 @@ public final class Daemon implements AutoCloseable, ConsoleBackend {
     private final org.mxfront.api.PolicyApi policyApi;
 
     /** A running door with its kind, which finds its settings in a reloaded configuration. */
-    private record Opened<S extends org.mxfront.config.DoorSettings>(DoorType<?, S> type, Door<S> door) {
-        static <S extends org.mxfront.config.DoorSettings> Opened<S> open(DoorType<?, S> type, DaemonConfig c, MxMeters meters) {
+    private record Opened<S extends DoorSettings>(DoorType<?, S> type, Door<S> door) {
+        static <S extends DoorSettings> Opened<S> open(DoorType<?, S> type, DaemonConfig c, MxMeters meters) {
             Door<S> d = type.open(c, meters);
             return d == null ? null : new Opened<>(type, d);
         }

@@ -23,6 +23,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.mxfront.Doors;
 import org.mxfront.checks.SharedResources;
 import org.mxfront.config.ConfigLoader;
 import org.mxfront.config.DaemonConfig;
@@ -46,7 +47,7 @@ class PolicyApiTest {
     @BeforeEach
     void start() throws Exception {
         resources = new SharedResources();
-        config = new ConfigLoader(java.time.Clock.systemUTC(), resources).parse("test.yml", """
+        config = new ConfigLoader(Doors.ALL, java.time.Clock.systemUTC(), resources).parse("test.yml", """
                 server: { hostname: mx.test }
                 state-directory: %s
                 domains: { example.com: {} }
@@ -236,7 +237,7 @@ class PolicyApiTest {
         try (SharedResources res = new SharedResources()) {
             Path password = dir.resolve("rspamd-password");
             java.nio.file.Files.writeString(password, "secret\n");
-            DaemonConfig spam = new ConfigLoader(java.time.Clock.systemUTC(), res).parse("spam.yml", """
+            DaemonConfig spam = new ConfigLoader(Doors.ALL, java.time.Clock.systemUTC(), res).parse("spam.yml", """
                     server: { hostname: mx.test }
                     state-directory: %s
                     domains:

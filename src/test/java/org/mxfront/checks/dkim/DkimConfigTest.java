@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.mxfront.Doors;
 import org.mxfront.codes.Code;
 import org.mxfront.config.ConfigException;
 import org.mxfront.config.ConfigLoader;
@@ -29,7 +30,7 @@ class DkimConfigTest {
     Path tmp;
 
     DaemonConfig parse(String yaml) throws ConfigException {
-        return new ConfigLoader().parse("test.yml", "server:\n  hostname: mx.test\nstate-directory: " + tmp + "\n"
+        return new ConfigLoader(Doors.ALL).parse("test.yml", "server:\n  hostname: mx.test\nstate-directory: " + tmp + "\n"
                 + "dns:\n  resolvers: [\"127.0.0.1:9\"]\n" + yaml, new SimpleMeterRegistry());
     }
 

@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.mxfront.Doors;
 import org.mxfront.config.ConfigException;
 import org.mxfront.config.ConfigLoader;
 import org.mxfront.config.DaemonConfig;
@@ -32,7 +33,7 @@ class GreylistConfigTest {
     Path tmp;
 
     DaemonConfig parse(String yaml) throws ConfigException {
-        return new ConfigLoader().parse("test.yml", "server:\n  hostname: mx.test\nstate-directory: " + tmp + "\n" + yaml,
+        return new ConfigLoader(Doors.ALL).parse("test.yml", "server:\n  hostname: mx.test\nstate-directory: " + tmp + "\n" + yaml,
                 new SimpleMeterRegistry());
     }
 

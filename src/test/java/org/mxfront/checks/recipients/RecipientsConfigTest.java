@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.mxfront.Doors;
 import org.mxfront.config.ConfigException;
 import org.mxfront.config.ConfigLoader;
 import org.mxfront.config.DaemonConfig;
@@ -24,7 +25,7 @@ class RecipientsConfigTest {
     Path tmp;
 
     DaemonConfig parse(String yaml) throws ConfigException {
-        return new ConfigLoader().parse("test.yml", "server:\n  hostname: mx.test\nstate-directory: " + tmp + "\n" + yaml,
+        return new ConfigLoader(Doors.ALL).parse("test.yml", "server:\n  hostname: mx.test\nstate-directory: " + tmp + "\n" + yaml,
                 new SimpleMeterRegistry());
     }
 

@@ -22,7 +22,6 @@ public final class RdnsCheck extends DnsCheck<RdnsConfig> {
     /** Session-state key of the client's reverse lookup (one per connection, whichever policy asks). */
     private static final Object KEY = new Object();
 
-
     public RdnsCheck(RdnsConfig config, CheckContext ctx) {
         super(config, ctx);
     }

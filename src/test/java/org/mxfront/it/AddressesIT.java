@@ -18,10 +18,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.mxfront.address.PathParser;
 
 class AddressesIT {
-    @RegisterExtension
-    static final SinkFixture sink = new SinkFixture();
-    @RegisterExtension
-    static final PostfixFixture postfix = new PostfixFixture(sink);
+    static final PostfixFixture postfix = new PostfixFixture(); // started by mx, its sink first
     @RegisterExtension
     static final MxfrontFixture mx = MxfrontFixture.relayingTo(postfix);
 

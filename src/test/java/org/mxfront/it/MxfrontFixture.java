@@ -26,6 +26,11 @@ final class MxfrontFixture extends Fixture<Mxfront> {
         return new MxfrontFixture(sink, sink::port, () -> "");
     }
 
+    /** mxfront with the base settings, relaying to an smtp-sink of its own (for tests that never read the sink). */
+    static MxfrontFixture relayingToNewSink() {
+        return relayingTo(new SinkFixture());
+    }
+
     /** mxfront with the base settings, relaying to the Postfix. */
     static MxfrontFixture relayingTo(PostfixFixture postfix) {
         return new MxfrontFixture(postfix, postfix::port, () -> "");

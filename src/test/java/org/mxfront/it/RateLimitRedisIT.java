@@ -33,19 +33,9 @@ class RateLimitRedisIT {
 
     /** 3 messages per client network at once, then one every 10 s (30/5m, burst 3). */
     static String yaml() {
-        return """
-                smtp:
-                  trusted-proxies: [127.0.0.1/32]
-                checks:
-                  rate-limit:
-                    enabled: true
-                    rules:
-                      per-client:
-                        key: [client-ip]
-                        count: messages
-                        rate: 30/5m
-                        burst: 3
-                """ + DoorYaml.redisStore(redis.uri(), false);
+        return "smtp:\n  trusted-proxies: [127.0.0.1/32]\n"
+                + DoorYaml.rateLimits("per-client: {key: [client-ip], count: messages, rate: 30/5m, burst: 3}")
+                + DoorYaml.redisStore(redis.uri(), false);
     }
 
     @Test

@@ -115,6 +115,18 @@ class ConsoleServerTest {
         return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
     }
 
+    /** A daemon with no doors and no downstream behind the console, in the configuration {@code config} gives now. */
+    static ConsoleBackend idle(java.util.function.Supplier<DaemonConfig> config) {
+        return new ConsoleBackend() {
+            public DaemonConfig config() { return config.get(); }
+            public List<DoorState> doors() { return List.of(); }
+            public String downstream() { return ""; }
+            public String notReady() { return null; }
+            public String explain(Map<String, List<String>> p, byte[] m) { return ""; }
+            public Map.Entry<Boolean, String> reload() { return Map.entry(true, "ok"); }
+        };
+    }
+
     static String hidden(String html, String name) {
         Matcher m = Pattern.compile("name=\"" + name + "\" value=\"([^\"]+)\"").matcher(html);
         assertTrue(m.find(), "no " + name + " in " + html);
@@ -314,14 +326,7 @@ class ConsoleServerTest {
                 """.formatted(dir.resolve("state")), new SimpleMeterRegistry());
         config.resources().start();
         feed = config.engine().decisionLog().feed();
-        ConsoleBackend backend = new ConsoleBackend() {
-            public DaemonConfig config() { return config; }
-            public List<DoorState> doors() { return List.of(); }
-            public String downstream() { return ""; }
-            public String notReady() { return null; }
-            public String explain(Map<String, List<String>> p, byte[] m) { return ""; }
-            public Map.Entry<Boolean, String> reload() { return Map.entry(true, "ok"); }
-        };
+        ConsoleBackend backend = idle(() -> config);
         storeBackend = backend;
         server = new ConsoleServer(config.console(), backend, feed, new UsersFile(dir.resolve("users"))).start();
         return config.console().store().store();

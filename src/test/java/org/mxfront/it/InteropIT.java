@@ -12,7 +12,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -34,21 +33,12 @@ class InteropIT {
     static void start() throws Exception {
         sink = SmtpSink.start(tmp);
         mx = Mxfront.start(sink.port);
-        // DSN is advertised once the downstream has been seen offering it (the start-up probe).
-        Ports.await(() -> {
-            try (SmtpClient c = mx.client("127.0.0.2")) {
-                c.reply();
-                return c.command("EHLO client.sender.example").contains("250-DSN");
-            } catch (Exception e) {
-                return false;
-            }
-        }, Duration.ofSeconds(10), "DSN advertised");
+        mx.awaitOffering("DSN");
     }
 
     @AfterAll
-    static void stop() {
-        if (mx != null) mx.close();
-        if (sink != null) sink.close();
+    static void stop() throws Exception {
+        Processes.closeAll(mx, sink);
     }
 
     static List<String> dumpsWith(String text) {

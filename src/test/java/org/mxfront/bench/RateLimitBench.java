@@ -157,8 +157,12 @@ public final class RateLimitBench {
     }
 
     /** The baseline: GCRA in a ConcurrentHashMap, per-key atomic, no lock across keys, no bound, no expiry. */
-    static final class MapStore implements RateLimitStore {
+    static final class MapStore extends org.mxfront.ratelimit.StubRateLimitStore {
         private final ConcurrentHashMap<String, Double> tats = new ConcurrentHashMap<>();
+
+        MapStore() {
+            super("memory", "memory (baseline)");
+        }
 
         @Override
         public Outcome acquire(List<Bucket> buckets, boolean dryRun) {
@@ -176,9 +180,6 @@ public final class RateLimitBench {
         }
 
         @Override
-        public List<Listed> list(String contains, int limit) { return List.of(); }
-
-        @Override
         public boolean reset(String key) { return tats.remove(key) != null; }
 
         @Override
@@ -186,14 +187,5 @@ public final class RateLimitBench {
             java.time.Instant i = java.time.Instant.now();
             return i.getEpochSecond() * 1_000_000L + i.getNano() / 1000;
         }
-
-        @Override
-        public String type() { return "memory"; }
-
-        @Override
-        public String describe() { return "memory (baseline)"; }
-
-        @Override
-        public void close() { }
     }
 }

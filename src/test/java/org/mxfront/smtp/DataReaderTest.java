@@ -169,26 +169,17 @@ class DataReaderTest {
         public String toString() { return name; }
     }
 
+    /** What normalize mode makes of each bare-newline attempt: the dot is stuffing, so the line is empty, and no early end. */
+    static final List<String> NORMALIZED = List.of("body", "", "MAIL FROM:<evil@x.example>");
+
     static Stream<Smuggle> smuggles() {
         return Stream.of(
-                new Smuggle("LF.LF", "\n.\n", true,
-                        List.of("body\n.\nMAIL FROM:<evil@x.example>"),
-                        List.of("body", "", "MAIL FROM:<evil@x.example>")),
-                new Smuggle("LF.CRLF", "\n.\r\n", true,
-                        List.of("body\n.", "MAIL FROM:<evil@x.example>"),
-                        List.of("body", "", "MAIL FROM:<evil@x.example>")),
-                new Smuggle("CRLF.LF", "\r\n.\n", true,
-                        List.of("body", "\nMAIL FROM:<evil@x.example>"),
-                        List.of("body", "", "MAIL FROM:<evil@x.example>")),
-                new Smuggle("CR.CR", "\r.\r", true,
-                        List.of("body\r.\rMAIL FROM:<evil@x.example>"),
-                        List.of("body", "", "MAIL FROM:<evil@x.example>")),
-                new Smuggle("CRLF.CR", "\r\n.\r", true,
-                        List.of("body", "\rMAIL FROM:<evil@x.example>"),
-                        List.of("body", "", "MAIL FROM:<evil@x.example>")),
-                new Smuggle("CR.CRLF", "\r.\r\n", true,
-                        List.of("body\r.", "MAIL FROM:<evil@x.example>"),
-                        List.of("body", "", "MAIL FROM:<evil@x.example>")),
+                new Smuggle("LF.LF", "\n.\n", true, List.of("body\n.\nMAIL FROM:<evil@x.example>"), NORMALIZED),
+                new Smuggle("LF.CRLF", "\n.\r\n", true, List.of("body\n.", "MAIL FROM:<evil@x.example>"), NORMALIZED),
+                new Smuggle("CRLF.LF", "\r\n.\n", true, List.of("body", "\nMAIL FROM:<evil@x.example>"), NORMALIZED),
+                new Smuggle("CR.CR", "\r.\r", true, List.of("body\r.\rMAIL FROM:<evil@x.example>"), NORMALIZED),
+                new Smuggle("CRLF.CR", "\r\n.\r", true, List.of("body", "\rMAIL FROM:<evil@x.example>"), NORMALIZED),
+                new Smuggle("CR.CRLF", "\r.\r\n", true, List.of("body\r.", "MAIL FROM:<evil@x.example>"), NORMALIZED),
                 new Smuggle("CRLF NUL.CRLF", "\r\n\0.\r\n", false,
                         List.of("body", "\0.", "MAIL FROM:<evil@x.example>"),
                         List.of("body", "\0.", "MAIL FROM:<evil@x.example>")));

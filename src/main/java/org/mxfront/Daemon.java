@@ -24,6 +24,7 @@ import java.util.Map;
 import org.mxfront.config.ConfigException;
 import org.mxfront.config.ConfigLoader;
 import org.mxfront.config.DaemonConfig;
+import org.mxfront.config.DoorSettings;
 import org.mxfront.console.Authenticator;
 import org.mxfront.console.ConsoleBackend;
 import org.mxfront.console.ConsoleServer;
@@ -60,8 +61,8 @@ public final class Daemon implements AutoCloseable, ConsoleBackend {
     private final org.mxfront.api.PolicyApi policyApi;
 
     /** A running door with its kind, which finds its settings in a reloaded configuration. */
-    private record Opened<S>(DoorType<S> type, Door<S> door) {
-        static <S> Opened<S> open(DoorType<S> type, DaemonConfig c, MxMeters meters) {
+    private record Opened<S extends DoorSettings>(DoorType<?, S> type, Door<S> door) {
+        static <S extends DoorSettings> Opened<S> open(DoorType<?, S> type, DaemonConfig c, MxMeters meters) {
             Door<S> d = type.open(c, meters);
             return d == null ? null : new Opened<>(type, d);
         }
@@ -84,7 +85,7 @@ public final class Daemon implements AutoCloseable, ConsoleBackend {
         this.registry = registry;
         this.meters = new MxMeters(registry);
         this.current = config;
-        for (DoorType<?> t : Doors.ALL) {
+        for (DoorType<?, ?> t : Doors.ALL) {
             Opened<?> o = Opened.open(t, config, meters);
             if (o != null) doors.add(o);
         }
@@ -188,10 +189,11 @@ public final class Daemon implements AutoCloseable, ConsoleBackend {
 
     @Override
     public String downstream() {
-        if (current.downstream() == null) return "none (the SMTP door is off)";
-        String why = notReady();
-        boolean down = why != null && why.contains("downstream");
-        return (down ? "NOT reachable: " : "reachable: ") + org.mxfront.net.Networks.text(current.downstream());
+        for (Opened<?> o : doors) {
+            String d = o.door().downstream();
+            if (d != null) return d;
+        }
+        return "none (the SMTP door is off)";
     }
 
 
@@ -203,7 +205,7 @@ public final class Daemon implements AutoCloseable, ConsoleBackend {
     public Map.Entry<Boolean, String> reload() {
         try {
             // the same shared resources: a reload keeps the open greylisting store
-            DaemonConfig next = new ConfigLoader(java.time.Clock.systemUTC(), config.resources()).load(configFile, registry);
+            DaemonConfig next = new ConfigLoader(Doors.ALL, java.time.Clock.systemUTC(), config.resources()).load(configFile, registry);
             current = next;
             for (Opened<?> o : doors) o.update(next);
             meters.reload(true);
@@ -244,7 +246,7 @@ public final class Daemon implements AutoCloseable, ConsoleBackend {
             String from = first(p, "from");
             DaemonConfig c = current;
             return Explainer.explain(c.engine(), new Explainer.Request(client, first(p, "helo"),
-                    from == null ? "" : from, rcpt, message), c.settings().smtp().enhancedStatusCodes());
+                    from == null ? "" : from, rcpt, message), Doors.enhancedStatusCodes(c));
         } catch (java.net.UnknownHostException e) {
             throw new IllegalArgumentException("client-ip must be an address");
         }

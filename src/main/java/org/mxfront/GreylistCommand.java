@@ -52,7 +52,7 @@ final class GreylistCommand implements Runnable {
             try (SharedResources resources = new SharedResources()) {
                 DaemonConfig c;
                 try {
-                    c = new ConfigLoader(Clock.systemUTC(), resources).load(config, new SimpleMeterRegistry());
+                    c = new ConfigLoader(Doors.ALL, Clock.systemUTC(), resources).load(config, new SimpleMeterRegistry());
                 } catch (ConfigException e) {
                     System.err.println(e.getMessage());
                     return 1;

@@ -12,6 +12,7 @@ import org.mxfront.config.ConfigException;
 import org.mxfront.config.ConfigLoader;
 import org.mxfront.config.DaemonConfig;
 import org.mxfront.net.Networks;
+import org.mxfront.smtp.SmtpFrontDoor;
 import org.mxfront.codes.ReplyCatalogue;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -60,7 +61,7 @@ public final class Main implements Runnable {
             PrometheusMeterRegistry registry = Daemon.newRegistry();
             DaemonConfig cfg;
             try {
-                cfg = new ConfigLoader().load(config, registry);
+                cfg = new ConfigLoader(Doors.ALL).load(config, registry);
             } catch (ConfigException e) {
                 System.err.println("mxfront: " + e.getMessage());
                 return 78; // EX_CONFIG
@@ -92,11 +93,11 @@ public final class Main implements Runnable {
         @Override
         public Integer call() {
             try {
-                DaemonConfig c = new ConfigLoader().load(file, new SimpleMeterRegistry());
+                DaemonConfig c = new ConfigLoader(Doors.ALL).load(file, new SimpleMeterRegistry());
                 System.out.println(file + ": OK (" + c.engine().defaultPolicy().checks().size() + " checks, listen "
                         + doors(c) + ")");
                 System.out.println(localDomains(c));
-                if (c.listen() != null) {
+                if (c.doorOn(SmtpFrontDoor.TYPE.name())) {
                     for (String rule : saslRules(c)) {
                         System.out.println(file + ": warning: checks.rate-limit.rules." + rule + ": the SMTP door has no"
                                 + " SMTP AUTH, so sasl-user/sasl-domain are never known there; the rule counts only at the"
@@ -136,21 +137,11 @@ public final class Main implements Runnable {
             return names;
         }
 
+        /** The doors that are on, as {@code smtp 127.0.0.1:2525, downstream 127.0.0.1:10025, milter [::1]:10050}. */
         private static String doors(DaemonConfig c) {
-            StringBuilder sb = new StringBuilder();
             // Addresses as an administrator writes them (127.0.0.1:2525, [::1]:25), as the log lines do.
-            if (c.listen() != null) {
-                sb.append("smtp ").append(Networks.text(c.listen())).append(", downstream ").append(Networks.text(c.downstream()));
-            }
-            if (c.policyListen() != null) {
-                if (!sb.isEmpty()) sb.append(", ");
-                sb.append("policy-server ").append(Networks.text(c.policyListen()));
-            }
-            if (c.milterListen() != null) {
-                if (!sb.isEmpty()) sb.append(", ");
-                sb.append("milter ").append(Networks.text(c.milterListen()));
-            }
-            return sb.toString();
+            return Doors.ALL.stream().map(t -> t.settings(c)).filter(s -> s != null && s.enabled())
+                    .map(org.mxfront.config.DoorSettings::describe).collect(java.util.stream.Collectors.joining(", "));
         }
     }
 
@@ -165,7 +156,7 @@ public final class Main implements Runnable {
         public Integer call() {
             ReplyCatalogue cat;
             try {
-                cat = new ConfigLoader().load(config, new SimpleMeterRegistry()).engine().catalogue();
+                cat = new ConfigLoader(Doors.ALL).load(config, new SimpleMeterRegistry()).engine().catalogue();
             } catch (ConfigException e) {
                 System.err.println(e.getMessage());
                 return 1;

@@ -126,7 +126,7 @@ final class PolicyCommands {
     static <T> T withStore(Path config, StoreWork<T> work) throws Exception {
         DaemonConfig c;
         try {
-            c = new ConfigLoader().load(config, new SimpleMeterRegistry());
+            c = new ConfigLoader(Doors.ALL).load(config, new SimpleMeterRegistry());
         } catch (ConfigException e) {
             System.err.println("mxfront: " + e.getMessage());
             throw new ExitException(78);
@@ -430,7 +430,7 @@ final class PolicyCommands {
         public Integer call() throws Exception {
             DaemonConfig c;
             try {
-                c = new ConfigLoader().load(file, new SimpleMeterRegistry());
+                c = new ConfigLoader(Doors.ALL).load(file, new SimpleMeterRegistry());
             } catch (ConfigException e) {
                 System.err.println("mxfront: " + e.getMessage());
                 return 78;

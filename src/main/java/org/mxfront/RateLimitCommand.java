@@ -48,7 +48,7 @@ final class RateLimitCommand implements Runnable {
             String where = server;
             if (where == null) {
                 try (SharedResources resources = new SharedResources()) {
-                    DaemonConfig c = new ConfigLoader(Clock.systemUTC(), resources).load(config, new SimpleMeterRegistry());
+                    DaemonConfig c = new ConfigLoader(Doors.ALL, Clock.systemUTC(), resources).load(config, new SimpleMeterRegistry());
                     where = c.settings().metrics() == null ? null : c.settings().metrics().listen();
                 } catch (ConfigException e) {
                     System.err.println(e.getMessage());

@@ -63,7 +63,7 @@ final class SpamCommand implements Runnable {
             try (SharedResources resources = new SharedResources()) {
                 DaemonConfig dc;
                 try {
-                    ConfigLoader loader = new ConfigLoader(Clock.systemUTC(), resources);
+                    ConfigLoader loader = new ConfigLoader(Doors.ALL, Clock.systemUTC(), resources);
                     dc = config == null ? loader.loadDefaults(new SimpleMeterRegistry()) : loader.load(config, new SimpleMeterRegistry());
                 } catch (ConfigException e) {
                     System.err.println(e.getMessage());

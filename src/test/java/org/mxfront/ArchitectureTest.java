@@ -31,7 +31,8 @@ import org.junit.jupiter.api.Test;
  *       without a socket), {@code api} (the policy store's JSON API, transport-free), and {@code console} (the web
  *       console, a door for people). Doors are equals: none uses another.</li>
  *   <li><b>door</b>: the interface the daemon knows doors by.</li>
- *   <li><b>config</b>: the YAML, bound into checks, policies and door settings.</li>
+ *   <li><b>config</b>: the YAML, bound into checks and policies; each door binds and validates its own sections
+ *       through {@code config}'s {@code DoorSection}, which its {@code DoorType} implements (config names no door).</li>
  *   <li><b>checks</b>: {@code checks} and its subpackages, one per check, each implementing the engine's
  *       {@code Check}. The engine runs them (the arrow at run time points from the engine to the checks)
  *       but never names one: it knows them through that interface, which is why {@code policy} sits below

@@ -40,7 +40,7 @@ class PolicyCommandsTest {
                   ip-blocklist: { files: [%1$s/bad-ips.txt] }
                   sender-blocklist: { files: [%1$s/bad-senders.txt] }
                 """.formatted(dir));
-        DaemonConfig config = new ConfigLoader(java.time.Clock.systemUTC(), new org.mxfront.checks.SharedResources())
+        DaemonConfig config = new ConfigLoader(Doors.ALL, java.time.Clock.systemUTC(), new org.mxfront.checks.SharedResources())
                 .load(cfg, new SimpleMeterRegistry());
         try (Daemon d = new Daemon(config, cfg, new SimpleMeterRegistry()).start()) {
             String server = "127.0.0.1:" + d.httpPort();

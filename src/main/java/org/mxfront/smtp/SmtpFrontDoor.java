@@ -46,7 +46,8 @@ public final class SmtpFrontDoor implements Door<SmtpDoorSettings> {
     private static final Logger LOG = LoggerFactory.getLogger(SmtpFrontDoor.class);
 
     /** This door's kind, for the registry (org.mxfront.Doors): it builds its own downstream relay. */
-    public static final DoorType<SmtpDoorSettings> TYPE = new DoorType<>("smtp", SmtpDoorSettings::of,
+    public static final DoorType<SmtpDoorSettings.Sections, SmtpDoorSettings> TYPE = new DoorType<>("smtp",
+            SmtpDoorSettings.Sections.class, SmtpDoorSettings.VALIDATOR,
             (ctx, meters) -> new SmtpFrontDoor(ctx, new DownstreamRelay(ctx.settings().downstream(),
                     ctx.settings().downstreamSettings(), ctx.hostname(), meters), meters));
     /** How long a timed-out session may take to hear XM-RJCT50 before its socket is closed under it. */
@@ -138,6 +139,13 @@ public final class SmtpFrontDoor implements Door<SmtpDoorSettings> {
             downstreamCheckedAt = now;
         }
         return downstreamOk ? null : "downstream: " + config.settings().downstream() + " not reachable";
+    }
+
+    @Override
+    public String downstream() {
+        String why = notReady();
+        boolean down = why != null && why.startsWith("downstream");
+        return (down ? "NOT reachable: " : "reachable: ") + Networks.text(config.settings().downstream());
     }
 
     @Override

@@ -12,7 +12,6 @@ import java.time.Duration;
 import java.util.Map;
 import org.mxfront.codes.Code;
 import org.mxfront.codes.Reply;
-import org.mxfront.config.Settings;
 import org.mxfront.door.DoorContext;
 import org.mxfront.mail.Mailbox;
 import org.mxfront.mail.TlsInfo;
@@ -70,7 +69,7 @@ final class SmtpState {
     }
 
     final DoorContext<SmtpDoorSettings> config;
-    final Settings.SmtpSettings smtp;
+    final SmtpSettings smtp;
     final Downstream relay;
     final Transport transport;
     final ClientCounts counts;

@@ -22,6 +22,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.mxfront.Doors;
 import org.mxfront.checks.SharedResources;
 import org.mxfront.config.ConfigLoader;
 import org.mxfront.config.DaemonConfig;
@@ -44,7 +45,7 @@ class PolicyApiTest {
     @BeforeEach
     void start() throws Exception {
         resources = new SharedResources();
-        DaemonConfig config = new ConfigLoader(java.time.Clock.systemUTC(), resources).parse("test.yml", """
+        DaemonConfig config = new ConfigLoader(Doors.ALL, java.time.Clock.systemUTC(), resources).parse("test.yml", """
                 server: { hostname: mx.test }
                 state-directory: %s
                 domains: { example.com: {} }

@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.ConcurrentHashMap;
+import org.mxfront.Doors;
 import org.mxfront.checks.ratelimit.RateLimitCheck;
 import org.mxfront.config.ConfigLoader;
 import org.mxfront.config.DaemonConfig;
@@ -77,7 +78,7 @@ public final class RateLimitBench {
         Bench(String store, String redisUri, String perClient, String perDomain) throws Exception {
             String storeYaml = store.equals("redis")
                     ? "    store: {type: redis, redis-uri: \"" + redisUri + "\", key-prefix: \"bench:" + System.nanoTime() + ":\"}\n" : "";
-            config = new ConfigLoader(Clock.systemUTC()).parse("bench.yml", """
+            config = new ConfigLoader(Doors.ALL, Clock.systemUTC()).parse("bench.yml", """
                     server: {hostname: mx.test}
                     checks:
                       rate-limit:

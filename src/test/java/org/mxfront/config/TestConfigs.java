@@ -11,7 +11,7 @@ public final class TestConfigs {
 
     /** {@code yaml} laid after {@code server.hostname: mx.test} and {@code state-directory}, as the file test.yml. */
     public static DaemonConfig parse(Path stateDirectory, String yaml) throws ConfigException {
-        return new ConfigLoader().parse("test.yml", "server:\n  hostname: mx.test\nstate-directory: " + stateDirectory + "\n" + yaml,
+        return new ConfigLoader(org.mxfront.Doors.ALL).parse("test.yml", "server:\n  hostname: mx.test\nstate-directory: " + stateDirectory + "\n" + yaml,
                 new SimpleMeterRegistry());
     }
 }

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.mxfront.Doors;
 import org.mxfront.config.ConfigLoader;
 import org.mxfront.config.DaemonConfig;
 import org.mxfront.store.ListEntry;
@@ -28,7 +29,7 @@ class ConsoleListsTest {
         Files.writeString(users, String.join("\n",
                 "alice domain-admin example.com " + Passwords.hash("alice-password".toCharArray()),
                 "bob@example.org user - " + Passwords.hash("bob-password".toCharArray()), ""));
-        DaemonConfig config = new ConfigLoader().parse(dir.resolve("t.yml").toString(), """
+        DaemonConfig config = new ConfigLoader(Doors.ALL).parse(dir.resolve("t.yml").toString(), """
                 smtp: {listen: 127.0.0.1:0}
                 downstream: {address: 127.0.0.1:1}
                 state-directory: %s

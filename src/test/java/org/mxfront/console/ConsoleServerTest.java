@@ -30,6 +30,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.mxfront.Doors;
 import org.mxfront.config.ConfigLoader;
 import org.mxfront.config.DaemonConfig;
 import org.mxfront.policy.DecisionEvent;
@@ -56,7 +57,7 @@ class ConsoleServerTest {
                 "op operator - " + Passwords.hash("op-password".toCharArray()),
                 "alice domain-admin example.com " + Passwords.hash("alice-password".toCharArray()),
                 "bob@example.org user - " + Passwords.hash("bob-password".toCharArray()), ""));
-        config = new ConfigLoader().parse(dir.resolve("t.yml").toString(), """
+        config = new ConfigLoader(Doors.ALL).parse(dir.resolve("t.yml").toString(), """
                 smtp: {listen: 127.0.0.1:0}
                 downstream: {address: 127.0.0.1:1}
                 state-directory: %s
@@ -316,7 +317,7 @@ class ConsoleServerTest {
     org.mxfront.store.PolicyStore withStore() throws Exception {
         server.close();
         config.resources().close();
-        config = new ConfigLoader().parse(dir.resolve("s.yml").toString(), """
+        config = new ConfigLoader(Doors.ALL).parse(dir.resolve("s.yml").toString(), """
                 smtp: {listen: 127.0.0.1:0}
                 downstream: {address: 127.0.0.1:1}
                 state-directory: %s

@@ -25,6 +25,7 @@ import javax.net.ssl.SSLEngine;
 import javax.net.ssl.X509ExtendedTrustManager;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.mxfront.Doors;
 import org.mxfront.config.ConfigLoader;
 import org.mxfront.config.DaemonConfig;
 import org.mxfront.tls.TestCertificates;
@@ -37,7 +38,7 @@ class ConsoleTlsTest {
     void httpsWithSecureCookies() throws Exception {
         Path users = dir.resolve("users");
         Files.writeString(users, "op operator - " + Passwords.hash("op-password".toCharArray()) + "\n");
-        DaemonConfig config = new ConfigLoader().parse(dir.resolve("t.yml").toString(), """
+        DaemonConfig config = new ConfigLoader(Doors.ALL).parse(dir.resolve("t.yml").toString(), """
                 smtp: {listen: 127.0.0.1:0}
                 downstream: {address: 127.0.0.1:1}
                 state-directory: %s

@@ -27,6 +27,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.mxfront.Doors;
 import org.mxfront.config.ConfigLoader;
 import org.mxfront.config.DaemonConfig;
 import org.mxfront.content.Corpus;
@@ -262,7 +263,7 @@ class DkimIT {
         twice = edit(dkimpy.sign(twice, ED25519, "ed", "bank.test", "relaxed/relaxed", false, null),
                 "statement is ready", "statement is READY");
         String yaml = Mxfront.merge(Mxfront.base(sink.port()), config(nsd.port(), "2s"));
-        DaemonConfig c = new ConfigLoader().parse("it.yml", yaml, org.mxfront.Daemon.newRegistry());
+        DaemonConfig c = new ConfigLoader(Doors.ALL).parse("it.yml", yaml, org.mxfront.Daemon.newRegistry());
         try (var r = c.resources()) {
             String report = Explainer.explain(c.engine(), new Explainer.Request(InetAddress.getByName("127.0.0.2"),
                     "client.sender.test", "a@sender.test", List.of("bob@example.com"), twice), true);

@@ -4,6 +4,7 @@ package org.mxfront.it;
 
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.mxfront.Daemon;
+import org.mxfront.Doors;
 import org.mxfront.config.ConfigLoader;
 import org.mxfront.config.DaemonConfig;
 
@@ -22,7 +23,7 @@ final class Mxfront implements AutoCloseable {
     static Mxfront start(int downstreamPort, String extraYaml) throws Exception {
         String yaml = base(downstreamPort);
         PrometheusMeterRegistry r = org.mxfront.Daemon.newRegistry();
-        ConfigLoader loader = new ConfigLoader();
+        ConfigLoader loader = new ConfigLoader(Doors.ALL);
         DaemonConfig cfg = loader.parse("it.yml", extraYaml.isBlank() ? yaml : merge(yaml, extraYaml), r);
         // start() returns once the listener is bound; no probe connection (it would count as a client).
         return new Mxfront(new Daemon(cfg, null, r).start(), r);
@@ -52,7 +53,7 @@ final class Mxfront implements AutoCloseable {
         String yaml = merge(base(downstreamPort), extraYaml.isBlank() ? "{}" : extraYaml);
         java.nio.file.Files.writeString(file, yaml);
         PrometheusMeterRegistry r = org.mxfront.Daemon.newRegistry();
-        DaemonConfig cfg = new ConfigLoader().load(file, r);
+        DaemonConfig cfg = new ConfigLoader(Doors.ALL).load(file, r);
         return new Mxfront(new Daemon(cfg, file, r).start(), r);
     }
 

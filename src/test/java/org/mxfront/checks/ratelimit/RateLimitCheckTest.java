@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
+import org.mxfront.Doors;
 import org.mxfront.checks.CheckContext;
 import org.mxfront.checks.CheckFixtures;
 import org.mxfront.codes.ReplyCatalogue;
@@ -40,7 +41,7 @@ class RateLimitCheckTest {
     /** The check as the loader builds it from checks: rate-limit: (YAML), on the embedded store and the test's clock. */
     RateLimitCheck check(String yaml) throws Exception {
         String indented = yaml.lines().map(l -> "    " + l).collect(java.util.stream.Collectors.joining("\n"));
-        var cfg = new ConfigLoader(clock).parse("test.yml", "server:\n  hostname: mx.test\nchecks:\n  rate-limit:\n"
+        var cfg = new ConfigLoader(Doors.ALL, clock).parse("test.yml", "server:\n  hostname: mx.test\nchecks:\n  rate-limit:\n"
                 + "    enabled: true\n" + indented + "\n", registry);
         RateLimitCheck c = cfg.engine().find(RateLimitCheck.class).orElseThrow();
         store = c.store();

@@ -92,7 +92,7 @@ public final class Daemon implements AutoCloseable, ConsoleBackend {
         this.policyApi = config.engine().directory() instanceof org.mxfront.config.StoreDomains sd
                 ? new org.mxfront.api.PolicyApi(sd.service(),
                         () -> current.engine().directory() instanceof org.mxfront.config.StoreDomains c ? c : sd,
-                        d -> current.engine().isLocalDomain(d))
+                        d -> current.engine().isLocalDomain(d), () -> current.engine())
                 : null;
         for (var binder : List.of(new JvmMemoryMetrics(), gcMetrics, new JvmThreadMetrics(), new ClassLoaderMetrics(),
                 new ProcessorMetrics(), new UptimeMetrics(), new FileDescriptorMetrics())) {

@@ -1,7 +1,10 @@
 // The web console on its own listener (console.listen): server-rendered pages (Pebble) with htmx
 // and Chart.js served from their WebJars, never a CDN. Public: /codes (the catalogue, one anchor per
 // code) and /login. Behind a login: the dashboard, live decisions (Server-Sent Events), the message
-// trace, domains, greylist and rate-limit admin, the explain form. Roles filter everything here, on
+// trace, domains, greylist and rate-limit admin, the explain form, the Report spam page (operators:
+// a message taught to the spam check's classifier through checks/spam/SpamLearner, as the API's
+// POST /api/v1/spam/learn; mxfront keeps no message bodies, so a traced message cannot be reported
+// from its trace page, which says so). Roles filter everything here, on
 // the server: a page, search or graph outside the viewer's domains is a 404. Every response carries
 // a strict Content-Security-Policy (scripts and styles from this origin only, no inline script, no
 // framing) and the other security headers; every POST needs the session's CSRF token.
@@ -162,6 +165,7 @@ public final class ConsoleServer implements AutoCloseable {
             }
             if (path.equals("/explain")) return explain(s, f);
             if (path.equals("/lists")) return listChange(s, f);
+            if (path.equals("/spam")) return spamLearn(s, f);
             if (path.equals("/domains")) return domainsChange(s, f);
             if (path.startsWith("/domains/")) return domainChange(s, path.substring("/domains/".length()), f);
         } else if (!r.method().equals(HttpMethod.GET) && !r.method().equals(HttpMethod.HEAD)) {
@@ -187,6 +191,7 @@ public final class ConsoleServer implements AutoCloseable {
                 r.method().equals(HttpMethod.POST));
         if (path.equals("/explain")) return explainPage(s, Map.of(), null);
         if (path.equals("/lists")) return lists(s, null, null);
+        if (path.equals("/spam")) return spamPage(s, HttpResponseStatus.OK, Map.of());
         return notFound(s);
     }
 
@@ -763,6 +768,89 @@ public final class ConsoleServer implements AutoCloseable {
         }
     }
 
+    // ---- spam learning -------------------------------------------------------------------------
+
+    /** Operators only, as in the API: one Bayes filter serves every domain, so a tenant's report would change everybody's verdicts. */
+    static boolean mayLearn(Principal p) {
+        return p.operator();
+    }
+
+    private FullHttpResponse spamPage(Sessions.Session s, HttpResponseStatus status, Map<String, Object> result) {
+        if (!mayLearn(s.principal())) return notFound(s);
+        Map<String, Object> m = new HashMap<>(result);
+        m.putIfAbsent("v", Map.of());
+        var c = org.mxfront.checks.spam.SpamLearner.config(backend.config().engine(), null);
+        m.put("backend", c == null ? null : c.backend() == org.mxfront.checks.spam.SpamConfig.Backend.RSPAMD
+                ? "rspamd's controller at " + c.rspamd().controller() : "spamd at " + c.spamd().address());
+        m.put("maxBytes", c == null ? null : c.maxBytes());
+        FullHttpResponse r = page("spam", s, m);
+        r.setStatus(status);
+        return r;
+    }
+
+    /** Teaches the classifier the uploaded (or pasted) message: the API's checks and outcomes, as a page. */
+    private FullHttpResponse spamLearn(Sessions.Session s, Form f) {
+        Principal p = s.principal();
+        if (!mayLearn(p)) return notFound(s);
+        Map<String, String> values = new HashMap<>();
+        String as = Optional.ofNullable(f.value("as")).orElse("");
+        String rawDomain = Optional.ofNullable(f.value("domain")).orElse("").strip();
+        values.put("as", as);
+        values.put("domain", rawDomain);
+        Map<String, Object> m = new HashMap<>();
+        m.put("v", values);
+        if (!as.equals("spam") && !as.equals("ham")) {
+            m.put("error", "Choose spam or not spam.");
+            return spamPage(s, HttpResponseStatus.BAD_REQUEST, m);
+        }
+        String domain = null;
+        if (!rawDomain.isEmpty()) {
+            try {
+                domain = org.mxfront.store.EntryValues.domain("domain", rawDomain);
+            } catch (IllegalArgumentException e) {
+                m.put("error", e.getMessage());
+                return spamPage(s, HttpResponseStatus.BAD_REQUEST, m);
+            }
+        }
+        byte[] message = f.file("message");
+        String text = f.value("message-text");
+        if (text != null && text.length() <= 65536) values.put("message-text", text);
+        if ((message == null || message.length == 0) && text != null && !text.isBlank()) {
+            message = text.strip().replace("\r\n", "\n").replace("\n", "\r\n").concat("\r\n").getBytes(StandardCharsets.UTF_8);
+        }
+        String problem = org.mxfront.checks.spam.SpamLearner.notAMessage(message);
+        if (problem != null) {
+            m.put("error", "The message: " + problem + ".");
+            return spamPage(s, HttpResponseStatus.BAD_REQUEST, m);
+        }
+        var o = org.mxfront.checks.spam.SpamLearner.learn(backend.config().engine(), domain, as.equals("spam"), message, p.name());
+        AUDIT.info("console spam: user={} learn as={} bytes={} outcome={}", p.name(), as, message.length, o.getClass().getSimpleName());
+        String what = as.equals("spam") ? "spam" : "not spam";
+        HttpResponseStatus status = HttpResponseStatus.OK;
+        switch (o) {
+            case org.mxfront.checks.spam.SpamLearner.Learned l -> {
+                values.remove("message-text"); // done: an empty form, so that a second click does not report it again
+                m.put("done", l.changed() ? "Learned as " + what + " by " + l.backend() + " (" + message.length + " bytes)."
+                        : "Not learned again: " + l.unchanged() + "; nothing changed.");
+                m.put("answer", l.answer());
+            }
+            case org.mxfront.checks.spam.SpamLearner.NotConfigured n -> {
+                status = HttpResponseStatus.CONFLICT;
+                m.put("error", "Not learned: " + n.why() + ".");
+            }
+            case org.mxfront.checks.spam.SpamLearner.TooLarge t -> {
+                status = HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE;
+                m.put("error", "Not learned: the message is larger than the spam check's max-bytes (" + t.limit()
+                        + " bytes), so it would never be classified.");
+            }
+            case org.mxfront.checks.spam.SpamLearner.Failed fl -> {
+                status = fl.down() ? HttpResponseStatus.SERVICE_UNAVAILABLE : HttpResponseStatus.BAD_GATEWAY;
+                m.put("error", "Not learned: " + (fl.down() ? "" : fl.backend() + " refused: ") + fl.why());
+            }
+        }
+        return spamPage(s, status, m);
+    }
+
     // ---- responses -----------------------------------------------------------------------------
 
     private FullHttpResponse page(String template, Sessions.Session s, Map<String, Object> model) {
@@ -773,6 +861,7 @@ public final class ConsoleServer implements AutoCloseable {
         m.put("operator", p.operator());
         m.put("canExplain", p.role() != Role.USER);
         m.put("canDomains", p.role() != Role.USER);
+        m.put("canLearn", mayLearn(p));
         m.put("csrf", s.csrf());
         m.put("page", template);
         return html(HttpResponseStatus.OK, views.render(template, m));

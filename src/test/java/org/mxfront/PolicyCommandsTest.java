@@ -32,7 +32,7 @@ class PolicyCommandsTest {
                 metrics: { listen: 127.0.0.1:0 }
                 domains:
                   example.com: { checks: { message-size: { max-bytes: 4096 } } }
-                policy-store: { enabled: true }
+                policy-store: { enabled: true, connect-timeout: 30s }
                 checks:
                   relay: {}
                   message-size: { max-bytes: 100000 }

@@ -51,7 +51,7 @@ class PolicyApiTest {
                 server: { hostname: mx.test }
                 state-directory: %s
                 domains: { example.com: {} }
-                policy-store: { enabled: true }
+                policy-store: { enabled: true, connect-timeout: 30s }
                 checks: { relay: {}, policy-lists: {} }
                 """.formatted(dir), new SimpleMeterRegistry());
         resources.start();

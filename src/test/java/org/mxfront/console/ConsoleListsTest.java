@@ -33,7 +33,7 @@ class ConsoleListsTest {
                 smtp: {listen: 127.0.0.1:0}
                 downstream: {address: 127.0.0.1:1}
                 state-directory: %s
-                policy-store: {enabled: true}
+                policy-store: {enabled: true, connect-timeout: 30s}
                 domains: {example.com: {}, example.org: {}}
                 console: {enabled: true, listen: 127.0.0.1:0, users-file: users}
                 """.formatted(dir.resolve("state")), new SimpleMeterRegistry());

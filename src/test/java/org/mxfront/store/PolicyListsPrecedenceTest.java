@@ -40,7 +40,7 @@ class PolicyListsPrecedenceTest {
                 state-directory: %s
                 relay-networks: []
                 domains: { example.com: {} }
-                policy-store: { enabled: true, poll-interval: 1s }
+                policy-store: { enabled: true, poll-interval: 1s, connect-timeout: 30s }
                 checks:
                   helo: { reject-localhost: true }
                   relay: {}

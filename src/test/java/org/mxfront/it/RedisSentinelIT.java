@@ -24,8 +24,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class RedisSentinelIT {
     static final String BUCKET = "mxfront:ratelimit:per-client/3/3600s/3:";
 
-    @RegisterExtension
-    static final RedisSentinelFixture redis = new RedisSentinelFixture();
+    static final RedisSentinelFixture redis = new RedisSentinelFixture(); // started by mx
     @RegisterExtension
     static final MxfrontFixture mx = MxfrontFixture.relayingToNewSink().with(RedisSentinelIT::yaml, redis);
 

@@ -127,12 +127,7 @@ public final class RecipientsBench {
         }
 
         String reply() throws Exception {
-            String l;
-            do {
-                l = in.readLine();
-                if (l == null) throw new IllegalStateException("closed");
-            } while (l.length() > 3 && l.charAt(3) == '-');
-            return l;
+            return Replies.last(in);
         }
 
         String cmd(String c) throws Exception {

@@ -39,14 +39,7 @@ class ConsoleListsTest {
                 """.formatted(dir.resolve("state")), new SimpleMeterRegistry());
         config.resources().start();
         ConsoleServerTest t = new ConsoleServerTest();
-        ConsoleBackend backend = new ConsoleBackend() {
-            public DaemonConfig config() { return config; }
-            public List<DoorState> doors() { return List.of(); }
-            public String downstream() { return ""; }
-            public String notReady() { return null; }
-            public String explain(Map<String, List<String>> p, byte[] m) { return ""; }
-            public Map.Entry<Boolean, String> reload() { return Map.entry(true, "ok"); }
-        };
+        ConsoleBackend backend = ConsoleServerTest.idle(() -> config);
         // a store user (the policy API's users table) logs in with one of their API tokens
         var store = config.console().store().store();
         store.putUser("test", new org.mxfront.store.PolicyStore.User("carol", "domain-admin", List.of("example.org"), null,

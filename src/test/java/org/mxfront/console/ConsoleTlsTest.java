@@ -44,14 +44,7 @@ class ConsoleTlsTest {
                 state-directory: %s
                 console: {enabled: true, listen: 127.0.0.1:0, users-file: users, tls: {certificates: [{chain: %s, key: %s}]}}
                 """.formatted(dir, TestCertificates.RSA.chain(), TestCertificates.RSA.key()), new SimpleMeterRegistry());
-        ConsoleBackend backend = new ConsoleBackend() {
-            public DaemonConfig config() { return config; }
-            public List<DoorState> doors() { return List.of(); }
-            public String downstream() { return ""; }
-            public String notReady() { return null; }
-            public String explain(Map<String, List<String>> p, byte[] m) { return ""; }
-            public Map.Entry<Boolean, String> reload() { return Map.entry(true, "ok"); }
-        };
+        ConsoleBackend backend = ConsoleServerTest.idle(() -> config);
         try (ConsoleServer server = new ConsoleServer(config.console(), backend, config.engine().decisionLog().feed(),
                 new UsersFile(users)).start()) {
             SSLContext trustAll = SSLContext.getInstance("TLS");

@@ -21,30 +21,18 @@ import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 class ConsoleSpamBrowserIT {
-    @RegisterExtension
-    static final SinkFixture sink = new SinkFixture();
-    @RegisterExtension
-    static final RedisFixture redis = new RedisFixture();
-    @RegisterExtension
-    static final RspamdFixture rspamd = new RspamdFixture(redis);
+    static final RspamdFixture rspamd = new RspamdFixture(); // Bayes on a Redis of its own; started by mx
     @RegisterExtension
     static final ChromiumFixture chromium = new ChromiumFixture();
     @RegisterExtension
-    static final MxfrontFixture mx = MxfrontFixture.relayingTo(sink).with(() -> SpamLearnIT.yaml(rspamd), rspamd);
+    static final MxfrontFixture mx = MxfrontFixture.relayingToNewSink().with(() -> SpamLearnIT.yaml(rspamd), rspamd);
 
     String url(String path) {
         return "http://127.0.0.1:" + mx.get().daemon.consolePort() + path;
     }
 
     ChromeDriver login(String user, String password) {
-        ChromeDriver b = chromium.get().driver;
-        b.manage().deleteAllCookies();
-        b.get(url("/login"));
-        b.findElement(By.id("user")).sendKeys(user);
-        b.findElement(By.id("password")).sendKeys(password);
-        b.findElement(By.id("login")).click();
-        new WebDriverWait(b, Duration.ofSeconds(10)).until(ExpectedConditions.presenceOfElementLocated(By.id("who")));
-        return b;
+        return chromium.get().logIn(url("/login"), user, password);
     }
 
     @Test

@@ -66,15 +66,7 @@ class DkimIT {
 
     /** The test. zone: the key records as TXT, each split into strings of at most 250 characters. */
     static String zone() {
-        StringBuilder z = new StringBuilder(Nsd.zoneHead("test") + """
-                """);
-        for (Map.Entry<String, String> e : RECORDS.entrySet()) {
-            z.append(e.getKey()).append(". IN TXT");
-            String v = e.getValue();
-            for (int i = 0; i < v.length(); i += 250) z.append(" \"").append(v, i, Math.min(v.length(), i + 250)).append('"');
-            z.append('\n');
-        }
-        return z.toString();
+        return Nsd.txtZone(RECORDS);
     }
 
     static String config(int dnsPort, String timeout) {

@@ -78,6 +78,21 @@ final class Mxfront implements AutoCloseable {
         return new SmtpClient(source, port());
     }
 
+    /**
+     * Waits up to 10 s until the EHLO reply lists {@code extension} (SMTPUTF8, DSN): offered once the
+     * downstream has been seen offering it (the start-up probe).
+     */
+    void awaitOffering(String extension) {
+        Ports.await(() -> {
+            try (SmtpClient c = client("127.0.0.2")) {
+                c.reply();
+                return c.command("EHLO client.sender.example").contains("250-" + extension);
+            } catch (Exception e) {
+                return false;
+            }
+        }, java.time.Duration.ofSeconds(10), "mxfront offering " + extension);
+    }
+
     @Override
     public void close() {
         daemon.close();

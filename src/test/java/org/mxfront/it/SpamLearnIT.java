@@ -28,15 +28,13 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.mxfront.config.StoreDomains;
-import org.mxfront.console.Passwords;
+import org.mxfront.console.ConsoleForms;
 import org.mxfront.content.Corpus;
 import org.mxfront.spam.RspamdClient;
 import org.mxfront.store.PolicyStore;
@@ -47,14 +45,9 @@ class SpamLearnIT {
     static final ObjectMapper JSON = new ObjectMapper();
     static final int MAX_BYTES = 100_000;
 
+    static final RspamdFixture rspamd = new RspamdFixture(); // Bayes on a Redis of its own; started by mx
     @RegisterExtension
-    static final SinkFixture sink = new SinkFixture();
-    @RegisterExtension
-    static final RedisFixture redis = new RedisFixture();
-    @RegisterExtension
-    static final RspamdFixture rspamd = new RspamdFixture(redis);
-    @RegisterExtension
-    static final MxfrontFixture mx = MxfrontFixture.relayingTo(sink).with(() -> yaml(rspamd), rspamd);
+    static final MxfrontFixture mx = MxfrontFixture.relayingToNewSink().with(() -> yaml(rspamd), rspamd);
 
     /** The file rspamd.password-file names (read at each learning request). */
     static Path password;
@@ -67,11 +60,7 @@ class SpamLearnIT {
             Path dir = Files.createTempDirectory("mxfront-spamlearn-it");
             password = dir.resolve("rspamd-password");
             Files.writeString(password, RspamdInstance.PASSWORD + "\n");
-            Path users = dir.resolve("users");
-            Files.writeString(users, String.join("\n",
-                    "op operator - " + Passwords.hash("op-password".toCharArray()),
-                    "alice domain-admin example.com " + Passwords.hash("alice-password".toCharArray()),
-                    "bob@example.com user - " + Passwords.hash("bob-password".toCharArray()), ""));
+            Path users = ConsoleForms.writeUsers(dir.resolve("users"), "bob@example.com");
             return """
                     state-directory: %s
                     policy-store: {enabled: true}
@@ -223,14 +212,11 @@ class SpamLearnIT {
     }
 
     static String hidden(String html, String name) {
-        Matcher m = Pattern.compile("name=\"" + name + "\" value=\"([^\"]+)\"").matcher(html);
-        assertTrue(m.find(), "no " + name + " in " + html);
-        return m.group(1);
+        return ConsoleForms.hidden(html, name);
     }
 
     static String cookie(HttpResponse<?> r, String name) {
-        for (String c : r.headers().allValues("set-cookie")) if (c.startsWith(name + "=")) return c.substring(0, c.indexOf(';'));
-        return null;
+        return ConsoleForms.cookie(r, name);
     }
 
     /** Logs in: the session cookie and the CSRF token of the dashboard. */

@@ -181,29 +181,11 @@ class RateLimitCheckTest {
     @Test
     void aStoreFailureFailsOpenAndIsCounted() throws Exception {
         RateLimitConfig cfg = check("rules: {per-client: {rate: 1/1h}}").config();
-        RateLimitStore broken = new RateLimitStore() {
+        RateLimitStore broken = new org.mxfront.ratelimit.StubRateLimitStore("broken", "broken") {
             @Override
             public Outcome acquire(List<Bucket> buckets, boolean dryRun) {
                 throw new RateLimitStoreException("redis 127.0.0.1:1: connection refused", null);
             }
-
-            @Override
-            public List<Listed> list(String contains, int limit) { return List.of(); }
-
-            @Override
-            public boolean reset(String key) { return false; }
-
-            @Override
-            public long nowMicros() { return 0; }
-
-            @Override
-            public String type() { return "broken"; }
-
-            @Override
-            public String describe() { return "broken"; }
-
-            @Override
-            public void close() { }
         };
         RateLimitCheck c = new RateLimitCheck(cfg, ctx, broken);
         for (int i = 0; i < 3; i++) assertEquals(Verdict.CONTINUE, c.evaluate(Stage.MAIL, mail("192.0.2.7", "a@b.example")));

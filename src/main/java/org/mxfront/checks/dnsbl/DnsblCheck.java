@@ -96,8 +96,8 @@ public final class DnsblCheck implements Check {
     }
 
     private ZoneHealth health(DnsblConfig.Zone z, Clock clock, MeterRegistry registry) {
-        ZoneHealth h = new ZoneHealth(z.zone(), config.suspendAfter(), config.suspendFor(), config.healthCheck(),
-                z.healthCheck(), clock);
+        ZoneHealth h = new ZoneHealth(z.zone(), new ZoneHealth.Breaker(config.suspendAfter(), config.suspendFor(),
+                config.healthCheck(), z.healthCheck()), clock);
         // A reload builds new zones: the gauge follows the newest configuration.
         for (Meter old : registry.find("mxfront.dnsbl.zone.active").tag("zone", z.zone()).meters()) registry.remove(old);
         Gauge.builder("mxfront.dnsbl.zone.active", h, x -> x.active() ? 1 : 0).tag("zone", z.zone())

@@ -7,6 +7,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.net.InetAddress;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
@@ -337,10 +338,10 @@ public final class PolicyEngine {
     }
 
     /** The longest pause before the greeting that a check of the default policy asks for this client. */
-    public java.time.Duration greetingPause(Facts facts) {
-        java.time.Duration max = java.time.Duration.ZERO;
+    public Duration greetingPause(Facts facts) {
+        Duration max = Duration.ZERO;
         for (ConfiguredCheck cc : defaultPolicy.checks()) {
-            java.time.Duration d = cc.check().greetingPause(facts);
+            Duration d = cc.check().greetingPause(facts);
             if (d.compareTo(max) > 0) max = d;
         }
         return max;

@@ -53,7 +53,7 @@ final class ExplainCommand implements Callable<Integer> {
         if (server != null) return remote(body);
         DaemonConfig c;
         try {
-            c = new ConfigLoader().load(config, new SimpleMeterRegistry());
+            c = new ConfigLoader(Doors.ALL).load(config, new SimpleMeterRegistry());
         } catch (ConfigException e) {
             System.err.println(e.getMessage());
             return 1;
@@ -63,7 +63,7 @@ final class ExplainCommand implements Callable<Integer> {
             return 2;
         }
         System.out.print(Explainer.explain(c.engine(), new Explainer.Request(InetAddress.getByName(clientIp), helo, from,
-                rcpt, body), c.settings().smtp().enhancedStatusCodes()));
+                rcpt, body), Doors.enhancedStatusCodes(c)));
         return 0;
     }
 

@@ -5,18 +5,28 @@ package org.mxfront;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.stream.Collectors;
 import org.mxfront.checks.ratelimit.RateLimitCheck;
+import org.mxfront.codes.ReplyCatalogue;
 import org.mxfront.config.ConfigException;
 import org.mxfront.config.ConfigLoader;
 import org.mxfront.config.DaemonConfig;
+import org.mxfront.config.DoorSettings;
+import org.mxfront.config.Settings;
 import org.mxfront.net.Networks;
-import org.mxfront.codes.ReplyCatalogue;
-import picocli.CommandLine;
+import org.mxfront.policy.ConfiguredCheck;
+import org.mxfront.policy.Policy;
+import org.mxfront.smtp.SmtpFrontDoor;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine;
 
 /** Entry point. */
 @Command(name = "mxfront", mixinStandardHelpOptions = true, version = "mxfront 0.1.0",
@@ -60,13 +70,13 @@ public final class Main implements Runnable {
             PrometheusMeterRegistry registry = Daemon.newRegistry();
             DaemonConfig cfg;
             try {
-                cfg = new ConfigLoader().load(config, registry);
+                cfg = new ConfigLoader(Doors.ALL).load(config, registry);
             } catch (ConfigException e) {
                 System.err.println("mxfront: " + e.getMessage());
                 return 78; // EX_CONFIG
             }
             if (cfg.settings().logging() != null
-                    && cfg.settings().logging().format() == org.mxfront.config.Settings.LogFormat.JSON) {
+                    && cfg.settings().logging().format() == Settings.LogFormat.JSON) {
                 LogFormat.json();
             }
             CountDownLatch stop = new CountDownLatch(1);
@@ -92,11 +102,11 @@ public final class Main implements Runnable {
         @Override
         public Integer call() {
             try {
-                DaemonConfig c = new ConfigLoader().load(file, new SimpleMeterRegistry());
+                DaemonConfig c = new ConfigLoader(Doors.ALL).load(file, new SimpleMeterRegistry());
                 System.out.println(file + ": OK (" + c.engine().defaultPolicy().checks().size() + " checks, listen "
                         + doors(c) + ")");
                 System.out.println(localDomains(c));
-                if (c.listen() != null) {
+                if (c.doorOn(SmtpFrontDoor.TYPE.name())) {
                     for (String rule : saslRules(c)) {
                         System.out.println(file + ": warning: checks.rate-limit.rules." + rule + ": the SMTP door has no"
                                 + " SMTP AUTH, so sasl-user/sasl-domain are never known there; the rule counts only at the"
@@ -115,7 +125,7 @@ public final class Main implements Runnable {
          * shows before start: {@code local domains (2): example.org, example.net}; past 20, a count of the rest.
          */
         static String localDomains(DaemonConfig c) {
-            var names = c.settings().domains() == null ? java.util.List.<String>of() : java.util.List.copyOf(c.settings().domains().keySet());
+            var names = c.settings().domains() == null ? List.<String>of() : List.copyOf(c.settings().domains().keySet());
             StringBuilder sb = new StringBuilder("local domains (").append(names.size()).append(")");
             if (names.isEmpty()) return sb.append(": none (mail for any domain is relayed only from relay-networks)").toString();
             sb.append(": ").append(String.join(", ", names.subList(0, Math.min(20, names.size()))));
@@ -124,33 +134,23 @@ public final class Main implements Runnable {
         }
 
         /** Rate-limit rules keyed on the SMTP AUTH user, in any policy: the SMTP door never knows that user. */
-        private static java.util.Set<String> saslRules(DaemonConfig c) {
-            java.util.Set<String> names = new java.util.TreeSet<>();
-            java.util.List<org.mxfront.policy.Policy> policies = new java.util.ArrayList<>(c.engine().domainPolicies().values());
+        private static Set<String> saslRules(DaemonConfig c) {
+            Set<String> names = new TreeSet<>();
+            List<Policy> policies = new ArrayList<>(c.engine().domainPolicies().values());
             policies.add(c.engine().defaultPolicy());
-            for (org.mxfront.policy.Policy p : policies) {
-                for (org.mxfront.policy.ConfiguredCheck cc : p.checks()) {
+            for (Policy p : policies) {
+                for (ConfiguredCheck cc : p.checks()) {
                     if (cc.check() instanceof RateLimitCheck r) names.addAll(r.saslRules());
                 }
             }
             return names;
         }
 
+        /** The doors that are on, as {@code smtp 127.0.0.1:2525, downstream 127.0.0.1:10025, milter [::1]:10050}. */
         private static String doors(DaemonConfig c) {
-            StringBuilder sb = new StringBuilder();
             // Addresses as an administrator writes them (127.0.0.1:2525, [::1]:25), as the log lines do.
-            if (c.listen() != null) {
-                sb.append("smtp ").append(Networks.text(c.listen())).append(", downstream ").append(Networks.text(c.downstream()));
-            }
-            if (c.policyListen() != null) {
-                if (!sb.isEmpty()) sb.append(", ");
-                sb.append("policy-server ").append(Networks.text(c.policyListen()));
-            }
-            if (c.milterListen() != null) {
-                if (!sb.isEmpty()) sb.append(", ");
-                sb.append("milter ").append(Networks.text(c.milterListen()));
-            }
-            return sb.toString();
+            return Doors.ALL.stream().map(t -> t.settings(c)).filter(s -> s != null && s.enabled())
+                    .map(DoorSettings::describe).collect(Collectors.joining(", "));
         }
     }
 
@@ -165,7 +165,7 @@ public final class Main implements Runnable {
         public Integer call() {
             ReplyCatalogue cat;
             try {
-                cat = new ConfigLoader().load(config, new SimpleMeterRegistry()).engine().catalogue();
+                cat = new ConfigLoader(Doors.ALL).load(config, new SimpleMeterRegistry()).engine().catalogue();
             } catch (ConfigException e) {
                 System.err.println(e.getMessage());
                 return 1;

@@ -4,6 +4,7 @@
 package org.mxfront;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -48,7 +49,7 @@ final class RateLimitCommand implements Runnable {
             String where = server;
             if (where == null) {
                 try (SharedResources resources = new SharedResources()) {
-                    DaemonConfig c = new ConfigLoader(Clock.systemUTC(), resources).load(config, new SimpleMeterRegistry());
+                    DaemonConfig c = new ConfigLoader(Doors.ALL, Clock.systemUTC(), resources).load(config, new SimpleMeterRegistry());
                     where = c.settings().metrics() == null ? null : c.settings().metrics().listen();
                 } catch (ConfigException e) {
                     System.err.println(e.getMessage());
@@ -70,7 +71,7 @@ final class RateLimitCommand implements Runnable {
             try {
                 r = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build().send(b.build(),
                         HttpResponse.BodyHandlers.ofString());
-            } catch (java.io.IOException e) {
+            } catch (IOException e) {
                 System.err.println("mxfront ratelimit: no daemon answers at " + where + ": " + e.getMessage());
                 return 1;
             }

@@ -1,30 +1,24 @@
 // `mxfront spam learn --spam|--ham FILE...`: teaches the classifier the spam check uses (the
 // configuration's checks.spam, or the domain's) one message per file: rspamd through its controller
 // (/learnspam, /learnham, with the password read from rspamd.password-file), spamd through TELL
-// (Message-class, Set: local; spamd needs --allow-tell). Exit 0 when every file was learned.
+// (Message-class, Set: local; spamd needs --allow-tell), through checks/spam/SpamLearner as the API
+// and the console do. Exit 0 when every file was learned.
 package org.mxfront;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.mxfront.checks.SharedResources;
-import org.mxfront.checks.spam.SpamCheck;
 import org.mxfront.checks.spam.SpamConfig;
+import org.mxfront.checks.spam.SpamLearner;
 import org.mxfront.config.ConfigException;
 import org.mxfront.config.ConfigLoader;
 import org.mxfront.config.DaemonConfig;
-import org.mxfront.mail.Mailbox;
-import org.mxfront.policy.ConfiguredCheck;
-import org.mxfront.policy.Policy;
-import org.mxfront.spam.RspamdClient;
 import org.mxfront.spam.SpamBackend;
-import org.mxfront.spam.SpamdClient;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -63,15 +57,13 @@ final class SpamCommand implements Runnable {
             try (SharedResources resources = new SharedResources()) {
                 DaemonConfig dc;
                 try {
-                    ConfigLoader loader = new ConfigLoader(Clock.systemUTC(), resources);
+                    ConfigLoader loader = new ConfigLoader(Doors.ALL, Clock.systemUTC(), resources);
                     dc = config == null ? loader.loadDefaults(new SimpleMeterRegistry()) : loader.load(config, new SimpleMeterRegistry());
                 } catch (ConfigException e) {
                     System.err.println(e.getMessage());
                     return 1;
                 }
-                Policy p = domain == null ? dc.engine().defaultPolicy() : dc.engine().policyFor(new Mailbox("postmaster", domain.toLowerCase(), false));
-                c = p.checks().stream().map(ConfiguredCheck::check).filter(SpamCheck.class::isInstance).map(SpamCheck.class::cast)
-                        .map(SpamCheck::config).findFirst().orElse(null);
+                c = SpamLearner.config(dc.engine(), domain);
             }
             if (c == null) {
                 System.err.println("mxfront spam learn: the spam check is not enabled in " + (config == null ? "the defaults" : config)
@@ -80,7 +72,7 @@ final class SpamCommand implements Runnable {
             }
             SpamBackend backend;
             try {
-                backend = backend(c);
+                backend = SpamLearner.backend(c);
             } catch (IOException e) {
                 System.err.println("mxfront spam learn: " + e.getMessage());
                 return 1;
@@ -98,29 +90,6 @@ final class SpamCommand implements Runnable {
                 }
             }
             return failed == 0 ? 0 : 1;
-        }
-
-        static SpamBackend backend(SpamConfig c) throws IOException {
-            return switch (c.backend()) {
-                case RSPAMD -> {
-                    String file = c.rspamd().passwordFile();
-                    String password = null;
-                    if (!file.isBlank()) {
-                        try {
-                            password = Files.readString(Path.of(file), StandardCharsets.UTF_8).strip();
-                        } catch (IOException e) {
-                            throw new IOException("cannot read rspamd.password-file " + file + ": " + e.getMessage());
-                        }
-                    }
-                    yield new RspamdClient(java.net.URI.create(c.rspamd().url()), java.net.URI.create(c.rspamd().controller()),
-                            password, c.connectTimeout(), c.timeout());
-                }
-                case SPAMD -> {
-                    InetSocketAddress a = org.mxfront.net.HostPort.unresolved(c.spamd().address());
-                    yield new SpamdClient(new InetSocketAddress(a.getHostString(), a.getPort()), c.spamd().user(),
-                            c.connectTimeout(), c.timeout());
-                }
-            };
         }
     }
 }

@@ -32,7 +32,7 @@ class PolicyCommandsTest {
                 metrics: { listen: 127.0.0.1:0 }
                 domains:
                   example.com: { checks: { message-size: { max-bytes: 4096 } } }
-                policy-store: { enabled: true }
+                policy-store: { enabled: true, connect-timeout: 30s }
                 checks:
                   relay: {}
                   message-size: { max-bytes: 100000 }
@@ -40,7 +40,7 @@ class PolicyCommandsTest {
                   ip-blocklist: { files: [%1$s/bad-ips.txt] }
                   sender-blocklist: { files: [%1$s/bad-senders.txt] }
                 """.formatted(dir));
-        DaemonConfig config = new ConfigLoader(java.time.Clock.systemUTC(), new org.mxfront.checks.SharedResources())
+        DaemonConfig config = new ConfigLoader(Doors.ALL, java.time.Clock.systemUTC(), new org.mxfront.checks.SharedResources())
                 .load(cfg, new SimpleMeterRegistry());
         try (Daemon d = new Daemon(config, cfg, new SimpleMeterRegistry()).start()) {
             String server = "127.0.0.1:" + d.httpPort();
@@ -76,6 +76,14 @@ class PolicyCommandsTest {
             Cli.Run list = Cli.run(cat(new String[] {"lists", "list", "--json"}, as));
             assertEquals(0, list.exit());
             assertTrue(list.out().contains("\"value\" : \"spam@example.net\""), list.out());
+            java.util.regex.Matcher id = java.util.regex.Pattern.compile("\"id\" : (\\d+)").matcher(list.out());
+            assertTrue(id.find(), list.out());
+            Cli.Run removed = Cli.run(cat(new String[] {"lists", "remove", id.group(1)}, as));
+            assertEquals(0, removed.exit(), removed.err());
+            assertEquals("removed " + id.group(1) + "\n", removed.out());
+            Cli.Run gone = Cli.run(cat(new String[] {"lists", "remove", id.group(1)}, as));
+            assertEquals(1, gone.exit());
+            assertTrue(gone.err().contains("no such entry"), gone.err());
 
             // roles and tokens: anna may not add operator entries; no token at all
             Cli.Run denied = Cli.run("lists", "add", "--server", server, "--token-file", annaToken.toString(), "--scope", "operator",

@@ -8,6 +8,9 @@
 // tenant's domain, address or entry: 404, as for one that does not exist (never confirm it exists).
 // Bad input: 400 with {"error": "...", "field": "..."}, and nothing is stored. Every change is
 // audited by the store (who, when, what, before and after) and applied on this host at once.
+// POST /spam/learn?as=spam|ham teaches the spam check's classifier the raw message in the body
+// (checks/spam/SpamLearner, as `mxfront spam learn` and the console do): operators only, since one
+// Bayes filter serves every tenant; its size limit is the spam check's max-bytes, not MAX_BODY.
 package org.mxfront.api;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
@@ -21,6 +24,9 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import java.io.IOException;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
@@ -31,12 +37,15 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.mxfront.checks.spam.SpamLearner;
 import org.mxfront.config.ConfigException;
 import org.mxfront.config.StoreDomains;
+import org.mxfront.policy.PolicyEngine;
 import org.mxfront.store.EntryValues;
 import org.mxfront.store.ListEntry;
 import org.mxfront.store.PolicySnapshot;
@@ -85,7 +94,11 @@ public final class PolicyApi {
             new Route("GET", PREFIX + "/entries/{id}", PolicyApi::getEntry),
             new Route("DELETE", PREFIX + "/entries/{id}", PolicyApi::deleteEntry),
             new Route("GET", PREFIX + "/audit", PolicyApi::audit),
-            new Route("GET", PREFIX + "/me", PolicyApi::me));
+            new Route("GET", PREFIX + "/me", PolicyApi::me),
+            new Route("POST", PREFIX + "/spam/learn", PolicyApi::learn));
+
+    /** The largest message POST /spam/learn reads at all (the spam check's max-bytes limits it further). */
+    public static final int MAX_LEARN_BODY = 10 * 1024 * 1024 - 64 * 1024;
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
@@ -93,6 +106,8 @@ public final class PolicyApi {
     private final PolicyStoreService service;
     private final Supplier<StoreDomains> domains;
     private final Predicate<String> isLocal;
+    /** The running policy (the spam check's settings), or null: learning is not available. */
+    private final Supplier<PolicyEngine> engine;
     private final Cache<String, Principal> verified = Caffeine.newBuilder().maximumSize(10_000)
             .expireAfterWrite(Duration.ofSeconds(30)).build();
 
@@ -102,9 +117,16 @@ public final class PolicyApi {
      * @param isLocal whether a domain is ours (the file's or the store's)
      */
     public PolicyApi(PolicyStoreService service, Supplier<StoreDomains> domains, Predicate<String> isLocal) {
+        this(service, domains, isLocal, null);
+    }
+
+    /** @param engine the policy in force now (a reload changes it), for learning; null: no learning */
+    public PolicyApi(PolicyStoreService service, Supplier<StoreDomains> domains, Predicate<String> isLocal,
+            Supplier<PolicyEngine> engine) {
         this.service = service;
         this.domains = domains;
         this.isLocal = isLocal;
+        this.engine = engine;
     }
 
     /** Thrown for a 4xx; rendered as {"error": message, "field": field}. */
@@ -134,7 +156,10 @@ public final class PolicyApi {
     /** Handles a request for a principal already authenticated (a token, or a console session). */
     public Response handle(Principal who, Request r) {
         try {
-            if (r.body() != null && r.body().length > MAX_BODY) throw new ApiError(413, "body", "larger than " + MAX_BODY + " bytes");
+            // a message to learn has its own limit, checked after the role (a raw message, not JSON)
+            if (r.body() != null && r.body().length > MAX_BODY && !r.path().equals(PREFIX + "/spam/learn")) {
+                throw new ApiError(413, "body", "larger than " + MAX_BODY + " bytes");
+            }
             boolean pathKnown = false;
             for (Route route : ROUTES) {
                 Matcher m = route.pattern().matcher(r.path());
@@ -142,7 +167,7 @@ public final class PolicyApi {
                 pathKnown = true;
                 if (!route.method().equals(r.method())) continue;
                 List<String> params = new ArrayList<>();
-                for (int i = 1; i <= m.groupCount(); i++) params.add(java.net.URLDecoder.decode(m.group(i), java.nio.charset.StandardCharsets.UTF_8));
+                for (int i = 1; i <= m.groupCount(); i++) params.add(URLDecoder.decode(m.group(i), StandardCharsets.UTF_8));
                 return route.handler().handle(this, who, params, r);
             }
             if (pathKnown) throw new ApiError(405, null, "method not allowed");
@@ -346,13 +371,7 @@ public final class PolicyApi {
     }
 
     private static ObjectNode entryJson(ListEntry e) {
-        ObjectNode o = JSON.createObjectNode();
-        o.put("id", e.id());
-        o.put("scope", e.scope().key());
-        o.put("key", e.scopeKey());
-        o.put("action", e.action().key());
-        o.put("kind", e.kind().key());
-        o.put("value", e.value());
+        ObjectNode o = JSON.valueToTree(e.fields());
         o.put("expires_at", e.expiresAt() == null ? null : e.expiresAt().toString());
         o.put("comment", e.comment());
         o.put("created_by", e.createdBy());
@@ -394,6 +413,44 @@ public final class PolicyApi {
         return new Response(200, o.toString());
     }
 
+    // --- spam learning -----------------------------------------------------------------------------
+
+    private static Response learn(PolicyApi api, Principal who, List<String> p, Request r) {
+        if (who.role() != Principal.Role.OPERATOR) {
+            throw new ApiError(403, null, "operators only: one Bayes filter serves every domain, so only operators teach it");
+        }
+        String as = param(r, "as");
+        if (as == null) throw new ApiError(400, "as", "missing value (spam or ham)");
+        boolean spam = switch (as) {
+            case "spam" -> true;
+            case "ham" -> false;
+            default -> throw new ApiError(400, "as", "unknown value '" + as.replaceAll("[^\\x20-\\x7e]", "?") + "' (spam or ham)");
+        };
+        String domain = param(r, "domain") == null ? null : EntryValues.domain("domain", param(r, "domain"));
+        byte[] message = r.body() == null ? new byte[0] : r.body();
+        if (r.body() != null && r.body().length > MAX_LEARN_BODY) throw new ApiError(413, "body", "larger than " + MAX_LEARN_BODY + " bytes");
+        if (api.engine == null) throw new ApiError(409, null, "spam learning is not available here");
+        String problem = SpamLearner.notAMessage(message);
+        if (problem != null) throw new ApiError(400, "body", problem);
+        SpamLearner.Outcome o = SpamLearner.learn(api.engine.get(), domain, spam, message, who.name());
+        return switch (o) {
+            case SpamLearner.Learned l -> {
+                ObjectNode out = JSON.createObjectNode();
+                out.put("learned", l.changed());
+                out.put("as", as);
+                out.put("backend", l.backend());
+                if (!l.changed()) out.put("note", l.unchanged() + ": nothing changed");
+                out.put("answer", l.answer());
+                yield new Response(200, out.toString());
+            }
+            case SpamLearner.NotConfigured n -> throw new ApiError(409, null, n.why());
+            case SpamLearner.TooLarge t -> throw new ApiError(413, "body",
+                    "larger than the spam check's max-bytes (" + t.limit() + " bytes): it would never be classified");
+            case SpamLearner.Failed f -> throw new ApiError(f.down() ? 503 : 502, null,
+                    (f.down() ? "" : f.backend() + " did not learn the message: ") + f.why());
+        };
+    }
+
     // --- helpers -----------------------------------------------------------------------------------
 
     /** After a change: this host applies it now rather than at the next poll. */
@@ -420,12 +477,12 @@ public final class PolicyApi {
         } catch (JsonMappingException e) {
             String field = e.getPath().isEmpty() ? "body" : e.getPath().get(e.getPath().size() - 1).getFieldName();
             throw new ApiError(400, field, "wrong type of value");
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new ApiError(400, "body", "not JSON");
         }
     }
 
-    private static <E> E enumValue(String field, String s, java.util.function.Function<String, E> of) {
+    private static <E> E enumValue(String field, String s, Function<String, E> of) {
         try {
             return of.apply(s);
         } catch (IllegalArgumentException e) {
@@ -458,7 +515,7 @@ public final class PolicyApi {
         }
     }
 
-    private static <T> Response page(Request r, List<T> all, java.util.function.Function<T, ObjectNode> json) {
+    private static <T> Response page(Request r, List<T> all, Function<T, ObjectNode> json) {
         int offset = intParam(r, "offset", 0, Integer.MAX_VALUE, 0);
         int limit = intParam(r, "limit", 1, MAX_LIMIT, 100);
         ArrayNode items = JSON.createArrayNode();
@@ -481,8 +538,8 @@ public final class PolicyApi {
     /** The OpenAPI document (a resource of the jar). */
     public static String openApi() {
         try (var in = PolicyApi.class.getResourceAsStream("/openapi/policy-api.json")) {
-            return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-        } catch (java.io.IOException | NullPointerException e) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException | NullPointerException e) {
             throw new IllegalStateException("the OpenAPI document is missing from the jar", e);
         }
     }

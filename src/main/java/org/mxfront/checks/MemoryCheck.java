@@ -6,15 +6,15 @@ package org.mxfront.checks;
 
 import java.util.EnumSet;
 import java.util.Set;
-import org.mxfront.policy.Check;
 import org.mxfront.policy.Facts;
 import org.mxfront.policy.Stage;
 
 /** A check that never blocks, at fixed stages. */
-public abstract class MemoryCheck implements Check {
+public abstract class MemoryCheck<C> extends CheckBase<C> {
     private final Set<Stage> stages;
 
-    protected MemoryCheck(Stage first, Stage... more) {
+    protected MemoryCheck(C config, CheckContext ctx, Stage first, Stage... more) {
+        super(config, ctx);
         this.stages = Set.copyOf(EnumSet.of(first, more));
     }
 

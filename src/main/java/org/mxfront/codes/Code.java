@@ -164,32 +164,31 @@ public enum Code {
     /** Whether an entry is emitted. Defunct and internal entries are listed but never used by checks. */
     public enum Status { ACTIVE, DEFUNCT, INTERNAL }
 
-    private final int number;
-    private final int smtpCode;
-    private final String enhanced;
-    private final String title;
-    private final String template;
-    private final Status status;
+    /** An entry's data, apart from its name. */
+    private record Entry(int number, int smtpCode, String enhanced, String title, String template, Status status) {}
+
+    private final Entry entry;
 
     Code(int number, int smtpCode, String enhanced, String title, String template) {
         this(number, smtpCode, enhanced, title, template, Status.ACTIVE);
     }
 
     Code(int number, int smtpCode, String enhanced, String title, String template, Status status) {
-        this.number = number;
-        this.smtpCode = smtpCode;
-        this.enhanced = enhanced;
-        this.title = title;
-        this.template = template;
-        this.status = status;
+        this.entry = new Entry(number, smtpCode, enhanced, title, template, status);
     }
 
-    public int number() { return number; }
-    public int smtpCode() { return smtpCode; }
-    public String enhanced() { return enhanced; }
-    public String title() { return title; }
-    public String template() { return template; }
-    public Status status() { return status; }
+    /** The XM-RJCT number. */
+    public int number() { return entry.number(); }
+    /** The SMTP reply code (550, 451, ...). */
+    public int smtpCode() { return entry.smtpCode(); }
+    /** The RFC 3463 enhanced status code, e.g. {@code 5.7.1}. */
+    public String enhanced() { return entry.enhanced(); }
+    /** The table's title for the entry. */
+    public String title() { return entry.title(); }
+    /** The reply text, with {placeholders}. */
+    public String template() { return entry.template(); }
+    /** Whether the entry is emitted. */
+    public Status status() { return entry.status(); }
 
     /** The name used in configuration files, e.g. {@code relay-denied}. */
     public String key() {

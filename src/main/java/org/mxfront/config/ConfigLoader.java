@@ -1,6 +1,8 @@
 // Loads mxfront.yml: the embedded defaults (config/mxfront.yml, packed into the jar) with the
 // operator's file laid over them, bound to records with unknown keys as errors, validated, and
-// turned into a policy engine. Every error names the file, the line and the key.
+// turned into a policy engine. Every error names the file, the line and the key. The doors' sections
+// are bound here too, generically: each door (a DoorSection in the list the loader is given) names
+// its sections' record and validates them itself, as each check does through CheckType.
 //
 // Merge rules: maps merge key by key; lists and scalars replace; a `checks:` map in the operator's
 // file replaces the default list entirely (so that its order is the evaluation order), and so does a
@@ -8,9 +10,11 @@
 // operator's domains).
 package org.mxfront.config;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -29,6 +33,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.io.InputStream;
+import java.lang.reflect.RecordComponent;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
@@ -38,7 +43,9 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.AbstractSet;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.EnumMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -47,6 +54,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.mxfront.checks.CheckContext;
@@ -65,44 +73,45 @@ import org.mxfront.policy.Check;
 import org.mxfront.policy.ConfiguredCheck;
 import org.mxfront.policy.DecisionFeed;
 import org.mxfront.policy.DecisionLog;
+import org.mxfront.policy.DomainDirectory;
 import org.mxfront.policy.Mode;
 import org.mxfront.policy.Policy;
 import org.mxfront.policy.PolicyEngine;
 import org.mxfront.policy.Stage;
-import org.mxfront.relay.DownstreamSettings;
 import org.mxfront.store.PolicyStore;
 import org.mxfront.store.PolicyStoreService;
 import org.mxfront.store.SnapshotFile;
 import org.mxfront.store.StoreSettings;
 import org.mxfront.tls.ServerTls;
-import org.mxfront.tls.TlsSettings;
 
 /** Reads and validates configuration files. */
 public final class ConfigLoader {
     /** The classpath resource holding the defaults (a copy of config/mxfront.yml). */
     public static final String DEFAULTS_RESOURCE = "/mxfront.yml";
 
-    /** The smallest milter.max-packet-length: a full body chunk of Postfix (65535 bytes) and its command byte. */
-    static final int MIN_MILTER_PACKET = 65536;
     public static final String EMBEDDED = "<embedded defaults>";
 
     private final ObjectMapper mapper;
     private final Clock clock;
     private final SharedResources resources;
+    private final List<DoorSection<?, ?>> doors;
 
-    public ConfigLoader() {
-        this(Clock.systemUTC());
+    /** @param doors the door kinds (org.mxfront.Doors.ALL): each binds and validates its own sections */
+    public ConfigLoader(List<? extends DoorSection<?, ?>> doors) {
+        this(doors, Clock.systemUTC());
     }
 
-    public ConfigLoader(Clock clock) {
-        this(clock, new SharedResources());
+    public ConfigLoader(List<? extends DoorSection<?, ?>> doors, Clock clock) {
+        this(doors, clock, new SharedResources());
     }
 
     /**
+     * @param doors     the door kinds (org.mxfront.Doors.ALL): each binds and validates its own sections
      * @param resources the daemon's long-lived objects (stores): a daemon passes the same ones to every
      *                  reload, so a reload does not reopen them; other loaders use their own
      */
-    public ConfigLoader(Clock clock, SharedResources resources) {
+    public ConfigLoader(List<? extends DoorSection<?, ?>> doors, Clock clock, SharedResources resources) {
+        this.doors = List.copyOf(doors);
         this.clock = clock;
         this.resources = resources;
         // The builder starts without the parser features a plain YAMLFactory has: without EMPTY_STRING_AS_NULL,
@@ -155,10 +164,38 @@ public final class ConfigLoader {
         // A user's checks (their order is the evaluation order) and local domains replace the defaults'.
         if (user.has("checks")) merged.remove("checks");
         if (user.has("domains")) merged.remove("domains");
-        movedKeys(c, user);
+        for (DoorSection<?, ?> d : doors) d.older(user, c);
         merge(merged, (ObjectNode) user);
+        knownKeys(c, merged);
+        // each door's sections are its own: taken out of the tree and bound onto its record
+        Map<DoorSection<?, ?>, Record> sections = new LinkedHashMap<>();
+        for (DoorSection<?, ?> d : doors) {
+            ObjectNode own = mapper.createObjectNode();
+            for (String k : d.keys()) {
+                if (merged.has(k)) own.set(k, merged.remove(k));
+            }
+            sections.put(d, c.bind(own, "", d.sections()));
+        }
         Settings s = c.bind(merged, "", Settings.class);
-        return build(c, s, registry);
+        return build(c, s, sections, registry);
+    }
+
+    /** Top-level keys: the shared sections' and the doors'; another is an error that lists them. */
+    private void knownKeys(Ctx c, ObjectNode merged) throws ConfigException {
+        Set<String> known = new TreeSet<>();
+        for (RecordComponent rc : Settings.class.getRecordComponents()) known.add(DoorSection.KEBAB.translate(rc.getName()));
+        for (DoorSection<?, ?> d : doors) known.addAll(d.keys());
+        Iterator<String> names = merged.fieldNames();
+        while (names.hasNext()) {
+            String k = names.next();
+            if (!known.contains(k)) throw c.error("/" + k, "unknown key (known keys here: " + String.join(", ", known) + ")");
+        }
+    }
+
+    /** A door's bound sections, validated by the door. */
+    private static <R extends Record, S extends DoorSettings> S validate(ConfigFile c, DoorSection<R, S> d, Record r)
+            throws ConfigException {
+        return d.validate(d.sections().cast(r), c);
     }
 
     private ObjectNode defaults() {
@@ -181,31 +218,7 @@ public final class ConfigLoader {
         }
     }
 
-    /** The SMTP listener's keys that lived under {@code server:} before the doors had sections of their own. */
-    private static final List<String> MOVED_TO_SMTP = List.of("listen", "max-connections", "enhanced-status-codes",
-            "command-timeout", "data-timeout", "max-errors", "trusted-proxies", "bare-newline");
-
-    /** A file written for an older mxfront gets told where its keys went, not just "unknown key". */
-    private static void movedKeys(Ctx c, JsonNode user) throws ConfigException {
-        JsonNode server = user.get("server");
-        if (server == null || !server.isObject()) return;
-        for (String k : MOVED_TO_SMTP) {
-            if (k.equals("max-errors") && server.has(k)) throw c.error("/server/" + k, MAX_ERRORS_REPLACED);
-            if (server.has(k)) throw c.error("/server/" + k, "this key is now under smtp: (write smtp: {" + k + ": ...})");
-        }
-        JsonNode smtp = user.get("smtp");
-        if (smtp != null && smtp.isObject() && smtp.has("max-errors")) throw c.error("/smtp/max-errors", MAX_ERRORS_REPLACED);
-    }
-
-    /**
-     * smtp.max-errors counted every refusal for the whole connection; its successors count since the
-     * last delivered message, with a soft and a hard limit as Postfix does. Not kept as an alias: the
-     * old value (10) would now be a hard limit half Postfix's, the very cut-off the change removes.
-     */
-    private static final String MAX_ERRORS_REPLACED = "max-errors was replaced by smtp: {soft-error-limit: 10, "
-            + "hard-error-limit: 20, error-delay: 1s} (errors now count since the last delivered message)";
-
-    private DaemonConfig build(Ctx c, Settings s, MeterRegistry registry) throws ConfigException {
+    private DaemonConfig build(Ctx c, Settings s, Map<DoorSection<?, ?>, Record> sections, MeterRegistry registry) throws ConfigException {
         Settings.ServerSettings srv = c.require(s.server(), "/server");
         String hostname = srv.hostname() == null ? "" : srv.hostname().trim();
         if (hostname.isEmpty()) hostname = localHostname();
@@ -214,64 +227,14 @@ public final class ConfigLoader {
         }
         c.positiveDuration(srv.shutdownGrace(), "/server/shutdown-grace");
         c.require(srv.delayReject(), "/server/delay-reject");
-        Settings.SmtpSettings smtp = c.require(s.smtp(), "/smtp");
-        Settings.PolicyServerSettings ps = c.require(s.policyServer(), "/policy-server");
-        boolean smtpOn = c.require(smtp.enabled(), "/smtp/enabled");
-        boolean policyOn = c.require(ps.enabled(), "/policy-server/enabled");
-        Settings.MilterSettings ms = c.require(s.milter(), "/milter");
-        boolean milterOn = c.require(ms.enabled(), "/milter/enabled");
-        if (!smtpOn && !policyOn && !milterOn) {
-            throw c.error("/smtp/enabled", "no door is enabled: enable smtp, policy-server, milter or several");
+        // Every door validates its own sections, on or off, so that switching one on later cannot fail.
+        Map<String, DoorSettings> doorSettings = new LinkedHashMap<>();
+        for (Map.Entry<DoorSection<?, ?>, Record> e : sections.entrySet()) {
+            doorSettings.put(e.getKey().name(), validate(c, e.getKey(), e.getValue()));
         }
-        // Every door's settings are validated, on or off, so that switching one on later cannot fail.
-        InetSocketAddress listen = c.requiredHostPort(smtp.listen(), "/smtp/listen");
-        c.positive(smtp.maxConnections(), "/smtp/max-connections");
-        c.positive(smtp.softErrorLimit(), "/smtp/soft-error-limit");
-        c.positive(smtp.hardErrorLimit(), "/smtp/hard-error-limit");
-        c.nonNegativeDuration(smtp.errorDelay(), "/smtp/error-delay");
-        c.positiveDuration(smtp.commandTimeout(), "/smtp/command-timeout");
-        c.positiveDuration(smtp.dataTimeout(), "/smtp/data-timeout");
-        c.require(smtp.bareNewline(), "/smtp/bare-newline");
-        c.require(smtp.enhancedStatusCodes(), "/smtp/enhanced-status-codes");
-        Networks proxies = c.networks(smtp.trustedProxies(), "/smtp/trusted-proxies");
-        c.require(smtp.receivedHeader(), "/smtp/received-header");
-        ServerTls tls = tls(c, smtp.tls(), "/smtp/tls");
-        InetSocketAddress policyListen = c.requiredHostPort(ps.listen(), "/policy-server/listen");
-        c.positive(ps.maxConnections(), "/policy-server/max-connections");
-        c.positiveDuration(ps.idleTimeout(), "/policy-server/idle-timeout");
-        c.positive(ps.maxLineLength(), "/policy-server/max-line-length");
-        c.positive(ps.maxAttributes(), "/policy-server/max-attributes");
-        c.positive(ps.maxInstances(), "/policy-server/max-instances");
-        c.positiveDuration(ps.instanceTimeout(), "/policy-server/instance-timeout");
-        InetSocketAddress milterListen = c.requiredHostPort(ms.listen(), "/milter/listen");
-        c.positive(ms.maxConnections(), "/milter/max-connections");
-        c.positiveDuration(ms.idleTimeout(), "/milter/idle-timeout");
-        c.positive(ms.maxPacketLength(), "/milter/max-packet-length");
-        if (ms.maxPacketLength() < MIN_MILTER_PACKET) {
-            // Postfix sends body chunks of up to 65535 bytes and headers up to header_size_limit
-            throw c.error("/milter/max-packet-length", "must be at least " + MIN_MILTER_PACKET);
-        }
-        c.require(ms.contentReject(), "/milter/content-reject");
-        List<String> milterSkips = ms.skipChecks() == null ? List.of() : ms.skipChecks();
-        for (int i = 0; i < milterSkips.size(); i++) {
-            String n = milterSkips.get(i);
-            if (n == null || !CheckTypes.BY_NAME.containsKey(n)) {
-                throw c.error("/milter/skip-checks/" + i, "unknown check '" + n + "' (known: "
-                        + String.join(", ", new java.util.TreeSet<>(CheckTypes.BY_NAME.keySet())) + ")");
-            }
-        }
-        // downstream: is the SMTP door's alone; without that door it may be left out.
-        DownstreamSettings ds = s.downstream();
-        InetSocketAddress downstream = null;
-        if (smtpOn || ds != null) {
-            c.require(ds, "/downstream");
-            downstream = c.requiredHostPort(ds.address(), "/downstream/address");
-            c.positiveDuration(ds.connectTimeout(), "/downstream/connect-timeout");
-            c.positiveDuration(ds.commandTimeout(), "/downstream/command-timeout");
-            c.positiveDuration(ds.dataTimeout(), "/downstream/data-timeout");
-            c.positiveDuration(ds.idleTimeout(), "/downstream/idle-timeout");
-            c.require(ds.maxIdle(), "/downstream/max-idle");
-            c.require(ds.forwardClient(), "/downstream/forward-client");
+        if (!doors.isEmpty() && doorSettings.values().stream().noneMatch(DoorSettings::enabled)) {
+            List<String> names = doors.stream().map(d -> d.keys().get(0)).toList();
+            throw c.error("/" + names.get(0) + "/enabled", "no door is enabled: enable " + String.join(", ", names) + " or several");
         }
         Networks relay = c.networks(s.relayNetworks(), "/relay-networks");
         String state = c.require(s.stateDirectory(), "/state-directory");
@@ -306,7 +269,7 @@ public final class ConfigLoader {
             localDomains.add(lower);
         }
         List<InetAddress> ours = new ArrayList<>();
-        if (smtpOn && !listen.getAddress().isAnyLocalAddress()) ours.add(listen.getAddress());
+        for (DoorSettings d : doorSettings.values()) if (d.enabled()) ours.addAll(d.ourAddresses());
         // One resolver (and answer cache) per loaded configuration: cheap to build, it sends nothing
         // until a DNS check or dns.client-names asks.
         DnsConfig dnsConfig = s.dns() == null ? DnsConfig.defaults() : s.dns();
@@ -314,7 +277,7 @@ public final class ConfigLoader {
         PolicyStoreService storeService = policyStore(c, s.policyStore(), Path.of(state), registry);
         Set<String> fileDomains = Set.copyOf(localDomains);
         // the checks see the file's domains and the store's, as the store changes
-        Set<String> allLocal = storeService == null ? fileDomains : new java.util.AbstractSet<>() {
+        Set<String> allLocal = storeService == null ? fileDomains : new AbstractSet<>() {
             @Override
             public boolean contains(Object o) {
                 return fileDomains.contains(o) || o instanceof String d && storeService.current().domain(d) != null;
@@ -349,7 +312,7 @@ public final class ConfigLoader {
         // one feed per daemon (a reload keeps it and its subscribers); the ring's size is fixed at start
         DecisionFeed feed = resources.get(new FeedKey(), () -> new DecisionFeed(buffer));
         DaemonConfig.Console console = console(c, cs, storeService);
-        org.mxfront.policy.DomainDirectory directory = org.mxfront.policy.DomainDirectory.NONE;
+        DomainDirectory directory = DomainDirectory.NONE;
         if (storeService != null) {
             Policy plain = policy(c, "store", checks, null, ctx);
             directory = new StoreDomains(storeService, (domain, json) -> storedPolicy(domain, json, checks, ctx), plain);
@@ -359,9 +322,8 @@ public final class ConfigLoader {
                 directory);
         String ml = s.metrics() == null ? null : s.metrics().listen();
         InetSocketAddress metrics = ml == null || ml.isBlank() ? null : c.hostPort(ml, "/metrics/listen");
-        return new DaemonConfig(c.name, s, hostname, smtpOn ? listen : null, policyOn ? policyListen : null,
-                milterOn ? milterListen : null,
-                smtpOn ? downstream : null, relay, proxies, Path.of(state), engine, metrics, tls, resources,
+        return new DaemonConfig(c.name(), s, hostname, Collections.unmodifiableMap(doorSettings), relay, Path.of(state),
+                engine, metrics, resources,
                 c.require(cs.enabled(), "/console/enabled") ? console : null, journal(c, s.journal(), storeService));
     }
 
@@ -382,14 +344,13 @@ public final class ConfigLoader {
         boolean on = c.require(cs.enabled(), "/console/enabled");
         InetSocketAddress listen = c.requiredHostPort(cs.listen(), "/console/listen");
         boolean plain = c.require(cs.plainHttp(), "/console/plain-http");
-        ServerTls tls = tls(c, cs.tls(), "/console/tls");
+        ServerTls tls = c.tls(cs.tls(), "/console/tls");
         if (on && tls == null && !plain && !listen.getAddress().isLoopbackAddress()) {
             throw c.error("/console/listen", "plain HTTP on " + listen.getAddress().getHostAddress()
                     + ", which is not loopback: give console.tls a certificate, or set console.plain-http: true");
         }
         String uf = cs.usersFile() == null ? "" : cs.usersFile().trim();
-        Path base = c.name.equals(EMBEDDED) ? Path.of("") : Path.of(c.name).toAbsolutePath().getParent();
-        Path users = uf.isEmpty() ? null : base.resolve(uf);
+        Path users = uf.isEmpty() ? null : c.directory().resolve(uf);
         c.positiveDuration(cs.sessionTimeout(), "/console/session-timeout");
         c.positive(cs.loginLimit(), "/console/login-limit");
         int loginLimit = cs.loginLimit();
@@ -466,23 +427,6 @@ public final class ConfigLoader {
         return resources.get(key, () -> new PolicyStoreService(new PolicyStore(jdbc, u, pw, ps.connectTimeout(), ps.poolSize()),
                 new SnapshotFile(state.resolve("policy-store.snapshot.json.gz")), ps.pollInterval(), registry),
                 PolicyStoreService::start);
-    }
-
-    /** The SMTP door's TLS; certificate files are read now, so that a broken one is an error of this file. */
-    private ServerTls tls(Ctx c, TlsSettings t, String at) throws ConfigException {
-        if (t == null) return null;
-        List<TlsSettings.Certificate> certs = t.certificates() == null ? List.of() : t.certificates();
-        for (int i = 0; i < certs.size(); i++) {
-            TlsSettings.Certificate cert = certs.get(i);
-            if (cert == null || cert.chain() == null) throw c.error(at + "/certificates/" + i + "/chain", "missing value");
-            if (cert.key() == null) throw c.error(at + "/certificates/" + i + "/key", "missing value");
-        }
-        Path base = c.name.equals(EMBEDDED) ? Path.of("") : Path.of(c.name).toAbsolutePath().getParent();
-        try {
-            return ServerTls.load(t, base);
-        } catch (IllegalArgumentException e) {
-            throw c.error(certs.isEmpty() ? at : at + "/certificates", e.getMessage());
-        }
     }
 
     private Policy policy(Ctx c, String name, ObjectNode global, ObjectNode override, CheckContext ctx)
@@ -583,22 +527,10 @@ public final class ConfigLoader {
         }
     }
 
-    /** One file being loaded: its name, its key lines, and helpers that turn problems into ConfigExceptions. */
-    private final class Ctx {
-        final String name;
-        final YamlLocations locations;
-
+    /** One file being loaded: the file's helpers, and the parsing and binding that need this loader's mapper. */
+    private final class Ctx extends ConfigFile {
         Ctx(String name, String text) throws ConfigException {
-            this.name = name;
-            YamlLocations l;
-            try {
-                l = new YamlLocations(text);
-            } catch (JsonProcessingException e) {
-                throw syntax(e);
-            } catch (IOException e) {
-                throw new ConfigException(name, 0, null, e.getMessage());
-            }
-            this.locations = l;
+            super(name, text);
         }
 
         JsonNode tree(String text) throws ConfigException {
@@ -607,25 +539,6 @@ public final class ConfigLoader {
             } catch (JsonProcessingException e) {
                 throw syntax(e);
             }
-        }
-
-        ConfigException syntax(JsonProcessingException e) {
-            int line = e.getLocation() == null ? 0 : e.getLocation().getLineNr();
-            String msg = e.getOriginalMessage();
-            Matcher dup = Pattern.compile("Duplicate field '([^']*)'").matcher(msg);
-            if (dup.find()) {
-                // the parser stands on the duplicate: its path names the key in full, as other errors do
-                String key = dup.group(1);
-                if (e.getProcessor() instanceof JsonParser p && p.getParsingContext() != null) {
-                    key = YamlLocations.key(p.getParsingContext().pathAsPointer().toString());
-                }
-                return new ConfigException(name, line, key, "duplicate key");
-            }
-            return new ConfigException(name, line, null, "YAML syntax error: " + msg.lines().findFirst().orElse(msg));
-        }
-
-        ConfigException error(String pointer, String problem) {
-            return new ConfigException(name, locations.line(pointer), YamlLocations.key(pointer), problem);
         }
 
         <T> T bind(JsonNode node, String base, Class<T> type) throws ConfigException {
@@ -663,8 +576,8 @@ public final class ConfigLoader {
                 List<String> names = new ArrayList<>();
                 for (Object o : type.getEnumConstants()) {
                     try {
-                        com.fasterxml.jackson.annotation.JsonProperty jp = type.getField(((Enum<?>) o).name())
-                                .getAnnotation(com.fasterxml.jackson.annotation.JsonProperty.class);
+                        JsonProperty jp = type.getField(((Enum<?>) o).name())
+                                .getAnnotation(JsonProperty.class);
                         names.add(jp != null ? jp.value() : ((Enum<?>) o).name().toLowerCase(Locale.ROOT));
                     } catch (NoSuchFieldException ex) {
                         names.add(o.toString());
@@ -681,51 +594,6 @@ public final class ConfigLoader {
             if (Map.class.isAssignableFrom(type) || type.isRecord()) return " (expected a mapping)";
             return " (expected " + type.getSimpleName() + ")";
         }
-
-        <T> T require(T value, String pointer) throws ConfigException {
-            if (value == null) throw error(pointer, "missing value");
-            return value;
-        }
-
-        void positive(Integer v, String pointer) throws ConfigException {
-            if (require(v, pointer) < 1) throw error(pointer, "must be at least 1");
-        }
-
-        void nonNegativeDuration(Duration d, String pointer) throws ConfigException {
-            if (require(d, pointer).isNegative()) throw error(pointer, "must be zero or longer");
-        }
-
-        void positiveDuration(Duration d, String pointer) throws ConfigException {
-            if (require(d, pointer).isNegative() || d.isZero()) throw error(pointer, "must be longer than zero");
-        }
-
-        InetSocketAddress requiredHostPort(String s, String pointer) throws ConfigException {
-            return hostPort(require(s, pointer), pointer);
-        }
-
-        InetSocketAddress hostPort(String s, String pointer) throws ConfigException {
-            Matcher m = Pattern.compile("^\\[?([^\\[\\]]+?)]?:(\\d{1,5})$").matcher(s.trim());
-            if (!m.matches()) throw error(pointer, "expected ADDRESS:PORT (e.g. 127.0.0.1:2525 or [::1]:2525), got '" + s + "'");
-            int port = Integer.parseInt(m.group(2));
-            if (port > 65535) throw error(pointer, "port " + port + " is out of range");
-            try {
-                return new InetSocketAddress(InetAddress.getByName(m.group(1)), port);
-            } catch (UnknownHostException e) {
-                throw error(pointer, "cannot resolve '" + m.group(1) + "'");
-            }
-        }
-
-        Networks networks(List<String> cidrs, String pointer) throws ConfigException {
-            if (cidrs == null) return Networks.NONE;
-            for (int i = 0; i < cidrs.size(); i++) {
-                try {
-                    Networks.parse(List.of(String.valueOf(cidrs.get(i))));
-                } catch (IllegalArgumentException e) {
-                    throw error(pointer + "/" + i, e.getMessage());
-                }
-            }
-            return Networks.parse(cidrs);
-        }
     }
 
     /** Durations as operators write them: 500ms, 30s, 5m, 2h, 1d; a bare number is seconds. */
@@ -737,7 +605,7 @@ public final class ConfigLoader {
         }
 
         @Override
-        public Duration deserialize(JsonParser p, com.fasterxml.jackson.databind.DeserializationContext ctxt)
+        public Duration deserialize(JsonParser p, DeserializationContext ctxt)
                 throws IOException {
             String text = p.getValueAsString();
             Matcher m = text == null ? null : P.matcher(text.trim());

@@ -1,11 +1,18 @@
-// The configuration as the daemon uses it: validated settings, parsed addresses and the policy engine.
+// The configuration as the daemon uses it: validated settings, parsed addresses, each door's settings
+// (validated by the door) and the policy engine.
 package org.mxfront.config;
 
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import org.mxfront.checks.SharedResources;
 import org.mxfront.net.Networks;
 import org.mxfront.policy.PolicyEngine;
+import org.mxfront.store.PolicyStore;
+import org.mxfront.store.PolicyStoreService;
+import org.mxfront.tls.ServerTls;
 
 /**
  * A loaded, valid configuration. Immutable; a reload produces a new one.
@@ -13,25 +20,25 @@ import org.mxfront.policy.PolicyEngine;
  * @param source          the file it came from ({@code <embedded defaults>} when none)
  * @param settings        the bound settings
  * @param hostname        our host name (resolved when the file leaves it empty)
- * @param listen          the SMTP door's listen address, or null when that door is off
- * @param policyListen    the policy-delegation door's listen address, or null when that door is off
- * @param milterListen    the milter door's listen address, or null when that door is off
- * @param downstream      the downstream MTA's address, or null when the SMTP door is off
+ * @param doors           each door's validated settings (on or off) by door name, in the registry's order
  * @param relayNetworks   clients that may relay
- * @param trustedProxies  clients whose PROXY header and XCLIENT command the SMTP door believes
  * @param stateDirectory  where state is kept
  * @param engine          the policy engine built from the checks and domains
  * @param metricsListen   the admin/metrics HTTP address, or null when it is off
- * @param tls             the SMTP door's STARTTLS, or null when no certificate is configured
  * @param resources       the long-lived objects its checks use (stores): shared with the configurations
  *                        reloaded from it, closed when the daemon stops
  * @param console         the web console, or null when it is off
  * @param journal         the decision journal, or null when it is off (or the policy store is)
  */
-public record DaemonConfig(String source, Settings settings, String hostname, InetSocketAddress listen,
-        InetSocketAddress policyListen, InetSocketAddress milterListen, InetSocketAddress downstream, Networks relayNetworks, Networks trustedProxies, Path stateDirectory,
-        PolicyEngine engine, InetSocketAddress metricsListen, org.mxfront.tls.ServerTls tls, SharedResources resources,
-        Console console, JournalConfig journal) {
+public record DaemonConfig(String source, Settings settings, String hostname, Map<String, DoorSettings> doors,
+        Networks relayNetworks, Path stateDirectory, PolicyEngine engine, InetSocketAddress metricsListen,
+        SharedResources resources, Console console, JournalConfig journal) {
+
+    /** Whether the door of this name ({@code smtp}, {@code policy}, {@code milter}) runs in this configuration. */
+    public boolean doorOn(String name) {
+        DoorSettings d = doors.get(name);
+        return d != null && d.enabled();
+    }
 
     /**
      * The decision journal: where (the policy store's database) and for how long.
@@ -39,7 +46,7 @@ public record DaemonConfig(String source, Settings settings, String hostname, In
      * @param store the policy store whose database holds it
      * @param keep  retention
      */
-    public record JournalConfig(org.mxfront.store.PolicyStore store, java.time.Duration keep) {}
+    public record JournalConfig(PolicyStore store, Duration keep) {}
 
     /**
      * The web console's settings, validated.
@@ -54,7 +61,7 @@ public record DaemonConfig(String source, Settings settings, String hostname, In
      * @param ldapDomainAdmins attribute values that make an LDAP user a domain admin of its domain
      * @param store          the policy store (its lists are edited on the console's Lists page), or null when off
      */
-    public record Console(InetSocketAddress listen, org.mxfront.tls.ServerTls tls, Path usersFile,
-            java.time.Duration sessionTimeout, int loginLimit, boolean ldapLogin, java.util.List<String> ldapOperators,
-            java.util.List<String> ldapDomainAdmins, org.mxfront.store.PolicyStoreService store) {}
+    public record Console(InetSocketAddress listen, ServerTls tls, Path usersFile,
+            Duration sessionTimeout, int loginLimit, boolean ldapLogin, List<String> ldapOperators,
+            List<String> ldapDomainAdmins, PolicyStoreService store) {}
 }

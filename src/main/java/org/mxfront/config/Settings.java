@@ -1,4 +1,4 @@
-// The configuration file's shape (apart from the checks, which each check binds itself).
+// The configuration file's shape apart from the checks and the doors, which each bind their own sections.
 // Every field has its default in config/mxfront.yml, which is also embedded in the jar: a user
 // file only needs the keys it changes.
 package org.mxfront.config;
@@ -8,14 +8,15 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.mxfront.relay.DownstreamSettings;
+import org.mxfront.dns.DnsConfig;
+import org.mxfront.store.StoreSettings;
+import org.mxfront.tls.TlsSettings;
 
 /** The bound configuration, before the policies are built. */
-public record Settings(ServerSettings server, SmtpSettings smtp, PolicyServerSettings policyServer,
-        MilterSettings milter, DownstreamSettings downstream, List<String> relayNetworks,
+public record Settings(ServerSettings server, List<String> relayNetworks,
         String stateDirectory, RepliesSettings replies, ObjectNode checks, Map<String, DomainSettings> domains,
-        MetricsSettings metrics, LoggingSettings logging, org.mxfront.dns.DnsConfig dns,
-        org.mxfront.store.StoreSettings policyStore, ConsoleSettings console, JournalSettings journal) {
+        MetricsSettings metrics, LoggingSettings logging, DnsConfig dns,
+        StoreSettings policyStore, ConsoleSettings console, JournalSettings journal) {
 
     /**
      * The decision journal (the console's message trace), in the policy store's database.
@@ -36,66 +37,6 @@ public record Settings(ServerSettings server, SmtpSettings smtp, PolicyServerSet
 
     /** What every door shares: our name, when early refusals are applied, how long a stop may take. */
     public record ServerSettings(String hostname, Boolean delayReject, Duration shutdownGrace) {}
-
-    /**
-     * The SMTP door: the listener on port 25 in front of the downstream MTA.
-     *
-     * @param softErrorLimit errors (since the last delivered message) past which each further error
-     *                       reply waits errorDelay first (Postfix: smtpd_soft_error_limit)
-     * @param hardErrorLimit the error (since the last delivered message) after whose reply the
-     *                       connection ends with 421 4.7.0 XM-RJCT51 (Postfix: smtpd_hard_error_limit)
-     * @param errorDelay     the pause before each error reply past the soft limit (Postfix: smtpd_error_sleep_time)
-     */
-    public record SmtpSettings(Boolean enabled, String listen, Integer maxConnections, Boolean enhancedStatusCodes,
-            Duration commandTimeout, Duration dataTimeout, Integer softErrorLimit, Integer hardErrorLimit,
-            Duration errorDelay, List<String> trustedProxies, BareNewline bareNewline, org.mxfront.tls.TlsSettings tls,
-            Boolean receivedHeader) {}
-
-    /**
-     * The policy-delegation door: Postfix's check_policy_service talks to it.
-     *
-     * @param enabled         on or off (off by default)
-     * @param listen          ADDRESS:PORT it binds
-     * @param maxConnections  Postfix connections served at once
-     * @param idleTimeout     an idle connection is closed after this long (Postfix reconnects)
-     * @param maxLineLength   longest attribute line, in bytes; a longer one closes the connection
-     * @param maxAttributes   most attributes in one request; more closes the connection
-     * @param maxInstances    messages (Postfix's {@code instance}) whose state is kept at once
-     * @param instanceTimeout how long one message's state is kept after its last request
-     */
-    public record PolicyServerSettings(Boolean enabled, String listen, Integer maxConnections, Duration idleTimeout,
-            Integer maxLineLength, Integer maxAttributes, Integer maxInstances, Duration instanceTimeout) {}
-
-    /**
-     * The milter door: Postfix's smtpd_milters talks to it (milter protocol 6).
-     *
-     * @param enabled          on or off (off by default)
-     * @param listen           ADDRESS:PORT it binds
-     * @param maxConnections   Postfix connections served at once (one per SMTP client of Postfix)
-     * @param idleTimeout      a connection silent this long is closed (Postfix then applies
-     *                         milter_default_action)
-     * @param maxPacketLength  the largest milter packet accepted, in bytes; a longer one closes the connection
-     * @param skipChecks       names of configured checks this door does not run
-     * @param contentReject    what a 5xx at end of message becomes: {@code reject} or {@code discard}
-     *                         (accepted, then dropped by Postfix without delivery)
-     */
-    public record MilterSettings(Boolean enabled, String listen, Integer maxConnections, Duration idleTimeout,
-            Integer maxPacketLength, List<String> skipChecks, ContentReject contentReject) {}
-
-    /** What the milter door does with a permanent refusal at end of message. */
-    public enum ContentReject {
-        @JsonProperty("reject") REJECT,
-        @JsonProperty("discard") DISCARD
-    }
-
-    /** What to do with a bare CR or LF in message data. */
-    public enum BareNewline {
-        /** 554 5.5.2 for the whole message: nothing reaches the downstream (the default). */
-        @JsonProperty("reject") REJECT,
-        /** Turn it into CRLF before dot-stuffing, then relay. */
-        @JsonProperty("normalize") NORMALIZE
-    }
-
 
     /** Reply texts. */
     public record RepliesSettings(String prefix, Map<String, String> texts) {}
@@ -118,7 +59,7 @@ public record Settings(ServerSettings server, SmtpSettings smtp, PolicyServerSet
      * @param ldapOperators  values of the entry's attributes that make an LDAP login an operator (group DNs, ...)
      * @param ldapDomainAdmins values that make an LDAP login a domain admin of the address's domain
      */
-    public record ConsoleSettings(Boolean enabled, String listen, Boolean plainHttp, org.mxfront.tls.TlsSettings tls,
+    public record ConsoleSettings(Boolean enabled, String listen, Boolean plainHttp, TlsSettings tls,
             String usersFile, Duration sessionTimeout, Integer buffer, Integer loginLimit, Boolean ldapLogin,
             List<String> ldapOperators, List<String> ldapDomainAdmins) {}
 

@@ -1,7 +1,10 @@
 // The web console on its own listener (console.listen): server-rendered pages (Pebble) with htmx
 // and Chart.js served from their WebJars, never a CDN. Public: /codes (the catalogue, one anchor per
 // code) and /login. Behind a login: the dashboard, live decisions (Server-Sent Events), the message
-// trace, domains, greylist and rate-limit admin, the explain form. Roles filter everything here, on
+// trace, domains, greylist and rate-limit admin, the explain form, the Report spam page (operators:
+// a message taught to the spam check's classifier through checks/spam/SpamLearner, as the API's
+// POST /api/v1/spam/learn; mxfront keeps no message bodies, so a traced message cannot be reported
+// from its trace page, which says so). Roles filter everything here, on
 // the server: a page, search or graph outside the viewer's domains is a 404. Every response carries
 // a strict Content-Security-Policy (scripts and styles from this origin only, no inline script, no
 // framing) and the other security headers; every POST needs the session's CSRF token.
@@ -51,6 +54,7 @@ import org.mxfront.codes.Code;
 import org.mxfront.codes.ReplyCatalogue;
 import org.mxfront.config.DaemonConfig;
 import org.mxfront.metrics.HttpListener;
+import org.mxfront.metrics.HttpService;
 import org.mxfront.policy.ConfiguredCheck;
 import org.mxfront.policy.DecisionEvent;
 import org.mxfront.policy.DecisionFeed;
@@ -59,7 +63,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** The console's HTTP server. */
-public final class ConsoleServer implements AutoCloseable {
+public final class ConsoleServer extends HttpService<ConsoleServer> {
     private static final Logger LOG = LoggerFactory.getLogger(ConsoleServer.class);
     private static final Logger AUDIT = LoggerFactory.getLogger("mxfront.audit");
     private static final int MAX_BODY = 10 * 1024 * 1024;
@@ -84,7 +88,6 @@ public final class ConsoleServer implements AutoCloseable {
     private final org.mxfront.store.PolicyStoreService store;
     private final Views views = new Views();
     private final ObjectMapper json = new ObjectMapper();
-    private final HttpListener listener;
 
     public ConsoleServer(DaemonConfig.Console settings, ConsoleBackend backend, DecisionFeed feed, Authenticator auth) {
         this(settings, backend, feed, auth, null);
@@ -93,6 +96,7 @@ public final class ConsoleServer implements AutoCloseable {
     /** @param journal the decision journal the trace searches, or null for the in-memory feed only */
     public ConsoleServer(DaemonConfig.Console settings, ConsoleBackend backend, DecisionFeed feed, Authenticator auth,
             Journal journal) {
+        super(settings.listen(), settings.tls(), MAX_BODY, "mxfront-console", ConsoleServer::securityHeaders);
         this.journal = journal;
         this.backend = backend;
         this.feed = feed;
@@ -101,23 +105,11 @@ public final class ConsoleServer implements AutoCloseable {
         this.limiter = new LoginLimiter(settings.loginLimit(), () -> System.currentTimeMillis() * 1000);
         this.secure = settings.tls() != null;
         this.store = settings.store();
-        this.listener = new HttpListener(settings.listen(), settings.tls(), MAX_BODY, "mxfront-console", this::handle,
-                ConsoleServer::securityHeaders);
-    }
-
-    public ConsoleServer start() throws InterruptedException {
-        listener.start();
-        return this;
-    }
-
-    /** The bound port. */
-    public int port() {
-        return listener.port();
     }
 
     @Override
     public void close() {
-        listener.close();
+        super.close();
         limiter.close();
     }
 
@@ -133,7 +125,8 @@ public final class ConsoleServer implements AutoCloseable {
 
     // ---- routing -------------------------------------------------------------------------------
 
-    private FullHttpResponse handle(HttpListener.Request r, Channel ch) throws Exception {
+    @Override
+    protected FullHttpResponse handle(HttpListener.Request r, Channel ch) throws Exception {
         String path = r.query().path();
         if (path.startsWith("/static/")) return resource("console/static/" + path.substring("/static/".length()));
         if (path.startsWith("/webjars/")) return webjar(path.substring("/webjars/".length()));
@@ -162,6 +155,7 @@ public final class ConsoleServer implements AutoCloseable {
             }
             if (path.equals("/explain")) return explain(s, f);
             if (path.equals("/lists")) return listChange(s, f);
+            if (path.equals("/spam")) return spamLearn(s, f);
             if (path.equals("/domains")) return domainsChange(s, f);
             if (path.startsWith("/domains/")) return domainChange(s, path.substring("/domains/".length()), f);
         } else if (!r.method().equals(HttpMethod.GET) && !r.method().equals(HttpMethod.HEAD)) {
@@ -187,6 +181,7 @@ public final class ConsoleServer implements AutoCloseable {
                 r.method().equals(HttpMethod.POST));
         if (path.equals("/explain")) return explainPage(s, Map.of(), null);
         if (path.equals("/lists")) return lists(s, null, null);
+        if (path.equals("/spam")) return spamPage(s, HttpResponseStatus.OK, Map.of());
         return notFound(s);
     }
 
@@ -609,13 +604,7 @@ public final class ConsoleServer implements AutoCloseable {
                     .sorted(java.util.Comparator.comparingLong(org.mxfront.store.ListEntry::id).reversed())
                     .limit(1000)
                     .forEach(e -> {
-                        Map<String, Object> row = new HashMap<>();
-                        row.put("id", e.id());
-                        row.put("scope", e.scope().key());
-                        row.put("key", e.scopeKey());
-                        row.put("action", e.action().key());
-                        row.put("kind", e.kind().key());
-                        row.put("value", e.value());
+                        Map<String, Object> row = new HashMap<>(e.fields());
                         row.put("expires", e.expiresAt() == null ? "never" : e.expiresAt().toString());
                         row.put("live", e.live(now));
                         row.put("comment", e.comment() == null ? "" : e.comment());
@@ -763,6 +752,89 @@ public final class ConsoleServer implements AutoCloseable {
         }
     }
 
+    // ---- spam learning -------------------------------------------------------------------------
+
+    /** Operators only, as in the API: one Bayes filter serves every domain, so a tenant's report would change everybody's verdicts. */
+    static boolean mayLearn(Principal p) {
+        return p.operator();
+    }
+
+    private FullHttpResponse spamPage(Sessions.Session s, HttpResponseStatus status, Map<String, Object> result) {
+        if (!mayLearn(s.principal())) return notFound(s);
+        Map<String, Object> m = new HashMap<>(result);
+        m.putIfAbsent("v", Map.of());
+        var c = org.mxfront.checks.spam.SpamLearner.config(backend.config().engine(), null);
+        m.put("backend", c == null ? null : c.backend() == org.mxfront.checks.spam.SpamConfig.Backend.RSPAMD
+                ? "rspamd's controller at " + c.rspamd().controller() : "spamd at " + c.spamd().address());
+        m.put("maxBytes", c == null ? null : c.maxBytes());
+        FullHttpResponse r = page("spam", s, m);
+        r.setStatus(status);
+        return r;
+    }
+
+    /** Teaches the classifier the uploaded (or pasted) message: the API's checks and outcomes, as a page. */
+    private FullHttpResponse spamLearn(Sessions.Session s, Form f) {
+        Principal p = s.principal();
+        if (!mayLearn(p)) return notFound(s);
+        Map<String, String> values = new HashMap<>();
+        String as = Optional.ofNullable(f.value("as")).orElse("");
+        String rawDomain = Optional.ofNullable(f.value("domain")).orElse("").strip();
+        values.put("as", as);
+        values.put("domain", rawDomain);
+        Map<String, Object> m = new HashMap<>();
+        m.put("v", values);
+        if (!as.equals("spam") && !as.equals("ham")) {
+            m.put("error", "Choose spam or not spam.");
+            return spamPage(s, HttpResponseStatus.BAD_REQUEST, m);
+        }
+        String domain = null;
+        if (!rawDomain.isEmpty()) {
+            try {
+                domain = org.mxfront.store.EntryValues.domain("domain", rawDomain);
+            } catch (IllegalArgumentException e) {
+                m.put("error", e.getMessage());
+                return spamPage(s, HttpResponseStatus.BAD_REQUEST, m);
+            }
+        }
+        byte[] message = f.file("message");
+        String text = f.value("message-text");
+        if (text != null && text.length() <= 65536) values.put("message-text", text);
+        if ((message == null || message.length == 0) && text != null && !text.isBlank()) {
+            message = text.strip().replace("\r\n", "\n").replace("\n", "\r\n").concat("\r\n").getBytes(StandardCharsets.UTF_8);
+        }
+        String problem = org.mxfront.checks.spam.SpamLearner.notAMessage(message);
+        if (problem != null) {
+            m.put("error", "The message: " + problem + ".");
+            return spamPage(s, HttpResponseStatus.BAD_REQUEST, m);
+        }
+        var o = org.mxfront.checks.spam.SpamLearner.learn(backend.config().engine(), domain, as.equals("spam"), message, p.name());
+        AUDIT.info("console spam: user={} learn as={} bytes={} outcome={}", p.name(), as, message.length, o.getClass().getSimpleName());
+        String what = as.equals("spam") ? "spam" : "not spam";
+        HttpResponseStatus status = HttpResponseStatus.OK;
+        switch (o) {
+            case org.mxfront.checks.spam.SpamLearner.Learned l -> {
+                values.remove("message-text"); // done: an empty form, so that a second click does not report it again
+                m.put("done", l.changed() ? "Learned as " + what + " by " + l.backend() + " (" + message.length + " bytes)."
+                        : "Not learned again: " + l.unchanged() + "; nothing changed.");
+                m.put("answer", l.answer());
+            }
+            case org.mxfront.checks.spam.SpamLearner.NotConfigured n -> {
+                status = HttpResponseStatus.CONFLICT;
+                m.put("error", "Not learned: " + n.why() + ".");
+            }
+            case org.mxfront.checks.spam.SpamLearner.TooLarge t -> {
+                status = HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE;
+                m.put("error", "Not learned: the message is larger than the spam check's max-bytes (" + t.limit()
+                        + " bytes), so it would never be classified.");
+            }
+            case org.mxfront.checks.spam.SpamLearner.Failed fl -> {
+                status = fl.down() ? HttpResponseStatus.SERVICE_UNAVAILABLE : HttpResponseStatus.BAD_GATEWAY;
+                m.put("error", "Not learned: " + (fl.down() ? "" : fl.backend() + " refused: ") + fl.why());
+            }
+        }
+        return spamPage(s, status, m);
+    }
+
     // ---- responses -----------------------------------------------------------------------------
 
     private FullHttpResponse page(String template, Sessions.Session s, Map<String, Object> model) {
@@ -773,6 +845,7 @@ public final class ConsoleServer implements AutoCloseable {
         m.put("operator", p.operator());
         m.put("canExplain", p.role() != Role.USER);
         m.put("canDomains", p.role() != Role.USER);
+        m.put("canLearn", mayLearn(p));
         m.put("csrf", s.csrf());
         m.put("page", template);
         return html(HttpResponseStatus.OK, views.render(template, m));

@@ -29,6 +29,11 @@ public interface Door<S> extends AutoCloseable {
     /** Graceful stop, first half: refuse newcomers, wait up to {@code grace} for work in flight. */
     void drain(Duration grace);
 
+    /** The MTA it relays accepted mail to and whether that answers ({@code reachable: 127.0.0.1:10025}), or null when it relays to none. */
+    default String downstream() {
+        return null;
+    }
+
     /** Null when ready to serve, else why not (one line; /readyz lists it). */
     String notReady();
 

@@ -13,11 +13,14 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.mxfront.mail.MeterNames;
 import org.mxfront.redis.ManagedStore;
+import org.mxfront.util.Periodic;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -106,24 +109,17 @@ public final class ManagedGreylistStore extends ManagedStore<GreylistStore> impl
 
     private void startPurger() {
         if (purger != null) return;
-        purger = Thread.ofVirtual().name("greylist-purge").start(() -> {
-            while (!closed) {
-                try {
-                    Thread.sleep(purgeInterval);
-                } catch (InterruptedException e) {
-                    return;
-                }
-                try {
-                    int n = purge(clock.millis());
-                    if (n > 0) LOG.info("greylist store {}: {} expired entries removed", where, n);
-                } catch (GreylistStoreException e) {
-                    // counted and logged by call()
-                }
+        purger = Periodic.start(Thread.ofVirtual().name("greylist-purge"), purgeInterval, () -> closed, () -> {
+            try {
+                int n = purge(clock.millis());
+                if (n > 0) LOG.info("greylist store {}: {} expired entries removed", where, n);
+            } catch (GreylistStoreException e) {
+                // counted and logged by call()
             }
         });
     }
 
-    private <T> T call(String op, java.util.function.Function<GreylistStore, T> f) {
+    private <T> T call(String op, Function<GreylistStore, T> f) {
         return call(timer(op), f);
     }
 
@@ -148,7 +144,7 @@ public final class ManagedGreylistStore extends ManagedStore<GreylistStore> impl
     }
 
     /** One timer per operation, looked up once: building a Timer on every call cost more than the store lookup. */
-    private final java.util.concurrent.ConcurrentHashMap<String, Timer> timers = new java.util.concurrent.ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Timer> timers = new ConcurrentHashMap<>();
 
     private Timer timer(String op) {
         return timers.computeIfAbsent(op, o -> Timer.builder(MeterNames.GREYLIST_STORE_LATENCY).description("Greylisting store operations")

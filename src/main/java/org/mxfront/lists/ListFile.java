@@ -28,6 +28,15 @@ public record ListFile(Path path, List<Entry> entries) {
         } catch (IOException e) {
             throw new IllegalArgumentException("cannot read list file " + path + ": " + e.getMessage());
         }
+        return new ListFile(path, entries(lines));
+    }
+
+    /**
+     * The entries of a list file's lines: '#' starts a comment, white space around an entry is
+     * stripped, blank lines are skipped; line numbers count from 1. Also what the recipient table and
+     * greylisting's allow-clients-file read their lines with.
+     */
+    public static List<Entry> entries(List<String> lines) {
         List<Entry> out = new ArrayList<>();
         for (int i = 0; i < lines.size(); i++) {
             String l = lines.get(i);
@@ -36,7 +45,7 @@ public record ListFile(Path path, List<Entry> entries) {
             l = l.strip();
             if (!l.isEmpty()) out.add(new Entry(l, i + 1));
         }
-        return new ListFile(path, out);
+        return out;
     }
 
     /** An error about one entry, as "file:line: entry: problem". */

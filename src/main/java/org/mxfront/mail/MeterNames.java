@@ -30,6 +30,8 @@ public final class MeterNames {
     public static final String RATELIMIT_DECISIONS = "mxfront.ratelimit.decisions";
     /** Rate-limit store operations (seconds), by store type and operation. */
     public static final String RATELIMIT_STORE_LATENCY = "mxfront.ratelimit.store.latency";
+    /** The dictionary-attack guard's store operations, by store and op (blocked, count, block). */
+    public static final String GUARD_STORE_LATENCY = "mxfront.recipients.guard.store.latency";
     /** Messages read by a content check, by check and result (clean, rejected, deferred, fail-open, skipped). */
     public static final String CONTENT_MESSAGES = "mxfront.content.messages";
     /** Message bytes read by a content check. */

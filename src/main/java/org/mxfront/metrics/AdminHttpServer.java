@@ -10,6 +10,7 @@ package org.mxfront.metrics;
 
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -21,9 +22,11 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 
 /** The metrics and admin HTTP server. */
-public final class AdminHttpServer implements AutoCloseable {
+public final class AdminHttpServer extends HttpService<AdminHttpServer> {
     /** What the daemon answers for the endpoints beyond /metrics and /healthz. */
     public interface Admin {
         /** Null when ready, else the reasons (one per line). */
@@ -36,8 +39,8 @@ public final class AdminHttpServer implements AutoCloseable {
         Map.Entry<Boolean, String> reload();
 
         /** The names of the admin actions the running configuration's checks offer ({@code greylist}, {@code ratelimit}). */
-        default java.util.Set<String> adminNames() {
-            return java.util.Set.of();
+        default Set<String> adminNames() {
+            return Set.of();
         }
 
         /**
@@ -68,30 +71,18 @@ public final class AdminHttpServer implements AutoCloseable {
 
     private final PrometheusMeterRegistry registry;
     private final Admin admin;
-    private final HttpListener listener;
 
     public AdminHttpServer(InetSocketAddress listen, PrometheusMeterRegistry registry, Admin admin) {
+        super(listen, null, MAX_BODY, "mxfront-http", null);
         this.registry = registry;
         this.admin = admin;
-        this.listener = new HttpListener(listen, null, MAX_BODY, "mxfront-http",
-                (r, ch) -> r.query().path().startsWith("/api/")
-                        ? api(r.query(), r.method(), r.headers().get(HttpHeaderNames.AUTHORIZATION), r.body())
-                        : route(r.query(), r.method(), r.body(), r.local()), null);
-    }
-
-    public AdminHttpServer start() throws InterruptedException {
-        listener.start();
-        return this;
-    }
-
-    /** The bound port. */
-    public int port() {
-        return listener.port();
     }
 
     @Override
-    public void close() {
-        listener.close();
+    protected FullHttpResponse handle(HttpListener.Request r, Channel ch) {
+        return r.query().path().startsWith("/api/")
+                ? api(r.query(), r.method(), r.headers().get(HttpHeaderNames.AUTHORIZATION), r.body())
+                : route(r.query(), r.method(), r.body(), r.local());
     }
 
     private FullHttpResponse route(QueryStringDecoder q, HttpMethod method, byte[] body, boolean local) {
@@ -135,7 +126,7 @@ public final class AdminHttpServer implements AutoCloseable {
                 }
                 if (!admin.adminNames().contains(name)) {
                     return text(HttpResponseStatus.NOT_FOUND, "no check of the running configuration offers '" + name
-                            + "' (offered: " + String.join(", ", new java.util.TreeSet<>(admin.adminNames())) + ")\n");
+                            + "' (offered: " + String.join(", ", new TreeSet<>(admin.adminNames())) + ")\n");
                 }
                 return text(HttpResponseStatus.OK, admin.admin(name, q.parameters()));
             }

@@ -12,7 +12,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.mxfront.config.Settings.MilterSettings;
 import org.mxfront.door.NettyDoor;
 import org.mxfront.door.DoorContext;
 import org.mxfront.door.DoorType;
@@ -28,7 +27,8 @@ public final class MilterDoor extends NettyDoor<MilterDoorSettings> {
     private static final Logger LOG = LoggerFactory.getLogger(MilterDoor.class);
 
     /** This door's kind, for the registry (org.mxfront.Doors). */
-    public static final DoorType<MilterDoorSettings> TYPE = new DoorType<>("milter", MilterDoorSettings::of, MilterDoor::new);
+    public static final DoorType<MilterDoorSettings.Sections, MilterDoorSettings> TYPE = new DoorType<>("milter",
+            MilterDoorSettings.Sections.class, MilterDoorSettings::validate, MilterDoor::new);
 
     /** Postfix holds the connection; the message and the right to edit headers reach this door. */
     static DoorEngine checks() {

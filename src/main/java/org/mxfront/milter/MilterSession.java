@@ -15,7 +15,6 @@ import java.util.Map;
 import java.util.function.Supplier;
 import org.mxfront.address.PathParser;
 import org.mxfront.codes.Reply;
-import org.mxfront.config.Settings.ContentReject;
 import org.mxfront.mail.Mailbox;
 import org.mxfront.mail.TlsInfo;
 import org.mxfront.milter.MilterFault.Reason;
@@ -91,7 +90,7 @@ public final class MilterSession implements AutoCloseable {
     }
 
     private final Supplier<PolicyEngine> engines;
-    private final ContentReject contentReject;
+    private final MilterSettings.ContentReject contentReject;
     private boolean negotiated;
     private int protocol;
     private int actions;
@@ -108,7 +107,7 @@ public final class MilterSession implements AutoCloseable {
      * @param engines       the engine in force (a reload applies to the next SMTP client)
      * @param contentReject what a 5xx at end of message becomes
      */
-    public MilterSession(Supplier<PolicyEngine> engines, ContentReject contentReject) {
+    public MilterSession(Supplier<PolicyEngine> engines, MilterSettings.ContentReject contentReject) {
         this.engines = engines;
         this.contentReject = contentReject;
     }
@@ -375,7 +374,7 @@ public final class MilterSession implements AutoCloseable {
             p.queueId(qid);
             p.engine().decisionLog().accepted("END-OF-MESSAGE", p.facts(), said,
                     " size=" + m.bytes + " nrcpt=" + p.recipients().size() + " door=milter queue_id=" + qid);
-        } else if (contentReject == ContentReject.DISCARD && d.reply() != null && d.reply().permanentFailure()) {
+        } else if (contentReject == MilterSettings.ContentReject.DISCARD && d.reply() != null && d.reply().permanentFailure()) {
             out.add(new MilterResponse.Discard());
             DECISIONS.info("discard: END-OF-MESSAGE from {}: check={} session={} door=milter queue_id={}",
                     p.facts().client().logName(), d.check(), p.facts().state().id(), macros.getOrDefault("i", ""));

@@ -10,7 +10,6 @@ import java.net.InetSocketAddress;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import org.mxfront.config.Settings.PolicyServerSettings;
 import org.mxfront.door.NettyDoor;
 import org.mxfront.door.DoorContext;
 import org.mxfront.door.DoorType;
@@ -27,7 +26,8 @@ public final class PolicyServerDoor extends NettyDoor<PolicyDoorSettings> {
     private static final Logger LOG = LoggerFactory.getLogger(PolicyServerDoor.class);
 
     /** This door's kind, for the registry (org.mxfront.Doors). */
-    public static final DoorType<PolicyDoorSettings> TYPE = new DoorType<>("policy", PolicyDoorSettings::of, PolicyServerDoor::new);
+    public static final DoorType<PolicyDoorSettings.Sections, PolicyDoorSettings> TYPE = new DoorType<>("policy",
+            PolicyDoorSettings.Sections.class, PolicyDoorSettings::validate, PolicyServerDoor::new);
 
     private final InetSocketAddress listen;
     private final PolicyServerSettings settings;

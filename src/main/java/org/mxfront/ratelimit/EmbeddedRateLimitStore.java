@@ -8,7 +8,9 @@ package org.mxfront.ratelimit;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.locks.ReentrantLock;
@@ -27,22 +29,10 @@ public final class EmbeddedRateLimitStore implements RateLimitStore {
     public EmbeddedRateLimitStore(LongSupplier micros, long maxKeys) {
         this.micros = micros;
         this.tats = Caffeine.newBuilder().maximumSize(maxKeys).ticker(() -> micros.getAsLong() * 1000)
-                .expireAfter(new Expiry<String, Double>() {
-                    @Override
-                    public long expireAfterCreate(String key, Double tat, long currentTime) {
-                        return Math.max(1, Gcra.ttlMicros(tat, currentTime / 1000)) * 1000;
-                    }
-
-                    @Override
-                    public long expireAfterUpdate(String key, Double tat, long currentTime, long currentDuration) {
-                        return expireAfterCreate(key, tat, currentTime);
-                    }
-
-                    @Override
-                    public long expireAfterRead(String key, Double tat, long currentTime, long currentDuration) {
-                        return currentDuration;
-                    }
-                }).build();
+                // a bucket lives until its TAT has drifted back to now, counted again at every write
+                .expireAfter(Expiry.writing((String key, Double tat) ->
+                        Duration.ofNanos(Math.max(1, Gcra.ttlMicros(tat, micros.getAsLong())) * 1000)))
+                .build();
     }
 
     @Override
@@ -81,7 +71,7 @@ public final class EmbeddedRateLimitStore implements RateLimitStore {
             long ttl = Gcra.ttlMicros(e.getValue(), now);
             if (ttl > 0) out.add(new Listed(e.getKey(), e.getValue(), (ttl + 999) / 1000));
         }
-        out.sort(java.util.Comparator.comparing(Listed::key));
+        out.sort(Comparator.comparing(Listed::key));
         return out;
     }
 

@@ -32,22 +32,10 @@ public final class CachedSource implements RecipientSource {
         long neg = negativeTtl.toNanos();
         this.positiveNanos = pos;
         this.negativeNanos = neg;
-        this.cache = Caffeine.newBuilder().maximumSize(maxEntries).ticker(ticker).expireAfter(new Expiry<String, Lookup>() {
-            @Override
-            public long expireAfterCreate(String key, Lookup value, long currentTime) {
-                return value instanceof Lookup.Found f && f.state() == AccountState.ACTIVE ? pos : neg;
-            }
-
-            @Override
-            public long expireAfterUpdate(String key, Lookup value, long currentTime, long currentDuration) {
-                return expireAfterCreate(key, value, currentTime);
-            }
-
-            @Override
-            public long expireAfterRead(String key, Lookup value, long currentTime, long currentDuration) {
-                return currentDuration;
-            }
-        }).build();
+        this.cache = Caffeine.newBuilder().maximumSize(maxEntries).ticker(ticker)
+                .expireAfter(Expiry.writing((String key, Lookup value) ->
+                        Duration.ofNanos(value instanceof Lookup.Found f && f.state() == AccountState.ACTIVE ? pos : neg)))
+                .build();
     }
 
     @Override

@@ -24,12 +24,13 @@ import com.unboundid.ldap.sdk.SingleServerSet;
 import java.util.Locale;
 import javax.net.SocketFactory;
 import javax.net.ssl.SSLSocketFactory;
+import org.mxfront.util.Lazy;
 
 /** Directory lookups. Thread-safe (the pool is). */
 public final class LdapSource implements RecipientSource {
     private final LdapSettings settings;
-    private volatile LDAPConnectionPool pool;
-    private boolean closed;
+    /** Opened at {@link #warmUp} or the first lookup. */
+    private final Lazy<LDAPConnectionPool, LDAPException> pool;
 
     /**
      * Nothing is connected yet: the pool opens at {@link #warmUp} or at the first lookup, so that
@@ -38,6 +39,7 @@ public final class LdapSource implements RecipientSource {
      */
     public LdapSource(LdapSettings s) {
         this.settings = s;
+        this.pool = new Lazy<>(this::open, () -> new LDAPException(ResultCode.LOCAL_ERROR, "closed"));
     }
 
     @Override
@@ -51,13 +53,10 @@ public final class LdapSource implements RecipientSource {
 
     /** The pool, opened on first use (a volatile read once it exists). */
     private LDAPConnectionPool pool() throws LDAPException {
-        LDAPConnectionPool p = pool;
-        return p != null ? p : open();
+        return pool.get();
     }
 
-    private synchronized LDAPConnectionPool open() throws LDAPException {
-        if (closed) throw new LDAPException(ResultCode.LOCAL_ERROR, "closed");
-        if (pool != null) return pool;
+    private LDAPConnectionPool open() throws LDAPException {
         LdapSettings s = settings;
         LDAPURL url = new LDAPURL(s.url());
         LDAPConnectionOptions o = new LDAPConnectionOptions();
@@ -77,7 +76,6 @@ public final class LdapSource implements RecipientSource {
         p.setMaxConnectionAgeMillis(s.maxConnectionAge().toMillis());
         p.setHealthCheckIntervalMillis(s.healthCheckInterval().toMillis());
         p.setMaxWaitTimeMillis(rt);
-        pool = p;
         return p;
     }
 
@@ -155,9 +153,8 @@ public final class LdapSource implements RecipientSource {
     }
 
     @Override
-    public synchronized void close() {
-        closed = true;
-        if (pool != null) pool.close();
+    public void close() {
+        pool.close();
     }
 
     @Override

@@ -18,20 +18,11 @@ public final class MemoryGuardStore implements GuardStore {
     private final Cache<String, Timed<Boolean>> blocks;
 
     public MemoryGuardStore(long maxKeys, Ticker ticker) {
-        this.counts = Caffeine.newBuilder().maximumSize(maxKeys).ticker(ticker).expireAfter(new Own<AtomicLong>()).build();
-        this.blocks = Caffeine.newBuilder().maximumSize(maxKeys).ticker(ticker).expireAfter(new Own<Boolean>()).build();
-    }
-
-    /** Each entry expires after its own duration, counted from its creation. */
-    private static final class Own<T> implements Expiry<String, Timed<T>> {
-        @Override
-        public long expireAfterCreate(String key, Timed<T> value, long currentTime) { return value.nanos(); }
-
-        @Override
-        public long expireAfterUpdate(String key, Timed<T> value, long currentTime, long currentDuration) { return value.nanos(); }
-
-        @Override
-        public long expireAfterRead(String key, Timed<T> value, long currentTime, long currentDuration) { return currentDuration; }
+        // each entry expires after its own duration, counted from its creation
+        this.counts = Caffeine.newBuilder().maximumSize(maxKeys).ticker(ticker)
+                .expireAfter(Expiry.writing((String k, Timed<AtomicLong> v) -> Duration.ofNanos(v.nanos()))).build();
+        this.blocks = Caffeine.newBuilder().maximumSize(maxKeys).ticker(ticker)
+                .expireAfter(Expiry.writing((String k, Timed<Boolean> v) -> Duration.ofNanos(v.nanos()))).build();
     }
 
     @Override

@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import org.mxfront.lists.ListFile;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -140,18 +141,13 @@ public final class TableSource implements RecipientSource {
         Set<String> addresses = new HashSet<>();
         Set<String> catchAll = new HashSet<>();
         Map<String, AccountState> states = new HashMap<>();
-        for (int i = 0; i < lines.size(); i++) {
-            String line = lines.get(i);
-            int hash = line.indexOf('#');
-            if (hash >= 0) line = line.substring(0, hash);
-            line = line.strip();
-            if (line.isEmpty()) continue;
-            String[] words = line.split("\\s+", 3);
+        for (ListFile.Entry line : ListFile.entries(lines)) {
+            String[] words = line.text().split("\\s+", 3);
             String entry = words[0].toLowerCase(Locale.ROOT);
             int at = entry.lastIndexOf('@');
             String domain = at < 0 ? "" : entry.substring(at + 1);
             if (at < 0 || domain.isEmpty() || !domain.matches("[a-z0-9]([a-z0-9.-]*[a-z0-9])?")) {
-                throw new IllegalArgumentException(f + ":" + (i + 1) + ": '" + entry
+                throw new IllegalArgumentException(f + ":" + line.line() + ": '" + entry
                         + "' is neither user@domain nor @domain");
             }
             if (at == 0) {

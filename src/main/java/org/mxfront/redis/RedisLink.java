@@ -69,22 +69,16 @@ public final class RedisLink implements AutoCloseable {
         try {
             if (cluster) {
                 RedisClusterClient c = RedisClusterClient.create(resources, u);
-                c.setOptions(ClusterClientOptions.builder().autoReconnect(true).socketOptions(socket)
-                        .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-                        .timeoutOptions(TimeoutOptions.enabled(timeout)).build());
+                c.setOptions(options(ClusterClientOptions.builder(), socket, timeout).build());
                 this.client = c::shutdown;
                 StatefulRedisClusterConnection<String, String> conn = c.connect();
-                this.connection = conn;
-                this.current = conn.sync();
+                use(conn, conn.sync());
             } else {
                 RedisClient c = RedisClient.create(resources, u);
-                c.setOptions(ClientOptions.builder().autoReconnect(true).socketOptions(socket)
-                        .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-                        .timeoutOptions(TimeoutOptions.enabled(timeout)).build());
+                c.setOptions(options(ClientOptions.builder(), socket, timeout).build());
                 this.client = c::shutdown;
                 StatefulRedisConnection<String, String> conn = c.connect();
-                this.connection = conn;
-                this.current = conn.sync();
+                use(conn, conn.sync());
                 if (!u.getSentinels().isEmpty()) followSwitches(c, u);
             }
         } catch (RuntimeException e) {
@@ -93,6 +87,13 @@ public final class RedisLink implements AutoCloseable {
         }
         // Callers keep this object: through Sentinel every call goes to the connection of the moment.
         this.commands = u.getSentinels().isEmpty() || cluster ? current : commands(this);
+    }
+
+    /** What both kinds of client are given: reconnect on their own, refuse commands while disconnected, time every command out. */
+    private static <B extends ClientOptions.Builder> B options(B b, SocketOptions socket, Duration timeout) {
+        b.autoReconnect(true).socketOptions(socket).disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                .timeoutOptions(TimeoutOptions.enabled(timeout));
+        return b;
     }
 
     @SuppressWarnings("unchecked")
@@ -140,6 +141,12 @@ public final class RedisLink implements AutoCloseable {
         }
     }
 
+    /** Makes {@code conn} (with its commands) the data connection of the moment. */
+    private void use(StatefulConnection<String, String> conn, RedisClusterCommands<String, String> commands) {
+        connection = conn;
+        current = commands;
+    }
+
     /** A sentinel announced a new master: connect to it (through the sentinels) and retire the old connection. */
     private synchronized void switchMaster(RedisClient c, RedisURI u, String to) {
         if (closed || to.equals(switchedTo)) return; // every sentinel announces the same switch
@@ -147,8 +154,7 @@ public final class RedisLink implements AutoCloseable {
         StatefulConnection<String, String> old = connection;
         try {
             StatefulRedisConnection<String, String> conn = c.connect(u);
-            connection = conn;
-            current = conn.sync();
+            use(conn, conn.sync());
             LOG.info("{}: the sentinels switched the master to {}; writes go there now", description, to);
         } catch (RuntimeException e) {
             // the old connection stays; it reconnects through the sentinels by itself when dropped

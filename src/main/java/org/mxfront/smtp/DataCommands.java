@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.Map;
 import org.mxfront.codes.Code;
 import org.mxfront.codes.Reply;
-import org.mxfront.config.Settings;
 import org.mxfront.policy.Decision;
 import org.mxfront.policy.DecisionLog;
 import org.mxfront.policy.Stage;
@@ -31,14 +30,7 @@ final class DataCommands {
             s.error(501, "5.5.4", "Syntax: DATA");
             return;
         }
-        if (s.message != null && s.message.chunked) {
-            s.error(503, "5.5.1", "Error: DATA after BDAT");
-            return;
-        }
-        if (s.sender == null) {
-            s.error(503, "5.5.1", "Error: need MAIL command");
-            return;
-        }
+        if (s.outOfSequence(SmtpVerbs.DATA)) return;
         if (s.acceptedRecipients == 0) {
             s.error(554, "5.5.1", "Error: no valid recipients");
             return;
@@ -201,7 +193,7 @@ final class DataCommands {
 
     private static void finishData(SmtpState s, IncomingMessage m) throws IOException {
         Decision d;
-        if (m.reader.sawBareNewline() && s.smtp.bareNewline() == Settings.BareNewline.REJECT) {
+        if (m.reader.sawBareNewline() && s.smtp.bareNewline() == SmtpSettings.BareNewline.REJECT) {
             d = s.policy.refuse(Stage.END_OF_DATA, Verdict.reject(Code.BARE_NEWLINE, Map.of()), "bare-newline");
         } else {
             d = m.headerDecision != null ? m.headerDecision : s.policy.headers(m.headers.section());

@@ -118,14 +118,7 @@ final class EnvelopeCommands {
     }
 
     static void rcpt(SmtpState s, String arg) throws IOException {
-        if (s.message != null && s.message.chunked) {
-            s.error(503, "5.5.1", "Error: RCPT after BDAT");
-            return;
-        }
-        if (s.sender == null) {
-            s.error(503, "5.5.1", "Error: need MAIL command");
-            return;
-        }
+        if (s.outOfSequence(SmtpVerbs.RCPT)) return;
         PathParser.Parsed p = PathParser.parse(arg, "TO", false, s.smtputf8);
         if (p.error() != null) {
             s.decision(s.policy.refuse(Stage.RCPT, Verdict.reject(Code.BAD_RECIPIENT_SYNTAX, Map.of("reason", p.error())),

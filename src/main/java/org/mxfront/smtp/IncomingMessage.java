@@ -9,7 +9,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import org.mxfront.codes.Code;
-import org.mxfront.config.Settings;
 import org.mxfront.policy.AddedHeader;
 import org.mxfront.policy.Decision;
 import org.mxfront.policy.HeaderCollector;
@@ -44,7 +43,7 @@ final class IncomingMessage implements DataReader.LineSink {
         this.chunked = chunked;
         this.limit = s.policy.maxMessageBytes();
         this.readers = s.policy.readsMessage();
-        this.reader = new DataReader(s.smtp.bareNewline() == Settings.BareNewline.NORMALIZE, chunked);
+        this.reader = new DataReader(s.smtp.bareNewline() == SmtpSettings.BareNewline.NORMALIZE, chunked);
         s.releaseHeld();
         if (AddedHeader.takeExpectedAtEnd(s.policy.facts().state())) s.held = new HeldMessage();
         this.stripper = new HeaderStripper(HeaderRemoval.of(s.policy.facts().state()), this::send);
@@ -91,7 +90,7 @@ final class IncomingMessage implements DataReader.LineSink {
 
     /** A refusal known before the end of the message (bare CR/LF, the headers, the size), or null. */
     Decision refusal() {
-        if (reader.sawBareNewline() && s.smtp.bareNewline() == Settings.BareNewline.REJECT) {
+        if (reader.sawBareNewline() && s.smtp.bareNewline() == SmtpSettings.BareNewline.REJECT) {
             return s.policy.refuse(Stage.END_OF_DATA, Verdict.reject(Code.BARE_NEWLINE, Map.of()), "bare-newline");
         }
         if (headerDecision != null && !headerDecision.proceed()) return headerDecision;
@@ -130,7 +129,7 @@ final class IncomingMessage implements DataReader.LineSink {
             if (complete) s.policy.messageBytes(CRLF, 0, 2);
         }
         if (!forwarding) return;
-        if (bytes > limit || reader.sawBareNewline() && s.smtp.bareNewline() == Settings.BareNewline.REJECT
+        if (bytes > limit || reader.sawBareNewline() && s.smtp.bareNewline() == SmtpSettings.BareNewline.REJECT
                 || headerDecision != null && !headerDecision.proceed()) {
             // refused whatever the downstream says: nothing more goes out, nothing is delivered
             forwarding = false;

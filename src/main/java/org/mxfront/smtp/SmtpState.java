@@ -12,7 +12,6 @@ import java.time.Duration;
 import java.util.Map;
 import org.mxfront.codes.Code;
 import org.mxfront.codes.Reply;
-import org.mxfront.config.Settings;
 import org.mxfront.door.DoorContext;
 import org.mxfront.mail.Mailbox;
 import org.mxfront.mail.TlsInfo;
@@ -70,7 +69,7 @@ final class SmtpState {
     }
 
     final DoorContext<SmtpDoorSettings> config;
-    final Settings.SmtpSettings smtp;
+    final SmtpSettings smtp;
     final Downstream relay;
     final Transport transport;
     final ClientCounts counts;
@@ -150,6 +149,22 @@ final class SmtpState {
     /** A protocol error of the client's: counted (see {@link #sendError}). */
     void error(int code, String enhanced, String text) throws IOException {
         sendError(Reply.of(code, enhanced, text));
+    }
+
+    /**
+     * For RCPT and DATA, which need a transaction begun by MAIL and not one that BDAT has taken:
+     * refuses {@code verb} with 503 and returns true when it is out of sequence.
+     */
+    boolean outOfSequence(String verb) throws IOException {
+        if (message != null && message.chunked) {
+            error(503, "5.5.1", "Error: " + verb + " after BDAT");
+            return true;
+        }
+        if (sender == null) {
+            error(503, "5.5.1", "Error: need MAIL command");
+            return true;
+        }
+        return false;
     }
 
     /**

@@ -2,7 +2,9 @@
 package org.mxfront.store;
 
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * A list entry.
@@ -44,6 +46,21 @@ public record ListEntry(long id, Scope scope, String scopeKey, Action action, Ki
         public String key() { return name().toLowerCase(Locale.ROOT).replace('_', '-'); }
 
         public static Kind of(String s) { return valueOf(s.toUpperCase(Locale.ROOT).replace('-', '_')); }
+    }
+
+    /**
+     * The fields that name an entry, by the names the API and the console both show them under
+     * (id, scope, key, action, kind, value), in that order.
+     */
+    public Map<String, Object> fields() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("id", id);
+        m.put("scope", scope.key());
+        m.put("key", scopeKey);
+        m.put("action", action.key());
+        m.put("kind", kind.key());
+        m.put("value", value);
+        return m;
     }
 
     /** Whether the entry still applies at {@code now}. */

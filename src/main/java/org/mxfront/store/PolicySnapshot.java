@@ -10,6 +10,7 @@ import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.HashMap;
@@ -45,23 +46,29 @@ public final class PolicySnapshot {
         }
     }
 
-    public static final PolicySnapshot EMPTY = new PolicySnapshot(0, Shards.empty(), Shards.empty(), null, Shards.empty(), Shards.empty());
+    /**
+     * The entries by the scope they belong to, as a RCPT looks them up.
+     *
+     * @param operator the operator's group (null when it has none)
+     * @param domains  one group per recipient domain that has entries
+     * @param users    one group per recipient address that has entries
+     */
+    private record Scopes(Group operator, Shards<String, Group> domains, Shards<String, Group> users) {
+        static final Scopes EMPTY = new Scopes(null, Shards.empty(), Shards.empty());
+    }
+
+    public static final PolicySnapshot EMPTY = new PolicySnapshot(0, Shards.empty(), Shards.empty(), Scopes.EMPTY);
 
     private final long version;
     private final Shards<String, StoredDomain> domains;
     private final Shards<Long, ListEntry> entries;
-    private final Group operator;
-    private final Shards<String, Group> domainGroups;
-    private final Shards<String, Group> userGroups;
+    private final Scopes scopes;
 
-    private PolicySnapshot(long version, Shards<String, StoredDomain> domains, Shards<Long, ListEntry> entries, Group operator,
-            Shards<String, Group> domainGroups, Shards<String, Group> userGroups) {
+    private PolicySnapshot(long version, Shards<String, StoredDomain> domains, Shards<Long, ListEntry> entries, Scopes scopes) {
         this.version = version;
         this.domains = domains;
         this.entries = entries;
-        this.operator = operator;
-        this.domainGroups = domainGroups;
-        this.userGroups = userGroups;
+        this.scopes = scopes;
     }
 
     /** A snapshot of everything. */
@@ -86,8 +93,8 @@ public final class PolicySnapshot {
         dom.forEach((k, m) -> dg.put(k, freeze(m)));
         Shards<String, Group>.Editor ug = Shards.<String, Group>empty().edit();
         usr.forEach((k, m) -> ug.put(k, freeze(m)));
-        return new PolicySnapshot(version, d.build(), byId.build(), op.isEmpty() ? null : freeze(op),
-                dg.build(), ug.build());
+        return new PolicySnapshot(version, d.build(), byId.build(), new Scopes(op.isEmpty() ? null : freeze(op),
+                dg.build(), ug.build()));
     }
 
     private static Group freeze(Map<String, ListEntry> m) {
@@ -105,12 +112,12 @@ public final class PolicySnapshot {
             d = ed.build();
         }
         if (putEntries.isEmpty() && removedEntries.isEmpty()) {
-            return new PolicySnapshot(newVersion, d, entries, operator, domainGroups, userGroups);
+            return new PolicySnapshot(newVersion, d, entries, scopes);
         }
         Shards<Long, ListEntry>.Editor byId = entries.edit();
-        Group[] op = {operator};
-        Shards<String, Group>.Editor dg = domainGroups.edit();
-        Shards<String, Group>.Editor ug = userGroups.edit();
+        Group[] op = {scopes.operator()};
+        Shards<String, Group>.Editor dg = scopes.domains().edit();
+        Shards<String, Group>.Editor ug = scopes.users().edit();
         for (Long id : removedEntries) {
             ListEntry old = byId.remove(id);
             if (old != null) change(old, null, op, dg, ug);
@@ -120,7 +127,7 @@ public final class PolicySnapshot {
             if (old != null) change(old, null, op, dg, ug);
             change(null, e, op, dg, ug);
         }
-        return new PolicySnapshot(newVersion, d, byId.build(), op[0], dg.build(), ug.build());
+        return new PolicySnapshot(newVersion, d, byId.build(), new Scopes(op[0], dg.build(), ug.build()));
     }
 
     private static void change(ListEntry remove, ListEntry add, Group[] op, Shards<String, Group>.Editor dg,
@@ -159,8 +166,10 @@ public final class PolicySnapshot {
      * @param recipientDomain the recipient's domain, lower-case (null: operator scope only)
      */
     public ListEntry decide(InetAddress client, String sender, String recipient, String recipientDomain, Instant now) {
-        Group u = recipient == null ? null : userGroups.get(recipient);
-        Group dm = recipientDomain == null ? null : domainGroups.get(recipientDomain);
+        Scopes sc = scopes;
+        Group u = recipient == null ? null : sc.users().get(recipient);
+        Group dm = recipientDomain == null ? null : sc.domains().get(recipientDomain);
+        Group operator = sc.operator();
         if (u == null && dm == null && operator == null) return null;
         Probe p = new Probe(client == null ? null : bytes(client), sender);
         ListEntry e = scope(u, p, now);
@@ -260,7 +269,7 @@ public final class PolicySnapshot {
 
     private static byte[] bytes(InetAddress a) {
         byte[] b = a.getAddress();
-        if (a instanceof Inet6Address && isV4Mapped(b)) return java.util.Arrays.copyOfRange(b, 12, 16);
+        if (a instanceof Inet6Address && isV4Mapped(b)) return Arrays.copyOfRange(b, 12, 16);
         return b;
     }
 

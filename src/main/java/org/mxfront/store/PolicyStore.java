@@ -21,15 +21,15 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
+import org.mxfront.util.Lazy;
 
 /** A connection pool and the store's queries. Thread-safe. */
 public final class PolicyStore implements AutoCloseable {
-    private final HikariConfig poolConfig;
     private final String description;
     /** Created at the first query: building a configuration (check-config) opens no connection. */
-    private HikariDataSource pool;
-    private boolean closed;
+    private final Lazy<HikariDataSource, SQLException> pool;
 
     /** A change read from the store since some version. */
     public record Delta(long version, List<StoredDomain> domains, List<String> removedDomains, List<ListEntry> entries,
@@ -76,7 +76,7 @@ public final class PolicyStore implements AutoCloseable {
             c.addDataSourceProperty("socketTimeout", Math.max(5, s * 5));
             c.addDataSourceProperty("loginTimeout", s);
         }
-        this.poolConfig = c;
+        this.pool = new Lazy<>(() -> new HikariDataSource(c), () -> new SQLException("the policy store is closed"));
         this.description = jdbcUrl.replaceAll("password=[^&;]*", "password=***");
     }
 
@@ -91,17 +91,15 @@ public final class PolicyStore implements AutoCloseable {
 
     public String description() { return description; }
 
-    private synchronized HikariDataSource ds() throws SQLException {
-        if (closed) throw new SQLException("the policy store is closed");
-        if (pool == null) pool = new HikariDataSource(poolConfig);
-        return pool;
+    private HikariDataSource ds() throws SQLException {
+        return pool.get();
     }
 
     /**
      * The pool, for the decision journal's own tables (console/Journal: its own Flyway history, its own
      * SQL); opened now if it was not.
      */
-    public javax.sql.DataSource dataSource() {
+    public DataSource dataSource() {
         try {
             return ds();
         } catch (SQLException e) {
@@ -350,17 +348,8 @@ public final class PolicyStore implements AutoCloseable {
         return change((c, v) -> {
             Instant now = Instant.now();
             long id;
-            try (PreparedStatement p = c.prepareStatement("INSERT INTO list_entry (scope, scope_key, action, kind, entry_value, "
-                    + "expires_at, comment, created_by, created_at, version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    new String[] {"id"})) {
-                p.setString(1, e.scope().key());
-                p.setString(2, e.scopeKey());
-                p.setString(3, e.action().key());
-                p.setString(4, e.kind().key());
-                p.setString(5, e.value());
-                if (e.expiresAt() == null) p.setNull(6, Types.TIMESTAMP_WITH_TIMEZONE);
-                else p.setObject(6, OffsetDateTime.ofInstant(e.expiresAt(), ZoneOffset.UTC));
-                p.setString(7, e.comment());
+            try (PreparedStatement p = c.prepareStatement(INSERT_ENTRY, new String[] {"id"})) {
+                bindEntry(p, e);
                 p.setString(8, actor);
                 p.setObject(9, OffsetDateTime.ofInstant(now, ZoneOffset.UTC));
                 p.setLong(10, v);
@@ -382,52 +371,62 @@ public final class PolicyStore implements AutoCloseable {
      * must have been validated (EntryValues). Returns how many were stored.
      */
     public int addEntries(String actor, List<ListEntry> entries) throws SQLException {
-        return change((c, v) -> {
-            OffsetDateTime now = now();
-            try (PreparedStatement p = c.prepareStatement("INSERT INTO list_entry (scope, scope_key, action, kind, entry_value, "
-                    + "expires_at, comment, created_by, created_at, version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-                int n = 0;
-                for (ListEntry e : entries) {
-                    p.setString(1, e.scope().key());
-                    p.setString(2, e.scopeKey());
-                    p.setString(3, e.action().key());
-                    p.setString(4, e.kind().key());
-                    p.setString(5, e.value());
-                    if (e.expiresAt() == null) p.setNull(6, Types.TIMESTAMP_WITH_TIMEZONE);
-                    else p.setObject(6, OffsetDateTime.ofInstant(e.expiresAt(), ZoneOffset.UTC));
-                    p.setString(7, e.comment());
-                    p.setString(8, actor);
-                    p.setObject(9, now);
-                    p.setLong(10, v);
-                    p.addBatch();
-                    if (++n % 5000 == 0) p.executeBatch();
-                }
-                p.executeBatch();
-            }
-            audit(c, actor, "entry.bulk-create", entries.size() + " entries", null, null);
-            return entries.size();
-        });
+        return bulk(actor, INSERT_ENTRY, entries, "entry.bulk-create", "entries", PolicyStore::bindEntry);
+    }
+
+    private static final String INSERT_ENTRY = "INSERT INTO list_entry (scope, scope_key, action, kind, entry_value, "
+            + "expires_at, comment, created_by, created_at, version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+
+    /** Sets an entry's own seven columns of {@link #INSERT_ENTRY}; returns 8, the index of created_by. */
+    private static int bindEntry(PreparedStatement p, ListEntry e) throws SQLException {
+        p.setString(1, e.scope().key());
+        p.setString(2, e.scopeKey());
+        p.setString(3, e.action().key());
+        p.setString(4, e.kind().key());
+        p.setString(5, e.value());
+        if (e.expiresAt() == null) p.setNull(6, Types.TIMESTAMP_WITH_TIMEZONE);
+        else p.setObject(6, OffsetDateTime.ofInstant(e.expiresAt(), ZoneOffset.UTC));
+        p.setString(7, e.comment());
+        return 8;
     }
 
     /** Adds many domains (without settings) in one change: imports and benchmarks. */
     public int addDomains(String actor, List<String> names) throws SQLException {
+        return bulk(actor, "INSERT INTO policy_domain (name, settings, created_by, created_at, version) VALUES (?, '{}', ?, ?, ?)",
+                names, "domain.bulk-create", "domains", (p, d) -> {
+                    p.setString(1, d);
+                    return 2;
+                });
+    }
+
+    /** Sets a row's own columns; returns the index of the first of the three every bulk row ends with. */
+    @FunctionalInterface
+    private interface Row<T> {
+        int bind(PreparedStatement p, T item) throws SQLException;
+    }
+
+    /**
+     * Inserts one row per item in one change (sent in batches of 5000), each row ending with
+     * (created_by, created_at, version), and one audit record for them all. Returns how many.
+     */
+    private <T> int bulk(String actor, String sql, List<T> items, String action, String noun, Row<T> row)
+            throws SQLException {
         return change((c, v) -> {
             OffsetDateTime now = now();
-            try (PreparedStatement p = c.prepareStatement(
-                    "INSERT INTO policy_domain (name, settings, created_by, created_at, version) VALUES (?, '{}', ?, ?, ?)")) {
+            try (PreparedStatement p = c.prepareStatement(sql)) {
                 int n = 0;
-                for (String d : names) {
-                    p.setString(1, d);
-                    p.setString(2, actor);
-                    p.setObject(3, now);
-                    p.setLong(4, v);
+                for (T item : items) {
+                    int i = row.bind(p, item);
+                    p.setString(i, actor);
+                    p.setObject(i + 1, now);
+                    p.setLong(i + 2, v);
                     p.addBatch();
                     if (++n % 5000 == 0) p.executeBatch();
                 }
                 p.executeBatch();
             }
-            audit(c, actor, "domain.bulk-create", names.size() + " domains", null, null);
-            return names.size();
+            audit(c, actor, action, items.size() + " " + noun, null, null);
+            return items.size();
         });
     }
 
@@ -549,9 +548,8 @@ public final class PolicyStore implements AutoCloseable {
     }
 
     @Override
-    public synchronized void close() {
-        closed = true;
-        if (pool != null) pool.close();
+    public void close() {
+        pool.close();
     }
 
     @Override

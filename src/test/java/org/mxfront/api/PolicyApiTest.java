@@ -1,6 +1,7 @@
 // The policy API without a socket: authentication (none, wrong, expired token), roles and tenants
 // (another tenant's object is 404 at every endpoint), bad input (field named, nothing stored), audit
-// and paging; and the OpenAPI document against the route table.
+// and paging; learning (POST /spam/learn: operators only, its errors as JSON, a dead classifier 503);
+// and the OpenAPI document against the route table.
 package org.mxfront.api;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -22,6 +23,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.mxfront.Doors;
 import org.mxfront.checks.SharedResources;
 import org.mxfront.config.ConfigLoader;
 import org.mxfront.config.DaemonConfig;
@@ -36,6 +38,7 @@ class PolicyApiTest {
     SharedResources resources;
     PolicyStoreService service;
     PolicyApi api;
+    DaemonConfig config;
     String operator;
     String adminA;
     String userBob;
@@ -44,17 +47,17 @@ class PolicyApiTest {
     @BeforeEach
     void start() throws Exception {
         resources = new SharedResources();
-        DaemonConfig config = new ConfigLoader(java.time.Clock.systemUTC(), resources).parse("test.yml", """
+        config = new ConfigLoader(Doors.ALL, java.time.Clock.systemUTC(), resources).parse("test.yml", """
                 server: { hostname: mx.test }
                 state-directory: %s
                 domains: { example.com: {} }
-                policy-store: { enabled: true }
+                policy-store: { enabled: true, connect-timeout: 30s }
                 checks: { relay: {}, policy-lists: {} }
                 """.formatted(dir), new SimpleMeterRegistry());
         resources.start();
         StoreDomains sd = (StoreDomains) config.engine().directory();
         service = sd.service();
-        api = new PolicyApi(service, () -> sd, d -> config.engine().isLocalDomain(d));
+        api = new PolicyApi(service, () -> sd, d -> config.engine().isLocalDomain(d), () -> config.engine());
         PolicyStore s = service.store();
         s.putDomain("setup", "a.example", "{}");
         s.putDomain("setup", "b.example", "{}");
@@ -199,6 +202,72 @@ class PolicyApiTest {
         String id = page.get("items").get(0).get("id").asText();
         assertEquals(204, call(operator, "DELETE", "/api/v1/entries/" + id, null).status());
         assertEquals(404, call(operator, "DELETE", "/api/v1/entries/" + id, null).status());
+    }
+
+    static final byte[] MESSAGE = "From: a@b.example\r\nTo: bob@a.example\r\nSubject: offer\r\n\r\nBuy now.\r\n"
+            .getBytes(StandardCharsets.US_ASCII);
+
+    PolicyApi.Response learn(PolicyApi a, String token, String as, byte[] body) {
+        return a.handle(new PolicyApi.Request("POST", "/api/v1/spam/learn", as == null ? Map.of() : Map.of("as", List.of(as)),
+                token == null ? null : "Bearer " + token, body));
+    }
+
+    @Test
+    void learningIsForOperatorsOnlyAndSaysWhatIsMissing() throws Exception {
+        assertError(401, null, learn(api, null, "spam", MESSAGE));
+        // one Bayes serves every tenant: a domain admin's or a user's report would change everybody's verdicts
+        for (String t : new String[] {adminA, userBob}) {
+            PolicyApi.Response r = learn(api, t, "spam", MESSAGE);
+            assertError(403, null, r);
+            assertEquals("operators only: one Bayes filter serves every domain, so only operators teach it", json(r).get("error").asText());
+            // the role is refused before the body is even looked at
+            assertError(403, null, learn(api, t, "spam", new byte[PolicyApi.MAX_LEARN_BODY + 1]));
+        }
+        assertError(400, "as", learn(api, operator, null, MESSAGE));
+        assertEquals("unknown value 'spammy' (spam or ham)", json(learn(api, operator, "spammy", MESSAGE)).get("error").asText());
+        assertError(413, "body", learn(api, operator, "spam", new byte[PolicyApi.MAX_LEARN_BODY + 1]));
+        PolicyApi.Response none = learn(api, operator, "spam", MESSAGE);
+        assertError(409, null, none);
+        assertEquals("{\"error\":\"the spam check is not enabled (checks.spam)\"}", none.json());
+        assertError(405, null, api.handle(new PolicyApi.Request("GET", "/api/v1/spam/learn", Map.of(), "Bearer " + operator, null)));
+    }
+
+    @Test
+    void learningAnswersTheClassifiersFaultsAsJson() throws Exception {
+        try (SharedResources res = new SharedResources()) {
+            Path password = dir.resolve("rspamd-password");
+            java.nio.file.Files.writeString(password, "secret\n");
+            DaemonConfig spam = new ConfigLoader(Doors.ALL, java.time.Clock.systemUTC(), res).parse("spam.yml", """
+                    server: { hostname: mx.test }
+                    state-directory: %s
+                    domains:
+                      example.com: {}
+                      example.net:
+                        checks:
+                          spam: { rspamd: { url: "http://127.0.0.1:1", controller: "http://127.0.0.1:1", password-file: "%s" } }
+                    checks:
+                      spam:
+                        rspamd: { url: "http://127.0.0.1:1", controller: "http://127.0.0.1:1", password-file: "%s" }
+                        connect-timeout: 2s
+                        max-bytes: 200
+                    """.formatted(dir.resolve("spam-state"), dir.resolve("missing"), password), new SimpleMeterRegistry());
+            StoreDomains sd = (StoreDomains) config.engine().directory();
+            PolicyApi a = new PolicyApi(service, () -> sd, d -> true, spam::engine);
+            PolicyApi.Response down = learn(a, operator, "ham", MESSAGE);
+            assertError(503, null, down);
+            assertTrue(json(down).get("error").asText().startsWith("rspamd does not answer: "), down.json());
+            PolicyApi.Response noPassword = a.handle(new PolicyApi.Request("POST", "/api/v1/spam/learn",
+                    Map.of("as", List.of("spam"), "domain", List.of("example.net")), "Bearer " + operator, MESSAGE));
+            assertError(409, null, noPassword);
+            assertTrue(json(noPassword).get("error").asText().startsWith("cannot read rspamd.password-file " + dir.resolve("missing")),
+                    noPassword.json());
+            assertError(400, "body", learn(a, operator, "spam", new byte[0]));
+            assertError(400, "body", learn(a, operator, "spam", "{\"message\": 1}".getBytes(StandardCharsets.UTF_8)));
+            PolicyApi.Response big = learn(a, operator, "spam", (new String(MESSAGE, StandardCharsets.US_ASCII) + "x".repeat(200))
+                    .getBytes(StandardCharsets.US_ASCII));
+            assertError(413, "body", big);
+            assertEquals("larger than the spam check's max-bytes (200 bytes): it would never be classified", json(big).get("error").asText());
+        }
     }
 
     @Test

@@ -29,6 +29,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.mxfront.Daemon;
+import org.mxfront.Doors;
 import org.mxfront.checks.CheckContext;
 import org.mxfront.checks.attachments.AttachmentCheck;
 import org.mxfront.checks.attachments.AttachmentConfig;
@@ -183,7 +184,7 @@ public final class ContentBench {
                         + "relay-networks: [127.0.0.1/32]\n"
                         + "checks:\n  message-size: {}\n" + (on ? "  headers: {}\n  attachments: {}\n" : "");
                 var reg = new SimpleMeterRegistry();
-                try (Daemon d = new Daemon(new ConfigLoader().parse("bench.yml", yaml, reg), null, reg).start()) {
+                try (Daemon d = new Daemon(new ConfigLoader(Doors.ALL).parse("bench.yml", yaml, reg), null, reg).start()) {
                     System.gc();
                     for (MemoryPoolMXBean p : ManagementFactory.getMemoryPoolMXBeans()) p.resetPeakUsage();
                     long before = liveHeapAfterGc();

@@ -14,6 +14,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.mxfront.Doors;
 import org.mxfront.config.ConfigLoader;
 import org.mxfront.dns.DnsConfig;
 import org.mxfront.dns.DnsResolver;
@@ -104,7 +105,7 @@ public final class DnsBench {
                 %s
                   relay: {}
                 """.formatted(dnsPort, timeout, checks);
-        return new ConfigLoader().parse("bench.yml", yaml, new SimpleMeterRegistry()).engine();
+        return new ConfigLoader(Doors.ALL).parse("bench.yml", yaml, new SimpleMeterRegistry()).engine();
     }
 
     /** Mean nanoseconds per connection for n clients 127.net.x.y, each reaching RCPT at once. */

@@ -10,11 +10,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicLong;
 import org.mxfront.checks.CheckContext;
 import org.mxfront.checks.greylist.GreylistCheck;
 import org.mxfront.checks.greylist.GreylistConfig;
@@ -112,51 +110,16 @@ public final class GreylistBench {
     }
 
     static Result run(GreylistCheck check, String store, String workload, int threads, double seconds, long offset) throws Exception {
-        long end = System.nanoTime() + (long) (seconds * 1e9);
-        AtomicLong total = new AtomicLong();
-        AtomicLong inCheck = new AtomicLong();
-        AtomicLong max = new AtomicLong();
-        List<long[]> samples = new ArrayList<>();
-        List<Thread> ts = new ArrayList<>();
-        for (int t = 0; t < threads; t++) {
-            final int id = t;
-            long[] lat = new long[200_000];
-            samples.add(lat);
-            // pre-built facts: the check, not the test's allocation, is measured
-            Facts[] pool = new Facts[CLIENTS];
-            for (int c = 0; c < CLIENTS; c++) pool[c] = facts(c, 0);
-            ts.add(Thread.ofPlatform().start(() -> {
-                long n = 0;
-                int k = 0;
-                long sum = 0;
-                long worst = 0;
-                try {
-                    while (System.nanoTime() < end) {
-                        Facts f = workload.startsWith("new")
-                                ? facts((int) (n % CLIENTS), offset + id * 100_000_000L + n) : pool[(int) (n % CLIENTS)];
-                        long t0 = System.nanoTime();
-                        check.evaluate(Stage.RCPT, f);
-                        long dt = System.nanoTime() - t0;
-                        sum += dt;
-                        if (dt > worst) worst = dt;
-                        if (k < lat.length) lat[k++] = dt;
-                        else lat[(int) (n % lat.length)] = dt;
-                        n++;
-                    }
-                } catch (Exception e) {
-                    throw new IllegalStateException(e);
-                }
-                total.addAndGet(n);
-                inCheck.addAndGet(sum);
-                final long w = worst;
-                max.accumulateAndGet(w, Math::max);
-            }));
-        }
-        for (Thread t : ts) t.join();
-        long[] all = samples.stream().flatMapToLong(a -> Arrays.stream(a).filter(x -> x > 0)).sorted().toArray();
-        double p50 = all.length == 0 ? 0 : all[all.length / 2] / 1000.0;
-        double p99 = all.length == 0 ? 0 : all[(int) (all.length * 0.99)] / 1000.0;
-        return new Result(store, workload, threads, total.get() / seconds, p50, p99, max.get() / 1e6,
-                inCheck.get() / (threads * seconds * 1e9));
+        // pre-built facts, a set for each thread: the check, not the test's allocation, is measured
+        Facts[][] pools = new Facts[threads][CLIENTS];
+        for (Facts[] pool : pools) for (int c = 0; c < CLIENTS; c++) pool[c] = facts(c, 0);
+        TimedThreads.Run r = TimedThreads.run(threads, seconds, 200_000, (id, n) -> {
+            Facts f = workload.startsWith("new") ? facts((int) (n % CLIENTS), offset + id * 100_000_000L + n) : pools[id][(int) (n % CLIENTS)];
+            long t0 = System.nanoTime();
+            check.evaluate(Stage.RCPT, f);
+            return System.nanoTime() - t0;
+        });
+        return new Result(store, workload, threads, r.calls() / seconds, r.p50Micros(), r.p99Micros(), r.maxMillis(),
+                r.sumNanos() / (threads * seconds * 1e9));
     }
 }

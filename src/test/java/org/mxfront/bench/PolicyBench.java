@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.net.InetAddress;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.mxfront.Doors;
 import org.mxfront.codes.Code;
 import org.mxfront.codes.ReplyCatalogue;
 import org.mxfront.config.ConfigLoader;
@@ -39,7 +40,7 @@ public class PolicyBench {
 
     @Setup
     public void setup() throws Exception {
-        engine = new ConfigLoader().parse("bench.yml", "server: { hostname: mx.bench }\n", new SimpleMeterRegistry()).engine();
+        engine = new ConfigLoader(Doors.ALL).parse("bench.yml", "server: { hostname: mx.bench }\n", new SimpleMeterRegistry()).engine();
         session = engine.newSession(InetAddress.getByName("192.0.2.7"), 40000, 1);
         session.connect();
         session.helo("client.sender.example");

@@ -9,11 +9,10 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.net.InetAddress;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
+import org.mxfront.Doors;
 import org.mxfront.checks.ratelimit.RateLimitCheck;
 import org.mxfront.config.ConfigLoader;
 import org.mxfront.config.DaemonConfig;
@@ -23,7 +22,6 @@ import org.mxfront.policy.Facts;
 import org.mxfront.policy.Stage;
 import org.mxfront.policy.Verdict;
 import org.mxfront.ratelimit.Gcra;
-import org.mxfront.ratelimit.RateLimitStore;
 
 /** The benchmark's main class. */
 public final class RateLimitBench {
@@ -80,7 +78,7 @@ public final class RateLimitBench {
         Bench(String store, String redisUri, String perClient, String perDomain) throws Exception {
             String storeYaml = store.equals("redis")
                     ? "    store: {type: redis, redis-uri: \"" + redisUri + "\", key-prefix: \"bench:" + System.nanoTime() + ":\"}\n" : "";
-            config = new ConfigLoader(Clock.systemUTC()).parse("bench.yml", """
+            config = new ConfigLoader(Doors.ALL, Clock.systemUTC()).parse("bench.yml", """
                     server: {hostname: mx.test}
                     checks:
                       rate-limit:
@@ -110,44 +108,17 @@ public final class RateLimitBench {
         }
 
         Result run(String phase, int threads, double seconds) throws Exception {
-            long end = System.nanoTime() + (long) (seconds * 1e9);
-            AtomicLong total = new AtomicLong();
-            AtomicLong refused = new AtomicLong();
-            AtomicLong max = new AtomicLong();
-            List<long[]> samples = new ArrayList<>();
-            List<Thread> ts = new ArrayList<>();
-            for (int t = 0; t < threads; t++) {
-                final int id = t;
-                long[] lat = new long[400_000];
-                samples.add(lat);
-                ts.add(Thread.ofPlatform().start(() -> {
-                    long n = 0;
-                    long no = 0;
-                    long worst = 0;
-                    int k = 0;
-                    while (System.nanoTime() < end) {
-                        Facts f = pool[(int) ((n * 7 + id * 2048) % CLIENTS)];
-                        long t0 = System.nanoTime();
-                        Verdict v = check.evaluate(Stage.MAIL, f);
-                        long dt = System.nanoTime() - t0;
-                        if (v.negative()) no++;
-                        if (dt > worst) worst = dt;
-                        if (k < lat.length) lat[k++] = dt;
-                        else lat[(int) (n % lat.length)] = dt;
-                        n++;
-                    }
-                    total.addAndGet(n);
-                    refused.addAndGet(no);
-                    final long w = worst;
-                    max.accumulateAndGet(w, Math::max);
-                }));
-            }
-            for (Thread t : ts) t.join();
-            long[] all = samples.stream().flatMapToLong(a -> Arrays.stream(a).filter(x -> x > 0)).sorted().toArray();
-            double p50 = all.length == 0 ? 0 : all[all.length / 2] / 1000.0;
-            double p99 = all.length == 0 ? 0 : all[(int) (all.length * 0.99)] / 1000.0;
-            return new Result(phase, threads, total.get() / seconds, p50, p99, max.get() / 1e6,
-                    total.get() == 0 ? 0 : refused.get() / (double) total.get());
+            java.util.concurrent.atomic.LongAdder refused = new java.util.concurrent.atomic.LongAdder();
+            TimedThreads.Run r = TimedThreads.run(threads, seconds, 400_000, (id, n) -> {
+                Facts f = pool[(int) ((n * 7 + id * 2048) % CLIENTS)];
+                long t0 = System.nanoTime();
+                Verdict v = check.evaluate(Stage.MAIL, f);
+                long dt = System.nanoTime() - t0;
+                if (v.negative()) refused.increment();
+                return dt;
+            });
+            return new Result(phase, threads, r.calls() / seconds, r.p50Micros(), r.p99Micros(), r.maxMillis(),
+                    r.calls() == 0 ? 0 : refused.sum() / (double) r.calls());
         }
 
         @Override
@@ -157,8 +128,12 @@ public final class RateLimitBench {
     }
 
     /** The baseline: GCRA in a ConcurrentHashMap, per-key atomic, no lock across keys, no bound, no expiry. */
-    static final class MapStore implements RateLimitStore {
+    static final class MapStore extends org.mxfront.ratelimit.StubRateLimitStore {
         private final ConcurrentHashMap<String, Double> tats = new ConcurrentHashMap<>();
+
+        MapStore() {
+            super("memory", "memory (baseline)");
+        }
 
         @Override
         public Outcome acquire(List<Bucket> buckets, boolean dryRun) {
@@ -176,9 +151,6 @@ public final class RateLimitBench {
         }
 
         @Override
-        public List<Listed> list(String contains, int limit) { return List.of(); }
-
-        @Override
         public boolean reset(String key) { return tats.remove(key) != null; }
 
         @Override
@@ -186,14 +158,5 @@ public final class RateLimitBench {
             java.time.Instant i = java.time.Instant.now();
             return i.getEpochSecond() * 1_000_000L + i.getNano() / 1000;
         }
-
-        @Override
-        public String type() { return "memory"; }
-
-        @Override
-        public String describe() { return "memory (baseline)"; }
-
-        @Override
-        public void close() { }
     }
 }

@@ -25,6 +25,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import org.mxfront.Daemon;
+import org.mxfront.Doors;
 import org.mxfront.checks.CheckContext;
 import org.mxfront.checks.dictguard.DictionaryGuardCheck;
 import org.mxfront.checks.dictguard.DictionaryGuardConfig;
@@ -76,7 +77,7 @@ public final class RecipientsBench {
                     checks:
                       recipients: {enabled: true, source: callout, callout: {targets: {co.test: "127.0.0.1:%1$d"}}}
                 """.formatted(sinkPort, table, ldapUrl);
-        DaemonConfig cfg = new ConfigLoader().parse("bench.yml", yaml, new SimpleMeterRegistry());
+        DaemonConfig cfg = new ConfigLoader(Doors.ALL).parse("bench.yml", yaml, new SimpleMeterRegistry());
         Daemon d = new Daemon(cfg, null, Daemon.newRegistry()).start();
         System.out.println("RCPT latency through mxfront's SMTP door (one client, " + rcpts
                 + " RCPTs per row; every address exists; each accepted RCPT is also relayed to smtp-sink)");
@@ -126,12 +127,7 @@ public final class RecipientsBench {
         }
 
         String reply() throws Exception {
-            String l;
-            do {
-                l = in.readLine();
-                if (l == null) throw new IllegalStateException("closed");
-            } while (l.length() > 3 && l.charAt(3) == '-');
-            return l;
+            return Replies.last(in);
         }
 
         String cmd(String c) throws Exception {

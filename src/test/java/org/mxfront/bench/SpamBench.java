@@ -377,21 +377,12 @@ public final class SpamBench {
 
     /** Reads one (multi-line) reply and returns its last line. */
     static String expectAny(BufferedReader in) throws IOException {
-        String line;
-        do {
-            line = in.readLine();
-            if (line == null) throw new IOException("connection closed");
-        } while (line.length() > 3 && line.charAt(3) == '-');
-        return line;
+        return Replies.last(in);
     }
 
     /** Reads one (multi-line) reply and checks its code. */
     static void expect(BufferedReader in, String code) throws IOException {
-        String line;
-        do {
-            line = in.readLine();
-            if (line == null) throw new IOException("connection closed, expected " + code);
-        } while (line.length() > 3 && line.charAt(3) == '-');
+        String line = Replies.last(in);
         if (!line.startsWith(code)) throw new IOException("expected " + code + ", got " + line);
     }
 }

@@ -20,6 +20,12 @@ class CommandLineTest {
         return Cli.run(args);
     }
 
+    /** Writes {@code yaml} to the file and runs check-config on it. */
+    static Cli.Run checkConfig(Path f, String yaml) throws java.io.IOException {
+        Files.writeString(f, yaml);
+        return run("check-config", f.toString());
+    }
+
     @Test
     void shippedConfigIsValid() {
         Cli.Run r = run("check-config", "config/mxfront.yml");
@@ -31,8 +37,7 @@ class CommandLineTest {
     void checkConfigPrintsTheLocalDomainsInEffect() throws Exception {
         assertEquals("local domains (1): example.com", run("check-config", "config/mxfront.yml").out().lines().skip(1).findFirst().orElse(""));
         Path f = tmp.resolve("domains.yml");
-        Files.writeString(f, "domains:\n  example.org: {}\n  Example.NET:\n    checks: {helo: {mode: log-only}}\n");
-        Cli.Run r = run("check-config", f.toString());
+        Cli.Run r = checkConfig(f, "domains:\n  example.org: {}\n  Example.NET:\n    checks: {helo: {mode: log-only}}\n");
         assertEquals(0, r.exit(), r.err());
         // A domains: map replaces the shipped one (README, config/mxfront.yml): example.com is gone.
         assertEquals(List.of(f + ": OK (8 checks, listen smtp 127.0.0.1:2525, downstream 127.0.0.1:10025)",
@@ -47,21 +52,18 @@ class CommandLineTest {
     @Test
     void checkConfigRefusesSpfDeferringToADmarcCheckThatDoesNotRun() throws Exception {
         Path f = tmp.resolve("spf.yml");
-        Files.writeString(f, "checks:\n  relay: {}\n  spf: {}\n");
-        Cli.Run r = run("check-config", f.toString());
+        Cli.Run r = checkConfig(f, "checks:\n  relay: {}\n  spf: {}\n");
         assertEquals(1, r.exit());
         assertTrue(r.err().startsWith(f + ":3: checks.spf.fail: reject-unless-dmarc leaves the refusal to the dmarc check"), r.err());
         assertTrue(r.err().contains("enable dmarc after spf (checks: dmarc: {}), or set fail: reject"), r.err());
-        Files.writeString(f, "checks:\n  relay: {}\n  spf: {}\n  dmarc: {}\n");
-        assertEquals(0, run("check-config", f.toString()).exit());
+        assertEquals(0, checkConfig(f, "checks:\n  relay: {}\n  spf: {}\n  dmarc: {}\n").exit());
     }
 
     @Test
     void checkConfigPrintsAddressesTheAdministratorsWay() throws Exception {
         Path f = tmp.resolve("doors.yml");
-        Files.writeString(f, "smtp:\n  listen: 127.0.0.1:2625\ndownstream: {address: '[::1]:10099'}\n"
+        Cli.Run r = checkConfig(f, "smtp:\n  listen: 127.0.0.1:2625\ndownstream: {address: '[::1]:10099'}\n"
                 + "policy-server: {enabled: true, listen: '[::1]:10040'}\nmilter: {enabled: true, listen: 127.0.0.1:8891}\n");
-        Cli.Run r = run("check-config", f.toString());
         assertEquals(0, r.exit(), r.err());
         assertTrue(r.out().startsWith(f + ": OK (8 checks, listen smtp 127.0.0.1:2625, downstream [::1]:10099,"
                 + " policy-server [::1]:10040, milter 127.0.0.1:8891)"), r.out());
@@ -70,8 +72,7 @@ class CommandLineTest {
     @Test
     void brokenConfigNamesFileLineAndKey() throws Exception {
         Path f = tmp.resolve("bad.yml");
-        Files.writeString(f, "smtp:\n  listen: 127.0.0.1:2525\n  max-conections: 3\n");
-        Cli.Run r = run("check-config", f.toString());
+        Cli.Run r = checkConfig(f, "smtp:\n  listen: 127.0.0.1:2525\n  max-conections: 3\n");
         assertEquals(1, r.exit());
         assertTrue(r.err().startsWith(f + ":3: smtp.max-conections: unknown key"), r.err());
     }
@@ -79,18 +80,16 @@ class CommandLineTest {
     @Test
     void checkConfigSaysTheSmtpDoorKnowsNoAuthenticatedUser() throws Exception {
         Path f = tmp.resolve("sasl.yml");
-        Files.writeString(f, "server: {hostname: mx.test}\nchecks:\n  rate-limit:\n    rules:\n"
+        Cli.Run r = checkConfig(f, "server: {hostname: mx.test}\nchecks:\n  rate-limit:\n    rules:\n"
                 + "      quota: {key: [sasl-user], rate: 100/1h, reply: hourly-sending-quota-exceeded}\n"
                 + "      per-client: {rate: 100/1h}\n");
-        Cli.Run r = run("check-config", f.toString());
         assertEquals(0, r.exit(), r.err());
         assertTrue(r.out().contains(f + ": warning: checks.rate-limit.rules.quota: the SMTP door has no SMTP AUTH, so"
                 + " sasl-user/sasl-domain are never known there; the rule counts only at the policy-server and milter doors\n"), r.out());
         assertTrue(!r.out().contains("rules.per-client"), r.out());
-        Files.writeString(f, "smtp: {enabled: false}\npolicy-server: {enabled: true, listen: \"127.0.0.1:10040\"}\n"
+        r = checkConfig(f, "smtp: {enabled: false}\npolicy-server: {enabled: true, listen: \"127.0.0.1:10040\"}\n"
                 + "server: {hostname: mx.test}\nchecks:\n  rate-limit:\n    rules:\n"
                 + "      quota: {key: [sasl-user], rate: 100/1h}\n");
-        r = run("check-config", f.toString());
         assertEquals(0, r.exit(), r.err());
         assertTrue(!r.out().contains("warning"), "no SMTP door, no warning: " + r.out());
     }

@@ -20,19 +20,28 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.mxfront.Doors;
 import org.mxfront.codes.Code;
 import org.mxfront.mail.Mailbox;
+import org.mxfront.milter.MilterDoor;
+import org.mxfront.milter.MilterSettings;
 import org.mxfront.policy.ConfiguredCheck;
 import org.mxfront.policy.Mode;
 import org.mxfront.policy.Policy;
 import org.mxfront.policy.PolicyEngine;
+import org.mxfront.policyserver.PolicyServerDoor;
+import org.mxfront.relay.DownstreamSettings;
+import org.mxfront.smtp.SmtpDoorSettings;
+import org.mxfront.smtp.SmtpFrontDoor;
+import org.mxfront.smtp.SmtpSettings;
 
 class ConfigLoaderTest {
     /** Every check kind, as the loader lists them (grows as checks are added). */
     static final String KNOWN_CHECKS = String.join(", ", org.mxfront.checks.CheckTypes.BY_NAME.keySet().stream().sorted().toList());
     /** The top-level keys before "state-directory", as the loader lists them. */
-    static final String TOP_LEVEL_KEYS = String.join(", ", java.util.Arrays.stream(Settings.class.getRecordComponents())
-            .map(c -> c.getName().replaceAll("([A-Z])", "-$1").toLowerCase(java.util.Locale.ROOT))
+    static final String TOP_LEVEL_KEYS = String.join(", ", Stream.concat(java.util.Arrays.stream(Settings.class.getRecordComponents())
+            .map(c -> c.getName().replaceAll("([A-Z])", "-$1").toLowerCase(java.util.Locale.ROOT)),
+                    Doors.ALL.stream().flatMap(t -> t.keys().stream()))
             .filter(n -> n.compareTo("state-directory") < 0).sorted().toList());
 
     /**
@@ -45,7 +54,7 @@ class ConfigLoaderTest {
             "attachments"); // virus is in the defaults but disabled
 
     static DaemonConfig parse(String yaml) throws ConfigException {
-        return new ConfigLoader().parse("test.yml", yaml, new SimpleMeterRegistry());
+        return new ConfigLoader(Doors.ALL).parse("test.yml", yaml, new SimpleMeterRegistry());
     }
 
     static InetAddress ip(String literal) throws UnknownHostException {
@@ -54,6 +63,11 @@ class ConfigLoaderTest {
 
     static List<String> names(Policy p) {
         return p.checks().stream().map(ConfiguredCheck::name).toList();
+    }
+
+    /** The SMTP door's settings (on or off), as its DoorType finds them. */
+    static SmtpDoorSettings smtp(DaemonConfig c) {
+        return SmtpFrontDoor.TYPE.settings(c);
     }
 
     static Policy policyOf(PolicyEngine e, String domain) {
@@ -69,14 +83,14 @@ class ConfigLoaderTest {
         assertEquals("mx.test", c.hostname());
         assertEquals(DEFAULT_CHECKS, names(c.engine().defaultPolicy()));
         assertTrue(c.engine().defaultPolicy().checks().stream().allMatch(cc -> cc.mode() == Mode.ENFORCE));
-        assertEquals("127.0.0.1", c.listen().getAddress().getHostAddress());
-        assertEquals(2525, c.listen().getPort());
-        assertEquals("127.0.0.1", c.downstream().getAddress().getHostAddress());
-        assertEquals(10025, c.downstream().getPort());
+        assertEquals("127.0.0.1", smtp(c).listen().getAddress().getHostAddress());
+        assertEquals(2525, smtp(c).listen().getPort());
+        assertEquals("127.0.0.1", smtp(c).downstream().getAddress().getHostAddress());
+        assertEquals(10025, smtp(c).downstream().getPort());
         assertTrue(c.relayNetworks().contains(ip("127.0.0.1")));
         assertTrue(c.relayNetworks().contains(ip("::1")));
         assertFalse(c.relayNetworks().contains(ip("127.0.0.2")));
-        assertTrue(c.trustedProxies().isEmpty());
+        assertTrue(smtp(c).trustedProxies().isEmpty());
         assertEquals(Path.of("./data"), c.stateDirectory());
         assertEquals("XM-RJCT06", c.engine().catalogue().id(Code.RELAY_DENIED));
         assertEquals(52_428_800L, c.engine().defaultPolicy().maxMessageBytes());
@@ -87,20 +101,23 @@ class ConfigLoaderTest {
 
     @Test
     void defaultSettings() throws Exception {
-        Settings s = parse(H).settings();
-        assertEquals(1000, s.smtp().maxConnections());
-        assertEquals(true, s.smtp().enhancedStatusCodes());
-        assertEquals(Duration.ofMinutes(5), s.smtp().commandTimeout());
-        assertEquals(Duration.ofMinutes(10), s.smtp().dataTimeout());
-        assertEquals(10, s.smtp().softErrorLimit());
-        assertEquals(20, s.smtp().hardErrorLimit());
-        assertEquals(Duration.ofSeconds(1), s.smtp().errorDelay());
-        assertEquals(Settings.BareNewline.REJECT, s.smtp().bareNewline());
+        DaemonConfig c = parse(H);
+        Settings s = c.settings();
+        SmtpSettings smtp = smtp(c).section();
+        DownstreamSettings downstream = smtp(c).downstreamSettings();
+        assertEquals(1000, smtp.maxConnections());
+        assertEquals(true, smtp.enhancedStatusCodes());
+        assertEquals(Duration.ofMinutes(5), smtp.commandTimeout());
+        assertEquals(Duration.ofMinutes(10), smtp.dataTimeout());
+        assertEquals(10, smtp.softErrorLimit());
+        assertEquals(20, smtp.hardErrorLimit());
+        assertEquals(Duration.ofSeconds(1), smtp.errorDelay());
+        assertEquals(SmtpSettings.BareNewline.REJECT, smtp.bareNewline());
         assertEquals(true, s.server().delayReject());
-        assertEquals(Duration.ofSeconds(10), s.downstream().connectTimeout());
-        assertEquals(org.mxfront.relay.DownstreamSettings.ForwardClient.XFORWARD, s.downstream().forwardClient());
-        assertEquals(16, s.downstream().maxIdle());
-        assertEquals(Duration.ofSeconds(30), s.downstream().idleTimeout());
+        assertEquals(Duration.ofSeconds(10), downstream.connectTimeout());
+        assertEquals(DownstreamSettings.ForwardClient.XFORWARD, downstream.forwardClient());
+        assertEquals(16, downstream.maxIdle());
+        assertEquals(Duration.ofSeconds(30), downstream.idleTimeout());
         assertEquals("127.0.0.1:9725", s.metrics().listen());
     }
 
@@ -108,7 +125,7 @@ class ConfigLoaderTest {
     void mapsMergeKeyByKeyAndListsReplace() throws Exception {
         DaemonConfig c = parse(H + "  delay-reject: false\nrelay-networks:\n  - 10.0.0.0/8\n");
         assertEquals(false, c.settings().server().delayReject());
-        assertEquals(2525, c.listen().getPort(), "the rest of the file keeps its defaults");
+        assertEquals(2525, smtp(c).listen().getPort(), "the rest of the file keeps its defaults");
         assertTrue(c.relayNetworks().contains(ip("10.1.2.3")));
         assertFalse(c.relayNetworks().contains(ip("127.0.0.1")), "the default list is replaced");
     }
@@ -116,19 +133,21 @@ class ConfigLoaderTest {
     @Test
     void eachDoorIsOptionalAndThePolicyDoorNeedsNoDownstream() throws Exception {
         DaemonConfig c = parse(H + "smtp: {enabled: false}\npolicy-server: {enabled: true}\n");
-        assertEquals(null, c.listen(), "the SMTP door is off");
-        assertEquals(null, c.downstream(), "downstream: belongs to the SMTP door");
-        assertEquals(10040, c.policyListen().getPort());
+        assertEquals(null, SmtpFrontDoor.TYPE.context(c), "the SMTP door is off");
+        assertEquals(10040, PolicyServerDoor.TYPE.context(c).settings().listen().getPort());
         DaemonConfig d = parse(H);
-        assertEquals(null, d.policyListen(), "the policy door is off by default");
-        assertEquals(2525, d.listen().getPort(), "the SMTP door is on by default");
-        assertEquals(null, d.milterListen(), "the milter door is off by default");
+        assertEquals(null, PolicyServerDoor.TYPE.context(d), "the policy door is off by default");
+        assertEquals(2525, SmtpFrontDoor.TYPE.context(d).settings().listen().getPort(), "the SMTP door is on by default");
+        assertEquals(null, MilterDoor.TYPE.context(d), "the milter door is off by default");
         DaemonConfig m = parse(H + "smtp: {enabled: false}\nmilter: {enabled: true}\n");
-        assertEquals(10050, m.milterListen().getPort());
-        assertEquals(null, m.downstream(), "the milter door needs no downstream");
-        assertEquals(1048576, m.settings().milter().maxPacketLength());
-        assertEquals(Duration.ofMinutes(10), m.settings().milter().idleTimeout());
-        assertEquals(Settings.ContentReject.REJECT, m.settings().milter().contentReject());
+        MilterSettings milter = MilterDoor.TYPE.context(m).settings().section();
+        assertEquals(10050, MilterDoor.TYPE.context(m).settings().listen().getPort());
+        DaemonConfig without = parse(H + "smtp: {enabled: false}\nmilter: {enabled: true}\ndownstream: ~\n");
+        assertEquals(null, smtp(without).downstream(), "the milter door needs no downstream: (it belongs to the SMTP door)");
+        assertTrue(without.doorOn("milter"));
+        assertEquals(1048576, milter.maxPacketLength());
+        assertEquals(Duration.ofMinutes(10), milter.idleTimeout());
+        assertEquals(MilterSettings.ContentReject.REJECT, milter.contentReject());
     }
 
     record Dur(String text, Duration expected) {}
@@ -142,7 +161,7 @@ class ConfigLoaderTest {
     @ParameterizedTest
     @MethodSource("durations")
     void durationsAsOperatorsWriteThem(Dur d) throws Exception {
-        assertEquals(d.expected(), parse(H + "smtp:\n  command-timeout: " + d.text() + "\n").settings().smtp().commandTimeout());
+        assertEquals(d.expected(), smtp(parse(H + "smtp:\n  command-timeout: " + d.text() + "\n")).section().commandTimeout());
     }
 
     // ---- checks ------------------------------------------------------------------------------------
@@ -418,7 +437,7 @@ class ConfigLoaderTest {
     void missingFileIsAnError(@TempDir Path dir) {
         Path missing = dir.resolve("missing.yml");
         ConfigException e = assertThrows(ConfigException.class,
-                () -> new ConfigLoader().load(missing, new SimpleMeterRegistry()));
+                () -> new ConfigLoader(Doors.ALL).load(missing, new SimpleMeterRegistry()));
         assertEquals(missing.toString(), e.file());
         assertEquals(0, e.line());
         assertEquals("no such file", e.problem());

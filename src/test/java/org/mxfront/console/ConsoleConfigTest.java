@@ -13,13 +13,14 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.mxfront.Doors;
 import org.mxfront.config.ConfigException;
 import org.mxfront.config.ConfigLoader;
 import org.mxfront.config.DaemonConfig;
 
 class ConsoleConfigTest {
     static DaemonConfig load(String yaml) throws ConfigException {
-        return new ConfigLoader().parse("t.yml", "smtp: {listen: 127.0.0.1:0}\ndownstream: {address: 127.0.0.1:1}\n"
+        return new ConfigLoader(Doors.ALL).parse("t.yml", "smtp: {listen: 127.0.0.1:0}\ndownstream: {address: 127.0.0.1:1}\n"
                 + "state-directory: target/console-config-test\n" + yaml, new SimpleMeterRegistry());
     }
 

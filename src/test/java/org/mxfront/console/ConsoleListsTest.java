@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.mxfront.Doors;
 import org.mxfront.config.ConfigLoader;
 import org.mxfront.config.DaemonConfig;
 import org.mxfront.store.ListEntry;
@@ -28,24 +29,17 @@ class ConsoleListsTest {
         Files.writeString(users, String.join("\n",
                 "alice domain-admin example.com " + Passwords.hash("alice-password".toCharArray()),
                 "bob@example.org user - " + Passwords.hash("bob-password".toCharArray()), ""));
-        DaemonConfig config = new ConfigLoader().parse(dir.resolve("t.yml").toString(), """
+        DaemonConfig config = new ConfigLoader(Doors.ALL).parse(dir.resolve("t.yml").toString(), """
                 smtp: {listen: 127.0.0.1:0}
                 downstream: {address: 127.0.0.1:1}
                 state-directory: %s
-                policy-store: {enabled: true}
+                policy-store: {enabled: true, connect-timeout: 30s}
                 domains: {example.com: {}, example.org: {}}
                 console: {enabled: true, listen: 127.0.0.1:0, users-file: users}
                 """.formatted(dir.resolve("state")), new SimpleMeterRegistry());
         config.resources().start();
         ConsoleServerTest t = new ConsoleServerTest();
-        ConsoleBackend backend = new ConsoleBackend() {
-            public DaemonConfig config() { return config; }
-            public List<DoorState> doors() { return List.of(); }
-            public String downstream() { return ""; }
-            public String notReady() { return null; }
-            public String explain(Map<String, List<String>> p, byte[] m) { return ""; }
-            public Map.Entry<Boolean, String> reload() { return Map.entry(true, "ok"); }
-        };
+        ConsoleBackend backend = ConsoleServerTest.idle(() -> config);
         // a store user (the policy API's users table) logs in with one of their API tokens
         var store = config.console().store().store();
         store.putUser("test", new org.mxfront.store.PolicyStore.User("carol", "domain-admin", List.of("example.org"), null,

@@ -19,17 +19,16 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.mxfront.Doors;
 import org.mxfront.config.ConfigLoader;
 import org.mxfront.config.DaemonConfig;
 import org.mxfront.policy.DecisionEvent;
@@ -51,12 +50,8 @@ class ConsoleServerTest {
 
     @BeforeEach
     void start() throws Exception {
-        Path users = dir.resolve("users");
-        Files.writeString(users, String.join("\n",
-                "op operator - " + Passwords.hash("op-password".toCharArray()),
-                "alice domain-admin example.com " + Passwords.hash("alice-password".toCharArray()),
-                "bob@example.org user - " + Passwords.hash("bob-password".toCharArray()), ""));
-        config = new ConfigLoader().parse(dir.resolve("t.yml").toString(), """
+        Path users = ConsoleForms.writeUsers(dir.resolve("users"), "bob@example.org");
+        config = new ConfigLoader(Doors.ALL).parse(dir.resolve("t.yml").toString(), """
                 smtp: {listen: 127.0.0.1:0}
                 downstream: {address: 127.0.0.1:1}
                 state-directory: %s
@@ -115,15 +110,24 @@ class ConsoleServerTest {
         return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
     }
 
+    /** A daemon with no doors and no downstream behind the console, in the configuration {@code config} gives now. */
+    static ConsoleBackend idle(java.util.function.Supplier<DaemonConfig> config) {
+        return new ConsoleBackend() {
+            public DaemonConfig config() { return config.get(); }
+            public List<DoorState> doors() { return List.of(); }
+            public String downstream() { return ""; }
+            public String notReady() { return null; }
+            public String explain(Map<String, List<String>> p, byte[] m) { return ""; }
+            public Map.Entry<Boolean, String> reload() { return Map.entry(true, "ok"); }
+        };
+    }
+
     static String hidden(String html, String name) {
-        Matcher m = Pattern.compile("name=\"" + name + "\" value=\"([^\"]+)\"").matcher(html);
-        assertTrue(m.find(), "no " + name + " in " + html);
-        return m.group(1);
+        return ConsoleForms.hidden(html, name);
     }
 
     static String cookieValue(HttpResponse<?> r, String name) {
-        for (String c : r.headers().allValues("set-cookie")) if (c.startsWith(name + "=")) return c.substring(0, c.indexOf(';'));
-        return null;
+        return ConsoleForms.cookie(r, name);
     }
 
     /** Logs in; returns "mxconsole=..." and the CSRF token of the dashboard. */
@@ -304,24 +308,17 @@ class ConsoleServerTest {
     org.mxfront.store.PolicyStore withStore() throws Exception {
         server.close();
         config.resources().close();
-        config = new ConfigLoader().parse(dir.resolve("s.yml").toString(), """
+        config = new ConfigLoader(Doors.ALL).parse(dir.resolve("s.yml").toString(), """
                 smtp: {listen: 127.0.0.1:0}
                 downstream: {address: 127.0.0.1:1}
                 state-directory: %s
-                policy-store: {enabled: true, poll-interval: 200ms}
+                policy-store: {enabled: true, poll-interval: 200ms, connect-timeout: 30s}
                 domains: {example.com: {}, example.org: {}}
                 console: {enabled: true, listen: 127.0.0.1:0, users-file: users}
                 """.formatted(dir.resolve("state")), new SimpleMeterRegistry());
         config.resources().start();
         feed = config.engine().decisionLog().feed();
-        ConsoleBackend backend = new ConsoleBackend() {
-            public DaemonConfig config() { return config; }
-            public List<DoorState> doors() { return List.of(); }
-            public String downstream() { return ""; }
-            public String notReady() { return null; }
-            public String explain(Map<String, List<String>> p, byte[] m) { return ""; }
-            public Map.Entry<Boolean, String> reload() { return Map.entry(true, "ok"); }
-        };
+        ConsoleBackend backend = idle(() -> config);
         storeBackend = backend;
         server = new ConsoleServer(config.console(), backend, feed, new UsersFile(dir.resolve("users"))).start();
         return config.console().store().store();

@@ -25,6 +25,7 @@ import javax.net.ssl.SSLEngine;
 import javax.net.ssl.X509ExtendedTrustManager;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.mxfront.Doors;
 import org.mxfront.config.ConfigLoader;
 import org.mxfront.config.DaemonConfig;
 import org.mxfront.tls.TestCertificates;
@@ -37,20 +38,13 @@ class ConsoleTlsTest {
     void httpsWithSecureCookies() throws Exception {
         Path users = dir.resolve("users");
         Files.writeString(users, "op operator - " + Passwords.hash("op-password".toCharArray()) + "\n");
-        DaemonConfig config = new ConfigLoader().parse(dir.resolve("t.yml").toString(), """
+        DaemonConfig config = new ConfigLoader(Doors.ALL).parse(dir.resolve("t.yml").toString(), """
                 smtp: {listen: 127.0.0.1:0}
                 downstream: {address: 127.0.0.1:1}
                 state-directory: %s
                 console: {enabled: true, listen: 127.0.0.1:0, users-file: users, tls: {certificates: [{chain: %s, key: %s}]}}
                 """.formatted(dir, TestCertificates.RSA.chain(), TestCertificates.RSA.key()), new SimpleMeterRegistry());
-        ConsoleBackend backend = new ConsoleBackend() {
-            public DaemonConfig config() { return config; }
-            public List<DoorState> doors() { return List.of(); }
-            public String downstream() { return ""; }
-            public String notReady() { return null; }
-            public String explain(Map<String, List<String>> p, byte[] m) { return ""; }
-            public Map.Entry<Boolean, String> reload() { return Map.entry(true, "ok"); }
-        };
+        ConsoleBackend backend = ConsoleServerTest.idle(() -> config);
         try (ConsoleServer server = new ConsoleServer(config.console(), backend, config.engine().decisionLog().feed(),
                 new UsersFile(users)).start()) {
             SSLContext trustAll = SSLContext.getInstance("TLS");

@@ -30,7 +30,7 @@ class DnsConfigTest {
     @org.junit.jupiter.api.Test
     void configurationErrorsNameFileLineAndKey() {
         var registry = new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
-        var loader = new org.mxfront.config.ConfigLoader();
+        var loader = new org.mxfront.config.ConfigLoader(org.mxfront.Doors.ALL);
         var e = assertThrows(org.mxfront.config.ConfigException.class,
                 () -> loader.parse("t.yml", "server:\n  hostname: mx.test\ndns:\n  resolvers: [resolver.example]\n", registry));
         org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().startsWith("t.yml:4: dns.resolvers[0]: resolver 'resolver.example'"),
@@ -44,7 +44,7 @@ class DnsConfigTest {
 
     @org.junit.jupiter.api.Test
     void embeddedDefaultsKeepTheDnsChecksOff() throws Exception {
-        var cfg = new org.mxfront.config.ConfigLoader().loadDefaults(new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
+        var cfg = new org.mxfront.config.ConfigLoader(org.mxfront.Doors.ALL).loadDefaults(new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
         var names = cfg.engine().defaultPolicy().checks().stream().map(org.mxfront.policy.ConfiguredCheck::name).toList();
         org.junit.jupiter.api.Assertions.assertFalse(names.contains("dnsbl") || names.contains("rdns")
                 || names.contains("sender-domain") || names.contains("recipient-mx"), names.toString());

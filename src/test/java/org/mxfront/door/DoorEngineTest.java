@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.mxfront.Doors;
 import org.mxfront.config.ConfigLoader;
 import org.mxfront.policy.Fact;
 import org.mxfront.policy.PolicyEngine;
@@ -30,7 +31,7 @@ class DoorEngineTest {
                 checks:
                 %s
                 """.formatted(tmp, checks.indent(2));
-        return new ConfigLoader().parse("t.yml", yaml, new SimpleMeterRegistry()).engine();
+        return new ConfigLoader(Doors.ALL).parse("t.yml", yaml, new SimpleMeterRegistry()).engine();
     }
 
     static final String ALL = """

@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.time.Duration;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
@@ -18,24 +17,13 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.mxfront.address.PathParser;
 
 class AddressesIT {
-    @RegisterExtension
-    static final SinkFixture sink = new SinkFixture();
-    @RegisterExtension
-    static final PostfixFixture postfix = new PostfixFixture(sink);
+    static final PostfixFixture postfix = new PostfixFixture(); // started by mx, its sink first
     @RegisterExtension
     static final MxfrontFixture mx = MxfrontFixture.relayingTo(postfix);
 
     @BeforeAll
     static void awaitSmtputf8() {
-        // mxfront offers SMTPUTF8 once it has seen the downstream offer it (its start-up probe).
-        Ports.await(() -> {
-            try (SmtpClient c = mx.client("127.0.0.2")) {
-                c.reply();
-                return c.command("EHLO client.sender.example").contains("250-SMTPUTF8");
-            } catch (Exception e) {
-                return false;
-            }
-        }, Duration.ofSeconds(10), "mxfront offering SMTPUTF8");
+        mx.get().awaitOffering("SMTPUTF8");
     }
 
     static final List<String> OK = List.of("250 2.1.5 Ok");

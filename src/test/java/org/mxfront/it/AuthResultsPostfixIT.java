@@ -18,10 +18,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 class AuthResultsPostfixIT {
-    @RegisterExtension
-    static final SinkFixture sink = new SinkFixture();
-    @RegisterExtension
-    static final PostfixFixture postfix = new PostfixFixture(sink);
+    static final PostfixFixture postfix = new PostfixFixture(); // started by mx, its sink first
+    static final SinkFixture sink = postfix.sink();
     @RegisterExtension
     static final MxfrontFixture mx = MxfrontFixture.relayingTo(postfix).with("""
             checks:

@@ -31,6 +31,18 @@ final class Chromium implements AutoCloseable {
         driver.manage().timeouts().pageLoadTimeout(Duration.ofSeconds(20));
     }
 
+    /** Logs in to the console at {@code loginUrl} with no cookies from before; returns once the dashboard shows who is in. */
+    ChromeDriver logIn(String loginUrl, String user, String password) {
+        driver.manage().deleteAllCookies();
+        driver.get(loginUrl);
+        driver.findElement(org.openqa.selenium.By.id("user")).sendKeys(user);
+        driver.findElement(org.openqa.selenium.By.id("password")).sendKeys(password);
+        driver.findElement(org.openqa.selenium.By.id("login")).click();
+        new org.openqa.selenium.support.ui.WebDriverWait(driver, Duration.ofSeconds(10))
+                .until(org.openqa.selenium.support.ui.ExpectedConditions.presenceOfElementLocated(org.openqa.selenium.By.id("who")));
+        return driver;
+    }
+
     @Override
     public void close() {
         try {

@@ -23,44 +23,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ConsoleLdapIT {
+    static final SlapdFixture slapd = SlapdFixture.zimbra(); // started by mx (ldap/zimbra.ldif)
     @RegisterExtension
-    static final SinkFixture sink = new SinkFixture();
-    @RegisterExtension
-    static final SlapdFixture slapd = new SlapdFixture("""
-            dn: uid=alice,dc=test
-            objectClass: inetOrgPerson
-            objectClass: zimbraMailRecipient
-            uid: alice
-            cn: Alice
-            sn: A
-            userPassword: alice-mail-pw
-            zimbraMailDeliveryAddress: alice@zim.test
-            zimbraMailStatus: enabled
-
-            dn: uid=dora,dc=test
-            objectClass: inetOrgPerson
-            objectClass: zimbraMailRecipient
-            uid: dora
-            cn: Dora
-            sn: D
-            description: mxfront-domain-admin
-            userPassword: dora-mail-pw
-            zimbraMailDeliveryAddress: dora@zim.test
-            zimbraMailStatus: enabled
-
-            dn: uid=boss,dc=test
-            objectClass: inetOrgPerson
-            objectClass: zimbraMailRecipient
-            uid: boss
-            cn: Boss
-            sn: B
-            description: mxfront-operator
-            userPassword: boss-mail-pw
-            zimbraMailDeliveryAddress: boss@zim.test
-            zimbraMailStatus: enabled
-            """);
-    @RegisterExtension
-    static final MxfrontFixture mx = MxfrontFixture.relayingTo(sink).with(() -> """
+    static final MxfrontFixture mx = MxfrontFixture.relayingToNewSink().with(() -> """
             checks:
               recipients:
                 ldap: {url: "%s", base-dn: "dc=test", response-timeout: 1s, connect-timeout: 1s}

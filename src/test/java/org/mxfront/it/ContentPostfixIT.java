@@ -19,10 +19,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.mxfront.content.Corpus;
 
 class ContentPostfixIT {
-    @RegisterExtension
-    static final SinkFixture sink = new SinkFixture();
-    @RegisterExtension
-    static final PostfixFixture postfix = new PostfixFixture(sink);
+    static final PostfixFixture postfix = new PostfixFixture(); // started by mx, its sink first
+    static final SinkFixture sink = postfix.sink();
     @RegisterExtension
     static final ClamdFixture clamd = new ClamdFixture("25M");
     @RegisterExtension

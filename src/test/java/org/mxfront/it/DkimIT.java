@@ -27,6 +27,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.mxfront.Doors;
 import org.mxfront.config.ConfigLoader;
 import org.mxfront.config.DaemonConfig;
 import org.mxfront.content.Corpus;
@@ -65,15 +66,7 @@ class DkimIT {
 
     /** The test. zone: the key records as TXT, each split into strings of at most 250 characters. */
     static String zone() {
-        StringBuilder z = new StringBuilder(Nsd.zoneHead("test") + """
-                """);
-        for (Map.Entry<String, String> e : RECORDS.entrySet()) {
-            z.append(e.getKey()).append(". IN TXT");
-            String v = e.getValue();
-            for (int i = 0; i < v.length(); i += 250) z.append(" \"").append(v, i, Math.min(v.length(), i + 250)).append('"');
-            z.append('\n');
-        }
-        return z.toString();
+        return Nsd.txtZone(RECORDS);
     }
 
     static String config(int dnsPort, String timeout) {
@@ -270,7 +263,7 @@ class DkimIT {
         twice = edit(dkimpy.sign(twice, ED25519, "ed", "bank.test", "relaxed/relaxed", false, null),
                 "statement is ready", "statement is READY");
         String yaml = Mxfront.merge(Mxfront.base(sink.port()), config(nsd.port(), "2s"));
-        DaemonConfig c = new ConfigLoader().parse("it.yml", yaml, org.mxfront.Daemon.newRegistry());
+        DaemonConfig c = new ConfigLoader(Doors.ALL).parse("it.yml", yaml, org.mxfront.Daemon.newRegistry());
         try (var r = c.resources()) {
             String report = Explainer.explain(c.engine(), new Explainer.Request(InetAddress.getByName("127.0.0.2"),
                     "client.sender.test", "a@sender.test", List.of("bob@example.com"), twice), true);

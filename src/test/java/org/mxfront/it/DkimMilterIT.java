@@ -12,7 +12,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -50,11 +49,8 @@ class DkimMilterIT {
     }
 
     @AfterAll
-    static void stop() {
-        if (postfix != null) postfix.close();
-        if (mx != null) mx.close();
-        if (nsd != null) nsd.close();
-        if (sink != null) sink.close();
+    static void stop() throws Exception {
+        Processes.closeAll(postfix, mx, nsd, sink);
     }
 
     static String quoted(String v) {
@@ -65,11 +61,7 @@ class DkimMilterIT {
 
     /** Sends a message to Postfix from source; the reply to the final dot. */
     static List<String> send(String source, String sender, byte[] message) throws Exception {
-        try (SmtpClient c = new SmtpClient(source, postfix.port)) {
-            c.timeout(Duration.ofSeconds(30));
-            assertTrue(c.reply().get(0).startsWith("220 "));
-            List<String> ehlo = c.command("EHLO client.sender.example");
-            assertTrue(ehlo.get(ehlo.size() - 1).startsWith("250 "), ehlo.toString());
+        try (SmtpClient c = postfix.client(source, "client.sender.example")) {
             assertEquals(List.of("250 2.1.0 Ok"), c.command("MAIL FROM:<" + sender + ">"));
             assertEquals(List.of("250 2.1.5 Ok"), c.command("RCPT TO:<bob@example.com>"));
             assertEquals(List.of("354 End data with <CR><LF>.<CR><LF>"), c.command("DATA"));

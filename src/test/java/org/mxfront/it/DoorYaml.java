@@ -1,6 +1,7 @@
 // YAML pieces the door and store ITs share, so that each test's configuration reads as what is
 // particular to it: one door alone (the SMTP door off), the resolvers of the test's DNS server, the
-// test ZEN zone that Rbldnsd serves, greylisting as the tests run it, and a store kept in Redis.
+// test ZEN zone that Rbldnsd serves, greylisting and rate limits as the tests run them, and a store
+// kept in Redis.
 // Pieces under checks: come indented for their place.
 package org.mxfront.it;
 
@@ -33,6 +34,13 @@ final class DoorYaml {
                       - { addresses: [127.0.0.2-127.0.0.3], code: sbl-listed }
             """;
 
+    /** The same with more answers of the zone (flow mappings, e.g. {@code { addresses: [...], code: pbl-listed }}). */
+    static String zenDnsbl(String... moreAnswers) {
+        StringBuilder s = new StringBuilder(ZEN_DNSBL);
+        for (String a : moreAnswers) s.append("          - ").append(a).append('\n');
+        return s.toString();
+    }
+
     /** Under checks: the virus check on the clamd at {@code address}, with the given on-failure. */
     static String virus(String address, String onFailure) {
         return """
@@ -52,6 +60,16 @@ final class DoorYaml {
                 ipv4-prefix: 32
                 allow-clients-file: ""
             """;
+
+    /**
+     * The rate-limit check on with the given rules, one line each ({@code per-client: {rate: 3/1h}}); a
+     * {@link #redisStore} may follow.
+     */
+    static String rateLimits(String... rules) {
+        StringBuilder s = new StringBuilder("checks:\n  rate-limit:\n    enabled: true\n    rules:\n");
+        for (String r : rules) s.append("      ").append(r).append('\n');
+        return s.toString();
+    }
 
     /** Under a check: its store in Redis ({@code timeout: 500ms}; a cluster node without it). */
     static String redisStore(String uri, boolean cluster) {

@@ -2,7 +2,8 @@
 // nsd, clamd, redis, mxfront; closed in reverse order) as JUnit 5 extensions, instead of the same
 // @BeforeAll/@AfterAll copied into each IT. A fixture in a static @RegisterExtension field lives
 // for the test class, one in an instance field for each test. It starts what it depends on first,
-// whatever order JUnit calls the extensions in, and skips the tests when its program is missing.
+// whatever order JUnit calls the extensions in, and skips the tests when its program is missing; so a
+// fixture that only serves another (Postfix's sink, mxfront's Postfix) needs no registration of its own.
 package org.mxfront.it;
 
 import static org.junit.jupiter.api.Assumptions.assumeTrue;

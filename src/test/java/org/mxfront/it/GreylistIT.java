@@ -9,9 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -42,22 +40,8 @@ class GreylistIT {
 
     /** Retries the transaction until it is accepted; returns the replies to RCPT and the dot. */
     static List<String> retryUntilAccepted(Mxfront m, String ip, String sender, String rcpt, String subject) {
-        AtomicReference<List<String>> last = new AtomicReference<>();
-        Ports.await(() -> {
-            try {
-                List<String> r = Greylisting.send(m, ip, sender, rcpt, subject);
-                last.set(r);
-                if (r.get(0).startsWith("451")) {
-                    assertTrue(r.get(0).matches("451-4\\.7\\.1 XM-RJCT23: Greylisted, please try again in [12] seconds\\."), r.toString());
-                    Thread.sleep(300);
-                    return false;
-                }
-                return true;
-            } catch (Exception e) {
-                throw new AssertionError(e);
-            }
-        }, Duration.ofSeconds(20), "the retry to pass greylisting");
-        return last.get();
+        return Greylisting.retryWhileGreylisted(() -> Greylisting.send(m, ip, sender, rcpt, subject),
+                r -> assertTrue(r.get(0).matches("451-4\\.7\\.1 XM-RJCT23: Greylisted, please try again in [12] seconds\\."), r.toString()));
     }
 
     @Test

@@ -23,14 +23,12 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class GreylistRedisIT {
     @TempDir
     static Path tmp;
-    @RegisterExtension
-    static final SinkFixture sink = new SinkFixture();
-    @RegisterExtension
+    static final SinkFixture sink = new SinkFixture(); // these two started by a and b, which need them
     static final RedisFixture redis = new RedisFixture();
     @RegisterExtension
     static final MxfrontFixture a = MxfrontFixture.relayingTo(sink).with(GreylistRedisIT::yaml, redis);
     @RegisterExtension
-    static final MxfrontFixture b = MxfrontFixture.relayingTo(sink).with(GreylistRedisIT::yaml, redis);
+    static final MxfrontFixture b = a.twin(); // a second host on the same store
 
     static String yaml() {
         return "checks:\n  relay: {}\n" + DoorYaml.GREYLIST_2S + DoorYaml.redisStore(redis.uri(), false);

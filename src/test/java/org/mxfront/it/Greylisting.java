@@ -1,4 +1,4 @@
-// Helpers shared by the greylisting ITs: one RCPT attempt, the decision counters scraped from a
+// Helpers shared by the greylisting ITs: one RCPT attempt, retrying while greylisted, the decision counters scraped from a
 // daemon's real /metrics endpoint, and the command line run in-process.
 package org.mxfront.it;
 
@@ -7,7 +7,11 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -20,6 +24,29 @@ final class Greylisting {
             if (!c.command("MAIL FROM:<" + sender + ">").equals(List.of("250 2.1.0 Ok"))) throw new AssertionError("MAIL refused");
             return c.command("RCPT TO:<" + recipient + ">");
         }
+    }
+
+    /**
+     * Sends again every 300 ms while the first reply is a 451 (each such reply given to {@code greylisted}
+     * to check), for up to 20 s; returns the replies of the attempt that passed.
+     */
+    static List<String> retryWhileGreylisted(Callable<List<String>> attempt, Consumer<List<String>> greylisted) {
+        AtomicReference<List<String>> last = new AtomicReference<>();
+        Ports.await(() -> {
+            try {
+                List<String> r = attempt.call();
+                last.set(r);
+                if (r.get(0).startsWith("451")) {
+                    greylisted.accept(r);
+                    Thread.sleep(300);
+                    return false;
+                }
+                return true;
+            } catch (Exception e) {
+                throw new AssertionError(e);
+            }
+        }, Duration.ofSeconds(20), "the retry to pass greylisting");
+        return last.get();
     }
 
     /** A whole transaction; returns the replies to RCPT and to the final dot. */

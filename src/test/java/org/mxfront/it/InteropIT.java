@@ -12,7 +12,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -34,21 +33,12 @@ class InteropIT {
     static void start() throws Exception {
         sink = SmtpSink.start(tmp);
         mx = Mxfront.start(sink.port);
-        // DSN is advertised once the downstream has been seen offering it (the start-up probe).
-        Ports.await(() -> {
-            try (SmtpClient c = mx.client("127.0.0.2")) {
-                c.reply();
-                return c.command("EHLO client.sender.example").contains("250-DSN");
-            } catch (Exception e) {
-                return false;
-            }
-        }, Duration.ofSeconds(10), "DSN advertised");
+        mx.awaitOffering("DSN");
     }
 
     @AfterAll
-    static void stop() {
-        if (mx != null) mx.close();
-        if (sink != null) sink.close();
+    static void stop() throws Exception {
+        Processes.closeAll(mx, sink);
     }
 
     static List<String> dumpsWith(String text) {
@@ -91,15 +81,8 @@ class InteropIT {
             c.command("MAIL FROM:<a@sender.example>");
             c.command("RCPT TO:<bob@example.com>");
             // All chunks pipelined in one write, as RFC 3030 allows, then the replies in order.
-            StringBuilder all = new StringBuilder();
+            c.sendRaw(org.mxfront.smtp.Bdat.chunks(message, cuts));
             int from = 0;
-            for (int cut : cuts) {
-                all.append("BDAT ").append(cut - from).append("\r\n").append(message, from, cut);
-                from = cut;
-            }
-            all.append("BDAT ").append(message.length() - from).append(" LAST\r\n").append(message.substring(from));
-            c.sendRaw(all.toString());
-            from = 0;
             for (int cut : cuts) {
                 assertEquals(List.of("250 2.0.0 Ok: " + (cut - from) + " bytes"), c.reply());
                 from = cut;

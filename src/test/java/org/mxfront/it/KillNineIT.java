@@ -10,7 +10,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -44,7 +43,6 @@ class KillNineIT {
             Map<String, String> refused = new ConcurrentHashMap<>();
             AtomicInteger failedAttempts = new AtomicInteger();
             AtomicInteger ackedBeforeKill = new AtomicInteger(-1);
-            AtomicInteger next = new AtomicInteger();
             CountDownLatch killTime = new CountDownLatch(1);
             ExecutorService pool = Executors.newFixedThreadPool(clients + 1);
             try {
@@ -55,37 +53,20 @@ class KillNineIT {
                     mx[0] = MxfrontProcess.start(tmp, port, sink.port, "", "-Xmx256m");
                     return null;
                 });
-                List<Future<?>> workers = new ArrayList<>();
-                for (int t = 0; t < clients; t++) {
-                    String source = "127.0.0." + (10 + t);
-                    workers.add(pool.submit(() -> {
-                        for (int i = next.getAndIncrement(); i < messages; i = next.getAndIncrement()) {
-                            String id = "kill9-" + i + "@load.example";
-                            long giveUp = System.nanoTime() + Duration.ofSeconds(90).toNanos();
-                            while (true) {
-                                String reply;
-                                try {
-                                    reply = LoadClient.sendOne(port, source, id, "bob@example.com");
-                                } catch (java.io.IOException e) {
-                                    reply = "no reply: " + e.getMessage();
-                                }
-                                if (reply.startsWith("250")) {
-                                    acked.add(id);
-                                    if (acked.size() >= killAt) killTime.countDown();
-                                    break;
-                                }
-                                failedAttempts.incrementAndGet();
-                                if (reply.startsWith("5") || System.nanoTime() > giveUp) {
-                                    refused.put(id, reply);
-                                    break;
-                                }
-                                Thread.sleep(100);
-                            }
-                        }
-                        return null;
-                    }));
-                }
-                for (Future<?> w : workers) w.get();
+                LoadClient.sendAll(pool, port, clients, 10, "kill9", messages, Duration.ofMillis(100), new LoadClient.Outcome() {
+                    public void acked(String id, String reply) {
+                        acked.add(id);
+                        if (acked.size() >= killAt) killTime.countDown();
+                    }
+
+                    public void notAcked(String id, String reply) {
+                        failedAttempts.incrementAndGet();
+                    }
+
+                    public void gaveUp(String id, String reply) {
+                        refused.put(id, reply);
+                    }
+                });
                 killTime.countDown(); // (when the run never got that far: the assertions below say so)
                 killer.get();
             } finally {

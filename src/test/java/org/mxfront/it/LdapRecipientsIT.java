@@ -18,91 +18,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 class LdapRecipientsIT {
+    static final SlapdFixture slapd = SlapdFixture.zimbra(); // started by mx (ldap/zimbra.ldif)
     @RegisterExtension
-    static final SinkFixture sink = new SinkFixture();
-    @RegisterExtension
-    static final SlapdFixture slapd = new SlapdFixture("""
-            dn: uid=alice,dc=test
-            objectClass: inetOrgPerson
-            objectClass: zimbraMailRecipient
-            uid: alice
-            cn: Alice
-            sn: A
-            zimbraMailDeliveryAddress: alice@zim.test
-            zimbraMailAlias: al@zim.test
-            zimbraMailStatus: enabled
-
-            dn: uid=dave,dc=test
-            objectClass: inetOrgPerson
-            objectClass: zimbraMailRecipient
-            uid: dave
-            cn: Dave
-            sn: D
-            zimbraMailDeliveryAddress: dave@zim.test
-            zimbraMailStatus: locked
-
-            dn: uid=catchall,dc=test
-            objectClass: inetOrgPerson
-            objectClass: zimbraMailRecipient
-            uid: catchall
-            cn: Catch All
-            sn: C
-            zimbraMailDeliveryAddress: inbox@catch.test
-            zimbraMailCatchAllAddress: @catch.test
-            zimbraMailStatus: enabled
-
-            dn: uid=active,dc=test
-            objectClass: inetOrgPerson
-            objectClass: zimbraMailRecipient
-            uid: active
-            cn: active
-            sn: S
-            zimbraMailDeliveryAddress: active@zim.test
-            zimbraMailStatus: enabled
-            zimbraAccountStatus: active
-
-            dn: uid=locked,dc=test
-            objectClass: inetOrgPerson
-            objectClass: zimbraMailRecipient
-            uid: locked
-            cn: locked
-            sn: S
-            zimbraMailDeliveryAddress: locked@zim.test
-            zimbraMailStatus: enabled
-            zimbraAccountStatus: locked
-
-            dn: uid=closed,dc=test
-            objectClass: inetOrgPerson
-            objectClass: zimbraMailRecipient
-            uid: closed
-            cn: closed
-            sn: S
-            zimbraMailDeliveryAddress: closed@zim.test
-            zimbraMailStatus: enabled
-            zimbraAccountStatus: closed
-
-            dn: uid=maintenance,dc=test
-            objectClass: inetOrgPerson
-            objectClass: zimbraMailRecipient
-            uid: maintenance
-            cn: maintenance
-            sn: S
-            zimbraMailDeliveryAddress: maintenance@zim.test
-            zimbraMailStatus: enabled
-            zimbraAccountStatus: maintenance
-
-            dn: uid=pending,dc=test
-            objectClass: inetOrgPerson
-            objectClass: zimbraMailRecipient
-            uid: pending
-            cn: pending
-            sn: S
-            zimbraMailDeliveryAddress: pending@zim.test
-            zimbraMailStatus: enabled
-            zimbraAccountStatus: pending
-            """);
-    @RegisterExtension
-    static final MxfrontFixture mx = MxfrontFixture.relayingTo(sink).with(() -> """
+    static final MxfrontFixture mx = MxfrontFixture.relayingToNewSink().with(() -> """
             checks:
               relay: {}
               recipients:

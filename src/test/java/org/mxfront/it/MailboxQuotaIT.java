@@ -16,13 +16,11 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 class MailboxQuotaIT {
     @RegisterExtension
-    static final SinkFixture sink = new SinkFixture();
-    @RegisterExtension
     static final DovecotFixture dovecot = new DovecotFixture(Map.of(
             "full@example.com", "*:storage=4k", "roomy@example.com", "", "full@perm.example", "*:storage=4k"));
     static final int DEAD = Ports.free();
     @RegisterExtension
-    static final MxfrontFixture mx = MxfrontFixture.relayingTo(sink).with(() -> """
+    static final MxfrontFixture mx = MxfrontFixture.relayingToNewSink().with(() -> """
             checks:
               relay: {}
               mailbox-quota: {service: "127.0.0.1:%d"}

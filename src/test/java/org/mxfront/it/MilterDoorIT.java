@@ -21,7 +21,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -71,8 +70,7 @@ class MilterDoorIT {
     static void start() throws Exception {
         assumeTrue(PostfixInstance.available(), "needs root and Debian's postfix package (.ci/test installs it)");
         sink = SmtpSink.start(tmp);
-        rbl = Rbldnsd.start(tmp, Map.of("sbl", ":127.0.0.2:Listed in the test SBL\n127.0.0.2\n127.0.0.3\n"),
-                List.of("zen.test:ip4set:sbl"), "2.0.0.127.zen.test");
+        rbl = Rbldnsd.zen(tmp);
         clamd = ClamdInstance.start(tmp, "25M");
         mx = Mxfront.start(sink.port, yaml(rbl.port, "127.0.0.1:" + clamd.port));
         assertTrue(mx.daemon.milterPort() > 0);
@@ -81,22 +79,13 @@ class MilterDoorIT {
     }
 
     @AfterAll
-    static void stop() {
-        if (postfix != null) postfix.close();
-        if (mx != null) mx.close();
-        if (clamd != null) clamd.close();
-        if (rbl != null) rbl.close();
-        if (sink != null) sink.close();
+    static void stop() throws Exception {
+        Processes.closeAll(postfix, mx, clamd, rbl, sink);
     }
 
     /** A client of Postfix from source, after the greeting and EHLO. */
     static SmtpClient client(String source, String helo) throws Exception {
-        SmtpClient c = new SmtpClient(source, postfix.port);
-        c.timeout(Duration.ofSeconds(30));
-        assertTrue(c.reply().get(0).startsWith("220 "));
-        List<String> ehlo = c.command("EHLO " + helo);
-        assertTrue(ehlo.get(ehlo.size() - 1).startsWith("250 "), ehlo.toString());
-        return c;
+        return postfix.client(source, helo);
     }
 
     /** Sends a message through Postfix; the reply to the final dot. */

@@ -47,7 +47,6 @@ class MilterKillIT {
             try (PostfixInstance postfix = PostfixInstance.start(tmp, sink.port, MilterDoorIT.milterLines(milterPort))) {
                 Map<String, String> queueIds = new ConcurrentHashMap<>(); // message id -> Postfix queue id
                 Map<String, String> tempfails = new ConcurrentHashMap<>();
-                AtomicInteger next = new AtomicInteger();
                 CountDownLatch killTime = new CountDownLatch(1);
                 AtomicInteger ackedAtKill = new AtomicInteger(-1);
                 ExecutorService pool = Executors.newFixedThreadPool(clients + 1);
@@ -60,34 +59,20 @@ class MilterKillIT {
                         started.add(MxfrontProcess.start(tmp, smtpPort, sink.port, yaml, "-Xmx256m"));
                         return null;
                     });
-                    List<Future<?>> workers = new ArrayList<>();
-                    for (int t = 0; t < clients; t++) {
-                        String source = "127.0.0." + (20 + t);
-                        workers.add(pool.submit(() -> {
-                            for (int i = next.getAndIncrement(); i < messages; i = next.getAndIncrement()) {
-                                String id = "mkill-" + i + "@load.example";
-                                long giveUp = System.nanoTime() + Duration.ofSeconds(90).toNanos();
-                                while (true) {
-                                    String reply;
-                                    try {
-                                        reply = LoadClient.sendOne(postfix.port, source, id, "bob@example.com");
-                                    } catch (java.io.IOException e) {
-                                        reply = "no reply: " + e.getMessage();
-                                    }
-                                    if (reply.startsWith("250")) {
-                                        queueIds.put(id, reply.substring(reply.lastIndexOf(' ') + 1));
-                                        if (queueIds.size() >= messages / 3) killTime.countDown();
-                                        break;
-                                    }
-                                    tempfails.merge(reply, "x", String::concat);
-                                    if (reply.startsWith("5") || System.nanoTime() > giveUp) throw new AssertionError(id + ": " + reply);
-                                    Thread.sleep(200);
-                                }
-                            }
-                            return null;
-                        }));
-                    }
-                    for (Future<?> w : workers) w.get();
+                    LoadClient.sendAll(pool, postfix.port, clients, 20, "mkill", messages, Duration.ofMillis(200), new LoadClient.Outcome() {
+                        public void acked(String id, String reply) {
+                            queueIds.put(id, reply.substring(reply.lastIndexOf(' ') + 1));
+                            if (queueIds.size() >= messages / 3) killTime.countDown();
+                        }
+
+                        public void notAcked(String id, String reply) {
+                            tempfails.merge(reply, "x", String::concat);
+                        }
+
+                        public void gaveUp(String id, String reply) {
+                            throw new AssertionError(id + ": " + reply);
+                        }
+                    });
                     killTime.countDown();
                     killer.get();
                 } finally {

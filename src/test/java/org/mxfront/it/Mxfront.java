@@ -4,6 +4,7 @@ package org.mxfront.it;
 
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.mxfront.Daemon;
+import org.mxfront.Doors;
 import org.mxfront.config.ConfigLoader;
 import org.mxfront.config.DaemonConfig;
 
@@ -22,7 +23,7 @@ final class Mxfront implements AutoCloseable {
     static Mxfront start(int downstreamPort, String extraYaml) throws Exception {
         String yaml = base(downstreamPort);
         PrometheusMeterRegistry r = org.mxfront.Daemon.newRegistry();
-        ConfigLoader loader = new ConfigLoader();
+        ConfigLoader loader = new ConfigLoader(Doors.ALL);
         DaemonConfig cfg = loader.parse("it.yml", extraYaml.isBlank() ? yaml : merge(yaml, extraYaml), r);
         // start() returns once the listener is bound; no probe connection (it would count as a client).
         return new Mxfront(new Daemon(cfg, null, r).start(), r);
@@ -52,7 +53,7 @@ final class Mxfront implements AutoCloseable {
         String yaml = merge(base(downstreamPort), extraYaml.isBlank() ? "{}" : extraYaml);
         java.nio.file.Files.writeString(file, yaml);
         PrometheusMeterRegistry r = org.mxfront.Daemon.newRegistry();
-        DaemonConfig cfg = new ConfigLoader().load(file, r);
+        DaemonConfig cfg = new ConfigLoader(Doors.ALL).load(file, r);
         return new Mxfront(new Daemon(cfg, file, r).start(), r);
     }
 
@@ -75,6 +76,21 @@ final class Mxfront implements AutoCloseable {
     /** A client from the given loopback address (the greeting is not read yet). */
     SmtpClient client(String source) throws Exception {
         return new SmtpClient(source, port());
+    }
+
+    /**
+     * Waits up to 10 s until the EHLO reply lists {@code extension} (SMTPUTF8, DSN): offered once the
+     * downstream has been seen offering it (the start-up probe).
+     */
+    void awaitOffering(String extension) {
+        Ports.await(() -> {
+            try (SmtpClient c = client("127.0.0.2")) {
+                c.reply();
+                return c.command("EHLO client.sender.example").contains("250-" + extension);
+            } catch (Exception e) {
+                return false;
+            }
+        }, java.time.Duration.ofSeconds(10), "mxfront offering " + extension);
     }
 
     @Override

@@ -25,9 +25,21 @@ public final class Nsd implements AutoCloseable {
      * The head of a test zone file: $ORIGIN, $TTL 300, an SOA and an NS naming ns.test. (and, in the
      * zone test. itself, ns's address 127.0.0.1); the records follow.
      */
-    static String zoneHead(String origin) {
+    public static String zoneHead(String origin) {
         return "$ORIGIN " + origin + ".\n$TTL 300\n@ IN SOA ns.test. hostmaster.test. 1 3600 600 86400 120\n@ IN NS ns.test.\n"
                 + (origin.equals("test") ? "ns IN A 127.0.0.1\n" : "");
+    }
+
+    /** The zone test. with the given TXT records (full name -> text), each split into strings of at most 250 characters. */
+    public static String txtZone(Map<String, String> records) {
+        StringBuilder z = new StringBuilder(zoneHead("test"));
+        for (Map.Entry<String, String> e : records.entrySet()) {
+            z.append(e.getKey()).append(". IN TXT");
+            String v = e.getValue();
+            for (int i = 0; i < v.length(); i += 250) z.append(" \"").append(v, i, Math.min(v.length(), i + 250)).append('"');
+            z.append('\n');
+        }
+        return z.toString();
     }
 
     /**

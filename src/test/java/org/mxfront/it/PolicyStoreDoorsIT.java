@@ -54,16 +54,10 @@ class PolicyStoreDoorsIT {
                 %s
                 checks:
                   helo: {}
-                  dnsbl:
-                    zones:
-                      - zone: zen.test
-                        name: Spamhaus ZEN (test)
-                        answers:
-                          - { addresses: [127.0.0.2-127.0.0.3], code: sbl-listed }
-                          - { addresses: [127.0.0.10-127.0.0.11], code: pbl-listed, safelist-exempt: true }
-                  relay: {}
+                %s  relay: {}
                   policy-lists: {}
-                """.formatted(tmp.resolve(name), rbl.port, pg.port, doors);
+                """.formatted(tmp.resolve(name), rbl.port, pg.port, doors,
+                DoorYaml.zenDnsbl("{ addresses: [127.0.0.10-127.0.0.11], code: pbl-listed, safelist-exempt: true }"));
     }
 
     static String doorsOfB() {

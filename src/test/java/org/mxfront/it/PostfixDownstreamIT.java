@@ -13,10 +13,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 class PostfixDownstreamIT {
-    @RegisterExtension
-    static final SinkFixture sink = new SinkFixture();
-    @RegisterExtension
-    static final PostfixFixture postfix = new PostfixFixture(sink);
+    static final PostfixFixture postfix = new PostfixFixture(); // started by mx, its sink first
+    static final SinkFixture sink = postfix.sink();
     @RegisterExtension
     static final MxfrontFixture mx = MxfrontFixture.relayingTo(postfix);
 

@@ -11,6 +11,11 @@ final class PostfixFixture extends Fixture<PostfixInstance> {
     private final PostfixInstance.BareNewline bareNewline;
     private final java.util.List<String> mainCf;
 
+    /** Relaying to an smtp-sink of its own ({@link #sink()}), started before it. */
+    PostfixFixture() {
+        this(new SinkFixture());
+    }
+
     PostfixFixture(SinkFixture sink) {
         this(sink, PostfixInstance.BareNewline.DEPLOYMENT_GUIDE);
     }
@@ -40,6 +45,9 @@ final class PostfixFixture extends Fixture<PostfixInstance> {
     String missing() {
         return PostfixInstance.available() ? null : "needs root and Debian's postfix package (.ci/test installs it)";
     }
+
+    /** The smtp-sink Postfix relays example.com to. */
+    SinkFixture sink() { return sink; }
 
     int port() { return get().port; }
 

@@ -103,6 +103,16 @@ final class PostfixInstance implements AutoCloseable {
         return maillog(dir);
     }
 
+    /** A client of this Postfix from source, after the greeting and EHLO (replies awaited up to 30 s: milters and policy servers work). */
+    SmtpClient client(String source, String helo) throws Exception {
+        SmtpClient c = new SmtpClient(source, port);
+        c.timeout(Duration.ofSeconds(30));
+        org.junit.jupiter.api.Assertions.assertTrue(c.reply().get(0).startsWith("220 "));
+        List<String> ehlo = c.command("EHLO " + helo);
+        org.junit.jupiter.api.Assertions.assertTrue(ehlo.get(ehlo.size() - 1).startsWith("250 "), ehlo.toString());
+        return c;
+    }
+
     /** The maillog of an instance whose maillog_file is DIR/maillog ("" before the first line). */
     static String maillog(Path dir) {
         try {

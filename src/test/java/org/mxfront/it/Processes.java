@@ -1,6 +1,6 @@
 // Stopping the daemons the ITs start (clamd, spamd, rspamd, Dovecot, nsd, rbldnsd; killing redis-server
 // and slapd) and reading their logs for a failure message: the same SIGTERM, bounded wait, SIGKILL each
-// of them had written out.
+// of them had written out; closing what an IT's @AfterAll holds.
 package org.mxfront.it;
 
 import java.io.IOException;
@@ -33,6 +33,20 @@ final class Processes {
     static void kill(Process process) throws InterruptedException {
         process.destroyForcibly();
         process.waitFor(10, TimeUnit.SECONDS);
+    }
+
+    /** Closes what an IT started, in this order, skipping what never started; every one is tried, the first failure thrown. */
+    static void closeAll(AutoCloseable... started) throws Exception {
+        Exception first = null;
+        for (AutoCloseable c : started) {
+            try {
+                if (c != null) c.close();
+            } catch (Exception e) {
+                if (first == null) first = e;
+                else first.addSuppressed(e);
+            }
+        }
+        if (first != null) throw first;
     }
 
     /** A daemon's log file, "" when it has written none, the error when it cannot be read. */

@@ -22,14 +22,8 @@ class RateLimitRedisClusterIT {
     static final RedisClusterFixture cluster = new RedisClusterFixture();
 
     static String yaml() {
-        return """
-                checks:
-                  rate-limit:
-                    enabled: true
-                    rules:
-                      per-client: {rate: 3/1h}
-                      per-sender-domain: {key: [sender-domain], rate: 5/1h}
-                """ + DoorYaml.redisStore(cluster.uri(), true);
+        return DoorYaml.rateLimits("per-client: {rate: 3/1h}", "per-sender-domain: {key: [sender-domain], rate: 5/1h}")
+                + DoorYaml.redisStore(cluster.uri(), true);
     }
 
     @Test

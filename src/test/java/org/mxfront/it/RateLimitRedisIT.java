@@ -22,30 +22,18 @@ import org.mxfront.Cli;
 
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class RateLimitRedisIT {
-    @RegisterExtension
-    static final SinkFixture sink = new SinkFixture();
-    @RegisterExtension
+    static final SinkFixture sink = new SinkFixture(); // these two started by a and b, which need them
     static final RedisFixture redis = new RedisFixture();
     @RegisterExtension
     static final MxfrontFixture a = MxfrontFixture.relayingTo(sink).with(RateLimitRedisIT::yaml, redis);
     @RegisterExtension
-    static final MxfrontFixture b = MxfrontFixture.relayingTo(sink).with(RateLimitRedisIT::yaml, redis);
+    static final MxfrontFixture b = a.twin(); // a second host on the same store
 
     /** 3 messages per client network at once, then one every 10 s (30/5m, burst 3). */
     static String yaml() {
-        return """
-                smtp:
-                  trusted-proxies: [127.0.0.1/32]
-                checks:
-                  rate-limit:
-                    enabled: true
-                    rules:
-                      per-client:
-                        key: [client-ip]
-                        count: messages
-                        rate: 30/5m
-                        burst: 3
-                """ + DoorYaml.redisStore(redis.uri(), false);
+        return "smtp:\n  trusted-proxies: [127.0.0.1/32]\n"
+                + DoorYaml.rateLimits("per-client: {key: [client-ip], count: messages, rate: 30/5m, burst: 3}")
+                + DoorYaml.redisStore(redis.uri(), false);
     }
 
     @Test

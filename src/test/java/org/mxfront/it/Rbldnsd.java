@@ -30,6 +30,12 @@ final class Rbldnsd implements AutoCloseable {
         this.process = process;
     }
 
+    /** The test ZEN zone of {@link DoorYaml#ZEN_DNSBL}: 127.0.0.2 (RFC 5782's test point) and .3 in its SBL. */
+    static Rbldnsd zen(Path dir) throws IOException {
+        return start(dir, Map.of("sbl", ":127.0.0.2:Listed in the test SBL\n127.0.0.2\n127.0.0.3\n"), List.of("zen.test:ip4set:sbl"),
+                "2.0.0.127.zen.test");
+    }
+
     /**
      * Starts rbldnsd.
      *

@@ -24,22 +24,13 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class RedisSentinelIT {
     static final String BUCKET = "mxfront:ratelimit:per-client/3/3600s/3:";
 
+    static final RedisSentinelFixture redis = new RedisSentinelFixture(); // started by mx
     @RegisterExtension
-    static final SinkFixture sink = new SinkFixture();
-    @RegisterExtension
-    static final RedisSentinelFixture redis = new RedisSentinelFixture();
-    @RegisterExtension
-    static final MxfrontFixture mx = MxfrontFixture.relayingTo(sink).with(RedisSentinelIT::yaml, redis);
+    static final MxfrontFixture mx = MxfrontFixture.relayingToNewSink().with(RedisSentinelIT::yaml, redis);
 
     /** 3 messages per client an hour. */
     static String yaml() {
-        return """
-                checks:
-                  rate-limit:
-                    enabled: true
-                    rules:
-                      per-client: {rate: 3/1h}
-                """ + DoorYaml.redisStore(redis.uri(), false);
+        return DoorYaml.rateLimits("per-client: {rate: 3/1h}") + DoorYaml.redisStore(redis.uri(), false);
     }
 
     @Test

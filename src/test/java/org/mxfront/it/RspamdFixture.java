@@ -4,6 +4,11 @@ package org.mxfront.it;
 
 /** A {@link RspamdInstance} whose Redis is the given fixture's. */
 final class RspamdFixture extends Fixture<RspamdInstance> {
+    /** With a Redis of its own (started first). */
+    RspamdFixture() {
+        this(new RedisFixture());
+    }
+
     RspamdFixture(RedisFixture redis) {
         super(dir -> RspamdInstance.start(dir, redis.port()), () -> missingProgram("/usr/bin/rspamd", "rspamd"), redis);
     }

@@ -113,11 +113,7 @@ class SaslQuotaPostfixIT {
 
     @AfterAll
     static void stop() throws Exception {
-        if (postfix != null) postfix.close();
-        for (Mxfront m : new Mxfront[] {policyA, policyC, milterB}) if (m != null) m.close();
-        if (dovecot != null) dovecot.close();
-        if (redis != null) redis.close();
-        if (sink != null) sink.close();
+        Processes.closeAll(postfix, policyA, policyC, milterB, dovecot, redis, sink);
     }
 
     /**

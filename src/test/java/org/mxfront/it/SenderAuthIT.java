@@ -367,7 +367,7 @@ class SenderAuthIT {
 
     @Test
     void explainShowsEachResultForAMessageFile() throws Exception {
-        var cfg = new org.mxfront.config.ConfigLoader().parse("it.yml", Mxfront.merge(Mxfront.base(sink.port()), config()),
+        var cfg = new org.mxfront.config.ConfigLoader(org.mxfront.Doors.ALL).parse("it.yml", Mxfront.merge(Mxfront.base(sink.port()), config()),
                 new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
         String report = org.mxfront.explain.Explainer.explain(cfg.engine(), new org.mxfront.explain.Explainer.Request(
                 InetAddress.getByName(CLIENT), "client.pass.test", "bounces@signed.test", List.of("bob@example.com"),

@@ -58,9 +58,8 @@ class TlsIT {
     }
 
     @AfterAll
-    static void stop() {
-        if (mx != null) mx.close();
-        if (sink != null) sink.close();
+    static void stop() throws Exception {
+        Processes.closeAll(mx, sink);
     }
 
     /** openssl s_client -starttls smtp with the given protocol flag; its -brief output and exit code. */

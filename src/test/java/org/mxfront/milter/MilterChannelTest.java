@@ -20,10 +20,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.mxfront.Doors;
 import org.mxfront.codes.Reply;
 import org.mxfront.config.ConfigLoader;
 import org.mxfront.config.DaemonConfig;
-import org.mxfront.config.Settings.ContentReject;
 import org.mxfront.metrics.MxMeters;
 
 class MilterChannelTest {
@@ -45,7 +45,7 @@ class MilterChannelTest {
 
     DaemonConfig load(String yaml) {
         try {
-            return new ConfigLoader().parse("test.yml", yaml, registry);
+            return new ConfigLoader(Doors.ALL).parse("test.yml", yaml, registry);
         } catch (Exception e) {
             throw new AssertionError(e);
         }
@@ -61,7 +61,7 @@ class MilterChannelTest {
         ch.pipeline().addLast(MilterResponseEncoder.INSTANCE);
         MilterRequestDecoder.addTo(ch.pipeline(), 1 << 20);
         var engine = MilterDoor.usable(MilterDoor.checks(), MilterDoor.TYPE.context(config));
-        ch.pipeline().addLast(new MilterConnectionHandler(executor, () -> new MilterSession(() -> engine, ContentReject.REJECT),
+        ch.pipeline().addLast(new MilterConnectionHandler(executor, () -> new MilterSession(() -> engine, MilterSettings.ContentReject.REJECT),
                 new MilterMeters(new MxMeters(registry)), new MilterConnectionHandler.Admission() {
                     public boolean admit() { return true; }
 
@@ -319,7 +319,7 @@ class MilterChannelTest {
 
     @Test
     void macrosAreKeptWithoutBraces() {
-        MilterSession s = new MilterSession(() -> config.engine(), ContentReject.REJECT);
+        MilterSession s = new MilterSession(() -> config.engine(), MilterSettings.ContentReject.REJECT);
         s.handle(new MilterRequest.OptionNegotiation(6, 0x1ff, 0x1fffff));
         s.handle(new MilterRequest.Macros((byte) 'C', Map.of("{client_addr}", "192.0.2.7", "j", "mx.test")));
         assertEquals("192.0.2.7", s.macro("client_addr"));

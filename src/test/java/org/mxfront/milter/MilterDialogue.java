@@ -11,9 +11,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.mxfront.Doors;
 import org.mxfront.config.ConfigLoader;
 import org.mxfront.config.DaemonConfig;
-import org.mxfront.config.Settings.ContentReject;
 import org.mxfront.metrics.MxMeters;
 
 /** Runs a dialogue through the milter door. */
@@ -26,13 +26,13 @@ public final class MilterDialogue {
      */
     public static List<String> answers(String clientIp, String yaml, String helo, String sender, List<String> recipients,
             List<String> message) throws Exception {
-        DaemonConfig c = new ConfigLoader().parse("dialogue.yml",
+        DaemonConfig c = new ConfigLoader(Doors.ALL).parse("dialogue.yml",
                 "server: {hostname: mx.test}\nmilter: {enabled: true, listen: \"127.0.0.1:0\"}\n" + yaml, new SimpleMeterRegistry());
         var engine = MilterDoor.usable(MilterDoor.checks(), MilterDoor.TYPE.context(c));
         EmbeddedChannel ch = new EmbeddedChannel();
         ch.pipeline().addLast(MilterResponseEncoder.INSTANCE);
         MilterRequestDecoder.addTo(ch.pipeline(), 1 << 20);
-        ch.pipeline().addLast(new MilterConnectionHandler(Runnable::run, () -> new MilterSession(() -> engine, ContentReject.REJECT),
+        ch.pipeline().addLast(new MilterConnectionHandler(Runnable::run, () -> new MilterSession(() -> engine, MilterSettings.ContentReject.REJECT),
                 new MilterMeters(new MxMeters(new SimpleMeterRegistry())), new MilterConnectionHandler.Admission() {
                     public boolean admit() { return true; }
 

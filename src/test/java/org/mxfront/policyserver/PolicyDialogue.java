@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.mxfront.Doors;
 import org.mxfront.config.ConfigLoader;
 import org.mxfront.config.DaemonConfig;
 import org.mxfront.door.DoorEngine;
@@ -21,7 +22,7 @@ public final class PolicyDialogue {
     /** The policy door's action for each recipient, in order. */
     public static List<String> actions(String clientIp, String yaml, String helo, String sender, List<String> recipients)
             throws Exception {
-        DaemonConfig c = new ConfigLoader().parse("dialogue.yml", "server: {hostname: mx.test}\n" + yaml, new SimpleMeterRegistry());
+        DaemonConfig c = new ConfigLoader(Doors.ALL).parse("dialogue.yml", "server: {hostname: mx.test}\n" + yaml, new SimpleMeterRegistry());
         PolicyEngine engine = new DoorEngine("policy", java.util.Set.of(), Map.of()).usable(c.engine());
         PolicyMapper m = new PolicyMapper(() -> engine, new InstanceTable(10, Duration.ofMinutes(1)));
         List<String> out = new ArrayList<>();

@@ -19,6 +19,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiFunction;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.mxfront.Doors;
 import org.mxfront.codes.Code;
 import org.mxfront.codes.ReplyCatalogue;
 import org.mxfront.config.ConfigLoader;
@@ -267,7 +268,7 @@ class PolicyMapperTest {
                   relay: {}
                   virus: {enabled: false}
                 """.formatted(tmp);
-        PolicyEngine full = new ConfigLoader().parse("t.yml", yaml, new SimpleMeterRegistry()).engine();
+        PolicyEngine full = new ConfigLoader(Doors.ALL).parse("t.yml", yaml, new SimpleMeterRegistry()).engine();
         DoorEngine door = new DoorEngine("policy", java.util.Set.of(), java.util.Map.of());
         PolicyEngine engine = door.usable(full);
         assertEquals(List.of("connection-limit"), door.skipped());

@@ -97,6 +97,12 @@ class PolicyRequestDecoderTest {
         assertEquals("jörg@exämple.com", seen.get(0).recipient());
     }
 
+    /** Writes {@code in} to the channel, which closes without a reply, counting the fault. */
+    void assertClosedWithoutReply(EmbeddedChannel ch, ByteBuf in, String reason) {
+        ch.writeInbound(in);
+        assertClosedWithoutReply(ch, reason);
+    }
+
     void assertClosedWithoutReply(EmbeddedChannel ch, String reason) {
         assertFalse(ch.isActive(), "closed");
         assertNull(ch.readOutbound(), "nothing written");
@@ -105,60 +111,44 @@ class PolicyRequestDecoderTest {
 
     @Test
     void anOverLongLineClosesWithoutReply() {
-        EmbeddedChannel ch = channel(64, 100);
-        ch.writeInbound(bytes("request=smtpd_access_policy\nclient_name=" + "x".repeat(100)));
-        assertClosedWithoutReply(ch, "line_too_long");
+        assertClosedWithoutReply(channel(64, 100), bytes("request=smtpd_access_policy\nclient_name=" + "x".repeat(100)), "line_too_long");
         assertTrue(seen.isEmpty());
     }
 
     @Test
     void anOverLongLineWithoutItsEndIsCaughtBeforeTheEnd() {
-        EmbeddedChannel ch = channel(64, 100);
-        ch.writeInbound(bytes("x".repeat(200)));
-        assertClosedWithoutReply(ch, "line_too_long");
+        assertClosedWithoutReply(channel(64, 100), bytes("x".repeat(200)), "line_too_long");
     }
 
     @Test
     void tooManyAttributesCloseWithoutReply() {
-        EmbeddedChannel ch = channel(4096, 5);
-        ch.writeInbound(bytes(RCPT));
-        assertClosedWithoutReply(ch, "too_many_attributes");
+        assertClosedWithoutReply(channel(4096, 5), bytes(RCPT), "too_many_attributes");
     }
 
     @Test
     void aRequestWithoutRequestAttributeClosesWithoutReply() {
-        EmbeddedChannel ch = channel(4096, 100);
-        ch.writeInbound(bytes("protocol_state=RCPT\nclient_address=192.0.2.7\n\n"));
-        assertClosedWithoutReply(ch, "no_request");
+        assertClosedWithoutReply(channel(4096, 100), bytes("protocol_state=RCPT\nclient_address=192.0.2.7\n\n"), "no_request");
     }
 
     @Test
     void anotherRequestTypeClosesWithoutReply() {
-        EmbeddedChannel ch = channel(4096, 100);
-        ch.writeInbound(bytes("request=junk\n\n"));
-        assertClosedWithoutReply(ch, "unknown_request");
+        assertClosedWithoutReply(channel(4096, 100), bytes("request=junk\n\n"), "unknown_request");
     }
 
     @Test
     void binaryJunkClosesWithoutReplyAndWhatFollowsIsIgnored() {
-        EmbeddedChannel ch = channel(4096, 100);
-        ch.writeInbound(Unpooled.wrappedBuffer(new byte[] {0x16, 0x03, 0x01, 0x02, 0x00, 0x01, 0x00, '\n'}));
-        assertClosedWithoutReply(ch, "not_text");
+        assertClosedWithoutReply(channel(4096, 100), Unpooled.wrappedBuffer(new byte[] {0x16, 0x03, 0x01, 0x02, 0x00, 0x01, 0x00, '\n'}), "not_text");
         assertTrue(seen.isEmpty());
     }
 
     @Test
     void invalidUtf8ClosesWithoutReply() {
-        EmbeddedChannel ch = channel(4096, 100);
-        ch.writeInbound(Unpooled.wrappedBuffer(new byte[] {'a', '=', (byte) 0xc3, (byte) 0x28, '\n'}));
-        assertClosedWithoutReply(ch, "not_text");
+        assertClosedWithoutReply(channel(4096, 100), Unpooled.wrappedBuffer(new byte[] {'a', '=', (byte) 0xc3, (byte) 0x28, '\n'}), "not_text");
     }
 
     @Test
     void aLineWithoutEqualsSignClosesWithoutReply() {
-        EmbeddedChannel ch = channel(4096, 100);
-        ch.writeInbound(bytes("GET / HTTP/1.0\n\n"));
-        assertClosedWithoutReply(ch, "no_equals_sign");
+        assertClosedWithoutReply(channel(4096, 100), bytes("GET / HTTP/1.0\n\n"), "no_equals_sign");
     }
 
     @Test

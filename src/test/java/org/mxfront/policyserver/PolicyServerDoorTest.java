@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.mxfront.Doors;
 import org.mxfront.config.ConfigLoader;
 import org.mxfront.config.DaemonConfig;
 import org.mxfront.metrics.MxMeters;
@@ -26,7 +27,7 @@ class PolicyServerDoorTest {
     Path tmp;
 
     DaemonConfig config(String hostname, String idle) throws Exception {
-        return new ConfigLoader().parse("t.yml", """
+        return new ConfigLoader(Doors.ALL).parse("t.yml", """
                 server: {hostname: %s}
                 smtp: {enabled: false}
                 policy-server: {enabled: true, listen: 127.0.0.1:0, idle-timeout: %s}

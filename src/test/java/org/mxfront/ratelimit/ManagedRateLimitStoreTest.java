@@ -31,7 +31,7 @@ class ManagedRateLimitStoreTest {
             opens.incrementAndGet();
             if (down.get()) throw new RateLimitStoreException("redis 127.0.0.1:1: cannot connect: Connection refused", null);
             EmbeddedRateLimitStore inner = new EmbeddedRateLimitStore(() -> 1_000_000L, 100);
-            return new RateLimitStore() {
+            return new StubRateLimitStore("redis", "redis test") {
                 @Override
                 public Outcome acquire(List<Bucket> buckets, boolean dryRun) {
                     if (down.get()) throw new RateLimitStoreException("redis: command timed out", null);
@@ -46,15 +46,6 @@ class ManagedRateLimitStoreTest {
 
                 @Override
                 public long nowMicros() { return 1_000_000L; }
-
-                @Override
-                public String type() { return "redis"; }
-
-                @Override
-                public String describe() { return "redis test"; }
-
-                @Override
-                public void close() { }
             };
         }, () -> 0, registry);
         Logger log = (Logger) LoggerFactory.getLogger(ManagedRateLimitStore.class);

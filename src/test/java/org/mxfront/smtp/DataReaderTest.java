@@ -169,26 +169,17 @@ class DataReaderTest {
         public String toString() { return name; }
     }
 
+    /** What normalize mode makes of each bare-newline attempt: the dot is stuffing, so the line is empty, and no early end. */
+    static final List<String> NORMALIZED = List.of("body", "", "MAIL FROM:<evil@x.example>");
+
     static Stream<Smuggle> smuggles() {
         return Stream.of(
-                new Smuggle("LF.LF", "\n.\n", true,
-                        List.of("body\n.\nMAIL FROM:<evil@x.example>"),
-                        List.of("body", "", "MAIL FROM:<evil@x.example>")),
-                new Smuggle("LF.CRLF", "\n.\r\n", true,
-                        List.of("body\n.", "MAIL FROM:<evil@x.example>"),
-                        List.of("body", "", "MAIL FROM:<evil@x.example>")),
-                new Smuggle("CRLF.LF", "\r\n.\n", true,
-                        List.of("body", "\nMAIL FROM:<evil@x.example>"),
-                        List.of("body", "", "MAIL FROM:<evil@x.example>")),
-                new Smuggle("CR.CR", "\r.\r", true,
-                        List.of("body\r.\rMAIL FROM:<evil@x.example>"),
-                        List.of("body", "", "MAIL FROM:<evil@x.example>")),
-                new Smuggle("CRLF.CR", "\r\n.\r", true,
-                        List.of("body", "\rMAIL FROM:<evil@x.example>"),
-                        List.of("body", "", "MAIL FROM:<evil@x.example>")),
-                new Smuggle("CR.CRLF", "\r.\r\n", true,
-                        List.of("body\r.", "MAIL FROM:<evil@x.example>"),
-                        List.of("body", "", "MAIL FROM:<evil@x.example>")),
+                new Smuggle("LF.LF", "\n.\n", true, List.of("body\n.\nMAIL FROM:<evil@x.example>"), NORMALIZED),
+                new Smuggle("LF.CRLF", "\n.\r\n", true, List.of("body\n.", "MAIL FROM:<evil@x.example>"), NORMALIZED),
+                new Smuggle("CRLF.LF", "\r\n.\n", true, List.of("body", "\nMAIL FROM:<evil@x.example>"), NORMALIZED),
+                new Smuggle("CR.CR", "\r.\r", true, List.of("body\r.\rMAIL FROM:<evil@x.example>"), NORMALIZED),
+                new Smuggle("CRLF.CR", "\r\n.\r", true, List.of("body", "\rMAIL FROM:<evil@x.example>"), NORMALIZED),
+                new Smuggle("CR.CRLF", "\r.\r\n", true, List.of("body\r.", "MAIL FROM:<evil@x.example>"), NORMALIZED),
                 new Smuggle("CRLF NUL.CRLF", "\r\n\0.\r\n", false,
                         List.of("body", "\0.", "MAIL FROM:<evil@x.example>"),
                         List.of("body", "\0.", "MAIL FROM:<evil@x.example>")));
@@ -204,24 +195,22 @@ class DataReaderTest {
     @ParameterizedTest(name = "{0} {1}")
     @MethodSource("smugglesByFeed")
     void rejectModeNeverEndsDataEarly(Smuggle s, Feed feed) throws IOException {
-        String data = HEAD + s.marker() + TAIL;
-        Result r = read(data + "QUIT\r\n", false, feed);
-        List<String> expected = new ArrayList<>(List.of("Subject: x", ""));
-        expected.addAll(s.rejectLines());
-        assertEquals(expected, r.lines());
-        assertEquals(s.bare(), r.bareNewline());
-        assertEquals(data.length(), r.wireBytes());
-        assertEquals("QUIT\r\n", r.rest());
+        assertReadWhole(s, feed, false, s.rejectLines());
     }
 
     @ParameterizedTest(name = "{0} {1}")
     @MethodSource("smugglesByFeed")
     void normalizeModeMakesLinesButNeverEndsDataEarly(Smuggle s, Feed feed) throws IOException {
-        String data = HEAD + s.marker() + TAIL;
-        Result r = read(data + "QUIT\r\n", true, feed);
-        List<String> expected = new ArrayList<>(List.of("Subject: x", ""));
         // the dot after a bare newline is taken as stuffing: that line reaches the sink empty
-        expected.addAll(s.normalizeLines());
+        assertReadWhole(s, feed, true, s.normalizeLines());
+    }
+
+    /** The smuggling attempt is read as body lines up to the real end of data, and what follows is left for the next command. */
+    static void assertReadWhole(Smuggle s, Feed feed, boolean normalize, List<String> bodyLines) throws IOException {
+        String data = HEAD + s.marker() + TAIL;
+        Result r = read(data + "QUIT\r\n", normalize, feed);
+        List<String> expected = new ArrayList<>(List.of("Subject: x", ""));
+        expected.addAll(bodyLines);
         assertEquals(expected, r.lines());
         assertEquals(s.bare(), r.bareNewline());
         assertEquals(data.length(), r.wireBytes());

@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import org.mxfront.Doors;
 import org.mxfront.config.ConfigLoader;
 import org.mxfront.config.DaemonConfig;
 import org.mxfront.mail.ClientInfo;
@@ -37,7 +38,7 @@ final class InMemorySmtp implements SmtpState.Transport {
 
     /** A conversation for a client at {@code clientIp}, under the embedded defaults with {@code yaml} laid over them. */
     InMemorySmtp(String clientIp, String yaml) throws Exception {
-        DaemonConfig config = new ConfigLoader().parse("test.yml", "server: {hostname: mx.test}\n" + yaml,
+        DaemonConfig config = new ConfigLoader(Doors.ALL).parse("test.yml", "server: {hostname: mx.test}\n" + yaml,
                 new SimpleMeterRegistry());
         conversation = new SmtpConversation(SmtpFrontDoor.TYPE.context(config), downstream, this, (from, to) -> 1,
                 new MxMeters(new SimpleMeterRegistry()), InetAddress.getByName(clientIp), 40000, 1);

@@ -189,6 +189,11 @@ class SmtpConversationTest {
     void theClientHangingUpInDataRelaysNothing() throws Exception {
         InMemorySmtp smtp = new InMemorySmtp(OUTSIDER, "");
         smtp.feed("EHLO client.example.net\r\nMAIL FROM:<a@sender.example>\r\nRCPT TO:<bob@example.com>\r\nDATA\r\nhalf a mess");
+        assertHangingUpRelaysNothing(smtp);
+    }
+
+    /** The client hangs up: the downstream's transaction is stopped, never finished, and the session is closed. */
+    static void assertHangingUpRelaysNothing(InMemorySmtp smtp) {
         smtp.conversation.clientGone();
         assertTrue(smtp.downstream.events.contains("stop"));
         assertFalse(smtp.downstream.events.contains("finish"));

@@ -15,6 +15,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.mxfront.Doors;
 import org.mxfront.checks.SharedResources;
 import org.mxfront.config.ConfigException;
 import org.mxfront.config.ConfigLoader;
@@ -39,14 +40,14 @@ class PolicyListsPrecedenceTest {
                 state-directory: %s
                 relay-networks: []
                 domains: { example.com: {} }
-                policy-store: { enabled: true, poll-interval: 1s }
+                policy-store: { enabled: true, poll-interval: 1s, connect-timeout: 30s }
                 checks:
                   helo: { reject-localhost: true }
                   relay: {}
                   policy-lists: {}
                   ip-blocklist: { networks: [192.0.2.66/32] }
                 """.formatted(dir);
-        config = new ConfigLoader(java.time.Clock.systemUTC(), resources).parse("test.yml", yaml, new SimpleMeterRegistry());
+        config = new ConfigLoader(Doors.ALL, java.time.Clock.systemUTC(), resources).parse("test.yml", yaml, new SimpleMeterRegistry());
         resources.start();
         service = ((StoreDomains) config.engine().directory()).service();
         store = service.store();
@@ -205,15 +206,15 @@ class PolicyListsPrecedenceTest {
                 + "checks: { relay: {}, policy-lists: {} }\n";
         SharedResources r = new SharedResources();
         try {
-            new ConfigLoader(java.time.Clock.systemUTC(), r).parse("check.yml", yaml, new SimpleMeterRegistry());
+            new ConfigLoader(Doors.ALL, java.time.Clock.systemUTC(), r).parse("check.yml", yaml, new SimpleMeterRegistry());
             assertTrue(!java.nio.file.Files.exists(other.resolve("policy-store.mv.db")), "check-config created the database");
         } finally {
             r.close();
         }
-        ConfigException e = org.junit.jupiter.api.Assertions.assertThrows(ConfigException.class, () -> new ConfigLoader().parse("t.yml",
+        ConfigException e = org.junit.jupiter.api.Assertions.assertThrows(ConfigException.class, () -> new ConfigLoader(Doors.ALL).parse("t.yml",
                 "policy-store: { enabled: true, url: \"postgresql://db.example:5432/mx?password=secret\" }", new SimpleMeterRegistry()));
         assertEquals("t.yml:1: policy-store.url: no password in the configuration: use password-file or password-env", e.getMessage());
-        e = org.junit.jupiter.api.Assertions.assertThrows(ConfigException.class, () -> new ConfigLoader().parse("t.yml",
+        e = org.junit.jupiter.api.Assertions.assertThrows(ConfigException.class, () -> new ConfigLoader(Doors.ALL).parse("t.yml",
                 "checks: { policy-lists: {} }", new SimpleMeterRegistry()));
         assertTrue(e.getMessage().contains("policy-lists: needs the policy store (policy-store: {enabled: true})"), e.getMessage());
     }

@@ -13,12 +13,9 @@ import org.mxfront.policy.Stage;
 import org.mxfront.policy.Verdict;
 
 /** Per-address concurrent connection limit, at CONNECT. */
-public final class ConnectionLimitCheck extends MemoryCheck {
-    private final ConnectionLimitConfig config;
-
+public final class ConnectionLimitCheck extends MemoryCheck<ConnectionLimitConfig> {
     public ConnectionLimitCheck(ConnectionLimitConfig config, CheckContext ctx) {
-        super(Stage.CONNECT);
-        this.config = config;
+        super(config, ctx, Stage.CONNECT);
     }
 
     /** Postfix holds the connection behind the milter and policy doors: only the SMTP door counts it. */

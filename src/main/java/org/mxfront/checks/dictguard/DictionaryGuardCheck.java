@@ -44,12 +44,17 @@ public final class DictionaryGuardCheck implements Check {
     private final MeterRegistry registry;
 
     public DictionaryGuardCheck(DictionaryGuardConfig config, CheckContext ctx) {
-        this(config, ctx, ctx.resources().get(List.of("dictionary-guard", config.store()), () -> new DictionaryGuard(
-                config.store().type() == DictionaryGuardConfig.StoreType.REDIS
-                        ? new RedisGuardStore(config.store().redisUri(), config.store().redisCluster(),
-                                config.store().timeout(), config.store().keyPrefix())
-                        : new MemoryGuardStore(config.store().maxKeys(), Ticker.systemTicker()),
-                ctx.clock())));
+        this(config, ctx, ctx.resources().get(List.of("dictionary-guard", config.store()), () -> guard(config.store(), ctx)));
+    }
+
+    /** The guard over its store: memory, or Redis (connected at the first lookup, not by check-config). */
+    private static DictionaryGuard guard(DictionaryGuardConfig.Store s, CheckContext ctx) {
+        if (s.type() == DictionaryGuardConfig.StoreType.REDIS) {
+            return new DictionaryGuard("redis", s.redisUri().replaceAll("//[^@/]*@", "//***@") + (s.redisCluster() ? " (cluster)" : ""),
+                    () -> new RedisGuardStore(s.redisUri(), s.redisCluster(), s.timeout(), s.keyPrefix()), ctx.clock(), ctx.registry());
+        }
+        MemoryGuardStore memory = new MemoryGuardStore(s.maxKeys(), Ticker.systemTicker());
+        return new DictionaryGuard("memory", memory.describe(), () -> memory, ctx.clock(), ctx.registry());
     }
 
     /** With a given guard (unit tests). */

@@ -6,7 +6,7 @@ package org.mxfront.checks.dkim;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.Locale;
+import org.mxfront.checks.DomainList;
 import org.mxfront.dkim.DkimSettings;
 import org.mxfront.dns.OnDnsFailure;
 
@@ -30,15 +30,7 @@ public record DkimConfig(List<String> mustBeSigned, OnDnsFailure onDnsFailure, I
         Integer maxHeaderBytes) {
 
     public DkimConfig {
-        mustBeSigned = mustBeSigned == null ? List.of()
-                : mustBeSigned.stream().map(d -> {
-                    String l = String.valueOf(d).trim().toLowerCase(Locale.ROOT);
-                    if (l.startsWith(".")) l = l.substring(1);
-                    if (!l.matches("[a-z0-9]([a-z0-9.-]*[a-z0-9])?")) {
-                        throw new IllegalArgumentException("must-be-signed: '" + d + "' is not a domain name");
-                    }
-                    return l;
-                }).toList();
+        mustBeSigned = DomainList.of("must-be-signed", mustBeSigned);
         if (onDnsFailure == null) onDnsFailure = OnDnsFailure.TEMPFAIL;
         if (minRsaBits == null) minRsaBits = 1024;
         if (acceptRsaSha1 == null) acceptRsaSha1 = false;

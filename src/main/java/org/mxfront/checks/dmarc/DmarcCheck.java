@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import org.mxfront.checks.CheckContext;
+import org.mxfront.checks.DnsCheck;
 import org.mxfront.checks.dkim.DkimResults;
 import org.mxfront.checks.spf.SpfCheck;
 import org.mxfront.codes.Code;
@@ -24,7 +25,6 @@ import org.mxfront.dmarc.DmarcEvaluator;
 import org.mxfront.dmarc.DmarcRecord;
 import org.mxfront.dmarc.DmarcResult;
 import org.mxfront.dmarc.FromAddresses;
-import org.mxfront.dns.DnsResolver;
 import org.mxfront.dns.OnDnsFailure;
 import org.mxfront.policy.AddedHeader;
 import org.mxfront.policy.DecisionLog;
@@ -40,7 +40,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** The dmarc check. Thread-safe. */
-public final class DmarcCheck implements MessageCheck {
+public final class DmarcCheck extends DnsCheck<DmarcConfig> implements MessageCheck {
     private static final Logger DECISIONS = LoggerFactory.getLogger("mxfront.decision");
     /** Session-state key of the current message's {@link DmarcResult}. */
     public static final Object RESULT = new Object() {
@@ -48,13 +48,11 @@ public final class DmarcCheck implements MessageCheck {
         public String toString() { return "dmarc-result"; }
     };
 
-    private final DmarcConfig config;
     private final DmarcEvaluator evaluator;
     private final Map<DmarcResult.Result, Counter> counters = new EnumMap<>(DmarcResult.Result.class);
 
     public DmarcCheck(DmarcConfig config, CheckContext ctx) {
-        this.config = config;
-        DnsResolver dns = ctx.requireDns();
+        super(config, ctx);
         this.evaluator = new DmarcEvaluator(new DmarcDiscovery(dns::lookup), () -> ThreadLocalRandom.current().nextInt(100));
         for (DmarcResult.Result r : DmarcResult.Result.values()) {
             counters.put(r, Counter.builder("mxfront.dmarc.results").tag("result", r.token())

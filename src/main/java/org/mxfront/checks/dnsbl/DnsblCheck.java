@@ -20,11 +20,13 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.mxfront.checks.CheckContext;
 import org.mxfront.codes.Code;
 import org.mxfront.dns.DnsResolver;
@@ -96,8 +98,8 @@ public final class DnsblCheck implements Check {
     }
 
     private ZoneHealth health(DnsblConfig.Zone z, Clock clock, MeterRegistry registry) {
-        ZoneHealth h = new ZoneHealth(z.zone(), config.suspendAfter(), config.suspendFor(), config.healthCheck(),
-                z.healthCheck(), clock);
+        ZoneHealth h = new ZoneHealth(z.zone(), new ZoneHealth.Breaker(config.suspendAfter(), config.suspendFor(),
+                config.healthCheck(), z.healthCheck()), clock);
         // A reload builds new zones: the gauge follows the newest configuration.
         for (Meter old : registry.find("mxfront.dnsbl.zone.active").tag("zone", z.zone()).meters()) registry.remove(old);
         Gauge.builder("mxfront.dnsbl.zone.active", h, x -> x.active() ? 1 : 0).tag("zone", z.zone())
@@ -257,7 +259,7 @@ public final class DnsblCheck implements Check {
                 why = "test point 127.0.0.1: " + one.outcome();
             }
             z.health().probed(token, failure, why);
-            z.meters().probe(failure == null ? "ok" : failure.name().toLowerCase(java.util.Locale.ROOT)).increment();
+            z.meters().probe(failure == null ? "ok" : failure.name().toLowerCase(Locale.ROOT)).increment();
             return null;
         });
     }
@@ -331,7 +333,7 @@ public final class DnsblCheck implements Check {
         private final MeterRegistry registry;
         private final Map<String, Counter> counters = new ConcurrentHashMap<>();
         private final Timer latency;
-        private final java.util.concurrent.atomic.AtomicBoolean refusalSeen = new java.util.concurrent.atomic.AtomicBoolean();
+        private final AtomicBoolean refusalSeen = new AtomicBoolean();
 
         ZoneMeters(String zone, MeterRegistry registry) {
             this.zone = zone;

@@ -38,11 +38,18 @@ final class ZoneHealth {
 
     private enum State { ACTIVE, SUSPENDED, PROBING }
 
+    /**
+     * When the breaker opens and how it closes again.
+     *
+     * @param suspendAfter  consecutive failed lookups that suspend the zone
+     * @param suspendFor    how long a suspended zone is left alone
+     * @param probeInterval time between health probes while active (zero: none)
+     * @param healthProbes  whether the zone has RFC 5782 test points to probe
+     */
+    record Breaker(int suspendAfter, Duration suspendFor, Duration probeInterval, boolean healthProbes) {}
+
     private final String zone;
-    private final int suspendAfter;
-    private final Duration suspendFor;
-    private final Duration probeInterval;
-    private final boolean healthProbes;
+    private final Breaker breaker;
     private final Clock clock;
 
     private State state = State.ACTIVE;
@@ -53,17 +60,9 @@ final class ZoneHealth {
     /** Bumped at every change of state, so that a probe started before it cannot overrule it. */
     private long generation;
 
-    /**
-     * @param probeInterval time between health probes while active (zero: none)
-     * @param healthProbes  whether the zone has RFC 5782 test points to probe
-     */
-    ZoneHealth(String zone, int suspendAfter, Duration suspendFor, Duration probeInterval, boolean healthProbes,
-            Clock clock) {
+    ZoneHealth(String zone, Breaker breaker, Clock clock) {
         this.zone = zone;
-        this.suspendAfter = suspendAfter;
-        this.suspendFor = suspendFor;
-        this.probeInterval = probeInterval;
-        this.healthProbes = healthProbes;
+        this.breaker = breaker;
         this.clock = clock;
         this.nextProbe = clock.instant();
     }
@@ -79,25 +78,25 @@ final class ZoneHealth {
                 // Time to find out whether the zone is back: one probe (or one trial lookup) at a time.
                 state = State.PROBING;
                 generation++;
-                until = now.plus(suspendFor);
-                return healthProbes ? Admission.PROBE : Admission.ALLOW;
+                until = now.plus(breaker.suspendFor());
+                return breaker.healthProbes() ? Admission.PROBE : Admission.ALLOW;
             }
             default -> {
                 // A probe is under way; if it got lost, allow another one after suspend-for.
                 if (now.isBefore(until)) return Admission.DENY;
                 generation++;
-                until = now.plus(suspendFor);
-                return healthProbes ? Admission.PROBE : Admission.ALLOW;
+                until = now.plus(breaker.suspendFor());
+                return breaker.healthProbes() ? Admission.PROBE : Admission.ALLOW;
             }
         }
     }
 
     /** True once per health-check interval while the zone is active: the caller runs a probe. */
     synchronized boolean probeDue() {
-        if (!healthProbes || probeInterval.isZero() || state != State.ACTIVE) return false;
+        if (!breaker.healthProbes() || breaker.probeInterval().isZero() || state != State.ACTIVE) return false;
         Instant now = clock.instant();
         if (now.isBefore(nextProbe)) return false;
-        nextProbe = now.plus(probeInterval);
+        nextProbe = now.plus(breaker.probeInterval());
         return true;
     }
 
@@ -106,15 +105,15 @@ final class ZoneHealth {
         consecutiveErrors = 0;
         // Without health probes a trial lookup brings the zone back; with them only a probe does
         // (a zone that lists everyone answers real lookups "successfully").
-        if (state == State.PROBING && !healthProbes) activate("a lookup succeeded");
+        if (state == State.PROBING && !breaker.healthProbes()) activate("a lookup succeeded");
     }
 
     /** A lookup failed or timed out. */
     synchronized void failure(String why) {
         consecutiveErrors++;
-        if (state == State.PROBING && !healthProbes) {
+        if (state == State.PROBING && !breaker.healthProbes()) {
             suspend(Reason.ERRORS, why);
-        } else if (state == State.ACTIVE && consecutiveErrors >= suspendAfter) {
+        } else if (state == State.ACTIVE && consecutiveErrors >= breaker.suspendAfter()) {
             suspend(Reason.ERRORS, consecutiveErrors + " consecutive failures, last: " + why);
         }
     }
@@ -146,11 +145,11 @@ final class ZoneHealth {
     }
 
     private void suspend(Reason r, String why) {
-        if (state == State.ACTIVE) LOG.warn("dnsbl zone {} suspended for {}s: {}", zone, suspendFor.toSeconds(), why);
+        if (state == State.ACTIVE) LOG.warn("dnsbl zone {} suspended for {}s: {}", zone, breaker.suspendFor().toSeconds(), why);
         state = State.SUSPENDED;
         generation++;
         reason = r;
-        until = clock.instant().plus(suspendFor);
+        until = clock.instant().plus(breaker.suspendFor());
     }
 
     private void activate(String why) {
@@ -159,7 +158,7 @@ final class ZoneHealth {
         generation++;
         reason = null;
         consecutiveErrors = 0;
-        nextProbe = clock.instant().plus(probeInterval);
+        nextProbe = clock.instant().plus(breaker.probeInterval());
     }
 
     synchronized boolean active() {

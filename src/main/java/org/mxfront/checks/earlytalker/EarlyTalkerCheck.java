@@ -19,12 +19,9 @@ import org.mxfront.policy.Stage;
 import org.mxfront.policy.Verdict;
 
 /** Refuses clients that talk before the greeting, at CONNECT. */
-public final class EarlyTalkerCheck extends MemoryCheck {
-    private final EarlyTalkerConfig config;
-
+public final class EarlyTalkerCheck extends MemoryCheck<EarlyTalkerConfig> {
     public EarlyTalkerCheck(EarlyTalkerConfig config, CheckContext ctx) {
-        super(Stage.CONNECT);
-        this.config = config;
+        super(config, ctx, Stage.CONNECT);
     }
 
     /** Only a door that greets the client itself can hold the greeting back. */

@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -30,6 +31,7 @@ import org.mxfront.greylist.GreylistStore.Kind;
 import org.mxfront.greylist.GreylistStore;
 import org.mxfront.greylist.GreylistStoreException;
 import org.mxfront.greylist.ManagedGreylistStore;
+import org.mxfront.lists.ListFile;
 import org.mxfront.mail.ClientInfo;
 import org.mxfront.mail.Mailbox;
 import org.mxfront.mail.MeterNames;
@@ -273,25 +275,20 @@ public final class GreylistCheck implements Check {
         } else {
             try {
                 lines = Files.readAllLines(Path.of(spec), StandardCharsets.UTF_8);
-            } catch (java.nio.file.NoSuchFileException e) {
+            } catch (NoSuchFileException e) {
                 throw new IllegalArgumentException("allow-clients-file: no such file " + spec);
             } catch (IOException e) {
                 throw new IllegalArgumentException("allow-clients-file: cannot read " + spec + ": " + e);
             }
         }
         List<String> cidrs = new ArrayList<>();
-        for (int i = 0; i < lines.size(); i++) {
-            String l = lines.get(i);
-            int hash = l.indexOf('#');
-            if (hash >= 0) l = l.substring(0, hash);
-            l = l.trim();
-            if (l.isEmpty()) continue;
+        for (ListFile.Entry l : ListFile.entries(lines)) {
             try {
-                Networks.parse(List.of(l));
+                Networks.parse(List.of(l.text()));
             } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("allow-clients-file " + spec + " line " + (i + 1) + ": " + e.getMessage());
+                throw new IllegalArgumentException("allow-clients-file " + spec + " line " + l.line() + ": " + e.getMessage());
             }
-            cidrs.add(l);
+            cidrs.add(l.text());
         }
         return Networks.parse(cidrs);
     }

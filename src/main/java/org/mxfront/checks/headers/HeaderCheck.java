@@ -15,12 +15,9 @@ import org.mxfront.policy.Stage;
 import org.mxfront.policy.Verdict;
 
 /** Header section limits, at HEADERS. */
-public final class HeaderCheck extends MemoryCheck {
-    private final HeaderConfig config;
-
+public final class HeaderCheck extends MemoryCheck<HeaderConfig> {
     public HeaderCheck(HeaderConfig config, CheckContext ctx) {
-        super(Stage.HEADERS);
-        this.config = config;
+        super(config, ctx, Stage.HEADERS);
     }
 
     @Override

@@ -11,11 +11,11 @@ import org.mxfront.policy.Stage;
 import org.mxfront.policy.Verdict;
 
 /** Received-header hop limit, at HEADERS. */
-public final class ReceivedHopsCheck extends MemoryCheck {
+public final class ReceivedHopsCheck extends MemoryCheck<ReceivedHopsConfig> {
     private final int max;
 
     public ReceivedHopsCheck(ReceivedHopsConfig config, CheckContext ctx) {
-        super(Stage.HEADERS);
+        super(config, ctx, Stage.HEADERS);
         this.max = config.max();
     }
 

@@ -11,12 +11,12 @@ import org.mxfront.policy.Stage;
 import org.mxfront.policy.Verdict;
 
 /** Recipients-per-message limit, at RCPT. */
-public final class RecipientLimitCheck extends MemoryCheck {
+public final class RecipientLimitCheck extends MemoryCheck<RecipientLimitConfig> {
     private final int max;
     private final Verdict tooMany;
 
     public RecipientLimitCheck(RecipientLimitConfig config, CheckContext ctx) {
-        super(Stage.RCPT);
+        super(config, ctx, Stage.RCPT);
         this.max = config.max();
         this.tooMany = new Verdict.Defer(Code.TOO_MANY_RECIPIENTS, Map.of("limit", Integer.toString(max)));
     }

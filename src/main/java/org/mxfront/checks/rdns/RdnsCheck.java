@@ -8,29 +8,22 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import org.mxfront.checks.CheckContext;
+import org.mxfront.checks.DnsCheck;
 import org.mxfront.codes.Code;
-import org.mxfront.dns.DnsResolver;
 import org.mxfront.dns.OnDnsFailure;
 import org.mxfront.dns.ReverseName;
 import org.mxfront.mail.Mailbox;
-import org.mxfront.policy.Check;
 import org.mxfront.policy.Facts;
 import org.mxfront.policy.Stage;
 import org.mxfront.policy.Verdict;
 
 /** Reverse DNS requirement, at RCPT. */
-public final class RdnsCheck implements Check {
+public final class RdnsCheck extends DnsCheck<RdnsConfig> {
     /** Session-state key of the client's reverse lookup (one per connection, whichever policy asks). */
     private static final Object KEY = new Object();
 
-    private final RdnsConfig config;
-    private final DnsResolver dns;
-    private final Set<String> localDomains;
-
     public RdnsCheck(RdnsConfig config, CheckContext ctx) {
-        this.config = config;
-        this.dns = ctx.requireDns();
-        this.localDomains = ctx.localDomains();
+        super(config, ctx);
     }
 
     @Override

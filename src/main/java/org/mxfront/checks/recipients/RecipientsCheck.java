@@ -15,17 +15,17 @@
 // own source; a lookup that fails lets the sender through.
 package org.mxfront.checks.recipients;
 
+import com.github.benmanes.caffeine.cache.Ticker;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import com.github.benmanes.caffeine.cache.Ticker;
 import org.mxfront.checks.CalloutSources;
 import org.mxfront.checks.CheckContext;
+import org.mxfront.checks.SourceCheck;
 import org.mxfront.codes.Code;
 import org.mxfront.mail.Mailbox;
-import org.mxfront.policy.Check;
 import org.mxfront.policy.Facts;
 import org.mxfront.policy.Stage;
 import org.mxfront.policy.Verdict;
@@ -40,12 +40,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** The recipients check, at RCPT. Thread-safe. */
-public final class RecipientsCheck implements Check {
+public final class RecipientsCheck extends SourceCheck<RecipientsConfig> {
     private static final Logger LOG = LoggerFactory.getLogger(RecipientsCheck.class);
-
-    private final RecipientsConfig config;
-    private final Set<String> localDomains;
-    private final RecipientSource source;
 
     public RecipientsCheck(RecipientsConfig config, CheckContext ctx) {
         this(config, ctx, open(config, ctx));
@@ -53,9 +49,7 @@ public final class RecipientsCheck implements Check {
 
     /** With a given source (unit tests); null for the downstream source. */
     public RecipientsCheck(RecipientsConfig config, CheckContext ctx, RecipientSource source) {
-        this.config = config;
-        this.localDomains = ctx.localDomains();
-        this.source = source;
+        super(config, ctx, source);
     }
 
     private static RecipientSource open(RecipientsConfig c, CheckContext ctx) {
@@ -67,7 +61,7 @@ public final class RecipientsCheck implements Check {
                 if (!f.isAbsolute()) f = ctx.stateDirectory().resolve(f);
                 // not shared: a configuration reload (SIGHUP) reads the file again
                 TableSource t = new TableSource(f, c.table().recipientDelimiter(), c.table().checkInterval(), ctx.clock());
-                yield new CachedSource(t, java.time.Duration.ZERO, java.time.Duration.ZERO, 1,
+                yield new CachedSource(t, Duration.ZERO, Duration.ZERO, 1,
                         new SourceMeters(ctx.registry(), "table"), Ticker.systemTicker());
             }
             // shared across reloads; the pool connects when the daemon starts (warm-up), never at check-config
@@ -102,13 +96,11 @@ public final class RecipientsCheck implements Check {
         if (stage == Stage.MAIL) return sender(f);
         Mailbox r = f.recipient();
         if (source == null || r == null || r.isBarePostmaster()) return Verdict.CONTINUE;
-        String domain = r.domain().toLowerCase(Locale.ROOT);
+        String domain = domain(r);
         if (!localDomains.contains(domain)) return Verdict.CONTINUE;
         // RFC 5321 4.5.1: every domain that takes mail takes postmaster (any case); abuse@ too by default.
         if (config.exemptLocalParts().contains(r.plainLocalPart())) return Verdict.CONTINUE;
-        String local = r.localPart();
-        if (local.length() >= 2 && local.startsWith("\"") && local.endsWith("\"")) local = local.substring(1, local.length() - 1);
-        Lookup l = source.lookup(local, domain);
+        Lookup l = lookup(r, domain);
         Map<String, String> vars = Map.of("recipient", r.address());
         return switch (l) {
             case Lookup.Found found -> switch (found.state()) {
@@ -129,11 +121,9 @@ public final class RecipientsCheck implements Check {
         if (config.unlistedSender() == RecipientsConfig.UnlistedSender.OFF) return Verdict.CONTINUE;
         String user = f.state().authenticatedUser();
         if (config.unlistedSender() == RecipientsConfig.UnlistedSender.AUTHENTICATED && user == null) return Verdict.CONTINUE;
-        String domain = s.domain().toLowerCase(Locale.ROOT);
+        String domain = domain(s);
         if (!localDomains.contains(domain)) return Verdict.CONTINUE;
-        String local = s.localPart();
-        if (local.length() >= 2 && local.startsWith("\"") && local.endsWith("\"")) local = local.substring(1, local.length() - 1);
-        return switch (source.lookup(local, domain)) {
+        return switch (lookup(s, domain)) {
             case Lookup.Found found -> Verdict.CONTINUE;
             case Lookup.NotFound nf -> {
                 LOG.info("recipients: sender <{}> is not listed in {} ({}), authenticated as {}", s.address(), domain, nf.detail(),

@@ -6,7 +6,6 @@
 package org.mxfront.checks.relay;
 
 import java.util.Map;
-import java.util.Set;
 import org.mxfront.checks.CheckContext;
 import org.mxfront.checks.MemoryCheck;
 import org.mxfront.codes.Code;
@@ -16,14 +15,9 @@ import org.mxfront.policy.Stage;
 import org.mxfront.policy.Verdict;
 
 /** Relay authorization, at RCPT. */
-public final class RelayCheck extends MemoryCheck {
-    private final RelayConfig config;
-    private final Set<String> localDomains;
-
+public final class RelayCheck extends MemoryCheck<RelayConfig> {
     public RelayCheck(RelayConfig config, CheckContext ctx) {
-        super(Stage.RCPT);
-        this.config = config;
-        this.localDomains = ctx.localDomains();
+        super(config, ctx, Stage.RCPT);
     }
 
     @Override

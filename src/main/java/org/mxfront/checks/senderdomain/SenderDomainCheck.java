@@ -9,12 +9,11 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import org.mxfront.checks.CheckContext;
+import org.mxfront.checks.DnsCheck;
 import org.mxfront.codes.Code;
-import org.mxfront.dns.DnsResolver;
 import org.mxfront.dns.DnsResult;
 import org.mxfront.dns.OnDnsFailure;
 import org.mxfront.mail.Mailbox;
-import org.mxfront.policy.Check;
 import org.mxfront.policy.Facts;
 import org.mxfront.policy.Stage;
 import org.mxfront.policy.Verdict;
@@ -24,15 +23,9 @@ import org.xbill.DNS.Record;
 import org.xbill.DNS.Type;
 
 /** Sender domain resolvability, at MAIL. */
-public final class SenderDomainCheck implements Check {
-    private final SenderDomainConfig config;
-    private final DnsResolver dns;
-    private final Set<String> localDomains;
-
+public final class SenderDomainCheck extends DnsCheck<SenderDomainConfig> {
     public SenderDomainCheck(SenderDomainConfig config, CheckContext ctx) {
-        this.config = config;
-        this.dns = ctx.requireDns();
-        this.localDomains = ctx.localDomains();
+        super(config, ctx);
     }
 
     @Override

@@ -7,15 +7,14 @@ package org.mxfront.checks.senderverify;
 
 import com.github.benmanes.caffeine.cache.Ticker;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import org.mxfront.checks.CalloutSources;
 import org.mxfront.checks.CheckContext;
+import org.mxfront.checks.SourceCheck;
 import org.mxfront.checks.recipients.RecipientsConfig.OnFailure;
 import org.mxfront.codes.Code;
 import org.mxfront.mail.Mailbox;
-import org.mxfront.policy.Check;
 import org.mxfront.policy.Facts;
 import org.mxfront.policy.Stage;
 import org.mxfront.policy.Verdict;
@@ -28,12 +27,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** Sender verification by callout. Thread-safe. */
-public final class SenderVerifyCheck implements Check {
+public final class SenderVerifyCheck extends SourceCheck<SenderVerifyConfig> {
     private static final Logger LOG = LoggerFactory.getLogger(SenderVerifyCheck.class);
-
-    private final SenderVerifyConfig config;
-    private final Set<String> localDomains;
-    private final RecipientSource source;
 
     public SenderVerifyCheck(SenderVerifyConfig config, CheckContext ctx) {
         this(config, ctx, open(config, ctx));
@@ -41,9 +36,7 @@ public final class SenderVerifyCheck implements Check {
 
     /** With a given source (unit tests). */
     public SenderVerifyCheck(SenderVerifyConfig config, CheckContext ctx, RecipientSource source) {
-        this.config = config;
-        this.localDomains = ctx.localDomains();
-        this.source = source;
+        super(config, ctx, source);
     }
 
     private static RecipientSource open(SenderVerifyConfig c, CheckContext ctx) {
@@ -61,11 +54,9 @@ public final class SenderVerifyCheck implements Check {
     public Verdict evaluate(Stage stage, Facts f) {
         Mailbox s = f.sender();
         if (s == null || s.isNullSender() || s.domain().isEmpty() || f.client().relayPermitted()) return Verdict.CONTINUE;
-        String domain = s.domain().toLowerCase(Locale.ROOT);
+        String domain = domain(s);
         if (localDomains.contains(domain) || domain.startsWith("[")) return Verdict.CONTINUE;
-        String local = s.localPart();
-        if (local.length() >= 2 && local.startsWith("\"") && local.endsWith("\"")) local = local.substring(1, local.length() - 1);
-        Lookup l = source.lookup(local, domain);
+        Lookup l = lookup(s, domain);
         Map<String, String> vars = Map.of("sender", s.address());
         return switch (l) {
             case Lookup.Found found -> Verdict.CONTINUE;

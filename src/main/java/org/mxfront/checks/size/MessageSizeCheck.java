@@ -12,12 +12,12 @@ import org.mxfront.policy.Stage;
 import org.mxfront.policy.Verdict;
 
 /** Message size limit, at MAIL (declared) and END_OF_DATA (counted). */
-public final class MessageSizeCheck extends MemoryCheck {
+public final class MessageSizeCheck extends MemoryCheck<MessageSizeConfig> {
     private final long max;
     private final Verdict tooLarge;
 
     public MessageSizeCheck(MessageSizeConfig config, CheckContext ctx) {
-        super(Stage.MAIL, Stage.END_OF_DATA);
+        super(config, ctx, Stage.MAIL, Stage.END_OF_DATA);
         this.max = config.maxBytes();
         this.tooLarge = new Verdict.Reject(Code.MESSAGE_TOO_LARGE, Map.of("limit", Long.toString(max)));
     }

@@ -14,12 +14,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.mxfront.checks.CheckContext;
+import org.mxfront.checks.DnsCheck;
 import org.mxfront.codes.Code;
 import org.mxfront.dmarc.DmarcDiscovery;
 import org.mxfront.dmarc.DmarcRecord;
-import org.mxfront.dns.DnsResolver;
 import org.mxfront.mail.Mailbox;
-import org.mxfront.policy.Check;
 import org.mxfront.policy.DecisionLog;
 import org.mxfront.policy.Facts;
 import org.mxfront.policy.SessionState;
@@ -31,7 +30,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** The spf check: evaluates at MAIL, acts at RCPT. Thread-safe. */
-public final class SpfCheck implements Check {
+public final class SpfCheck extends DnsCheck<SpfConfig> {
     private static final Logger DECISIONS = LoggerFactory.getLogger("mxfront.decision");
     /** Session-state key of the transaction's {@link SpfResult} (absent when not evaluated: relay networks). */
     public static final Object RESULT = new Object() {
@@ -41,14 +40,12 @@ public final class SpfCheck implements Check {
     /** Session-state key of the DMARC discovery for the SPF domain (reject-unless-dmarc). */
     private static final Object DMARC = new Object();
 
-    private final SpfConfig config;
     private final SpfEvaluator evaluator;
     private final DmarcDiscovery dmarc;
     private final Map<SpfResult.Result, Counter> counters = new EnumMap<>(SpfResult.Result.class);
 
     public SpfCheck(SpfConfig config, CheckContext ctx) {
-        this.config = config;
-        DnsResolver dns = ctx.requireDns();
+        super(config, ctx);
         this.evaluator = new SpfEvaluator(dns::lookup, ctx.hostname(), ctx.clock());
         this.dmarc = new DmarcDiscovery(dns::lookup);
         MeterRegistry registry = ctx.registry();

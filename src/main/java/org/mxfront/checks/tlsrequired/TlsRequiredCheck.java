@@ -13,12 +13,12 @@ import org.mxfront.policy.Stage;
 import org.mxfront.policy.Verdict;
 
 /** TLS required by sender domain or by recipient domain. */
-public final class TlsRequiredCheck extends MemoryCheck {
+public final class TlsRequiredCheck extends MemoryCheck<TlsRequiredConfig> {
     private final List<String> senderDomains;
     private final boolean recipients;
 
     public TlsRequiredCheck(TlsRequiredConfig config, CheckContext ctx) {
-        super(Stage.MAIL, Stage.RCPT);
+        super(config, ctx, Stage.MAIL, Stage.RCPT);
         this.senderDomains = config.senderDomains();
         this.recipients = config.recipients();
     }

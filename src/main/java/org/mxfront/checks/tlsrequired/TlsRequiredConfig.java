@@ -2,7 +2,7 @@
 package org.mxfront.checks.tlsrequired;
 
 import java.util.List;
-import java.util.Locale;
+import org.mxfront.checks.DomainList;
 
 /**
  * @param senderDomains sender domains (a domain covers its subdomains) whose mail must arrive over TLS
@@ -11,15 +11,7 @@ import java.util.Locale;
  */
 public record TlsRequiredConfig(List<String> senderDomains, Boolean recipients) {
     public TlsRequiredConfig {
-        senderDomains = senderDomains == null ? List.of()
-                : senderDomains.stream().map(d -> {
-                    String l = String.valueOf(d).trim().toLowerCase(Locale.ROOT);
-                    if (l.startsWith(".")) l = l.substring(1);
-                    if (!l.matches("[a-z0-9]([a-z0-9.-]*[a-z0-9])?")) {
-                        throw new IllegalArgumentException("sender-domains: '" + d + "' is not a domain name");
-                    }
-                    return l;
-                }).toList();
+        senderDomains = DomainList.of("sender-domains", senderDomains);
         if (recipients == null) recipients = false;
     }
 }

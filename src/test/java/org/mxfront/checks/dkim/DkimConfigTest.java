@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -17,7 +16,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.mxfront.codes.Code;
 import org.mxfront.config.ConfigException;
-import org.mxfront.config.ConfigLoader;
 import org.mxfront.config.DaemonConfig;
 import org.mxfront.dns.OnDnsFailure;
 import org.mxfront.mail.Mailbox;
@@ -29,8 +27,7 @@ class DkimConfigTest {
     Path tmp;
 
     DaemonConfig parse(String yaml) throws ConfigException {
-        return new ConfigLoader().parse("test.yml", "server:\n  hostname: mx.test\nstate-directory: " + tmp + "\n"
-                + "dns:\n  resolvers: [\"127.0.0.1:9\"]\n" + yaml, new SimpleMeterRegistry());
+        return org.mxfront.config.TestConfigs.parse(tmp, "dns:\n  resolvers: [\"127.0.0.1:9\"]\n" + yaml);
     }
 
     static DkimCheck dkim(DaemonConfig c, String domain) {

@@ -18,7 +18,7 @@ class ZoneHealthTest {
     final MutableClock clock = new MutableClock();
 
     ZoneHealth health(boolean probes) {
-        return new ZoneHealth("zen.test", 3, Duration.ofSeconds(60), Duration.ofMinutes(5), probes, clock);
+        return new ZoneHealth("zen.test", new ZoneHealth.Breaker(3, Duration.ofSeconds(60), Duration.ofMinutes(5), probes), clock);
     }
 
     @Test

@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -17,7 +16,6 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.mxfront.config.ConfigException;
-import org.mxfront.config.ConfigLoader;
 import org.mxfront.config.DaemonConfig;
 import org.mxfront.explain.Explainer;
 import org.mxfront.greylist.GreylistStore.Kind;
@@ -32,8 +30,7 @@ class GreylistConfigTest {
     Path tmp;
 
     DaemonConfig parse(String yaml) throws ConfigException {
-        return new ConfigLoader().parse("test.yml", "server:\n  hostname: mx.test\nstate-directory: " + tmp + "\n" + yaml,
-                new SimpleMeterRegistry());
+        return org.mxfront.config.TestConfigs.parse(tmp, yaml);
     }
 
     static Optional<GreylistCheck> greylist(Policy p) {

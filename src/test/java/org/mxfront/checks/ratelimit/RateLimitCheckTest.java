@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
+import org.mxfront.Doors;
 import org.mxfront.checks.CheckContext;
 import org.mxfront.checks.CheckFixtures;
 import org.mxfront.codes.ReplyCatalogue;
@@ -40,7 +41,7 @@ class RateLimitCheckTest {
     /** The check as the loader builds it from checks: rate-limit: (YAML), on the embedded store and the test's clock. */
     RateLimitCheck check(String yaml) throws Exception {
         String indented = yaml.lines().map(l -> "    " + l).collect(java.util.stream.Collectors.joining("\n"));
-        var cfg = new ConfigLoader(clock).parse("test.yml", "server:\n  hostname: mx.test\nchecks:\n  rate-limit:\n"
+        var cfg = new ConfigLoader(Doors.ALL, clock).parse("test.yml", "server:\n  hostname: mx.test\nchecks:\n  rate-limit:\n"
                 + "    enabled: true\n" + indented + "\n", registry);
         RateLimitCheck c = cfg.engine().find(RateLimitCheck.class).orElseThrow();
         store = c.store();
@@ -180,29 +181,11 @@ class RateLimitCheckTest {
     @Test
     void aStoreFailureFailsOpenAndIsCounted() throws Exception {
         RateLimitConfig cfg = check("rules: {per-client: {rate: 1/1h}}").config();
-        RateLimitStore broken = new RateLimitStore() {
+        RateLimitStore broken = new org.mxfront.ratelimit.StubRateLimitStore("broken", "broken") {
             @Override
             public Outcome acquire(List<Bucket> buckets, boolean dryRun) {
                 throw new RateLimitStoreException("redis 127.0.0.1:1: connection refused", null);
             }
-
-            @Override
-            public List<Listed> list(String contains, int limit) { return List.of(); }
-
-            @Override
-            public boolean reset(String key) { return false; }
-
-            @Override
-            public long nowMicros() { return 0; }
-
-            @Override
-            public String type() { return "broken"; }
-
-            @Override
-            public String describe() { return "broken"; }
-
-            @Override
-            public void close() { }
         };
         RateLimitCheck c = new RateLimitCheck(cfg, ctx, broken);
         for (int i = 0; i < 3; i++) assertEquals(Verdict.CONTINUE, c.evaluate(Stage.MAIL, mail("192.0.2.7", "a@b.example")));

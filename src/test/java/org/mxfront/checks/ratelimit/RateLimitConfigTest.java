@@ -12,6 +12,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.api.Test;
+import org.mxfront.Doors;
 import org.mxfront.checks.ratelimit.RateLimitConfig.Count;
 import org.mxfront.checks.ratelimit.RateLimitConfig.KeyPart;
 import org.mxfront.checks.ratelimit.RateLimitConfig.Rule;
@@ -24,7 +25,7 @@ class RateLimitConfigTest {
     static final String HEAD = "server: {hostname: mx.test}\nchecks:\n  rate-limit:\n    enabled: true\n    rules:\n      r1:\n";
 
     static RateLimitConfig load(String rule) throws ConfigException {
-        var c = new ConfigLoader().parse("test.yml", HEAD + rule, new SimpleMeterRegistry());
+        var c = new ConfigLoader(Doors.ALL).parse("test.yml", HEAD + rule, new SimpleMeterRegistry());
         return c.engine().find(RateLimitCheck.class).orElseThrow().config();
     }
 

@@ -3,6 +3,7 @@ package org.mxfront.checks.tlsrequired;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.mxfront.checks.CheckFixtures.context;
 
 import java.net.InetAddress;
 import java.util.List;
@@ -24,8 +25,8 @@ class TlsRequiredCheckTest {
         return rcpt == null ? f : f.withRecipient(org.mxfront.checks.CheckFixtures.mailbox(rcpt));
     }
 
-    final TlsRequiredCheck bySender = new TlsRequiredCheck(new TlsRequiredConfig(List.of("Bank.Example"), null), null);
-    final TlsRequiredCheck byRecipient = new TlsRequiredCheck(new TlsRequiredConfig(null, true), null);
+    final TlsRequiredCheck bySender = new TlsRequiredCheck(new TlsRequiredConfig(List.of("Bank.Example"), null), context());
+    final TlsRequiredCheck byRecipient = new TlsRequiredCheck(new TlsRequiredConfig(null, true), context());
 
     @Test
     void aListedSenderDomainOrItsSubdomainInClearIsRefusedAtMail() throws Exception {

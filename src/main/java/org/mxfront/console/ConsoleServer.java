@@ -73,8 +73,6 @@ public final class ConsoleServer extends HttpService<ConsoleServer> {
     private static final String LOGIN_CSRF_COOKIE = "mxlogin";
     /** A live view's queue: events beyond it (a slow browser) are dropped and reported as "dropped N". */
     static final int LIVE_QUEUE = 1000;
-    private static final Map<String, String> TYPES = Map.of("js", "text/javascript; charset=utf-8", "css",
-            "text/css; charset=utf-8", "map", "application/json", "svg", "image/svg+xml", "png", "image/png");
 
     private final ConsoleBackend backend;
     private final DecisionFeed feed;
@@ -86,8 +84,7 @@ public final class ConsoleServer extends HttpService<ConsoleServer> {
     private final boolean secure;
     /** The policy store whose lists the Lists page edits, or null when it is off. */
     private final org.mxfront.store.PolicyStoreService store;
-    private final Views views = new Views();
-    private final ObjectMapper json = new ObjectMapper();
+    private final Responses out = new Responses();
 
     public ConsoleServer(DaemonConfig.Console settings, ConsoleBackend backend, DecisionFeed feed, Authenticator auth) {
         this(settings, backend, feed, auth, null);
@@ -128,28 +125,28 @@ public final class ConsoleServer extends HttpService<ConsoleServer> {
     @Override
     protected FullHttpResponse handle(HttpListener.Request r, Channel ch) throws Exception {
         String path = r.query().path();
-        if (path.startsWith("/static/")) return resource("console/static/" + path.substring("/static/".length()));
-        if (path.startsWith("/webjars/")) return webjar(path.substring("/webjars/".length()));
+        if (path.startsWith("/static/")) return Responses.resource("console/static/" + path.substring("/static/".length()));
+        if (path.startsWith("/webjars/")) return Responses.webjar(path.substring("/webjars/".length()));
         if (path.equals("/codes")) return codes();
         if (path.equals("/login")) return r.method().equals(HttpMethod.POST) ? login(r) : loginPage(r, null, HttpResponseStatus.OK);
-        if (path.equals("/favicon.ico")) return status(HttpResponseStatus.NOT_FOUND, "not found");
+        if (path.equals("/favicon.ico")) return Responses.status(HttpResponseStatus.NOT_FOUND, "not found");
         Sessions.Session s = sessions.find(cookie(r, Sessions.COOKIE));
         if (s == null) {
-            if (path.startsWith("/api/") || path.equals("/live/stream")) return status(HttpResponseStatus.UNAUTHORIZED, "log in first");
-            return redirect("/login");
+            if (path.startsWith("/api/") || path.equals("/live/stream")) return Responses.status(HttpResponseStatus.UNAUTHORIZED, "log in first");
+            return Responses.redirect("/login");
         }
         Principal p = s.principal();
         Map<String, List<String>> form = Map.of();
         if (r.method().equals(HttpMethod.POST)) {
-            Form f = form(r);
+            Form f = Form.of(r);
             if (!s.csrfMatches(f.value("_csrf"))) {
                 LOG.warn("console: POST {} by {} from {} without a valid CSRF token", path, p.name(), r.remote().getAddress().getHostAddress());
-                return status(HttpResponseStatus.FORBIDDEN, "missing or wrong CSRF token: reload the page and try again");
+                return Responses.status(HttpResponseStatus.FORBIDDEN, "missing or wrong CSRF token: reload the page and try again");
             }
             form = f.values;
             if (path.equals("/logout")) {
                 sessions.end(s);
-                FullHttpResponse resp = redirect("/login");
+                FullHttpResponse resp = Responses.redirect("/login");
                 resp.headers().add(HttpHeaderNames.SET_COOKIE, sessionCookie("", 0));
                 return resp;
             }
@@ -159,17 +156,17 @@ public final class ConsoleServer extends HttpService<ConsoleServer> {
             if (path.equals("/domains")) return domainsChange(s, f);
             if (path.startsWith("/domains/")) return domainChange(s, path.substring("/domains/".length()), f);
         } else if (!r.method().equals(HttpMethod.GET) && !r.method().equals(HttpMethod.HEAD)) {
-            return status(HttpResponseStatus.METHOD_NOT_ALLOWED, "use GET or POST");
+            return Responses.status(HttpResponseStatus.METHOD_NOT_ALLOWED, "use GET or POST");
         }
         Map<String, List<String>> q = r.query().parameters();
-        if (path.equals("/")) return page("dashboard", s, dashboardModel(p));
+        if (path.equals("/")) return out.page("dashboard", s, dashboardModel(p));
         if (path.equals("/api/dashboard")) {
-            Dashboard.Span span = Dashboard.Span.of(first(q, "span"));
+            Dashboard.Span span = Dashboard.Span.of(Form.first(q, "span"));
             // the last day from the journal when it is on (the ring holds only the newest decisions)
-            return json(Dashboard.figures(feed, p, System.currentTimeMillis(), span,
+            return out.json(Dashboard.figures(feed, p, System.currentTimeMillis(), span,
                     span == Dashboard.Span.DAY && journal != null && journal.ready() ? journal::counts : null));
         }
-        if (path.equals("/live")) return page("live", s, Map.of("filter", TraceQuery.of(q)));
+        if (path.equals("/live")) return out.page("live", s, Map.of("filter", TraceQuery.of(q)));
         if (path.equals("/live/stream")) return live(r, ch, p, TraceQuery.of(q));
         if (path.equals("/trace")) return trace(s, TraceQuery.of(q), r.headers().contains("HX-Request"));
         if (path.startsWith("/trace/session/")) return session(s, path.substring("/trace/session/".length()));
@@ -182,7 +179,7 @@ public final class ConsoleServer extends HttpService<ConsoleServer> {
         if (path.equals("/explain")) return explainPage(s, Map.of(), null);
         if (path.equals("/lists")) return lists(s, null, null);
         if (path.equals("/spam")) return spamPage(s, HttpResponseStatus.OK, Map.of());
-        return notFound(s);
+        return out.notFound(s);
     }
 
     /** The dashboard's server-side part: doors, downstream, configuration, store and journal (operators). */
@@ -226,7 +223,7 @@ public final class ConsoleServer extends HttpService<ConsoleServer> {
         m.put("codes", rows);
         m.put("hostname", backend.config().hostname());
         m.put("title", "Reply codes");
-        return html(HttpResponseStatus.OK, views.render("codes", m));
+        return Responses.html(HttpResponseStatus.OK, out.render("codes", m));
     }
 
     private FullHttpResponse loginPage(HttpListener.Request r, String error, HttpResponseStatus status) {
@@ -235,7 +232,7 @@ public final class ConsoleServer extends HttpService<ConsoleServer> {
         m.put("csrf", token);
         m.put("error", error);
         m.put("title", "Log in");
-        FullHttpResponse resp = html(status, views.render("login", m));
+        FullHttpResponse resp = Responses.html(status, out.render("login", m));
         DefaultCookie c = new DefaultCookie(LOGIN_CSRF_COOKIE, token);
         c.setHttpOnly(true);
         c.setSecure(secure);
@@ -246,7 +243,7 @@ public final class ConsoleServer extends HttpService<ConsoleServer> {
     }
 
     private FullHttpResponse login(HttpListener.Request r) throws IOException {
-        Form f = form(r);
+        Form f = Form.of(r);
         String expected = cookie(r, LOGIN_CSRF_COOKIE);
         String given = f.value("_csrf");
         if (expected == null || given == null || !java.security.MessageDigest.isEqual(expected.getBytes(), given.getBytes())) {
@@ -279,7 +276,7 @@ public final class ConsoleServer extends HttpService<ConsoleServer> {
         }
         Sessions.Session s = sessions.create(p.get());
         AUDIT.info("console login: user={} role={} client={}", p.get().name(), p.get().role().key(), ip);
-        FullHttpResponse resp = redirect("/");
+        FullHttpResponse resp = Responses.redirect("/");
         resp.headers().add(HttpHeaderNames.SET_COOKIE, sessionCookie(s.token(), -1));
         return resp;
     }
@@ -300,7 +297,7 @@ public final class ConsoleServer extends HttpService<ConsoleServer> {
     private FullHttpResponse live(HttpListener.Request r, Channel ch, Principal p, TraceQuery filter) {
         Predicate<DecisionEvent> match = filter.predicate();
         Predicate<DecisionEvent> visible = e -> p.sees(e) && match.test(e);
-        if (!filter.domain().isEmpty() && !p.seesDomain(filter.domain())) return status(HttpResponseStatus.NOT_FOUND, "not found");
+        if (!filter.domain().isEmpty() && !p.seesDomain(filter.domain())) return Responses.status(HttpResponseStatus.NOT_FOUND, "not found");
         HttpResponse head = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
         head.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/event-stream; charset=utf-8");
         head.headers().set(HttpHeaderNames.CACHE_CONTROL, "no-store");
@@ -333,7 +330,7 @@ public final class ConsoleServer extends HttpService<ConsoleServer> {
     }
 
     private void send(Channel ch, String name, Object data) throws IOException {
-        String text = "event: " + name + "\ndata: " + json.writeValueAsString(data) + "\n\n";
+        String text = "event: " + name + "\ndata: " + out.mapper().writeValueAsString(data) + "\n\n";
         ch.writeAndFlush(new DefaultHttpContent(Unpooled.copiedBuffer(text, StandardCharsets.UTF_8)));
     }
 
@@ -359,7 +356,7 @@ public final class ConsoleServer extends HttpService<ConsoleServer> {
 
     private FullHttpResponse trace(Sessions.Session s, TraceQuery q, boolean partial) {
         Principal p = s.principal();
-        if (!q.domain().isEmpty() && !p.seesDomain(q.domain())) return notFound(s);
+        if (!q.domain().isEmpty() && !p.seesDomain(q.domain())) return out.notFound(s);
         Map<String, Object> m = new HashMap<>();
         m.put("q", q);
         String error = null;
@@ -394,7 +391,7 @@ public final class ConsoleServer extends HttpService<ConsoleServer> {
         m.put("error", error);
         m.put("hits", hits.stream().map(ConsoleServer::event).toList());
         m.put("held", feed.capacity());
-        return page(partial ? "trace-results" : "trace", s, m);
+        return out.page(partial ? "trace-results" : "trace", s, m);
     }
 
     private FullHttpResponse session(Sessions.Session s, String id) {
@@ -408,7 +405,7 @@ public final class ConsoleServer extends HttpService<ConsoleServer> {
             }
         }
         if (events.isEmpty()) events = feed.recent(e -> e.session().equals(id) && p.sees(e));
-        if (events.isEmpty()) return notFound(s);
+        if (events.isEmpty()) return out.notFound(s);
         Map<String, Object> m = new HashMap<>();
         m.put("id", id);
         m.put("events", events.stream().map(e -> {
@@ -419,7 +416,7 @@ public final class ConsoleServer extends HttpService<ConsoleServer> {
         DecisionEvent first = events.get(0);
         m.put("client", first.clientName() + "[" + first.clientIp() + "]");
         m.put("helo", first.helo());
-        return page("session", s, m);
+        return out.page("session", s, m);
     }
 
     // ---- domains and admin ---------------------------------------------------------------------
@@ -431,7 +428,7 @@ public final class ConsoleServer extends HttpService<ConsoleServer> {
     /** The domains the viewer sees; operators also get the add and remove forms for stored domains. */
     private FullHttpResponse domains(Sessions.Session s, Map<String, Object> extra) {
         Principal p = s.principal();
-        if (p.role() == Role.USER) return notFound(s);
+        if (p.role() == Role.USER) return out.notFound(s);
         TreeSet<String> all = new TreeSet<>(backend.config().engine().domainPolicies().keySet());
         if (store != null) all.addAll(store.current().domains().keySet());
         List<Map<String, Object>> rows = new ArrayList<>();
@@ -443,7 +440,7 @@ public final class ConsoleServer extends HttpService<ConsoleServer> {
         m.put("domains", rows);
         m.put("canEditStore", p.operator() && store != null
                 && backend.config().engine().directory() instanceof org.mxfront.config.StoreDomains);
-        return page("domains", s, m);
+        return out.page("domains", s, m);
     }
 
     /**
@@ -453,7 +450,7 @@ public final class ConsoleServer extends HttpService<ConsoleServer> {
     private FullHttpResponse domainsChange(Sessions.Session s, Form f) {
         Principal p = s.principal();
         if (!p.operator() || store == null
-                || !(backend.config().engine().directory() instanceof org.mxfront.config.StoreDomains sd)) return notFound(s);
+                || !(backend.config().engine().directory() instanceof org.mxfront.config.StoreDomains sd)) return out.notFound(s);
         String action = Optional.ofNullable(f.value("action")).orElse("");
         String rawName = Optional.ofNullable(f.value("name")).orElse("").strip();
         String text = Optional.ofNullable(f.value("settings")).orElse("").strip();
@@ -484,7 +481,7 @@ public final class ConsoleServer extends HttpService<ConsoleServer> {
             }
             String json;
             try {
-                com.fasterxml.jackson.databind.JsonNode node = this.json.readTree(text.isEmpty() ? "{}" : text);
+                com.fasterxml.jackson.databind.JsonNode node = out.mapper().readTree(text.isEmpty() ? "{}" : text);
                 if (node == null || !node.isObject()) throw new IllegalArgumentException("settings: must be a JSON object");
                 json = node.toString();
             } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
@@ -522,11 +519,11 @@ public final class ConsoleServer extends HttpService<ConsoleServer> {
     private FullHttpResponse domain(Sessions.Session s, String name, String settingsText, String error, String done) {
         Principal p = s.principal();
         String d = name.toLowerCase(Locale.ROOT);
-        if (!p.seesDomain(d)) return notFound(s);
+        if (!p.seesDomain(d)) return out.notFound(s);
         org.mxfront.store.StoredDomain stored = store == null ? null : store.current().domain(d);
         Policy policy = stored != null ? backend.config().engine().directory().policy(d)
                 : backend.config().engine().domainPolicies().get(d);
-        if (policy == null && stored == null) return notFound(s);
+        if (policy == null && stored == null) return out.notFound(s);
         List<Map<String, Object>> checks = new ArrayList<>();
         if (policy != null) {
             for (ConfiguredCheck c : policy.checks()) checks.add(Map.of("name", c.name(), "mode", c.mode().name().toLowerCase(Locale.ROOT)));
@@ -540,25 +537,25 @@ public final class ConsoleServer extends HttpService<ConsoleServer> {
         m.put("settings", settingsText != null ? settingsText : stored != null ? stored.settings() : "");
         m.put("error", error);
         m.put("done", done);
-        return page("domain", s, m);
+        return out.page("domain", s, m);
     }
 
     /** Saves a stored domain's settings after the config loader's validation (as the API does); errors name the key. */
     private FullHttpResponse domainChange(Sessions.Session s, String name, Form f) {
         Principal p = s.principal();
         String d = name.toLowerCase(Locale.ROOT);
-        if (store == null || !p.seesDomain(d) || store.current().domain(d) == null) return notFound(s);
+        if (store == null || !p.seesDomain(d) || store.current().domain(d) == null) return out.notFound(s);
         String text = Optional.ofNullable(f.value("settings")).orElse("").strip();
         if (text.isEmpty()) text = "{}";
         String json;
         try {
-            com.fasterxml.jackson.databind.JsonNode node = this.json.readTree(text);
+            com.fasterxml.jackson.databind.JsonNode node = out.mapper().readTree(text);
             if (node == null || !node.isObject()) return domain(s, d, text, "settings: must be a JSON object", null);
             json = node.toString();
         } catch (IOException e) {
             return domain(s, d, text, "settings: not JSON: " + (e instanceof com.fasterxml.jackson.core.JsonProcessingException j ? j.getOriginalMessage() : e.getMessage()), null);
         }
-        if (!(backend.config().engine().directory() instanceof org.mxfront.config.StoreDomains sd)) return notFound(s);
+        if (!(backend.config().engine().directory() instanceof org.mxfront.config.StoreDomains sd)) return out.notFound(s);
         try {
             sd.validate(d, json);
         } catch (org.mxfront.config.ConfigException e) {
@@ -613,7 +610,7 @@ public final class ConsoleServer extends HttpService<ConsoleServer> {
                     });
         }
         m.put("entries", rows);
-        return page("lists", s, m);
+        return out.page("lists", s, m);
     }
 
     /** Adds or deletes a list entry, with the API's validation (EntryValues) and the store's audit. */
@@ -625,7 +622,7 @@ public final class ConsoleServer extends HttpService<ConsoleServer> {
             if (action.equals("delete")) {
                 long id = Long.parseLong(Optional.ofNullable(f.value("id")).orElse("-1"));
                 org.mxfront.store.ListEntry e = store.store().entry(id).orElse(null);
-                if (e == null || !mayEdit(p, e.scope(), e.scopeKey())) return notFound(s);
+                if (e == null || !mayEdit(p, e.scope(), e.scopeKey())) return out.notFound(s);
                 store.store().removeEntry(p.name(), id);
                 AUDIT.info("console lists: user={} deleted entry {}", p.name(), id);
                 return lists(s, null, "Deleted entry " + id + ".");
@@ -634,7 +631,7 @@ public final class ConsoleServer extends HttpService<ConsoleServer> {
             var scope = org.mxfront.store.ListEntry.Scope.of(Optional.ofNullable(f.value("scope")).orElse("user"));
             String key = org.mxfront.store.EntryValues.scopeKey(scope, "key", p.role() == Role.USER ? p.address()
                     : Optional.ofNullable(f.value("key")).orElse(""));
-            if (!mayEdit(p, scope, key)) return notFound(s);
+            if (!mayEdit(p, scope, key)) return out.notFound(s);
             var kind = org.mxfront.store.ListEntry.Kind.of(Optional.ofNullable(f.value("kind")).orElse("sender"));
             var act = org.mxfront.store.ListEntry.Action.of(Optional.ofNullable(f.value("list")).orElse("safe"));
             String value = org.mxfront.store.EntryValues.value(kind, "value", Optional.ofNullable(f.value("value")).orElse(""));
@@ -663,13 +660,13 @@ public final class ConsoleServer extends HttpService<ConsoleServer> {
 
     private FullHttpResponse adminPage(Sessions.Session s, String what, Map<String, List<String>> params, boolean change) {
         Principal p = s.principal();
-        if (!p.operator()) return notFound(s);
+        if (!p.operator()) return out.notFound(s);
         Map<String, Object> m = new HashMap<>();
         m.put("what", what);
-        String action = first(params, "action");
+        String action = Form.first(params, "action");
         if (action != null && !action.isEmpty()) {
             // the checks' admin hook: a read-only action (list) may be a GET, anything else needs the CSRF-checked POST
-            if (!backend.readOnly(what, action) && !change) return status(HttpResponseStatus.METHOD_NOT_ALLOWED, "use the form's buttons");
+            if (!backend.readOnly(what, action) && !change) return Responses.status(HttpResponseStatus.METHOD_NOT_ALLOWED, "use the form's buttons");
             Map<String, List<String>> clean = new HashMap<>(params);
             clean.remove("_csrf");
             try {
@@ -681,9 +678,9 @@ public final class ConsoleServer extends HttpService<ConsoleServer> {
                 m.put("error", e.getMessage());
             }
         }
-        m.put("params", flat(params));
+        m.put("params", Form.flat(params));
         m.put("enabled", backend.adminNames().contains(what));
-        return page("admin", s, m);
+        return out.page("admin", s, m);
     }
 
     /**
@@ -712,16 +709,16 @@ public final class ConsoleServer extends HttpService<ConsoleServer> {
     }
 
     private FullHttpResponse explainPage(Sessions.Session s, Map<String, String> values, Map<String, Object> result) {
-        if (s.principal().role() == Role.USER) return notFound(s);
+        if (s.principal().role() == Role.USER) return out.notFound(s);
         Map<String, Object> m = new HashMap<>();
         m.put("v", values);
         if (result != null) m.putAll(result);
-        return page("explain", s, m);
+        return out.page("explain", s, m);
     }
 
     private FullHttpResponse explain(Sessions.Session s, Form f) {
         Principal p = s.principal();
-        if (p.role() == Role.USER) return notFound(s);
+        if (p.role() == Role.USER) return out.notFound(s);
         Map<String, List<String>> params = new HashMap<>();
         Map<String, String> values = new HashMap<>();
         for (String k : List.of("client-ip", "helo", "from")) {
@@ -760,14 +757,14 @@ public final class ConsoleServer extends HttpService<ConsoleServer> {
     }
 
     private FullHttpResponse spamPage(Sessions.Session s, HttpResponseStatus status, Map<String, Object> result) {
-        if (!mayLearn(s.principal())) return notFound(s);
+        if (!mayLearn(s.principal())) return out.notFound(s);
         Map<String, Object> m = new HashMap<>(result);
         m.putIfAbsent("v", Map.of());
         var c = org.mxfront.checks.spam.SpamLearner.config(backend.config().engine(), null);
         m.put("backend", c == null ? null : c.backend() == org.mxfront.checks.spam.SpamConfig.Backend.RSPAMD
                 ? "rspamd's controller at " + c.rspamd().controller() : "spamd at " + c.spamd().address());
         m.put("maxBytes", c == null ? null : c.maxBytes());
-        FullHttpResponse r = page("spam", s, m);
+        FullHttpResponse r = out.page("spam", s, m);
         r.setStatus(status);
         return r;
     }
@@ -775,7 +772,7 @@ public final class ConsoleServer extends HttpService<ConsoleServer> {
     /** Teaches the classifier the uploaded (or pasted) message: the API's checks and outcomes, as a page. */
     private FullHttpResponse spamLearn(Sessions.Session s, Form f) {
         Principal p = s.principal();
-        if (!mayLearn(p)) return notFound(s);
+        if (!mayLearn(p)) return out.notFound(s);
         Map<String, String> values = new HashMap<>();
         String as = Optional.ofNullable(f.value("as")).orElse("");
         String rawDomain = Optional.ofNullable(f.value("domain")).orElse("").strip();
@@ -835,134 +832,11 @@ public final class ConsoleServer extends HttpService<ConsoleServer> {
         return spamPage(s, status, m);
     }
 
-    // ---- responses -----------------------------------------------------------------------------
-
-    private FullHttpResponse page(String template, Sessions.Session s, Map<String, Object> model) {
-        Map<String, Object> m = new HashMap<>(model);
-        Principal p = s.principal();
-        m.put("me", p);
-        m.put("role", p.role().key());
-        m.put("operator", p.operator());
-        m.put("canExplain", p.role() != Role.USER);
-        m.put("canDomains", p.role() != Role.USER);
-        m.put("canLearn", mayLearn(p));
-        m.put("csrf", s.csrf());
-        m.put("page", template);
-        return html(HttpResponseStatus.OK, views.render(template, m));
-    }
-
-    private FullHttpResponse notFound(Sessions.Session s) {
-        Map<String, Object> m = new HashMap<>();
-        m.put("me", s.principal());
-        m.put("role", s.principal().role().key());
-        m.put("operator", s.principal().operator());
-        m.put("csrf", s.csrf());
-        return html(HttpResponseStatus.NOT_FOUND, views.render("notfound", m));
-    }
-
-    private static FullHttpResponse html(HttpResponseStatus status, String body) {
-        FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status,
-                Unpooled.wrappedBuffer(body.getBytes(StandardCharsets.UTF_8)));
-        r.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/html; charset=utf-8");
-        return r;
-    }
-
-    private FullHttpResponse json(Object o) throws IOException {
-        FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK,
-                Unpooled.wrappedBuffer(json.writeValueAsBytes(o)));
-        r.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/json");
-        return r;
-    }
-
-    private static FullHttpResponse status(HttpResponseStatus status, String text) {
-        return HttpListener.text(status, text + "\n");
-    }
-
-    private static FullHttpResponse redirect(String to) {
-        FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.SEE_OTHER, Unpooled.EMPTY_BUFFER);
-        r.headers().set(HttpHeaderNames.LOCATION, to);
-        return r;
-    }
-
-    /** A file of ours (console/static), never outside that directory. */
-    private FullHttpResponse resource(String name) throws IOException {
-        if (!name.matches("console/static/[A-Za-z0-9_-]+\\.(js|css|svg|png)")) return status(HttpResponseStatus.NOT_FOUND, "not found");
-        return classpath(name, "public, max-age=300");
-    }
-
-    /** htmx and Chart.js from their WebJars; nothing else of the classpath. */
-    private FullHttpResponse webjar(String rest) throws IOException {
-        if (!rest.matches("(htmx\\.org|chart\\.js)/[0-9.]+/dist/[A-Za-z0-9_.-]+\\.js") || rest.contains("..")) {
-            return status(HttpResponseStatus.NOT_FOUND, "not found");
-        }
-        return classpath("META-INF/resources/webjars/" + rest, "public, max-age=86400");
-    }
-
-    private FullHttpResponse classpath(String name, String cache) throws IOException {
-        try (InputStream in = ConsoleServer.class.getClassLoader().getResourceAsStream(name)) {
-            if (in == null) return status(HttpResponseStatus.NOT_FOUND, "not found");
-            FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK,
-                    Unpooled.wrappedBuffer(in.readAllBytes()));
-            r.headers().set(HttpHeaderNames.CONTENT_TYPE, TYPES.getOrDefault(name.substring(name.lastIndexOf('.') + 1),
-                    "application/octet-stream"));
-            r.headers().set(HttpHeaderNames.CACHE_CONTROL, cache);
-            return r;
-        }
-    }
-
     private static String cookie(HttpListener.Request r, String name) {
         String header = r.headers().get(HttpHeaderNames.COOKIE);
         if (header == null) return null;
         for (Cookie c : ServerCookieDecoder.STRICT.decode(header)) if (c.name().equals(name)) return c.value();
         return null;
-    }
-
-    private static String first(Map<String, List<String>> p, String k) {
-        List<String> v = p.get(k);
-        return v == null || v.isEmpty() ? null : v.get(0);
-    }
-
-    private static Map<String, String> flat(Map<String, List<String>> p) {
-        Map<String, String> out = new HashMap<>();
-        p.forEach((k, v) -> { if (!v.isEmpty() && !k.equals("_csrf")) out.put(k, v.get(0)); });
-        return out;
-    }
-
-    /** A POSTed form: url-encoded or multipart (the explain form's message file). */
-    private static final class Form {
-        final Map<String, List<String>> values = new HashMap<>();
-        final Map<String, byte[]> files = new HashMap<>();
-
-        String value(String k) {
-            return first(values, k);
-        }
-
-        byte[] file(String k) {
-            return files.get(k);
-        }
-    }
-
-    private static Form form(HttpListener.Request r) throws IOException {
-        Form f = new Form();
-        DefaultFullHttpRequest req = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, r.uri(),
-                Unpooled.wrappedBuffer(r.body()));
-        req.headers().set(r.headers());
-        HttpPostRequestDecoder d = new HttpPostRequestDecoder(new DefaultHttpDataFactory(false), req, StandardCharsets.UTF_8);
-        try {
-            for (InterfaceHttpData data : d.getBodyHttpDatas()) {
-                if (data instanceof FileUpload u) {
-                    f.files.put(u.getName(), u.get());
-                } else if (data instanceof Attribute a) {
-                    f.values.computeIfAbsent(a.getName(), k -> new ArrayList<>()).add(a.getValue());
-                }
-            }
-        } catch (HttpPostRequestDecoder.ErrorDataDecoderException e) {
-            throw new IllegalArgumentException("malformed form: " + e.getMessage());
-        } finally {
-            d.destroy();
-            req.release();
-        }
-        return f;
     }
 
 }

@@ -70,21 +70,19 @@ public final class ConsoleServer extends HttpService<ConsoleServer> {
     /** Script, style, images, fetch and SSE from this origin only; no inline script, no framing. */
     static final String CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
             + "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
-    private static final String LOGIN_CSRF_COOKIE = "mxlogin";
     /** A live view's queue: events beyond it (a slow browser) are dropped and reported as "dropped N". */
     static final int LIVE_QUEUE = 1000;
 
     private final ConsoleBackend backend;
     private final DecisionFeed feed;
-    private final Authenticator auth;
     /** Null: the trace searches the in-memory feed only. */
     private final Journal journal;
     private final Sessions sessions;
     private final LoginLimiter limiter;
-    private final boolean secure;
     /** The policy store whose lists the Lists page edits, or null when it is off. */
     private final org.mxfront.store.PolicyStoreService store;
     private final Responses out = new Responses();
+    private final LoginPages login;
 
     public ConsoleServer(DaemonConfig.Console settings, ConsoleBackend backend, DecisionFeed feed, Authenticator auth) {
         this(settings, backend, feed, auth, null);
@@ -97,11 +95,10 @@ public final class ConsoleServer extends HttpService<ConsoleServer> {
         this.journal = journal;
         this.backend = backend;
         this.feed = feed;
-        this.auth = auth;
         this.sessions = new Sessions(settings.sessionTimeout(), System::currentTimeMillis);
         this.limiter = new LoginLimiter(settings.loginLimit(), () -> System.currentTimeMillis() * 1000);
-        this.secure = settings.tls() != null;
         this.store = settings.store();
+        this.login = new LoginPages(backend, auth, sessions, limiter, settings.tls() != null, out);
     }
 
     @Override
@@ -127,10 +124,10 @@ public final class ConsoleServer extends HttpService<ConsoleServer> {
         String path = r.query().path();
         if (path.startsWith("/static/")) return Responses.resource("console/static/" + path.substring("/static/".length()));
         if (path.startsWith("/webjars/")) return Responses.webjar(path.substring("/webjars/".length()));
-        if (path.equals("/codes")) return codes();
-        if (path.equals("/login")) return r.method().equals(HttpMethod.POST) ? login(r) : loginPage(r, null, HttpResponseStatus.OK);
+        if (path.equals("/codes")) return login.codes();
+        if (path.equals("/login")) return r.method().equals(HttpMethod.POST) ? login.login(r) : login.loginPage(r, null, HttpResponseStatus.OK);
         if (path.equals("/favicon.ico")) return Responses.status(HttpResponseStatus.NOT_FOUND, "not found");
-        Sessions.Session s = sessions.find(cookie(r, Sessions.COOKIE));
+        Sessions.Session s = sessions.find(LoginPages.sessionToken(r));
         if (s == null) {
             if (path.startsWith("/api/") || path.equals("/live/stream")) return Responses.status(HttpResponseStatus.UNAUTHORIZED, "log in first");
             return Responses.redirect("/login");
@@ -144,12 +141,7 @@ public final class ConsoleServer extends HttpService<ConsoleServer> {
                 return Responses.status(HttpResponseStatus.FORBIDDEN, "missing or wrong CSRF token: reload the page and try again");
             }
             form = f.values;
-            if (path.equals("/logout")) {
-                sessions.end(s);
-                FullHttpResponse resp = Responses.redirect("/login");
-                resp.headers().add(HttpHeaderNames.SET_COOKIE, sessionCookie("", 0));
-                return resp;
-            }
+            if (path.equals("/logout")) return login.logout(s);
             if (path.equals("/explain")) return explain(s, f);
             if (path.equals("/lists")) return listChange(s, f);
             if (path.equals("/spam")) return spamLearn(s, f);
@@ -202,93 +194,6 @@ public final class ConsoleServer extends HttpService<ConsoleServer> {
                 + (changed == null ? "" : ", taken in at " + changed.truncatedTo(java.time.temporal.ChronoUnit.SECONDS)));
         m.put("journal", journal == null ? "off" : journal.written() + " decisions written, " + journal.droppedRows() + " dropped");
         return m;
-    }
-
-    // ---- public pages --------------------------------------------------------------------------
-
-    private FullHttpResponse codes() {
-        ReplyCatalogue cat = backend.config().engine().catalogue();
-        List<Map<String, Object>> rows = new ArrayList<>();
-        for (Code c : Code.values()) {
-            Map<String, Object> row = new HashMap<>();
-            row.put("id", cat.id(c));
-            row.put("smtp", c.smtpCode());
-            row.put("enhanced", c.enhanced());
-            row.put("title", c.title());
-            row.put("text", cat.template(c));
-            row.put("status", c.status().name().toLowerCase(Locale.ROOT));
-            rows.add(row);
-        }
-        Map<String, Object> m = new HashMap<>();
-        m.put("codes", rows);
-        m.put("hostname", backend.config().hostname());
-        m.put("title", "Reply codes");
-        return Responses.html(HttpResponseStatus.OK, out.render("codes", m));
-    }
-
-    private FullHttpResponse loginPage(HttpListener.Request r, String error, HttpResponseStatus status) {
-        String token = Sessions.token();
-        Map<String, Object> m = new HashMap<>();
-        m.put("csrf", token);
-        m.put("error", error);
-        m.put("title", "Log in");
-        FullHttpResponse resp = Responses.html(status, out.render("login", m));
-        DefaultCookie c = new DefaultCookie(LOGIN_CSRF_COOKIE, token);
-        c.setHttpOnly(true);
-        c.setSecure(secure);
-        c.setPath("/login");
-        c.setSameSite(CookieHeaderNames.SameSite.Strict);
-        resp.headers().add(HttpHeaderNames.SET_COOKIE, ServerCookieEncoder.STRICT.encode(c));
-        return resp;
-    }
-
-    private FullHttpResponse login(HttpListener.Request r) throws IOException {
-        Form f = Form.of(r);
-        String expected = cookie(r, LOGIN_CSRF_COOKIE);
-        String given = f.value("_csrf");
-        if (expected == null || given == null || !java.security.MessageDigest.isEqual(expected.getBytes(), given.getBytes())) {
-            return loginPage(r, "The form expired: please try again.", HttpResponseStatus.FORBIDDEN);
-        }
-        String name = Optional.ofNullable(f.value("user")).orElse("").strip();
-        String password = Optional.ofNullable(f.value("password")).orElse("");
-        String ip = r.remote().getAddress().getHostAddress();
-        if (name.isEmpty() || name.length() > 320) return loginPage(r, "Wrong name or password.", HttpResponseStatus.UNAUTHORIZED);
-        long wait = limiter.retryAfterSeconds(name, ip);
-        if (wait > 0) {
-            LOG.warn("console: login of {} from {} refused: too many failed attempts", name, ip);
-            FullHttpResponse resp = loginPage(r, "Too many failed logins: try again in " + ((wait + 59) / 60) + " minutes.",
-                    HttpResponseStatus.TOO_MANY_REQUESTS);
-            resp.headers().set(HttpHeaderNames.RETRY_AFTER, wait);
-            return resp;
-        }
-        Optional<Principal> p;
-        try {
-            p = auth.authenticate(name, password.toCharArray());
-        } catch (Authenticator.Unavailable e) {
-            LOG.error("console: login of {} from {} refused: {}", name, ip, e.getMessage());
-            return loginPage(r, "Logins are not possible right now (the account source does not answer).",
-                    HttpResponseStatus.SERVICE_UNAVAILABLE);
-        }
-        if (p.isEmpty()) {
-            limiter.failed(name, ip);
-            LOG.warn("console: failed login of {} from {}", name, ip);
-            return loginPage(r, "Wrong name or password.", HttpResponseStatus.UNAUTHORIZED);
-        }
-        Sessions.Session s = sessions.create(p.get());
-        AUDIT.info("console login: user={} role={} client={}", p.get().name(), p.get().role().key(), ip);
-        FullHttpResponse resp = Responses.redirect("/");
-        resp.headers().add(HttpHeaderNames.SET_COOKIE, sessionCookie(s.token(), -1));
-        return resp;
-    }
-
-    private String sessionCookie(String value, long maxAge) {
-        DefaultCookie c = new DefaultCookie(Sessions.COOKIE, value);
-        c.setHttpOnly(true);
-        c.setSecure(secure);
-        c.setPath("/");
-        c.setSameSite(CookieHeaderNames.SameSite.Strict);
-        if (maxAge >= 0) c.setMaxAge(maxAge);
-        return ServerCookieEncoder.STRICT.encode(c);
     }
 
     // ---- decisions -----------------------------------------------------------------------------
@@ -830,13 +735,6 @@ public final class ConsoleServer extends HttpService<ConsoleServer> {
             }
         }
         return spamPage(s, status, m);
-    }
-
-    private static String cookie(HttpListener.Request r, String name) {
-        String header = r.headers().get(HttpHeaderNames.COOKIE);
-        if (header == null) return null;
-        for (Cookie c : ServerCookieDecoder.STRICT.decode(header)) if (c.name().equals(name)) return c.value();
-        return null;
     }
 
 }

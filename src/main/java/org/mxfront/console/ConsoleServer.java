@@ -82,6 +82,7 @@ public final class ConsoleServer extends HttpService<ConsoleServer> {
     /** The policy store whose lists the Lists page edits, or null when it is off. */
     private final org.mxfront.store.PolicyStoreService store;
     private final Responses out = new Responses();
+    private final DashboardPage dashboard;
     private final LoginPages login;
 
     public ConsoleServer(DaemonConfig.Console settings, ConsoleBackend backend, DecisionFeed feed, Authenticator auth) {
@@ -98,6 +99,7 @@ public final class ConsoleServer extends HttpService<ConsoleServer> {
         this.sessions = new Sessions(settings.sessionTimeout(), System::currentTimeMillis);
         this.limiter = new LoginLimiter(settings.loginLimit(), () -> System.currentTimeMillis() * 1000);
         this.store = settings.store();
+        this.dashboard = new DashboardPage(backend, feed, journal, store, out);
         this.login = new LoginPages(backend, auth, sessions, limiter, settings.tls() != null, out);
     }
 
@@ -151,13 +153,8 @@ public final class ConsoleServer extends HttpService<ConsoleServer> {
             return Responses.status(HttpResponseStatus.METHOD_NOT_ALLOWED, "use GET or POST");
         }
         Map<String, List<String>> q = r.query().parameters();
-        if (path.equals("/")) return out.page("dashboard", s, dashboardModel(p));
-        if (path.equals("/api/dashboard")) {
-            Dashboard.Span span = Dashboard.Span.of(Form.first(q, "span"));
-            // the last day from the journal when it is on (the ring holds only the newest decisions)
-            return out.json(Dashboard.figures(feed, p, System.currentTimeMillis(), span,
-                    span == Dashboard.Span.DAY && journal != null && journal.ready() ? journal::counts : null));
-        }
+        if (path.equals("/")) return dashboard.page(s);
+        if (path.equals("/api/dashboard")) return dashboard.figures(p, Form.first(q, "span"));
         if (path.equals("/live")) return out.page("live", s, Map.of("filter", TraceQuery.of(q)));
         if (path.equals("/live/stream")) return live(r, ch, p, TraceQuery.of(q));
         if (path.equals("/trace")) return trace(s, TraceQuery.of(q), r.headers().contains("HX-Request"));
@@ -172,28 +169,6 @@ public final class ConsoleServer extends HttpService<ConsoleServer> {
         if (path.equals("/lists")) return lists(s, null, null);
         if (path.equals("/spam")) return spamPage(s, HttpResponseStatus.OK, Map.of());
         return out.notFound(s);
-    }
-
-    /** The dashboard's server-side part: doors, downstream, configuration, store and journal (operators). */
-    private Map<String, Object> dashboardModel(Principal p) {
-        Map<String, Object> m = new HashMap<>();
-        m.put("doors", p.operator() ? backend.doors() : List.of());
-        m.put("downstream", p.operator() ? backend.downstream() : "");
-        m.put("published", feed.published());
-        m.put("feedDropped", feed.dropped());
-        m.put("source", backend.config().source());
-        m.put("store", store == null ? "off" : (store.up() ? "reachable" : "NOT reachable (the last snapshot stays in force)")
-                + ", version " + store.current().version());
-        ConsoleBackend.Reload reload = backend.lastReload();
-        m.put("reload", reload == null ? "none since start"
-                : (reload.ok() ? "ok" : "FAILED (the previous configuration stays in force): " + reload.message()) + " at "
-                        + reload.at().truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
-        m.put("reloadFailed", reload != null && !reload.ok());
-        java.time.Instant changed = store == null ? null : store.changedAt();
-        m.put("policyChange", store == null ? "off" : "version " + store.current().version()
-                + (changed == null ? "" : ", taken in at " + changed.truncatedTo(java.time.temporal.ChronoUnit.SECONDS)));
-        m.put("journal", journal == null ? "off" : journal.written() + " decisions written, " + journal.droppedRows() + " dropped");
-        return m;
     }
 
     // ---- decisions -----------------------------------------------------------------------------

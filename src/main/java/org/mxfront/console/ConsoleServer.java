@@ -70,8 +70,6 @@ public final class ConsoleServer extends HttpService<ConsoleServer> {
     /** Script, style, images, fetch and SSE from this origin only; no inline script, no framing. */
     static final String CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
             + "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
-    /** A live view's queue: events beyond it (a slow browser) are dropped and reported as "dropped N". */
-    static final int LIVE_QUEUE = 1000;
 
     private final ConsoleBackend backend;
     private final DecisionFeed feed;
@@ -82,6 +80,7 @@ public final class ConsoleServer extends HttpService<ConsoleServer> {
     /** The policy store whose lists the Lists page edits, or null when it is off. */
     private final org.mxfront.store.PolicyStoreService store;
     private final Responses out = new Responses();
+    private final LiveStream live;
     private final DashboardPage dashboard;
     private final LoginPages login;
 
@@ -99,6 +98,7 @@ public final class ConsoleServer extends HttpService<ConsoleServer> {
         this.sessions = new Sessions(settings.sessionTimeout(), System::currentTimeMillis);
         this.limiter = new LoginLimiter(settings.loginLimit(), () -> System.currentTimeMillis() * 1000);
         this.store = settings.store();
+        this.live = new LiveStream(feed, listener, out.mapper());
         this.dashboard = new DashboardPage(backend, feed, journal, store, out);
         this.login = new LoginPages(backend, auth, sessions, limiter, settings.tls() != null, out);
     }
@@ -156,7 +156,7 @@ public final class ConsoleServer extends HttpService<ConsoleServer> {
         if (path.equals("/")) return dashboard.page(s);
         if (path.equals("/api/dashboard")) return dashboard.figures(p, Form.first(q, "span"));
         if (path.equals("/live")) return out.page("live", s, Map.of("filter", TraceQuery.of(q)));
-        if (path.equals("/live/stream")) return live(r, ch, p, TraceQuery.of(q));
+        if (path.equals("/live/stream")) return live.live(ch, p, TraceQuery.of(q));
         if (path.equals("/trace")) return trace(s, TraceQuery.of(q), r.headers().contains("HX-Request"));
         if (path.startsWith("/trace/session/")) return session(s, path.substring("/trace/session/".length()));
         if (path.equals("/domains")) return domains(s);
@@ -169,69 +169,6 @@ public final class ConsoleServer extends HttpService<ConsoleServer> {
         if (path.equals("/lists")) return lists(s, null, null);
         if (path.equals("/spam")) return spamPage(s, HttpResponseStatus.OK, Map.of());
         return out.notFound(s);
-    }
-
-    // ---- decisions -----------------------------------------------------------------------------
-
-    /** Server-Sent Events: the matching recent decisions, then each new one; "dropped" when the queue overflowed. */
-    private FullHttpResponse live(HttpListener.Request r, Channel ch, Principal p, TraceQuery filter) {
-        Predicate<DecisionEvent> match = filter.predicate();
-        Predicate<DecisionEvent> visible = e -> p.sees(e) && match.test(e);
-        if (!filter.domain().isEmpty() && !p.seesDomain(filter.domain())) return Responses.status(HttpResponseStatus.NOT_FOUND, "not found");
-        HttpResponse head = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
-        head.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/event-stream; charset=utf-8");
-        head.headers().set(HttpHeaderNames.CACHE_CONTROL, "no-store");
-        HttpUtil.setTransferEncodingChunked(head, true);
-        listener.decorate(head.headers());
-        try (DecisionFeed.Subscription sub = feed.subscribe(LIVE_QUEUE, visible)) {
-            ch.writeAndFlush(head);
-            List<DecisionEvent> recent = feed.recent(visible);
-            for (DecisionEvent e : recent.subList(Math.max(0, recent.size() - 50), recent.size())) send(ch, "decision", event(e));
-            long reported = 0;
-            while (ch.isActive()) {
-                DecisionEvent e = sub.poll(15, TimeUnit.SECONDS);
-                if (sub.dropped() > reported) {
-                    reported = sub.dropped();
-                    send(ch, "dropped", Map.of("dropped", reported));
-                }
-                if (e == null) {
-                    ch.writeAndFlush(new DefaultHttpContent(Unpooled.copiedBuffer(": keep-alive\n\n", StandardCharsets.UTF_8)));
-                } else {
-                    send(ch, "decision", event(e));
-                }
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (IOException e) {
-            LOG.debug("console: live stream ended: {}", e.getMessage());
-        }
-        if (ch.isActive()) ch.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
-        return null;
-    }
-
-    private void send(Channel ch, String name, Object data) throws IOException {
-        String text = "event: " + name + "\ndata: " + out.mapper().writeValueAsString(data) + "\n\n";
-        ch.writeAndFlush(new DefaultHttpContent(Unpooled.copiedBuffer(text, StandardCharsets.UTF_8)));
-    }
-
-    /** A decision as the browser gets it (JSON; the page puts it into the DOM as text). */
-    static Map<String, Object> event(DecisionEvent e) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("time", java.time.Instant.ofEpochMilli(e.timeMillis()).toString());
-        m.put("door", e.door());
-        m.put("action", e.action());
-        m.put("outcome", e.outcome());
-        m.put("stage", e.stage());
-        m.put("client", e.clientName() + "[" + e.clientIp() + "]");
-        m.put("helo", e.helo());
-        m.put("sender", e.sender());
-        m.put("recipients", e.recipients());
-        m.put("code", e.code());
-        m.put("check", e.check());
-        m.put("reply", e.reply());
-        m.put("session", e.session());
-        m.put("queueId", e.queueId());
-        return m;
     }
 
     private FullHttpResponse trace(Sessions.Session s, TraceQuery q, boolean partial) {
@@ -269,7 +206,7 @@ public final class ConsoleServer extends HttpService<ConsoleServer> {
         m.put("note", note);
         m.put("searched", !q.empty());
         m.put("error", error);
-        m.put("hits", hits.stream().map(ConsoleServer::event).toList());
+        m.put("hits", hits.stream().map(LiveStream::event).toList());
         m.put("held", feed.capacity());
         return out.page(partial ? "trace-results" : "trace", s, m);
     }
@@ -289,7 +226,7 @@ public final class ConsoleServer extends HttpService<ConsoleServer> {
         Map<String, Object> m = new HashMap<>();
         m.put("id", id);
         m.put("events", events.stream().map(e -> {
-            Map<String, Object> row = event(e);
+            Map<String, Object> row = LiveStream.event(e);
             row.put("findings", e.findings());
             return row;
         }).toList());

@@ -80,6 +80,7 @@ public final class ConsoleServer extends HttpService<ConsoleServer> {
     /** The policy store whose lists the Lists page edits, or null when it is off. */
     private final org.mxfront.store.PolicyStoreService store;
     private final Responses out = new Responses();
+    private final TracePages trace;
     private final LiveStream live;
     private final DashboardPage dashboard;
     private final LoginPages login;
@@ -98,6 +99,7 @@ public final class ConsoleServer extends HttpService<ConsoleServer> {
         this.sessions = new Sessions(settings.sessionTimeout(), System::currentTimeMillis);
         this.limiter = new LoginLimiter(settings.loginLimit(), () -> System.currentTimeMillis() * 1000);
         this.store = settings.store();
+        this.trace = new TracePages(feed, journal, out);
         this.live = new LiveStream(feed, listener, out.mapper());
         this.dashboard = new DashboardPage(backend, feed, journal, store, out);
         this.login = new LoginPages(backend, auth, sessions, limiter, settings.tls() != null, out);
@@ -157,8 +159,8 @@ public final class ConsoleServer extends HttpService<ConsoleServer> {
         if (path.equals("/api/dashboard")) return dashboard.figures(p, Form.first(q, "span"));
         if (path.equals("/live")) return out.page("live", s, Map.of("filter", TraceQuery.of(q)));
         if (path.equals("/live/stream")) return live.live(ch, p, TraceQuery.of(q));
-        if (path.equals("/trace")) return trace(s, TraceQuery.of(q), r.headers().contains("HX-Request"));
-        if (path.startsWith("/trace/session/")) return session(s, path.substring("/trace/session/".length()));
+        if (path.equals("/trace")) return trace.trace(s, TraceQuery.of(q), r.headers().contains("HX-Request"));
+        if (path.startsWith("/trace/session/")) return trace.session(s, path.substring("/trace/session/".length()));
         if (path.equals("/domains")) return domains(s);
         if (path.startsWith("/domains/")) return domain(s, path.substring("/domains/".length()));
         if (path.equals("/greylist")) return adminPage(s, "greylist", r.method().equals(HttpMethod.POST) ? form : q,
@@ -169,71 +171,6 @@ public final class ConsoleServer extends HttpService<ConsoleServer> {
         if (path.equals("/lists")) return lists(s, null, null);
         if (path.equals("/spam")) return spamPage(s, HttpResponseStatus.OK, Map.of());
         return out.notFound(s);
-    }
-
-    private FullHttpResponse trace(Sessions.Session s, TraceQuery q, boolean partial) {
-        Principal p = s.principal();
-        if (!q.domain().isEmpty() && !p.seesDomain(q.domain())) return out.notFound(s);
-        Map<String, Object> m = new HashMap<>();
-        m.put("q", q);
-        String error = null;
-        List<DecisionEvent> hits = List.of();
-        String source = "memory";
-        String note = null;
-        if (!q.empty()) {
-            try {
-                Predicate<DecisionEvent> pred = q.predicate();
-                boolean done = false;
-                if (journal != null) {
-                    try {
-                        hits = journal.search(q, p);
-                        source = "journal";
-                        done = true;
-                    } catch (java.sql.SQLException e) {
-                        LOG.warn("console: the journal does not answer a trace search: {}", e.getMessage());
-                        note = "The journal does not answer (" + e.getMessage() + "): these are the decisions held in memory.";
-                    }
-                }
-                if (!done) {
-                    hits = feed.recent(e -> p.sees(e) && pred.test(e)).reversed();
-                    if (hits.size() > Journal.MAX_HITS) hits = hits.subList(0, Journal.MAX_HITS);
-                }
-            } catch (IllegalArgumentException e) {
-                error = e.getMessage();
-            }
-        }
-        m.put("source", source);
-        m.put("note", note);
-        m.put("searched", !q.empty());
-        m.put("error", error);
-        m.put("hits", hits.stream().map(LiveStream::event).toList());
-        m.put("held", feed.capacity());
-        return out.page(partial ? "trace-results" : "trace", s, m);
-    }
-
-    private FullHttpResponse session(Sessions.Session s, String id) {
-        Principal p = s.principal();
-        List<DecisionEvent> events = List.of();
-        if (journal != null) {
-            try {
-                events = journal.session(id, p);
-            } catch (java.sql.SQLException e) {
-                LOG.warn("console: the journal does not answer for session {}: {}", id, e.getMessage());
-            }
-        }
-        if (events.isEmpty()) events = feed.recent(e -> e.session().equals(id) && p.sees(e));
-        if (events.isEmpty()) return out.notFound(s);
-        Map<String, Object> m = new HashMap<>();
-        m.put("id", id);
-        m.put("events", events.stream().map(e -> {
-            Map<String, Object> row = LiveStream.event(e);
-            row.put("findings", e.findings());
-            return row;
-        }).toList());
-        DecisionEvent first = events.get(0);
-        m.put("client", first.clientName() + "[" + first.clientIp() + "]");
-        m.put("helo", first.helo());
-        return out.page("session", s, m);
     }
 
     // ---- domains and admin ---------------------------------------------------------------------

@@ -1,0 +1,96 @@
+// The message trace: the search form and its results (the journal when it is on, else the decisions
+// held in memory, which also stand in when the journal does not answer) and one session's decisions
+// with their findings. A search or a session outside the viewer's domains is the console's 404.
+package org.mxfront.console;
+
+import io.netty.handler.codec.http.FullHttpResponse;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
+import org.mxfront.policy.DecisionEvent;
+import org.mxfront.policy.DecisionFeed;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** /trace and /trace/session/ID. */
+final class TracePages {
+    private static final Logger LOG = LoggerFactory.getLogger(ConsoleServer.class);
+
+    private final DecisionFeed feed;
+    /** Null: the trace searches the in-memory feed only. */
+    private final Journal journal;
+    private final Responses out;
+
+    TracePages(DecisionFeed feed, Journal journal, Responses out) {
+        this.feed = feed;
+        this.journal = journal;
+        this.out = out;
+    }
+
+    /** @param partial only the results (an htmx request), not the whole page */
+    FullHttpResponse trace(Sessions.Session s, TraceQuery q, boolean partial) {
+        Principal p = s.principal();
+        if (!q.domain().isEmpty() && !p.seesDomain(q.domain())) return out.notFound(s);
+        Map<String, Object> m = new HashMap<>();
+        m.put("q", q);
+        String error = null;
+        List<DecisionEvent> hits = List.of();
+        String source = "memory";
+        String note = null;
+        if (!q.empty()) {
+            try {
+                Predicate<DecisionEvent> pred = q.predicate();
+                boolean done = false;
+                if (journal != null) {
+                    try {
+                        hits = journal.search(q, p);
+                        source = "journal";
+                        done = true;
+                    } catch (java.sql.SQLException e) {
+                        LOG.warn("console: the journal does not answer a trace search: {}", e.getMessage());
+                        note = "The journal does not answer (" + e.getMessage() + "): these are the decisions held in memory.";
+                    }
+                }
+                if (!done) {
+                    hits = feed.recent(e -> p.sees(e) && pred.test(e)).reversed();
+                    if (hits.size() > Journal.MAX_HITS) hits = hits.subList(0, Journal.MAX_HITS);
+                }
+            } catch (IllegalArgumentException e) {
+                error = e.getMessage();
+            }
+        }
+        m.put("source", source);
+        m.put("note", note);
+        m.put("searched", !q.empty());
+        m.put("error", error);
+        m.put("hits", hits.stream().map(LiveStream::event).toList());
+        m.put("held", feed.capacity());
+        return out.page(partial ? "trace-results" : "trace", s, m);
+    }
+
+    FullHttpResponse session(Sessions.Session s, String id) {
+        Principal p = s.principal();
+        List<DecisionEvent> events = List.of();
+        if (journal != null) {
+            try {
+                events = journal.session(id, p);
+            } catch (java.sql.SQLException e) {
+                LOG.warn("console: the journal does not answer for session {}: {}", id, e.getMessage());
+            }
+        }
+        if (events.isEmpty()) events = feed.recent(e -> e.session().equals(id) && p.sees(e));
+        if (events.isEmpty()) return out.notFound(s);
+        Map<String, Object> m = new HashMap<>();
+        m.put("id", id);
+        m.put("events", events.stream().map(e -> {
+            Map<String, Object> row = LiveStream.event(e);
+            row.put("findings", e.findings());
+            return row;
+        }).toList());
+        DecisionEvent first = events.get(0);
+        m.put("client", first.clientName() + "[" + first.clientIp() + "]");
+        m.put("helo", first.helo());
+        return out.page("session", s, m);
+    }
+}

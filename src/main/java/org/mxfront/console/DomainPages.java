@@ -1,0 +1,192 @@
+// The domains pages: the list of domains the viewer sees (operators: with the forms that add and remove
+// a stored domain) and one domain's page (the checks in force, the refusals held in memory, a stored
+// domain's settings, editable). Changes go through the API's validation (EntryValues.domain,
+// StoreDomains.validate) and the policy store's audit, and are refused (the console's 404) outside
+// the viewer's role or domains.
+package org.mxfront.console;
+
+import io.netty.handler.codec.http.FullHttpResponse;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeSet;
+import org.mxfront.policy.ConfiguredCheck;
+import org.mxfront.policy.DecisionFeed;
+import org.mxfront.policy.Policy;
+import org.mxfront.store.PolicyStoreService;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** /domains and /domains/NAME. */
+final class DomainPages {
+    private static final Logger LOG = LoggerFactory.getLogger(ConsoleServer.class);
+    private static final Logger AUDIT = LoggerFactory.getLogger("mxfront.audit");
+
+    private final ConsoleBackend backend;
+    private final DecisionFeed feed;
+    private final PolicyStoreService store;
+    private final com.fasterxml.jackson.databind.ObjectMapper mapper;
+    private final Responses out;
+
+    DomainPages(ConsoleBackend backend, DecisionFeed feed, PolicyStoreService store, com.fasterxml.jackson.databind.ObjectMapper mapper, Responses out) {
+        this.backend = backend;
+        this.feed = feed;
+        this.store = store;
+        this.mapper = mapper;
+        this.out = out;
+    }
+
+    FullHttpResponse domains(Sessions.Session s) {
+        return domains(s, Map.of());
+    }
+
+    /** The domains the viewer sees; operators also get the add and remove forms for stored domains. */
+    private FullHttpResponse domains(Sessions.Session s, Map<String, Object> extra) {
+        Principal p = s.principal();
+        if (p.role() == Role.USER) return out.notFound(s);
+        TreeSet<String> all = new TreeSet<>(backend.config().engine().domainPolicies().keySet());
+        if (store != null) all.addAll(store.current().domains().keySet());
+        List<Map<String, Object>> rows = new ArrayList<>();
+        for (String d : all) {
+            if (!p.seesDomain(d)) continue;
+            rows.add(Map.of("name", d, "stored", store != null && store.current().domain(d) != null));
+        }
+        Map<String, Object> m = new HashMap<>(extra);
+        m.put("domains", rows);
+        m.put("canEditStore", p.operator() && store != null
+                && backend.config().engine().directory() instanceof org.mxfront.config.StoreDomains);
+        return out.page("domains", s, m);
+    }
+
+    /**
+     * Adds or removes a stored domain (operators only; others get the 404 the rest of the console
+     * gives), with the API's validation (EntryValues.domain, StoreDomains.validate) and the store's audit.
+     */
+    FullHttpResponse domainsChange(Sessions.Session s, Form f) {
+        Principal p = s.principal();
+        if (!p.operator() || store == null
+                || !(backend.config().engine().directory() instanceof org.mxfront.config.StoreDomains sd)) return out.notFound(s);
+        String action = Optional.ofNullable(f.value("action")).orElse("");
+        String rawName = Optional.ofNullable(f.value("name")).orElse("").strip();
+        String text = Optional.ofNullable(f.value("settings")).orElse("").strip();
+        Map<String, Object> keep = new HashMap<>();
+        keep.put("newName", rawName);
+        keep.put("newSettings", text);
+        String name;
+        try {
+            name = org.mxfront.store.EntryValues.domain("name", rawName);
+        } catch (IllegalArgumentException e) {
+            keep.put("nameError", e.getMessage());
+            return domains(s, keep);
+        }
+        try {
+            if (action.equals("remove")) {
+                if (!store.store().removeDomain(p.name(), name)) {
+                    keep.put("nameError", "name: no such stored domain");
+                    return domains(s, keep);
+                }
+                AUDIT.info("console domains: user={} removed {}", p.name(), name);
+                store.refresh();
+                return domains(s, Map.of("done", "Removed " + name + "."));
+            }
+            if (!action.equals("add")) return domains(s, Map.of("error", "Unknown action."));
+            if (store.store().domain(name).isPresent()) {
+                keep.put("nameError", "name: domain exists");
+                return domains(s, keep);
+            }
+            String json;
+            try {
+                com.fasterxml.jackson.databind.JsonNode node = mapper.readTree(text.isEmpty() ? "{}" : text);
+                if (node == null || !node.isObject()) throw new IllegalArgumentException("settings: must be a JSON object");
+                json = node.toString();
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                keep.put("settingsError", "settings: not JSON: " + e.getOriginalMessage());
+                return domains(s, keep);
+            } catch (IllegalArgumentException e) {
+                keep.put("settingsError", e.getMessage());
+                return domains(s, keep);
+            }
+            try {
+                sd.validate(name, json);
+            } catch (org.mxfront.config.ConfigException e) {
+                String key = e.key() == null ? "" : e.key().replaceFirst("^domains\\." + java.util.regex.Pattern.quote(name) + "\\.?", "");
+                keep.put("settingsError", "settings" + (key.isEmpty() ? "" : "." + key) + ": " + e.problem());
+                return domains(s, keep);
+            }
+            store.store().putDomain(p.name(), name, json);
+            AUDIT.info("console domains: user={} added {} with {}", p.name(), name, json);
+            store.refresh();
+            return domains(s, Map.of("done", "Added " + name + "."));
+        } catch (java.sql.SQLException e) {
+            LOG.warn("console domains: the policy store does not answer: {}", e.getMessage());
+            return domains(s, Map.of("error", "The policy store does not answer: " + e.getMessage()));
+        } catch (Exception e) {
+            // refresh failed: the change is stored; the poller brings it in
+            return domains(s, Map.of("done", "Saved (in force within the store's poll interval)."));
+        }
+    }
+
+    FullHttpResponse domain(Sessions.Session s, String name) {
+        return domain(s, name, null, null, null);
+    }
+
+    /** A domain's page: the checks in force; a stored domain's settings, editable (the API's validation). */
+    private FullHttpResponse domain(Sessions.Session s, String name, String settingsText, String error, String done) {
+        Principal p = s.principal();
+        String d = name.toLowerCase(Locale.ROOT);
+        if (!p.seesDomain(d)) return out.notFound(s);
+        org.mxfront.store.StoredDomain stored = store == null ? null : store.current().domain(d);
+        Policy policy = stored != null ? backend.config().engine().directory().policy(d)
+                : backend.config().engine().domainPolicies().get(d);
+        if (policy == null && stored == null) return out.notFound(s);
+        List<Map<String, Object>> checks = new ArrayList<>();
+        if (policy != null) {
+            for (ConfiguredCheck c : policy.checks()) checks.add(Map.of("name", c.name(), "mode", c.mode().name().toLowerCase(Locale.ROOT)));
+        }
+        long refused = feed.recent(e -> e.recipientDomains().contains(d) && e.outcome().equals("refused")).size();
+        Map<String, Object> m = new HashMap<>();
+        m.put("domain", d);
+        m.put("checks", checks);
+        m.put("refused", refused);
+        m.put("stored", stored != null);
+        m.put("settings", settingsText != null ? settingsText : stored != null ? stored.settings() : "");
+        m.put("error", error);
+        m.put("done", done);
+        return out.page("domain", s, m);
+    }
+
+    /** Saves a stored domain's settings after the config loader's validation (as the API does); errors name the key. */
+    FullHttpResponse domainChange(Sessions.Session s, String name, Form f) {
+        Principal p = s.principal();
+        String d = name.toLowerCase(Locale.ROOT);
+        if (store == null || !p.seesDomain(d) || store.current().domain(d) == null) return out.notFound(s);
+        String text = Optional.ofNullable(f.value("settings")).orElse("").strip();
+        if (text.isEmpty()) text = "{}";
+        String json;
+        try {
+            com.fasterxml.jackson.databind.JsonNode node = mapper.readTree(text);
+            if (node == null || !node.isObject()) return domain(s, d, text, "settings: must be a JSON object", null);
+            json = node.toString();
+        } catch (IOException e) {
+            return domain(s, d, text, "settings: not JSON: " + (e instanceof com.fasterxml.jackson.core.JsonProcessingException j ? j.getOriginalMessage() : e.getMessage()), null);
+        }
+        if (!(backend.config().engine().directory() instanceof org.mxfront.config.StoreDomains sd)) return out.notFound(s);
+        try {
+            sd.validate(d, json);
+        } catch (org.mxfront.config.ConfigException e) {
+            String key = e.key() == null ? "" : e.key().replaceFirst("^domains\\." + java.util.regex.Pattern.quote(d) + "\\.?", "");
+            return domain(s, d, text, "settings" + (key.isEmpty() ? "" : "." + key) + ": " + e.problem(), null);
+        }
+        try {
+            store.store().putDomain(p.name(), d, json);
+        } catch (java.sql.SQLException e) {
+            return domain(s, d, text, "The policy store does not answer: " + e.getMessage(), null);
+        }
+        AUDIT.info("console domains: user={} set {} to {}", p.name(), d, json);
+        return domain(s, d, text, null, "Saved (in force within the store's poll interval).");
+    }
+}

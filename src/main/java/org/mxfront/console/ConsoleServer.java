@@ -80,6 +80,7 @@ public final class ConsoleServer extends HttpService<ConsoleServer> {
     /** The policy store whose lists the Lists page edits, or null when it is off. */
     private final org.mxfront.store.PolicyStoreService store;
     private final Responses out = new Responses();
+    private final ListPages lists;
     private final DomainPages domains;
     private final TracePages trace;
     private final LiveStream live;
@@ -100,6 +101,7 @@ public final class ConsoleServer extends HttpService<ConsoleServer> {
         this.sessions = new Sessions(settings.sessionTimeout(), System::currentTimeMillis);
         this.limiter = new LoginLimiter(settings.loginLimit(), () -> System.currentTimeMillis() * 1000);
         this.store = settings.store();
+        this.lists = new ListPages(store, out);
         this.domains = new DomainPages(backend, feed, store, out.mapper(), out);
         this.trace = new TracePages(feed, journal, out);
         this.live = new LiveStream(feed, listener, out.mapper());
@@ -149,7 +151,7 @@ public final class ConsoleServer extends HttpService<ConsoleServer> {
             form = f.values;
             if (path.equals("/logout")) return login.logout(s);
             if (path.equals("/explain")) return explain(s, f);
-            if (path.equals("/lists")) return listChange(s, f);
+            if (path.equals("/lists")) return lists.listChange(s, f);
             if (path.equals("/spam")) return spamLearn(s, f);
             if (path.equals("/domains")) return domains.domainsChange(s, f);
             if (path.startsWith("/domains/")) return domains.domainChange(s, path.substring("/domains/".length()), f);
@@ -170,96 +172,9 @@ public final class ConsoleServer extends HttpService<ConsoleServer> {
         if (path.equals("/ratelimit")) return adminPage(s, "ratelimit", r.method().equals(HttpMethod.POST) ? form : q,
                 r.method().equals(HttpMethod.POST));
         if (path.equals("/explain")) return explainPage(s, Map.of(), null);
-        if (path.equals("/lists")) return lists(s, null, null);
+        if (path.equals("/lists")) return lists.lists(s, null, null);
         if (path.equals("/spam")) return spamPage(s, HttpResponseStatus.OK, Map.of());
         return out.notFound(s);
-    }
-
-    /** May the principal see and change entries of this scope and key? (domain admins: their domains and their addresses) */
-    private static boolean mayEdit(Principal p, org.mxfront.store.ListEntry.Scope scope, String key) {
-        return switch (p.role()) {
-            case OPERATOR -> true;
-            case DOMAIN_ADMIN -> switch (scope) {
-                case OPERATOR -> false;
-                case DOMAIN -> p.seesDomain(key);
-                case USER -> key.lastIndexOf('@') > 0 && p.seesDomain(key.substring(key.lastIndexOf('@') + 1));
-            };
-            case USER -> scope == org.mxfront.store.ListEntry.Scope.USER && key.equalsIgnoreCase(p.address());
-        };
-    }
-
-    /** The block and safe lists the principal may see (from the store's snapshot in memory), newest first. */
-    private FullHttpResponse lists(Sessions.Session s, String error, String done) {
-        Principal p = s.principal();
-        Map<String, Object> m = new HashMap<>();
-        m.put("enabled", store != null);
-        m.put("error", error);
-        m.put("done", done);
-        m.put("userOnly", p.role() == Role.USER);
-        m.put("myAddress", p.address() == null ? "" : p.address());
-        List<Map<String, Object>> rows = new ArrayList<>();
-        if (store != null) {
-            java.time.Instant now = java.time.Instant.now();
-            store.current().entries().values().stream()
-                    .filter(e -> mayEdit(p, e.scope(), e.scopeKey()))
-                    .sorted(java.util.Comparator.comparingLong(org.mxfront.store.ListEntry::id).reversed())
-                    .limit(1000)
-                    .forEach(e -> {
-                        Map<String, Object> row = new HashMap<>(e.fields());
-                        row.put("expires", e.expiresAt() == null ? "never" : e.expiresAt().toString());
-                        row.put("live", e.live(now));
-                        row.put("comment", e.comment() == null ? "" : e.comment());
-                        row.put("by", e.createdBy());
-                        rows.add(row);
-                    });
-        }
-        m.put("entries", rows);
-        return out.page("lists", s, m);
-    }
-
-    /** Adds or deletes a list entry, with the API's validation (EntryValues) and the store's audit. */
-    private FullHttpResponse listChange(Sessions.Session s, Form f) {
-        Principal p = s.principal();
-        if (store == null) return lists(s, "The policy store is off (policy-store.enabled: false).", null);
-        String action = Optional.ofNullable(f.value("action")).orElse("");
-        try {
-            if (action.equals("delete")) {
-                long id = Long.parseLong(Optional.ofNullable(f.value("id")).orElse("-1"));
-                org.mxfront.store.ListEntry e = store.store().entry(id).orElse(null);
-                if (e == null || !mayEdit(p, e.scope(), e.scopeKey())) return out.notFound(s);
-                store.store().removeEntry(p.name(), id);
-                AUDIT.info("console lists: user={} deleted entry {}", p.name(), id);
-                return lists(s, null, "Deleted entry " + id + ".");
-            }
-            if (!action.equals("add")) return lists(s, "Unknown action.", null);
-            var scope = org.mxfront.store.ListEntry.Scope.of(Optional.ofNullable(f.value("scope")).orElse("user"));
-            String key = org.mxfront.store.EntryValues.scopeKey(scope, "key", p.role() == Role.USER ? p.address()
-                    : Optional.ofNullable(f.value("key")).orElse(""));
-            if (!mayEdit(p, scope, key)) return out.notFound(s);
-            var kind = org.mxfront.store.ListEntry.Kind.of(Optional.ofNullable(f.value("kind")).orElse("sender"));
-            var act = org.mxfront.store.ListEntry.Action.of(Optional.ofNullable(f.value("list")).orElse("safe"));
-            String value = org.mxfront.store.EntryValues.value(kind, "value", Optional.ofNullable(f.value("value")).orElse(""));
-            String comment = Optional.ofNullable(f.value("comment")).orElse("").strip();
-            comment = comment.isEmpty() ? null : org.mxfront.store.EntryValues.text("comment", comment, 1000);
-            String forText = Optional.ofNullable(f.value("for")).orElse("").strip();
-            java.time.Instant expires = null;
-            if (!forText.isEmpty()) {
-                java.util.regex.Matcher dm = java.util.regex.Pattern.compile("(\\d{1,4})([hd])").matcher(forText);
-                if (!dm.matches()) throw new IllegalArgumentException("for: expected hours or days such as 12h or 30d, or empty for never");
-                long n = Long.parseLong(dm.group(1));
-                expires = java.time.Instant.now().plus(dm.group(2).equals("h") ? Duration.ofHours(n) : Duration.ofDays(n));
-            }
-            org.mxfront.store.ListEntry added = store.store().addEntry(p.name(), new org.mxfront.store.ListEntry(0, scope, key,
-                    act, kind, value, expires, comment, p.name(), java.time.Instant.now()));
-            AUDIT.info("console lists: user={} added {} {} {}={} for {} {}", p.name(), act.key(), kind.key(), scope.key(), key,
-                    value, added.id());
-            return lists(s, null, "Added " + act.key() + " entry " + added.id() + " (in force within the store's poll interval).");
-        } catch (IllegalArgumentException e) {
-            return lists(s, e.getMessage(), null);
-        } catch (java.sql.SQLException e) {
-            LOG.warn("console lists: the policy store does not answer: {}", e.getMessage());
-            return lists(s, "The policy store does not answer: " + e.getMessage(), null);
-        }
     }
 
     private FullHttpResponse adminPage(Sessions.Session s, String what, Map<String, List<String>> params, boolean change) {

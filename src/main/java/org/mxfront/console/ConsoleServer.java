@@ -80,6 +80,7 @@ public final class ConsoleServer extends HttpService<ConsoleServer> {
     /** The policy store whose lists the Lists page edits, or null when it is off. */
     private final org.mxfront.store.PolicyStoreService store;
     private final Responses out = new Responses();
+    private final AdminPages admin;
     private final ListPages lists;
     private final DomainPages domains;
     private final TracePages trace;
@@ -101,6 +102,7 @@ public final class ConsoleServer extends HttpService<ConsoleServer> {
         this.sessions = new Sessions(settings.sessionTimeout(), System::currentTimeMillis);
         this.limiter = new LoginLimiter(settings.loginLimit(), () -> System.currentTimeMillis() * 1000);
         this.store = settings.store();
+        this.admin = new AdminPages(backend, out);
         this.lists = new ListPages(store, out);
         this.domains = new DomainPages(backend, feed, store, out.mapper(), out);
         this.trace = new TracePages(feed, journal, out);
@@ -167,64 +169,14 @@ public final class ConsoleServer extends HttpService<ConsoleServer> {
         if (path.startsWith("/trace/session/")) return trace.session(s, path.substring("/trace/session/".length()));
         if (path.equals("/domains")) return domains.domains(s);
         if (path.startsWith("/domains/")) return domains.domain(s, path.substring("/domains/".length()));
-        if (path.equals("/greylist")) return adminPage(s, "greylist", r.method().equals(HttpMethod.POST) ? form : q,
+        if (path.equals("/greylist")) return admin.adminPage(s, "greylist", r.method().equals(HttpMethod.POST) ? form : q,
                 r.method().equals(HttpMethod.POST));
-        if (path.equals("/ratelimit")) return adminPage(s, "ratelimit", r.method().equals(HttpMethod.POST) ? form : q,
+        if (path.equals("/ratelimit")) return admin.adminPage(s, "ratelimit", r.method().equals(HttpMethod.POST) ? form : q,
                 r.method().equals(HttpMethod.POST));
         if (path.equals("/explain")) return explainPage(s, Map.of(), null);
         if (path.equals("/lists")) return lists.lists(s, null, null);
         if (path.equals("/spam")) return spamPage(s, HttpResponseStatus.OK, Map.of());
         return out.notFound(s);
-    }
-
-    private FullHttpResponse adminPage(Sessions.Session s, String what, Map<String, List<String>> params, boolean change) {
-        Principal p = s.principal();
-        if (!p.operator()) return out.notFound(s);
-        Map<String, Object> m = new HashMap<>();
-        m.put("what", what);
-        String action = Form.first(params, "action");
-        if (action != null && !action.isEmpty()) {
-            // the checks' admin hook: a read-only action (list) may be a GET, anything else needs the CSRF-checked POST
-            if (!backend.readOnly(what, action) && !change) return Responses.status(HttpResponseStatus.METHOD_NOT_ALLOWED, "use the form's buttons");
-            Map<String, List<String>> clean = new HashMap<>(params);
-            clean.remove("_csrf");
-            try {
-                String output = backend.admin(what, clean);
-                m.put("output", output);
-                if (action.equals("list")) m.put("table", table(output));
-                if (change) AUDIT.info("console {}: user={} action={} params={}", what, p.name(), action, clean);
-            } catch (IllegalArgumentException | java.util.NoSuchElementException e) {
-                m.put("error", e.getMessage());
-            }
-        }
-        m.put("params", Form.flat(params));
-        m.put("enabled", backend.adminNames().contains(what));
-        return out.page("admin", s, m);
-    }
-
-    /**
-     * The admin hook's list (a tab-separated header, one row per line, a summary line: what
-     * `mxfront greylist list` prints) as a table, or null when a row does not fit the header (then the
-     * page shows the text as it came).
-     */
-    static Map<String, Object> table(String output) {
-        List<String> lines = new ArrayList<>(List.of(output.split("\n")));
-        if (lines.size() < 2 || !lines.get(0).contains("\t")) return null;
-        List<String> header = List.of(lines.remove(0).split("\t", -1));
-        String summary = lines.remove(lines.size() - 1);
-        if (summary.contains("\t")) return null;
-        List<List<String>> rows = new ArrayList<>();
-        for (String l : lines) {
-            List<String> cells = List.of(l.split("\t", -1));
-            if (cells.size() != header.size()) return null;
-            rows.add(cells);
-        }
-        Map<String, Object> t = new HashMap<>();
-        t.put("header", header);
-        t.put("rows", rows);
-        t.put("summary", summary);
-        t.put("keyColumn", header.indexOf("key"));
-        return t;
     }
 
     private FullHttpResponse explainPage(Sessions.Session s, Map<String, String> values, Map<String, Object> result) {

@@ -80,6 +80,7 @@ public final class ConsoleServer extends HttpService<ConsoleServer> {
     /** The policy store whose lists the Lists page edits, or null when it is off. */
     private final org.mxfront.store.PolicyStoreService store;
     private final Responses out = new Responses();
+    private final ExplainPage explain;
     private final AdminPages admin;
     private final ListPages lists;
     private final DomainPages domains;
@@ -102,6 +103,7 @@ public final class ConsoleServer extends HttpService<ConsoleServer> {
         this.sessions = new Sessions(settings.sessionTimeout(), System::currentTimeMillis);
         this.limiter = new LoginLimiter(settings.loginLimit(), () -> System.currentTimeMillis() * 1000);
         this.store = settings.store();
+        this.explain = new ExplainPage(backend, out);
         this.admin = new AdminPages(backend, out);
         this.lists = new ListPages(store, out);
         this.domains = new DomainPages(backend, feed, store, out.mapper(), out);
@@ -152,7 +154,7 @@ public final class ConsoleServer extends HttpService<ConsoleServer> {
             }
             form = f.values;
             if (path.equals("/logout")) return login.logout(s);
-            if (path.equals("/explain")) return explain(s, f);
+            if (path.equals("/explain")) return explain.explain(s, f);
             if (path.equals("/lists")) return lists.listChange(s, f);
             if (path.equals("/spam")) return spamLearn(s, f);
             if (path.equals("/domains")) return domains.domainsChange(s, f);
@@ -173,51 +175,10 @@ public final class ConsoleServer extends HttpService<ConsoleServer> {
                 r.method().equals(HttpMethod.POST));
         if (path.equals("/ratelimit")) return admin.adminPage(s, "ratelimit", r.method().equals(HttpMethod.POST) ? form : q,
                 r.method().equals(HttpMethod.POST));
-        if (path.equals("/explain")) return explainPage(s, Map.of(), null);
+        if (path.equals("/explain")) return explain.explainPage(s, Map.of(), null);
         if (path.equals("/lists")) return lists.lists(s, null, null);
         if (path.equals("/spam")) return spamPage(s, HttpResponseStatus.OK, Map.of());
         return out.notFound(s);
-    }
-
-    private FullHttpResponse explainPage(Sessions.Session s, Map<String, String> values, Map<String, Object> result) {
-        if (s.principal().role() == Role.USER) return out.notFound(s);
-        Map<String, Object> m = new HashMap<>();
-        m.put("v", values);
-        if (result != null) m.putAll(result);
-        return out.page("explain", s, m);
-    }
-
-    private FullHttpResponse explain(Sessions.Session s, Form f) {
-        Principal p = s.principal();
-        if (p.role() == Role.USER) return out.notFound(s);
-        Map<String, List<String>> params = new HashMap<>();
-        Map<String, String> values = new HashMap<>();
-        for (String k : List.of("client-ip", "helo", "from")) {
-            String v = f.value(k);
-            values.put(k, v == null ? "" : v);
-            if (v != null && !v.isBlank()) params.put(k, List.of(v.strip()));
-        }
-        String rcpts = Optional.ofNullable(f.value("rcpt")).orElse("");
-        values.put("rcpt", rcpts);
-        List<String> rl = new ArrayList<>();
-        for (String a : rcpts.split("[\\s,]+")) if (!a.isBlank()) rl.add(a.strip());
-        for (String a : rl) {
-            int at = a.lastIndexOf('@');
-            if (at < 0 || !p.seesDomain(a.substring(at + 1))) {
-                return explainPage(s, values, Map.of("error", "rcpt " + a + ": not one of your domains"));
-            }
-        }
-        if (!rl.isEmpty()) params.put("rcpt", rl);
-        byte[] message = f.file("message");
-        if ((message == null || message.length == 0) && f.value("message-text") != null && !f.value("message-text").isBlank()) {
-            message = f.value("message-text").replace("\r\n", "\n").replace("\n", "\r\n").getBytes(StandardCharsets.UTF_8);
-        }
-        values.put("message-text", Optional.ofNullable(f.value("message-text")).orElse(""));
-        try {
-            return explainPage(s, values, Map.of("output", backend.explain(params, message == null || message.length == 0 ? null : message)));
-        } catch (IllegalArgumentException e) {
-            return explainPage(s, values, Map.of("error", e.getMessage()));
-        }
     }
 
     // ---- spam learning -------------------------------------------------------------------------

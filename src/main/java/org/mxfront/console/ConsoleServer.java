@@ -8,86 +8,48 @@
 // the server: a page, search or graph outside the viewer's domains is a 404. Every response carries
 // a strict Content-Security-Policy (scripts and styles from this origin only, no inline script, no
 // framing) and the other security headers; every POST needs the session's CSRF token.
+//
+// This class is the listener and the router: the static files, the public pages, the session, the
+// CSRF gate on every POST, then one call into the page class of the area (LoginPages, DashboardPage,
+// LiveStream, TracePages, DomainPages, ListPages, AdminPages, ExplainPage, SpamPage), which answer
+// through Responses and never call back here.
 package org.mxfront.console;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
-import io.netty.handler.codec.http.DefaultFullHttpRequest;
-import io.netty.handler.codec.http.DefaultFullHttpResponse;
-import io.netty.handler.codec.http.DefaultHttpContent;
-import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
-import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
-import io.netty.handler.codec.http.HttpUtil;
-import io.netty.handler.codec.http.HttpVersion;
-import io.netty.handler.codec.http.LastHttpContent;
-import io.netty.handler.codec.http.cookie.Cookie;
-import io.netty.handler.codec.http.cookie.CookieHeaderNames;
-import io.netty.handler.codec.http.cookie.DefaultCookie;
-import io.netty.handler.codec.http.cookie.ServerCookieDecoder;
-import io.netty.handler.codec.http.cookie.ServerCookieEncoder;
-import io.netty.handler.codec.http.multipart.Attribute;
-import io.netty.handler.codec.http.multipart.DefaultHttpDataFactory;
-import io.netty.handler.codec.http.multipart.FileUpload;
-import io.netty.handler.codec.http.multipart.HttpPostRequestDecoder;
-import io.netty.handler.codec.http.multipart.InterfaceHttpData;
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
-import java.util.TreeSet;
-import java.time.Duration;
-import java.util.concurrent.TimeUnit;
-import java.util.function.Predicate;
-import org.mxfront.codes.Code;
-import org.mxfront.codes.ReplyCatalogue;
 import org.mxfront.config.DaemonConfig;
 import org.mxfront.metrics.HttpListener;
 import org.mxfront.metrics.HttpService;
-import org.mxfront.policy.ConfiguredCheck;
-import org.mxfront.policy.DecisionEvent;
 import org.mxfront.policy.DecisionFeed;
-import org.mxfront.policy.Policy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** The console's HTTP server. */
 public final class ConsoleServer extends HttpService<ConsoleServer> {
     private static final Logger LOG = LoggerFactory.getLogger(ConsoleServer.class);
-    private static final Logger AUDIT = LoggerFactory.getLogger("mxfront.audit");
     private static final int MAX_BODY = 10 * 1024 * 1024;
     /** Script, style, images, fetch and SSE from this origin only; no inline script, no framing. */
     static final String CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
             + "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
-    private final ConsoleBackend backend;
-    private final DecisionFeed feed;
-    /** Null: the trace searches the in-memory feed only. */
-    private final Journal journal;
     private final Sessions sessions;
     private final LoginLimiter limiter;
-    /** The policy store whose lists the Lists page edits, or null when it is off. */
-    private final org.mxfront.store.PolicyStoreService store;
     private final Responses out = new Responses();
-    private final ExplainPage explain;
-    private final AdminPages admin;
-    private final ListPages lists;
-    private final DomainPages domains;
-    private final TracePages trace;
-    private final LiveStream live;
-    private final DashboardPage dashboard;
     private final LoginPages login;
+    private final DashboardPage dashboard;
+    private final LiveStream live;
+    private final TracePages trace;
+    private final DomainPages domains;
+    private final ListPages lists;
+    private final AdminPages admin;
+    private final ExplainPage explain;
+    private final SpamPage spam;
 
     public ConsoleServer(DaemonConfig.Console settings, ConsoleBackend backend, DecisionFeed feed, Authenticator auth) {
         this(settings, backend, feed, auth, null);
@@ -97,20 +59,19 @@ public final class ConsoleServer extends HttpService<ConsoleServer> {
     public ConsoleServer(DaemonConfig.Console settings, ConsoleBackend backend, DecisionFeed feed, Authenticator auth,
             Journal journal) {
         super(settings.listen(), settings.tls(), MAX_BODY, "mxfront-console", ConsoleServer::securityHeaders);
-        this.journal = journal;
-        this.backend = backend;
-        this.feed = feed;
         this.sessions = new Sessions(settings.sessionTimeout(), System::currentTimeMillis);
         this.limiter = new LoginLimiter(settings.loginLimit(), () -> System.currentTimeMillis() * 1000);
-        this.store = settings.store();
-        this.explain = new ExplainPage(backend, out);
-        this.admin = new AdminPages(backend, out);
-        this.lists = new ListPages(store, out);
-        this.domains = new DomainPages(backend, feed, store, out.mapper(), out);
-        this.trace = new TracePages(feed, journal, out);
-        this.live = new LiveStream(feed, listener, out.mapper());
-        this.dashboard = new DashboardPage(backend, feed, journal, store, out);
+        /* The policy store whose lists the Lists page edits, or null when it is off. */
+        org.mxfront.store.PolicyStoreService store = settings.store();
         this.login = new LoginPages(backend, auth, sessions, limiter, settings.tls() != null, out);
+        this.dashboard = new DashboardPage(backend, feed, journal, store, out);
+        this.live = new LiveStream(feed, listener, out.mapper());
+        this.trace = new TracePages(feed, journal, out);
+        this.domains = new DomainPages(backend, feed, store, out.mapper(), out);
+        this.lists = new ListPages(store, out);
+        this.admin = new AdminPages(backend, out);
+        this.explain = new ExplainPage(backend, out);
+        this.spam = new SpamPage(backend, out);
     }
 
     @Override
@@ -128,8 +89,6 @@ public final class ConsoleServer extends HttpService<ConsoleServer> {
         h.set("Cross-Origin-Opener-Policy", "same-origin");
         if (!h.contains(HttpHeaderNames.CACHE_CONTROL)) h.set(HttpHeaderNames.CACHE_CONTROL, "no-store");
     }
-
-    // ---- routing -------------------------------------------------------------------------------
 
     @Override
     protected FullHttpResponse handle(HttpListener.Request r, Channel ch) throws Exception {
@@ -156,7 +115,7 @@ public final class ConsoleServer extends HttpService<ConsoleServer> {
             if (path.equals("/logout")) return login.logout(s);
             if (path.equals("/explain")) return explain.explain(s, f);
             if (path.equals("/lists")) return lists.listChange(s, f);
-            if (path.equals("/spam")) return spamLearn(s, f);
+            if (path.equals("/spam")) return spam.spamLearn(s, f);
             if (path.equals("/domains")) return domains.domainsChange(s, f);
             if (path.startsWith("/domains/")) return domains.domainChange(s, path.substring("/domains/".length()), f);
         } else if (!r.method().equals(HttpMethod.GET) && !r.method().equals(HttpMethod.HEAD)) {
@@ -177,91 +136,7 @@ public final class ConsoleServer extends HttpService<ConsoleServer> {
                 r.method().equals(HttpMethod.POST));
         if (path.equals("/explain")) return explain.explainPage(s, Map.of(), null);
         if (path.equals("/lists")) return lists.lists(s, null, null);
-        if (path.equals("/spam")) return spamPage(s, HttpResponseStatus.OK, Map.of());
+        if (path.equals("/spam")) return spam.spamPage(s, HttpResponseStatus.OK, Map.of());
         return out.notFound(s);
     }
-
-    // ---- spam learning -------------------------------------------------------------------------
-
-    /** Operators only, as in the API: one Bayes filter serves every domain, so a tenant's report would change everybody's verdicts. */
-    static boolean mayLearn(Principal p) {
-        return p.operator();
-    }
-
-    private FullHttpResponse spamPage(Sessions.Session s, HttpResponseStatus status, Map<String, Object> result) {
-        if (!mayLearn(s.principal())) return out.notFound(s);
-        Map<String, Object> m = new HashMap<>(result);
-        m.putIfAbsent("v", Map.of());
-        var c = org.mxfront.checks.spam.SpamLearner.config(backend.config().engine(), null);
-        m.put("backend", c == null ? null : c.backend() == org.mxfront.checks.spam.SpamConfig.Backend.RSPAMD
-                ? "rspamd's controller at " + c.rspamd().controller() : "spamd at " + c.spamd().address());
-        m.put("maxBytes", c == null ? null : c.maxBytes());
-        FullHttpResponse r = out.page("spam", s, m);
-        r.setStatus(status);
-        return r;
-    }
-
-    /** Teaches the classifier the uploaded (or pasted) message: the API's checks and outcomes, as a page. */
-    private FullHttpResponse spamLearn(Sessions.Session s, Form f) {
-        Principal p = s.principal();
-        if (!mayLearn(p)) return out.notFound(s);
-        Map<String, String> values = new HashMap<>();
-        String as = Optional.ofNullable(f.value("as")).orElse("");
-        String rawDomain = Optional.ofNullable(f.value("domain")).orElse("").strip();
-        values.put("as", as);
-        values.put("domain", rawDomain);
-        Map<String, Object> m = new HashMap<>();
-        m.put("v", values);
-        if (!as.equals("spam") && !as.equals("ham")) {
-            m.put("error", "Choose spam or not spam.");
-            return spamPage(s, HttpResponseStatus.BAD_REQUEST, m);
-        }
-        String domain = null;
-        if (!rawDomain.isEmpty()) {
-            try {
-                domain = org.mxfront.store.EntryValues.domain("domain", rawDomain);
-            } catch (IllegalArgumentException e) {
-                m.put("error", e.getMessage());
-                return spamPage(s, HttpResponseStatus.BAD_REQUEST, m);
-            }
-        }
-        byte[] message = f.file("message");
-        String text = f.value("message-text");
-        if (text != null && text.length() <= 65536) values.put("message-text", text);
-        if ((message == null || message.length == 0) && text != null && !text.isBlank()) {
-            message = text.strip().replace("\r\n", "\n").replace("\n", "\r\n").concat("\r\n").getBytes(StandardCharsets.UTF_8);
-        }
-        String problem = org.mxfront.checks.spam.SpamLearner.notAMessage(message);
-        if (problem != null) {
-            m.put("error", "The message: " + problem + ".");
-            return spamPage(s, HttpResponseStatus.BAD_REQUEST, m);
-        }
-        var o = org.mxfront.checks.spam.SpamLearner.learn(backend.config().engine(), domain, as.equals("spam"), message, p.name());
-        AUDIT.info("console spam: user={} learn as={} bytes={} outcome={}", p.name(), as, message.length, o.getClass().getSimpleName());
-        String what = as.equals("spam") ? "spam" : "not spam";
-        HttpResponseStatus status = HttpResponseStatus.OK;
-        switch (o) {
-            case org.mxfront.checks.spam.SpamLearner.Learned l -> {
-                values.remove("message-text"); // done: an empty form, so that a second click does not report it again
-                m.put("done", l.changed() ? "Learned as " + what + " by " + l.backend() + " (" + message.length + " bytes)."
-                        : "Not learned again: " + l.unchanged() + "; nothing changed.");
-                m.put("answer", l.answer());
-            }
-            case org.mxfront.checks.spam.SpamLearner.NotConfigured n -> {
-                status = HttpResponseStatus.CONFLICT;
-                m.put("error", "Not learned: " + n.why() + ".");
-            }
-            case org.mxfront.checks.spam.SpamLearner.TooLarge t -> {
-                status = HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE;
-                m.put("error", "Not learned: the message is larger than the spam check's max-bytes (" + t.limit()
-                        + " bytes), so it would never be classified.");
-            }
-            case org.mxfront.checks.spam.SpamLearner.Failed fl -> {
-                status = fl.down() ? HttpResponseStatus.SERVICE_UNAVAILABLE : HttpResponseStatus.BAD_GATEWAY;
-                m.put("error", "Not learned: " + (fl.down() ? "" : fl.backend() + " refused: ") + fl.why());
-            }
-        }
-        return spamPage(s, status, m);
-    }
-
 }

@@ -46,7 +46,7 @@ final class Responses {
         m.put("operator", p.operator());
         m.put("canExplain", p.role() != Role.USER);
         m.put("canDomains", p.role() != Role.USER);
-        m.put("canLearn", ConsoleServer.mayLearn(p));
+        m.put("canLearn", SpamPage.mayLearn(p));
         m.put("csrf", s.csrf());
         m.put("page", template);
         return html(HttpResponseStatus.OK, views.render(template, m));

@@ -7,6 +7,7 @@ package org.mxfront;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.mxfront.console.Passwords;
 import org.mxfront.console.Role;
@@ -59,7 +60,7 @@ final class ConsoleUserCommand implements Callable<Integer> {
             System.err.println("the password must have at least 8 characters");
             return 2;
         }
-        System.out.println(name + " " + r.key() + " " + (r == Role.DOMAIN_ADMIN ? domains.toLowerCase(java.util.Locale.ROOT) : "-")
+        System.out.println(name + " " + r.key() + " " + (r == Role.DOMAIN_ADMIN ? domains.toLowerCase(Locale.ROOT) : "-")
                 + " " + Passwords.hash(password));
         return 0;
     }

@@ -12,32 +12,42 @@ import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.core.instrument.binder.system.FileDescriptorMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.core.instrument.config.MeterFilter;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import org.mxfront.api.PolicyApi;
 import org.mxfront.config.ConfigException;
 import org.mxfront.config.ConfigLoader;
 import org.mxfront.config.DaemonConfig;
 import org.mxfront.config.DoorSettings;
+import org.mxfront.config.StoreDomains;
 import org.mxfront.console.Authenticator;
 import org.mxfront.console.ConsoleBackend;
 import org.mxfront.console.ConsoleServer;
 import org.mxfront.console.Journal;
 import org.mxfront.console.LdapLogin;
+import org.mxfront.console.StoreLogin;
 import org.mxfront.console.UsersFile;
-import org.mxfront.explain.Explainer;
-import org.mxfront.metrics.AdminHttpServer;
-import org.mxfront.metrics.MxMeters;
-import org.mxfront.policy.CheckAdmin;
 import org.mxfront.door.Door;
 import org.mxfront.door.DoorContext;
 import org.mxfront.door.DoorType;
+import org.mxfront.explain.Explainer;
+import org.mxfront.mail.MeterNames;
+import org.mxfront.metrics.AdminHttpServer;
+import org.mxfront.metrics.MxMeters;
+import org.mxfront.policy.CheckAdmin;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -58,7 +68,7 @@ public final class Daemon implements AutoCloseable, ConsoleBackend {
     private ConsoleServer console;
     private Journal journal;
     /** The policy store's API, or null when the store is off. */
-    private final org.mxfront.api.PolicyApi policyApi;
+    private final PolicyApi policyApi;
 
     /** A running door with its kind, which finds its settings in a reloaded configuration. */
     private record Opened<S extends DoorSettings>(DoorType<?, S> type, Door<S> door) {
@@ -89,9 +99,9 @@ public final class Daemon implements AutoCloseable, ConsoleBackend {
             Opened<?> o = Opened.open(t, config, meters);
             if (o != null) doors.add(o);
         }
-        this.policyApi = config.engine().directory() instanceof org.mxfront.config.StoreDomains sd
-                ? new org.mxfront.api.PolicyApi(sd.service(),
-                        () -> current.engine().directory() instanceof org.mxfront.config.StoreDomains c ? c : sd,
+        this.policyApi = config.engine().directory() instanceof StoreDomains sd
+                ? new PolicyApi(sd.service(),
+                        () -> current.engine().directory() instanceof StoreDomains c ? c : sd,
                         d -> current.engine().isLocalDomain(d), () -> current.engine())
                 : null;
         for (var binder : List.of(new JvmMemoryMetrics(), gcMetrics, new JvmThreadMetrics(), new ClassLoaderMetrics(),
@@ -106,8 +116,8 @@ public final class Daemon implements AutoCloseable, ConsoleBackend {
      * (promtool) reject; process_cpu_usage carries the same information.
      */
     public static PrometheusMeterRegistry newRegistry() {
-        PrometheusMeterRegistry r = new PrometheusMeterRegistry(io.micrometer.prometheusmetrics.PrometheusConfig.DEFAULT);
-        r.config().meterFilter(io.micrometer.core.instrument.config.MeterFilter.deny(
+        PrometheusMeterRegistry r = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        r.config().meterFilter(MeterFilter.deny(
                 id -> id.getName().equals("process.cpu.time") || id.getName().equals("system.cpu.count")));
         return r;
     }
@@ -117,7 +127,7 @@ public final class Daemon implements AutoCloseable, ConsoleBackend {
         Files.createDirectories(config.stateDirectory());
         // The policy store's first snapshot (from the database, else the local file) before any door
         // listens: a domain of the store must not be refused as foreign while it loads.
-        if (config.engine().directory() instanceof org.mxfront.config.StoreDomains sd) sd.service().start();
+        if (config.engine().directory() instanceof StoreDomains sd) sd.service().start();
         for (Opened<?> o : doors) o.door().start();
         config.resources().start();
         if (config.metricsListen() != null) {
@@ -127,14 +137,14 @@ public final class Daemon implements AutoCloseable, ConsoleBackend {
         }
         if (config.journal() != null) {
             journal = new Journal(config.journal().store().dataSource(), config.engine().decisionLog().feed(),
-                    config.journal().keep(), registry, java.time.Clock.systemUTC()).start();
+                    config.journal().keep(), registry, Clock.systemUTC()).start();
             LOG.info("decision journal in {} (kept {} days)", config.journal().store().description(), config.journal().keep().toDays());
         }
         if (config.console() != null) {
             DaemonConfig.Console c = config.console();
             List<Authenticator> sources = new ArrayList<>();
             if (c.usersFile() != null) sources.add(new UsersFile(c.usersFile()));
-            if (c.store() != null) sources.add(new org.mxfront.console.StoreLogin(c.store()));
+            if (c.store() != null) sources.add(new StoreLogin(c.store()));
             if (c.ldapLogin()) sources.add(LdapLogin.from(this::config, c));
             console = new ConsoleServer(c, this, config.engine().decisionLog().feed(), Authenticator.chain(sources), journal)
                     .start();
@@ -177,8 +187,8 @@ public final class Daemon implements AutoCloseable, ConsoleBackend {
             String state = why == null || why.startsWith("downstream") ? "listening"
                     : why.contains("draining") ? "draining" : "not listening";
             String gauge = switch (d.name()) {
-                case "smtp" -> org.mxfront.mail.MeterNames.CONNECTIONS_ACTIVE;
-                case "policy" -> org.mxfront.mail.MeterNames.POLICY_CONNECTIONS;
+                case "smtp" -> MeterNames.CONNECTIONS_ACTIVE;
+                case "policy" -> MeterNames.POLICY_CONNECTIONS;
                 default -> "mxfront." + d.name() + ".connections.active";
             };
             var g = registry.find(gauge).gauge();
@@ -205,17 +215,17 @@ public final class Daemon implements AutoCloseable, ConsoleBackend {
     public Map.Entry<Boolean, String> reload() {
         try {
             // the same shared resources: a reload keeps the open greylisting store
-            DaemonConfig next = new ConfigLoader(Doors.ALL, java.time.Clock.systemUTC(), config.resources()).load(configFile, registry);
+            DaemonConfig next = new ConfigLoader(Doors.ALL, Clock.systemUTC(), config.resources()).load(configFile, registry);
             current = next;
             for (Opened<?> o : doors) o.update(next);
             meters.reload(true);
             LOG.info("reload: configuration from {} in force for new connections", next.source());
-            lastReload = new Reload(java.time.Instant.now(), true, "reloaded " + next.source());
+            lastReload = new Reload(Instant.now(), true, "reloaded " + next.source());
             return Map.entry(true, "reloaded " + next.source());
         } catch (ConfigException e) {
             meters.reload(false);
             LOG.error("reload failed, the previous configuration stays in force: {}", e.getMessage());
-            lastReload = new Reload(java.time.Instant.now(), false, e.getMessage());
+            lastReload = new Reload(Instant.now(), false, e.getMessage());
             return Map.entry(false, "reload failed, previous configuration stays: " + e.getMessage());
         }
     }
@@ -247,7 +257,7 @@ public final class Daemon implements AutoCloseable, ConsoleBackend {
             DaemonConfig c = current;
             return Explainer.explain(c.engine(), new Explainer.Request(client, first(p, "helo"),
                     from == null ? "" : from, rcpt, message), Doors.enhancedStatusCodes(c));
-        } catch (java.net.UnknownHostException e) {
+        } catch (UnknownHostException e) {
             throw new IllegalArgumentException("client-ip must be an address");
         }
     }
@@ -255,14 +265,14 @@ public final class Daemon implements AutoCloseable, ConsoleBackend {
     @Override
     public Map.Entry<Integer, String> api(String method, String path, Map<String, List<String>> params, String authorization,
             byte[] body) {
-        org.mxfront.api.PolicyApi a = policyApi;
+        PolicyApi a = policyApi;
         if (a == null) return null;
-        org.mxfront.api.PolicyApi.Response r = a.handle(new org.mxfront.api.PolicyApi.Request(method, path, params, authorization, body));
+        PolicyApi.Response r = a.handle(new PolicyApi.Request(method, path, params, authorization, body));
         return Map.entry(r.status(), r.json());
     }
 
     @Override
-    public java.util.Set<String> adminNames() {
+    public Set<String> adminNames() {
         return current.engine().adminNames();
     }
 

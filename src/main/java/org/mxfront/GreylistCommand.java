@@ -15,6 +15,7 @@ import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.NoSuchElementException;
 import java.util.concurrent.Callable;
 import org.mxfront.checks.SharedResources;
 import org.mxfront.config.ConfigException;
@@ -76,7 +77,7 @@ final class GreylistCommand implements Runnable {
                 } catch (IllegalArgumentException e) {
                     System.err.println("mxfront greylist: " + e.getMessage());
                     return 2;
-                } catch (java.util.NoSuchElementException e) {
+                } catch (NoSuchElementException e) {
                     System.err.println("mxfront greylist: " + e.getMessage());
                     return 1;
                 }

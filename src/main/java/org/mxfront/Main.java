@@ -5,19 +5,28 @@ package org.mxfront;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.stream.Collectors;
 import org.mxfront.checks.ratelimit.RateLimitCheck;
+import org.mxfront.codes.ReplyCatalogue;
 import org.mxfront.config.ConfigException;
 import org.mxfront.config.ConfigLoader;
 import org.mxfront.config.DaemonConfig;
+import org.mxfront.config.DoorSettings;
+import org.mxfront.config.Settings;
 import org.mxfront.net.Networks;
+import org.mxfront.policy.ConfiguredCheck;
+import org.mxfront.policy.Policy;
 import org.mxfront.smtp.SmtpFrontDoor;
-import org.mxfront.codes.ReplyCatalogue;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine;
 
 /** Entry point. */
 @Command(name = "mxfront", mixinStandardHelpOptions = true, version = "mxfront 0.1.0",
@@ -67,7 +76,7 @@ public final class Main implements Runnable {
                 return 78; // EX_CONFIG
             }
             if (cfg.settings().logging() != null
-                    && cfg.settings().logging().format() == org.mxfront.config.Settings.LogFormat.JSON) {
+                    && cfg.settings().logging().format() == Settings.LogFormat.JSON) {
                 LogFormat.json();
             }
             CountDownLatch stop = new CountDownLatch(1);
@@ -116,7 +125,7 @@ public final class Main implements Runnable {
          * shows before start: {@code local domains (2): example.org, example.net}; past 20, a count of the rest.
          */
         static String localDomains(DaemonConfig c) {
-            var names = c.settings().domains() == null ? java.util.List.<String>of() : java.util.List.copyOf(c.settings().domains().keySet());
+            var names = c.settings().domains() == null ? List.<String>of() : List.copyOf(c.settings().domains().keySet());
             StringBuilder sb = new StringBuilder("local domains (").append(names.size()).append(")");
             if (names.isEmpty()) return sb.append(": none (mail for any domain is relayed only from relay-networks)").toString();
             sb.append(": ").append(String.join(", ", names.subList(0, Math.min(20, names.size()))));
@@ -125,12 +134,12 @@ public final class Main implements Runnable {
         }
 
         /** Rate-limit rules keyed on the SMTP AUTH user, in any policy: the SMTP door never knows that user. */
-        private static java.util.Set<String> saslRules(DaemonConfig c) {
-            java.util.Set<String> names = new java.util.TreeSet<>();
-            java.util.List<org.mxfront.policy.Policy> policies = new java.util.ArrayList<>(c.engine().domainPolicies().values());
+        private static Set<String> saslRules(DaemonConfig c) {
+            Set<String> names = new TreeSet<>();
+            List<Policy> policies = new ArrayList<>(c.engine().domainPolicies().values());
             policies.add(c.engine().defaultPolicy());
-            for (org.mxfront.policy.Policy p : policies) {
-                for (org.mxfront.policy.ConfiguredCheck cc : p.checks()) {
+            for (Policy p : policies) {
+                for (ConfiguredCheck cc : p.checks()) {
                     if (cc.check() instanceof RateLimitCheck r) names.addAll(r.saslRules());
                 }
             }
@@ -141,7 +150,7 @@ public final class Main implements Runnable {
         private static String doors(DaemonConfig c) {
             // Addresses as an administrator writes them (127.0.0.1:2525, [::1]:25), as the log lines do.
             return Doors.ALL.stream().map(t -> t.settings(c)).filter(s -> s != null && s.enabled())
-                    .map(org.mxfront.config.DoorSettings::describe).collect(java.util.stream.Collectors.joining(", "));
+                    .map(DoorSettings::describe).collect(Collectors.joining(", "));
         }
     }
 

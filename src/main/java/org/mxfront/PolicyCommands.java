@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
+import java.net.ConnectException;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -24,13 +25,18 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.function.Consumer;
+import org.mxfront.api.Principal;
 import org.mxfront.config.ConfigException;
 import org.mxfront.config.ConfigLoader;
 import org.mxfront.config.DaemonConfig;
+import org.mxfront.config.Settings;
 import org.mxfront.config.StoreDomains;
 import org.mxfront.lists.ListFile;
+import org.mxfront.store.EntryValues;
 import org.mxfront.store.PolicyStore;
 import org.mxfront.store.Tokens;
 import picocli.CommandLine.ArgGroup;
@@ -79,7 +85,7 @@ final class PolicyCommands {
         }
 
         /** Prints an answer; returns the exit code. */
-        int report(Answer a, java.util.function.Consumer<JsonNode> human) {
+        int report(Answer a, Consumer<JsonNode> human) {
             if (a.status() >= 200 && a.status() < 300) {
                 if (json) System.out.println(a.body().toPrettyString());
                 else human.accept(a.body());
@@ -105,7 +111,7 @@ final class PolicyCommands {
         int run(Callable<Integer> c) throws Exception {
             try {
                 return c.call();
-            } catch (java.net.ConnectException e) {
+            } catch (ConnectException e) {
                 System.err.println("mxfront: cannot reach the daemon's admin listener at " + server);
                 return UNAVAILABLE;
             }
@@ -182,32 +188,32 @@ final class PolicyCommands {
         @Override
         public Integer call() throws Exception {
             try {
-                org.mxfront.api.Principal.Role r;
+                Principal.Role r;
                 try {
-                    r = org.mxfront.api.Principal.Role.of(role);
+                    r = Principal.Role.of(role);
                 } catch (IllegalArgumentException e) {
                     System.err.println("mxfront: --role: expected operator, domain-admin or user");
                     return 2;
                 }
                 List<String> ds = new ArrayList<>();
-                for (String d : domains) ds.add(org.mxfront.store.EntryValues.domain("--domain", d));
-                String a = address == null ? null : org.mxfront.store.EntryValues.address("--address", address);
-                if (r == org.mxfront.api.Principal.Role.DOMAIN_ADMIN && ds.isEmpty()) {
+                for (String d : domains) ds.add(EntryValues.domain("--domain", d));
+                String a = address == null ? null : EntryValues.address("--address", address);
+                if (r == Principal.Role.DOMAIN_ADMIN && ds.isEmpty()) {
                     System.err.println("mxfront: --domain: a domain-admin needs at least one");
                     return 2;
                 }
-                if (r == org.mxfront.api.Principal.Role.USER && a == null) {
+                if (r == Principal.Role.USER && a == null) {
                     System.err.println("mxfront: --address: a user needs one");
                     return 2;
                 }
-                String n = org.mxfront.store.EntryValues.text("NAME", name, 320);
+                String n = EntryValues.text("NAME", name, 320);
                 withStore(config, s -> {
                     s.putUser("cli:" + System.getProperty("user.name"), new PolicyStore.User(n, r.key(), ds, a, null));
                     return null;
                 });
                 System.out.println("user " + n + " (" + r.key() + ") stored");
                 return 0;
-            } catch (org.mxfront.store.EntryValues.BadValue e) {
+            } catch (EntryValues.BadValue e) {
                 System.err.println("mxfront: " + e.getMessage());
                 return 2;
             } catch (ExitException e) {
@@ -446,8 +452,8 @@ final class PolicyCommands {
             int domains = 0;
             int entries = 0;
             int skipped = 0;
-            Map<String, org.mxfront.config.Settings.DomainSettings> ds = c.settings().domains() == null ? Map.of() : c.settings().domains();
-            for (Map.Entry<String, org.mxfront.config.Settings.DomainSettings> e : ds.entrySet()) {
+            Map<String, Settings.DomainSettings> ds = c.settings().domains() == null ? Map.of() : c.settings().domains();
+            for (Map.Entry<String, Settings.DomainSettings> e : ds.entrySet()) {
                 ObjectNode settings = JSON.createObjectNode();
                 if (e.getValue() != null && e.getValue().checks() != null) settings.set("checks", e.getValue().checks());
                 ObjectNode b = JSON.createObjectNode().put("name", e.getKey());
@@ -455,7 +461,7 @@ final class PolicyCommands {
                 Client.Answer a = client.call("POST", "/api/v1/domains", b);
                 if (a.status() == 409) {
                     b.remove("name");
-                    a = client.call("PUT", "/api/v1/domains/" + enc(e.getKey().toLowerCase(java.util.Locale.ROOT)), b);
+                    a = client.call("PUT", "/api/v1/domains/" + enc(e.getKey().toLowerCase(Locale.ROOT)), b);
                 }
                 if (a.status() >= 300) return client.report(a, x -> { });
                 domains++;

@@ -4,6 +4,7 @@
 package org.mxfront;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -70,7 +71,7 @@ final class RateLimitCommand implements Runnable {
             try {
                 r = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build().send(b.build(),
                         HttpResponse.BodyHandlers.ofString());
-            } catch (java.io.IOException e) {
+            } catch (IOException e) {
                 System.err.println("mxfront ratelimit: no daemon answers at " + where + ": " + e.getMessage());
                 return 1;
             }

@@ -24,6 +24,9 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import java.io.IOException;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
@@ -34,6 +37,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 import java.util.regex.Matcher;
@@ -163,7 +167,7 @@ public final class PolicyApi {
                 pathKnown = true;
                 if (!route.method().equals(r.method())) continue;
                 List<String> params = new ArrayList<>();
-                for (int i = 1; i <= m.groupCount(); i++) params.add(java.net.URLDecoder.decode(m.group(i), java.nio.charset.StandardCharsets.UTF_8));
+                for (int i = 1; i <= m.groupCount(); i++) params.add(URLDecoder.decode(m.group(i), StandardCharsets.UTF_8));
                 return route.handler().handle(this, who, params, r);
             }
             if (pathKnown) throw new ApiError(405, null, "method not allowed");
@@ -473,12 +477,12 @@ public final class PolicyApi {
         } catch (JsonMappingException e) {
             String field = e.getPath().isEmpty() ? "body" : e.getPath().get(e.getPath().size() - 1).getFieldName();
             throw new ApiError(400, field, "wrong type of value");
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new ApiError(400, "body", "not JSON");
         }
     }
 
-    private static <E> E enumValue(String field, String s, java.util.function.Function<String, E> of) {
+    private static <E> E enumValue(String field, String s, Function<String, E> of) {
         try {
             return of.apply(s);
         } catch (IllegalArgumentException e) {
@@ -511,7 +515,7 @@ public final class PolicyApi {
         }
     }
 
-    private static <T> Response page(Request r, List<T> all, java.util.function.Function<T, ObjectNode> json) {
+    private static <T> Response page(Request r, List<T> all, Function<T, ObjectNode> json) {
         int offset = intParam(r, "offset", 0, Integer.MAX_VALUE, 0);
         int limit = intParam(r, "limit", 1, MAX_LIMIT, 100);
         ArrayNode items = JSON.createArrayNode();
@@ -534,8 +538,8 @@ public final class PolicyApi {
     /** The OpenAPI document (a resource of the jar). */
     public static String openApi() {
         try (var in = PolicyApi.class.getResourceAsStream("/openapi/policy-api.json")) {
-            return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-        } catch (java.io.IOException | NullPointerException e) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException | NullPointerException e) {
             throw new IllegalStateException("the OpenAPI document is missing from the jar", e);
         }
     }

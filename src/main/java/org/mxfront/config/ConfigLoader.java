@@ -10,9 +10,11 @@
 // operator's domains).
 package org.mxfront.config;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -41,6 +43,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.AbstractSet;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumMap;
@@ -70,6 +73,7 @@ import org.mxfront.policy.Check;
 import org.mxfront.policy.ConfiguredCheck;
 import org.mxfront.policy.DecisionFeed;
 import org.mxfront.policy.DecisionLog;
+import org.mxfront.policy.DomainDirectory;
 import org.mxfront.policy.Mode;
 import org.mxfront.policy.Policy;
 import org.mxfront.policy.PolicyEngine;
@@ -273,7 +277,7 @@ public final class ConfigLoader {
         PolicyStoreService storeService = policyStore(c, s.policyStore(), Path.of(state), registry);
         Set<String> fileDomains = Set.copyOf(localDomains);
         // the checks see the file's domains and the store's, as the store changes
-        Set<String> allLocal = storeService == null ? fileDomains : new java.util.AbstractSet<>() {
+        Set<String> allLocal = storeService == null ? fileDomains : new AbstractSet<>() {
             @Override
             public boolean contains(Object o) {
                 return fileDomains.contains(o) || o instanceof String d && storeService.current().domain(d) != null;
@@ -308,7 +312,7 @@ public final class ConfigLoader {
         // one feed per daemon (a reload keeps it and its subscribers); the ring's size is fixed at start
         DecisionFeed feed = resources.get(new FeedKey(), () -> new DecisionFeed(buffer));
         DaemonConfig.Console console = console(c, cs, storeService);
-        org.mxfront.policy.DomainDirectory directory = org.mxfront.policy.DomainDirectory.NONE;
+        DomainDirectory directory = DomainDirectory.NONE;
         if (storeService != null) {
             Policy plain = policy(c, "store", checks, null, ctx);
             directory = new StoreDomains(storeService, (domain, json) -> storedPolicy(domain, json, checks, ctx), plain);
@@ -572,8 +576,8 @@ public final class ConfigLoader {
                 List<String> names = new ArrayList<>();
                 for (Object o : type.getEnumConstants()) {
                     try {
-                        com.fasterxml.jackson.annotation.JsonProperty jp = type.getField(((Enum<?>) o).name())
-                                .getAnnotation(com.fasterxml.jackson.annotation.JsonProperty.class);
+                        JsonProperty jp = type.getField(((Enum<?>) o).name())
+                                .getAnnotation(JsonProperty.class);
                         names.add(jp != null ? jp.value() : ((Enum<?>) o).name().toLowerCase(Locale.ROOT));
                     } catch (NoSuchFieldException ex) {
                         names.add(o.toString());
@@ -601,7 +605,7 @@ public final class ConfigLoader {
         }
 
         @Override
-        public Duration deserialize(JsonParser p, com.fasterxml.jackson.databind.DeserializationContext ctxt)
+        public Duration deserialize(JsonParser p, DeserializationContext ctxt)
                 throws IOException {
             String text = p.getValueAsString();
             Matcher m = text == null ? null : P.matcher(text.trim());

@@ -4,10 +4,15 @@ package org.mxfront.config;
 
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.mxfront.checks.SharedResources;
 import org.mxfront.net.Networks;
 import org.mxfront.policy.PolicyEngine;
+import org.mxfront.store.PolicyStore;
+import org.mxfront.store.PolicyStoreService;
+import org.mxfront.tls.ServerTls;
 
 /**
  * A loaded, valid configuration. Immutable; a reload produces a new one.
@@ -41,7 +46,7 @@ public record DaemonConfig(String source, Settings settings, String hostname, Ma
      * @param store the policy store whose database holds it
      * @param keep  retention
      */
-    public record JournalConfig(org.mxfront.store.PolicyStore store, java.time.Duration keep) {}
+    public record JournalConfig(PolicyStore store, Duration keep) {}
 
     /**
      * The web console's settings, validated.
@@ -56,7 +61,7 @@ public record DaemonConfig(String source, Settings settings, String hostname, Ma
      * @param ldapDomainAdmins attribute values that make an LDAP user a domain admin of its domain
      * @param store          the policy store (its lists are edited on the console's Lists page), or null when off
      */
-    public record Console(InetSocketAddress listen, org.mxfront.tls.ServerTls tls, Path usersFile,
-            java.time.Duration sessionTimeout, int loginLimit, boolean ldapLogin, java.util.List<String> ldapOperators,
-            java.util.List<String> ldapDomainAdmins, org.mxfront.store.PolicyStoreService store) {}
+    public record Console(InetSocketAddress listen, ServerTls tls, Path usersFile,
+            Duration sessionTimeout, int loginLimit, boolean ldapLogin, List<String> ldapOperators,
+            List<String> ldapDomainAdmins, PolicyStoreService store) {}
 }

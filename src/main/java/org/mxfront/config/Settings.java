@@ -8,12 +8,15 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import org.mxfront.dns.DnsConfig;
+import org.mxfront.store.StoreSettings;
+import org.mxfront.tls.TlsSettings;
 
 /** The bound configuration, before the policies are built. */
 public record Settings(ServerSettings server, List<String> relayNetworks,
         String stateDirectory, RepliesSettings replies, ObjectNode checks, Map<String, DomainSettings> domains,
-        MetricsSettings metrics, LoggingSettings logging, org.mxfront.dns.DnsConfig dns,
-        org.mxfront.store.StoreSettings policyStore, ConsoleSettings console, JournalSettings journal) {
+        MetricsSettings metrics, LoggingSettings logging, DnsConfig dns,
+        StoreSettings policyStore, ConsoleSettings console, JournalSettings journal) {
 
     /**
      * The decision journal (the console's message trace), in the policy store's database.
@@ -56,7 +59,7 @@ public record Settings(ServerSettings server, List<String> relayNetworks,
      * @param ldapOperators  values of the entry's attributes that make an LDAP login an operator (group DNs, ...)
      * @param ldapDomainAdmins values that make an LDAP login a domain admin of the address's domain
      */
-    public record ConsoleSettings(Boolean enabled, String listen, Boolean plainHttp, org.mxfront.tls.TlsSettings tls,
+    public record ConsoleSettings(Boolean enabled, String listen, Boolean plainHttp, TlsSettings tls,
             String usersFile, Duration sessionTimeout, Integer buffer, Integer loginLimit, Boolean ldapLogin,
             List<String> ldapOperators, List<String> ldapDomainAdmins) {}
 

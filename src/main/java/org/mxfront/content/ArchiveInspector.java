@@ -18,6 +18,7 @@ import java.nio.channels.SeekableByteChannel;
 import java.nio.file.Path;
 import java.util.Collections;
 import java.util.List;
+import org.apache.commons.compress.PasswordRequiredException;
 import org.apache.commons.compress.archivers.sevenz.SevenZArchiveEntry;
 import org.apache.commons.compress.archivers.sevenz.SevenZFile;
 import org.apache.commons.compress.archivers.zip.ZipArchiveEntry;
@@ -159,7 +160,7 @@ public final class ArchiveInspector {
                 boolean data = e.hasStream() && !e.isDirectory();
                 entry(label, e.getName(), e.isDirectory(), false, data ? current : null, archive.size(), depth, archiveExpanded);
             }
-        } catch (org.apache.commons.compress.PasswordRequiredException encrypted) {
+        } catch (PasswordRequiredException encrypted) {
             entries = entriesBefore;
             expanded = expandedBefore;
             if (limits.rejectEncrypted()) {

@@ -8,10 +8,12 @@
 // scanned at the final dot on the caller's thread, from memory, with no thread and no hand-off.
 package org.mxfront.content;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -86,7 +88,7 @@ public final class BackgroundScan<R> implements AutoCloseable {
     /** A message that never filled a chunk: scanned here, from memory. */
     private void scanHere() {
         long t0 = System.nanoTime();
-        try (InputStream in = new java.io.ByteArrayInputStream(buf == null ? EOF : buf, 0, buf == null ? 0 : len)) {
+        try (InputStream in = new ByteArrayInputStream(buf == null ? EOF : buf, 0, buf == null ? 0 : len)) {
             R v = scanner.scan(in);
             busyNanos = System.nanoTime() - t0;
             result.complete(v);
@@ -160,7 +162,7 @@ public final class BackgroundScan<R> implements AutoCloseable {
         }
         if (!finished) {
             finished = true;
-            if (buf != null && len > 0) put(java.util.Arrays.copyOf(buf, len));
+            if (buf != null && len > 0) put(Arrays.copyOf(buf, len));
             buf = null;
             put(EOF);
         }

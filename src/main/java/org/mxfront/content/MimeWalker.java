@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.apache.james.mime4j.MimeException;
 import org.apache.james.mime4j.codec.DecodeMonitor;
+import org.apache.james.mime4j.io.MaxLineLimitException;
 import org.apache.james.mime4j.stream.EntityState;
 import org.apache.james.mime4j.stream.Field;
 import org.apache.james.mime4j.stream.MimeConfig;
@@ -113,7 +114,7 @@ public final class MimeWalker {
 
     private static String reason(MimeException e) {
         Throwable c = e.getCause() != null ? e.getCause() : e;
-        if (c instanceof org.apache.james.mime4j.io.MaxLineLimitException) {
+        if (c instanceof MaxLineLimitException) {
             return "a header line is longer than " + MAX_HEADER_LINE + " bytes";
         }
         String m = String.valueOf(c.getMessage());

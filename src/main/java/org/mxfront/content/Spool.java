@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 import org.apache.commons.compress.utils.SeekableInMemoryByteChannel;
+import org.slf4j.LoggerFactory;
 
 /** A write-then-read byte buffer that spills to disk. Not thread-safe; close it to free memory and delete the file. */
 public final class Spool extends OutputStream {
@@ -100,7 +101,7 @@ public final class Spool extends OutputStream {
             try {
                 Files.deleteIfExists(file);
             } catch (IOException e) {
-                org.slf4j.LoggerFactory.getLogger(Spool.class).warn("cannot delete spool file {}: {}", file, e.toString());
+                LoggerFactory.getLogger(Spool.class).warn("cannot delete spool file {}: {}", file, e.toString());
             }
         }
     }

@@ -5,6 +5,7 @@ package org.mxfront.dmarc;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import org.mxfront.dns.DnsResult;
 import org.mxfront.spf.SpfDns;
 import org.xbill.DNS.Record;
@@ -48,7 +49,7 @@ public final class DmarcDiscovery {
             }
         }
         if (texts.size() != 1) return new Found.NoPolicy(); // none, or several: no policy (6.6.3)
-        DmarcRecord rec = DmarcRecord.parse(texts.get(0), domain.toLowerCase(java.util.Locale.ROOT));
+        DmarcRecord rec = DmarcRecord.parse(texts.get(0), domain.toLowerCase(Locale.ROOT));
         return rec == null ? new Found.NoPolicy() : new Found.Policy(rec);
     }
 }

@@ -4,6 +4,8 @@
 // (false), cache.max-entries (100000), cache.min-ttl (60s), cache.max-ttl (1h).
 package org.mxfront.dns;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
 import inet.ipaddr.IPAddressString;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -47,12 +49,12 @@ public record DnsConfig(List<Server> resolvers, Duration timeout, Boolean client
      * @param text    as configured
      */
     public record Server(InetSocketAddress address, String text) {
-        @com.fasterxml.jackson.annotation.JsonCreator(mode = com.fasterxml.jackson.annotation.JsonCreator.Mode.DELEGATING)
+        @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
         public static Server parse(String text) {
             return new Server(DnsConfig.address(text), text);
         }
 
-        @com.fasterxml.jackson.annotation.JsonValue
+        @JsonValue
         @Override
         public String toString() { return text; }
     }

@@ -30,8 +30,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
@@ -323,7 +324,7 @@ public final class DnsResolver {
 
         @Override
         public CompletionStage<Message> sendAsync(Message query) {
-            return sendAsync(query, java.util.concurrent.ForkJoinPool.commonPool());
+            return sendAsync(query, ForkJoinPool.commonPool());
         }
 
         @Override

@@ -17,7 +17,9 @@ import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.nio.channels.ServerSocketChannel;
 import java.time.Duration;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.IntSupplier;
@@ -112,7 +114,7 @@ public final class NettyListener implements AutoCloseable {
             try {
                 c.eventLoop().execute(() -> { }); // wakes the loop's select
                 Thread.sleep(1);
-            } catch (java.util.concurrent.RejectedExecutionException e) {
+            } catch (RejectedExecutionException e) {
                 return; // the loop is shutting down: its selector is closed with it
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -122,14 +124,14 @@ public final class NettyListener implements AutoCloseable {
         try {
             // the socket is closed right after, in the same select: a task runs once that select returned
             c.eventLoop().submit(() -> { }).syncUninterruptibly();
-        } catch (java.util.concurrent.RejectedExecutionException e) {
+        } catch (RejectedExecutionException e) {
             // shutting down
         }
     }
 
     /** Netty's server channel with the JDK channel under it in view (see {@link #closedInKernel}). */
     private static final class Server extends NioServerSocketChannel {
-        java.nio.channels.ServerSocketChannel jdk() {
+        ServerSocketChannel jdk() {
             return javaChannel();
         }
     }

@@ -3,8 +3,10 @@
 // operator's answer to "why was this rejected?". Used by the CLI and by the daemon's /explain.
 package org.mxfront.explain;
 
+import java.io.ByteArrayOutputStream;
 import java.net.InetAddress;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -17,6 +19,7 @@ import org.mxfront.policy.ConfiguredCheck;
 import org.mxfront.policy.Decision;
 import org.mxfront.policy.Finding;
 import org.mxfront.policy.HeaderCollector;
+import org.mxfront.policy.Mode;
 import org.mxfront.policy.Policy;
 import org.mxfront.policy.PolicyEngine;
 import org.mxfront.policy.PolicySession;
@@ -80,7 +83,7 @@ public final class Explainer {
         Decision hd = null;
         for (int i = 0; i + 1 < m.length; i++) {
             if (m[i] == '\r' && m[i + 1] == '\n') {
-                byte[] line = java.util.Arrays.copyOfRange(m, start, i);
+                byte[] line = Arrays.copyOfRange(m, start, i);
                 if (hd == null && headers.line(line, line.length, true, false)) hd = s.headers(headers.section());
                 s.messageBytes(m, start, i + 2 - start);
                 start = i + 2;
@@ -106,7 +109,7 @@ public final class Explainer {
 
     /** Turns any line ends into CRLF and adds a final one, as the wire form would be. */
     static byte[] normalize(byte[] in) {
-        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(in.length + 64);
+        ByteArrayOutputStream out = new ByteArrayOutputStream(in.length + 64);
         for (int i = 0; i < in.length; i++) {
             byte b = in[i];
             if (b == '\r') {
@@ -161,7 +164,7 @@ public final class Explainer {
         String what = switch (f.verdict()) {
             case Verdict.Continue c -> "pass";
             case Verdict.Accept a -> "accept (" + a.reason() + ")";
-            default -> (f.mode() == org.mxfront.policy.Mode.LOG_ONLY ? "would refuse (log-only): " : "refuse: ")
+            default -> (f.mode() == Mode.LOG_ONLY ? "would refuse (log-only): " : "refuse: ")
                     + firstLine(f.reply(), enhanced);
         };
         return String.format("%-14s %-18s %s", stage(f), f.check(), what);

@@ -14,6 +14,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.regex.Pattern;
 import org.mxfront.greylist.GreylistStore.Kind;
 import org.mxfront.greylist.GreylistStore.Listed;
 
@@ -75,7 +77,7 @@ public final class GreylistAdmin {
      */
     public static String delete(GreylistStore store, String key, boolean withTuples, int ipv4Prefix, int ipv6Prefix, long now) {
         if (key.indexOf('|') >= 0) {
-            if (!store.delete(Kind.TUPLE, key)) throw new java.util.NoSuchElementException("no tuple " + key);
+            if (!store.delete(Kind.TUPLE, key)) throw new NoSuchElementException("no tuple " + key);
             return "deleted tuple " + key + "\n";
         }
         String client = clientKey(key, ipv4Prefix, ipv6Prefix);
@@ -89,7 +91,7 @@ public final class GreylistAdmin {
             b.append("deleted ").append(n).append(" tuples of ").append(client).append('\n');
         }
         if (!deleted && n == 0) {
-            throw new java.util.NoSuchElementException(withTuples ? "no client " + client + " and no tuples of it" : "no client " + client);
+            throw new NoSuchElementException(withTuples ? "no client " + client + " and no tuples of it" : "no client " + client);
         }
         return b.toString();
     }
@@ -112,7 +114,7 @@ public final class GreylistAdmin {
 
     /** 30s, 5m, 2h, 35d; a bare number is seconds. */
     public static Duration duration(String s) {
-        var m = java.util.regex.Pattern.compile("(\\d+)(s|m|h|d)?").matcher(s.trim());
+        var m = Pattern.compile("(\\d+)(s|m|h|d)?").matcher(s.trim());
         if (!m.matches()) throw new IllegalArgumentException("not a duration: " + s + " (e.g. 35d, 12h)");
         long n = Long.parseLong(m.group(1));
         return switch (m.group(2) == null ? "s" : m.group(2)) {

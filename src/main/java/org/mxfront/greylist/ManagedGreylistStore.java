@@ -13,8 +13,10 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.mxfront.mail.MeterNames;
 import org.mxfront.redis.ManagedStore;
@@ -117,7 +119,7 @@ public final class ManagedGreylistStore extends ManagedStore<GreylistStore> impl
         });
     }
 
-    private <T> T call(String op, java.util.function.Function<GreylistStore, T> f) {
+    private <T> T call(String op, Function<GreylistStore, T> f) {
         return call(timer(op), f);
     }
 
@@ -142,7 +144,7 @@ public final class ManagedGreylistStore extends ManagedStore<GreylistStore> impl
     }
 
     /** One timer per operation, looked up once: building a Timer on every call cost more than the store lookup. */
-    private final java.util.concurrent.ConcurrentHashMap<String, Timer> timers = new java.util.concurrent.ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Timer> timers = new ConcurrentHashMap<>();
 
     private Timer timer(String op) {
         return timers.computeIfAbsent(op, o -> Timer.builder(MeterNames.GREYLIST_STORE_LATENCY).description("Greylisting store operations")

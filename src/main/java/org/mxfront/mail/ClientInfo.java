@@ -2,6 +2,7 @@
 package org.mxfront.mail;
 
 import java.net.InetAddress;
+import org.mxfront.net.Networks;
 
 /**
  * The client as the policy sees it.
@@ -44,6 +45,6 @@ public record ClientInfo(InetAddress address, int port, String reverseName, bool
 
     /** An address as text: IPv4 dotted, IPv6 in RFC 5952 compressed form, no scope. */
     public static String addressText(InetAddress a) {
-        return org.mxfront.net.Networks.text(a);
+        return Networks.text(a);
     }
 }

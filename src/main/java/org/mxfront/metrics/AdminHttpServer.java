@@ -22,6 +22,8 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 
 /** The metrics and admin HTTP server. */
 public final class AdminHttpServer extends HttpService<AdminHttpServer> {
@@ -37,8 +39,8 @@ public final class AdminHttpServer extends HttpService<AdminHttpServer> {
         Map.Entry<Boolean, String> reload();
 
         /** The names of the admin actions the running configuration's checks offer ({@code greylist}, {@code ratelimit}). */
-        default java.util.Set<String> adminNames() {
-            return java.util.Set.of();
+        default Set<String> adminNames() {
+            return Set.of();
         }
 
         /**
@@ -124,7 +126,7 @@ public final class AdminHttpServer extends HttpService<AdminHttpServer> {
                 }
                 if (!admin.adminNames().contains(name)) {
                     return text(HttpResponseStatus.NOT_FOUND, "no check of the running configuration offers '" + name
-                            + "' (offered: " + String.join(", ", new java.util.TreeSet<>(admin.adminNames())) + ")\n");
+                            + "' (offered: " + String.join(", ", new TreeSet<>(admin.adminNames())) + ")\n");
                 }
                 return text(HttpResponseStatus.OK, admin.admin(name, q.parameters()));
             }

@@ -32,6 +32,7 @@ import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.NoSuchElementException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.mxfront.tls.ServerTls;
@@ -139,7 +140,7 @@ public final class HttpListener implements AutoCloseable {
                     if (resp == null) return;
                 } catch (IllegalArgumentException e) {
                     resp = text(HttpResponseStatus.BAD_REQUEST, e.getMessage() + "\n");
-                } catch (java.util.NoSuchElementException e) {
+                } catch (NoSuchElementException e) {
                     // An admin action on an entry that is not there (ratelimit reset, greylist delete).
                     resp = text(HttpResponseStatus.NOT_FOUND, e.getMessage() + "\n");
                 } catch (Exception e) {

@@ -4,8 +4,10 @@
 // address or a sender.
 package org.mxfront.metrics;
 
+
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
@@ -13,7 +15,6 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
-
 import static org.mxfront.mail.MeterNames.CONFIG_RELOADS;
 import static org.mxfront.mail.MeterNames.CONNECTIONS;
 import static org.mxfront.mail.MeterNames.DOWNSTREAM_LATENCY;
@@ -85,7 +86,7 @@ public final class MxMeters {
 
     /** Registers a gauge on a value the caller owns. */
     public void gauge(String name, String description, Supplier<Number> value) {
-        io.micrometer.core.instrument.Gauge.builder(name, value).description(description).register(registry);
+        Gauge.builder(name, value).description(description).register(registry);
     }
 
     private Counter counter(String name, String description, String... tags) {

@@ -8,6 +8,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
 import io.netty.handler.codec.MessageToMessageDecoder;
+import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -21,7 +22,7 @@ public final class MilterRequestDecoder extends MessageToMessageDecoder<ByteBuf>
      * Strings are decoded byte for byte (ISO-8859-1), so that 8-bit header text reaches the content
      * checks exactly as sent; addresses and names are ASCII (or UTF-8 read back the same way).
      */
-    static final java.nio.charset.Charset CHARSET = StandardCharsets.ISO_8859_1;
+    static final Charset CHARSET = StandardCharsets.ISO_8859_1;
 
     /**
      * Adds the milter framing and this decoder to a pipeline: a 4-byte big-endian length (command

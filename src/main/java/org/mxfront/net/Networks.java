@@ -6,6 +6,7 @@ import inet.ipaddr.AddressStringException;
 import inet.ipaddr.IPAddress;
 import inet.ipaddr.IPAddressString;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -73,7 +74,7 @@ public final class Networks {
      * or the host name it was configured with ({@code mail.example.com:25}) when it is not resolved;
      * never Java's {@code /127.0.0.1:10025}.
      */
-    public static String text(java.net.InetSocketAddress address) {
+    public static String text(InetSocketAddress address) {
         if (address.isUnresolved() || address.getAddress() == null) return address.getHostString() + ":" + address.getPort();
         String host = text(address.getAddress());
         return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + address.getPort();

@@ -1,6 +1,7 @@
 // The one interface through which the policy engine knows a check.
 package org.mxfront.policy;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -41,8 +42,8 @@ public interface Check {
      * (the session is then tagged {@link SessionState#PREGREET} before the CONNECT stage). The longest
      * pause any of the default policy's checks asks for is used; zero (the default) asks for none.
      */
-    default java.time.Duration greetingPause(Facts facts) {
-        return java.time.Duration.ZERO;
+    default Duration greetingPause(Facts facts) {
+        return Duration.ZERO;
     }
 
     /**

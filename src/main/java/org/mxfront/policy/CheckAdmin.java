@@ -5,6 +5,7 @@ package org.mxfront.policy;
 
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /** A check's admin actions. */
 public interface CheckAdmin {
@@ -18,7 +19,7 @@ public interface CheckAdmin {
     String run(Map<String, List<String>> params);
 
     /** Actions under {@code name}, run by {@code run}; {@code list} reads, every other action changes. */
-    static CheckAdmin of(String name, java.util.function.Function<Map<String, List<String>>, String> run) {
+    static CheckAdmin of(String name, Function<Map<String, List<String>>, String> run) {
         return new CheckAdmin() {
             @Override
             public String name() { return name; }

@@ -4,6 +4,7 @@
 package org.mxfront.policy;
 
 import java.util.List;
+import java.util.Locale;
 
 /**
  * A decision.
@@ -48,6 +49,6 @@ public record DecisionEvent(long timeMillis, String door, String action, String 
 
     static String domainOf(String address) {
         int at = address.lastIndexOf('@');
-        return at < 0 ? "" : address.substring(at + 1).toLowerCase(java.util.Locale.ROOT);
+        return at < 0 ? "" : address.substring(at + 1).toLowerCase(Locale.ROOT);
     }
 }

@@ -7,6 +7,7 @@
 package org.mxfront.policy;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
@@ -52,7 +53,7 @@ public final class DecisionFeed implements AutoCloseable {
             if (e != null && filter.test(e)) out.add(e);
         }
         // a writer may have overtaken the start while we read: keep the order by time
-        out.sort(java.util.Comparator.comparingLong(DecisionEvent::timeMillis));
+        out.sort(Comparator.comparingLong(DecisionEvent::timeMillis));
         return out;
     }
 

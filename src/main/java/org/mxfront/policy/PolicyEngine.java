@@ -3,10 +3,13 @@
 // through the Check interface and front doors only through PolicySession: no transport type here.
 package org.mxfront.policy;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.net.InetAddress;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
@@ -58,6 +61,13 @@ public final class PolicyEngine {
     private final boolean hasSafelist;
     private final Map<String, Counter> counters = new ConcurrentHashMap<>();
     private final Map<String, Timer> timers = new ConcurrentHashMap<>();
+    /**
+     * A domain policy's checks that judge the domain's own senders, built once per policy object (weak
+     * keys compare by identity: a reloaded or store-updated policy is a new object and gets its own);
+     * {@link #NO_SENDER_CHECKS} when it has none.
+     */
+    private final Cache<Policy, Policy> senderPolicies = Caffeine.newBuilder().weakKeys().build();
+    private static final Policy NO_SENDER_CHECKS = new Policy("none", List.of(), "none");
 
     /**
      * @param defaultPolicy  the policy for connection-level stages and for recipients of non-local domains
@@ -262,8 +272,13 @@ public final class PolicyEngine {
         Policy p = directory.policy(d);
         if (p == null) p = domainPolicies.get(d);
         if (p == null) return null;
+        Policy own = senderPolicies.get(p, PolicyEngine::ownSenders);
+        return own == NO_SENDER_CHECKS ? null : own;
+    }
+
+    private static Policy ownSenders(Policy p) {
         List<ConfiguredCheck> own = p.checks().stream().filter(cc -> cc.check().judgesOwnSenders()).toList();
-        return own.isEmpty() ? null : new Policy(p.name(), own, p.contentKey());
+        return own.isEmpty() ? NO_SENDER_CHECKS : new Policy(p.name(), own, p.contentKey());
     }
 
     /** Whether any policy has a check that judges its own senders at MAIL. */
@@ -337,10 +352,10 @@ public final class PolicyEngine {
     }
 
     /** The longest pause before the greeting that a check of the default policy asks for this client. */
-    public java.time.Duration greetingPause(Facts facts) {
-        java.time.Duration max = java.time.Duration.ZERO;
+    public Duration greetingPause(Facts facts) {
+        Duration max = Duration.ZERO;
         for (ConfiguredCheck cc : defaultPolicy.checks()) {
-            java.time.Duration d = cc.check().greetingPause(facts);
+            Duration d = cc.check().greetingPause(facts);
             if (d.compareTo(max) > 0) max = d;
         }
         return max;

@@ -13,13 +13,18 @@
 // door or delay-reject says, so that each recipient's own safe entry can lift it.
 package org.mxfront.policy;
 
+import java.net.InetAddress;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import org.mxfront.codes.Code;
 import org.mxfront.mail.ClientInfo;
 import org.mxfront.mail.Mailbox;
 import org.mxfront.mail.TlsInfo;
+import org.slf4j.LoggerFactory;
 
 /**
  * Policy state of one connection. Not thread-safe: one front-door thread drives it.
@@ -36,9 +41,9 @@ public final class PolicySession {
     private String lastRecipientSafe;
     private Policy contentPolicy;
     private final List<Mailbox> recipients = new ArrayList<>();
-    private final Map<ConfiguredCheck, MessageCheck.MessageReader> readers = new java.util.LinkedHashMap<>();
+    private final Map<ConfiguredCheck, MessageCheck.MessageReader> readers = new LinkedHashMap<>();
 
-    private java.util.function.Consumer<Finding> tracer;
+    private Consumer<Finding> tracer;
     private boolean refuseAtOnce;
     private boolean prefetched;
     private String door;
@@ -69,7 +74,7 @@ public final class PolicySession {
      * Reports every check's verdict to the tracer (explain mode). A traced session is a dry run:
      * checks with side effects (greylisting records tuples) only read their stores.
      */
-    public void trace(java.util.function.Consumer<Finding> t) {
+    public void trace(Consumer<Finding> t) {
         this.tracer = t;
         facts.state().markDryRun();
     }
@@ -99,7 +104,7 @@ public final class PolicySession {
     @FunctionalInterface
     public interface PregreetProbe {
         /** Waits up to {@code pause} without greeting; true when the client sent anything meanwhile. */
-        boolean talkedWithin(java.time.Duration pause);
+        boolean talkedWithin(Duration pause);
     }
 
     /**
@@ -109,7 +114,7 @@ public final class PolicySession {
      */
     public Decision connect(PregreetProbe probe) {
         prepare();
-        java.time.Duration pause = engine.greetingPause(facts);
+        Duration pause = engine.greetingPause(facts);
         if (!pause.isZero() && probe.talkedWithin(pause)) facts.state().tag(SessionState.PREGREET);
         facts = facts.withClient(engine.enrich(facts.client()));
         return early(Stage.CONNECT, run(engine.defaultPolicy(), Stage.CONNECT));
@@ -169,7 +174,7 @@ public final class PolicySession {
     }
 
     /** Replaces the client (XCLIENT from a trusted proxy): facts, and the verdicts drawn from them, start over. */
-    public Decision changeClient(java.net.InetAddress address, int port, String helo, int connectionsFromAddress) {
+    public Decision changeClient(InetAddress address, int port, String helo, int connectionsFromAddress) {
         facts = Facts.connect(engine.client(address, port, connectionsFromAddress));
         if (door != null) facts.state().put(DecisionLog.DOOR, door);
         pending = null;
@@ -220,7 +225,7 @@ public final class PolicySession {
         for (Decision held : new Decision[] {pending, mailPending}) {
             if (held == null) continue;
             if (safe != null && engine.liftable(policy, held)) {
-                org.slf4j.LoggerFactory.getLogger(PolicySession.class).info("safe entry lifts {} ({}) for {} to <{}>: {}",
+                LoggerFactory.getLogger(PolicySession.class).info("safe entry lifts {} ({}) for {} to <{}>: {}",
                         held.check(), engine.catalogue().id(held.verdict().code()), f.client().logName(), recipient.address(), safe);
                 if (tracer != null) {
                     tracer.accept(new Finding(Stage.RCPT, held.check() + " (lifted by safe entry: " + safe + ")", Mode.ENFORCE,
@@ -310,7 +315,7 @@ public final class PolicySession {
             try {
                 r.close();
             } catch (RuntimeException e) {
-                org.slf4j.LoggerFactory.getLogger(PolicySession.class).warn("closing a message reader failed", e);
+                LoggerFactory.getLogger(PolicySession.class).warn("closing a message reader failed", e);
             }
         }
         readers.clear();

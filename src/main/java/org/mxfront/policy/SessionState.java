@@ -2,8 +2,13 @@
 // the answers at RCPT; a greylist check remembers what it decided. Confined to the session's thread.
 package org.mxfront.policy;
 
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Supplier;
 
 /**
@@ -17,8 +22,8 @@ public final class SessionState {
 
     private final String id = newId();
     private final Map<Object, Object> values = new HashMap<>();
-    private final java.util.Set<String> tags = new java.util.TreeSet<>();
-    private final java.util.Map<String, String> notes = new java.util.LinkedHashMap<>();
+    private final Set<String> tags = new TreeSet<>();
+    private final Map<String, String> notes = new LinkedHashMap<>();
     private boolean dryRun;
     private String authenticatedUser;
 
@@ -32,7 +37,7 @@ public final class SessionState {
 
     /** 12 characters of [0-9A-Z] from 60 random bits, like a Postfix long queue id without its time part. */
     private static String newId() {
-        long r = java.util.concurrent.ThreadLocalRandom.current().nextLong() >>> 4;
+        long r = ThreadLocalRandom.current().nextLong() >>> 4;
         char[] c = new char[12];
         for (int i = 11; i >= 0; i--) {
             c[i] = Character.toUpperCase(Character.forDigit((int) (r % 36), 36));
@@ -81,8 +86,8 @@ public final class SessionState {
     }
 
     /** The notes of the current message, in the order given. */
-    public java.util.Map<String, String> notes() {
-        return java.util.Collections.unmodifiableMap(notes);
+    public Map<String, String> notes() {
+        return Collections.unmodifiableMap(notes);
     }
 
     /** Forgets the notes (a new transaction starts). */

@@ -12,6 +12,7 @@ import io.netty.handler.timeout.IdleStateEvent;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.function.Supplier;
 import org.mxfront.policyserver.ProtocolFault.Reason;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,7 +36,7 @@ final class PolicyConnectionHandler extends SimpleChannelInboundHandler<PolicyRe
     }
 
     /** A request's answer still to compute, and whether computing it may block. */
-    record Job(boolean mayBlock, java.util.function.Supplier<String> answer) {}
+    record Job(boolean mayBlock, Supplier<String> answer) {}
 
     private final Executor executor;
     private final Answerer answerer;

@@ -10,6 +10,7 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.locks.ReentrantLock;
@@ -70,7 +71,7 @@ public final class EmbeddedRateLimitStore implements RateLimitStore {
             long ttl = Gcra.ttlMicros(e.getValue(), now);
             if (ttl > 0) out.add(new Listed(e.getKey(), e.getValue(), (ttl + 999) / 1000));
         }
-        out.sort(java.util.Comparator.comparing(Listed::key));
+        out.sort(Comparator.comparing(Listed::key));
         return out;
     }
 

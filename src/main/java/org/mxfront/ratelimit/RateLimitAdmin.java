@@ -10,6 +10,7 @@ import static org.mxfront.admin.AdminParams.required;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.NoSuchElementException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -72,7 +73,7 @@ public final class RateLimitAdmin {
      * @throws java.util.NoSuchElementException when there is no such bucket (the command exits non-zero)
      */
     public static String reset(RateLimitStore store, String key) {
-        if (!store.reset(key.trim())) throw new java.util.NoSuchElementException("no bucket " + key.trim());
+        if (!store.reset(key.trim())) throw new NoSuchElementException("no bucket " + key.trim());
         return "reset " + key.trim() + "\n";
     }
 }

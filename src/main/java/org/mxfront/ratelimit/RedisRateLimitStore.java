@@ -16,6 +16,7 @@ import io.lettuce.core.cluster.SlotHash;
 import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -149,7 +150,7 @@ public final class RedisRateLimitStore extends RedisStore implements RateLimitSt
         } catch (RuntimeException e) {
             throw new RateLimitStoreException(link.describe() + ": list failed: " + e.getMessage(), e);
         }
-        out.sort(java.util.Comparator.comparing(Listed::key));
+        out.sort(Comparator.comparing(Listed::key));
         return out;
     }
 

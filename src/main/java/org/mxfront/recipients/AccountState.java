@@ -4,6 +4,7 @@
 package org.mxfront.recipients;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import java.util.Locale;
 
 /** What an existing account may receive. */
 public enum AccountState {
@@ -18,7 +19,7 @@ public enum AccountState {
 
     /** The configuration word: {@code active}, {@code suspended}, {@code maintenance}, {@code over-quota}. */
     public String word() {
-        return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+        return name().toLowerCase(Locale.ROOT).replace('_', '-');
     }
 
     /** The state for a configuration word, null if there is none. */

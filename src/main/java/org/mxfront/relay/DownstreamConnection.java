@@ -5,6 +5,7 @@
 package org.mxfront.relay;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
@@ -13,13 +14,21 @@ import io.netty.handler.codec.smtp.DefaultLastSmtpContent;
 import io.netty.handler.codec.smtp.DefaultSmtpContent;
 import io.netty.handler.codec.smtp.DefaultSmtpRequest;
 import io.netty.handler.codec.smtp.SmtpResponse;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import org.mxfront.metrics.MxMeters;
 
 /**
  * A connection to the downstream. Not thread-safe: one session uses it at a time; the pool hands it
@@ -28,13 +37,13 @@ import java.util.concurrent.TimeUnit;
 public final class DownstreamConnection {
     private final Channel channel;
     private final Handler handler;
-    private volatile java.util.Map<String, Set<String>> extensions = java.util.Map.of();
+    private volatile Map<String, Set<String>> extensions = Map.of();
     private volatile long idleSince;
     private boolean broken;
 
-    private final org.mxfront.metrics.MxMeters meters;
+    private final MxMeters meters;
 
-    DownstreamConnection(Channel channel, Handler handler, org.mxfront.metrics.MxMeters meters) {
+    DownstreamConnection(Channel channel, Handler handler, MxMeters meters) {
         this.channel = channel;
         this.handler = handler;
         this.meters = meters;
@@ -57,7 +66,7 @@ public final class DownstreamConnection {
         private Throwable closedBy;
         private volatile long writeDeadline;
         private volatile long writeTimeoutNanos;
-        private io.netty.util.concurrent.ScheduledFuture<?> watchdog;
+        private ScheduledFuture<?> watchdog;
         /** The server's greeting: expected before anything is sent, so it is queued first. */
         final CompletableFuture<DownstreamReply> greeting = new CompletableFuture<>();
 
@@ -202,16 +211,16 @@ public final class DownstreamConnection {
      * PIPELINING) and waits for all their replies, in order. Every reply is read even when an earlier
      * one is a refusal, so the dialogue stays in step.
      */
-    public java.util.List<DownstreamReply> pipeline(java.util.List<DefaultSmtpRequest> requests, Duration timeout)
+    public List<DownstreamReply> pipeline(List<DefaultSmtpRequest> requests, Duration timeout)
             throws DownstreamException {
-        java.util.List<CompletableFuture<DownstreamReply>> futures = new java.util.ArrayList<>(requests.size());
+        List<CompletableFuture<DownstreamReply>> futures = new ArrayList<>(requests.size());
         long t0 = System.nanoTime();
         for (DefaultSmtpRequest r : requests) {
             futures.add(handler.expect(timeout));
             channel.write(new DefaultSmtpRequest(r.command(), utf8(r.parameters().toArray(CharSequence[]::new))));
         }
         channel.flush();
-        java.util.List<DownstreamReply> replies = new java.util.ArrayList<>(requests.size());
+        List<DownstreamReply> replies = new ArrayList<>(requests.size());
         for (int i = 0; i < futures.size(); i++) {
             String verb = requests.get(i).command().name().toString().toLowerCase(Locale.ROOT);
             replies.add(timed(verb, t0, futures.get(i)));
@@ -230,7 +239,7 @@ public final class DownstreamConnection {
             String s = params[i].toString();
             if (s.chars().allMatch(c -> c < 0x80)) continue;
             if (out == params) out = params.clone();
-            out[i] = new String(s.getBytes(java.nio.charset.StandardCharsets.UTF_8), java.nio.charset.StandardCharsets.ISO_8859_1);
+            out[i] = new String(s.getBytes(StandardCharsets.UTF_8), StandardCharsets.ISO_8859_1);
         }
         return out;
     }
@@ -251,13 +260,13 @@ public final class DownstreamConnection {
     DownstreamReply ehlo(String name, Duration timeout) throws DownstreamException {
         DownstreamReply r = command("EHLO", timeout, name);
         if (r.positive()) {
-            java.util.Map<String, Set<String>> ext = new java.util.HashMap<>();
+            Map<String, Set<String>> ext = new HashMap<>();
             for (int i = 1; i < r.lines().size(); i++) {
                 String[] words = r.lines().get(i).trim().toUpperCase(Locale.ROOT).split(" +");
                 if (words[0].isEmpty()) continue;
-                ext.put(words[0], Set.of(java.util.Arrays.copyOfRange(words, 1, words.length)));
+                ext.put(words[0], Set.of(Arrays.copyOfRange(words, 1, words.length)));
             }
-            extensions = java.util.Map.copyOf(ext);
+            extensions = Map.copyOf(ext);
         }
         return r;
     }
@@ -311,7 +320,7 @@ public final class DownstreamConnection {
         channel.close();
     }
 
-    io.netty.buffer.ByteBufAllocator alloc() { return channel.alloc(); }
+    ByteBufAllocator alloc() { return channel.alloc(); }
 
     long idleSince() { return idleSince; }
 

@@ -3,6 +3,7 @@
 // dropped after idle-timeout. Config: downstream.* in mxfront.yml.
 package org.mxfront.relay;
 
+
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -20,8 +21,9 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-
+import java.util.concurrent.TimeUnit;
 import org.mxfront.mail.ClientInfo;
+import org.mxfront.metrics.MxMeters;
 import org.mxfront.net.Networks;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,10 +41,10 @@ public final class DownstreamRelay implements Downstream, AutoCloseable {
     private volatile Set<String> knownExtensions;
     private volatile boolean closed;
 
-    private final org.mxfront.metrics.MxMeters meters;
+    private final MxMeters meters;
 
     public DownstreamRelay(InetSocketAddress address, DownstreamSettings settings, String heloName,
-            org.mxfront.metrics.MxMeters meters) {
+            MxMeters meters) {
         this.meters = meters;
         this.address = address;
         this.settings = settings;
@@ -166,7 +168,7 @@ public final class DownstreamRelay implements Downstream, AutoCloseable {
             for (DownstreamConnection c : idle) c.abort();
             idle.clear();
         }
-        group.shutdownGracefully(0, 2, java.util.concurrent.TimeUnit.SECONDS);
+        group.shutdownGracefully(0, 2, TimeUnit.SECONDS);
     }
 
     Duration commandTimeout() { return settings.commandTimeout(); }

@@ -7,6 +7,7 @@ package org.mxfront.relay;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.handler.codec.smtp.DefaultSmtpRequest;
+import java.net.Inet6Address;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -117,7 +118,7 @@ public final class DownstreamTransaction implements Downstream.Transaction {
     /** The client's attributes that the downstream names in its EHLO line (Postfix: NAME ADDR PROTO HELO SOURCE PORT). */
     private List<String> clientAttributes(Set<String> offered, boolean withSource) {
         String addr = Networks.text(client.address());
-        if (client.address() instanceof java.net.Inet6Address) addr = "IPV6:" + addr;
+        if (client.address() instanceof Inet6Address) addr = "IPV6:" + addr;
         List<String> attrs = new ArrayList<>();
         addIfOffered(attrs, offered, "NAME", Xtext.encode(cap(client.reverseName() == null ? "[UNAVAILABLE]" : client.reverseName())));
         addIfOffered(attrs, offered, "ADDR", Xtext.encode(addr));

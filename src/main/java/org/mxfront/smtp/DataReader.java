@@ -15,6 +15,7 @@ package org.mxfront.smtp;
 import java.io.BufferedInputStream;
 import java.io.EOFException;
 import java.io.IOException;
+import java.util.Arrays;
 
 /** One DATA phase's reader. Not reusable. */
 final class DataReader {
@@ -188,7 +189,7 @@ final class DataReader {
             continued = true;
             len = 0;
         } else {
-            line = java.util.Arrays.copyOf(line, Math.min(line.length * 2, MAX_LINE_PIECE));
+            line = Arrays.copyOf(line, Math.min(line.length * 2, MAX_LINE_PIECE));
         }
     }
 }

@@ -2,6 +2,7 @@
 // MAIL and RCPT accept before passing them on unchanged to a downstream that offers the extension.
 package org.mxfront.smtp;
 
+import java.util.HashSet;
 import java.util.Locale;
 import java.util.Set;
 import org.mxfront.address.Xtext;
@@ -18,7 +19,7 @@ final class DsnParameters {
     static boolean validNotify(String v) {
         if (v == null || v.isEmpty()) return false;
         if (v.equalsIgnoreCase("NEVER")) return true;
-        Set<String> seen = new java.util.HashSet<>();
+        Set<String> seen = new HashSet<>();
         for (String t : v.split(",", -1)) {
             String u = t.toUpperCase(Locale.ROOT);
             if (!(u.equals("SUCCESS") || u.equals("FAILURE") || u.equals("DELAY")) || !seen.add(u)) return false;

@@ -15,6 +15,7 @@ import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import org.slf4j.LoggerFactory;
 
 /** One held message. Used by one session thread. */
 final class HeldMessage implements AutoCloseable {
@@ -137,7 +138,7 @@ final class HeldMessage implements AutoCloseable {
         try {
             if (file != null) Files.deleteIfExists(file);
         } catch (IOException e) {
-            org.slf4j.LoggerFactory.getLogger(HeldMessage.class).warn("cannot delete {}: {}", file, e.getMessage());
+            LoggerFactory.getLogger(HeldMessage.class).warn("cannot delete {}: {}", file, e.getMessage());
         }
         memory = null;
         file = null;

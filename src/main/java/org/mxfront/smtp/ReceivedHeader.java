@@ -2,6 +2,7 @@
 // XFORWARD, Postfix's own Received line names the proxy, so mxfront writes the client's.
 package org.mxfront.smtp;
 
+import java.net.Inet6Address;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
@@ -20,7 +21,7 @@ final class ReceivedHeader {
     static String of(SmtpState s) {
         var client = s.policy.facts().client();
         TlsInfo tls = client.tls();
-        String addr = client.address() instanceof java.net.Inet6Address ? "IPv6:" + client.ip() : client.ip();
+        String addr = client.address() instanceof Inet6Address ? "IPv6:" + client.ip() : client.ip();
         String proto = (s.smtputf8 ? "UTF8SMTP" : s.esmtp ? "ESMTP" : "SMTP") + (tls != null ? "S" : "");
         StringBuilder h = new StringBuilder(256);
         h.append("Received: from ").append(s.helo == null ? "unknown" : s.helo)

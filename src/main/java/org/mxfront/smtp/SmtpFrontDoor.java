@@ -9,13 +9,17 @@ package org.mxfront.smtp;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.InetAddress;
+import java.net.Socket;
 import java.net.SocketTimeoutException;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+import javax.net.ssl.SSLSession;
 import org.mxfront.codes.Code;
 import org.mxfront.codes.Reply;
 import org.mxfront.door.Door;
@@ -26,7 +30,6 @@ import org.mxfront.mail.TlsInfo;
 import org.mxfront.metrics.MxMeters;
 import org.mxfront.net.Networks;
 import org.mxfront.policy.Decision;
-import javax.net.ssl.SSLSession;
 import org.mxfront.relay.DownstreamRelay;
 import org.mxfront.tls.EngineSocket;
 import org.mxfront.tls.ServerTls;
@@ -172,7 +175,7 @@ public final class SmtpFrontDoor implements Door<SmtpDoorSettings> {
      * transaction is in progress or the grace time is over. {@link #close()} then ends the rest.
      */
     @Override
-    public void drain(java.time.Duration grace) {
+    public void drain(Duration grace) {
         draining = true;
         long end = System.nanoTime() + grace.toNanos();
         while (System.nanoTime() < end && connections.values().stream().anyMatch(c -> c.conversation.inTransaction())) {
@@ -220,7 +223,7 @@ public final class SmtpFrontDoor implements Door<SmtpDoorSettings> {
         }
 
         @Override
-        public boolean talkedWithin(java.time.Duration pause) {
+        public boolean talkedWithin(Duration pause) {
             return session.getSocket() instanceof StockReplies.FilteredSocket fs && fs.talkedWithin(pause);
         }
 
@@ -240,7 +243,7 @@ public final class SmtpFrontDoor implements Door<SmtpDoorSettings> {
                 LOG.info("STARTTLS: {} dropped {} bytes sent in clear after STARTTLS",
                         conversation.clientAddress().getHostAddress(), skipped);
             }
-            java.net.Socket plain = session.getSocket();
+            Socket plain = session.getSocket();
             EngineSocket ssl = tls.wrap(plain instanceof StockReplies.FilteredSocket fs ? fs.forTls() : plain);
             try {
                 ssl.handshake();
@@ -338,7 +341,7 @@ public final class SmtpFrontDoor implements Door<SmtpDoorSettings> {
      * Connections from trusted proxies may start with a PROXY v1 or v2 header; from anyone else the
      * header is not looked for (a "PROXY" line then reaches the PROXY command and is refused).
      */
-    private ProxyHandler.ProxyResult proxyHeader(InputStream in, java.io.OutputStream out, Session s) throws IOException {
+    private ProxyHandler.ProxyResult proxyHeader(InputStream in, OutputStream out, Session s) throws IOException {
         InetAddress real = s.getRealRemoteAddress().getAddress();
         if (!current.settings().trustedProxies().contains(real) || !(in instanceof BufferedInputStream bin)) {
             return ProxyHandler.ProxyResult.NOP;

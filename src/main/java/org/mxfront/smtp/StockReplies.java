@@ -8,12 +8,15 @@ package org.mxfront.smtp;
 import java.io.ByteArrayOutputStream;
 import java.io.FilterInputStream;
 import java.io.FilterOutputStream;
-import java.io.InputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.net.SocketException;
+import java.net.SocketImpl;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 
 /** The server socket whose connections carry the stock-reply filter. */
 final class StockReplies extends ServerSocket {
@@ -41,8 +44,8 @@ final class StockReplies extends ServerSocket {
          * Without a SocketImpl of its own: accept() then hands this socket the accepted one's
          * instead of copying every option onto it (which costs an exception per option, per connection).
          */
-        FilteredSocket() throws java.net.SocketException {
-            super((java.net.SocketImpl) null);
+        FilteredSocket() throws SocketException {
+            super((SocketImpl) null);
         }
 
         /**
@@ -78,7 +81,7 @@ final class StockReplies extends ServerSocket {
         }
 
         /** Holds back for {@code pause} (the greeting is not sent yet); true when the client sent anything meanwhile. */
-        boolean talkedWithin(java.time.Duration pause) {
+        boolean talkedWithin(Duration pause) {
             try {
                 Thread.sleep(pause);
                 return super.getInputStream().available() > 0;

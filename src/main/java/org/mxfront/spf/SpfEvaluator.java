@@ -9,6 +9,7 @@ package org.mxfront.spf;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.URLEncoder;
+import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -574,7 +575,7 @@ public final class SpfEvaluator {
         try {
             byte[] b = InetAddress.getByName(text).getAddress();
             return b.length == 16 ? b : null;
-        } catch (java.net.UnknownHostException e) {
+        } catch (UnknownHostException e) {
             return null;
         }
     }

@@ -10,6 +10,7 @@ import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.HashMap;
@@ -268,7 +269,7 @@ public final class PolicySnapshot {
 
     private static byte[] bytes(InetAddress a) {
         byte[] b = a.getAddress();
-        if (a instanceof Inet6Address && isV4Mapped(b)) return java.util.Arrays.copyOfRange(b, 12, 16);
+        if (a instanceof Inet6Address && isV4Mapped(b)) return Arrays.copyOfRange(b, 12, 16);
         return b;
     }
 

@@ -21,6 +21,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.mxfront.util.Lazy;
 
@@ -98,7 +99,7 @@ public final class PolicyStore implements AutoCloseable {
      * The pool, for the decision journal's own tables (console/Journal: its own Flyway history, its own
      * SQL); opened now if it was not.
      */
-    public javax.sql.DataSource dataSource() {
+    public DataSource dataSource() {
         try {
             return ds();
         } catch (SQLException e) {

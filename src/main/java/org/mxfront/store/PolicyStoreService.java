@@ -11,8 +11,11 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 import org.mxfront.util.Periodic;
 import org.slf4j.Logger;
@@ -35,14 +38,14 @@ public final class PolicyStoreService implements AutoCloseable {
     private volatile PolicySnapshot current = PolicySnapshot.EMPTY;
     private volatile boolean up;
     /** When this host last took in a new version (null: not yet). */
-    private volatile java.time.Instant changedAt;
+    private volatile Instant changedAt;
     private volatile boolean migrated;
     private volatile boolean inOutage;
     private volatile boolean started;
     private volatile boolean closed;
     private Thread poller;
     /** The newest snapshot not yet written to the local file (the writer thread takes it). */
-    private final java.util.concurrent.atomic.AtomicReference<PolicySnapshot> unwritten = new java.util.concurrent.atomic.AtomicReference<>();
+    private final AtomicReference<PolicySnapshot> unwritten = new AtomicReference<>();
     private Thread writer;
 
     public PolicyStoreService(PolicyStore store, SnapshotFile file, Duration pollInterval, MeterRegistry registry) {
@@ -65,7 +68,7 @@ public final class PolicyStoreService implements AutoCloseable {
     public boolean up() { return up; }
 
     /** When this host last took in a new version of the store (the console's "last policy change"), or null. */
-    public java.time.Instant changedAt() { return changedAt; }
+    public Instant changedAt() { return changedAt; }
 
     /** Called with each new snapshot after it is in force (on the poller's thread). */
     public void onChange(Consumer<PolicySnapshot> l) { listeners.add(l); }
@@ -104,7 +107,7 @@ public final class PolicyStoreService implements AutoCloseable {
         while (!closed) {
             PolicySnapshot s = unwritten.getAndSet(null);
             if (s == null) {
-                java.util.concurrent.locks.LockSupport.parkNanos(1_000_000_000L);
+                LockSupport.parkNanos(1_000_000_000L);
                 continue;
             }
             long t0 = System.nanoTime();
@@ -117,7 +120,7 @@ public final class PolicyStoreService implements AutoCloseable {
             // at most SNAPSHOT_FILE_INTERVAL: the file is never more than that behind; written at close too
             long until = System.nanoTime() + Math.min(SNAPSHOT_FILE_INTERVAL.toNanos(), 5 * (System.nanoTime() - t0));
             while (!closed && System.nanoTime() < until) {
-                java.util.concurrent.locks.LockSupport.parkNanos(until - System.nanoTime());
+                LockSupport.parkNanos(until - System.nanoTime());
             }
         }
     }
@@ -159,7 +162,7 @@ public final class PolicyStoreService implements AutoCloseable {
         PolicySnapshot before = current;
         current = next;
         if (before.version() != next.version()) {
-            changedAt = java.time.Instant.now();
+            changedAt = Instant.now();
             LOG.info("policy store: version {} in force ({} domains, {} list entries)", next.version(), next.domains().size(),
                     next.entries().size());
         }
@@ -172,7 +175,7 @@ public final class PolicyStoreService implements AutoCloseable {
         }
         if (persist && before.version() != next.version()) {
             // written off the poller's thread (a million entries take seconds): only the newest is written
-            if (unwritten.getAndSet(next) == null && writer != null) java.util.concurrent.locks.LockSupport.unpark(writer);
+            if (unwritten.getAndSet(next) == null && writer != null) LockSupport.unpark(writer);
         }
     }
 
@@ -211,7 +214,7 @@ public final class PolicyStoreService implements AutoCloseable {
         // the newest snapshot reaches the file before the store closes (the next start may need it)
         PolicySnapshot last = unwritten.getAndSet(null);
         if (writer != null) {
-            java.util.concurrent.locks.LockSupport.unpark(writer);
+            LockSupport.unpark(writer);
             try {
                 writer.join(30_000);
             } catch (InterruptedException e) {

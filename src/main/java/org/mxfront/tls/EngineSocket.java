@@ -12,10 +12,12 @@ import java.net.InetAddress;
 import java.net.Socket;
 import java.net.SocketAddress;
 import java.net.SocketException;
+import java.net.SocketImpl;
 import java.nio.ByteBuffer;
+import java.util.function.UnaryOperator;
 import javax.net.ssl.SSLEngine;
-import javax.net.ssl.SSLEngineResult;
 import javax.net.ssl.SSLEngineResult.HandshakeStatus;
+import javax.net.ssl.SSLEngineResult;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLSession;
 
@@ -42,7 +44,7 @@ public final class EngineSocket extends Socket {
     private volatile OutputStream exposedOut = out;
 
     EngineSocket(Socket plain, SSLEngine engine) throws IOException {
-        super((java.net.SocketImpl) null);
+        super((SocketImpl) null);
         this.plain = plain;
         this.engine = engine;
         this.netIn = plain.getInputStream();
@@ -236,7 +238,7 @@ public final class EngineSocket extends Socket {
      * Puts a filter of the caller's in front of the TLS output (the SMTP door's stock-reply filter), so
      * that whoever is handed this socket writes through it.
      */
-    public void wrapOutput(java.util.function.UnaryOperator<OutputStream> wrapper) {
+    public void wrapOutput(UnaryOperator<OutputStream> wrapper) {
         exposedOut = wrapper.apply(out);
     }
 

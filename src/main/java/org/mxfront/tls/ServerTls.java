@@ -9,8 +9,10 @@ import io.netty.buffer.ByteBufAllocator;
 import io.netty.handler.ssl.ClientAuth;
 import io.netty.handler.ssl.OpenSsl;
 import io.netty.handler.ssl.OpenSslCachingX509KeyManagerFactory;
+import io.netty.handler.ssl.OpenSslContext;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslProvider;
 import java.io.IOException;
 import java.net.Socket;
@@ -109,13 +111,13 @@ public final class ServerTls {
     public List<X509Certificate> leaves() { return leaves; }
 
     /** A Netty handler for one accepted channel (the console's HTTPS); the handshake starts at once. */
-    public io.netty.handler.ssl.SslHandler newHandler(ByteBufAllocator alloc) {
+    public SslHandler newHandler(ByteBufAllocator alloc) {
         return context.newHandler(alloc);
     }
 
     /** Which TLS library serves the handshakes: "BoringSSL" or "JDK". */
     public String provider() {
-        return context instanceof io.netty.handler.ssl.OpenSslContext ? "BoringSSL" : "JDK";
+        return context instanceof OpenSslContext ? "BoringSSL" : "JDK";
     }
 
     /**

@@ -20,11 +20,13 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.mxfront.checks.CheckContext;
 import org.mxfront.codes.Code;
 import org.mxfront.dns.DnsResolver;
@@ -257,7 +259,7 @@ public final class DnsblCheck implements Check {
                 why = "test point 127.0.0.1: " + one.outcome();
             }
             z.health().probed(token, failure, why);
-            z.meters().probe(failure == null ? "ok" : failure.name().toLowerCase(java.util.Locale.ROOT)).increment();
+            z.meters().probe(failure == null ? "ok" : failure.name().toLowerCase(Locale.ROOT)).increment();
             return null;
         });
     }
@@ -331,7 +333,7 @@ public final class DnsblCheck implements Check {
         private final MeterRegistry registry;
         private final Map<String, Counter> counters = new ConcurrentHashMap<>();
         private final Timer latency;
-        private final java.util.concurrent.atomic.AtomicBoolean refusalSeen = new java.util.concurrent.atomic.AtomicBoolean();
+        private final AtomicBoolean refusalSeen = new AtomicBoolean();
 
         ZoneMeters(String zone, MeterRegistry registry) {
             this.zone = zone;

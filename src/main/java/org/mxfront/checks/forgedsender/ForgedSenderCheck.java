@@ -6,6 +6,7 @@ package org.mxfront.checks.forgedsender;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import org.mxfront.checks.CheckContext;
@@ -47,7 +48,7 @@ public final class ForgedSenderCheck implements Check {
             }
         }
         for (String address : claimed) {
-            String domain = FromAddresses.domain(address).toLowerCase(java.util.Locale.ROOT);
+            String domain = FromAddresses.domain(address).toLowerCase(Locale.ROOT);
             if (protectedDomains.contains(domain) && !vouchedFor(f, domain)) {
                 return Verdict.reject(Code.FORGED_SENDER, Map.of("sender", address));
             }

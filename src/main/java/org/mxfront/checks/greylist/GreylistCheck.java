@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -274,7 +275,7 @@ public final class GreylistCheck implements Check {
         } else {
             try {
                 lines = Files.readAllLines(Path.of(spec), StandardCharsets.UTF_8);
-            } catch (java.nio.file.NoSuchFileException e) {
+            } catch (NoSuchFileException e) {
                 throw new IllegalArgumentException("allow-clients-file: no such file " + spec);
             } catch (IOException e) {
                 throw new IllegalArgumentException("allow-clients-file: cannot read " + spec + ": " + e);

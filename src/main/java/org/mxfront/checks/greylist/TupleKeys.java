@@ -6,6 +6,7 @@ package org.mxfront.checks.greylist;
 import com.google.common.net.InternetDomainName;
 import inet.ipaddr.IPAddress;
 import inet.ipaddr.IPAddressString;
+import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.util.Locale;
 import java.util.regex.Matcher;
@@ -24,7 +25,7 @@ public final class TupleKeys {
 
     /** The network of an address as text: {@code 192.0.2.0/24}, {@code 2001:db8:1:2::/64}. */
     public static String network(InetAddress address, int ipv4Prefix, int ipv6Prefix) {
-        if (address instanceof java.net.Inet4Address) {
+        if (address instanceof Inet4Address) {
             // the common case, without the general parser: mask the bytes and print them
             byte[] b = address.getAddress();
             int v = ((b[0] & 255) << 24) | ((b[1] & 255) << 16) | ((b[2] & 255) << 8) | (b[3] & 255);

@@ -4,6 +4,7 @@
 package org.mxfront.checks.helo;
 
 import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.util.HashSet;
 import java.util.Locale;
 import java.util.Map;
@@ -85,7 +86,7 @@ public final class HeloCheck implements Check {
         }
         try {
             return InetAddress.getByName(s); // a literal: no DNS lookup happens
-        } catch (java.net.UnknownHostException e) {
+        } catch (UnknownHostException e) {
             return null;
         }
     }

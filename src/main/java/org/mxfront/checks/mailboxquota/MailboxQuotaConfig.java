@@ -7,6 +7,7 @@ package org.mxfront.checks.mailboxquota;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import java.time.Duration;
 import org.mxfront.checks.recipients.RecipientsConfig.OverQuota;
+import org.mxfront.recipients.MxTargets;
 
 /**
  * @param service   {@code host:port} of Dovecot's quota-status inet_listener (default 127.0.0.1:12340)
@@ -28,7 +29,7 @@ public record MailboxQuotaConfig(String service, Duration timeout, OverQuota ove
 
     public MailboxQuotaConfig {
         if (service == null || service.isBlank()) service = "127.0.0.1:12340";
-        org.mxfront.recipients.MxTargets.hostPort(service); // names a bad one
+        MxTargets.hostPort(service); // names a bad one
         if (timeout == null) timeout = Duration.ofSeconds(2);
         if (overQuota == null) overQuota = OverQuota.TEMPORARY;
         if (onFailure == null) onFailure = OnFailure.ACCEPT;

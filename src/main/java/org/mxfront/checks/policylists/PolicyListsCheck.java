@@ -6,6 +6,8 @@
 package org.mxfront.checks.policylists;
 
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -13,9 +15,9 @@ import java.util.Set;
 import java.util.function.Supplier;
 import org.mxfront.checks.CheckContext;
 import org.mxfront.codes.Code;
+import org.mxfront.mail.Mailbox;
 import org.mxfront.policy.Check;
 import org.mxfront.policy.Facts;
-import org.mxfront.mail.Mailbox;
 import org.mxfront.policy.Safelist;
 import org.mxfront.policy.SessionState;
 import org.mxfront.policy.Stage;
@@ -62,7 +64,7 @@ public final class PolicyListsCheck implements Check, Safelist {
         String sender = f.sender() == null || f.sender().isNullSender() ? null : f.sender().address().toLowerCase(Locale.ROOT);
         String rcpt = r.domain().isEmpty() ? null : r.address().toLowerCase(Locale.ROOT);
         ListEntry e = snapshot.get().decide(f.client().address(), sender, rcpt, r.domain().isEmpty() ? null : r.domain(), clock.instant());
-        Map<String, String> seen = f.state().computeIfAbsent(new Decided(), java.util.LinkedHashMap::new);
+        Map<String, String> seen = f.state().computeIfAbsent(new Decided(), LinkedHashMap::new);
         synchronized (seen) {
             seen.put(r.address(), e == null ? "no list entry" : e.describe());
         }
@@ -74,7 +76,7 @@ public final class PolicyListsCheck implements Check, Safelist {
     public List<Explained> explain(SessionState state) {
         Map<String, String> seen = state.get(new Decided());
         if (seen == null) return List.of();
-        List<Explained> out = new java.util.ArrayList<>();
+        List<Explained> out = new ArrayList<>();
         synchronized (seen) {
             seen.forEach((rcpt, e) -> out.add(new Explained(Stage.RCPT, "<" + rcpt + ">: " + e)));
         }

@@ -27,6 +27,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import org.mxfront.checks.CheckContext;
 import org.mxfront.checks.ratelimit.RateLimitConfig.Action;
@@ -116,7 +117,7 @@ public final class RateLimitCheck implements Check {
 
     /** The names of this check's enabled rules keyed on the authenticated user (for check-config's warning). */
     public Set<String> saslRules() {
-        Set<String> names = new java.util.TreeSet<>();
+        Set<String> names = new TreeSet<>();
         config.rules().forEach((n, rule) -> {
             if (rule.enabled() && rule.saslKey()) names.add(n);
         });

@@ -8,6 +8,7 @@ package org.mxfront.checks.ratelimit;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import java.time.Duration;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -225,6 +226,6 @@ public record RateLimitConfig(Boolean exemptRelayNetworks, List<String> allowCli
             if (e.getValue() == null) throw new IllegalArgumentException("rules: " + e.getKey() + " has no settings");
             e.getValue().period();
         }
-        rules = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(rules));
+        rules = Collections.unmodifiableMap(new LinkedHashMap<>(rules));
     }
 }

@@ -15,11 +15,12 @@
 // own source; a lookup that fails lets the sender through.
 package org.mxfront.checks.recipients;
 
+import com.github.benmanes.caffeine.cache.Ticker;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import com.github.benmanes.caffeine.cache.Ticker;
 import org.mxfront.checks.CalloutSources;
 import org.mxfront.checks.CheckContext;
 import org.mxfront.checks.SourceCheck;
@@ -60,7 +61,7 @@ public final class RecipientsCheck extends SourceCheck<RecipientsConfig> {
                 if (!f.isAbsolute()) f = ctx.stateDirectory().resolve(f);
                 // not shared: a configuration reload (SIGHUP) reads the file again
                 TableSource t = new TableSource(f, c.table().recipientDelimiter(), c.table().checkInterval(), ctx.clock());
-                yield new CachedSource(t, java.time.Duration.ZERO, java.time.Duration.ZERO, 1,
+                yield new CachedSource(t, Duration.ZERO, Duration.ZERO, 1,
                         new SourceMeters(ctx.registry(), "table"), Ticker.systemTicker());
             }
             // shared across reloads; the pool connects when the daemon starts (warm-up), never at check-config

@@ -8,6 +8,7 @@ package org.mxfront.checks.virus;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.Inet6Address;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.net.SocketTimeoutException;
@@ -76,7 +77,7 @@ public final class ClamdClient {
                 ? new InetSocketAddress(i.getHostString(), i.getPort()) : address;
         boolean unix = target instanceof UnixDomainSocketAddress;
         try (SocketChannel ch = SocketChannel.open(unix ? StandardProtocolFamily.UNIX
-                : ((InetSocketAddress) target).getAddress() instanceof java.net.Inet6Address ? StandardProtocolFamily.INET6
+                : ((InetSocketAddress) target).getAddress() instanceof Inet6Address ? StandardProtocolFamily.INET6
                 : StandardProtocolFamily.INET)) {
             Watchdog dog = new Watchdog(ch, connectTimeout);
             try {

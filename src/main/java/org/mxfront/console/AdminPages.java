@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.NoSuchElementException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,7 +41,7 @@ final class AdminPages {
                 m.put("output", output);
                 if (action.equals("list")) m.put("table", table(output));
                 if (change) AUDIT.info("console {}: user={} action={} params={}", what, p.name(), action, clean);
-            } catch (IllegalArgumentException | java.util.NoSuchElementException e) {
+            } catch (IllegalArgumentException | NoSuchElementException e) {
                 m.put("error", e.getMessage());
             }
         }

@@ -27,6 +27,7 @@ import org.mxfront.config.DaemonConfig;
 import org.mxfront.metrics.HttpListener;
 import org.mxfront.metrics.HttpService;
 import org.mxfront.policy.DecisionFeed;
+import org.mxfront.store.PolicyStoreService;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -62,7 +63,7 @@ public final class ConsoleServer extends HttpService<ConsoleServer> {
         this.sessions = new Sessions(settings.sessionTimeout(), System::currentTimeMillis);
         this.limiter = new LoginLimiter(settings.loginLimit(), () -> System.currentTimeMillis() * 1000);
         /* The policy store whose lists the Lists page edits, or null when it is off. */
-        org.mxfront.store.PolicyStoreService store = settings.store();
+        PolicyStoreService store = settings.store();
         this.login = new LoginPages(backend, auth, sessions, limiter, settings.tls() != null, out);
         this.dashboard = new DashboardPage(backend, feed, journal, store, out);
         this.live = new LiveStream(feed, listener, out.mapper());

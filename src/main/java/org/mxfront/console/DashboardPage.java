@@ -5,6 +5,8 @@ package org.mxfront.console;
 
 import io.netty.handler.codec.http.FullHttpResponse;
 import java.io.IOException;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -51,11 +53,11 @@ final class DashboardPage {
         ConsoleBackend.Reload reload = backend.lastReload();
         m.put("reload", reload == null ? "none since start"
                 : (reload.ok() ? "ok" : "FAILED (the previous configuration stays in force): " + reload.message()) + " at "
-                        + reload.at().truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
+                        + reload.at().truncatedTo(ChronoUnit.SECONDS));
         m.put("reloadFailed", reload != null && !reload.ok());
-        java.time.Instant changed = store == null ? null : store.changedAt();
+        Instant changed = store == null ? null : store.changedAt();
         m.put("policyChange", store == null ? "off" : "version " + store.current().version()
-                + (changed == null ? "" : ", taken in at " + changed.truncatedTo(java.time.temporal.ChronoUnit.SECONDS)));
+                + (changed == null ? "" : ", taken in at " + changed.truncatedTo(ChronoUnit.SECONDS)));
         m.put("journal", journal == null ? "off" : journal.written() + " decisions written, " + journal.droppedRows() + " dropped");
         return m;
     }

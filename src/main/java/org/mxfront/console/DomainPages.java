@@ -5,8 +5,12 @@
 // the viewer's role or domains.
 package org.mxfront.console;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.netty.handler.codec.http.FullHttpResponse;
 import java.io.IOException;
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -14,10 +18,15 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
+import java.util.regex.Pattern;
+import org.mxfront.config.ConfigException;
+import org.mxfront.config.StoreDomains;
 import org.mxfront.policy.ConfiguredCheck;
 import org.mxfront.policy.DecisionFeed;
 import org.mxfront.policy.Policy;
+import org.mxfront.store.EntryValues;
 import org.mxfront.store.PolicyStoreService;
+import org.mxfront.store.StoredDomain;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,10 +38,10 @@ final class DomainPages {
     private final ConsoleBackend backend;
     private final DecisionFeed feed;
     private final PolicyStoreService store;
-    private final com.fasterxml.jackson.databind.ObjectMapper mapper;
+    private final ObjectMapper mapper;
     private final Responses out;
 
-    DomainPages(ConsoleBackend backend, DecisionFeed feed, PolicyStoreService store, com.fasterxml.jackson.databind.ObjectMapper mapper, Responses out) {
+    DomainPages(ConsoleBackend backend, DecisionFeed feed, PolicyStoreService store, ObjectMapper mapper, Responses out) {
         this.backend = backend;
         this.feed = feed;
         this.store = store;
@@ -58,7 +67,7 @@ final class DomainPages {
         Map<String, Object> m = new HashMap<>(extra);
         m.put("domains", rows);
         m.put("canEditStore", p.operator() && store != null
-                && backend.config().engine().directory() instanceof org.mxfront.config.StoreDomains);
+                && backend.config().engine().directory() instanceof StoreDomains);
         return out.page("domains", s, m);
     }
 
@@ -69,7 +78,7 @@ final class DomainPages {
     FullHttpResponse domainsChange(Sessions.Session s, Form f) {
         Principal p = s.principal();
         if (!p.operator() || store == null
-                || !(backend.config().engine().directory() instanceof org.mxfront.config.StoreDomains sd)) return out.notFound(s);
+                || !(backend.config().engine().directory() instanceof StoreDomains sd)) return out.notFound(s);
         String action = Optional.ofNullable(f.value("action")).orElse("");
         String rawName = Optional.ofNullable(f.value("name")).orElse("").strip();
         String text = Optional.ofNullable(f.value("settings")).orElse("").strip();
@@ -78,7 +87,7 @@ final class DomainPages {
         keep.put("newSettings", text);
         String name;
         try {
-            name = org.mxfront.store.EntryValues.domain("name", rawName);
+            name = EntryValues.domain("name", rawName);
         } catch (IllegalArgumentException e) {
             keep.put("nameError", e.getMessage());
             return domains(s, keep);
@@ -100,10 +109,10 @@ final class DomainPages {
             }
             String json;
             try {
-                com.fasterxml.jackson.databind.JsonNode node = mapper.readTree(text.isEmpty() ? "{}" : text);
+                JsonNode node = mapper.readTree(text.isEmpty() ? "{}" : text);
                 if (node == null || !node.isObject()) throw new IllegalArgumentException("settings: must be a JSON object");
                 json = node.toString();
-            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            } catch (JsonProcessingException e) {
                 keep.put("settingsError", "settings: not JSON: " + e.getOriginalMessage());
                 return domains(s, keep);
             } catch (IllegalArgumentException e) {
@@ -112,8 +121,8 @@ final class DomainPages {
             }
             try {
                 sd.validate(name, json);
-            } catch (org.mxfront.config.ConfigException e) {
-                String key = e.key() == null ? "" : e.key().replaceFirst("^domains\\." + java.util.regex.Pattern.quote(name) + "\\.?", "");
+            } catch (ConfigException e) {
+                String key = e.key() == null ? "" : e.key().replaceFirst("^domains\\." + Pattern.quote(name) + "\\.?", "");
                 keep.put("settingsError", "settings" + (key.isEmpty() ? "" : "." + key) + ": " + e.problem());
                 return domains(s, keep);
             }
@@ -121,7 +130,7 @@ final class DomainPages {
             AUDIT.info("console domains: user={} added {} with {}", p.name(), name, json);
             store.refresh();
             return domains(s, Map.of("done", "Added " + name + "."));
-        } catch (java.sql.SQLException e) {
+        } catch (SQLException e) {
             LOG.warn("console domains: the policy store does not answer: {}", e.getMessage());
             return domains(s, Map.of("error", "The policy store does not answer: " + e.getMessage()));
         } catch (Exception e) {
@@ -139,7 +148,7 @@ final class DomainPages {
         Principal p = s.principal();
         String d = name.toLowerCase(Locale.ROOT);
         if (!p.seesDomain(d)) return out.notFound(s);
-        org.mxfront.store.StoredDomain stored = store == null ? null : store.current().domain(d);
+        StoredDomain stored = store == null ? null : store.current().domain(d);
         Policy policy = stored != null ? backend.config().engine().directory().policy(d)
                 : backend.config().engine().domainPolicies().get(d);
         if (policy == null && stored == null) return out.notFound(s);
@@ -168,22 +177,22 @@ final class DomainPages {
         if (text.isEmpty()) text = "{}";
         String json;
         try {
-            com.fasterxml.jackson.databind.JsonNode node = mapper.readTree(text);
+            JsonNode node = mapper.readTree(text);
             if (node == null || !node.isObject()) return domain(s, d, text, "settings: must be a JSON object", null);
             json = node.toString();
         } catch (IOException e) {
-            return domain(s, d, text, "settings: not JSON: " + (e instanceof com.fasterxml.jackson.core.JsonProcessingException j ? j.getOriginalMessage() : e.getMessage()), null);
+            return domain(s, d, text, "settings: not JSON: " + (e instanceof JsonProcessingException j ? j.getOriginalMessage() : e.getMessage()), null);
         }
-        if (!(backend.config().engine().directory() instanceof org.mxfront.config.StoreDomains sd)) return out.notFound(s);
+        if (!(backend.config().engine().directory() instanceof StoreDomains sd)) return out.notFound(s);
         try {
             sd.validate(d, json);
-        } catch (org.mxfront.config.ConfigException e) {
-            String key = e.key() == null ? "" : e.key().replaceFirst("^domains\\." + java.util.regex.Pattern.quote(d) + "\\.?", "");
+        } catch (ConfigException e) {
+            String key = e.key() == null ? "" : e.key().replaceFirst("^domains\\." + Pattern.quote(d) + "\\.?", "");
             return domain(s, d, text, "settings" + (key.isEmpty() ? "" : "." + key) + ": " + e.problem(), null);
         }
         try {
             store.store().putDomain(p.name(), d, json);
-        } catch (java.sql.SQLException e) {
+        } catch (SQLException e) {
             return domain(s, d, text, "The policy store does not answer: " + e.getMessage(), null);
         }
         AUDIT.info("console domains: user={} set {} to {}", p.name(), d, json);

@@ -4,12 +4,19 @@
 package org.mxfront.console;
 
 import io.netty.handler.codec.http.FullHttpResponse;
+import java.sql.SQLException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.mxfront.store.EntryValues;
+import org.mxfront.store.ListEntry;
 import org.mxfront.store.PolicyStoreService;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,7 +35,7 @@ final class ListPages {
     }
 
     /** May the principal see and change entries of this scope and key? (domain admins: their domains and their addresses) */
-    private static boolean mayEdit(Principal p, org.mxfront.store.ListEntry.Scope scope, String key) {
+    private static boolean mayEdit(Principal p, ListEntry.Scope scope, String key) {
         return switch (p.role()) {
             case OPERATOR -> true;
             case DOMAIN_ADMIN -> switch (scope) {
@@ -36,7 +43,7 @@ final class ListPages {
                 case DOMAIN -> p.seesDomain(key);
                 case USER -> key.lastIndexOf('@') > 0 && p.seesDomain(key.substring(key.lastIndexOf('@') + 1));
             };
-            case USER -> scope == org.mxfront.store.ListEntry.Scope.USER && key.equalsIgnoreCase(p.address());
+            case USER -> scope == ListEntry.Scope.USER && key.equalsIgnoreCase(p.address());
         };
     }
 
@@ -51,10 +58,10 @@ final class ListPages {
         m.put("myAddress", p.address() == null ? "" : p.address());
         List<Map<String, Object>> rows = new ArrayList<>();
         if (store != null) {
-            java.time.Instant now = java.time.Instant.now();
+            Instant now = Instant.now();
             store.current().entries().values().stream()
                     .filter(e -> mayEdit(p, e.scope(), e.scopeKey()))
-                    .sorted(java.util.Comparator.comparingLong(org.mxfront.store.ListEntry::id).reversed())
+                    .sorted(Comparator.comparingLong(ListEntry::id).reversed())
                     .limit(1000)
                     .forEach(e -> {
                         Map<String, Object> row = new HashMap<>(e.fields());
@@ -77,38 +84,38 @@ final class ListPages {
         try {
             if (action.equals("delete")) {
                 long id = Long.parseLong(Optional.ofNullable(f.value("id")).orElse("-1"));
-                org.mxfront.store.ListEntry e = store.store().entry(id).orElse(null);
+                ListEntry e = store.store().entry(id).orElse(null);
                 if (e == null || !mayEdit(p, e.scope(), e.scopeKey())) return out.notFound(s);
                 store.store().removeEntry(p.name(), id);
                 AUDIT.info("console lists: user={} deleted entry {}", p.name(), id);
                 return lists(s, null, "Deleted entry " + id + ".");
             }
             if (!action.equals("add")) return lists(s, "Unknown action.", null);
-            var scope = org.mxfront.store.ListEntry.Scope.of(Optional.ofNullable(f.value("scope")).orElse("user"));
-            String key = org.mxfront.store.EntryValues.scopeKey(scope, "key", p.role() == Role.USER ? p.address()
+            var scope = ListEntry.Scope.of(Optional.ofNullable(f.value("scope")).orElse("user"));
+            String key = EntryValues.scopeKey(scope, "key", p.role() == Role.USER ? p.address()
                     : Optional.ofNullable(f.value("key")).orElse(""));
             if (!mayEdit(p, scope, key)) return out.notFound(s);
-            var kind = org.mxfront.store.ListEntry.Kind.of(Optional.ofNullable(f.value("kind")).orElse("sender"));
-            var act = org.mxfront.store.ListEntry.Action.of(Optional.ofNullable(f.value("list")).orElse("safe"));
-            String value = org.mxfront.store.EntryValues.value(kind, "value", Optional.ofNullable(f.value("value")).orElse(""));
+            var kind = ListEntry.Kind.of(Optional.ofNullable(f.value("kind")).orElse("sender"));
+            var act = ListEntry.Action.of(Optional.ofNullable(f.value("list")).orElse("safe"));
+            String value = EntryValues.value(kind, "value", Optional.ofNullable(f.value("value")).orElse(""));
             String comment = Optional.ofNullable(f.value("comment")).orElse("").strip();
-            comment = comment.isEmpty() ? null : org.mxfront.store.EntryValues.text("comment", comment, 1000);
+            comment = comment.isEmpty() ? null : EntryValues.text("comment", comment, 1000);
             String forText = Optional.ofNullable(f.value("for")).orElse("").strip();
-            java.time.Instant expires = null;
+            Instant expires = null;
             if (!forText.isEmpty()) {
-                java.util.regex.Matcher dm = java.util.regex.Pattern.compile("(\\d{1,4})([hd])").matcher(forText);
+                Matcher dm = Pattern.compile("(\\d{1,4})([hd])").matcher(forText);
                 if (!dm.matches()) throw new IllegalArgumentException("for: expected hours or days such as 12h or 30d, or empty for never");
                 long n = Long.parseLong(dm.group(1));
-                expires = java.time.Instant.now().plus(dm.group(2).equals("h") ? Duration.ofHours(n) : Duration.ofDays(n));
+                expires = Instant.now().plus(dm.group(2).equals("h") ? Duration.ofHours(n) : Duration.ofDays(n));
             }
-            org.mxfront.store.ListEntry added = store.store().addEntry(p.name(), new org.mxfront.store.ListEntry(0, scope, key,
-                    act, kind, value, expires, comment, p.name(), java.time.Instant.now()));
+            ListEntry added = store.store().addEntry(p.name(), new ListEntry(0, scope, key,
+                    act, kind, value, expires, comment, p.name(), Instant.now()));
             AUDIT.info("console lists: user={} added {} {} {}={} for {} {}", p.name(), act.key(), kind.key(), scope.key(), key,
                     value, added.id());
             return lists(s, null, "Added " + act.key() + " entry " + added.id() + " (in force within the store's poll interval).");
         } catch (IllegalArgumentException e) {
             return lists(s, e.getMessage(), null);
-        } catch (java.sql.SQLException e) {
+        } catch (SQLException e) {
             LOG.warn("console lists: the policy store does not answer: {}", e.getMessage());
             return lists(s, "The policy store does not answer: " + e.getMessage(), null);
         }

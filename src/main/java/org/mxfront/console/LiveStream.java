@@ -18,6 +18,7 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -90,7 +91,7 @@ final class LiveStream {
     /** A decision as the browser gets it (JSON; the page puts it into the DOM as text). */
     static Map<String, Object> event(DecisionEvent e) {
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("time", java.time.Instant.ofEpochMilli(e.timeMillis()).toString());
+        m.put("time", Instant.ofEpochMilli(e.timeMillis()).toString());
         m.put("door", e.door());
         m.put("action", e.action());
         m.put("outcome", e.outcome());

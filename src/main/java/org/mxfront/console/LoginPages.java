@@ -13,6 +13,7 @@ import io.netty.handler.codec.http.cookie.DefaultCookie;
 import io.netty.handler.codec.http.cookie.ServerCookieDecoder;
 import io.netty.handler.codec.http.cookie.ServerCookieEncoder;
 import java.io.IOException;
+import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -93,7 +94,7 @@ final class LoginPages {
         Form f = Form.of(r);
         String expected = cookie(r, LOGIN_CSRF_COOKIE);
         String given = f.value("_csrf");
-        if (expected == null || given == null || !java.security.MessageDigest.isEqual(expected.getBytes(), given.getBytes())) {
+        if (expected == null || given == null || !MessageDigest.isEqual(expected.getBytes(), given.getBytes())) {
             return loginPage(r, "The form expired: please try again.", HttpResponseStatus.FORBIDDEN);
         }
         String name = Optional.ofNullable(f.value("user")).orElse("").strip();

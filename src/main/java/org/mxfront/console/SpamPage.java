@@ -9,6 +9,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+import org.mxfront.checks.spam.SpamConfig;
+import org.mxfront.checks.spam.SpamLearner;
+import org.mxfront.store.EntryValues;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,8 +36,8 @@ final class SpamPage {
         if (!mayLearn(s.principal())) return out.notFound(s);
         Map<String, Object> m = new HashMap<>(result);
         m.putIfAbsent("v", Map.of());
-        var c = org.mxfront.checks.spam.SpamLearner.config(backend.config().engine(), null);
-        m.put("backend", c == null ? null : c.backend() == org.mxfront.checks.spam.SpamConfig.Backend.RSPAMD
+        var c = SpamLearner.config(backend.config().engine(), null);
+        m.put("backend", c == null ? null : c.backend() == SpamConfig.Backend.RSPAMD
                 ? "rspamd's controller at " + c.rspamd().controller() : "spamd at " + c.spamd().address());
         m.put("maxBytes", c == null ? null : c.maxBytes());
         FullHttpResponse r = out.page("spam", s, m);
@@ -60,7 +63,7 @@ final class SpamPage {
         String domain = null;
         if (!rawDomain.isEmpty()) {
             try {
-                domain = org.mxfront.store.EntryValues.domain("domain", rawDomain);
+                domain = EntryValues.domain("domain", rawDomain);
             } catch (IllegalArgumentException e) {
                 m.put("error", e.getMessage());
                 return spamPage(s, HttpResponseStatus.BAD_REQUEST, m);
@@ -72,32 +75,32 @@ final class SpamPage {
         if ((message == null || message.length == 0) && text != null && !text.isBlank()) {
             message = text.strip().replace("\r\n", "\n").replace("\n", "\r\n").concat("\r\n").getBytes(StandardCharsets.UTF_8);
         }
-        String problem = org.mxfront.checks.spam.SpamLearner.notAMessage(message);
+        String problem = SpamLearner.notAMessage(message);
         if (problem != null) {
             m.put("error", "The message: " + problem + ".");
             return spamPage(s, HttpResponseStatus.BAD_REQUEST, m);
         }
-        var o = org.mxfront.checks.spam.SpamLearner.learn(backend.config().engine(), domain, as.equals("spam"), message, p.name());
+        var o = SpamLearner.learn(backend.config().engine(), domain, as.equals("spam"), message, p.name());
         AUDIT.info("console spam: user={} learn as={} bytes={} outcome={}", p.name(), as, message.length, o.getClass().getSimpleName());
         String what = as.equals("spam") ? "spam" : "not spam";
         HttpResponseStatus status = HttpResponseStatus.OK;
         switch (o) {
-            case org.mxfront.checks.spam.SpamLearner.Learned l -> {
+            case SpamLearner.Learned l -> {
                 values.remove("message-text"); // done: an empty form, so that a second click does not report it again
                 m.put("done", l.changed() ? "Learned as " + what + " by " + l.backend() + " (" + message.length + " bytes)."
                         : "Not learned again: " + l.unchanged() + "; nothing changed.");
                 m.put("answer", l.answer());
             }
-            case org.mxfront.checks.spam.SpamLearner.NotConfigured n -> {
+            case SpamLearner.NotConfigured n -> {
                 status = HttpResponseStatus.CONFLICT;
                 m.put("error", "Not learned: " + n.why() + ".");
             }
-            case org.mxfront.checks.spam.SpamLearner.TooLarge t -> {
+            case SpamLearner.TooLarge t -> {
                 status = HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE;
                 m.put("error", "Not learned: the message is larger than the spam check's max-bytes (" + t.limit()
                         + " bytes), so it would never be classified.");
             }
-            case org.mxfront.checks.spam.SpamLearner.Failed fl -> {
+            case SpamLearner.Failed fl -> {
                 status = fl.down() ? HttpResponseStatus.SERVICE_UNAVAILABLE : HttpResponseStatus.BAD_GATEWAY;
                 m.put("error", "Not learned: " + (fl.down() ? "" : fl.backend() + " refused: ") + fl.why());
             }

@@ -4,6 +4,7 @@
 package org.mxfront.console;
 
 import io.netty.handler.codec.http.FullHttpResponse;
+import java.sql.SQLException;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -47,7 +48,7 @@ final class TracePages {
                         hits = journal.search(q, p);
                         source = "journal";
                         done = true;
-                    } catch (java.sql.SQLException e) {
+                    } catch (SQLException e) {
                         LOG.warn("console: the journal does not answer a trace search: {}", e.getMessage());
                         note = "The journal does not answer (" + e.getMessage() + "): these are the decisions held in memory.";
                     }
@@ -75,7 +76,7 @@ final class TracePages {
         if (journal != null) {
             try {
                 events = journal.session(id, p);
-            } catch (java.sql.SQLException e) {
+            } catch (SQLException e) {
                 LOG.warn("console: the journal does not answer for session {}: {}", id, e.getMessage());
             }
         }

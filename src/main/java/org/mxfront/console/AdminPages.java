@@ -17,27 +17,21 @@ import org.slf4j.LoggerFactory;
 final class AdminPages {
     private static final Logger AUDIT = LoggerFactory.getLogger("mxfront.audit");
 
-    private final ConsoleBackend backend;
-    private final Responses out;
+    private AdminPages() {}
 
-    AdminPages(ConsoleBackend backend, Responses out) {
-        this.backend = backend;
-        this.out = out;
-    }
-
-    FullHttpResponse adminPage(Sessions.Session s, String what, Map<String, List<String>> params, boolean change) {
+    static FullHttpResponse adminPage(ConsoleState st, Sessions.Session s, String what, Map<String, List<String>> params, boolean change) {
         Principal p = s.principal();
-        if (!p.operator()) return out.notFound(s);
+        if (!p.operator()) return st.out().notFound(s);
         Map<String, Object> m = new HashMap<>();
         m.put("what", what);
         String action = Form.first(params, "action");
         if (action != null && !action.isEmpty()) {
             // the checks' admin hook: a read-only action (list) may be a GET, anything else needs the CSRF-checked POST
-            if (!backend.readOnly(what, action) && !change) return Responses.status(HttpResponseStatus.METHOD_NOT_ALLOWED, "use the form's buttons");
+            if (!st.backend().readOnly(what, action) && !change) return Responses.status(HttpResponseStatus.METHOD_NOT_ALLOWED, "use the form's buttons");
             Map<String, List<String>> clean = new HashMap<>(params);
             clean.remove("_csrf");
             try {
-                String output = backend.admin(what, clean);
+                String output = st.backend().admin(what, clean);
                 m.put("output", output);
                 if (action.equals("list")) m.put("table", table(output));
                 if (change) AUDIT.info("console {}: user={} action={} params={}", what, p.name(), action, clean);
@@ -46,8 +40,8 @@ final class AdminPages {
             }
         }
         m.put("params", Form.flat(params));
-        m.put("enabled", backend.adminNames().contains(what));
-        return out.page("admin", s, m);
+        m.put("enabled", st.backend().adminNames().contains(what));
+        return st.out().page("admin", s, m);
     }
 
     /**

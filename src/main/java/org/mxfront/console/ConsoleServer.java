@@ -11,8 +11,8 @@
 //
 // This class is the listener and the router: the static files, the public pages, the session, the
 // CSRF gate on every POST, then one call into the page class of the area (LoginPages, DashboardPage,
-// LiveStream, TracePages, DomainPages, ListPages, AdminPages, ExplainPage, SpamPage), which answer
-// through Responses and never call back here.
+// LiveStream, TracePages, DomainPages, ListPages, AdminPages, ExplainPage, SpamPage) with the
+// console's shared state (ConsoleState); they answer through Responses and never call back here.
 package org.mxfront.console;
 
 import io.netty.channel.Channel;
@@ -27,7 +27,6 @@ import org.mxfront.config.DaemonConfig;
 import org.mxfront.metrics.HttpListener;
 import org.mxfront.metrics.HttpService;
 import org.mxfront.policy.DecisionFeed;
-import org.mxfront.store.PolicyStoreService;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,18 +38,7 @@ public final class ConsoleServer extends HttpService<ConsoleServer> {
     static final String CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
             + "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
-    private final Sessions sessions;
-    private final LoginLimiter limiter;
-    private final Responses out = new Responses();
-    private final LoginPages login;
-    private final DashboardPage dashboard;
-    private final LiveStream live;
-    private final TracePages trace;
-    private final DomainPages domains;
-    private final ListPages lists;
-    private final AdminPages admin;
-    private final ExplainPage explain;
-    private final SpamPage spam;
+    private final ConsoleState st;
 
     public ConsoleServer(DaemonConfig.Console settings, ConsoleBackend backend, DecisionFeed feed, Authenticator auth) {
         this(settings, backend, feed, auth, null);
@@ -60,25 +48,16 @@ public final class ConsoleServer extends HttpService<ConsoleServer> {
     public ConsoleServer(DaemonConfig.Console settings, ConsoleBackend backend, DecisionFeed feed, Authenticator auth,
             Journal journal) {
         super(settings.listen(), settings.tls(), MAX_BODY, "mxfront-console", ConsoleServer::securityHeaders);
-        this.sessions = new Sessions(settings.sessionTimeout(), System::currentTimeMillis);
-        this.limiter = new LoginLimiter(settings.loginLimit(), () -> System.currentTimeMillis() * 1000);
-        /* The policy store whose lists the Lists page edits, or null when it is off. */
-        PolicyStoreService store = settings.store();
-        this.login = new LoginPages(backend, auth, sessions, limiter, settings.tls() != null, out);
-        this.dashboard = new DashboardPage(backend, feed, journal, store, out);
-        this.live = new LiveStream(feed, listener, out.mapper());
-        this.trace = new TracePages(feed, journal, out);
-        this.domains = new DomainPages(backend, feed, store, out.mapper(), out);
-        this.lists = new ListPages(store, out);
-        this.admin = new AdminPages(backend, out);
-        this.explain = new ExplainPage(backend, out);
-        this.spam = new SpamPage(backend, out);
+        st = new ConsoleState(backend, feed, journal, settings.store(), auth,
+                new Sessions(settings.sessionTimeout(), System::currentTimeMillis),
+                new LoginLimiter(settings.loginLimit(), () -> System.currentTimeMillis() * 1000), settings.tls() != null,
+                listener, new Responses());
     }
 
     @Override
     public void close() {
         super.close();
-        limiter.close();
+        st.limiter().close();
     }
 
     /** The headers every response gets. */
@@ -96,10 +75,10 @@ public final class ConsoleServer extends HttpService<ConsoleServer> {
         String path = r.query().path();
         if (path.startsWith("/static/")) return Responses.resource("console/static/" + path.substring("/static/".length()));
         if (path.startsWith("/webjars/")) return Responses.webjar(path.substring("/webjars/".length()));
-        if (path.equals("/codes")) return login.codes();
-        if (path.equals("/login")) return r.method().equals(HttpMethod.POST) ? login.login(r) : login.loginPage(r, null, HttpResponseStatus.OK);
+        if (path.equals("/codes")) return LoginPages.codes(st);
+        if (path.equals("/login")) return r.method().equals(HttpMethod.POST) ? LoginPages.login(st, r) : LoginPages.loginPage(st, r, null, HttpResponseStatus.OK);
         if (path.equals("/favicon.ico")) return Responses.status(HttpResponseStatus.NOT_FOUND, "not found");
-        Sessions.Session s = sessions.find(LoginPages.sessionToken(r));
+        Sessions.Session s = st.sessions().find(LoginPages.sessionToken(r));
         if (s == null) {
             if (path.startsWith("/api/") || path.equals("/live/stream")) return Responses.status(HttpResponseStatus.UNAUTHORIZED, "log in first");
             return Responses.redirect("/login");
@@ -113,31 +92,31 @@ public final class ConsoleServer extends HttpService<ConsoleServer> {
                 return Responses.status(HttpResponseStatus.FORBIDDEN, "missing or wrong CSRF token: reload the page and try again");
             }
             form = f.values;
-            if (path.equals("/logout")) return login.logout(s);
-            if (path.equals("/explain")) return explain.explain(s, f);
-            if (path.equals("/lists")) return lists.listChange(s, f);
-            if (path.equals("/spam")) return spam.spamLearn(s, f);
-            if (path.equals("/domains")) return domains.domainsChange(s, f);
-            if (path.startsWith("/domains/")) return domains.domainChange(s, path.substring("/domains/".length()), f);
+            if (path.equals("/logout")) return LoginPages.logout(st, s);
+            if (path.equals("/explain")) return ExplainPage.explain(st, s, f);
+            if (path.equals("/lists")) return ListPages.listChange(st, s, f);
+            if (path.equals("/spam")) return SpamPage.spamLearn(st, s, f);
+            if (path.equals("/domains")) return DomainPages.domainsChange(st, s, f);
+            if (path.startsWith("/domains/")) return DomainPages.domainChange(st, s, path.substring("/domains/".length()), f);
         } else if (!r.method().equals(HttpMethod.GET) && !r.method().equals(HttpMethod.HEAD)) {
             return Responses.status(HttpResponseStatus.METHOD_NOT_ALLOWED, "use GET or POST");
         }
         Map<String, List<String>> q = r.query().parameters();
-        if (path.equals("/")) return dashboard.page(s);
-        if (path.equals("/api/dashboard")) return dashboard.figures(p, Form.first(q, "span"));
-        if (path.equals("/live")) return out.page("live", s, Map.of("filter", TraceQuery.of(q)));
-        if (path.equals("/live/stream")) return live.live(ch, p, TraceQuery.of(q));
-        if (path.equals("/trace")) return trace.trace(s, TraceQuery.of(q), r.headers().contains("HX-Request"));
-        if (path.startsWith("/trace/session/")) return trace.session(s, path.substring("/trace/session/".length()));
-        if (path.equals("/domains")) return domains.domains(s);
-        if (path.startsWith("/domains/")) return domains.domain(s, path.substring("/domains/".length()));
-        if (path.equals("/greylist")) return admin.adminPage(s, "greylist", r.method().equals(HttpMethod.POST) ? form : q,
+        if (path.equals("/")) return DashboardPage.page(st, s);
+        if (path.equals("/api/dashboard")) return DashboardPage.figures(st, p, Form.first(q, "span"));
+        if (path.equals("/live")) return st.out().page("live", s, Map.of("filter", TraceQuery.of(q)));
+        if (path.equals("/live/stream")) return LiveStream.live(st, ch, p, TraceQuery.of(q));
+        if (path.equals("/trace")) return TracePages.trace(st, s, TraceQuery.of(q), r.headers().contains("HX-Request"));
+        if (path.startsWith("/trace/session/")) return TracePages.session(st, s, path.substring("/trace/session/".length()));
+        if (path.equals("/domains")) return DomainPages.domains(st, s);
+        if (path.startsWith("/domains/")) return DomainPages.domain(st, s, path.substring("/domains/".length()));
+        if (path.equals("/greylist")) return AdminPages.adminPage(st, s, "greylist", r.method().equals(HttpMethod.POST) ? form : q,
                 r.method().equals(HttpMethod.POST));
-        if (path.equals("/ratelimit")) return admin.adminPage(s, "ratelimit", r.method().equals(HttpMethod.POST) ? form : q,
+        if (path.equals("/ratelimit")) return AdminPages.adminPage(st, s, "ratelimit", r.method().equals(HttpMethod.POST) ? form : q,
                 r.method().equals(HttpMethod.POST));
-        if (path.equals("/explain")) return explain.explainPage(s, Map.of(), null);
-        if (path.equals("/lists")) return lists.lists(s, null, null);
-        if (path.equals("/spam")) return spam.spamPage(s, HttpResponseStatus.OK, Map.of());
-        return out.notFound(s);
+        if (path.equals("/explain")) return ExplainPage.explainPage(st, s, Map.of(), null);
+        if (path.equals("/lists")) return ListPages.lists(st, s, null, null);
+        if (path.equals("/spam")) return SpamPage.spamPage(st, s, HttpResponseStatus.OK, Map.of());
+        return st.out().notFound(s);
     }
 }

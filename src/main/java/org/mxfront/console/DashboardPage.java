@@ -10,55 +10,41 @@ import java.time.temporal.ChronoUnit;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.mxfront.policy.DecisionFeed;
-import org.mxfront.store.PolicyStoreService;
 
 /** / and /api/dashboard. */
 final class DashboardPage {
-    private final ConsoleBackend backend;
-    private final DecisionFeed feed;
-    private final Journal journal;
-    private final PolicyStoreService store;
-    private final Responses out;
+    private DashboardPage() {}
 
-    DashboardPage(ConsoleBackend backend, DecisionFeed feed, Journal journal, PolicyStoreService store, Responses out) {
-        this.backend = backend;
-        this.feed = feed;
-        this.journal = journal;
-        this.store = store;
-        this.out = out;
-    }
-
-    FullHttpResponse page(Sessions.Session s) {
-        return out.page("dashboard", s, model(s.principal()));
+    static FullHttpResponse page(ConsoleState st, Sessions.Session s) {
+        return st.out().page("dashboard", s, model(st, s.principal()));
     }
 
     /** The charts' figures for the span asked (null: the default). */
-    FullHttpResponse figures(Principal p, String spanName) throws IOException {
+    static FullHttpResponse figures(ConsoleState st, Principal p, String spanName) throws IOException {
         Dashboard.Span span = Dashboard.Span.of(spanName);
-        return out.json(Dashboard.figures(feed, p, System.currentTimeMillis(), span,
-                span == Dashboard.Span.DAY && journal != null && journal.ready() ? journal::counts : null));
+        return st.out().json(Dashboard.figures(st.feed(), p, System.currentTimeMillis(), span,
+                span == Dashboard.Span.DAY && st.journal() != null && st.journal().ready() ? st.journal()::counts : null));
     }
 
     /** The dashboard's server-side part: doors, downstream, configuration, store and journal (operators). */
-    private Map<String, Object> model(Principal p) {
+    private static Map<String, Object> model(ConsoleState st, Principal p) {
         Map<String, Object> m = new HashMap<>();
-        m.put("doors", p.operator() ? backend.doors() : List.of());
-        m.put("downstream", p.operator() ? backend.downstream() : "");
-        m.put("published", feed.published());
-        m.put("feedDropped", feed.dropped());
-        m.put("source", backend.config().source());
-        m.put("store", store == null ? "off" : (store.up() ? "reachable" : "NOT reachable (the last snapshot stays in force)")
-                + ", version " + store.current().version());
-        ConsoleBackend.Reload reload = backend.lastReload();
+        m.put("doors", p.operator() ? st.backend().doors() : List.of());
+        m.put("downstream", p.operator() ? st.backend().downstream() : "");
+        m.put("published", st.feed().published());
+        m.put("feedDropped", st.feed().dropped());
+        m.put("source", st.backend().config().source());
+        m.put("store", st.store() == null ? "off" : (st.store().up() ? "reachable" : "NOT reachable (the last snapshot stays in force)")
+                + ", version " + st.store().current().version());
+        ConsoleBackend.Reload reload = st.backend().lastReload();
         m.put("reload", reload == null ? "none since start"
                 : (reload.ok() ? "ok" : "FAILED (the previous configuration stays in force): " + reload.message()) + " at "
                         + reload.at().truncatedTo(ChronoUnit.SECONDS));
         m.put("reloadFailed", reload != null && !reload.ok());
-        Instant changed = store == null ? null : store.changedAt();
-        m.put("policyChange", store == null ? "off" : "version " + store.current().version()
+        Instant changed = st.store() == null ? null : st.store().changedAt();
+        m.put("policyChange", st.store() == null ? "off" : "version " + st.store().current().version()
                 + (changed == null ? "" : ", taken in at " + changed.truncatedTo(ChronoUnit.SECONDS)));
-        m.put("journal", journal == null ? "off" : journal.written() + " decisions written, " + journal.droppedRows() + " dropped");
+        m.put("journal", st.journal() == null ? "off" : st.journal().written() + " decisions written, " + st.journal().droppedRows() + " dropped");
         return m;
     }
 }

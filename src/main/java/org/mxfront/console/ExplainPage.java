@@ -12,25 +12,19 @@ import java.util.Optional;
 
 /** /explain. */
 final class ExplainPage {
-    private final ConsoleBackend backend;
-    private final Responses out;
+    private ExplainPage() {}
 
-    ExplainPage(ConsoleBackend backend, Responses out) {
-        this.backend = backend;
-        this.out = out;
-    }
-
-    FullHttpResponse explainPage(Sessions.Session s, Map<String, String> values, Map<String, Object> result) {
-        if (s.principal().role() == Role.USER) return out.notFound(s);
+    static FullHttpResponse explainPage(ConsoleState st, Sessions.Session s, Map<String, String> values, Map<String, Object> result) {
+        if (s.principal().role() == Role.USER) return st.out().notFound(s);
         Map<String, Object> m = new HashMap<>();
         m.put("v", values);
         if (result != null) m.putAll(result);
-        return out.page("explain", s, m);
+        return st.out().page("explain", s, m);
     }
 
-    FullHttpResponse explain(Sessions.Session s, Form f) {
+    static FullHttpResponse explain(ConsoleState st, Sessions.Session s, Form f) {
         Principal p = s.principal();
-        if (p.role() == Role.USER) return out.notFound(s);
+        if (p.role() == Role.USER) return st.out().notFound(s);
         Map<String, List<String>> params = new HashMap<>();
         Map<String, String> values = new HashMap<>();
         for (String k : List.of("client-ip", "helo", "from")) {
@@ -45,7 +39,7 @@ final class ExplainPage {
         for (String a : rl) {
             int at = a.lastIndexOf('@');
             if (at < 0 || !p.seesDomain(a.substring(at + 1))) {
-                return explainPage(s, values, Map.of("error", "rcpt " + a + ": not one of your domains"));
+                return explainPage(st, s, values, Map.of("error", "rcpt " + a + ": not one of your domains"));
             }
         }
         if (!rl.isEmpty()) params.put("rcpt", rl);
@@ -55,9 +49,9 @@ final class ExplainPage {
         }
         values.put("message-text", Optional.ofNullable(f.value("message-text")).orElse(""));
         try {
-            return explainPage(s, values, Map.of("output", backend.explain(params, message == null || message.length == 0 ? null : message)));
+            return explainPage(st, s, values, Map.of("output", st.backend().explain(params, message == null || message.length == 0 ? null : message)));
         } catch (IllegalArgumentException e) {
-            return explainPage(s, values, Map.of("error", e.getMessage()));
+            return explainPage(st, s, values, Map.of("error", e.getMessage()));
         }
     }
 }

@@ -17,7 +17,6 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.mxfront.store.EntryValues;
 import org.mxfront.store.ListEntry;
-import org.mxfront.store.PolicyStoreService;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,13 +25,7 @@ final class ListPages {
     private static final Logger LOG = LoggerFactory.getLogger(ConsoleServer.class);
     private static final Logger AUDIT = LoggerFactory.getLogger("mxfront.audit");
 
-    private final PolicyStoreService store;
-    private final Responses out;
-
-    ListPages(PolicyStoreService store, Responses out) {
-        this.store = store;
-        this.out = out;
-    }
+    private ListPages() {}
 
     /** May the principal see and change entries of this scope and key? (domain admins: their domains and their addresses) */
     private static boolean mayEdit(Principal p, ListEntry.Scope scope, String key) {
@@ -48,18 +41,18 @@ final class ListPages {
     }
 
     /** The block and safe lists the principal may see (from the store's snapshot in memory), newest first. */
-    FullHttpResponse lists(Sessions.Session s, String error, String done) {
+    static FullHttpResponse lists(ConsoleState st, Sessions.Session s, String error, String done) {
         Principal p = s.principal();
         Map<String, Object> m = new HashMap<>();
-        m.put("enabled", store != null);
+        m.put("enabled", st.store() != null);
         m.put("error", error);
         m.put("done", done);
         m.put("userOnly", p.role() == Role.USER);
         m.put("myAddress", p.address() == null ? "" : p.address());
         List<Map<String, Object>> rows = new ArrayList<>();
-        if (store != null) {
+        if (st.store() != null) {
             Instant now = Instant.now();
-            store.current().entries().values().stream()
+            st.store().current().entries().values().stream()
                     .filter(e -> mayEdit(p, e.scope(), e.scopeKey()))
                     .sorted(Comparator.comparingLong(ListEntry::id).reversed())
                     .limit(1000)
@@ -73,28 +66,28 @@ final class ListPages {
                     });
         }
         m.put("entries", rows);
-        return out.page("lists", s, m);
+        return st.out().page("lists", s, m);
     }
 
     /** Adds or deletes a list entry, with the API's validation (EntryValues) and the store's audit. */
-    FullHttpResponse listChange(Sessions.Session s, Form f) {
+    static FullHttpResponse listChange(ConsoleState st, Sessions.Session s, Form f) {
         Principal p = s.principal();
-        if (store == null) return lists(s, "The policy store is off (policy-store.enabled: false).", null);
+        if (st.store() == null) return lists(st, s, "The policy store is off (policy-store.enabled: false).", null);
         String action = Optional.ofNullable(f.value("action")).orElse("");
         try {
             if (action.equals("delete")) {
                 long id = Long.parseLong(Optional.ofNullable(f.value("id")).orElse("-1"));
-                ListEntry e = store.store().entry(id).orElse(null);
-                if (e == null || !mayEdit(p, e.scope(), e.scopeKey())) return out.notFound(s);
-                store.store().removeEntry(p.name(), id);
+                ListEntry e = st.store().store().entry(id).orElse(null);
+                if (e == null || !mayEdit(p, e.scope(), e.scopeKey())) return st.out().notFound(s);
+                st.store().store().removeEntry(p.name(), id);
                 AUDIT.info("console lists: user={} deleted entry {}", p.name(), id);
-                return lists(s, null, "Deleted entry " + id + ".");
+                return lists(st, s, null, "Deleted entry " + id + ".");
             }
-            if (!action.equals("add")) return lists(s, "Unknown action.", null);
+            if (!action.equals("add")) return lists(st, s, "Unknown action.", null);
             var scope = ListEntry.Scope.of(Optional.ofNullable(f.value("scope")).orElse("user"));
             String key = EntryValues.scopeKey(scope, "key", p.role() == Role.USER ? p.address()
                     : Optional.ofNullable(f.value("key")).orElse(""));
-            if (!mayEdit(p, scope, key)) return out.notFound(s);
+            if (!mayEdit(p, scope, key)) return st.out().notFound(s);
             var kind = ListEntry.Kind.of(Optional.ofNullable(f.value("kind")).orElse("sender"));
             var act = ListEntry.Action.of(Optional.ofNullable(f.value("list")).orElse("safe"));
             String value = EntryValues.value(kind, "value", Optional.ofNullable(f.value("value")).orElse(""));
@@ -108,16 +101,16 @@ final class ListPages {
                 long n = Long.parseLong(dm.group(1));
                 expires = Instant.now().plus(dm.group(2).equals("h") ? Duration.ofHours(n) : Duration.ofDays(n));
             }
-            ListEntry added = store.store().addEntry(p.name(), new ListEntry(0, scope, key,
+            ListEntry added = st.store().store().addEntry(p.name(), new ListEntry(0, scope, key,
                     act, kind, value, expires, comment, p.name(), Instant.now()));
             AUDIT.info("console lists: user={} added {} {} {}={} for {} {}", p.name(), act.key(), kind.key(), scope.key(), key,
                     value, added.id());
-            return lists(s, null, "Added " + act.key() + " entry " + added.id() + " (in force within the store's poll interval).");
+            return lists(st, s, null, "Added " + act.key() + " entry " + added.id() + " (in force within the store's poll interval).");
         } catch (IllegalArgumentException e) {
-            return lists(s, e.getMessage(), null);
+            return lists(st, s, e.getMessage(), null);
         } catch (SQLException e) {
             LOG.warn("console lists: the policy store does not answer: {}", e.getMessage());
-            return lists(s, "The policy store does not answer: " + e.getMessage(), null);
+            return lists(st, s, "The policy store does not answer: " + e.getMessage(), null);
         }
     }
 }

@@ -4,7 +4,6 @@
 // Also the one shape of a decision the browser gets (event), which the trace pages reuse.
 package org.mxfront.console;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.handler.codec.http.DefaultHttpContent;
@@ -24,7 +23,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
-import org.mxfront.metrics.HttpListener;
 import org.mxfront.policy.DecisionEvent;
 import org.mxfront.policy.DecisionFeed;
 import org.slf4j.Logger;
@@ -36,19 +34,10 @@ final class LiveStream {
     /** A live view's queue: events beyond it (a slow browser) are dropped and reported as "dropped N". */
     static final int LIVE_QUEUE = 1000;
 
-    private final DecisionFeed feed;
-    private final HttpListener listener;
-    private final ObjectMapper json;
-
-    /** @param listener the console's listener, whose headers the stream's head gets as every response does */
-    LiveStream(DecisionFeed feed, HttpListener listener, ObjectMapper json) {
-        this.feed = feed;
-        this.listener = listener;
-        this.json = json;
-    }
+    private LiveStream() {}
 
     /** Server-Sent Events: the matching recent decisions, then each new one; "dropped" when the queue overflowed. */
-    FullHttpResponse live(Channel ch, Principal p, TraceQuery filter) {
+    static FullHttpResponse live(ConsoleState st, Channel ch, Principal p, TraceQuery filter) {
         Predicate<DecisionEvent> match = filter.predicate();
         Predicate<DecisionEvent> visible = e -> p.sees(e) && match.test(e);
         if (!filter.domain().isEmpty() && !p.seesDomain(filter.domain())) return Responses.status(HttpResponseStatus.NOT_FOUND, "not found");
@@ -56,22 +45,22 @@ final class LiveStream {
         head.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/event-stream; charset=utf-8");
         head.headers().set(HttpHeaderNames.CACHE_CONTROL, "no-store");
         HttpUtil.setTransferEncodingChunked(head, true);
-        listener.decorate(head.headers());
-        try (DecisionFeed.Subscription sub = feed.subscribe(LIVE_QUEUE, visible)) {
+        st.listener().decorate(head.headers());
+        try (DecisionFeed.Subscription sub = st.feed().subscribe(LIVE_QUEUE, visible)) {
             ch.writeAndFlush(head);
-            List<DecisionEvent> recent = feed.recent(visible);
-            for (DecisionEvent e : recent.subList(Math.max(0, recent.size() - 50), recent.size())) send(ch, "decision", event(e));
+            List<DecisionEvent> recent = st.feed().recent(visible);
+            for (DecisionEvent e : recent.subList(Math.max(0, recent.size() - 50), recent.size())) send(st, ch, "decision", event(e));
             long reported = 0;
             while (ch.isActive()) {
                 DecisionEvent e = sub.poll(15, TimeUnit.SECONDS);
                 if (sub.dropped() > reported) {
                     reported = sub.dropped();
-                    send(ch, "dropped", Map.of("dropped", reported));
+                    send(st, ch, "dropped", Map.of("dropped", reported));
                 }
                 if (e == null) {
                     ch.writeAndFlush(new DefaultHttpContent(Unpooled.copiedBuffer(": keep-alive\n\n", StandardCharsets.UTF_8)));
                 } else {
-                    send(ch, "decision", event(e));
+                    send(st, ch, "decision", event(e));
                 }
             }
         } catch (InterruptedException e) {
@@ -83,8 +72,8 @@ final class LiveStream {
         return null;
     }
 
-    private void send(Channel ch, String name, Object data) throws IOException {
-        String text = "event: " + name + "\ndata: " + json.writeValueAsString(data) + "\n\n";
+    private static void send(ConsoleState st, Channel ch, String name, Object data) throws IOException {
+        String text = "event: " + name + "\ndata: " + st.out().mapper().writeValueAsString(data) + "\n\n";
         ch.writeAndFlush(new DefaultHttpContent(Unpooled.copiedBuffer(text, StandardCharsets.UTF_8)));
     }
 

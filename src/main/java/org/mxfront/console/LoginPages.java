@@ -33,29 +33,15 @@ final class LoginPages {
     private static final Logger AUDIT = LoggerFactory.getLogger("mxfront.audit");
     private static final String LOGIN_CSRF_COOKIE = "mxlogin";
 
-    private final ConsoleBackend backend;
-    private final Authenticator auth;
-    private final Sessions sessions;
-    private final LoginLimiter limiter;
-    private final boolean secure;
-    private final Responses out;
-
-    LoginPages(ConsoleBackend backend, Authenticator auth, Sessions sessions, LoginLimiter limiter, boolean secure, Responses out) {
-        this.backend = backend;
-        this.auth = auth;
-        this.sessions = sessions;
-        this.limiter = limiter;
-        this.secure = secure;
-        this.out = out;
-    }
+    private LoginPages() {}
 
     /** The session cookie's value, or null. */
     static String sessionToken(HttpListener.Request r) {
         return cookie(r, Sessions.COOKIE);
     }
 
-    FullHttpResponse codes() {
-        ReplyCatalogue cat = backend.config().engine().catalogue();
+    static FullHttpResponse codes(ConsoleState st) {
+        ReplyCatalogue cat = st.backend().config().engine().catalogue();
         List<Map<String, Object>> rows = new ArrayList<>();
         for (Code c : Code.values()) {
             Map<String, Object> row = new HashMap<>();
@@ -69,78 +55,78 @@ final class LoginPages {
         }
         Map<String, Object> m = new HashMap<>();
         m.put("codes", rows);
-        m.put("hostname", backend.config().hostname());
+        m.put("hostname", st.backend().config().hostname());
         m.put("title", "Reply codes");
-        return Responses.html(HttpResponseStatus.OK, out.render("codes", m));
+        return Responses.html(HttpResponseStatus.OK, st.out().render("codes", m));
     }
 
-    FullHttpResponse loginPage(HttpListener.Request r, String error, HttpResponseStatus status) {
+    static FullHttpResponse loginPage(ConsoleState st, HttpListener.Request r, String error, HttpResponseStatus status) {
         String token = Sessions.token();
         Map<String, Object> m = new HashMap<>();
         m.put("csrf", token);
         m.put("error", error);
         m.put("title", "Log in");
-        FullHttpResponse resp = Responses.html(status, out.render("login", m));
+        FullHttpResponse resp = Responses.html(status, st.out().render("login", m));
         DefaultCookie c = new DefaultCookie(LOGIN_CSRF_COOKIE, token);
         c.setHttpOnly(true);
-        c.setSecure(secure);
+        c.setSecure(st.secure());
         c.setPath("/login");
         c.setSameSite(CookieHeaderNames.SameSite.Strict);
         resp.headers().add(HttpHeaderNames.SET_COOKIE, ServerCookieEncoder.STRICT.encode(c));
         return resp;
     }
 
-    FullHttpResponse login(HttpListener.Request r) throws IOException {
+    static FullHttpResponse login(ConsoleState st, HttpListener.Request r) throws IOException {
         Form f = Form.of(r);
         String expected = cookie(r, LOGIN_CSRF_COOKIE);
         String given = f.value("_csrf");
         if (expected == null || given == null || !MessageDigest.isEqual(expected.getBytes(), given.getBytes())) {
-            return loginPage(r, "The form expired: please try again.", HttpResponseStatus.FORBIDDEN);
+            return loginPage(st, r, "The form expired: please try again.", HttpResponseStatus.FORBIDDEN);
         }
         String name = Optional.ofNullable(f.value("user")).orElse("").strip();
         String password = Optional.ofNullable(f.value("password")).orElse("");
         String ip = r.remote().getAddress().getHostAddress();
-        if (name.isEmpty() || name.length() > 320) return loginPage(r, "Wrong name or password.", HttpResponseStatus.UNAUTHORIZED);
-        long wait = limiter.retryAfterSeconds(name, ip);
+        if (name.isEmpty() || name.length() > 320) return loginPage(st, r, "Wrong name or password.", HttpResponseStatus.UNAUTHORIZED);
+        long wait = st.limiter().retryAfterSeconds(name, ip);
         if (wait > 0) {
             LOG.warn("console: login of {} from {} refused: too many failed attempts", name, ip);
-            FullHttpResponse resp = loginPage(r, "Too many failed logins: try again in " + ((wait + 59) / 60) + " minutes.",
+            FullHttpResponse resp = loginPage(st, r, "Too many failed logins: try again in " + ((wait + 59) / 60) + " minutes.",
                     HttpResponseStatus.TOO_MANY_REQUESTS);
             resp.headers().set(HttpHeaderNames.RETRY_AFTER, wait);
             return resp;
         }
         Optional<Principal> p;
         try {
-            p = auth.authenticate(name, password.toCharArray());
+            p = st.auth().authenticate(name, password.toCharArray());
         } catch (Authenticator.Unavailable e) {
             LOG.error("console: login of {} from {} refused: {}", name, ip, e.getMessage());
-            return loginPage(r, "Logins are not possible right now (the account source does not answer).",
+            return loginPage(st, r, "Logins are not possible right now (the account source does not answer).",
                     HttpResponseStatus.SERVICE_UNAVAILABLE);
         }
         if (p.isEmpty()) {
-            limiter.failed(name, ip);
+            st.limiter().failed(name, ip);
             LOG.warn("console: failed login of {} from {}", name, ip);
-            return loginPage(r, "Wrong name or password.", HttpResponseStatus.UNAUTHORIZED);
+            return loginPage(st, r, "Wrong name or password.", HttpResponseStatus.UNAUTHORIZED);
         }
-        Sessions.Session s = sessions.create(p.get());
+        Sessions.Session s = st.sessions().create(p.get());
         AUDIT.info("console login: user={} role={} client={}", p.get().name(), p.get().role().key(), ip);
         FullHttpResponse resp = Responses.redirect("/");
-        resp.headers().add(HttpHeaderNames.SET_COOKIE, sessionCookie(s.token(), -1));
+        resp.headers().add(HttpHeaderNames.SET_COOKIE, sessionCookie(st, s.token(), -1));
         return resp;
     }
 
     /** Ends the session and clears its cookie. */
-    FullHttpResponse logout(Sessions.Session s) {
-        sessions.end(s);
+    static FullHttpResponse logout(ConsoleState st, Sessions.Session s) {
+        st.sessions().end(s);
         FullHttpResponse resp = Responses.redirect("/login");
-        resp.headers().add(HttpHeaderNames.SET_COOKIE, sessionCookie("", 0));
+        resp.headers().add(HttpHeaderNames.SET_COOKIE, sessionCookie(st, "", 0));
         return resp;
     }
 
-    private String sessionCookie(String value, long maxAge) {
+    private static String sessionCookie(ConsoleState st, String value, long maxAge) {
         DefaultCookie c = new DefaultCookie(Sessions.COOKIE, value);
         c.setHttpOnly(true);
-        c.setSecure(secure);
+        c.setSecure(st.secure());
         c.setPath("/");
         c.setSameSite(CookieHeaderNames.SameSite.Strict);
         if (maxAge >= 0) c.setMaxAge(maxAge);

@@ -19,36 +19,30 @@ import org.slf4j.LoggerFactory;
 final class SpamPage {
     private static final Logger AUDIT = LoggerFactory.getLogger("mxfront.audit");
 
-    private final ConsoleBackend backend;
-    private final Responses out;
-
-    SpamPage(ConsoleBackend backend, Responses out) {
-        this.backend = backend;
-        this.out = out;
-    }
+    private SpamPage() {}
 
     /** Operators only, as in the API: one Bayes filter serves every domain, so a tenant's report would change everybody's verdicts. */
     static boolean mayLearn(Principal p) {
         return p.operator();
     }
 
-    FullHttpResponse spamPage(Sessions.Session s, HttpResponseStatus status, Map<String, Object> result) {
-        if (!mayLearn(s.principal())) return out.notFound(s);
+    static FullHttpResponse spamPage(ConsoleState st, Sessions.Session s, HttpResponseStatus status, Map<String, Object> result) {
+        if (!mayLearn(s.principal())) return st.out().notFound(s);
         Map<String, Object> m = new HashMap<>(result);
         m.putIfAbsent("v", Map.of());
-        var c = SpamLearner.config(backend.config().engine(), null);
+        var c = SpamLearner.config(st.backend().config().engine(), null);
         m.put("backend", c == null ? null : c.backend() == SpamConfig.Backend.RSPAMD
                 ? "rspamd's controller at " + c.rspamd().controller() : "spamd at " + c.spamd().address());
         m.put("maxBytes", c == null ? null : c.maxBytes());
-        FullHttpResponse r = out.page("spam", s, m);
+        FullHttpResponse r = st.out().page("spam", s, m);
         r.setStatus(status);
         return r;
     }
 
     /** Teaches the classifier the uploaded (or pasted) message: the API's checks and outcomes, as a page. */
-    FullHttpResponse spamLearn(Sessions.Session s, Form f) {
+    static FullHttpResponse spamLearn(ConsoleState st, Sessions.Session s, Form f) {
         Principal p = s.principal();
-        if (!mayLearn(p)) return out.notFound(s);
+        if (!mayLearn(p)) return st.out().notFound(s);
         Map<String, String> values = new HashMap<>();
         String as = Optional.ofNullable(f.value("as")).orElse("");
         String rawDomain = Optional.ofNullable(f.value("domain")).orElse("").strip();
@@ -58,7 +52,7 @@ final class SpamPage {
         m.put("v", values);
         if (!as.equals("spam") && !as.equals("ham")) {
             m.put("error", "Choose spam or not spam.");
-            return spamPage(s, HttpResponseStatus.BAD_REQUEST, m);
+            return spamPage(st, s, HttpResponseStatus.BAD_REQUEST, m);
         }
         String domain = null;
         if (!rawDomain.isEmpty()) {
@@ -66,7 +60,7 @@ final class SpamPage {
                 domain = EntryValues.domain("domain", rawDomain);
             } catch (IllegalArgumentException e) {
                 m.put("error", e.getMessage());
-                return spamPage(s, HttpResponseStatus.BAD_REQUEST, m);
+                return spamPage(st, s, HttpResponseStatus.BAD_REQUEST, m);
             }
         }
         byte[] message = f.file("message");
@@ -78,9 +72,9 @@ final class SpamPage {
         String problem = SpamLearner.notAMessage(message);
         if (problem != null) {
             m.put("error", "The message: " + problem + ".");
-            return spamPage(s, HttpResponseStatus.BAD_REQUEST, m);
+            return spamPage(st, s, HttpResponseStatus.BAD_REQUEST, m);
         }
-        var o = SpamLearner.learn(backend.config().engine(), domain, as.equals("spam"), message, p.name());
+        var o = SpamLearner.learn(st.backend().config().engine(), domain, as.equals("spam"), message, p.name());
         AUDIT.info("console spam: user={} learn as={} bytes={} outcome={}", p.name(), as, message.length, o.getClass().getSimpleName());
         String what = as.equals("spam") ? "spam" : "not spam";
         HttpResponseStatus status = HttpResponseStatus.OK;
@@ -105,6 +99,6 @@ final class SpamPage {
                 m.put("error", "Not learned: " + (fl.down() ? "" : fl.backend() + " refused: ") + fl.why());
             }
         }
-        return spamPage(s, status, m);
+        return spamPage(st, s, status, m);
     }
 }

@@ -10,7 +10,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
 import org.mxfront.policy.DecisionEvent;
-import org.mxfront.policy.DecisionFeed;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,21 +17,14 @@ import org.slf4j.LoggerFactory;
 final class TracePages {
     private static final Logger LOG = LoggerFactory.getLogger(ConsoleServer.class);
 
-    private final DecisionFeed feed;
     /** Null: the trace searches the in-memory feed only. */
-    private final Journal journal;
-    private final Responses out;
 
-    TracePages(DecisionFeed feed, Journal journal, Responses out) {
-        this.feed = feed;
-        this.journal = journal;
-        this.out = out;
-    }
+    private TracePages() {}
 
     /** @param partial only the results (an htmx request), not the whole page */
-    FullHttpResponse trace(Sessions.Session s, TraceQuery q, boolean partial) {
+    static FullHttpResponse trace(ConsoleState st, Sessions.Session s, TraceQuery q, boolean partial) {
         Principal p = s.principal();
-        if (!q.domain().isEmpty() && !p.seesDomain(q.domain())) return out.notFound(s);
+        if (!q.domain().isEmpty() && !p.seesDomain(q.domain())) return st.out().notFound(s);
         Map<String, Object> m = new HashMap<>();
         m.put("q", q);
         String error = null;
@@ -43,9 +35,9 @@ final class TracePages {
             try {
                 Predicate<DecisionEvent> pred = q.predicate();
                 boolean done = false;
-                if (journal != null) {
+                if (st.journal() != null) {
                     try {
-                        hits = journal.search(q, p);
+                        hits = st.journal().search(q, p);
                         source = "journal";
                         done = true;
                     } catch (SQLException e) {
@@ -54,7 +46,7 @@ final class TracePages {
                     }
                 }
                 if (!done) {
-                    hits = feed.recent(e -> p.sees(e) && pred.test(e)).reversed();
+                    hits = st.feed().recent(e -> p.sees(e) && pred.test(e)).reversed();
                     if (hits.size() > Journal.MAX_HITS) hits = hits.subList(0, Journal.MAX_HITS);
                 }
             } catch (IllegalArgumentException e) {
@@ -66,22 +58,22 @@ final class TracePages {
         m.put("searched", !q.empty());
         m.put("error", error);
         m.put("hits", hits.stream().map(LiveStream::event).toList());
-        m.put("held", feed.capacity());
-        return out.page(partial ? "trace-results" : "trace", s, m);
+        m.put("held", st.feed().capacity());
+        return st.out().page(partial ? "trace-results" : "trace", s, m);
     }
 
-    FullHttpResponse session(Sessions.Session s, String id) {
+    static FullHttpResponse session(ConsoleState st, Sessions.Session s, String id) {
         Principal p = s.principal();
         List<DecisionEvent> events = List.of();
-        if (journal != null) {
+        if (st.journal() != null) {
             try {
-                events = journal.session(id, p);
+                events = st.journal().session(id, p);
             } catch (SQLException e) {
                 LOG.warn("console: the journal does not answer for session {}: {}", id, e.getMessage());
             }
         }
-        if (events.isEmpty()) events = feed.recent(e -> e.session().equals(id) && p.sees(e));
-        if (events.isEmpty()) return out.notFound(s);
+        if (events.isEmpty()) events = st.feed().recent(e -> e.session().equals(id) && p.sees(e));
+        if (events.isEmpty()) return st.out().notFound(s);
         Map<String, Object> m = new HashMap<>();
         m.put("id", id);
         m.put("events", events.stream().map(e -> {
@@ -92,6 +84,6 @@ final class TracePages {
         DecisionEvent first = events.get(0);
         m.put("client", first.clientName() + "[" + first.clientIp() + "]");
         m.put("helo", first.helo());
-        return out.page("session", s, m);
+        return st.out().page("session", s, m);
     }
 }

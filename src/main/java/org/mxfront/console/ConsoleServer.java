@@ -8,86 +8,37 @@
 // the server: a page, search or graph outside the viewer's domains is a 404. Every response carries
 // a strict Content-Security-Policy (scripts and styles from this origin only, no inline script, no
 // framing) and the other security headers; every POST needs the session's CSRF token.
+//
+// This class is the listener and the router: the static files, the public pages, the session, the
+// CSRF gate on every POST, then one call into the page class of the area (LoginPages, DashboardPage,
+// LiveStream, TracePages, DomainPages, ListPages, AdminPages, ExplainPage, SpamPage) with the
+// console's shared state (ConsoleState); they answer through Responses and never call back here.
 package org.mxfront.console;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
-import io.netty.handler.codec.http.DefaultFullHttpRequest;
-import io.netty.handler.codec.http.DefaultFullHttpResponse;
-import io.netty.handler.codec.http.DefaultHttpContent;
-import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
-import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
-import io.netty.handler.codec.http.HttpUtil;
-import io.netty.handler.codec.http.HttpVersion;
-import io.netty.handler.codec.http.LastHttpContent;
-import io.netty.handler.codec.http.cookie.Cookie;
-import io.netty.handler.codec.http.cookie.CookieHeaderNames;
-import io.netty.handler.codec.http.cookie.DefaultCookie;
-import io.netty.handler.codec.http.cookie.ServerCookieDecoder;
-import io.netty.handler.codec.http.cookie.ServerCookieEncoder;
-import io.netty.handler.codec.http.multipart.Attribute;
-import io.netty.handler.codec.http.multipart.DefaultHttpDataFactory;
-import io.netty.handler.codec.http.multipart.FileUpload;
-import io.netty.handler.codec.http.multipart.HttpPostRequestDecoder;
-import io.netty.handler.codec.http.multipart.InterfaceHttpData;
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
-import java.util.TreeSet;
-import java.time.Duration;
-import java.util.concurrent.TimeUnit;
-import java.util.function.Predicate;
-import org.mxfront.codes.Code;
-import org.mxfront.codes.ReplyCatalogue;
 import org.mxfront.config.DaemonConfig;
 import org.mxfront.metrics.HttpListener;
 import org.mxfront.metrics.HttpService;
-import org.mxfront.policy.ConfiguredCheck;
-import org.mxfront.policy.DecisionEvent;
 import org.mxfront.policy.DecisionFeed;
-import org.mxfront.policy.Policy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** The console's HTTP server. */
 public final class ConsoleServer extends HttpService<ConsoleServer> {
     private static final Logger LOG = LoggerFactory.getLogger(ConsoleServer.class);
-    private static final Logger AUDIT = LoggerFactory.getLogger("mxfront.audit");
     private static final int MAX_BODY = 10 * 1024 * 1024;
     /** Script, style, images, fetch and SSE from this origin only; no inline script, no framing. */
     static final String CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
             + "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
-    private static final String LOGIN_CSRF_COOKIE = "mxlogin";
-    /** A live view's queue: events beyond it (a slow browser) are dropped and reported as "dropped N". */
-    static final int LIVE_QUEUE = 1000;
-    private static final Map<String, String> TYPES = Map.of("js", "text/javascript; charset=utf-8", "css",
-            "text/css; charset=utf-8", "map", "application/json", "svg", "image/svg+xml", "png", "image/png");
 
-    private final ConsoleBackend backend;
-    private final DecisionFeed feed;
-    private final Authenticator auth;
-    /** Null: the trace searches the in-memory feed only. */
-    private final Journal journal;
-    private final Sessions sessions;
-    private final LoginLimiter limiter;
-    private final boolean secure;
-    /** The policy store whose lists the Lists page edits, or null when it is off. */
-    private final org.mxfront.store.PolicyStoreService store;
-    private final Views views = new Views();
-    private final ObjectMapper json = new ObjectMapper();
+    private final ConsoleState st;
 
     public ConsoleServer(DaemonConfig.Console settings, ConsoleBackend backend, DecisionFeed feed, Authenticator auth) {
         this(settings, backend, feed, auth, null);
@@ -97,20 +48,16 @@ public final class ConsoleServer extends HttpService<ConsoleServer> {
     public ConsoleServer(DaemonConfig.Console settings, ConsoleBackend backend, DecisionFeed feed, Authenticator auth,
             Journal journal) {
         super(settings.listen(), settings.tls(), MAX_BODY, "mxfront-console", ConsoleServer::securityHeaders);
-        this.journal = journal;
-        this.backend = backend;
-        this.feed = feed;
-        this.auth = auth;
-        this.sessions = new Sessions(settings.sessionTimeout(), System::currentTimeMillis);
-        this.limiter = new LoginLimiter(settings.loginLimit(), () -> System.currentTimeMillis() * 1000);
-        this.secure = settings.tls() != null;
-        this.store = settings.store();
+        st = new ConsoleState(backend, feed, journal, settings.store(), auth,
+                new Sessions(settings.sessionTimeout(), System::currentTimeMillis),
+                new LoginLimiter(settings.loginLimit(), () -> System.currentTimeMillis() * 1000), settings.tls() != null,
+                listener, new Responses());
     }
 
     @Override
     public void close() {
         super.close();
-        limiter.close();
+        st.limiter().close();
     }
 
     /** The headers every response gets. */
@@ -123,846 +70,53 @@ public final class ConsoleServer extends HttpService<ConsoleServer> {
         if (!h.contains(HttpHeaderNames.CACHE_CONTROL)) h.set(HttpHeaderNames.CACHE_CONTROL, "no-store");
     }
 
-    // ---- routing -------------------------------------------------------------------------------
-
     @Override
     protected FullHttpResponse handle(HttpListener.Request r, Channel ch) throws Exception {
         String path = r.query().path();
-        if (path.startsWith("/static/")) return resource("console/static/" + path.substring("/static/".length()));
-        if (path.startsWith("/webjars/")) return webjar(path.substring("/webjars/".length()));
-        if (path.equals("/codes")) return codes();
-        if (path.equals("/login")) return r.method().equals(HttpMethod.POST) ? login(r) : loginPage(r, null, HttpResponseStatus.OK);
-        if (path.equals("/favicon.ico")) return status(HttpResponseStatus.NOT_FOUND, "not found");
-        Sessions.Session s = sessions.find(cookie(r, Sessions.COOKIE));
+        if (path.startsWith("/static/")) return Responses.resource("console/static/" + path.substring("/static/".length()));
+        if (path.startsWith("/webjars/")) return Responses.webjar(path.substring("/webjars/".length()));
+        if (path.equals("/codes")) return LoginPages.codes(st);
+        if (path.equals("/login")) return r.method().equals(HttpMethod.POST) ? LoginPages.login(st, r) : LoginPages.loginPage(st, r, null, HttpResponseStatus.OK);
+        if (path.equals("/favicon.ico")) return Responses.status(HttpResponseStatus.NOT_FOUND, "not found");
+        Sessions.Session s = st.sessions().find(LoginPages.sessionToken(r));
         if (s == null) {
-            if (path.startsWith("/api/") || path.equals("/live/stream")) return status(HttpResponseStatus.UNAUTHORIZED, "log in first");
-            return redirect("/login");
+            if (path.startsWith("/api/") || path.equals("/live/stream")) return Responses.status(HttpResponseStatus.UNAUTHORIZED, "log in first");
+            return Responses.redirect("/login");
         }
         Principal p = s.principal();
         Map<String, List<String>> form = Map.of();
         if (r.method().equals(HttpMethod.POST)) {
-            Form f = form(r);
+            Form f = Form.of(r);
             if (!s.csrfMatches(f.value("_csrf"))) {
                 LOG.warn("console: POST {} by {} from {} without a valid CSRF token", path, p.name(), r.remote().getAddress().getHostAddress());
-                return status(HttpResponseStatus.FORBIDDEN, "missing or wrong CSRF token: reload the page and try again");
+                return Responses.status(HttpResponseStatus.FORBIDDEN, "missing or wrong CSRF token: reload the page and try again");
             }
             form = f.values;
-            if (path.equals("/logout")) {
-                sessions.end(s);
-                FullHttpResponse resp = redirect("/login");
-                resp.headers().add(HttpHeaderNames.SET_COOKIE, sessionCookie("", 0));
-                return resp;
-            }
-            if (path.equals("/explain")) return explain(s, f);
-            if (path.equals("/lists")) return listChange(s, f);
-            if (path.equals("/spam")) return spamLearn(s, f);
-            if (path.equals("/domains")) return domainsChange(s, f);
-            if (path.startsWith("/domains/")) return domainChange(s, path.substring("/domains/".length()), f);
+            if (path.equals("/logout")) return LoginPages.logout(st, s);
+            if (path.equals("/explain")) return ExplainPage.explain(st, s, f);
+            if (path.equals("/lists")) return ListPages.listChange(st, s, f);
+            if (path.equals("/spam")) return SpamPage.spamLearn(st, s, f);
+            if (path.equals("/domains")) return DomainPages.domainsChange(st, s, f);
+            if (path.startsWith("/domains/")) return DomainPages.domainChange(st, s, path.substring("/domains/".length()), f);
         } else if (!r.method().equals(HttpMethod.GET) && !r.method().equals(HttpMethod.HEAD)) {
-            return status(HttpResponseStatus.METHOD_NOT_ALLOWED, "use GET or POST");
+            return Responses.status(HttpResponseStatus.METHOD_NOT_ALLOWED, "use GET or POST");
         }
         Map<String, List<String>> q = r.query().parameters();
-        if (path.equals("/")) return page("dashboard", s, dashboardModel(p));
-        if (path.equals("/api/dashboard")) {
-            Dashboard.Span span = Dashboard.Span.of(first(q, "span"));
-            // the last day from the journal when it is on (the ring holds only the newest decisions)
-            return json(Dashboard.figures(feed, p, System.currentTimeMillis(), span,
-                    span == Dashboard.Span.DAY && journal != null && journal.ready() ? journal::counts : null));
-        }
-        if (path.equals("/live")) return page("live", s, Map.of("filter", TraceQuery.of(q)));
-        if (path.equals("/live/stream")) return live(r, ch, p, TraceQuery.of(q));
-        if (path.equals("/trace")) return trace(s, TraceQuery.of(q), r.headers().contains("HX-Request"));
-        if (path.startsWith("/trace/session/")) return session(s, path.substring("/trace/session/".length()));
-        if (path.equals("/domains")) return domains(s);
-        if (path.startsWith("/domains/")) return domain(s, path.substring("/domains/".length()));
-        if (path.equals("/greylist")) return adminPage(s, "greylist", r.method().equals(HttpMethod.POST) ? form : q,
+        if (path.equals("/")) return DashboardPage.page(st, s);
+        if (path.equals("/api/dashboard")) return DashboardPage.figures(st, p, Form.first(q, "span"));
+        if (path.equals("/live")) return st.out().page("live", s, Map.of("filter", TraceQuery.of(q)));
+        if (path.equals("/live/stream")) return LiveStream.live(st, ch, p, TraceQuery.of(q));
+        if (path.equals("/trace")) return TracePages.trace(st, s, TraceQuery.of(q), r.headers().contains("HX-Request"));
+        if (path.startsWith("/trace/session/")) return TracePages.session(st, s, path.substring("/trace/session/".length()));
+        if (path.equals("/domains")) return DomainPages.domains(st, s);
+        if (path.startsWith("/domains/")) return DomainPages.domain(st, s, path.substring("/domains/".length()));
+        if (path.equals("/greylist")) return AdminPages.adminPage(st, s, "greylist", r.method().equals(HttpMethod.POST) ? form : q,
                 r.method().equals(HttpMethod.POST));
-        if (path.equals("/ratelimit")) return adminPage(s, "ratelimit", r.method().equals(HttpMethod.POST) ? form : q,
+        if (path.equals("/ratelimit")) return AdminPages.adminPage(st, s, "ratelimit", r.method().equals(HttpMethod.POST) ? form : q,
                 r.method().equals(HttpMethod.POST));
-        if (path.equals("/explain")) return explainPage(s, Map.of(), null);
-        if (path.equals("/lists")) return lists(s, null, null);
-        if (path.equals("/spam")) return spamPage(s, HttpResponseStatus.OK, Map.of());
-        return notFound(s);
+        if (path.equals("/explain")) return ExplainPage.explainPage(st, s, Map.of(), null);
+        if (path.equals("/lists")) return ListPages.lists(st, s, null, null);
+        if (path.equals("/spam")) return SpamPage.spamPage(st, s, HttpResponseStatus.OK, Map.of());
+        return st.out().notFound(s);
     }
-
-    /** The dashboard's server-side part: doors, downstream, configuration, store and journal (operators). */
-    private Map<String, Object> dashboardModel(Principal p) {
-        Map<String, Object> m = new HashMap<>();
-        m.put("doors", p.operator() ? backend.doors() : List.of());
-        m.put("downstream", p.operator() ? backend.downstream() : "");
-        m.put("published", feed.published());
-        m.put("feedDropped", feed.dropped());
-        m.put("source", backend.config().source());
-        m.put("store", store == null ? "off" : (store.up() ? "reachable" : "NOT reachable (the last snapshot stays in force)")
-                + ", version " + store.current().version());
-        ConsoleBackend.Reload reload = backend.lastReload();
-        m.put("reload", reload == null ? "none since start"
-                : (reload.ok() ? "ok" : "FAILED (the previous configuration stays in force): " + reload.message()) + " at "
-                        + reload.at().truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
-        m.put("reloadFailed", reload != null && !reload.ok());
-        java.time.Instant changed = store == null ? null : store.changedAt();
-        m.put("policyChange", store == null ? "off" : "version " + store.current().version()
-                + (changed == null ? "" : ", taken in at " + changed.truncatedTo(java.time.temporal.ChronoUnit.SECONDS)));
-        m.put("journal", journal == null ? "off" : journal.written() + " decisions written, " + journal.droppedRows() + " dropped");
-        return m;
-    }
-
-    // ---- public pages --------------------------------------------------------------------------
-
-    private FullHttpResponse codes() {
-        ReplyCatalogue cat = backend.config().engine().catalogue();
-        List<Map<String, Object>> rows = new ArrayList<>();
-        for (Code c : Code.values()) {
-            Map<String, Object> row = new HashMap<>();
-            row.put("id", cat.id(c));
-            row.put("smtp", c.smtpCode());
-            row.put("enhanced", c.enhanced());
-            row.put("title", c.title());
-            row.put("text", cat.template(c));
-            row.put("status", c.status().name().toLowerCase(Locale.ROOT));
-            rows.add(row);
-        }
-        Map<String, Object> m = new HashMap<>();
-        m.put("codes", rows);
-        m.put("hostname", backend.config().hostname());
-        m.put("title", "Reply codes");
-        return html(HttpResponseStatus.OK, views.render("codes", m));
-    }
-
-    private FullHttpResponse loginPage(HttpListener.Request r, String error, HttpResponseStatus status) {
-        String token = Sessions.token();
-        Map<String, Object> m = new HashMap<>();
-        m.put("csrf", token);
-        m.put("error", error);
-        m.put("title", "Log in");
-        FullHttpResponse resp = html(status, views.render("login", m));
-        DefaultCookie c = new DefaultCookie(LOGIN_CSRF_COOKIE, token);
-        c.setHttpOnly(true);
-        c.setSecure(secure);
-        c.setPath("/login");
-        c.setSameSite(CookieHeaderNames.SameSite.Strict);
-        resp.headers().add(HttpHeaderNames.SET_COOKIE, ServerCookieEncoder.STRICT.encode(c));
-        return resp;
-    }
-
-    private FullHttpResponse login(HttpListener.Request r) throws IOException {
-        Form f = form(r);
-        String expected = cookie(r, LOGIN_CSRF_COOKIE);
-        String given = f.value("_csrf");
-        if (expected == null || given == null || !java.security.MessageDigest.isEqual(expected.getBytes(), given.getBytes())) {
-            return loginPage(r, "The form expired: please try again.", HttpResponseStatus.FORBIDDEN);
-        }
-        String name = Optional.ofNullable(f.value("user")).orElse("").strip();
-        String password = Optional.ofNullable(f.value("password")).orElse("");
-        String ip = r.remote().getAddress().getHostAddress();
-        if (name.isEmpty() || name.length() > 320) return loginPage(r, "Wrong name or password.", HttpResponseStatus.UNAUTHORIZED);
-        long wait = limiter.retryAfterSeconds(name, ip);
-        if (wait > 0) {
-            LOG.warn("console: login of {} from {} refused: too many failed attempts", name, ip);
-            FullHttpResponse resp = loginPage(r, "Too many failed logins: try again in " + ((wait + 59) / 60) + " minutes.",
-                    HttpResponseStatus.TOO_MANY_REQUESTS);
-            resp.headers().set(HttpHeaderNames.RETRY_AFTER, wait);
-            return resp;
-        }
-        Optional<Principal> p;
-        try {
-            p = auth.authenticate(name, password.toCharArray());
-        } catch (Authenticator.Unavailable e) {
-            LOG.error("console: login of {} from {} refused: {}", name, ip, e.getMessage());
-            return loginPage(r, "Logins are not possible right now (the account source does not answer).",
-                    HttpResponseStatus.SERVICE_UNAVAILABLE);
-        }
-        if (p.isEmpty()) {
-            limiter.failed(name, ip);
-            LOG.warn("console: failed login of {} from {}", name, ip);
-            return loginPage(r, "Wrong name or password.", HttpResponseStatus.UNAUTHORIZED);
-        }
-        Sessions.Session s = sessions.create(p.get());
-        AUDIT.info("console login: user={} role={} client={}", p.get().name(), p.get().role().key(), ip);
-        FullHttpResponse resp = redirect("/");
-        resp.headers().add(HttpHeaderNames.SET_COOKIE, sessionCookie(s.token(), -1));
-        return resp;
-    }
-
-    private String sessionCookie(String value, long maxAge) {
-        DefaultCookie c = new DefaultCookie(Sessions.COOKIE, value);
-        c.setHttpOnly(true);
-        c.setSecure(secure);
-        c.setPath("/");
-        c.setSameSite(CookieHeaderNames.SameSite.Strict);
-        if (maxAge >= 0) c.setMaxAge(maxAge);
-        return ServerCookieEncoder.STRICT.encode(c);
-    }
-
-    // ---- decisions -----------------------------------------------------------------------------
-
-    /** Server-Sent Events: the matching recent decisions, then each new one; "dropped" when the queue overflowed. */
-    private FullHttpResponse live(HttpListener.Request r, Channel ch, Principal p, TraceQuery filter) {
-        Predicate<DecisionEvent> match = filter.predicate();
-        Predicate<DecisionEvent> visible = e -> p.sees(e) && match.test(e);
-        if (!filter.domain().isEmpty() && !p.seesDomain(filter.domain())) return status(HttpResponseStatus.NOT_FOUND, "not found");
-        HttpResponse head = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
-        head.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/event-stream; charset=utf-8");
-        head.headers().set(HttpHeaderNames.CACHE_CONTROL, "no-store");
-        HttpUtil.setTransferEncodingChunked(head, true);
-        listener.decorate(head.headers());
-        try (DecisionFeed.Subscription sub = feed.subscribe(LIVE_QUEUE, visible)) {
-            ch.writeAndFlush(head);
-            List<DecisionEvent> recent = feed.recent(visible);
-            for (DecisionEvent e : recent.subList(Math.max(0, recent.size() - 50), recent.size())) send(ch, "decision", event(e));
-            long reported = 0;
-            while (ch.isActive()) {
-                DecisionEvent e = sub.poll(15, TimeUnit.SECONDS);
-                if (sub.dropped() > reported) {
-                    reported = sub.dropped();
-                    send(ch, "dropped", Map.of("dropped", reported));
-                }
-                if (e == null) {
-                    ch.writeAndFlush(new DefaultHttpContent(Unpooled.copiedBuffer(": keep-alive\n\n", StandardCharsets.UTF_8)));
-                } else {
-                    send(ch, "decision", event(e));
-                }
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (IOException e) {
-            LOG.debug("console: live stream ended: {}", e.getMessage());
-        }
-        if (ch.isActive()) ch.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
-        return null;
-    }
-
-    private void send(Channel ch, String name, Object data) throws IOException {
-        String text = "event: " + name + "\ndata: " + json.writeValueAsString(data) + "\n\n";
-        ch.writeAndFlush(new DefaultHttpContent(Unpooled.copiedBuffer(text, StandardCharsets.UTF_8)));
-    }
-
-    /** A decision as the browser gets it (JSON; the page puts it into the DOM as text). */
-    static Map<String, Object> event(DecisionEvent e) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("time", java.time.Instant.ofEpochMilli(e.timeMillis()).toString());
-        m.put("door", e.door());
-        m.put("action", e.action());
-        m.put("outcome", e.outcome());
-        m.put("stage", e.stage());
-        m.put("client", e.clientName() + "[" + e.clientIp() + "]");
-        m.put("helo", e.helo());
-        m.put("sender", e.sender());
-        m.put("recipients", e.recipients());
-        m.put("code", e.code());
-        m.put("check", e.check());
-        m.put("reply", e.reply());
-        m.put("session", e.session());
-        m.put("queueId", e.queueId());
-        return m;
-    }
-
-    private FullHttpResponse trace(Sessions.Session s, TraceQuery q, boolean partial) {
-        Principal p = s.principal();
-        if (!q.domain().isEmpty() && !p.seesDomain(q.domain())) return notFound(s);
-        Map<String, Object> m = new HashMap<>();
-        m.put("q", q);
-        String error = null;
-        List<DecisionEvent> hits = List.of();
-        String source = "memory";
-        String note = null;
-        if (!q.empty()) {
-            try {
-                Predicate<DecisionEvent> pred = q.predicate();
-                boolean done = false;
-                if (journal != null) {
-                    try {
-                        hits = journal.search(q, p);
-                        source = "journal";
-                        done = true;
-                    } catch (java.sql.SQLException e) {
-                        LOG.warn("console: the journal does not answer a trace search: {}", e.getMessage());
-                        note = "The journal does not answer (" + e.getMessage() + "): these are the decisions held in memory.";
-                    }
-                }
-                if (!done) {
-                    hits = feed.recent(e -> p.sees(e) && pred.test(e)).reversed();
-                    if (hits.size() > Journal.MAX_HITS) hits = hits.subList(0, Journal.MAX_HITS);
-                }
-            } catch (IllegalArgumentException e) {
-                error = e.getMessage();
-            }
-        }
-        m.put("source", source);
-        m.put("note", note);
-        m.put("searched", !q.empty());
-        m.put("error", error);
-        m.put("hits", hits.stream().map(ConsoleServer::event).toList());
-        m.put("held", feed.capacity());
-        return page(partial ? "trace-results" : "trace", s, m);
-    }
-
-    private FullHttpResponse session(Sessions.Session s, String id) {
-        Principal p = s.principal();
-        List<DecisionEvent> events = List.of();
-        if (journal != null) {
-            try {
-                events = journal.session(id, p);
-            } catch (java.sql.SQLException e) {
-                LOG.warn("console: the journal does not answer for session {}: {}", id, e.getMessage());
-            }
-        }
-        if (events.isEmpty()) events = feed.recent(e -> e.session().equals(id) && p.sees(e));
-        if (events.isEmpty()) return notFound(s);
-        Map<String, Object> m = new HashMap<>();
-        m.put("id", id);
-        m.put("events", events.stream().map(e -> {
-            Map<String, Object> row = event(e);
-            row.put("findings", e.findings());
-            return row;
-        }).toList());
-        DecisionEvent first = events.get(0);
-        m.put("client", first.clientName() + "[" + first.clientIp() + "]");
-        m.put("helo", first.helo());
-        return page("session", s, m);
-    }
-
-    // ---- domains and admin ---------------------------------------------------------------------
-
-    private FullHttpResponse domains(Sessions.Session s) {
-        return domains(s, Map.of());
-    }
-
-    /** The domains the viewer sees; operators also get the add and remove forms for stored domains. */
-    private FullHttpResponse domains(Sessions.Session s, Map<String, Object> extra) {
-        Principal p = s.principal();
-        if (p.role() == Role.USER) return notFound(s);
-        TreeSet<String> all = new TreeSet<>(backend.config().engine().domainPolicies().keySet());
-        if (store != null) all.addAll(store.current().domains().keySet());
-        List<Map<String, Object>> rows = new ArrayList<>();
-        for (String d : all) {
-            if (!p.seesDomain(d)) continue;
-            rows.add(Map.of("name", d, "stored", store != null && store.current().domain(d) != null));
-        }
-        Map<String, Object> m = new HashMap<>(extra);
-        m.put("domains", rows);
-        m.put("canEditStore", p.operator() && store != null
-                && backend.config().engine().directory() instanceof org.mxfront.config.StoreDomains);
-        return page("domains", s, m);
-    }
-
-    /**
-     * Adds or removes a stored domain (operators only; others get the 404 the rest of the console
-     * gives), with the API's validation (EntryValues.domain, StoreDomains.validate) and the store's audit.
-     */
-    private FullHttpResponse domainsChange(Sessions.Session s, Form f) {
-        Principal p = s.principal();
-        if (!p.operator() || store == null
-                || !(backend.config().engine().directory() instanceof org.mxfront.config.StoreDomains sd)) return notFound(s);
-        String action = Optional.ofNullable(f.value("action")).orElse("");
-        String rawName = Optional.ofNullable(f.value("name")).orElse("").strip();
-        String text = Optional.ofNullable(f.value("settings")).orElse("").strip();
-        Map<String, Object> keep = new HashMap<>();
-        keep.put("newName", rawName);
-        keep.put("newSettings", text);
-        String name;
-        try {
-            name = org.mxfront.store.EntryValues.domain("name", rawName);
-        } catch (IllegalArgumentException e) {
-            keep.put("nameError", e.getMessage());
-            return domains(s, keep);
-        }
-        try {
-            if (action.equals("remove")) {
-                if (!store.store().removeDomain(p.name(), name)) {
-                    keep.put("nameError", "name: no such stored domain");
-                    return domains(s, keep);
-                }
-                AUDIT.info("console domains: user={} removed {}", p.name(), name);
-                store.refresh();
-                return domains(s, Map.of("done", "Removed " + name + "."));
-            }
-            if (!action.equals("add")) return domains(s, Map.of("error", "Unknown action."));
-            if (store.store().domain(name).isPresent()) {
-                keep.put("nameError", "name: domain exists");
-                return domains(s, keep);
-            }
-            String json;
-            try {
-                com.fasterxml.jackson.databind.JsonNode node = this.json.readTree(text.isEmpty() ? "{}" : text);
-                if (node == null || !node.isObject()) throw new IllegalArgumentException("settings: must be a JSON object");
-                json = node.toString();
-            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-                keep.put("settingsError", "settings: not JSON: " + e.getOriginalMessage());
-                return domains(s, keep);
-            } catch (IllegalArgumentException e) {
-                keep.put("settingsError", e.getMessage());
-                return domains(s, keep);
-            }
-            try {
-                sd.validate(name, json);
-            } catch (org.mxfront.config.ConfigException e) {
-                String key = e.key() == null ? "" : e.key().replaceFirst("^domains\\." + java.util.regex.Pattern.quote(name) + "\\.?", "");
-                keep.put("settingsError", "settings" + (key.isEmpty() ? "" : "." + key) + ": " + e.problem());
-                return domains(s, keep);
-            }
-            store.store().putDomain(p.name(), name, json);
-            AUDIT.info("console domains: user={} added {} with {}", p.name(), name, json);
-            store.refresh();
-            return domains(s, Map.of("done", "Added " + name + "."));
-        } catch (java.sql.SQLException e) {
-            LOG.warn("console domains: the policy store does not answer: {}", e.getMessage());
-            return domains(s, Map.of("error", "The policy store does not answer: " + e.getMessage()));
-        } catch (Exception e) {
-            // refresh failed: the change is stored; the poller brings it in
-            return domains(s, Map.of("done", "Saved (in force within the store's poll interval)."));
-        }
-    }
-
-    private FullHttpResponse domain(Sessions.Session s, String name) {
-        return domain(s, name, null, null, null);
-    }
-
-    /** A domain's page: the checks in force; a stored domain's settings, editable (the API's validation). */
-    private FullHttpResponse domain(Sessions.Session s, String name, String settingsText, String error, String done) {
-        Principal p = s.principal();
-        String d = name.toLowerCase(Locale.ROOT);
-        if (!p.seesDomain(d)) return notFound(s);
-        org.mxfront.store.StoredDomain stored = store == null ? null : store.current().domain(d);
-        Policy policy = stored != null ? backend.config().engine().directory().policy(d)
-                : backend.config().engine().domainPolicies().get(d);
-        if (policy == null && stored == null) return notFound(s);
-        List<Map<String, Object>> checks = new ArrayList<>();
-        if (policy != null) {
-            for (ConfiguredCheck c : policy.checks()) checks.add(Map.of("name", c.name(), "mode", c.mode().name().toLowerCase(Locale.ROOT)));
-        }
-        long refused = feed.recent(e -> e.recipientDomains().contains(d) && e.outcome().equals("refused")).size();
-        Map<String, Object> m = new HashMap<>();
-        m.put("domain", d);
-        m.put("checks", checks);
-        m.put("refused", refused);
-        m.put("stored", stored != null);
-        m.put("settings", settingsText != null ? settingsText : stored != null ? stored.settings() : "");
-        m.put("error", error);
-        m.put("done", done);
-        return page("domain", s, m);
-    }
-
-    /** Saves a stored domain's settings after the config loader's validation (as the API does); errors name the key. */
-    private FullHttpResponse domainChange(Sessions.Session s, String name, Form f) {
-        Principal p = s.principal();
-        String d = name.toLowerCase(Locale.ROOT);
-        if (store == null || !p.seesDomain(d) || store.current().domain(d) == null) return notFound(s);
-        String text = Optional.ofNullable(f.value("settings")).orElse("").strip();
-        if (text.isEmpty()) text = "{}";
-        String json;
-        try {
-            com.fasterxml.jackson.databind.JsonNode node = this.json.readTree(text);
-            if (node == null || !node.isObject()) return domain(s, d, text, "settings: must be a JSON object", null);
-            json = node.toString();
-        } catch (IOException e) {
-            return domain(s, d, text, "settings: not JSON: " + (e instanceof com.fasterxml.jackson.core.JsonProcessingException j ? j.getOriginalMessage() : e.getMessage()), null);
-        }
-        if (!(backend.config().engine().directory() instanceof org.mxfront.config.StoreDomains sd)) return notFound(s);
-        try {
-            sd.validate(d, json);
-        } catch (org.mxfront.config.ConfigException e) {
-            String key = e.key() == null ? "" : e.key().replaceFirst("^domains\\." + java.util.regex.Pattern.quote(d) + "\\.?", "");
-            return domain(s, d, text, "settings" + (key.isEmpty() ? "" : "." + key) + ": " + e.problem(), null);
-        }
-        try {
-            store.store().putDomain(p.name(), d, json);
-        } catch (java.sql.SQLException e) {
-            return domain(s, d, text, "The policy store does not answer: " + e.getMessage(), null);
-        }
-        AUDIT.info("console domains: user={} set {} to {}", p.name(), d, json);
-        return domain(s, d, text, null, "Saved (in force within the store's poll interval).");
-    }
-
-    /** May the principal see and change entries of this scope and key? (domain admins: their domains and their addresses) */
-    private static boolean mayEdit(Principal p, org.mxfront.store.ListEntry.Scope scope, String key) {
-        return switch (p.role()) {
-            case OPERATOR -> true;
-            case DOMAIN_ADMIN -> switch (scope) {
-                case OPERATOR -> false;
-                case DOMAIN -> p.seesDomain(key);
-                case USER -> key.lastIndexOf('@') > 0 && p.seesDomain(key.substring(key.lastIndexOf('@') + 1));
-            };
-            case USER -> scope == org.mxfront.store.ListEntry.Scope.USER && key.equalsIgnoreCase(p.address());
-        };
-    }
-
-    /** The block and safe lists the principal may see (from the store's snapshot in memory), newest first. */
-    private FullHttpResponse lists(Sessions.Session s, String error, String done) {
-        Principal p = s.principal();
-        Map<String, Object> m = new HashMap<>();
-        m.put("enabled", store != null);
-        m.put("error", error);
-        m.put("done", done);
-        m.put("userOnly", p.role() == Role.USER);
-        m.put("myAddress", p.address() == null ? "" : p.address());
-        List<Map<String, Object>> rows = new ArrayList<>();
-        if (store != null) {
-            java.time.Instant now = java.time.Instant.now();
-            store.current().entries().values().stream()
-                    .filter(e -> mayEdit(p, e.scope(), e.scopeKey()))
-                    .sorted(java.util.Comparator.comparingLong(org.mxfront.store.ListEntry::id).reversed())
-                    .limit(1000)
-                    .forEach(e -> {
-                        Map<String, Object> row = new HashMap<>(e.fields());
-                        row.put("expires", e.expiresAt() == null ? "never" : e.expiresAt().toString());
-                        row.put("live", e.live(now));
-                        row.put("comment", e.comment() == null ? "" : e.comment());
-                        row.put("by", e.createdBy());
-                        rows.add(row);
-                    });
-        }
-        m.put("entries", rows);
-        return page("lists", s, m);
-    }
-
-    /** Adds or deletes a list entry, with the API's validation (EntryValues) and the store's audit. */
-    private FullHttpResponse listChange(Sessions.Session s, Form f) {
-        Principal p = s.principal();
-        if (store == null) return lists(s, "The policy store is off (policy-store.enabled: false).", null);
-        String action = Optional.ofNullable(f.value("action")).orElse("");
-        try {
-            if (action.equals("delete")) {
-                long id = Long.parseLong(Optional.ofNullable(f.value("id")).orElse("-1"));
-                org.mxfront.store.ListEntry e = store.store().entry(id).orElse(null);
-                if (e == null || !mayEdit(p, e.scope(), e.scopeKey())) return notFound(s);
-                store.store().removeEntry(p.name(), id);
-                AUDIT.info("console lists: user={} deleted entry {}", p.name(), id);
-                return lists(s, null, "Deleted entry " + id + ".");
-            }
-            if (!action.equals("add")) return lists(s, "Unknown action.", null);
-            var scope = org.mxfront.store.ListEntry.Scope.of(Optional.ofNullable(f.value("scope")).orElse("user"));
-            String key = org.mxfront.store.EntryValues.scopeKey(scope, "key", p.role() == Role.USER ? p.address()
-                    : Optional.ofNullable(f.value("key")).orElse(""));
-            if (!mayEdit(p, scope, key)) return notFound(s);
-            var kind = org.mxfront.store.ListEntry.Kind.of(Optional.ofNullable(f.value("kind")).orElse("sender"));
-            var act = org.mxfront.store.ListEntry.Action.of(Optional.ofNullable(f.value("list")).orElse("safe"));
-            String value = org.mxfront.store.EntryValues.value(kind, "value", Optional.ofNullable(f.value("value")).orElse(""));
-            String comment = Optional.ofNullable(f.value("comment")).orElse("").strip();
-            comment = comment.isEmpty() ? null : org.mxfront.store.EntryValues.text("comment", comment, 1000);
-            String forText = Optional.ofNullable(f.value("for")).orElse("").strip();
-            java.time.Instant expires = null;
-            if (!forText.isEmpty()) {
-                java.util.regex.Matcher dm = java.util.regex.Pattern.compile("(\\d{1,4})([hd])").matcher(forText);
-                if (!dm.matches()) throw new IllegalArgumentException("for: expected hours or days such as 12h or 30d, or empty for never");
-                long n = Long.parseLong(dm.group(1));
-                expires = java.time.Instant.now().plus(dm.group(2).equals("h") ? Duration.ofHours(n) : Duration.ofDays(n));
-            }
-            org.mxfront.store.ListEntry added = store.store().addEntry(p.name(), new org.mxfront.store.ListEntry(0, scope, key,
-                    act, kind, value, expires, comment, p.name(), java.time.Instant.now()));
-            AUDIT.info("console lists: user={} added {} {} {}={} for {} {}", p.name(), act.key(), kind.key(), scope.key(), key,
-                    value, added.id());
-            return lists(s, null, "Added " + act.key() + " entry " + added.id() + " (in force within the store's poll interval).");
-        } catch (IllegalArgumentException e) {
-            return lists(s, e.getMessage(), null);
-        } catch (java.sql.SQLException e) {
-            LOG.warn("console lists: the policy store does not answer: {}", e.getMessage());
-            return lists(s, "The policy store does not answer: " + e.getMessage(), null);
-        }
-    }
-
-    private FullHttpResponse adminPage(Sessions.Session s, String what, Map<String, List<String>> params, boolean change) {
-        Principal p = s.principal();
-        if (!p.operator()) return notFound(s);
-        Map<String, Object> m = new HashMap<>();
-        m.put("what", what);
-        String action = first(params, "action");
-        if (action != null && !action.isEmpty()) {
-            // the checks' admin hook: a read-only action (list) may be a GET, anything else needs the CSRF-checked POST
-            if (!backend.readOnly(what, action) && !change) return status(HttpResponseStatus.METHOD_NOT_ALLOWED, "use the form's buttons");
-            Map<String, List<String>> clean = new HashMap<>(params);
-            clean.remove("_csrf");
-            try {
-                String output = backend.admin(what, clean);
-                m.put("output", output);
-                if (action.equals("list")) m.put("table", table(output));
-                if (change) AUDIT.info("console {}: user={} action={} params={}", what, p.name(), action, clean);
-            } catch (IllegalArgumentException | java.util.NoSuchElementException e) {
-                m.put("error", e.getMessage());
-            }
-        }
-        m.put("params", flat(params));
-        m.put("enabled", backend.adminNames().contains(what));
-        return page("admin", s, m);
-    }
-
-    /**
-     * The admin hook's list (a tab-separated header, one row per line, a summary line: what
-     * `mxfront greylist list` prints) as a table, or null when a row does not fit the header (then the
-     * page shows the text as it came).
-     */
-    static Map<String, Object> table(String output) {
-        List<String> lines = new ArrayList<>(List.of(output.split("\n")));
-        if (lines.size() < 2 || !lines.get(0).contains("\t")) return null;
-        List<String> header = List.of(lines.remove(0).split("\t", -1));
-        String summary = lines.remove(lines.size() - 1);
-        if (summary.contains("\t")) return null;
-        List<List<String>> rows = new ArrayList<>();
-        for (String l : lines) {
-            List<String> cells = List.of(l.split("\t", -1));
-            if (cells.size() != header.size()) return null;
-            rows.add(cells);
-        }
-        Map<String, Object> t = new HashMap<>();
-        t.put("header", header);
-        t.put("rows", rows);
-        t.put("summary", summary);
-        t.put("keyColumn", header.indexOf("key"));
-        return t;
-    }
-
-    private FullHttpResponse explainPage(Sessions.Session s, Map<String, String> values, Map<String, Object> result) {
-        if (s.principal().role() == Role.USER) return notFound(s);
-        Map<String, Object> m = new HashMap<>();
-        m.put("v", values);
-        if (result != null) m.putAll(result);
-        return page("explain", s, m);
-    }
-
-    private FullHttpResponse explain(Sessions.Session s, Form f) {
-        Principal p = s.principal();
-        if (p.role() == Role.USER) return notFound(s);
-        Map<String, List<String>> params = new HashMap<>();
-        Map<String, String> values = new HashMap<>();
-        for (String k : List.of("client-ip", "helo", "from")) {
-            String v = f.value(k);
-            values.put(k, v == null ? "" : v);
-            if (v != null && !v.isBlank()) params.put(k, List.of(v.strip()));
-        }
-        String rcpts = Optional.ofNullable(f.value("rcpt")).orElse("");
-        values.put("rcpt", rcpts);
-        List<String> rl = new ArrayList<>();
-        for (String a : rcpts.split("[\\s,]+")) if (!a.isBlank()) rl.add(a.strip());
-        for (String a : rl) {
-            int at = a.lastIndexOf('@');
-            if (at < 0 || !p.seesDomain(a.substring(at + 1))) {
-                return explainPage(s, values, Map.of("error", "rcpt " + a + ": not one of your domains"));
-            }
-        }
-        if (!rl.isEmpty()) params.put("rcpt", rl);
-        byte[] message = f.file("message");
-        if ((message == null || message.length == 0) && f.value("message-text") != null && !f.value("message-text").isBlank()) {
-            message = f.value("message-text").replace("\r\n", "\n").replace("\n", "\r\n").getBytes(StandardCharsets.UTF_8);
-        }
-        values.put("message-text", Optional.ofNullable(f.value("message-text")).orElse(""));
-        try {
-            return explainPage(s, values, Map.of("output", backend.explain(params, message == null || message.length == 0 ? null : message)));
-        } catch (IllegalArgumentException e) {
-            return explainPage(s, values, Map.of("error", e.getMessage()));
-        }
-    }
-
-    // ---- spam learning -------------------------------------------------------------------------
-
-    /** Operators only, as in the API: one Bayes filter serves every domain, so a tenant's report would change everybody's verdicts. */
-    static boolean mayLearn(Principal p) {
-        return p.operator();
-    }
-
-    private FullHttpResponse spamPage(Sessions.Session s, HttpResponseStatus status, Map<String, Object> result) {
-        if (!mayLearn(s.principal())) return notFound(s);
-        Map<String, Object> m = new HashMap<>(result);
-        m.putIfAbsent("v", Map.of());
-        var c = org.mxfront.checks.spam.SpamLearner.config(backend.config().engine(), null);
-        m.put("backend", c == null ? null : c.backend() == org.mxfront.checks.spam.SpamConfig.Backend.RSPAMD
-                ? "rspamd's controller at " + c.rspamd().controller() : "spamd at " + c.spamd().address());
-        m.put("maxBytes", c == null ? null : c.maxBytes());
-        FullHttpResponse r = page("spam", s, m);
-        r.setStatus(status);
-        return r;
-    }
-
-    /** Teaches the classifier the uploaded (or pasted) message: the API's checks and outcomes, as a page. */
-    private FullHttpResponse spamLearn(Sessions.Session s, Form f) {
-        Principal p = s.principal();
-        if (!mayLearn(p)) return notFound(s);
-        Map<String, String> values = new HashMap<>();
-        String as = Optional.ofNullable(f.value("as")).orElse("");
-        String rawDomain = Optional.ofNullable(f.value("domain")).orElse("").strip();
-        values.put("as", as);
-        values.put("domain", rawDomain);
-        Map<String, Object> m = new HashMap<>();
-        m.put("v", values);
-        if (!as.equals("spam") && !as.equals("ham")) {
-            m.put("error", "Choose spam or not spam.");
-            return spamPage(s, HttpResponseStatus.BAD_REQUEST, m);
-        }
-        String domain = null;
-        if (!rawDomain.isEmpty()) {
-            try {
-                domain = org.mxfront.store.EntryValues.domain("domain", rawDomain);
-            } catch (IllegalArgumentException e) {
-                m.put("error", e.getMessage());
-                return spamPage(s, HttpResponseStatus.BAD_REQUEST, m);
-            }
-        }
-        byte[] message = f.file("message");
-        String text = f.value("message-text");
-        if (text != null && text.length() <= 65536) values.put("message-text", text);
-        if ((message == null || message.length == 0) && text != null && !text.isBlank()) {
-            message = text.strip().replace("\r\n", "\n").replace("\n", "\r\n").concat("\r\n").getBytes(StandardCharsets.UTF_8);
-        }
-        String problem = org.mxfront.checks.spam.SpamLearner.notAMessage(message);
-        if (problem != null) {
-            m.put("error", "The message: " + problem + ".");
-            return spamPage(s, HttpResponseStatus.BAD_REQUEST, m);
-        }
-        var o = org.mxfront.checks.spam.SpamLearner.learn(backend.config().engine(), domain, as.equals("spam"), message, p.name());
-        AUDIT.info("console spam: user={} learn as={} bytes={} outcome={}", p.name(), as, message.length, o.getClass().getSimpleName());
-        String what = as.equals("spam") ? "spam" : "not spam";
-        HttpResponseStatus status = HttpResponseStatus.OK;
-        switch (o) {
-            case org.mxfront.checks.spam.SpamLearner.Learned l -> {
-                values.remove("message-text"); // done: an empty form, so that a second click does not report it again
-                m.put("done", l.changed() ? "Learned as " + what + " by " + l.backend() + " (" + message.length + " bytes)."
-                        : "Not learned again: " + l.unchanged() + "; nothing changed.");
-                m.put("answer", l.answer());
-            }
-            case org.mxfront.checks.spam.SpamLearner.NotConfigured n -> {
-                status = HttpResponseStatus.CONFLICT;
-                m.put("error", "Not learned: " + n.why() + ".");
-            }
-            case org.mxfront.checks.spam.SpamLearner.TooLarge t -> {
-                status = HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE;
-                m.put("error", "Not learned: the message is larger than the spam check's max-bytes (" + t.limit()
-                        + " bytes), so it would never be classified.");
-            }
-            case org.mxfront.checks.spam.SpamLearner.Failed fl -> {
-                status = fl.down() ? HttpResponseStatus.SERVICE_UNAVAILABLE : HttpResponseStatus.BAD_GATEWAY;
-                m.put("error", "Not learned: " + (fl.down() ? "" : fl.backend() + " refused: ") + fl.why());
-            }
-        }
-        return spamPage(s, status, m);
-    }
-
-    // ---- responses -----------------------------------------------------------------------------
-
-    private FullHttpResponse page(String template, Sessions.Session s, Map<String, Object> model) {
-        Map<String, Object> m = new HashMap<>(model);
-        Principal p = s.principal();
-        m.put("me", p);
-        m.put("role", p.role().key());
-        m.put("operator", p.operator());
-        m.put("canExplain", p.role() != Role.USER);
-        m.put("canDomains", p.role() != Role.USER);
-        m.put("canLearn", mayLearn(p));
-        m.put("csrf", s.csrf());
-        m.put("page", template);
-        return html(HttpResponseStatus.OK, views.render(template, m));
-    }
-
-    private FullHttpResponse notFound(Sessions.Session s) {
-        Map<String, Object> m = new HashMap<>();
-        m.put("me", s.principal());
-        m.put("role", s.principal().role().key());
-        m.put("operator", s.principal().operator());
-        m.put("csrf", s.csrf());
-        return html(HttpResponseStatus.NOT_FOUND, views.render("notfound", m));
-    }
-
-    private static FullHttpResponse html(HttpResponseStatus status, String body) {
-        FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status,
-                Unpooled.wrappedBuffer(body.getBytes(StandardCharsets.UTF_8)));
-        r.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/html; charset=utf-8");
-        return r;
-    }
-
-    private FullHttpResponse json(Object o) throws IOException {
-        FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK,
-                Unpooled.wrappedBuffer(json.writeValueAsBytes(o)));
-        r.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/json");
-        return r;
-    }
-
-    private static FullHttpResponse status(HttpResponseStatus status, String text) {
-        return HttpListener.text(status, text + "\n");
-    }
-
-    private static FullHttpResponse redirect(String to) {
-        FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.SEE_OTHER, Unpooled.EMPTY_BUFFER);
-        r.headers().set(HttpHeaderNames.LOCATION, to);
-        return r;
-    }
-
-    /** A file of ours (console/static), never outside that directory. */
-    private FullHttpResponse resource(String name) throws IOException {
-        if (!name.matches("console/static/[A-Za-z0-9_-]+\\.(js|css|svg|png)")) return status(HttpResponseStatus.NOT_FOUND, "not found");
-        return classpath(name, "public, max-age=300");
-    }
-
-    /** htmx and Chart.js from their WebJars; nothing else of the classpath. */
-    private FullHttpResponse webjar(String rest) throws IOException {
-        if (!rest.matches("(htmx\\.org|chart\\.js)/[0-9.]+/dist/[A-Za-z0-9_.-]+\\.js") || rest.contains("..")) {
-            return status(HttpResponseStatus.NOT_FOUND, "not found");
-        }
-        return classpath("META-INF/resources/webjars/" + rest, "public, max-age=86400");
-    }
-
-    private FullHttpResponse classpath(String name, String cache) throws IOException {
-        try (InputStream in = ConsoleServer.class.getClassLoader().getResourceAsStream(name)) {
-            if (in == null) return status(HttpResponseStatus.NOT_FOUND, "not found");
-            FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK,
-                    Unpooled.wrappedBuffer(in.readAllBytes()));
-            r.headers().set(HttpHeaderNames.CONTENT_TYPE, TYPES.getOrDefault(name.substring(name.lastIndexOf('.') + 1),
-                    "application/octet-stream"));
-            r.headers().set(HttpHeaderNames.CACHE_CONTROL, cache);
-            return r;
-        }
-    }
-
-    private static String cookie(HttpListener.Request r, String name) {
-        String header = r.headers().get(HttpHeaderNames.COOKIE);
-        if (header == null) return null;
-        for (Cookie c : ServerCookieDecoder.STRICT.decode(header)) if (c.name().equals(name)) return c.value();
-        return null;
-    }
-
-    private static String first(Map<String, List<String>> p, String k) {
-        List<String> v = p.get(k);
-        return v == null || v.isEmpty() ? null : v.get(0);
-    }
-
-    private static Map<String, String> flat(Map<String, List<String>> p) {
-        Map<String, String> out = new HashMap<>();
-        p.forEach((k, v) -> { if (!v.isEmpty() && !k.equals("_csrf")) out.put(k, v.get(0)); });
-        return out;
-    }
-
-    /** A POSTed form: url-encoded or multipart (the explain form's message file). */
-    private static final class Form {
-        final Map<String, List<String>> values = new HashMap<>();
-        final Map<String, byte[]> files = new HashMap<>();
-
-        String value(String k) {
-            return first(values, k);
-        }
-
-        byte[] file(String k) {
-            return files.get(k);
-        }
-    }
-
-    private static Form form(HttpListener.Request r) throws IOException {
-        Form f = new Form();
-        DefaultFullHttpRequest req = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, r.uri(),
-                Unpooled.wrappedBuffer(r.body()));
-        req.headers().set(r.headers());
-        HttpPostRequestDecoder d = new HttpPostRequestDecoder(new DefaultHttpDataFactory(false), req, StandardCharsets.UTF_8);
-        try {
-            for (InterfaceHttpData data : d.getBodyHttpDatas()) {
-                if (data instanceof FileUpload u) {
-                    f.files.put(u.getName(), u.get());
-                } else if (data instanceof Attribute a) {
-                    f.values.computeIfAbsent(a.getName(), k -> new ArrayList<>()).add(a.getValue());
-                }
-            }
-        } catch (HttpPostRequestDecoder.ErrorDataDecoderException e) {
-            throw new IllegalArgumentException("malformed form: " + e.getMessage());
-        } finally {
-            d.destroy();
-            req.release();
-        }
-        return f;
-    }
-
 }

@@ -498,7 +498,7 @@ class ConsoleServerTest {
         String deleted = post("/greylist", op[0], Map.of("_csrf", op[1], "action", "delete", "key", "192.0.2.0")).body();
         assertTrue(deleted.contains("id=\"admin-output\">delete [192.0.2.0]"), deleted);
         // text that is no table stays text
-        assertEquals(null, ConsoleServer.table("allowed 192.0.2.0 until 2027-01-11T03:00:00Z\n"));
-        assertEquals(null, ConsoleServer.table("a\tb\nonly-one-cell\n1 entries\n"));
+        assertEquals(null, AdminPages.table("allowed 192.0.2.0 until 2027-01-11T03:00:00Z\n"));
+        assertEquals(null, AdminPages.table("a\tb\nonly-one-cell\n1 entries\n"));
     }
 }

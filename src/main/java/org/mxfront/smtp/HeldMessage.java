@@ -5,9 +5,7 @@
 // at most 16 KiB, so the downstream leg sees what it would have seen streaming.
 package org.mxfront.smtp;
 
-import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
-import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -28,7 +26,16 @@ final class HeldMessage implements AutoCloseable {
         boolean line(byte[] buf, int len, boolean complete, boolean continued);
     }
 
-    private ByteArrayOutputStream memory = new ByteArrayOutputStream(16 * 1024);
+    /** A ByteArrayOutputStream whose bytes replay reads in place, without the copy toByteArray makes. */
+    private static final class Memory extends ByteArrayOutputStream {
+        Memory(int size) {
+            super(size);
+        }
+
+        byte[] bytes() { return buf; }
+    }
+
+    private Memory memory = new Memory(16 * 1024);
     private Path file;
     private OutputStream out;
     private IOException failure;
@@ -65,18 +72,17 @@ final class HeldMessage implements AutoCloseable {
     /** Sends the held lines to the sink, in order; stops when the sink says so. */
     void replay(LineSink sink) throws IOException {
         if (failure != null) throw failure;
-        InputStream in;
-        if (out != null) {
-            out.flush();
-            in = new BufferedInputStream(Files.newInputStream(file), 64 * 1024);
-        } else {
-            in = new ByteArrayInputStream(memory.toByteArray());
+        Splitter sp = new Splitter(sink);
+        if (out == null) {
+            if (sp.accept(memory.bytes(), memory.size())) sp.end();
+            return;
         }
-        try (InputStream i = in) {
-            Splitter sp = new Splitter(sink);
-            int b;
-            while ((b = i.read()) >= 0) {
-                if (!sp.accept(b)) return;
+        out.flush();
+        try (InputStream in = Files.newInputStream(file)) {
+            byte[] block = new byte[64 * 1024];
+            int n;
+            while ((n = in.read(block)) >= 0) {
+                if (!sp.accept(block, n)) return;
             }
             sp.end();
         }
@@ -94,7 +100,15 @@ final class HeldMessage implements AutoCloseable {
             this.sink = sink;
         }
 
-        boolean accept(int b) {
+        /** Feeds {@code len} bytes; false once the sink wants nothing more. */
+        boolean accept(byte[] bytes, int len) {
+            for (int i = 0; i < len; i++) {
+                if (!accept(bytes[i] & 0xff)) return false;
+            }
+            return true;
+        }
+
+        private boolean accept(int b) {
             if (cr) {
                 cr = false;
                 if (b == '\n') {

@@ -12,7 +12,7 @@
 #   (defaults 2000 32 60; the warm-up also lasts until 10,000 messages went through the spam check;
 #   the figures in docs/benchmarks.md: 2000 32 120). Prints a Markdown report: a pass just after the
 #   start, then the warm pass. SPAM_BENCH_JAR=path runs another build of mxfront (a before/after
-#   comparison with the same SpamBench).
+#   comparison with the same SpamBench). MXFRONT_BENCH_OPTS: the mxfront JVM's options (default -Xmx512m).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 cd "$here"
@@ -64,7 +64,7 @@ domains:
     checks:
       spam: {headers: none, actions: {add-header: pass, rewrite-subject: pass}}
 EOT
-"$JAVA_HOME/bin/java" -Xmx512m -Dlogback.configurationFile=bench/logback-quiet.xml -jar "${SPAM_BENCH_JAR:-target/mxfront.jar}" run \
+"$JAVA_HOME/bin/java" ${MXFRONT_BENCH_OPTS:--Xmx512m} -Dlogback.configurationFile=bench/logback-quiet.xml -jar "${SPAM_BENCH_JAR:-target/mxfront.jar}" run \
   --config $tmp/mxfront.yml > $tmp/mx.log 2>&1 & MXPID=$!; pids+=($MXPID)
 for i in $(seq 120); do
   curl -sf 127.0.0.1:$HTTP/metrics >/dev/null 2>&1 && curl -sf 127.0.0.1:$RN/ping >/dev/null 2>&1 && break; sleep 0.5

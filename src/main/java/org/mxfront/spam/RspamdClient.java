@@ -281,12 +281,16 @@ public final class RspamdClient implements SpamBackend {
         }
     }
 
+    /** Whether {@code t} opens an object; when it does not, the value is skipped. */
+    private static boolean isObject(JsonParser p, JsonToken t) throws IOException {
+        if (t == JsonToken.START_OBJECT) return true;
+        p.skipChildren();
+        return false;
+    }
+
     /** "symbols": {"NAME": {"score": 2.5, "options": ["..."]}, ...}. */
     private static void symbols(JsonParser p, JsonToken t, List<SpamResult.Symbol> out) throws IOException {
-        if (t != JsonToken.START_OBJECT) {
-            p.skipChildren();
-            return;
-        }
+        if (!isObject(p, t)) return;
         String name;
         while ((name = p.nextFieldName()) != null) {
             JsonToken v = p.nextToken();
@@ -314,10 +318,7 @@ public final class RspamdClient implements SpamBackend {
 
     /** "milter": {"add_headers": {"X": {"value": "v"} | "v" | [...]}, "remove_headers": {"X": 1}}. */
     private static void milter(JsonParser p, JsonToken t, List<SpamResult.Header> add, List<String> remove) throws IOException {
-        if (t != JsonToken.START_OBJECT) {
-            p.skipChildren();
-            return;
-        }
+        if (!isObject(p, t)) return;
         String f;
         while ((f = p.nextFieldName()) != null) {
             JsonToken x = p.nextToken();

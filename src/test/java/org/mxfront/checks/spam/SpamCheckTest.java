@@ -291,7 +291,7 @@ class SpamCheckTest {
     }
 
     @Test
-    void rspamdsAnswerReadByTheStreamingParserAsByATree() throws Exception {
+    void rspamdsAnswerOfOddShapesIsReadOrRefused() throws Exception {
         // fields the check does not use (with containers inside) are skipped; an option that is not a
         // string is its text; a header without a value is empty; required_score missing is 0
         SpamResult r = RspamdClient.parse("""

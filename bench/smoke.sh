@@ -36,6 +36,7 @@ declare -A how=(
   [sender-auth.sh]=""
   [spf-dkim-dmarc.sh]="1 20"
   [spam.sh]="10 2 0"
+  [spam-client.sh]="20 2 0"
   [throughput.sh]="WARMUP=0 ROUNDS=1 :: 5 200 1000"
   [tls.sh]="WARMUP=0 ROUNDS=1 :: 5 100 1000"
   [warmstart.sh]="DURATION=5 ROUNDS=1 TRAIN_MESSAGES=200 :: 5 1000"

@@ -13,6 +13,7 @@
 #   the figures in docs/benchmarks.md: 2000 32 120). Prints a Markdown report: a pass just after the
 #   start, then the warm pass. SPAM_BENCH_JAR=path runs another build of mxfront (a before/after
 #   comparison with the same SpamBench). MXFRONT_BENCH_OPTS: the mxfront JVM's options (default -Xmx512m).
+#   SPAM_BENCH_SOCKET=unix: mxfront reaches rspamd on its Unix socket (default tcp; A always uses TCP).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 cd "$here"
@@ -28,20 +29,9 @@ trap cleanup EXIT
 
 redis-server --port $REDIS --bind 127.0.0.1 --save '' --appendonly no --daemonize no > $tmp/redis.log 2>&1 & pids+=($!)
 smtp-sink -u nobody 127.0.0.1:$SINK 256 & pids+=($!)
-d=$tmp/rspamd; mkdir -p $d/local.d $d/override.d $d/db $d/run
-printf 'bind_socket = "127.0.0.1:%s";\ncount = 1;\n' $RN > $d/local.d/worker-normal.inc
-printf 'bind_socket = "127.0.0.1:%s";\ncount = 1;\npassword = "bench";\nsecure_ip = "192.0.2.1";\nstatic_dir = "${WWWDIR}";\n' $RC > $d/override.d/worker-controller.inc
-printf 'enabled = false;\n' > $d/local.d/worker-proxy.inc
-printf 'dns { nameserver = ["127.0.0.1:1"]; timeout = 0.2s; retransmits = 1; }\n' > $d/local.d/options.inc
-printf 'type = "file"; filename = "%s/rspamd.log"; level = "warning";\n' $d > $d/local.d/logging.inc
-printf 'servers = "127.0.0.1:%s";\n' $REDIS > $d/local.d/redis.conf
-printf 'backend = "redis";\nservers = "127.0.0.1:%s";\nmin_learns = 1;\nautolearn = false;\n' $REDIS > $d/local.d/classifier-bayes.conf
-printf 'greylist = 11;\n' > $d/local.d/actions.conf
-for m in greylist rbl asn ratelimit; do printf 'enabled = false;\n' > $d/local.d/$m.conf; done
-user=()
-if [ "$(id -u)" -eq 0 ]; then chown -R _rspamd $d; user=(-u _rspamd -g _rspamd); fi
-rspamd -f "${user[@]}" -c /etc/rspamd/rspamd.conf --var=LOCAL_CONFDIR=$d --var=DBDIR=$d/db --var=RUNDIR=$d/run \
-  --var=LOGDIR=$d > $d/out 2>&1 & RSPAMD=$!; pids+=($RSPAMD)
+rspamd_start $tmp/rspamd $REDIS $RN $RC; RSPAMD=$RSPAMD_PID; pids+=($RSPAMD)
+RSPAMD_URL=http://127.0.0.1:$RN
+[ "${SPAM_BENCH_SOCKET:-tcp}" = unix ] && RSPAMD_URL=unix:$tmp/rspamd/run/normal.sock
 
 cat > $tmp/mxfront.yml <<EOT
 server: {hostname: mx.bench}
@@ -53,7 +43,7 @@ checks:
   relay: {}
   message-size: {}
   spam:
-    rspamd: {url: "http://127.0.0.1:$RN"}
+    rspamd: {url: "$RSPAMD_URL"}
     timeout: 20s
 domains:
   example.com: {}
@@ -69,7 +59,7 @@ EOT
 for i in $(seq 120); do
   curl -sf 127.0.0.1:$HTTP/metrics >/dev/null 2>&1 && curl -sf 127.0.0.1:$RN/ping >/dev/null 2>&1 && break; sleep 0.5
 done
-curl -sf 127.0.0.1:$RN/ping >/dev/null || { echo "rspamd did not start:"; cat $d/out; exit 1; }
+curl -sf 127.0.0.1:$RN/ping >/dev/null || { echo "rspamd did not start:"; cat $tmp/rspamd/out; exit 1; }
 "$JAVA_HOME/bin/java" -Xmx256m "${bench_java_opts[@]}" -cp "target/test-classes:target/classes:$(cat target/bench.cp)" \
   org.mxfront.bench.SpamBench \
   $RN $MX $RSPAMD $MXPID $N $C $W

@@ -5,6 +5,7 @@ package org.mxfront.policy;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Pattern;
 
 /**
  * One header field to add.
@@ -14,6 +15,7 @@ import java.util.List;
  * @param index where to insert it among the message's header fields (0: first), as SMFIR_INSHEADER counts
  */
 public record AddedHeader(String name, String value, int index) {
+    private static final Pattern NAME = Pattern.compile("[\\x21-\\x39\\x3b-\\x7e]+");
     /** The session-state key of the transaction's list of added headers. */
     public static final Object KEY = new Object() {
         @Override
@@ -21,7 +23,7 @@ public record AddedHeader(String name, String value, int index) {
     };
 
     public AddedHeader {
-        if (!name.matches("[\\x21-\\x39\\x3b-\\x7e]+")) throw new IllegalArgumentException("bad header name: " + name);
+        if (!NAME.matcher(name).matches()) throw new IllegalArgumentException("bad header name: " + name);
         if (index < 0) throw new IllegalArgumentException("negative index");
     }
 

@@ -10,6 +10,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Supplier;
+import java.util.regex.Pattern;
 
 /**
  * Values checks keep for the length of one connection, under keys they own (use a private static
@@ -17,6 +18,7 @@ import java.util.function.Supplier;
  * from that session's thread only. Cleared when the client changes (XCLIENT).
  */
 public final class SessionState {
+    private static final Pattern BLANK = Pattern.compile("[\\s\\p{Cntrl}]");
     /** Tag set by the front door when the client sent something before it was greeted. */
     public static final String PREGREET = "pregreet";
 
@@ -82,7 +84,7 @@ public final class SessionState {
      * underscores; the value is written without spaces. Forgotten when the next transaction starts.
      */
     public void note(String key, String value) {
-        notes.put(key, value.replaceAll("[\\s\\p{Cntrl}]", "_"));
+        notes.put(key, BLANK.matcher(value).replaceAll("_"));
     }
 
     /** The notes of the current message, in the order given. */

@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 import org.mxfront.codes.Code;
 import org.mxfront.policy.AddedHeader;
 import org.mxfront.policy.Decision;
@@ -24,6 +25,7 @@ final class IncomingMessage implements DataReader.LineSink {
     private static final Logger LOG = LoggerFactory.getLogger(SmtpConversation.class);
     private static final int HEADER_COLLECT_LIMIT = 256 * 1024;
     private static final byte[] CRLF = {'\r', '\n'};
+    private static final Pattern CRLF_SPLIT = Pattern.compile("\r\n", Pattern.LITERAL);
 
     private final SmtpState s;
     final boolean chunked;
@@ -72,7 +74,7 @@ final class IncomingMessage implements DataReader.LineSink {
             return false;
         }
         for (AddedHeader h : added) {
-            for (String l : (h.name() + ": " + h.value()).split("\r\n")) {
+            for (String l : CRLF_SPLIT.split(h.name() + ": " + h.value())) {
                 byte[] b = l.getBytes(StandardCharsets.UTF_8);
                 if (forwarding) forwarding = s.downstream.line(b, b.length, true, false);
             }
@@ -107,7 +109,7 @@ final class IncomingMessage implements DataReader.LineSink {
      * limit counts only the client's bytes.
      */
     void prepend(String header) {
-        for (String l : header.split("\r\n")) {
+        for (String l : CRLF_SPLIT.split(header)) {
             byte[] b = l.getBytes(StandardCharsets.UTF_8);
             if (!headers.done() && headers.line(b, b.length, true, false)) headerDecision = s.policy.headers(headers.section());
             if (readers) {

@@ -1,59 +1,45 @@
-// rspamd's HTTP protocol on Netty (HTTP/1.1; rspamd closes the connection after each answer, so one
-// connection per request): POST /checkv2 on the normal worker with the envelope as request headers
-// and the message as the body (up to 256 KB in one write with the head, larger ones streamed from
-// the caller's spool in chunks, with its Content-Length);
-// POST /learnspam|/learnham on the controller with its password. The answer is JSON: action, score,
-// required_score, symbols, messages, subject, milter. One total deadline per request (connect,
-// send, answer); anything that is not rspamd's JSON is a SpamProtocolException, so the check's
-// on-failure decides, never a verdict. Why Netty and not the JDK's HttpClient: the JDK client cost
-// 1-2.8 ms of CPU per request here against about 0.3 ms for a plain socket (docs/benchmarks.md).
+// rspamd's HTTP protocol (HTTP/1.1; rspamd closes the connection after each answer, so one
+// connection per request), over TCP (http://HOST:PORT) or a Unix socket (unix:/PATH, rspamd's
+// bind_socket = "/PATH mode=0660"): POST /checkv2 on the normal worker with the envelope as request
+// headers and the message as the body (up to 256 KB in one write with the head, larger ones
+// streamed from the caller's spool with its Content-Length); POST /learnspam|/learnham on the
+// controller with its password. The answer is JSON: action, score, required_score, symbols,
+// messages, subject, milter. One total deadline per request (connect, send, answer), kept by a
+// watchdog that closes the socket; anything that is not rspamd's JSON is a SpamProtocolException,
+// so the check's on-failure decides, never a verdict.
+// Why blocking on the caller's thread: the check runs on a virtual thread, so a blocking socket costs
+// no thread and saves the hand-offs to and from an event loop. Why the few lines of HTTP here and not
+// a library's: the exchange is one fixed request and one answer (with Content-Length; chunked and
+// read-until-close are read too), and Netty's codec in an EmbeddedChannel cost a third of this
+// client's CPU per message, the JDK's HttpClient 1-2.8 ms per request (docs/benchmarks.md).
 package org.mxfront.spam;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.netty.bootstrap.Bootstrap;
-import io.netty.buffer.ByteBufUtil;
-import io.netty.buffer.Unpooled;
-import io.netty.channel.Channel;
-import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOption;
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.SimpleChannelInboundHandler;
-import io.netty.channel.nio.NioEventLoopGroup;
-import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioSocketChannel;
-import io.netty.handler.codec.http.DefaultFullHttpRequest;
-import io.netty.handler.codec.http.DefaultHttpRequest;
-import io.netty.handler.codec.http.EmptyHttpHeaders;
-import io.netty.handler.codec.http.FullHttpResponse;
-import io.netty.handler.codec.http.HttpChunkedInput;
-import io.netty.handler.codec.http.HttpClientCodec;
-import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaderValues;
-import io.netty.handler.codec.http.HttpMethod;
-import io.netty.handler.codec.http.HttpObjectAggregator;
-import io.netty.handler.codec.http.HttpRequest;
-import io.netty.handler.codec.http.HttpVersion;
-import io.netty.handler.stream.ChunkedStream;
-import io.netty.handler.stream.ChunkedWriteHandler;
-import io.netty.util.concurrent.DefaultThreadFactory;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.net.SocketTimeoutException;
+import java.net.StandardProtocolFamily;
+import java.net.StandardSocketOptions;
 import java.net.URI;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.ReadableByteChannel;
+import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
+import java.util.regex.Pattern;
 
 /** A client of one rspamd (normal worker, and optionally its controller). Thread-safe. */
 public final class RspamdClient implements SpamBackend {
@@ -62,27 +48,64 @@ public final class RspamdClient implements SpamBackend {
     private static final int MAX_ANSWER = 1 << 20;
     /** Messages up to this size go in one write with the request head; larger ones stream in chunks. */
     static final int WHOLE_BODY = 256 * 1024;
+    private static final int CHUNK = 64 * 1024;
+    private static final Pattern CONTROL = Pattern.compile("[\\x00-\\x1f]");
 
-    private final URI check;
-    private final URI controller;
+    private final Endpoint check;
+    private final Endpoint controller;
     private final String password;
+    private final Duration connectTimeout;
     private final Duration timeout;
-    private final EventLoopGroup group = new NioEventLoopGroup(1, new DefaultThreadFactory("mxfront-rspamd", true));
-    private final Bootstrap bootstrap;
+    /** Closes the socket of a request past its deadline (one thread for all requests). */
+    private final ScheduledThreadPoolExecutor watchdog;
 
     /**
-     * @param url        the normal worker, {@code http://127.0.0.1:11333}
-     * @param controller the controller worker, {@code http://127.0.0.1:11334}, for learning (may be null)
+     * @param url        the normal worker, {@code http://127.0.0.1:11333} or {@code unix:/run/rspamd/normal.sock}
+     * @param controller the controller worker, {@code http://127.0.0.1:11334} or a {@code unix:} path, for learning (may be null)
      * @param password   the controller's password (may be null)
      */
     public RspamdClient(URI url, URI controller, String password, Duration connectTimeout, Duration timeout) {
-        this.check = url.resolve("/checkv2");
-        this.controller = controller;
+        this.check = Endpoint.of(url);
+        this.controller = controller == null ? null : Endpoint.of(controller);
         this.password = password;
+        this.connectTimeout = connectTimeout;
         this.timeout = timeout;
-        this.bootstrap = new Bootstrap().group(group).channel(NioSocketChannel.class)
-                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.max(1, connectTimeout.toMillis()))
-                .option(ChannelOption.TCP_NODELAY, true);
+        this.watchdog = new ScheduledThreadPoolExecutor(1, r -> {
+            Thread t = new Thread(r, "mxfront-rspamd-watchdog");
+            t.setDaemon(true);
+            return t;
+        });
+        watchdog.setRemoveOnCancelPolicy(true);
+    }
+
+    /**
+     * Where a worker listens: a TCP host and port, or a Unix socket's path.
+     *
+     * @param host the host name or address (TCP), null for a Unix socket
+     * @param port the TCP port
+     * @param path the Unix socket's path, null for TCP
+     */
+    record Endpoint(String host, int port, String path) {
+        /** {@code http://HOST[:PORT]} (port 80 when left out) or {@code unix:/PATH}; anything else is an IllegalArgumentException. */
+        static Endpoint of(URI u) {
+            if ("unix".equals(u.getScheme()) && u.getPath() != null && u.getPath().startsWith("/")) return new Endpoint(null, 0, u.getPath());
+            if ("http".equals(u.getScheme()) && u.getHost() != null) return new Endpoint(u.getHost(), u.getPort() < 0 ? 80 : u.getPort(), null);
+            throw new IllegalArgumentException("expected http://HOST:PORT or unix:/PATH, got '" + u + "'");
+        }
+
+        /** Resolved at each request (an IP literal costs nothing; a name comes from the JDK's cache). */
+        SocketAddress address() throws ConnectException {
+            if (path != null) return UnixDomainSocketAddress.of(path);
+            InetSocketAddress a = new InetSocketAddress(host, port);
+            if (a.isUnresolved()) throw new ConnectException("cannot resolve " + host);
+            return a;
+        }
+
+        /** {@code localhost} for a socket; the URL's host (an IPv6 address in brackets, as URI keeps it) and port. */
+        String hostHeader() { return path != null ? "localhost" : host + ":" + port; }
+
+        @Override
+        public String toString() { return path != null ? path : hostHeader(); }
     }
 
     @Override
@@ -90,27 +113,23 @@ public final class RspamdClient implements SpamBackend {
 
     @Override
     public SpamResult check(SpamEnvelope e, InputStream message, long size) throws IOException {
-        HttpRequest req = new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, check.getRawPath());
-        header(req, "IP", e.ip());
-        header(req, "Helo", e.helo());
-        header(req, "Hostname", e.hostname());
-        header(req, "From", e.from());
-        for (String r : e.rcpts()) header(req, "Rcpt", r);
-        header(req, "Queue-Id", e.queueId());
-        header(req, "User", e.user());
-        header(req, "Settings-ID", e.settingsId());
-        req.headers().set(HttpHeaderNames.CONTENT_LENGTH, size);
+        StringBuilder head = new StringBuilder(256);
+        header(head, "IP", e.ip());
+        header(head, "Helo", e.helo());
+        header(head, "Hostname", e.hostname());
+        header(head, "From", e.from());
+        for (String r : e.rcpts()) header(head, "Rcpt", r);
+        header(head, "Queue-Id", e.queueId());
+        header(head, "User", e.user());
+        header(head, "Settings-ID", e.settingsId());
         Answer r;
         if (size <= WHOLE_BODY) {
-            // one write of head and body: no chunked writer on the connection (its flush scheduling and
-            // listeners cost more than the copy of a few kilobytes)
+            // one write of head and body
             byte[] all = message.readNBytes((int) size);
             if (all.length != size) throw new IOException("message ended after " + all.length + " of " + size + " bytes");
-            DefaultFullHttpRequest full = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, req.uri(),
-                    Unpooled.wrappedBuffer(all), req.headers(), EmptyHttpHeaders.INSTANCE);
-            r = exchange(check, full, null);
+            r = exchange(check, "POST", "/checkv2", head, all, null, size);
         } else {
-            r = exchange(check, req, new HttpChunkedInput(new ChunkedStream(message, 64 * 1024)));
+            r = exchange(check, "POST", "/checkv2", head, null, message, size);
         }
         if (r.status != 200) throw new SpamProtocolException("rspamd answered HTTP " + r.status + ": " + excerpt(r.body));
         return parse(r.body);
@@ -119,12 +138,9 @@ public final class RspamdClient implements SpamBackend {
     @Override
     public String learn(boolean spam, byte[] message) throws IOException {
         if (controller == null) throw new IOException("no rspamd controller configured");
-        URI u = controller.resolve(spam ? "/learnspam" : "/learnham");
-        DefaultFullHttpRequest req = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, u.getRawPath(),
-                Unpooled.wrappedBuffer(message));
-        req.headers().set(HttpHeaderNames.CONTENT_LENGTH, message.length);
-        header(req, "Password", password);
-        Answer r = exchange(u, req, null);
+        StringBuilder head = new StringBuilder();
+        header(head, "Password", password);
+        Answer r = exchange(controller, "POST", spam ? "/learnspam" : "/learnham", head, message, null, message.length);
         String body = new String(r.body, StandardCharsets.UTF_8).strip();
         if (r.status != 200) throw new IOException("rspamd controller answered HTTP " + r.status + ": " + body);
         return body;
@@ -133,103 +149,232 @@ public final class RspamdClient implements SpamBackend {
     /** The controller's /stat (JSON): scanned and learned counts, the Bayes statfiles. */
     public JsonNode stat() throws IOException {
         if (controller == null) throw new IOException("no rspamd controller configured");
-        URI u = controller.resolve("/stat");
-        DefaultFullHttpRequest req = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, u.getRawPath());
-        req.headers().set(HttpHeaderNames.CONTENT_LENGTH, 0);
-        header(req, "Password", password);
-        Answer r = exchange(u, req, null);
+        StringBuilder head = new StringBuilder();
+        header(head, "Password", password);
+        Answer r = exchange(controller, "GET", "/stat", head, new byte[0], null, 0);
         if (r.status != 200) throw new IOException("rspamd controller answered HTTP " + r.status + ": " + excerpt(r.body));
         return JSON.readTree(r.body);
     }
 
-    private static void header(HttpRequest req, String name, String value) {
+    /** Appends one request header; a value cannot carry CR/LF: a client's HELO with control characters is sent cleaned. */
+    private static void header(StringBuilder head, String name, String value) {
         if (value == null) return;
-        // header values cannot carry CR/LF; a client's HELO with control characters is sent cleaned
-        StringBuilder sb = new StringBuilder(value.length());
-        for (int i = 0; i < value.length() && sb.length() < 1000; i++) {
+        head.append(name).append(": ");
+        for (int i = 0; i < value.length() && i < 1000; i++) {
             char c = value.charAt(i);
-            sb.append(c < 0x20 || c >= 0x7f ? '?' : c);
+            head.append(c < 0x20 || c >= 0x7f ? '?' : c);
         }
-        req.headers().add(name, sb.toString());
+        head.append("\r\n");
     }
 
     /** An answer: HTTP status and body. */
-    private record Answer(int status, byte[] body) {}
+    record Answer(int status, byte[] body) {}
+
+    /**
+     * Closes a request's socket at its deadline: at the connect timeout while the connection is not
+     * made yet, at the total deadline after that.
+     */
+    private final class Deadline implements Runnable {
+        final SocketChannel ch;
+        final long end;
+        volatile boolean fired;
+        volatile ScheduledFuture<?> timer;
+
+        Deadline(SocketChannel ch) {
+            this.ch = ch;
+            long now = System.nanoTime();
+            this.end = now + timeout.toNanos();
+            this.timer = watchdog.schedule(this, Math.min(end, now + connectTimeout.toNanos()) - now, TimeUnit.NANOSECONDS);
+        }
+
+        @Override
+        public void run() {
+            long left = end - System.nanoTime();
+            if (ch.isConnected() && left > 0) {
+                timer = watchdog.schedule(this, left, TimeUnit.NANOSECONDS);
+                return;
+            }
+            fired = true;
+            try {
+                ch.close(); // a read, write or connect blocked on it ends with an AsynchronousCloseException
+            } catch (IOException e) {
+                // closed anyway
+            }
+        }
+
+        void cancel() { timer.cancel(false); }
+    }
 
     /**
      * Sends one request on a connection of its own and waits for the answer within the timeout.
      *
-     * @param body the body to stream after the request head, or null when the request is a full one
+     * @param headers the request's own header lines (each ending in CRLF)
+     * @param whole   the whole body, or null when it streams from {@code stream}
+     * @param length  the body's length (its Content-Length)
      */
-    private Answer exchange(URI target, HttpRequest req, HttpChunkedInput body) throws IOException {
-        String host = target.getHost();
-        int port = target.getPort() < 0 ? 80 : target.getPort();
-        req.headers().set(HttpHeaderNames.HOST, host + ":" + port);
-        req.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-        // resolved here (an IP literal costs nothing; a name comes from the JDK's cache), not by
-        // Netty's resolver on the event loop
-        InetSocketAddress address = new InetSocketAddress(host, port);
-        if (address.isUnresolved()) throw new ConnectException("cannot resolve " + host);
-        CompletableFuture<Answer> answer = new CompletableFuture<>();
-        ChannelFuture cf = bootstrap.clone().handler(new ChannelInitializer<SocketChannel>() {
-            @Override
-            protected void initChannel(SocketChannel ch) {
-                ch.pipeline().addLast(new HttpClientCodec(), new HttpObjectAggregator(MAX_ANSWER));
-                if (body != null) ch.pipeline().addLast(new ChunkedWriteHandler());
-                ch.pipeline().addLast(new SimpleChannelInboundHandler<FullHttpResponse>() {
-                            @Override
-                            protected void channelRead0(ChannelHandlerContext ctx, FullHttpResponse r) {
-                                Answer a = new Answer(r.status().code(), ByteBufUtil.getBytes(r.content()));
-                                // closed here, before the caller wakes, so the caller has nothing left to close
-                                ctx.close();
-                                answer.complete(a);
-                            }
-
-                            @Override
-                            public void channelInactive(ChannelHandlerContext ctx) {
-                                // after an answer this is the normal end: no exception built for nothing
-                                if (!answer.isDone()) {
-                                    answer.completeExceptionally(new SpamProtocolException("rspamd closed the connection without an answer"));
-                                }
-                            }
-
-                            @Override
-                            public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-                                answer.completeExceptionally(cause instanceof IOException io ? io
-                                        : new SpamProtocolException("rspamd's answer cannot be read: " + cause.getMessage(), cause));
-                                ctx.close();
-                            }
-                        });
+    private Answer exchange(Endpoint to, String method, String path, StringBuilder headers, byte[] whole, InputStream stream,
+            long length) throws IOException {
+        String head = method + " " + path + " HTTP/1.1\r\nHost: " + to.hostHeader() + "\r\nConnection: close\r\n" + headers
+                + "Content-Length: " + length + "\r\n\r\n";
+        SocketAddress address = to.address();
+        Deadline deadline = null;
+        try (SocketChannel ch = to.path != null ? SocketChannel.open(StandardProtocolFamily.UNIX) : SocketChannel.open()) {
+            deadline = new Deadline(ch);
+            try {
+                ch.connect(address);
+            } catch (IOException e) {
+                if (deadline.fired) throw new ConnectException("cannot connect to " + to + " within " + connectTimeout);
+                throw new ConnectException("cannot connect to " + to + ": " + e.getMessage());
             }
-        }).connect(address);
-        Channel ch = cf.channel();
-        cf.addListener(f -> {
-            if (!f.isSuccess()) {
-                Throwable c = f.cause();
-                answer.completeExceptionally(c instanceof ConnectException ce ? ce
-                        : new ConnectException("cannot connect to " + host + ":" + port + ": " + c.getMessage()));
-                return;
+            if (to.path == null) ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
+            try {
+                ByteBuffer[] out = {ByteBuffer.wrap(head.getBytes(StandardCharsets.US_ASCII)), ByteBuffer.wrap(whole == null ? new byte[0] : whole)};
+                while (out[1].hasRemaining() || out[0].hasRemaining()) ch.write(out);
+                if (stream != null) {
+                    byte[] chunk = new byte[CHUNK];
+                    long sent = 0;
+                    for (int n; sent < length && (n = stream.read(chunk, 0, (int) Math.min(CHUNK, length - sent))) > 0; sent += n) {
+                        ByteBuffer b = ByteBuffer.wrap(chunk, 0, n);
+                        while (b.hasRemaining()) ch.write(b);
+                    }
+                    if (sent != length) throw new IOException("message ended after " + sent + " of " + length + " bytes");
+                }
+                return new AnswerReader(ch, to).read();
+            } catch (IOException e) {
+                if (deadline.fired) throw new SocketTimeoutException("no answer from " + to + " within " + timeout);
+                throw e;
             }
-            if (body == null) {
-                ch.writeAndFlush(req, ch.voidPromise()); // a failure reaches exceptionCaught
-            } else {
-                ch.write(req);
-                ch.writeAndFlush(body);
-            }
-        });
-        try {
-            return answer.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (TimeoutException t) {
-            throw new SocketTimeoutException("no answer from " + host + ":" + port + " within " + timeout);
-        } catch (ExecutionException x) {
-            Throwable c = x.getCause();
-            if (c instanceof IOException io) throw io;
-            throw new IOException(String.valueOf(c), c);
-        } catch (InterruptedException i) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted");
         } finally {
-            if (ch.isOpen()) ch.close(); // a timeout or a fault; after an answer the event loop closed it already
+            if (deadline != null) deadline.cancel();
+        }
+    }
+
+    /**
+     * Reads one HTTP/1.x answer from a channel: the status line, the header fields (Content-Length,
+     * Transfer-Encoding), the body by its length, chunked, or up to the end of the connection.
+     */
+    static final class AnswerReader {
+        private static final int MAX_LINE = 8192;
+        private static final int MAX_FIELDS = 100;
+        private static final Pattern STATUS = Pattern.compile("HTTP/1\\.[01] \\d{3}( .*)?");
+        private static final Pattern LENGTH = Pattern.compile("\\d{1,18}");
+        private static final Pattern CHUNK_SIZE = Pattern.compile("[0-9A-Fa-f]{1,7}");
+        private final ReadableByteChannel ch;
+        private final Object from;
+        private final ByteBuffer buf = ByteBuffer.allocate(16 * 1024).flip();
+
+        AnswerReader(ReadableByteChannel ch, Object from) {
+            this.ch = ch;
+            this.from = from;
+        }
+
+        Answer read() throws IOException {
+            String status = line();
+            if (status == null) throw new SpamProtocolException("rspamd closed the connection without an answer (" + from + ")");
+            if (!STATUS.matcher(status).matches()) {
+                throw new SpamProtocolException("rspamd's answer is not HTTP: " + excerpt(status.getBytes(StandardCharsets.ISO_8859_1)));
+            }
+            int code = Integer.parseInt(status.substring(9, 12));
+            long length = -1;
+            boolean chunked = false;
+            int fields = 0;
+            for (String h; !(h = required("header")).isEmpty(); ) {
+                if (++fields > MAX_FIELDS) throw new SpamProtocolException("rspamd's answer has over " + MAX_FIELDS + " header fields");
+                int colon = h.indexOf(':');
+                if (colon <= 0) {
+                    throw new SpamProtocolException("rspamd's answer has a broken header field: " + excerpt(h.getBytes(StandardCharsets.ISO_8859_1)));
+                }
+                String name = h.substring(0, colon).strip();
+                String value = h.substring(colon + 1).strip();
+                if (name.equalsIgnoreCase("Content-Length")) {
+                    if (!LENGTH.matcher(value).matches()) throw new SpamProtocolException("rspamd's answer has a bad Content-Length: " + value);
+                    length = Long.parseLong(value);
+                } else if (name.equalsIgnoreCase("Transfer-Encoding")) {
+                    chunked = value.toLowerCase(Locale.ROOT).endsWith("chunked");
+                }
+            }
+            if (chunked) return new Answer(code, chunked());
+            if (length > MAX_ANSWER) throw new SpamProtocolException("rspamd's answer is too large: " + length + " bytes");
+            return new Answer(code, length >= 0 ? exactly((int) length) : untilClose());
+        }
+
+        private byte[] chunked() throws IOException {
+            ByteArrayOutputStream body = new ByteArrayOutputStream();
+            while (true) {
+                String size = required("chunk size");
+                int semi = size.indexOf(';');
+                String hex = (semi < 0 ? size : size.substring(0, semi)).strip();
+                if (!CHUNK_SIZE.matcher(hex).matches()) throw new SpamProtocolException("rspamd's answer has a bad chunk size: " + size);
+                int n = Integer.parseInt(hex, 16);
+                if (body.size() + (long) n > MAX_ANSWER) throw new SpamProtocolException("rspamd's answer is over " + MAX_ANSWER + " bytes");
+                if (n == 0) {
+                    while (!required("trailer").isEmpty()) {
+                        // trailer fields: not used
+                    }
+                    return body.toByteArray();
+                }
+                body.writeBytes(exactly(n));
+                if (!required("chunk end").isEmpty()) throw new SpamProtocolException("rspamd's answer has a broken chunk");
+            }
+        }
+
+        /** The next line without its CRLF (or LF); null at the end of the connection before any byte of it. */
+        private String line() throws IOException {
+            int from = buf.position();
+            while (true) {
+                for (int i = from; i < buf.limit(); i++) {
+                    if (buf.get(i) == '\n') {
+                        if (i - buf.position() > MAX_LINE) throw new SpamProtocolException("rspamd's answer has a line over " + MAX_LINE + " bytes");
+                        int end = i > buf.position() && buf.get(i - 1) == '\r' ? i - 1 : i;
+                        String s = new String(buf.array(), buf.position(), end - buf.position(), StandardCharsets.ISO_8859_1);
+                        buf.position(i + 1);
+                        return s;
+                    }
+                }
+                if (buf.remaining() >= MAX_LINE) throw new SpamProtocolException("rspamd's answer has a line over " + MAX_LINE + " bytes");
+                from = buf.remaining();
+                if (!fill()) {
+                    if (buf.hasRemaining()) throw new SpamProtocolException("rspamd's answer ends in the middle of a line");
+                    return null;
+                }
+            }
+        }
+
+        private String required(String what) throws IOException {
+            String s = line();
+            if (s == null) throw new SpamProtocolException("rspamd's answer ends before its " + what);
+            return s;
+        }
+
+        private byte[] exactly(int n) throws IOException {
+            byte[] out = new byte[n];
+            int have = Math.min(n, buf.remaining());
+            buf.get(out, 0, have);
+            ByteBuffer rest = ByteBuffer.wrap(out, have, n - have);
+            while (rest.hasRemaining()) {
+                if (ch.read(rest) < 0) throw new SpamProtocolException("rspamd's answer ended after " + rest.position() + " of " + n + " bytes");
+            }
+            return out;
+        }
+
+        private byte[] untilClose() throws IOException {
+            ByteArrayOutputStream body = new ByteArrayOutputStream();
+            do {
+                body.write(buf.array(), buf.position(), buf.remaining());
+                buf.position(buf.limit());
+                if (body.size() > MAX_ANSWER) throw new SpamProtocolException("rspamd's answer is over " + MAX_ANSWER + " bytes");
+            } while (fill());
+            return body.toByteArray();
+        }
+
+        /** Reads more into the buffer, keeping what is unread at its start; false at the end of the connection. */
+        private boolean fill() throws IOException {
+            buf.compact();
+            try {
+                return ch.read(buf) >= 0;
+            } finally {
+                buf.flip();
+            }
         }
     }
 
@@ -274,11 +419,11 @@ public final class RspamdClient implements SpamBackend {
 
     static String excerpt(byte[] body) {
         String s = new String(body, 0, Math.min(body.length, 200), StandardCharsets.UTF_8);
-        return s.replaceAll("[\\x00-\\x1f]", "?");
+        return CONTROL.matcher(s).replaceAll("?");
     }
 
     @Override
     public void close() {
-        group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+        watchdog.shutdownNow();
     }
 }

@@ -2,6 +2,8 @@
 // was judged against, the symbols (rules) that matched, and rspamd's own header changes.
 package org.mxfront.spam;
 
+import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
@@ -51,7 +53,9 @@ public record SpamResult(SpamAction action, double score, double required, List<
         return topSymbols(n).stream().map(s -> s.name() + "(" + twoDecimals(s.score()) + ")").collect(Collectors.joining(","));
     }
 
+    /** As {@code %.2f} (half up), without a Formatter: it runs several times for every classified message. */
     public static String twoDecimals(double d) {
-        return String.format(Locale.ROOT, "%.2f", d);
+        if (!Double.isFinite(d)) return String.format(Locale.ROOT, "%.2f", d);
+        return BigDecimal.valueOf(d).setScale(2, RoundingMode.HALF_UP).toPlainString();
     }
 }

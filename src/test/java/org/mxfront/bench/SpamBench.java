@@ -138,7 +138,7 @@ public final class SpamBench {
         busy = new Phase("B'': as B', while rspamd classifies the same messages sent to it directly at that rate", busy.messages(),
                 busy.seconds(), busy.latencyNanos(), -1, busy.mxCpuMs());
         return new Phase[] {a, b, cc, d, paced, busy, idle,
-                new Phase("the rspamd client's event loop in C", cc.messages, cc.seconds, new long[0], -1, clientLoopMs)};
+                new Phase("the rspamd client's own threads in C", cc.messages, cc.seconds, new long[0], -1, clientLoopMs)};
     }
 
     /** Nothing sent for a while: the CPU both processes spend per second of time, not per message. */
@@ -176,7 +176,8 @@ public final class SpamBench {
                 mxPer, 100 * mxPer / rsPer, rsPer);
         System.out.printf(Locale.ROOT, "- **the spam check's share (C minus B', the baseline at C's rate): %.3f ms = %.1f%% of rspamd's %.3f ms;"
                 + " goal under 10%%: %s**%n", share, 100 * share / rsPer, rsPer, 100 * share / rsPer < 10 ? "met" : "not met");
-        System.out.printf(Locale.ROOT, "- of which the rspamd client's own event loop thread (connect, write, read, close): %.3f ms = %.1f%% of rspamd's%n",
+        System.out.printf(Locale.ROOT, "- of which the rspamd client's own threads (`mxfront-rspamd-*`: the event loop of older builds, which connected,"
+                + " wrote, read and closed; now only the deadline watchdog, the exchange runs on the caller's virtual thread): %.3f ms = %.1f%% of rspamd's%n",
                 p[7].mxCpuMs / cc.messages, 100 * p[7].mxCpuMs / cc.messages / rsPer);
         System.out.printf(Locale.ROOT, "- the same against B at full speed (C minus B, as in earlier runs): %.3f ms = %.1f%%%n",
                 (cc.mxCpuMs - b.mxCpuMs) / cc.messages, 100 * (cc.mxCpuMs - b.mxCpuMs) / cc.messages / rsPer);
@@ -215,7 +216,7 @@ public final class SpamBench {
         return out;
     }
 
-    /** CPU of the rspamd client's event loop thread in the last C phase (the report reads it). */
+    /** CPU of the rspamd client's own threads in the last C phase (the report reads it). */
     static double clientLoopMs;
 
     /** CPU time (user + system) of a process's threads whose name starts so, in ms; -1 when /proc cannot say. */

@@ -330,7 +330,9 @@ class ConfigLoaderTest {
                 new Bad("unknown spam action", H + "checks:\n  spam:\n    actions: {maybe: reject}\n", 4, "checks.spam",
                         "actions: unknown action 'maybe' (known: reject, soft-reject, rewrite-subject, add-header, greylist, no-action)"),
                 new Bad("rspamd url not http", H + "checks:\n  spam:\n    rspamd: {url: \"https://127.0.0.1:11333\"}\n", 5,
-                        "checks.spam.rspamd", "url: expected http://HOST:PORT, got 'https://127.0.0.1:11333'"),
+                        "checks.spam.rspamd", "url: expected http://HOST:PORT or unix:/PATH (rspamd's socket), got 'https://127.0.0.1:11333'"),
+                new Bad("rspamd socket path not absolute", H + "checks:\n  spam:\n    rspamd: {controller: \"unix:rspamd.sock\"}\n", 5,
+                        "checks.spam.rspamd", "controller: expected http://HOST:PORT or unix:/PATH (rspamd's socket), got 'unix:rspamd.sock'"),
                 new Bad("unknown spam key", H + "checks:\n  spam:\n    treshold: 5\n", 5, "checks.spam.treshold",
                         "unknown key (known keys here: actions, backend, connect-timeout, headers, log-symbols, max-bytes,"
                                 + " on-failure, reply-code, rspamd, spamd, subject-prefix, thresholds, timeout)"),

@@ -34,8 +34,11 @@ final class RspamdInstance implements AutoCloseable {
     /** The files of the local configuration, as the README's "Spam classification" shows them. */
     static List<String[]> localConfig(int port, int controllerPort, int redisPort, Path dir) {
         List<String[]> files = new ArrayList<>();
-        files.add(new String[] {"local.d/worker-normal.inc", "bind_socket = \"127.0.0.1:" + port + "\";\ncount = 1;\n"});
-        files.add(new String[] {"override.d/worker-controller.inc", "bind_socket = \"127.0.0.1:" + controllerPort + "\";\ncount = 1;\n"
+        // each worker on a loopback port and on a Unix socket (the controller's 0600: rspamd asks no password there)
+        files.add(new String[] {"local.d/worker-normal.inc", "bind_socket = \"127.0.0.1:" + port + "\";\n"
+                + "bind_socket = \"" + dir.resolve("run/normal.sock") + " mode=0660\";\ncount = 1;\n"});
+        files.add(new String[] {"override.d/worker-controller.inc", "bind_socket = \"127.0.0.1:" + controllerPort + "\";\n"
+                + "bind_socket = \"" + dir.resolve("run/controller.sock") + " mode=0600\";\ncount = 1;\n"
                 + "password = \"" + PASSWORD + "\";\nsecure_ip = \"192.0.2.1\";\nstatic_dir = \"${WWWDIR}\";\n"});
         files.add(new String[] {"local.d/worker-proxy.inc", "enabled = false;\n"});
         files.add(new String[] {"local.d/options.inc", "dns { nameserver = [\"127.0.0.1:1\"]; timeout = 0.2s; retransmits = 1; }\n"});
@@ -88,6 +91,12 @@ final class RspamdInstance implements AutoCloseable {
     String url() { return "http://127.0.0.1:" + port; }
 
     String controllerUrl() { return "http://127.0.0.1:" + controllerPort; }
+
+    /** The normal worker's Unix socket, as mxfront's url. */
+    String socketUrl() { return "unix:" + dir.resolve("run/normal.sock"); }
+
+    /** The controller's Unix socket, as mxfront's controller. */
+    String controllerSocketUrl() { return "unix:" + dir.resolve("run/controller.sock"); }
 
     String log() {
         return Processes.log(dir.resolve("rspamd.log"));

@@ -282,6 +282,28 @@ class SpamRspamdIT {
     }
 
     @Test
+    @Order(9)
+    void rspamdOnItsUnixSocketsGivesTheSameVerdictsAndLearns() throws Exception {
+        // the check on the normal worker's socket: the same refusal, the same headers
+        try (Mxfront m = Mxfront.start(sink.port(), yaml(rspamd.get().socketUrl(), "accept", ""))) {
+            assertEquals(List.of("550-5.7.1 XM-RJCT84: Message classified as spam (score 15.0 / 15).", "550 5.7.1 [127.0.0.2] [mx.test]"),
+                    send(m, "bob@example.com", gtube("rspamd unix gtube")));
+            assertTrue(send(m, "bob@example.com", clean("rspamd unix clean")).get(0).startsWith("250 2.0.0 Ok"));
+        }
+        String body = SmtpSink.body(sink.awaitMessageContaining("Subject: rspamd unix clean\n"));
+        assertTrue(body.matches("(?s).*\nX-Spam-Status: No, score=-?\\d+\\.\\d\\d\nX-Rspamd-Action: no action\nReceived: .*"), body);
+        assertFalse(sink.messages().stream().anyMatch(d -> d.contains("Subject: rspamd unix gtube\n")), "GTUBE reached the downstream");
+        // learning on the controller's socket: rspamd's learned count rises by one
+        try (RspamdClient admin = new RspamdClient(URI.create(rspamd.get().socketUrl()), URI.create(rspamd.get().controllerSocketUrl()),
+                RspamdInstance.PASSWORD, Duration.ofSeconds(2), Duration.ofSeconds(20))) {
+            long before = bayesSpamLearns(admin.stat());
+            admin.learn(true, Corpus.plain("cheap pills by socket", ("Buy cheap pills now over the socket, limited offer, best"
+                    + " prices guaranteed, click the link below to claim your discount before midnight, free shipping. ").repeat(3)));
+            assertEquals(before + 1, bayesSpamLearns(admin.stat()), admin.stat().toString());
+        }
+    }
+
+    @Test
     @Order(100)
     void rspamdKilledIsAcceptedAndCountedOrATempfailAsConfigured() throws Exception {
         rspamd.get().kill();

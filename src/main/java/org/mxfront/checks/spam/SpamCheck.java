@@ -9,6 +9,8 @@
 package org.mxfront.checks.spam;
 
 import java.io.IOException;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
@@ -278,8 +280,10 @@ public final class SpamCheck implements MessageCheck {
         return sb.toString();
     }
 
+    /** As {@code %.1f} (half up), without a Formatter. */
     static String oneDecimal(double d) {
-        return String.format(Locale.ROOT, "%.1f", d);
+        if (!Double.isFinite(d)) return String.format(Locale.ROOT, "%.1f", d);
+        return BigDecimal.valueOf(d).setScale(1, RoundingMode.HALF_UP).toPlainString();
     }
 
     /** 15 -> "15", 15.5 -> "15.5". */

@@ -68,8 +68,8 @@ public record SpamConfig(Backend backend, Rspamd rspamd, Spamd spamd, Duration c
     /**
      * rspamd.
      *
-     * @param url                the normal worker (checkv2)
-     * @param controller         the controller worker (learning, /stat)
+     * @param url                the normal worker (checkv2): http://HOST:PORT or unix:/PATH
+     * @param controller         the controller worker (learning, /stat): http://HOST:PORT or unix:/PATH
      * @param passwordFile       a file holding the controller's password (learning); empty: none
      * @param settingsId         sent as Settings-ID: a settings block of rspamd's settings.conf with that id applies
      * @param applyMilterHeaders apply the header additions of rspamd's milter_headers module (its "milter" answer)
@@ -93,8 +93,10 @@ public record SpamConfig(Backend backend, Rspamd rspamd, Spamd spamd, Duration c
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException(key + ": not a URL: " + s);
             }
-            if (!"http".equals(u.getScheme()) || u.getHost() == null || u.getPort() < 0 && u.getPort() != -1) {
-                throw new IllegalArgumentException(key + ": expected http://HOST:PORT, got '" + s + "'");
+            boolean tcp = "http".equals(u.getScheme()) && u.getHost() != null;
+            boolean unix = "unix".equals(u.getScheme()) && u.getPath() != null && u.getPath().startsWith("/") && u.getPath().length() > 1;
+            if (!tcp && !unix) {
+                throw new IllegalArgumentException(key + ": expected http://HOST:PORT or unix:/PATH (rspamd's socket), got '" + s + "'");
             }
             return u;
         }

@@ -17,13 +17,20 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.Channels;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.mxfront.checks.CheckFixtures;
 import org.mxfront.codes.Code;
 import org.mxfront.policy.AddedHeader;
@@ -354,6 +361,47 @@ class SpamCheckTest {
             assertTrue(head.get().startsWith("POST /checkv2 HTTP/1.1\r\n"), head.get());
             assertTrue(head.get().contains("\r\nRcpt: bob@example.com\r\nRcpt: carol@example.com\r\n"), head.get());
             assertTrue(head.get().toLowerCase(java.util.Locale.ROOT).contains("content-length: " + message.length + "\r\n"), head.get());
+        }
+    }
+
+    @Test
+    void rspamdClientOverAUnixSocketAndASocketWhereNothingListens(@TempDir Path dir) throws Exception {
+        Path socket = dir.resolve("normal.sock");
+        AtomicReference<String> request = new AtomicReference<>();
+        try (ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+            server.bind(UnixDomainSocketAddress.of(socket));
+            Thread t = Thread.ofVirtual().start(() -> {
+                try (SocketChannel s = server.accept()) {
+                    InputStream in = Channels.newInputStream(s);
+                    StringBuilder h = new StringBuilder();
+                    while (!h.toString().endsWith("\r\n\r\n")) h.append((char) in.read());
+                    int length = Integer.parseInt(h.toString().replaceAll("(?is).*content-length: *(\\d+).*", "$1"));
+                    request.set(h + new String(in.readNBytes(length), StandardCharsets.US_ASCII));
+                    // an answer without Content-Length: it ends where the connection does
+                    String json = "{\"action\":\"reject\",\"score\":16.5,\"required_score\":15}";
+                    Channels.newOutputStream(s).write(("HTTP/1.1 200 OK\r\nConnection: close\r\n\r\n" + json).getBytes(StandardCharsets.US_ASCII));
+                } catch (IOException | RuntimeException e) {
+                    // the client's side tells
+                }
+            });
+            try (RspamdClient c = new RspamdClient(java.net.URI.create("unix:" + socket), null, null, Duration.ofSeconds(2),
+                    Duration.ofSeconds(5))) {
+                SpamResult r = c.check(new SpamEnvelope("192.0.2.7", "helo.example", null, "a@example.net", List.of("bob@example.com"),
+                        "Q1", null, null), new java.io.ByteArrayInputStream(MESSAGE), MESSAGE.length);
+                assertEquals(SpamAction.REJECT, r.action());
+                assertEquals(16.5, r.score());
+            }
+            t.join();
+        }
+        assertTrue(request.get().startsWith("POST /checkv2 HTTP/1.1\r\n"), request.get());
+        assertTrue(request.get().contains("\r\nHost: localhost\r\n"), request.get());
+        assertTrue(request.get().endsWith("\r\n\r\n" + new String(MESSAGE, StandardCharsets.US_ASCII)), request.get());
+        // nothing at the path (rspamd not started, or the path mistyped): a connect failure that names it
+        try (RspamdClient c = new RspamdClient(java.net.URI.create("unix:" + dir.resolve("missing.sock")), null, null,
+                Duration.ofSeconds(2), Duration.ofSeconds(5))) {
+            java.net.ConnectException e = assertThrows(java.net.ConnectException.class, () -> c.check(new SpamEnvelope("192.0.2.7", null,
+                    null, "", List.of("bob@example.com"), "Q", null, null), new java.io.ByteArrayInputStream(MESSAGE), MESSAGE.length));
+            assertTrue(e.getMessage().startsWith("cannot connect to " + dir.resolve("missing.sock") + ": "), e.getMessage());
         }
     }
 

@@ -1,0 +1,99 @@
+// RspamdClient's HTTP answer reader fed bytes without a socket: the shapes an HTTP/1.x server may
+// answer in (Content-Length, chunked, up to the end of the connection, bytes split anywhere) and the
+// broken ones, each a SpamProtocolException (the check's on-failure), never a verdict or a hang.
+package org.mxfront.spam;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.ReadableByteChannel;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Locale;
+import org.junit.jupiter.api.Test;
+
+class AnswerReaderTest {
+    static final String JSON = "{\"action\":\"no action\",\"score\":1.5}";
+
+    /** The answer read from these bytes, arriving {@code step} bytes at a time. */
+    static RspamdClient.Answer read(String bytes, int step) throws IOException {
+        ByteBuffer all = ByteBuffer.wrap(bytes.getBytes(StandardCharsets.ISO_8859_1));
+        ReadableByteChannel in = new ReadableByteChannel() {
+            @Override
+            public int read(ByteBuffer dst) {
+                if (!all.hasRemaining()) return -1;
+                int n = Math.min(Math.min(step, dst.remaining()), all.remaining());
+                dst.put(all.slice(all.position(), n));
+                all.position(all.position() + n);
+                return n;
+            }
+
+            @Override
+            public boolean isOpen() { return true; }
+
+            @Override
+            public void close() {}
+        };
+        return new RspamdClient.AnswerReader(in, "test").read();
+    }
+
+    @Test
+    void theShapesOfAnAnswerAreReadWhereverTheBytesSplit() throws Exception {
+        String chunked = "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5;ext=1\r\n{\"act\r\n"
+                + Integer.toHexString(JSON.length() - 5).toUpperCase(Locale.ROOT) + "\r\n" + JSON.substring(5) + "\r\n0\r\nX-Trailer: t\r\n\r\n";
+        for (String answer : List.of("HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: " + JSON.length() + "\r\n\r\n" + JSON,
+                "HTTP/1.0 200\r\ncontent-length:" + JSON.length() + "\r\n\r\n" + JSON,
+                "HTTP/1.1 200 OK\nContent-Length: " + JSON.length() + "\n\n" + JSON, // bare LF line ends
+                "HTTP/1.1 200 OK\r\nConnection: close\r\n\r\n" + JSON, // no length: up to the end of the connection
+                chunked)) {
+            for (int step : new int[] {1, 3, 7, 100_000}) {
+                RspamdClient.Answer a = read(answer, step);
+                assertEquals(200, a.status(), answer);
+                assertEquals(JSON, new String(a.body(), StandardCharsets.UTF_8), answer + " in steps of " + step);
+            }
+        }
+        RspamdClient.Answer error = read("HTTP/1.1 500 Internal Server Error\r\nContent-Length: 2\r\n\r\n{}", 5);
+        assertEquals(500, error.status());
+        assertArrayEquals("{}".getBytes(StandardCharsets.US_ASCII), error.body());
+        // a body larger than the buffer, with Content-Length and until the close
+        String big = "x".repeat(100_000);
+        assertEquals(big.length(), read("HTTP/1.1 200 OK\r\nContent-Length: 100000\r\n\r\n" + big, 4096).body().length);
+        assertEquals(big.length(), read("HTTP/1.1 200 OK\r\n\r\n" + big, 4096).body().length);
+    }
+
+    @Test
+    void brokenAnswersAreProtocolFaults() {
+        String over = "x".repeat((1 << 20) + 1);
+        for (String[] bad : new String[][] {
+                {"", "rspamd closed the connection without an answer (test)"},
+                {"garbage garbage\r\n\r\n", "rspamd's answer is not HTTP: garbage garbage"},
+                {"HTTP/2 200\r\n\r\n", "rspamd's answer is not HTTP: HTTP/2 200"},
+                {"HTTP/1.1 200 OK\r\nContent-Length: 5", "rspamd's answer ends in the middle of a line"},
+                {"HTTP/1.1 200 OK\r\nContent-Length: 5\r\n", "rspamd's answer ends before its header"},
+                {"HTTP/1.1 200 OK\r\nContent-Length: -1\r\n\r\n", "rspamd's answer has a bad Content-Length: -1"},
+                {"HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\n{}", "rspamd's answer ended after 2 of 10 bytes"},
+                {"HTTP/1.1 200 OK\r\nno colon here\r\n\r\n", "rspamd's answer has a broken header field: no colon here"},
+                {"HTTP/1.1 200 OK\r\nContent-Length: 2000000\r\n\r\n", "rspamd's answer is too large: 2000000 bytes"},
+                {"HTTP/1.1 200 OK\r\n\r\n" + over, "rspamd's answer is over 1048576 bytes"},
+                {"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n", "rspamd's answer has a bad chunk size: zz"},
+                {"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\n{}x\r\n0\r\n\r\n", "rspamd's answer has a broken chunk"},
+                {"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\n{}\r\n", "rspamd's answer ends before its chunk size"},
+                {"HTTP/1.1 200 OK\r\nX-Long: " + "a".repeat(9000) + "\r\n\r\n", "rspamd's answer has a line over 8192 bytes"},
+                {"HTTP/1.1 200 OK\r\n" + "X-A: 1\r\n".repeat(101) + "\r\n", "rspamd's answer has over 100 header fields"}}) {
+            SpamProtocolException e = assertThrows(SpamProtocolException.class, () -> read(bad[0], 1000), bad[0]);
+            assertTrue(e.getMessage().startsWith(bad[1]), bad[1] + " <> " + e.getMessage());
+        }
+    }
+
+    @Test
+    void decimalsAsTheFormatterWrites() {
+        for (double d : new double[] {0, 15, 15.5, -2.345, 1.005, 0.125, 999.995, -0.1, 1e6, 12.3456789, 0.045, 2.675}) {
+            assertEquals(String.format(Locale.ROOT, "%.2f", d), SpamResult.twoDecimals(d), Double.toString(d));
+        }
+        assertEquals("NaN", SpamResult.twoDecimals(Double.NaN));
+    }
+}

@@ -3,7 +3,9 @@
 // rspamd over TCP or its Unix socket, in a JVM that does nothing else; this JVM's CPU per request
 // (from /proc/self/stat) is the client's cost, far less noisy than mxfront's CPU in the loop minus a
 // baseline. Not a test; run by bench/spam-client.sh, which starts rspamd and runs it against each build
-// and transport. Arguments: URL REQUESTS CONCURRENCY WARMUP_SECONDS RSPAMD_PID LABEL.
+// and transport. Arguments: URL REQUESTS CONCURRENCY WARMUP_SECONDS RSPAMD_PID LABEL. URL "sleep:MS":
+// the harness alone, each request replaced by a sleep of MS (rspamd's answer time), so that the JVM's
+// cost of running virtual threads at that rate can be taken off the client's.
 package org.mxfront.bench;
 
 import java.io.ByteArrayInputStream;
@@ -28,28 +30,33 @@ public final class SpamClientBench {
         String label = args[5];
         List<byte[]> messages = SpamBench.messages(200);
         long self = ProcessHandle.current().pid();
-        try (RspamdClient client = new RspamdClient(url, null, null, Duration.ofSeconds(5), Duration.ofSeconds(30))) {
+        long sleep = "sleep".equals(url.getScheme()) ? Long.parseLong(url.getSchemeSpecificPart()) : -1;
+        try (RspamdClient client = sleep >= 0 ? null : new RspamdClient(url, null, null, Duration.ofSeconds(5), Duration.ofSeconds(30))) {
             // warm-up: until the time passed and at least 5,000 requests (the JIT's work done), unless a smoke run
             long until = System.nanoTime() + warmSeconds * 1_000_000_000L;
             int warm = 0;
             do {
-                run(client, messages, Math.min(n, 1000), c);
+                run(client, sleep, messages, Math.min(n, 1000), c);
                 warm += Math.min(n, 1000);
             } while (System.nanoTime() < until || warmSeconds > 0 && warm < 5000);
             double mine0 = SpamBench.cpuMs(self);
             double rspamd0 = SpamBench.cpuMs(rspamdPid);
             long t0 = System.nanoTime();
-            run(client, messages, n, c);
+            run(client, sleep, messages, n, c);
             double secs = (System.nanoTime() - t0) / 1e9;
             double mine = (SpamBench.cpuMs(self) - mine0) / n;
             double rspamd = (SpamBench.cpuMs(rspamdPid) - rspamd0) / n;
-            System.out.printf(Locale.ROOT, "| %s | %d | %.0f | %.3f ms | %.3f ms | %.1f%% |%n", label, n, n / secs, mine, rspamd,
-                    100 * mine / rspamd);
+            if (client == null) {
+                System.out.printf(Locale.ROOT, "| %s | %d | %.0f | %.3f ms | - | - |%n", label, n, n / secs, mine);
+            } else {
+                System.out.printf(Locale.ROOT, "| %s | %d | %.0f | %.3f ms | %.3f ms | %.1f%% |%n", label, n, n / secs, mine, rspamd,
+                        100 * mine / rspamd);
+            }
         }
     }
 
     /** n requests, c at a time, each on a virtual thread as the spam check's caller is. */
-    static void run(RspamdClient client, List<byte[]> messages, int n, int c) throws InterruptedException {
+    static void run(RspamdClient client, long sleep, List<byte[]> messages, int n, int c) throws InterruptedException {
         AtomicInteger next = new AtomicInteger();
         List<Thread> threads = new ArrayList<>();
         for (int t = 0; t < c; t++) {
@@ -57,6 +64,10 @@ public final class SpamClientBench {
                 for (int i; (i = next.getAndIncrement()) < n; ) {
                     byte[] m = messages.get(i % messages.size());
                     try {
+                        if (client == null) {
+                            Thread.sleep(sleep);
+                            continue;
+                        }
                         client.check(new SpamEnvelope(SpamBench.CLIENT, "client.sender.example", null, "alice@sender.example",
                                 List.of("bob@example.com"), "BENCH" + i, null, null), new ByteArrayInputStream(m), m.length);
                     } catch (Exception e) {

@@ -1,4 +1,4 @@
-// RspamdClient's HTTP answer reader fed bytes without a socket: the shapes an HTTP/1.x server may
+// RspamdClient's HTTP answer reader fed bytes without a socket, and its endpoints: the shapes an HTTP/1.x server may
 // answer in (Content-Length, chunked, up to the end of the connection, bytes split anywhere) and the
 // broken ones, each a SpamProtocolException (the check's on-failure), never a verdict or a hang.
 package org.mxfront.spam;
@@ -86,6 +86,21 @@ class AnswerReaderTest {
                 {"HTTP/1.1 200 OK\r\n" + "X-A: 1\r\n".repeat(101) + "\r\n", "rspamd's answer has over 100 header fields"}}) {
             SpamProtocolException e = assertThrows(SpamProtocolException.class, () -> read(bad[0], 1000), bad[0]);
             assertTrue(e.getMessage().startsWith(bad[1]), bad[1] + " <> " + e.getMessage());
+        }
+    }
+
+    @Test
+    void endpointsOfTheUrlsAConfigMayName() throws Exception {
+        RspamdClient.Endpoint v6 = RspamdClient.Endpoint.of(java.net.URI.create("http://[::1]:11333"));
+        assertEquals("[::1]:11333", v6.hostHeader());
+        assertEquals(new java.net.InetSocketAddress(java.net.InetAddress.getByName("::1"), 11333), v6.address());
+        assertEquals("127.0.0.1:80", RspamdClient.Endpoint.of(java.net.URI.create("http://127.0.0.1")).hostHeader());
+        RspamdClient.Endpoint socket = RspamdClient.Endpoint.of(java.net.URI.create("unix:/run/rspamd/normal.sock"));
+        assertEquals("localhost", socket.hostHeader());
+        assertEquals(java.net.UnixDomainSocketAddress.of("/run/rspamd/normal.sock"), socket.address());
+        assertEquals("/run/rspamd/normal.sock", socket.toString());
+        for (String bad : List.of("https://127.0.0.1:11333", "unix:normal.sock", "ftp://x")) {
+            assertThrows(IllegalArgumentException.class, () -> RspamdClient.Endpoint.of(java.net.URI.create(bad)), bad);
         }
     }
 

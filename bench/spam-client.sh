@@ -5,8 +5,9 @@
 # reports that JVM's CPU per request next to rspamd's. Each round runs every variant once, in turn:
 # the harness alone (each request replaced by a 400 ms sleep: what running virtual threads at that
 # rate costs the JVM, to take off the others), this build over TCP, this build over rspamd's Unix
-# socket, and with BASELINE_JAR=path another build over TCP (a before/after with the same SpamClientBench). Loopback and a private socket only; needs
-# rspamd and redis-server (as root rspamd runs as _rspamd).
+# socket, and with BASELINE_JAR=path another build over TCP (a before/after with the same
+# SpamClientBench). Loopback and a private socket only; needs rspamd and redis-server (as root rspamd
+# runs as _rspamd).
 # Usage: [BASELINE_JAR=path] [ROUNDS=3] bench/spam-client.sh [REQUESTS] [CONCURRENCY] [WARMUP_SECONDS]
 #   (defaults 2000 32 30; the warm-up also lasts until 5,000 requests)
 set -euo pipefail

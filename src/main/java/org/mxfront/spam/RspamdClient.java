@@ -9,14 +9,13 @@
 // so the check's on-failure decides, never a verdict.
 // Why blocking on the caller's thread: the check runs on a virtual thread, so a blocking socket costs
 // no thread and saves the hand-offs to and from an event loop. Why the few lines of HTTP here and not
-// a library's: the exchange is one fixed request and one answer (with Content-Length; chunked and
-// read-until-close are read too), and Netty's codec in an EmbeddedChannel cost a third of this
+// a library's: the exchange is one fixed request and one answer (WireReader, shared with spamd's
+// client: Content-Length, chunked, read-until-close), and Netty's codec in an EmbeddedChannel cost a third of this
 // client's CPU per message, the JDK's HttpClient 1-2.8 ms per request (docs/benchmarks.md).
 package org.mxfront.spam;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.ConnectException;
@@ -34,7 +33,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -49,7 +47,8 @@ public final class RspamdClient implements SpamBackend {
     /** Messages up to this size go in one write with the request head; larger ones stream in chunks. */
     static final int WHOLE_BODY = 256 * 1024;
     private static final int CHUNK = 64 * 1024;
-    private static final Pattern CONTROL = Pattern.compile("[\\x00-\\x1f]");
+    private static final Pattern STATUS = Pattern.compile("HTTP/1\\.[01] \\d{3}( .*)?");
+    private static final int MAX_FIELDS = 100;
 
     private final Endpoint check;
     private final Endpoint controller;
@@ -85,12 +84,16 @@ public final class RspamdClient implements SpamBackend {
      * @param port the TCP port
      * @param path the Unix socket's path, null for TCP
      */
-    record Endpoint(String host, int port, String path) {
-        /** {@code http://HOST[:PORT]} (port 80 when left out) or {@code unix:/PATH}; anything else is an IllegalArgumentException. */
-        static Endpoint of(URI u) {
-            if ("unix".equals(u.getScheme()) && u.getPath() != null && u.getPath().startsWith("/")) return new Endpoint(null, 0, u.getPath());
+    public record Endpoint(String host, int port, String path) {
+        /**
+         * {@code http://HOST[:PORT]} (port 80 when left out) or {@code unix:/PATH}; anything else is an
+         * IllegalArgumentException that says so (the config's check of rspamd's URLs is this one).
+         */
+        public static Endpoint of(URI u) {
+            String p = u.getPath();
+            if ("unix".equals(u.getScheme()) && p != null && p.startsWith("/") && p.length() > 1) return new Endpoint(null, 0, p);
             if ("http".equals(u.getScheme()) && u.getHost() != null) return new Endpoint(u.getHost(), u.getPort() < 0 ? 80 : u.getPort(), null);
-            throw new IllegalArgumentException("expected http://HOST:PORT or unix:/PATH, got '" + u + "'");
+            throw new IllegalArgumentException("expected http://HOST:PORT or unix:/PATH (rspamd's socket), got '" + u + "'");
         }
 
         /** Resolved at each request (an IP literal costs nothing; a name comes from the JDK's cache). */
@@ -131,7 +134,7 @@ public final class RspamdClient implements SpamBackend {
         } else {
             r = exchange(check, "POST", "/checkv2", head, null, message, size);
         }
-        if (r.status != 200) throw new SpamProtocolException("rspamd answered HTTP " + r.status + ": " + excerpt(r.body));
+        if (r.status != 200) throw new SpamProtocolException("rspamd answered HTTP " + r.status + ": " + WireReader.excerpt(r.body));
         return parse(r.body);
     }
 
@@ -152,7 +155,7 @@ public final class RspamdClient implements SpamBackend {
         StringBuilder head = new StringBuilder();
         header(head, "Password", password);
         Answer r = exchange(controller, "GET", "/stat", head, new byte[0], null, 0);
-        if (r.status != 200) throw new IOException("rspamd controller answered HTTP " + r.status + ": " + excerpt(r.body));
+        if (r.status != 200) throw new IOException("rspamd controller answered HTTP " + r.status + ": " + WireReader.excerpt(r.body));
         return JSON.readTree(r.body);
     }
 
@@ -239,7 +242,7 @@ public final class RspamdClient implements SpamBackend {
                     }
                     if (sent != length) throw new IOException("message ended after " + sent + " of " + length + " bytes");
                 }
-                return new AnswerReader(ch, to).read();
+                return readAnswer(ch, to);
             } catch (IOException e) {
                 if (deadline.fired) throw new SocketTimeoutException("no answer from " + to + " within " + timeout);
                 throw e;
@@ -249,133 +252,14 @@ public final class RspamdClient implements SpamBackend {
         }
     }
 
-    /**
-     * Reads one HTTP/1.x answer from a channel: the status line, the header fields (Content-Length,
-     * Transfer-Encoding), the body by its length, chunked, or up to the end of the connection.
-     */
-    static final class AnswerReader {
-        private static final int MAX_LINE = 8192;
-        private static final int MAX_FIELDS = 100;
-        private static final Pattern STATUS = Pattern.compile("HTTP/1\\.[01] \\d{3}( .*)?");
-        private static final Pattern LENGTH = Pattern.compile("\\d{1,18}");
-        private static final Pattern CHUNK_SIZE = Pattern.compile("[0-9A-Fa-f]{1,7}");
-        private final ReadableByteChannel ch;
-        private final Object from;
-        private final ByteBuffer buf = ByteBuffer.allocate(16 * 1024).flip();
-
-        AnswerReader(ReadableByteChannel ch, Object from) {
-            this.ch = ch;
-            this.from = from;
-        }
-
-        Answer read() throws IOException {
-            String status = line();
-            if (status == null) throw new SpamProtocolException("rspamd closed the connection without an answer (" + from + ")");
-            if (!STATUS.matcher(status).matches()) {
-                throw new SpamProtocolException("rspamd's answer is not HTTP: " + excerpt(status.getBytes(StandardCharsets.ISO_8859_1)));
-            }
-            int code = Integer.parseInt(status.substring(9, 12));
-            long length = -1;
-            boolean chunked = false;
-            int fields = 0;
-            for (String h; !(h = required("header")).isEmpty(); ) {
-                if (++fields > MAX_FIELDS) throw new SpamProtocolException("rspamd's answer has over " + MAX_FIELDS + " header fields");
-                int colon = h.indexOf(':');
-                if (colon <= 0) {
-                    throw new SpamProtocolException("rspamd's answer has a broken header field: " + excerpt(h.getBytes(StandardCharsets.ISO_8859_1)));
-                }
-                String name = h.substring(0, colon).strip();
-                String value = h.substring(colon + 1).strip();
-                if (name.equalsIgnoreCase("Content-Length")) {
-                    if (!LENGTH.matcher(value).matches()) throw new SpamProtocolException("rspamd's answer has a bad Content-Length: " + value);
-                    length = Long.parseLong(value);
-                } else if (name.equalsIgnoreCase("Transfer-Encoding")) {
-                    chunked = value.toLowerCase(Locale.ROOT).endsWith("chunked");
-                }
-            }
-            if (chunked) return new Answer(code, chunked());
-            if (length > MAX_ANSWER) throw new SpamProtocolException("rspamd's answer is too large: " + length + " bytes");
-            return new Answer(code, length >= 0 ? exactly((int) length) : untilClose());
-        }
-
-        private byte[] chunked() throws IOException {
-            ByteArrayOutputStream body = new ByteArrayOutputStream();
-            while (true) {
-                String size = required("chunk size");
-                int semi = size.indexOf(';');
-                String hex = (semi < 0 ? size : size.substring(0, semi)).strip();
-                if (!CHUNK_SIZE.matcher(hex).matches()) throw new SpamProtocolException("rspamd's answer has a bad chunk size: " + size);
-                int n = Integer.parseInt(hex, 16);
-                if (body.size() + (long) n > MAX_ANSWER) throw new SpamProtocolException("rspamd's answer is over " + MAX_ANSWER + " bytes");
-                if (n == 0) {
-                    while (!required("trailer").isEmpty()) {
-                        // trailer fields: not used
-                    }
-                    return body.toByteArray();
-                }
-                body.writeBytes(exactly(n));
-                if (!required("chunk end").isEmpty()) throw new SpamProtocolException("rspamd's answer has a broken chunk");
-            }
-        }
-
-        /** The next line without its CRLF (or LF); null at the end of the connection before any byte of it. */
-        private String line() throws IOException {
-            int from = buf.position();
-            while (true) {
-                for (int i = from; i < buf.limit(); i++) {
-                    if (buf.get(i) == '\n') {
-                        if (i - buf.position() > MAX_LINE) throw new SpamProtocolException("rspamd's answer has a line over " + MAX_LINE + " bytes");
-                        int end = i > buf.position() && buf.get(i - 1) == '\r' ? i - 1 : i;
-                        String s = new String(buf.array(), buf.position(), end - buf.position(), StandardCharsets.ISO_8859_1);
-                        buf.position(i + 1);
-                        return s;
-                    }
-                }
-                if (buf.remaining() >= MAX_LINE) throw new SpamProtocolException("rspamd's answer has a line over " + MAX_LINE + " bytes");
-                from = buf.remaining();
-                if (!fill()) {
-                    if (buf.hasRemaining()) throw new SpamProtocolException("rspamd's answer ends in the middle of a line");
-                    return null;
-                }
-            }
-        }
-
-        private String required(String what) throws IOException {
-            String s = line();
-            if (s == null) throw new SpamProtocolException("rspamd's answer ends before its " + what);
-            return s;
-        }
-
-        private byte[] exactly(int n) throws IOException {
-            byte[] out = new byte[n];
-            int have = Math.min(n, buf.remaining());
-            buf.get(out, 0, have);
-            ByteBuffer rest = ByteBuffer.wrap(out, have, n - have);
-            while (rest.hasRemaining()) {
-                if (ch.read(rest) < 0) throw new SpamProtocolException("rspamd's answer ended after " + rest.position() + " of " + n + " bytes");
-            }
-            return out;
-        }
-
-        private byte[] untilClose() throws IOException {
-            ByteArrayOutputStream body = new ByteArrayOutputStream();
-            do {
-                body.write(buf.array(), buf.position(), buf.remaining());
-                buf.position(buf.limit());
-                if (body.size() > MAX_ANSWER) throw new SpamProtocolException("rspamd's answer is over " + MAX_ANSWER + " bytes");
-            } while (fill());
-            return body.toByteArray();
-        }
-
-        /** Reads more into the buffer, keeping what is unread at its start; false at the end of the connection. */
-        private boolean fill() throws IOException {
-            buf.compact();
-            try {
-                return ch.read(buf) >= 0;
-            } finally {
-                buf.flip();
-            }
-        }
+    /** Reads one HTTP/1.x answer: the status line, then the fields and the body as WireReader reads them. */
+    static Answer readAnswer(ReadableByteChannel ch, Object from) throws IOException {
+        WireReader in = new WireReader(ch, "rspamd");
+        String status = in.line();
+        if (status == null) throw new SpamProtocolException("rspamd closed the connection without an answer (" + from + ")");
+        if (!STATUS.matcher(status).matches()) throw in.fault("is not HTTP: " + WireReader.excerpt(status));
+        Map<String, String> fields = in.fields(MAX_FIELDS);
+        return new Answer(Integer.parseInt(status.substring(9, 12)), in.body(fields, MAX_ANSWER));
     }
 
     /** Reads a /checkv2 answer. */
@@ -384,15 +268,15 @@ public final class RspamdClient implements SpamBackend {
         try {
             root = JSON.readTree(body);
         } catch (IOException e) {
-            throw new SpamProtocolException("rspamd's answer is not JSON: " + excerpt(body));
+            throw new SpamProtocolException("rspamd's answer is not JSON: " + WireReader.excerpt(body));
         }
-        if (root == null || !root.isObject()) throw new SpamProtocolException("rspamd's answer is not a JSON object: " + excerpt(body));
+        if (root == null || !root.isObject()) throw new SpamProtocolException("rspamd's answer is not a JSON object: " + WireReader.excerpt(body));
         if (root.hasNonNull("error")) throw new SpamProtocolException("rspamd: " + root.get("error").asText());
         SpamAction action = SpamAction.parse(root.path("action").asText(null));
-        if (action == null) throw new SpamProtocolException("rspamd's answer has no known action: " + excerpt(body));
+        if (action == null) throw new SpamProtocolException("rspamd's answer has no known action: " + WireReader.excerpt(body));
         JsonNode score = root.get("score");
         JsonNode required = root.get("required_score");
-        if (score == null || !score.isNumber()) throw new SpamProtocolException("rspamd's answer has no score: " + excerpt(body));
+        if (score == null || !score.isNumber()) throw new SpamProtocolException("rspamd's answer has no score: " + WireReader.excerpt(body));
         List<SpamResult.Symbol> symbols = new ArrayList<>();
         for (Map.Entry<String, JsonNode> s : root.path("symbols").properties()) {
             List<String> opts = new ArrayList<>();
@@ -415,11 +299,6 @@ public final class RspamdClient implements SpamBackend {
 
     private static String headerValue(JsonNode v) {
         return v.isObject() ? v.path("value").asText("") : v.asText("");
-    }
-
-    static String excerpt(byte[] body) {
-        String s = new String(body, 0, Math.min(body.length, 200), StandardCharsets.UTF_8);
-        return CONTROL.matcher(s).replaceAll("?");
     }
 
     @Override

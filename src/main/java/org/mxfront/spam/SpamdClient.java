@@ -2,11 +2,11 @@
 //   SYMBOLS SPAMC/1.5 CRLF Content-length: N CRLF User: U CRLF CRLF <message>
 // answered by "SPAMD/1.1 0 EX_OK", headers ("Spam: True ; 1000.0 / 5.0", Content-length) and the
 // matched rule names, comma-separated, as the body. Learning is TELL with Message-class and
-// Set: local (spamd must run with --allow-tell). A socket timeout bounds every read; a total
-// deadline, checked between reads, bounds the whole exchange.
+// Set: local (spamd must run with --allow-tell). The answer is read by WireReader (rspamd's client
+// reads its HTTP answers with it too). A socket timeout bounds every read; a total deadline,
+// checked between reads, bounds the whole exchange.
 package org.mxfront.spam;
 
-import java.io.BufferedInputStream;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -14,17 +14,18 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
+import java.nio.channels.Channels;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /** A client of one spamd. Thread-safe: every call has its own connection. */
 public final class SpamdClient implements SpamBackend {
-    private static final int MAX_LINE = 8192;
+    /** spamd's SYMBOLS answer is a list of rule names; a larger body is not spamd's. */
+    private static final int MAX_BODY = 64 * 1024;
 
     private final InetSocketAddress address;
     private final String user;
@@ -102,74 +103,28 @@ public final class SpamdClient implements SpamBackend {
                 if (n < 0) throw new IOException("the message ended " + left + " bytes early");
                 out.write(buf, 0, n);
                 left -= n;
-                checkDeadline(deadline);
+                if (System.nanoTime() - deadline > 0) throw new SocketTimeoutException("spamd did not take the message within " + timeout);
             }
             out.flush();
             s.shutdownOutput();
-            InputStream in = new BufferedInputStream(s.getInputStream());
-            String status = line(in, deadline);
+            WireReader in = new WireReader(Channels.newChannel(s.getInputStream()), "spamd", deadline);
+            String status = in.line();
             if (status == null) throw new SpamProtocolException("spamd closed the connection without an answer");
             // SPAMD/1.1 0 EX_OK
             String[] st = status.split(" ", 3);
-            if (st.length < 2 || !st[0].startsWith("SPAMD/")) throw new SpamProtocolException("not a spamd answer: " + clip(status));
+            if (st.length < 2 || !st[0].startsWith("SPAMD/")) throw new SpamProtocolException("not a spamd answer: " + WireReader.excerpt(status));
             int code;
             try {
                 code = Integer.parseInt(st[1]);
             } catch (NumberFormatException x) {
-                throw new SpamProtocolException("not a spamd answer: " + clip(status));
+                throw new SpamProtocolException("not a spamd answer: " + WireReader.excerpt(status));
             }
-            Map<String, String> headers = new LinkedHashMap<>();
-            String l;
-            while ((l = line(in, deadline)) != null && !l.isEmpty()) {
-                int colon = l.indexOf(':');
-                if (colon > 0) headers.put(l.substring(0, colon).strip().toLowerCase(Locale.ROOT), l.substring(colon + 1).strip());
-                if (headers.size() > 50) throw new SpamProtocolException("spamd sent too many header lines");
-            }
-            StringBuilder body = new StringBuilder();
-            if (l != null) {
-                String cl = headers.get("content-length");
-                int want = MAX_LINE * 8;
-                if (cl != null) {
-                    try {
-                        want = Math.min(want, Integer.parseInt(cl));
-                    } catch (NumberFormatException x) {
-                        throw new SpamProtocolException("spamd's Content-length is not a number: " + clip(cl));
-                    }
-                }
-                byte[] b = in.readNBytes(want);
-                body.append(new String(b, StandardCharsets.UTF_8));
-                checkDeadline(deadline);
-            }
-            return new Answer(code, st.length > 2 ? st[2] : "", headers, body.toString());
+            Map<String, String> headers = in.fields(50);
+            String body = new String(in.body(headers, MAX_BODY), StandardCharsets.UTF_8);
+            return new Answer(code, st.length > 2 ? st[2] : "", headers, body);
         } catch (SocketTimeoutException t) {
             throw new SocketTimeoutException("no answer from spamd " + address.getHostString() + ":" + address.getPort()
                     + " within " + timeout);
         }
-    }
-
-    private void checkDeadline(long deadline) throws SocketTimeoutException {
-        if (System.nanoTime() - deadline > 0) throw new SocketTimeoutException("spamd did not answer within " + timeout);
-    }
-
-    /** One CRLF- or LF-ended line, null at the end of the stream. */
-    private String line(InputStream in, long deadline) throws IOException {
-        StringBuilder sb = new StringBuilder();
-        while (true) {
-            int c = in.read();
-            if (c < 0) return sb.isEmpty() ? null : sb.toString();
-            if (c == '\n') {
-                int n = sb.length();
-                if (n > 0 && sb.charAt(n - 1) == '\r') sb.setLength(n - 1);
-                return sb.toString();
-            }
-            sb.append((char) c);
-            if (sb.length() > MAX_LINE) throw new SpamProtocolException("spamd sent a line longer than " + MAX_LINE);
-            if ((sb.length() & 255) == 0) checkDeadline(deadline);
-        }
-    }
-
-    private static String clip(String s) {
-        String t = s.length() > 200 ? s.substring(0, 200) : s;
-        return t.replaceAll("[\\x00-\\x1f]", "?");
     }
 }

@@ -1,5 +1,5 @@
-// RspamdClient's HTTP answer reader fed bytes without a socket, and its endpoints: the shapes an HTTP/1.x server may
-// answer in (Content-Length, chunked, up to the end of the connection, bytes split anywhere) and the
+// RspamdClient's answers read (its status line, then WireReader) from bytes without a socket, and
+// its endpoints: the shapes an HTTP/1.x server may answer in (Content-Length, chunked, up to the end of the connection, bytes split anywhere) and the
 // broken ones, each a SpamProtocolException (the check's on-failure), never a verdict or a hang.
 package org.mxfront.spam;
 
@@ -38,7 +38,7 @@ class AnswerReaderTest {
             @Override
             public void close() {}
         };
-        return new RspamdClient.AnswerReader(in, "test").read();
+        return RspamdClient.readAnswer(in, "test");
     }
 
     @Test
@@ -87,6 +87,23 @@ class AnswerReaderTest {
             SpamProtocolException e = assertThrows(SpamProtocolException.class, () -> read(bad[0], 1000), bad[0]);
             assertTrue(e.getMessage().startsWith(bad[1]), bad[1] + " <> " + e.getMessage());
         }
+    }
+
+    @Test
+    void aReadPastTheDeadlineIsATimeout() {
+        ReadableByteChannel never = new ReadableByteChannel() {
+            @Override
+            public int read(ByteBuffer dst) { throw new AssertionError("read past the deadline"); }
+
+            @Override
+            public boolean isOpen() { return true; }
+
+            @Override
+            public void close() {}
+        };
+        java.net.SocketTimeoutException e = assertThrows(java.net.SocketTimeoutException.class,
+                () -> new WireReader(never, "spamd", System.nanoTime() - 1).line());
+        assertEquals("spamd did not answer within the timeout", e.getMessage());
     }
 
     @Test

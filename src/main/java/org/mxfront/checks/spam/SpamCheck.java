@@ -9,9 +9,9 @@
 package org.mxfront.checks.spam;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
-import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -81,7 +81,7 @@ public final class SpamCheck implements MessageCheck {
     /** The classifier client the settings name (no password: the check never learns). */
     static SpamBackend backend(SpamConfig c) {
         return switch (c.backend()) {
-            case RSPAMD -> new RspamdClient(SpamConfig.Rspamd.httpUri(c.rspamd().url(), "url"), null, null,
+            case RSPAMD -> new RspamdClient(SpamConfig.Rspamd.rspamdUri(c.rspamd().url(), "url"), null, null,
                     c.connectTimeout(), c.timeout());
             case SPAMD -> {
                 InetSocketAddress a = SpamConfig.Spamd.hostPort(c.spamd().address());

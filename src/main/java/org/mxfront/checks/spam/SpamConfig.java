@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.mxfront.net.HostPort;
+import org.mxfront.spam.RspamdClient;
 import org.mxfront.spam.SpamAction;
 
 /**
@@ -81,22 +82,22 @@ public record SpamConfig(Backend backend, Rspamd rspamd, Spamd spamd, Duration c
             if (passwordFile == null) passwordFile = "";
             if (settingsId == null) settingsId = "";
             if (applyMilterHeaders == null) applyMilterHeaders = false;
-            httpUri(url, "url");
-            httpUri(controller, "controller");
+            rspamdUri(url, "url");
+            rspamdUri(controller, "controller");
             if (!settingsId.matches("[A-Za-z0-9_.-]*")) throw new IllegalArgumentException("settings-id: letters, digits, _ . - only");
         }
 
-        static URI httpUri(String s, String key) {
+        static URI rspamdUri(String s, String key) {
             URI u;
             try {
                 u = URI.create(s.strip());
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException(key + ": not a URL: " + s);
             }
-            boolean tcp = "http".equals(u.getScheme()) && u.getHost() != null;
-            boolean unix = "unix".equals(u.getScheme()) && u.getPath() != null && u.getPath().startsWith("/") && u.getPath().length() > 1;
-            if (!tcp && !unix) {
-                throw new IllegalArgumentException(key + ": expected http://HOST:PORT or unix:/PATH (rspamd's socket), got '" + s + "'");
+            try {
+                RspamdClient.Endpoint.of(u);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(key + ": " + e.getMessage());
             }
             return u;
         }

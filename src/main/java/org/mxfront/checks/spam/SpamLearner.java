@@ -153,8 +153,8 @@ public final class SpamLearner {
                         throw new IOException("cannot read rspamd.password-file " + file + ": " + e.getMessage());
                     }
                 }
-                yield new RspamdClient(SpamConfig.Rspamd.httpUri(c.rspamd().url(), "url"),
-                        SpamConfig.Rspamd.httpUri(c.rspamd().controller(), "controller"), password, c.connectTimeout(), c.timeout());
+                yield new RspamdClient(SpamConfig.Rspamd.rspamdUri(c.rspamd().url(), "url"),
+                        SpamConfig.Rspamd.rspamdUri(c.rspamd().controller(), "controller"), password, c.connectTimeout(), c.timeout());
             }
             case SPAMD -> {
                 InetSocketAddress a = SpamConfig.Spamd.hostPort(c.spamd().address());

@@ -32,8 +32,8 @@ variants=("the harness alone (a 400 ms sleep for each request)|target/mxfront.ja
 [ -n "${BASELINE_JAR:-}" ] && variants=("${variants[0]}" "baseline ($(basename "$BASELINE_JAR")), TCP|$BASELINE_JAR|http://127.0.0.1:$RN" "${variants[@]:1}")
 echo "## The rspamd client alone (JDK $("$JAVA_HOME/bin/java" -version 2>&1 | sed -n 's/.*version "\(.*\)".*/\1/p'), $(nproc) cores; $N requests, $C at a time, warm-up ${W} s; load average $(cut -d' ' -f1-3 /proc/loadavg))"
 echo
-echo "| round | client | requests | requests/s | client JVM CPU per request | rspamd CPU per request | client / rspamd |"
-echo "|---|---|---|---|---|---|---|"
+echo "| round | client | requests | requests/s | client JVM CPU per request | heap allocated per request | rspamd CPU per request | client / rspamd |"
+echo "|---|---|---|---|---|---|---|---|"
 for r in $(seq "$ROUNDS"); do
   for v in "${variants[@]}"; do
     IFS='|' read -r label jar url <<< "$v"

@@ -12,7 +12,8 @@
 #   (defaults 2000 32 60; the warm-up also lasts until 10,000 messages went through the spam check;
 #   the figures in docs/benchmarks.md: 2000 32 120). Prints a Markdown report: a pass just after the
 #   start, then the warm pass. SPAM_BENCH_JAR=path runs another build of mxfront (a before/after
-#   comparison with the same SpamBench). MXFRONT_BENCH_OPTS: the mxfront JVM's options (default -Xmx512m).
+#   comparison with the same SpamBench). MXFRONT_BENCH_OPTS: the mxfront JVM's options (default: those of
+#   the shipped systemd unit, systemd/mxfront.service's MXFRONT_JAVA_OPTS, and -Xmx512m).
 #   SPAM_BENCH_SOCKET=unix: mxfront reaches rspamd on its Unix socket (default tcp; A always uses TCP).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -54,7 +55,9 @@ domains:
     checks:
       spam: {headers: none, actions: {add-header: pass, rewrite-subject: pass}}
 EOT
-"$JAVA_HOME/bin/java" ${MXFRONT_BENCH_OPTS:--Xmx512m} -Dlogback.configurationFile=bench/logback-quiet.xml -jar "${SPAM_BENCH_JAR:-target/mxfront.jar}" run \
+unit_opts=$(sed -n 's/^Environment="\{0,1\}MXFRONT_JAVA_OPTS=\([^"]*\)"\{0,1\}$/\1/p' systemd/mxfront.service)
+echo "mxfront's JVM options: ${MXFRONT_BENCH_OPTS:-$unit_opts -Xmx512m}"
+"$JAVA_HOME/bin/java" ${MXFRONT_BENCH_OPTS:-$unit_opts -Xmx512m} -Dlogback.configurationFile=bench/logback-quiet.xml -jar "${SPAM_BENCH_JAR:-target/mxfront.jar}" run \
   --config $tmp/mxfront.yml > $tmp/mx.log 2>&1 & MXPID=$!; pids+=($MXPID)
 for i in $(seq 120); do
   curl -sf 127.0.0.1:$HTTP/metrics >/dev/null 2>&1 && curl -sf 127.0.0.1:$RN/ping >/dev/null 2>&1 && break; sleep 0.5
@@ -62,4 +65,4 @@ done
 curl -sf 127.0.0.1:$RN/ping >/dev/null || { echo "rspamd did not start:"; cat $tmp/rspamd/out; exit 1; }
 "$JAVA_HOME/bin/java" -Xmx256m "${bench_java_opts[@]}" -cp "target/test-classes:target/classes:$(cat target/bench.cp)" \
   org.mxfront.bench.SpamBench \
-  $RN $MX $RSPAMD $MXPID $N $C $W
+  $RN $MX $RSPAMD $MXPID $N $C $W $HTTP

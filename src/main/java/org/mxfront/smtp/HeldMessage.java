@@ -13,6 +13,7 @@ import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Arrays;
 import org.slf4j.LoggerFactory;
 
 /** One held message. Used by one session thread. */
@@ -35,7 +36,8 @@ final class HeldMessage implements AutoCloseable {
         byte[] bytes() { return buf; }
     }
 
-    private Memory memory = new Memory(16 * 1024);
+    /** Starts small and doubles: it is held for as long as the checks at the final dot take (a classifier's answer). */
+    private Memory memory = new Memory(4 * 1024);
     private Path file;
     private OutputStream out;
     private IOException failure;
@@ -91,7 +93,8 @@ final class HeldMessage implements AutoCloseable {
     /** Cuts the held bytes back into lines (at CRLF) and pieces of at most PIECE bytes. */
     private static final class Splitter {
         private final LineSink sink;
-        private final byte[] line = new byte[PIECE];
+        /** Grows to PIECE for a long line; mail's lines are under 1,000 bytes. */
+        private byte[] line = new byte[1024];
         private int n;
         private boolean continued;
         private boolean cr;
@@ -131,6 +134,8 @@ final class HeldMessage implements AutoCloseable {
                 if (!sink.line(line, n, false, continued)) return false;
                 n = 0;
                 continued = true;
+            } else if (n == line.length) {
+                line = Arrays.copyOf(line, Math.min(PIECE, line.length * 2));
             }
             line[n++] = (byte) b;
             return true;

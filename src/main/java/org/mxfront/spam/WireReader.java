@@ -28,7 +28,12 @@ final class WireReader {
     private final String peer;
     private final boolean timed;
     private final long deadline;
-    private final ByteBuffer buf = ByteBuffer.allocate(16 * 1024).flip();
+    /**
+     * Small at first: rspamd's and spamd's status line and fields fit, the body goes straight into its
+     * own array. It waits with the request for the answer (hundreds of milliseconds on a busy MX), so
+     * its size is held per message in flight; it grows only for a long line.
+     */
+    private ByteBuffer buf = ByteBuffer.allocate(2048).flip();
 
     /** @param peer the classifier's name for the messages ("rspamd", "spamd") */
     WireReader(ReadableByteChannel ch, String peer) {
@@ -146,10 +151,17 @@ final class WireReader {
         return body.toByteArray();
     }
 
-    /** Reads more into the buffer, keeping what is unread at its start; false at the end of the connection. */
+    /**
+     * Reads more into the buffer, keeping what is unread at its start (in a larger buffer when that
+     * fills it: a line up to MAX_LINE); false at the end of the connection.
+     */
     private boolean fill() throws IOException {
         checkDeadline();
         buf.compact();
+        if (buf.remaining() < 256 && buf.capacity() <= MAX_LINE) {
+            ByteBuffer larger = ByteBuffer.allocate(buf.capacity() * 2);
+            buf = larger.put(buf.flip());
+        }
         try {
             return ch.read(buf) >= 0;
         } finally {

@@ -22,8 +22,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
@@ -57,6 +59,7 @@ public final class SpamBench {
         int n = Integer.parseInt(args[4]);
         int c = Integer.parseInt(args[5]);
         int warmSeconds = args.length > 6 ? Integer.parseInt(args[6]) : 60;
+        metricsPort = args.length > 7 ? Integer.parseInt(args[7]) : -1;
         List<byte[]> messages = messages(200);
         double avg = messages.stream().mapToInt(m -> m.length).average().orElse(0);
         var os = java.lang.management.ManagementFactory.getOperatingSystemMXBean();
@@ -121,12 +124,22 @@ public final class SpamBench {
         Phase b = throughMxfront(mxPort, "example.net", messages, n, c, rspamdPid, mxPid);
         double loop0 = threadCpuMs(mxPid, "mxfront-rspamd");
         double jit0 = jitMs(mxPid);
+        Map<String, Double> groups0 = threadGroupsMs(mxPid);
+        double heap0 = allocatedBytes();
         Phase cc = throughMxfront(mxPort, "example.com", messages, n, c, rspamdPid, mxPid);
+        allocInC = allocatedBytes() - heap0;
+        groupsInC = minus(threadGroupsMs(mxPid), groups0);
         clientLoopMs = threadCpuMs(mxPid, "mxfront-rspamd") - loop0;
         jitInC = jitMs(mxPid) - jit0;
+        heap0 = allocatedBytes();
         Phase d = throughMxfront(mxPort, "example.org", messages, n, c, rspamdPid, mxPid);
+        allocInD = allocatedBytes() - heap0;
         jit0 = jitMs(mxPid);
+        groups0 = threadGroupsMs(mxPid);
+        heap0 = allocatedBytes();
         Phase paced = throughMxfront(mxPort, "example.net", messages, n, c, rspamdPid, mxPid, cc.perSecond());
+        allocInPaced = allocatedBytes() - heap0;
+        groupsInPaced = minus(threadGroupsMs(mxPid), groups0);
         jitInPaced = jitMs(mxPid) - jit0;
         // B' again while rspamd classifies the same messages at the same rate, sent to it directly: the
         // machine as busy as in C (rspamd's CPU on the same cores slows mxfront's code down too)
@@ -189,6 +202,18 @@ public final class SpamBench {
         System.out.printf(Locale.ROOT, "- the JIT compiler threads, still compiling: %.3f ms per message in C, %.3f in B'; the share without them"
                 + " (the steady state of a daemon that has run for a while): %.3f ms = %.1f%% of rspamd's%n", jitInC / cc.messages,
                 jitInPaced / cc.messages, steady, 100 * steady / rsPer);
+        StringBuilder byThread = new StringBuilder();
+        for (ThreadKind g : THREAD_GROUPS) {
+            double diff = (groupsInC.getOrDefault(g.name(), 0.0) - groupsInPaced.getOrDefault(g.name(), 0.0)) / cc.messages;
+            byThread.append(byThread.isEmpty() ? "" : ", ").append(g.name()).append(String.format(Locale.ROOT, " %+.3f", diff));
+        }
+        System.out.println("- the share by thread (C minus B', ms per message; /proc/PID/task, 10 ms ticks): " + byThread);
+        if (metricsPort > 0) {
+            System.out.printf(Locale.ROOT, "- heap allocated per message (mxfront's jvm_gc_memory_allocated_bytes_total, counted at each young"
+                    + " collection: within one collection's worth, and nothing where a large young generation sees few):"
+                    + " C %.1f KiB, D %.1f KiB, B' %.1f KiB%n", allocInC / 1024 / cc.messages, allocInD / 1024 / d.messages,
+                    allocInPaced / 1024 / paced.messages);
+        }
         System.out.printf(Locale.ROOT, "- the same against B at full speed (C minus B, as in earlier runs): %.3f ms = %.1f%%%n",
                 (cc.mxCpuMs - b.mxCpuMs) / cc.messages, 100 * (cc.mxCpuMs - b.mxCpuMs) / cc.messages / rsPer);
         double busyShare = (cc.mxCpuMs - busy.mxCpuMs) / cc.messages;
@@ -237,6 +262,73 @@ public final class SpamBench {
 
     /** CPU of the rspamd client's own threads in the last C phase (the report reads it). */
     static double clientLoopMs;
+
+    /** A group of the JVM's threads, by the start of their names (as /proc's comm keeps them: 15 characters). */
+    record ThreadKind(String name, List<String> prefixes) {}
+
+    static final List<ThreadKind> THREAD_GROUPS = List.of(
+            new ThreadKind("virtual threads' carriers", List.of("ForkJoinPool")),
+            new ThreadKind("pollers", List.of("MasterPoller", "Read-Poller", "Write-Poller", "Read-NPoller", "Write-NPoller")),
+            new ThreadKind("downstream event loop", List.of("mxfront-downstr")),
+            new ThreadKind("JIT", List.of("C1 CompilerThre", "C2 CompilerThre")),
+            new ThreadKind("GC", List.of("GC Thread", "G1 ")),
+            new ThreadKind("timers", List.of("VirtualThread-u", "mxfront-rspamd")),
+            new ThreadKind("other", List.of("")));
+
+    /** mxfront's metrics port (for its allocation counter), -1 when not given. */
+    static int metricsPort = -1;
+    /** Heap allocated by mxfront in the last C, D and B' phases, bytes (the report reads them). */
+    static double allocInC;
+    static double allocInD;
+    static double allocInPaced;
+
+    /** mxfront's jvm_gc_memory_allocated_bytes_total (Micrometer's JvmGcMetrics), 0 without a metrics port. */
+    static double allocatedBytes() throws IOException, InterruptedException {
+        if (metricsPort < 0) return 0;
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        String text = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + metricsPort + "/metrics")).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+        for (String line : text.split("\n")) {
+            if (line.startsWith("jvm_gc_memory_allocated_bytes_total")) return Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+        }
+        return 0;
+    }
+
+    /** CPU of the last C and B' phases by thread group (the report reads them). */
+    static Map<String, Double> groupsInC = Map.of();
+    static Map<String, Double> groupsInPaced = Map.of();
+
+    /** CPU (user + system, ms) of a process's threads by THREAD_GROUPS; a thread counts in the first group it fits. */
+    static Map<String, Double> threadGroupsMs(long pid) {
+        Map<String, Double> out = new LinkedHashMap<>();
+        try (var tasks = Files.list(Path.of("/proc/" + pid + "/task"))) {
+            for (Path t : tasks.toList()) {
+                try {
+                    String comm = Files.readString(t.resolve("comm")).strip();
+                    String stat = Files.readString(t.resolve("stat"));
+                    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                    double ms = (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 10.0;
+                    for (ThreadKind g : THREAD_GROUPS) {
+                        if (g.prefixes().stream().anyMatch(comm::startsWith)) {
+                            out.merge(g.name(), ms, Double::sum);
+                            break;
+                        }
+                    }
+                } catch (IOException | RuntimeException gone) {
+                    // a thread that ended meanwhile
+                }
+            }
+        } catch (IOException e) {
+            return Map.of();
+        }
+        return out;
+    }
+
+    static Map<String, Double> minus(Map<String, Double> after, Map<String, Double> before) {
+        Map<String, Double> out = new LinkedHashMap<>();
+        after.forEach((k, v) -> out.put(k, v - before.getOrDefault(k, 0.0)));
+        return out;
+    }
 
     /** CPU time (user + system) of a process's threads whose name starts so, in ms; -1 when /proc cannot say. */
     static double threadCpuMs(long pid, String prefix) {

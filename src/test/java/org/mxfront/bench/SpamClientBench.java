@@ -1,7 +1,8 @@
 // Benchmark of the rspamd client alone (docs/benchmarks.md, "Spam classification", the client's own
 // CPU): RspamdClient.check driven from virtual threads, as the spam check drives it, against a real
 // rspamd over TCP or its Unix socket, in a JVM that does nothing else; this JVM's CPU per request
-// (from /proc/self/stat) is the client's cost, far less noisy than mxfront's CPU in the loop minus a
+// (from /proc/self/stat) and the heap it allocates per request (all threads, the carriers included:
+// what the collector has to clear) are the client's cost, far less noisy than mxfront's CPU in the loop minus a
 // baseline. Not a test; run by bench/spam-client.sh, which starts rspamd and runs it against each build
 // and transport. Arguments: URL REQUESTS CONCURRENCY WARMUP_SECONDS RSPAMD_PID LABEL. URL "sleep:MS":
 // the harness alone, each request replaced by a sleep of MS (rspamd's answer time), so that the JVM's
@@ -9,6 +10,7 @@
 package org.mxfront.bench;
 
 import java.io.ByteArrayInputStream;
+import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -39,18 +41,21 @@ public final class SpamClientBench {
                 run(client, sleep, messages, Math.min(n, 1000), c);
                 warm += Math.min(n, 1000);
             } while (System.nanoTime() < until || warmSeconds > 0 && warm < 5000);
+            var threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
             double mine0 = SpamBench.cpuMs(self);
             double rspamd0 = SpamBench.cpuMs(rspamdPid);
+            long heap0 = threads.getTotalThreadAllocatedBytes();
             long t0 = System.nanoTime();
             run(client, sleep, messages, n, c);
             double secs = (System.nanoTime() - t0) / 1e9;
+            double kib = (threads.getTotalThreadAllocatedBytes() - heap0) / 1024.0 / n;
             double mine = (SpamBench.cpuMs(self) - mine0) / n;
             double rspamd = (SpamBench.cpuMs(rspamdPid) - rspamd0) / n;
             if (client == null) {
-                System.out.printf(Locale.ROOT, "| %s | %d | %.0f | %.3f ms | - | - |%n", label, n, n / secs, mine);
+                System.out.printf(Locale.ROOT, "| %s | %d | %.0f | %.3f ms | %.1f KiB | - | - |%n", label, n, n / secs, mine, kib);
             } else {
-                System.out.printf(Locale.ROOT, "| %s | %d | %.0f | %.3f ms | %.3f ms | %.1f%% |%n", label, n, n / secs, mine, rspamd,
-                        100 * mine / rspamd);
+                System.out.printf(Locale.ROOT, "| %s | %d | %.0f | %.3f ms | %.1f KiB | %.3f ms | %.1f%% |%n", label, n, n / secs, mine, kib,
+                        rspamd, 100 * mine / rspamd);
             }
         }
     }

@@ -21,6 +21,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -158,7 +160,12 @@ class DebianPackageIT {
             ProcessBuilder pb = new ProcessBuilder("setpriv", "--reuid=mxfront", "--regid=mxfront", "--init-groups",
                     "/usr/bin/mxfront", "run", "--config", config.toString())
                     .directory(new java.io.File("/var/lib/mxfront")).redirectErrorStream(true).redirectOutput(log.toFile());
-            pb.environment().put("MXFRONT_JAVA_OPTS", "-XX:+ExitOnOutOfMemoryError -Dlogback.configurationFile=" + logback);
+            // with the JVM options the installed unit gives it (the heap floor among them), and the log settings
+            Matcher unitOpts = Pattern.compile("(?m)^Environment=\"?MXFRONT_JAVA_OPTS=([^\"\n]*)\"?$")
+                    .matcher(Files.readString(Path.of("/lib/systemd/system/mxfront.service")));
+            assertTrue(unitOpts.find(), "the unit sets MXFRONT_JAVA_OPTS");
+            assertTrue(unitOpts.group(1).contains("-Xms256m"), unitOpts.group(1));
+            pb.environment().put("MXFRONT_JAVA_OPTS", unitOpts.group(1) + " -Dlogback.configurationFile=" + logback);
             Process daemon = pb.start();
             try {
                 Ports.awaitListening(port, Duration.ofSeconds(30));

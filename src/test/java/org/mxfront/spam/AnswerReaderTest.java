@@ -7,17 +7,29 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.net.ConnectException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.channels.ReadableByteChannel;
+import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import org.junit.jupiter.api.Test;
 
 class AnswerReaderTest {
     static final String JSON = "{\"action\":\"no action\",\"score\":1.5}";
+    static final SpamEnvelope ENVELOPE = new SpamEnvelope("192.0.2.7", null, null, "", List.of("bob@example.com"), "Q", null, null);
 
     /** The answer read from these bytes, arriving {@code step} bytes at a time. */
     static RspamdClient.Answer read(String bytes, int step) throws IOException {
@@ -63,6 +75,57 @@ class AnswerReaderTest {
         String big = "x".repeat(100_000);
         assertEquals(big.length(), read("HTTP/1.1 200 OK\r\nContent-Length: 100000\r\n\r\n" + big, 4096).body().length);
         assertEquals(big.length(), read("HTTP/1.1 200 OK\r\n\r\n" + big, 4096).body().length);
+        // a field line far longer than the reader's first buffer (it grows up to the line limit), however the bytes come
+        String longField = "X-Long: " + "a".repeat(8000) + "\r\n";
+        for (int step : new int[] {1, 1500, 100_000}) {
+            RspamdClient.Answer a = read("HTTP/1.1 200 OK\r\n" + longField + "Content-Length: " + JSON.length() + "\r\n\r\n" + JSON, step);
+            assertEquals(JSON, new String(a.body(), StandardCharsets.UTF_8), "after a long field, in steps of " + step);
+        }
+    }
+
+    @Test
+    void aTcpConnectLooksOnceThenWaitsAsBefore() throws Exception {
+        InetAddress loopback = InetAddress.getLoopbackAddress();
+        // a listener: connected, and the channel blocking again for the request and the answer
+        try (ServerSocket up = new ServerSocket(0, 50, loopback); SocketChannel ch = SocketChannel.open()) {
+            RspamdClient.connect(ch, up.getLocalSocketAddress());
+            assertTrue(ch.isConnected());
+            assertTrue(ch.isBlocking());
+        }
+        // nobody listening: refused, in the words the check logs
+        int closed;
+        try (ServerSocket s = new ServerSocket(0, 1, loopback)) {
+            closed = s.getLocalPort();
+        }
+        try (RspamdClient c = new RspamdClient(URI.create("http://127.0.0.1:" + closed), null, null, Duration.ofSeconds(2),
+                Duration.ofSeconds(5))) {
+            ConnectException e = assertThrows(ConnectException.class, () -> c.check(ENVELOPE, new ByteArrayInputStream(new byte[1]), 1));
+            assertEquals("cannot connect to 127.0.0.1:" + closed + ": Connection refused", e.getMessage());
+        }
+        // a listener whose accept queue is full (never accepted): Linux drops the next SYN, so the
+        // handshake is not done at the first look and the connect waits, until the connect timeout
+        try (ServerSocket full = new ServerSocket(0, 1, loopback)) {
+            List<Socket> queued = new ArrayList<>();
+            try {
+                for (int i = 0; i < 10; i++) {
+                    Socket s = new Socket();
+                    queued.add(s);
+                    s.connect(full.getLocalSocketAddress(), 300);
+                }
+                fail("the accept queue never filled");
+            } catch (SocketTimeoutException filled) {
+                // the queue is full now
+            }
+            try (RspamdClient c = new RspamdClient(URI.create("http://127.0.0.1:" + full.getLocalPort()), null, null,
+                    Duration.ofMillis(400), Duration.ofSeconds(5))) {
+                long t0 = System.nanoTime();
+                ConnectException e = assertThrows(ConnectException.class, () -> c.check(ENVELOPE, new ByteArrayInputStream(new byte[1]), 1));
+                assertEquals("cannot connect to 127.0.0.1:" + full.getLocalPort() + " within PT0.4S", e.getMessage());
+                assertTrue(System.nanoTime() - t0 >= 350_000_000L, "it waited for the handshake");
+            } finally {
+                for (Socket s : queued) s.close();
+            }
+        }
     }
 
     @Test

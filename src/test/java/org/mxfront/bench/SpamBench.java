@@ -285,9 +285,11 @@ public final class SpamBench {
     /** mxfront's jvm_gc_memory_allocated_bytes_total (Micrometer's JvmGcMetrics), 0 without a metrics port. */
     static double allocatedBytes() throws IOException, InterruptedException {
         if (metricsPort < 0) return 0;
-        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-        String text = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + metricsPort + "/metrics")).build(),
-                HttpResponse.BodyHandlers.ofString()).body();
+        String text;
+        try (HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()) {
+            text = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + metricsPort + "/metrics")).build(),
+                    HttpResponse.BodyHandlers.ofString()).body();
+        }
         for (String line : text.split("\n")) {
             if (line.startsWith("jvm_gc_memory_allocated_bytes_total")) return Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
         }
